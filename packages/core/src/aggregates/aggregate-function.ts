@@ -1,0 +1,25 @@
+/**
+ * An incremental aggregation, as in Flink: a window or an over frame holds one accumulator, not
+ * its records.
+ *
+ * Contract (the runtime relies on it):
+ * - `add` may update `accumulator` in place and return it;
+ * - `merge` must not modify its arguments (over aggregates keep partial accumulators and merge them
+ *   again); `a` holds earlier records than `b`;
+ * - `result` must not modify the accumulator;
+ * - accumulators are plain data (no functions or class instances), so checkpoints can store them.
+ *
+ * @example
+ * const total: AggregateFunction<{ amount: number }, number, number> = {
+ *   create: () => 0,
+ *   add: (acc, order) => acc + order.amount,
+ *   merge: (a, b) => a + b,
+ *   result: (acc) => acc,
+ * };
+ */
+export interface AggregateFunction<TIn, TAcc, TOut> {
+  create(): TAcc;
+  add(accumulator: TAcc, value: TIn): TAcc;
+  merge(a: TAcc, b: TAcc): TAcc;
+  result(accumulator: TAcc): TOut;
+}

@@ -1,0 +1,58 @@
+import {
+  type BlobRef,
+  type CheckpointManifest,
+  type CheckpointStore,
+  type CheckpointToStore,
+  CorruptCheckpointError,
+} from "./checkpoint-store.ts";
+import { checksumOf } from "./checksum.ts";
+import { planRetention } from "./retention.ts";
+
+/**
+ * Checkpoints kept in this process's memory: for tests and for the embedded default, where a
+ * restart of the process starts from scratch anyway. Same contract as the durable stores.
+ */
+export class MemoryCheckpointStore implements CheckpointStore {
+  readonly description = "memory";
+  readonly #blobs = new Map<string, Uint8Array>();
+  readonly #checkpoints = new Map<string, CheckpointManifest[]>();
+  readonly #savepoints = new Map<string, Map<string, CheckpointManifest>>();
+
+  async commit({ manifest, blobs }: CheckpointToStore, retain: number): Promise<void> {
+    for (const [key, bytes] of blobs) this.#blobs.set(key, bytes.slice());
+    const copy = structuredClone(manifest);
+    if (manifest.kind === "savepoint") {
+      const byName = this.#savepoints.get(manifest.job) ?? new Map<string, CheckpointManifest>();
+      byName.set(manifest.savepointName ?? String(manifest.checkpointId), copy);
+      this.#savepoints.set(manifest.job, byName);
+    }
+    const all = [copy, ...(this.#checkpoints.get(manifest.job) ?? [])];
+    const { drop, unreferencedBlobs } = planRetention(all, [...(this.#savepoints.get(manifest.job)?.values() ?? [])], retain);
+    this.#checkpoints.set(
+      manifest.job,
+      all.filter((m) => !drop.includes(m)),
+    );
+    for (const key of unreferencedBlobs) this.#blobs.delete(key);
+  }
+
+  async checkpoints(job: string): Promise<CheckpointManifest[]> {
+    return [...(this.#checkpoints.get(job) ?? [])].sort((a, b) => b.checkpointId - a.checkpointId);
+  }
+
+  async savepoint(job: string, name: string): Promise<CheckpointManifest | undefined> {
+    return this.#savepoints.get(job)?.get(name);
+  }
+
+  async readBlob(ref: BlobRef): Promise<Uint8Array> {
+    const bytes = this.#blobs.get(ref.key);
+    if (!bytes) throw new CorruptCheckpointError(`blob ${ref.key} is missing from the memory store`);
+    if (checksumOf(bytes) !== ref.checksum) throw new CorruptCheckpointError(`blob ${ref.key} fails its checksum`);
+    return bytes;
+  }
+
+  /** Test hook: overwrite a stored blob's bytes, as a disk or a bug might. */
+  corruptBlob(key: string): void {
+    const bytes = this.#blobs.get(key);
+    if (bytes && bytes.length > 0) bytes[0] = bytes[0]! ^ 0xff;
+  }
+}

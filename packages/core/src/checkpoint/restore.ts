@@ -1,0 +1,96 @@
+import type { Serde } from "../state/serde.ts";
+import { PipelineDefinitionError } from "../runtime/errors.ts";
+import type { SerializedKeyGroup } from "../runtime/stage-runtime.ts";
+import {
+  CHECKPOINT_FORMAT_VERSION,
+  type CheckpointManifest,
+  type CheckpointStore,
+  CorruptCheckpointError,
+} from "./checkpoint-store.ts";
+import type { Logger } from "./logger.ts";
+
+/** A checkpoint read back and verified, ready to restore a job from. */
+export interface RestoredCheckpoint {
+  readonly manifest: CheckpointManifest;
+  /** Per operator, its key-group chains (oldest first) and operator state, as serialized. */
+  readonly operators: ReadonlyMap<string, { keyGroups: SerializedKeyGroup[]; operator: Uint8Array | undefined }>;
+  readonly sinks: ReadonlyMap<string, unknown>;
+}
+
+/** Where a job starts from: the latest checkpoint (default), a named savepoint, or nothing. */
+export type StartFrom = { readonly savepoint: string } | "latest" | "fresh";
+
+/**
+ * Loads the newest usable checkpoint of `job`: every blob is read and its checksum verified; a
+ * checkpoint with a corrupt or missing blob is skipped with a clear log line and the one before it
+ * is used. A checkpoint taken with another number of key groups is refused (it cannot be mapped).
+ */
+export async function loadCheckpoint(
+  store: CheckpointStore,
+  job: string,
+  options: { keyGroups: number; startFrom: StartFrom; serde: Serde<unknown>; logger: Logger },
+): Promise<RestoredCheckpoint | undefined> {
+  const { startFrom } = options;
+  if (startFrom === "fresh") return undefined;
+  let candidates: CheckpointManifest[];
+  if (startFrom === "latest") {
+    candidates = await store.checkpoints(job);
+  } else {
+    const savepoint = await store.savepoint(job, startFrom.savepoint);
+    if (!savepoint) {
+      throw new PipelineDefinitionError(`job "${job}": no savepoint named "${startFrom.savepoint}" in ${store.description}`);
+    }
+    candidates = [savepoint];
+  }
+  for (const manifest of candidates) {
+    checkCompatible(manifest, job, options.keyGroups);
+    try {
+      const restored = await readCheckpoint(store, manifest, options.serde);
+      options.logger.info(`job "${job}" restores checkpoint ${manifest.checkpointId} from ${store.description}`);
+      return restored;
+    } catch (error) {
+      if (!(error instanceof CorruptCheckpointError)) throw error;
+      options.logger.error(
+        `job "${job}": checkpoint ${manifest.checkpointId} in ${store.description} is unusable (${error.message}); trying the one before it`,
+      );
+    }
+  }
+  if (candidates.length > 0) {
+    throw new CorruptCheckpointError(`job "${job}": none of its ${candidates.length} checkpoints in ${store.description} is usable`);
+  }
+  return undefined;
+}
+
+function checkCompatible(manifest: CheckpointManifest, job: string, keyGroups: number): void {
+  if (manifest.version !== CHECKPOINT_FORMAT_VERSION) {
+    throw new PipelineDefinitionError(
+      `job "${job}": checkpoint ${manifest.checkpointId} has format version ${String(manifest.version)}, this Eddy reads version ${CHECKPOINT_FORMAT_VERSION}`,
+    );
+  }
+  if (manifest.keyGroups !== keyGroups) {
+    throw new PipelineDefinitionError(
+      `job "${job}": checkpoint ${manifest.checkpointId} was taken with ${manifest.keyGroups} key groups, the job is configured with ${keyGroups}; the number of key groups is fixed for a job's life`,
+    );
+  }
+}
+
+async function readCheckpoint(
+  store: CheckpointStore,
+  manifest: CheckpointManifest,
+  serde: Serde<unknown>,
+): Promise<RestoredCheckpoint> {
+  const operators = new Map<string, { keyGroups: SerializedKeyGroup[]; operator: Uint8Array | undefined }>();
+  for (const [id, state] of Object.entries(manifest.operators)) {
+    const keyGroups: SerializedKeyGroup[] = [];
+    for (const [group, chain] of Object.entries(state.keyGroups)) {
+      for (const ref of chain) keyGroups.push({ group: Number(group), mode: ref.mode, blob: await store.readBlob(ref) });
+    }
+    operators.set(id, {
+      keyGroups,
+      operator: state.operator ? await store.readBlob(state.operator) : undefined,
+    });
+  }
+  const sinks = new Map<string, unknown>();
+  for (const [id, ref] of Object.entries(manifest.sinks)) sinks.set(id, serde.deserialize(await store.readBlob(ref)));
+  return { manifest, operators, sinks };
+}

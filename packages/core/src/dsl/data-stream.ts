@@ -1,0 +1,115 @@
+import type { JobGraph, GraphNode } from "../runtime/graph.ts";
+import type { OperatorFactory, OperatorOptions } from "../runtime/operator.ts";
+import type { Sink } from "../runtime/sink.ts";
+import type { Key } from "../state/key-group.ts";
+import { timestampAssigner } from "../watermarks/timestamp-assigner.ts";
+import type { WatermarkStrategy } from "../watermarks/watermark-strategy.ts";
+import { filterOperator, flatMapOperator, mapOperator, processOperator } from "./basic-operators.ts";
+import { KeyedStream } from "./keyed-stream.ts";
+import type { FailedRecord, OutputTag } from "./output-tag.ts";
+import type { ProcessFunction } from "./process-function.ts";
+
+/**
+ * A stream of records of type `T`, each with an event time once `withWatermarks` has assigned it.
+ * Methods return new streams; nothing runs until `job.run()`.
+ */
+export class DataStream<T> {
+  /** @internal */
+  constructor(
+    /** @internal */ readonly graph: JobGraph,
+    /** @internal */ readonly node: GraphNode,
+  ) {}
+
+  /** One output per record. */
+  map<R>(fn: (value: T, timestamp: number) => R, options?: OperatorOptions<T>): DataStream<R> {
+    return this.transform("map", mapOperator(fn), options);
+  }
+
+  /** Keeps the records `predicate` accepts; a type guard narrows the stream's type. */
+  filter<S extends T>(predicate: (value: T, timestamp: number) => value is S, options?: OperatorOptions<T>): DataStream<S>;
+  filter(predicate: (value: T, timestamp: number) => boolean, options?: OperatorOptions<T>): DataStream<T>;
+  filter(predicate: (value: T, timestamp: number) => boolean, options?: OperatorOptions<T>): DataStream<T> {
+    return this.transform("filter", filterOperator(predicate), options);
+  }
+
+  /** Zero or more outputs per record, each with the input's timestamp. */
+  flatMap<R>(fn: (value: T, timestamp: number) => Iterable<R>, options?: OperatorOptions<T>): DataStream<R> {
+    return this.transform("flatMap", flatMapOperator(fn), options);
+  }
+
+  /** Record-at-a-time logic with access to time and side outputs. */
+  process<R>(fn: ProcessFunction<T, R>, options?: OperatorOptions<T>): DataStream<R> {
+    return this.transform("process", processOperator(fn), options);
+  }
+
+  /**
+   * Assigns event times with `timestampOf` and generates watermarks with `strategy`, one generator
+   * per source split: the stream's watermark is the minimum over splits that are not idle.
+   * Watermarks from upstream are replaced (except the final one at the end of input). A record
+   * whose timestamp is not a finite number fails (or goes to `options.errors`).
+   *
+   * @example
+   * ticks.withWatermarks(boundedOutOfOrderness(seconds(5)).withIdleness(minutes(1)), (t) => t.timestamp * 1000)
+   */
+  withWatermarks(
+    strategy: WatermarkStrategy,
+    timestampOf: (value: T) => number,
+    options?: OperatorOptions<T>,
+  ): DataStream<T> {
+    return this.transform("withWatermarks", timestampAssigner(strategy, timestampOf), options);
+  }
+
+  /**
+   * Partitions the stream by key. Keys are strings or numbers (hashed into key groups for
+   * checkpoints); derive a string for composite keys.
+   */
+  keyBy<K extends Key>(keyOf: (value: T) => K): KeyedStream<T, K> {
+    return new KeyedStream(this, keyOf);
+  }
+
+  /** Merges streams of the same type. The watermark is the minimum of the inputs'; barriers are aligned. */
+  union(...others: DataStream<T>[]): DataStream<T> {
+    const inputs = [this.node, ...others.map((o) => o.node)];
+    const node = this.graph.add("union", undefined, (id) => ({ kind: "union", id, inputs }));
+    return new DataStream<T>(this.graph, node);
+  }
+
+  /** The records this stream's operator sent to the side output `tag` (late data, errors). */
+  getSideOutput<S>(tag: OutputTag<S>): DataStream<S> {
+    const node = this.graph.add(`side(${tag.id})`, undefined, (id) => ({
+      kind: "side-output",
+      id,
+      input: this.node,
+      tag: tag as OutputTag<unknown>,
+    }));
+    return new DataStream<S>(this.graph, node);
+  }
+
+  /** Sends the stream to a sink. */
+  sink(sink: Sink<T>, options?: { name?: string }): void {
+    this.graph.add(`sink(${sink.name})`, options?.name, (id) => ({
+      kind: "sink",
+      id,
+      input: this.node,
+      sink: sink as Sink<unknown>,
+    }));
+  }
+
+  /**
+   * Adds a custom operator: the extension point the built-in operators use too.
+   * @param label the default name (`label#n`) when `options.name` is not set
+   */
+  transform<R>(label: string, factory: OperatorFactory<T, R>, options?: OperatorOptions<T>): DataStream<R> {
+    const node = this.graph.add(label, options?.name, (id) => ({
+      kind: "operator",
+      id,
+      input: this.node,
+      spec: {
+        id,
+        factory: factory as OperatorFactory<unknown, unknown>,
+        errors: options?.errors as OutputTag<FailedRecord<unknown>> | undefined,
+      },
+    }));
+    return new DataStream<R>(this.graph, node);
+  }
+}

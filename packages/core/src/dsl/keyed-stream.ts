@@ -1,0 +1,104 @@
+import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
+import { keyedProcessOperator } from "../keyed/keyed-process-operator.ts";
+import type { KeyedProcessFunction } from "../keyed/keyed-process-function.ts";
+import { rollingReduce } from "../keyed/rolling-reduce.ts";
+import type { StateDescriptor } from "../keyed/state-descriptors.ts";
+import { type OverFrame, overOperator } from "../over/over-operator.ts";
+import type { OperatorOptions } from "../runtime/operator.ts";
+import type { Key } from "../state/key-group.ts";
+import type { WindowAssigner } from "../windows/assigner.ts";
+import type { TimeWindow } from "../windows/window.ts";
+import type { DataStream } from "./data-stream.ts";
+import type { OutputTag } from "./output-tag.ts";
+import { WindowedStream } from "./windowed-stream.ts";
+
+/** One result of an over aggregate: the record, its key, and the aggregate over its frame. */
+export interface OverResult<T, TKey, TValue> {
+  readonly key: TKey;
+  readonly record: T;
+  readonly value: TValue;
+}
+
+/**
+ * A stream partitioned by key: every stateful operation on it keeps state per key, checkpointed
+ * per key group.
+ */
+export class KeyedStream<T, TKey extends Key> {
+  /** @internal */
+  constructor(
+    /** @internal */ readonly input: DataStream<T>,
+    /** @internal */ readonly keyOf: (value: T) => TKey,
+  ) {}
+
+  /**
+   * Groups each key's records into windows. Results come out when the trigger fires (by default
+   * when the watermark passes the window's end − 1).
+   *
+   * @example
+   * clicks.keyBy((c) => c.page).window(tumbling(minutes(1))).aggregate(count())
+   */
+  window<TWindow extends TimeWindow>(assigner: WindowAssigner<TWindow>): WindowedStream<T, TKey, TWindow> {
+    return new WindowedStream(this, assigner);
+  }
+
+  /**
+   * Per-record rolling aggregates, Kinesis Data Analytics' `OVER (PARTITION BY key ...)`:
+   * `{ range: ms }` aggregates the key's records with timestamps in [ts − range, ts]
+   * (`RANGE INTERVAL ... PRECEDING`); `{ rows: n }` the n preceding records plus the current one
+   * (`ROWS n PRECEDING`). Records are processed in event-time order once the watermark passes them
+   * (ties in arrival order), one result per record; records at or below the watermark on arrival
+   * are late and go to `sideOutputLateData` (or are counted as dropped).
+   *
+   * @example
+   * ticks.keyBy((t) => t.symbol).over({ range: hours(1) }).aggregate(stats((t) => t.price))
+   */
+  over(frame: OverFrame): OverStream<T, TKey> {
+    return new OverStream(this, frame, undefined);
+  }
+
+  /** A rolling reduce in arrival order: emits the key's reduced value after every record. */
+  reduce(reducer: (accumulated: T, value: T) => T, options?: OperatorOptions<T>): DataStream<T> {
+    return this.input.transform("reduce", rollingReduce(this.keyOf, reducer), options);
+  }
+
+  /** Per-key logic with declared state and timers (Flink's `KeyedProcessFunction`). */
+  process<R, TDecl extends Record<string, StateDescriptor> = Record<never, never>>(
+    fn: KeyedProcessFunction<TKey, T, R, TDecl>,
+    options?: OperatorOptions<T>,
+  ): DataStream<R> {
+    return this.input.transform("process", keyedProcessOperator(this.keyOf, fn), options);
+  }
+}
+
+/** A keyed stream with an over frame chosen; `aggregate` completes it. */
+export class OverStream<T, TKey extends Key> {
+  /** @internal */
+  constructor(
+    private readonly keyed: KeyedStream<T, TKey>,
+    private readonly frame: OverFrame,
+    private readonly lateDataTag: OutputTag<T> | undefined,
+  ) {}
+
+  /** Records that arrive at or below the watermark go to `tag` instead of being dropped. */
+  sideOutputLateData(tag: OutputTag<T>): OverStream<T, TKey> {
+    return new OverStream(this.keyed, this.frame, tag);
+  }
+
+  /** One `{ key, record, value }` per record, `value` aggregating the record's frame. */
+  aggregate<TAcc, R>(
+    fn: AggregateFunction<T, TAcc, R>,
+    options?: OperatorOptions<T>,
+  ): DataStream<OverResult<T, TKey, R>> {
+    return this.keyed.input.transform(
+      "over",
+      overOperator({
+        keyOf: this.keyed.keyOf,
+        frame: this.frame,
+        aggregate: fn,
+        lateDataTag: this.lateDataTag,
+        project: (record: T, value: R, key: TKey): OverResult<T, TKey, R> => ({ key, record, value }),
+      }),
+      options,
+    );
+  }
+}

@@ -1,0 +1,54 @@
+import type { OutputTag } from "../dsl/output-tag.ts";
+
+/**
+ * Identifies a source split (a Kinesis shard, a file): records of one split are in order, and
+ * watermarks are generated per split.
+ */
+export type SplitId = string;
+
+/**
+ * Records travel in columnar batches so that the RxJS cost is paid per batch, not per record:
+ * `values[i]` has event time `timestamps[i]` (`NaN` before timestamps are assigned).
+ * `tag` is set when the batch belongs to a side output of the operator that emitted it.
+ */
+export interface DataBatch<T> {
+  readonly kind: "data";
+  readonly values: T[];
+  readonly timestamps: number[];
+  readonly split?: SplitId | undefined;
+  readonly tag?: OutputTag<unknown> | undefined;
+}
+
+/** Event time has reached `timestamp`: no record with a timestamp <= it is expected any more. */
+export interface Watermark {
+  readonly kind: "watermark";
+  readonly timestamp: number;
+}
+
+/** A checkpoint barrier: everything before it belongs to checkpoint `checkpointId`. */
+export interface Barrier {
+  readonly kind: "barrier";
+  readonly checkpointId: number;
+  /** A savepoint asks for a full (self-contained) snapshot. */
+  readonly full: boolean;
+}
+
+/** A split became idle or active again; only the watermark assigner acts on it. */
+export interface SplitStatus {
+  readonly kind: "split-status";
+  readonly split: SplitId;
+  readonly status: "idle" | "active" | "finished";
+}
+
+/** The input is exhausted; nothing follows. */
+export interface EndOfInput {
+  readonly kind: "end";
+}
+
+/** What flows between operators: data and control elements, in one ordered stream. */
+export type StreamElement<T> = DataBatch<T> | Watermark | Barrier | SplitStatus | EndOfInput;
+
+/** The watermark that closes every event-time window: sent once a bounded input has ended. */
+export const MAX_WATERMARK = Number.POSITIVE_INFINITY;
+/** No watermark seen yet. */
+export const MIN_WATERMARK = Number.NEGATIVE_INFINITY;

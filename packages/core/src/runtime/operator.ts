@@ -1,0 +1,99 @@
+import type { FailedRecord, OutputTag } from "../dsl/output-tag.ts";
+import type { KeyGroupSnapshot } from "../state/keyed-heap.ts";
+import type { Cancel, Clock } from "../time/clock.ts";
+import type { DataBatch, SplitStatus } from "./elements.ts";
+import type { OperatorMetrics } from "./metrics.ts";
+
+/**
+ * Where an operator sends what it produces. Records emitted while handling one input element are
+ * sent downstream as one batch when the handler returns, and always before any watermark that
+ * follows them.
+ */
+export interface Output<TOut> {
+  /** Emits one record with event time `timestamp`. */
+  emit(value: TOut, timestamp: number): void;
+  /**
+   * Emits a whole batch at once (the fast path for record-at-a-time operators such as `map`).
+   * The arrays are handed over: the caller must not change them afterwards.
+   */
+  emitBatch(values: TOut[], timestamps: number[]): void;
+  /** Emits one record to a side output. */
+  emitSide<TSide>(tag: OutputTag<TSide>, value: TSide, timestamp: number): void;
+  /** Emits a watermark (only for operators that set `generatesWatermarks`). */
+  emitWatermark(timestamp: number): void;
+}
+
+/** What the runtime gives an operator. */
+export interface OperatorContext {
+  /** Name used in error messages and metrics, e.g. `window(tumbling 1m).aggregate(count)#4`. */
+  readonly name: string;
+  /** Processing time. */
+  readonly clock: Clock;
+  /** Number of key groups keyed state is split into (fixed for a job's life). */
+  readonly keyGroups: number;
+  readonly metrics: OperatorMetrics;
+  /** The last watermark this operator received (`-Infinity` before the first). */
+  currentWatermark(): number;
+  /**
+   * Runs `callback` when processing time reaches `at`. Records it emits are flushed downstream
+   * right after it returns; a throw fails the job like a throw while processing a record.
+   */
+  scheduleProcessingTime(at: number, callback: () => void): Cancel;
+  /**
+   * Handles a record that failed: routes it to the operator's error output when the user
+   * configured one (`{ errors: tag }`), otherwise throws an {@link OperatorError} that stops the job.
+   */
+  fail(error: unknown, value: unknown, timestamp: number): void;
+}
+
+/** What an operator hands over at a checkpoint barrier; serialized by the runtime at once. */
+export interface OperatorSnapshot {
+  /** Keyed state per key group: every group when `full`, else only those changed since the last one. */
+  readonly keyGroups?: KeyGroupSnapshot[];
+  /** Non-keyed state (e.g. a source-side buffer), written whole every time. */
+  readonly operator?: unknown;
+}
+
+/**
+ * The logic of one operator. Plain synchronous code: the runtime's adapter runs it on RxJS, in
+ * input order, and passes control elements along. User code never sees the adapter.
+ */
+export interface Operator<TIn> {
+  /** Records of one batch, in order. */
+  processBatch(batch: DataBatch<TIn>): void;
+  /**
+   * Event time advanced to `watermark` (strictly increasing). Fire what is due; the runtime
+   * forwards the watermark after this returns, so results precede it.
+   */
+  processWatermark?(watermark: number): void;
+  /** Only the watermark assigner cares which splits are idle. */
+  processSplitStatus?(status: SplitStatus): void;
+  /** Captures state at a barrier. `full` asks for every key group (savepoints). */
+  snapshotState?(full: boolean): OperatorSnapshot;
+  /** Rebuilds state (including timers) from a snapshot, before any element arrives. */
+  restoreState?(snapshot: OperatorSnapshot): void;
+  /** End of input (after the final watermark): emit anything still held. */
+  finish?(): void;
+  /** The operator is torn down (end, failure or restore); cancel timers. */
+  close?(): void;
+}
+
+/** Builds an operator; called again with fresh state after every restore. */
+export type OperatorFactory<TIn, TOut> = (context: OperatorContext, output: Output<TOut>) => Operator<TIn> & {
+  /** True for the watermark assigner: incoming watermarks are not forwarded, it emits its own. */
+  readonly generatesWatermarks?: boolean;
+};
+
+/** Options every operator-creating DSL method accepts. */
+export interface OperatorOptions<TIn = unknown> {
+  /**
+   * A stable name: it identifies the operator's state in checkpoints (like Flink's `uid`), so set
+   * it on stateful operators of long-lived jobs. Defaults to the method name and its position.
+   */
+  readonly name?: string;
+  /**
+   * Where records go when a user function throws on them or they are invalid (e.g. a timestamp
+   * that is not a finite number). Without it, such a record stops the job with a clear error.
+   */
+  readonly errors?: OutputTag<FailedRecord<TIn>>;
+}

@@ -1,0 +1,154 @@
+import { Observable, type Subscriber } from "rxjs";
+import type { Clock } from "../time/clock.ts";
+import { MAX_WATERMARK, type SplitId, type StreamElement } from "./elements.ts";
+import type { SourceEvent, SourceReader } from "./source.ts";
+import type { SourceNode } from "./graph.ts";
+
+/** What a source driver needs from the running job. */
+export interface SourceDriverServices {
+  readonly clock: Clock;
+  /** Resolves once every stage is subscribed and every sink open. */
+  readonly started: Promise<void>;
+  /** Aborted when the job stops or fails. */
+  readonly signal: AbortSignal;
+  /** Positions to resume from, per split. */
+  restoredPositions(sourceId: string): ReadonlyMap<SplitId, unknown>;
+  /** The source's positions at a barrier: exactly after the last record sent before it. */
+  acknowledgeSource(sourceId: string, checkpointId: number, positions: ReadonlyMap<SplitId, unknown>): void;
+  /** A promise while downstream has too much in flight (backpressure), else undefined. */
+  whenWritable(): Promise<void> | undefined;
+}
+
+const WOKEN = Symbol("woken");
+
+/**
+ * Runs one source: pulls batches from its reader and pushes them downstream, injecting checkpoint
+ * barriers between batches. It records a split's position only as that split's batch is handed
+ * downstream, so a barrier's positions never run ahead of the records before it, even while a
+ * read is still pending.
+ */
+export class SourceDriver<T> {
+  readonly elements: Observable<StreamElement<T>>;
+  readonly #positions = new Map<SplitId, unknown>();
+  readonly #barriers: { checkpointId: number; full: boolean }[] = [];
+  #wake: (() => void) | undefined;
+  #finished = false;
+  #stopped = false;
+
+  constructor(
+    readonly node: SourceNode,
+    private readonly services: SourceDriverServices,
+  ) {
+    for (const [split, position] of services.restoredPositions(node.id)) this.#positions.set(split, position);
+    this.elements = new Observable<StreamElement<T>>((subscriber) => {
+      const stop = new AbortController();
+      const onAbort = () => {
+        stop.abort();
+        this.#stopped = true;
+        this.#wake?.();
+      };
+      services.signal.addEventListener("abort", onAbort, { once: true });
+      void this.#run(subscriber, stop.signal);
+      return () => {
+        services.signal.removeEventListener("abort", onAbort);
+        onAbort();
+      };
+    });
+  }
+
+  /** Whether the source has been read to its end. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Asks for a barrier at the next point between batches. A finished source acknowledges at once. */
+  requestBarrier(checkpointId: number, full: boolean): void {
+    if (this.#finished) {
+      this.services.acknowledgeSource(this.node.id, checkpointId, new Map(this.#positions));
+      return;
+    }
+    this.#barriers.push({ checkpointId, full });
+    this.#wake?.();
+  }
+
+  async #run(subscriber: Subscriber<StreamElement<T>>, signal: AbortSignal): Promise<void> {
+    let reader: SourceReader<T> | undefined;
+    try {
+      await this.services.started;
+      if (signal.aborted) return;
+      const source = this.node.source as { open: (c: object) => SourceReader<T> | Promise<SourceReader<T>> };
+      reader = await source.open({
+        clock: this.services.clock,
+        restoredPositions: new Map(this.#positions),
+        signal,
+      });
+      let pending: Promise<SourceEvent<T> | undefined> | undefined;
+      for (;;) {
+        this.#emitBarriers(subscriber);
+        if (signal.aborted) break;
+        const gate = this.services.whenWritable();
+        if (gate && (await this.#raceWake(gate)) === WOKEN) continue;
+        pending ??= reader.next();
+        const event = await this.#raceWake(pending);
+        if (event === WOKEN) continue;
+        pending = undefined;
+        if (event === undefined) {
+          this.#finished = true;
+          this.#emitBarriers(subscriber);
+          subscriber.next({ kind: "watermark", timestamp: MAX_WATERMARK });
+          subscriber.next({ kind: "end" });
+          break;
+        }
+        this.#emit(subscriber, event);
+      }
+      subscriber.complete();
+    } catch (error) {
+      subscriber.error(error);
+    } finally {
+      await reader?.close?.();
+    }
+  }
+
+  #emit(subscriber: Subscriber<StreamElement<T>>, event: SourceEvent<T>): void {
+    const split = `${this.node.id}/${event.split}`;
+    if (event.kind === "split-status") {
+      if (event.position !== undefined) this.#positions.set(event.split, event.position);
+      subscriber.next({ kind: "split-status", split, status: event.status });
+      return;
+    }
+    this.#positions.set(event.split, event.position);
+    if (event.values.length === 0) return;
+    const timestamps = event.timestamps ?? new Array<number>(event.values.length).fill(Number.NaN);
+    subscriber.next({ kind: "data", values: event.values, timestamps, split });
+  }
+
+  #emitBarriers(subscriber: Subscriber<StreamElement<T>>): void {
+    while (this.#barriers.length > 0) {
+      const { checkpointId, full } = this.#barriers.shift()!;
+      this.services.acknowledgeSource(this.node.id, checkpointId, new Map(this.#positions));
+      subscriber.next({ kind: "barrier", checkpointId, full });
+    }
+  }
+
+  /** Waits for `promise`, or until a barrier is requested or the job stops. */
+  #raceWake<R>(promise: Promise<R>): Promise<R | typeof WOKEN> {
+    if (this.#barriers.length > 0 || this.#stopped) return Promise.resolve(WOKEN);
+    return new Promise<R | typeof WOKEN>((resolve, reject) => {
+      const wake = () => {
+        if (this.#wake === wake) this.#wake = undefined;
+        resolve(WOKEN);
+      };
+      this.#wake = wake;
+      promise.then(
+        (value) => {
+          if (this.#wake === wake) this.#wake = undefined;
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (this.#wake === wake) this.#wake = undefined;
+          reject(error);
+        },
+      );
+    });
+  }
+}

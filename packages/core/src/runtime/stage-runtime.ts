@@ -1,0 +1,56 @@
+import type { KeyGroupSnapshot } from "../state/keyed-heap.ts";
+import type { Serde } from "../state/serde.ts";
+import type { Clock } from "../time/clock.ts";
+import type { JobMetrics } from "./metrics.ts";
+import type { OperatorSnapshot } from "./operator.ts";
+
+/** One key group's snapshot, serialized: `blob` holds `{ entries, deleted }`. */
+export interface SerializedKeyGroup {
+  readonly group: number;
+  readonly mode: KeyGroupSnapshot["mode"];
+  readonly blob: Uint8Array;
+}
+
+/** An operator's snapshot as it goes to a checkpoint store. */
+export interface SerializedOperatorSnapshot {
+  readonly keyGroups: SerializedKeyGroup[];
+  readonly operator?: Uint8Array | undefined;
+}
+
+/** Services the runtime lends to every stage of a running graph. */
+export interface StageRuntime {
+  readonly clock: Clock;
+  readonly keyGroups: number;
+  readonly metrics: JobMetrics;
+  readonly serde: Serde<unknown>;
+  /** State to restore an operator from (oldest snapshot first per key group), if any. */
+  restoredState(operatorId: string): OperatorSnapshot | undefined;
+  /** An operator's state at a barrier, serialized; called as the barrier passes. */
+  acknowledgeOperator(operatorId: string, checkpointId: number, snapshot: SerializedOperatorSnapshot): void;
+}
+
+/** Serializes an operator snapshot at once, so later state changes cannot leak into it. */
+export function serializeSnapshot(snapshot: OperatorSnapshot, serde: Serde<unknown>): SerializedOperatorSnapshot {
+  return {
+    keyGroups: (snapshot.keyGroups ?? []).map((s) => ({
+      group: s.group,
+      mode: s.mode,
+      blob: serde.serialize({ entries: s.entries, deleted: s.deleted }),
+    })),
+    operator: snapshot.operator === undefined ? undefined : serde.serialize(snapshot.operator),
+  };
+}
+
+/** Reads back what {@link serializeSnapshot} wrote; key groups stay in the order given. */
+export function deserializeSnapshot(
+  snapshot: SerializedOperatorSnapshot,
+  serde: Serde<unknown>,
+): OperatorSnapshot {
+  return {
+    keyGroups: snapshot.keyGroups.map((s) => {
+      const { entries, deleted } = serde.deserialize(s.blob) as Pick<KeyGroupSnapshot, "entries" | "deleted">;
+      return { group: s.group, mode: s.mode, entries, deleted };
+    }),
+    operator: snapshot.operator === undefined ? undefined : serde.deserialize(snapshot.operator),
+  };
+}

@@ -1,0 +1,163 @@
+import { type Key, keyGroupOf } from "./key-group.ts";
+
+/** One key's state, as held on the heap. `group` is computed once, when the key is first seen. */
+export interface KeyEntry<TKey extends Key, TState> {
+  readonly key: TKey;
+  readonly group: number;
+  state: TState;
+  /** @internal changed since the last snapshot */
+  dirty: boolean;
+  /** @internal removed from the heap */
+  removed: boolean;
+}
+
+/**
+ * Keyed state of one key group at a checkpoint. A `full` snapshot replaces the group; a `delta`
+ * upserts `entries` and removes `deleted` on top of the group's previous snapshots.
+ */
+export interface KeyGroupSnapshot {
+  readonly group: number;
+  readonly mode: "full" | "delta";
+  readonly entries: Array<[Key, unknown]>;
+  readonly deleted: Key[];
+}
+
+/** After this many deltas in a row a key group is written whole again, which bounds restore work. */
+const MAX_DELTAS_PER_GROUP = 8;
+
+/**
+ * Keyed state on the heap, like Flink's heap state backend: a Map from key to entry, with
+ * synchronous access on the record path. It tracks which entries changed, so that a checkpoint
+ * writes only those (as per-key-group deltas) and restore replays the chain.
+ *
+ * On the record path the cost is one Map lookup plus {@link KeyedHeap.touch}, a flag test.
+ */
+export class KeyedHeap<TKey extends Key, TState> {
+  readonly #entries = new Map<TKey, KeyEntry<TKey, TState>>();
+  #changed: KeyEntry<TKey, TState>[] = [];
+  #deleted = new Map<number, TKey[]>();
+  readonly #deltasSinceFull: Uint16Array;
+
+  constructor(readonly keyGroups: number) {
+    this.#deltasSinceFull = new Uint16Array(keyGroups);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(key: TKey): KeyEntry<TKey, TState> | undefined {
+    return this.#entries.get(key);
+  }
+
+  /** The key's entry, created with `init()` (and marked changed) if the key is new. */
+  getOrCreate(key: TKey, init: () => TState): KeyEntry<TKey, TState> {
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      entry = { key, group: keyGroupOf(key, this.keyGroups), state: init(), dirty: false, removed: false };
+      this.#entries.set(key, entry);
+      this.touch(entry);
+    }
+    return entry;
+  }
+
+  /** Marks an entry changed: the next checkpoint writes it. Call after every change to `state`. */
+  touch(entry: KeyEntry<TKey, TState>): void {
+    if (!entry.dirty) {
+      entry.dirty = true;
+      this.#changed.push(entry);
+    }
+  }
+
+  /** Removes a key and all its state. */
+  remove(entry: KeyEntry<TKey, TState>): void {
+    if (entry.removed) return;
+    entry.removed = true;
+    this.#entries.delete(entry.key);
+    let deleted = this.#deleted.get(entry.group);
+    if (!deleted) {
+      deleted = [];
+      this.#deleted.set(entry.group, deleted);
+    }
+    deleted.push(entry.key);
+  }
+
+  values(): IterableIterator<KeyEntry<TKey, TState>> {
+    return this.#entries.values();
+  }
+
+  /**
+   * The state to checkpoint, with each key's state turned into plain data by `encode`. The result
+   * must be serialized before the state changes again (the runtime does so at once).
+   */
+  snapshot(full: boolean, encode: (state: TState, key: TKey) => unknown): KeyGroupSnapshot[] {
+    const touchedGroups = new Set<number>();
+    for (const entry of this.#changed) if (!entry.removed) touchedGroups.add(entry.group);
+    for (const group of this.#deleted.keys()) touchedGroups.add(group);
+
+    const wholeGroups = new Set<number>();
+    if (full) {
+      for (let g = 0; g < this.keyGroups; g++) wholeGroups.add(g);
+    } else {
+      for (const g of touchedGroups) if (this.#deltasSinceFull[g]! >= MAX_DELTAS_PER_GROUP) wholeGroups.add(g);
+    }
+
+    const snapshots = new Map<number, KeyGroupSnapshot>();
+    const open = (group: number, mode: "full" | "delta"): KeyGroupSnapshot => {
+      let s = snapshots.get(group);
+      if (!s) {
+        s = { group, mode, entries: [], deleted: mode === "delta" ? (this.#deleted.get(group) ?? []) : [] };
+        snapshots.set(group, s);
+      }
+      return s;
+    };
+    for (const g of wholeGroups) open(g, "full");
+    if (wholeGroups.size > 0) {
+      for (const entry of this.#entries.values()) {
+        if (wholeGroups.has(entry.group)) open(entry.group, "full").entries.push([entry.key, encode(entry.state, entry.key)]);
+      }
+    }
+    for (const entry of this.#changed) {
+      entry.dirty = false;
+      if (entry.removed || wholeGroups.has(entry.group)) continue;
+      open(entry.group, "delta").entries.push([entry.key, encode(entry.state, entry.key)]);
+    }
+    for (const group of this.#deleted.keys()) if (!wholeGroups.has(group)) open(group, "delta");
+
+    for (const s of snapshots.values()) {
+      this.#deltasSinceFull[s.group] = s.mode === "full" ? 0 : this.#deltasSinceFull[s.group]! + 1;
+    }
+    this.#changed = [];
+    this.#deleted = new Map();
+    return [...snapshots.values()].sort((a, b) => a.group - b.group);
+  }
+
+  /**
+   * Rebuilds state from key-group snapshots given oldest first per group (a full one, then its
+   * deltas). Replaces whatever the heap held.
+   */
+  restore(snapshots: Iterable<KeyGroupSnapshot>, decode: (data: unknown, key: TKey) => TState): void {
+    this.#entries.clear();
+    this.#changed = [];
+    this.#deleted = new Map();
+    this.#deltasSinceFull.fill(0);
+    const byGroup = new Map<number, Map<TKey, unknown>>();
+    for (const s of snapshots) {
+      let group = byGroup.get(s.group);
+      if (!group || s.mode === "full") {
+        group = new Map();
+        byGroup.set(s.group, group);
+        this.#deltasSinceFull[s.group] = 0;
+      } else {
+        this.#deltasSinceFull[s.group] = this.#deltasSinceFull[s.group]! + 1;
+      }
+      for (const key of s.deleted) group.delete(key as TKey);
+      for (const [key, data] of s.entries) group.set(key as TKey, data);
+    }
+    for (const [g, group] of byGroup) {
+      for (const [key, data] of group) {
+        this.#entries.set(key, { key, group: g, state: decode(data, key), dirty: false, removed: false });
+      }
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Test utilities for Eddy pipelines: a virtual-time harness that pushes records and watermarks
+ * through a pipeline fragment and collects exactly what comes out.
+ * @packageDocumentation
+ */
+export { createTestHarness, type TestHarness, type TestHarnessOptions, type TimestampedValue } from "./harness.ts";
+export { VirtualClock } from "../time/clock.ts";
