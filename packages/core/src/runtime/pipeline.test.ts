@@ -1,0 +1,325 @@
+import { describe, expect, test } from "vitest";
+import type { CheckpointStore, CheckpointToStore } from "../checkpoint/checkpoint-store.ts";
+import { CheckpointFailedError } from "../checkpoint/coordinator.ts";
+import { type Logger, silentLogger } from "../checkpoint/logger.ts";
+import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
+import { type FailedRecord, OutputTag } from "../dsl/output-tag.ts";
+import { pipeline } from "../pipeline.ts";
+import { OperatorError, PipelineDefinitionError } from "./errors.ts";
+import { countingSource, latch, recordingSink } from "./test-support/test-sources.ts";
+import { sumByKey } from "./test-support/sum-by-key.ts";
+
+const quiet = { logger: silentLogger, stopOnSignals: false } as const;
+
+describe("running a job", () => {
+  test("runs a bounded pipeline to its end, in order", async () => {
+    const sink = recordingSink<string>();
+    const job = pipeline("basic", quiet);
+    job
+      .source(countingSource([1, 2, 3, 4, 5]))
+      .map((n) => n * 10)
+      .filter((n) => n !== 30)
+      .flatMap((n) => [`${n}a`, `${n}b`])
+      .sink(sink);
+    expect(await job.run()).toEqual({ outcome: "finished", restoredFrom: undefined });
+    expect(sink.values).toEqual(["10a", "10b", "20a", "20b", "40a", "40b", "50a", "50b"]);
+    expect(sink.events).toEqual(["finish"]);
+  });
+
+  test("an empty source finishes at once", async () => {
+    const sink = recordingSink<number>();
+    const job = pipeline("empty", quiet);
+    job.source(countingSource<number>([])).sink(sink);
+    expect((await job.run()).outcome).toBe("finished");
+    expect(sink.values).toEqual([]);
+  });
+
+  test("a stream read by two sinks is read from its source once", async () => {
+    let reads = 0;
+    const a = recordingSink<number>();
+    const b = recordingSink<number>();
+    const job = pipeline("fan-out", quiet);
+    const numbers = job.source(countingSource([1, 2, 3], { onRead: () => reads++ }));
+    numbers.sink(a);
+    numbers.map((n) => -n).sink(b);
+    await job.run();
+    expect(a.values).toEqual([1, 2, 3]);
+    expect(b.values).toEqual([-1, -2, -3]);
+    expect(reads).toBe(2);
+  });
+
+  test("union merges several sources", async () => {
+    const sink = recordingSink<number>();
+    const job = pipeline("union", quiet);
+    job.source(countingSource([1, 2, 3])).union(job.source(countingSource([10, 20]))).sink(sink);
+    await job.run();
+    expect([...sink.values].sort((x, y) => x - y)).toEqual([1, 2, 3, 10, 20]);
+  });
+
+  test("process functions reach side outputs", async () => {
+    const odd = new OutputTag<number>("odd");
+    const evens = recordingSink<number>();
+    const odds = recordingSink<number>();
+    const job = pipeline("side", quiet);
+    const split = job.source(countingSource([1, 2, 3, 4])).process<number>({
+      processElement(n, ctx) {
+        if (n % 2 === 0) ctx.emit(n);
+        else ctx.output(odd, n);
+      },
+    });
+    split.sink(evens);
+    split.getSideOutput(odd).sink(odds);
+    await job.run();
+    expect(evens.values).toEqual([2, 4]);
+    expect(odds.values).toEqual([1, 3]);
+  });
+
+  test("a job without a sink, or with two operators of one name, is refused", async () => {
+    const job = pipeline("no-sink", quiet);
+    job.source(countingSource([1])).map((n) => n);
+    await expect(job.run()).rejects.toThrow(/job "no-sink" has no sink/);
+    const twice = pipeline("names", quiet);
+    const s = twice.source(countingSource([1])).map((n) => n, { name: "double" });
+    expect(() => s.map((n) => n, { name: "double" })).toThrow(PipelineDefinitionError);
+  });
+
+  test("a user function that throws stops the job with an error naming the operator", async () => {
+    const source = countingSource([1, 2, 3]);
+    const job = pipeline("fails", quiet);
+    job
+      .source(source)
+      .map((n) => {
+        if (n === 2) throw new Error("two is not allowed");
+        return n;
+      })
+      .sink(recordingSink());
+    const failure = await job.run().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(OperatorError);
+    expect((failure as OperatorError).operator).toBe("map#2");
+    expect((failure as Error).message).toMatch(/^map#2: failed on a record .*: two is not allowed$/);
+    expect(source.closed).toBe(true);
+  });
+
+  test("with an error output the failing record is routed and the job goes on", async () => {
+    const errors = new OutputTag<FailedRecord<number>>("errors");
+    const good = recordingSink<number>();
+    const bad = recordingSink<FailedRecord<number>>();
+    const job = pipeline("routes", quiet);
+    const parsed = job.source(countingSource([1, 2, 3], { batchSize: 3 })).map(
+      (n) => {
+        if (n === 2) throw new Error("bad");
+        return n * 2;
+      },
+      { errors, name: "double" },
+    );
+    parsed.sink(good);
+    parsed.getSideOutput(errors).sink(bad);
+    await job.run();
+    expect(good.values).toEqual([2, 6]);
+    expect(bad.values).toEqual([{ value: 2, timestamp: Number.NaN, operator: "double", error: "bad" }]);
+    expect(job.metrics.snapshot().double!.failedRecords).toBe(1);
+  });
+
+  test("a slow sink holds the source back (backpressure)", async () => {
+    let reads = 0;
+    let written = 0;
+    let maxAhead = 0;
+    const sink = recordingSink<number>({
+      slowWrite: async () => {
+        await new Promise((r) => setTimeout(r, 2));
+        written++;
+      },
+    });
+    const job = pipeline("backpressure", { ...quiet, maxInFlightWrites: 4 });
+    job
+      .source(
+        countingSource(
+          Array.from({ length: 100 }, (_, i) => i),
+          {
+            batchSize: 1,
+            onRead: () => {
+              reads++;
+              maxAhead = Math.max(maxAhead, reads - written);
+            },
+          },
+        ),
+      )
+      .sink(sink);
+    await job.run();
+    expect(sink.values).toHaveLength(100);
+    expect(maxAhead).toBeLessThanOrEqual(5);
+  });
+});
+
+describe("checkpoints", () => {
+  const words = ["a", "b", "a", "c", "b", "a", "c", "c", "a", "b"];
+
+  function sumJob(name: string, store: CheckpointStore, source: ReturnType<typeof countingSource<string>>, logger: Logger = silentLogger) {
+    const sink = recordingSink<[string, number]>();
+    const job = pipeline(name, { logger, stopOnSignals: false, checkpoints: { store, retryDelay: 1 } });
+    job.source(source).transform("sum", sumByKey((w: string) => w, () => 1), { name: "sum" }).sink(sink);
+    return { job, sink };
+  }
+
+  test("a stopped job resumes from its savepoint with the same state and positions", async () => {
+    const store = new MemoryCheckpointStore();
+    const hold = latch();
+    const first = sumJob("resume", store, countingSource(words, { gate: (batch) => (batch === 3 ? hold.promise : undefined) }));
+    const running = first.job.run();
+    await waitFor(() => first.sink.values.length === 6);
+    await first.job.stop({ savepoint: true });
+    hold.open();
+    expect((await running).outcome).toBe("stopped");
+    expect(first.sink.events).toEqual(["snapshot 1", "complete 1"]);
+
+    const second = sumJob("resume", store, countingSource(words));
+    expect(await second.job.run()).toEqual({ outcome: "finished", restoredFrom: 1 });
+    expect(second.sink.events[0]).toBe('restored 1 {"written":6}');
+    // The second run continues from record 6 with the counts of the first six.
+    expect(second.sink.values).toEqual([
+      ["c", 2],
+      ["c", 3],
+      ["a", 4],
+      ["b", 3],
+    ]);
+  });
+
+  test("a barrier never carries a position ahead of the records before it", async () => {
+    const store = new MemoryCheckpointStore();
+    const hold = latch();
+    // The third read is still pending when the savepoint is taken.
+    const { job, sink } = sumJob("in-flight", store, countingSource(words, { gate: (b) => (b === 2 ? hold.promise : undefined) }));
+    const running = job.run();
+    await waitFor(() => sink.values.length === 4);
+    const manifest = await job.savepoint("mid");
+    expect(manifest.sources["source(counting)#1"]).toEqual({ "0": 4 });
+    hold.open();
+    await running;
+  });
+
+  test("sinks learn a checkpoint completed only after it is stored", async () => {
+    const store = new MemoryCheckpointStore();
+    const log: string[] = [];
+    const loggingStore: CheckpointStore = {
+      description: "logging",
+      commit: async (c, retain) => {
+        log.push(`stored ${c.manifest.checkpointId}`);
+        await store.commit(c, retain);
+      },
+      checkpoints: (job) => store.checkpoints(job),
+      savepoint: (job, name) => store.savepoint(job, name),
+      readBlob: (ref) => store.readBlob(ref),
+    };
+    const hold = latch();
+    const { job, sink } = sumJob("order", loggingStore, countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) }));
+    // The sink logs into the same list as the store, as things happen.
+    sink.events = log;
+    const running = job.run();
+    await waitFor(() => sink.values.length === 2);
+    await job.savepoint();
+    hold.open();
+    await running;
+    expect(log).toEqual(["snapshot 1", "stored 1", "complete 1", "finish"]);
+  });
+
+  test("a store that fails is retried until the checkpoint is stored", async () => {
+    const store = new FlakyStore(new MemoryCheckpointStore(), 2);
+    const hold = latch();
+    const warnings: string[] = [];
+    const logger: Logger = { ...silentLogger, warn: (m) => warnings.push(m) };
+    const { job, sink } = sumJob("flaky", store, countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) }), logger);
+    const running = job.run();
+    await waitFor(() => sink.values.length === 2);
+    const manifest = await job.savepoint();
+    expect(manifest.checkpointId).toBe(1);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/checkpoint 1: storing in flaky failed \(store down\); retry 1\/10/);
+    hold.open();
+    await running;
+  });
+
+  test("past the tolerated failures the job fails with a clear error", async () => {
+    const store = new FlakyStore(new MemoryCheckpointStore(), Number.POSITIVE_INFINITY);
+    const hold = latch();
+    const sink = recordingSink<[string, number]>();
+    const job = pipeline("down", {
+      logger: silentLogger,
+      stopOnSignals: false,
+      checkpoints: { store, tolerableFailures: 3, retryDelay: 1 },
+    });
+    job.source(countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) })).sink(sink);
+    const running = job.run();
+    await waitFor(() => sink.values.length === 2);
+    await expect(job.savepoint()).rejects.toThrow(CheckpointFailedError);
+    await expect(running).rejects.toThrow(/checkpoint 1 could not be stored in flaky after 4 attempts \(last error: store down\)/);
+  });
+
+  test("a corrupt blob makes the restore fall back to the checkpoint before, with a log line", async () => {
+    const store = new MemoryCheckpointStore();
+    const hold = latch();
+    const first = sumJob("corrupt", store, countingSource(words, { gate: (b) => (b === 3 ? hold.promise : undefined) }));
+    const running = first.job.run();
+    await waitFor(() => first.sink.values.length === 6);
+    await first.job.savepoint();
+    const latest = await first.job.savepoint();
+    await first.job.stop();
+    hold.open();
+    await running;
+
+    const blob = Object.values(latest.operators.sum!.keyGroups).flat().at(-1)!;
+    store.corruptBlob(blob.key);
+    const errors: string[] = [];
+    const second = sumJob("corrupt", store, countingSource(words), { ...silentLogger, error: (m) => errors.push(m) });
+    expect((await second.job.run()).restoredFrom).toBe(1);
+    expect(errors).toEqual([
+      expect.stringMatching(/checkpoint 2 in memory is unusable \(blob corrupt\/2\/sum\/kg\d+ fails its checksum\); trying the one before it/),
+    ]);
+    expect(second.sink.values.at(-1)).toEqual(["b", 3]);
+  });
+
+  test("a checkpoint with another number of key groups, or unknown operators, is refused", async () => {
+    const store = new MemoryCheckpointStore();
+    const hold = latch();
+    const gated = sumJob("groups", store, countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) }));
+    const running = gated.job.run();
+    await waitFor(() => gated.sink.values.length === 2);
+    await gated.job.stop({ savepoint: true });
+    hold.open();
+    await running;
+
+    const other = pipeline("groups", { ...quiet, keyGroups: 64, checkpoints: { store } });
+    other.source(countingSource(words)).transform("sum", sumByKey((w: string) => w, () => 1), { name: "sum" }).sink(recordingSink());
+    await expect(other.run()).rejects.toThrow(/taken with 128 key groups, the job is configured with 64/);
+
+    const renamed = pipeline("groups", { ...quiet, checkpoints: { store } });
+    renamed.source(countingSource(words)).transform("sum", sumByKey((w: string) => w, () => 1), { name: "total" }).sink(recordingSink());
+    await expect(renamed.run()).rejects.toThrow(/holds state of operators this job does not have \(sum\)/);
+  });
+});
+
+/** A store that fails its first `failures` commits, as a store that is down would. */
+class FlakyStore implements CheckpointStore {
+  readonly description = "flaky";
+  constructor(
+    private readonly inner: CheckpointStore,
+    private failures: number,
+  ) {}
+  async commit(checkpoint: CheckpointToStore, retain: number): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error("store down");
+    }
+    await this.inner.commit(checkpoint, retain);
+  }
+  checkpoints = (job: string) => this.inner.checkpoints(job);
+  savepoint = (job: string, name: string) => this.inner.savepoint(job, name);
+  readBlob = (ref: Parameters<CheckpointStore["readBlob"]>[0]) => this.inner.readBlob(ref);
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error("timed out waiting for a condition");
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
