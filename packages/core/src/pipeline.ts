@@ -1,5 +1,5 @@
-import { CheckpointCoordinator, type CheckpointOptions } from "./checkpoint/coordinator.ts";
 import type { CheckpointManifest } from "./checkpoint/checkpoint-store.ts";
+import { CheckpointCoordinator, type CheckpointOptions } from "./checkpoint/coordinator.ts";
 import { consoleLogger, type Logger } from "./checkpoint/logger.ts";
 import { loadCheckpoint, type RestoredCheckpoint, type StartFrom } from "./checkpoint/restore.ts";
 import { DataStream } from "./dsl/data-stream.ts";
@@ -9,8 +9,8 @@ import { PipelineDefinitionError } from "./runtime/errors.ts";
 import { JobGraph, type SourceNode } from "./runtime/graph.ts";
 import { JobMetrics } from "./runtime/metrics.ts";
 import { InFlightLimit, SinkStage } from "./runtime/sink-stage.ts";
-import { SourceDriver } from "./runtime/source-driver.ts";
 import type { Source } from "./runtime/source.ts";
+import { SourceDriver } from "./runtime/source-driver.ts";
 import { deserializeSnapshot, type StageRuntime } from "./runtime/stage-runtime.ts";
 import { DEFAULT_KEY_GROUPS } from "./state/key-group.ts";
 import { type Serde, v8Serde } from "./state/serde.ts";
@@ -85,7 +85,9 @@ export class Job {
     this.#serde = options.serde ?? v8Serde;
     this.#logger = options.logger ?? consoleLogger;
     if (!Number.isInteger(this.#keyGroups) || this.#keyGroups < 1 || this.#keyGroups > 32_768) {
-      throw new PipelineDefinitionError(`pipeline "${name}": keyGroups must be an integer in 1..32768, got ${this.#keyGroups}`);
+      throw new PipelineDefinitionError(
+        `pipeline "${name}": keyGroups must be an integer in 1..32768, got ${this.#keyGroups}`,
+      );
     }
   }
 
@@ -129,7 +131,8 @@ export class Job {
 
   /** Takes a savepoint (a full checkpoint kept under `name`) while running. */
   savepoint(name?: string): Promise<CheckpointManifest> {
-    if (!this.#running) return Promise.reject(new PipelineDefinitionError(`job "${this.name}" is not running`));
+    if (!this.#running)
+      return Promise.reject(new PipelineDefinitionError(`job "${this.name}" is not running`));
     return this.#running.savepoint(name);
   }
 
@@ -201,7 +204,12 @@ class RunningJob {
             await Promise.all(this.#sinks.map((s) => s.notifyCheckpointComplete(id)));
           },
         },
-        { clock: services.clock, serde: services.serde, logger: services.logger, onFatal: (e) => this.#failJob(e) },
+        {
+          clock: services.clock,
+          serde: services.serde,
+          logger: services.logger,
+          onFatal: (e) => this.#failJob(e),
+        },
         restored?.manifest,
       );
     }
@@ -226,15 +234,18 @@ class RunningJob {
         const state = restored?.operators.get(id);
         return state ? deserializeSnapshot(state, serde) : undefined;
       },
-      acknowledgeOperator: (id, checkpointId, snapshot) => coordinator?.acknowledgeOperator(id, checkpointId, snapshot),
+      acknowledgeOperator: (id, checkpointId, snapshot) =>
+        coordinator?.acknowledgeOperator(id, checkpointId, snapshot),
     };
     const driverFor = (node: SourceNode) => {
       const driver = new SourceDriver<unknown>(node, {
         clock,
         started,
         signal: this.#abort.signal,
-        restoredPositions: (id) => new Map(Object.entries(restored?.manifest.sources[id] ?? {})) as Map<SplitId, unknown>,
-        acknowledgeSource: (id, checkpointId, positions) => coordinator?.acknowledgeSource(id, checkpointId, positions),
+        restoredPositions: (id) =>
+          new Map(Object.entries(restored?.manifest.sources[id] ?? {})) as Map<SplitId, unknown>,
+        acknowledgeSource: (id, checkpointId, positions) =>
+          coordinator?.acknowledgeSource(id, checkpointId, positions),
         whenWritable: () => limit.whenWritable(),
       });
       this.#drivers.set(node.id, driver);
@@ -285,7 +296,9 @@ class RunningJob {
       this.#cancelTimer?.();
       this.#abort.abort();
       for (const stage of this.#sinks) stage.stop();
-      coordinator?.abort(this.#fatal ?? new Error(`job "${this.job.name}" ended before the checkpoint completed`));
+      coordinator?.abort(
+        this.#fatal ?? new Error(`job "${this.job.name}" ended before the checkpoint completed`),
+      );
       for (const stage of this.#sinks) await stage.sink.close?.();
     }
   }
@@ -293,7 +306,9 @@ class RunningJob {
   savepoint(name?: string): Promise<CheckpointManifest> {
     if (!this.#coordinator) {
       return Promise.reject(
-        new PipelineDefinitionError(`job "${this.job.name}" has no checkpoint store: configure checkpoints to take savepoints`),
+        new PipelineDefinitionError(
+          `job "${this.job.name}" has no checkpoint store: configure checkpoints to take savepoints`,
+        ),
       );
     }
     return this.#coordinator.trigger("savepoint", name ?? `savepoint-${this.services.clock.now()}`)!;
@@ -322,7 +337,9 @@ class RunningJob {
     const enabled = this.services.options.stopOnSignals ?? this.services.options.checkpoints !== undefined;
     if (!enabled) return () => {};
     const onSignal = (signal: NodeJS.Signals) => {
-      this.services.logger.info(`job "${this.job.name}" received ${signal}: taking a final savepoint and stopping`);
+      this.services.logger.info(
+        `job "${this.job.name}" received ${signal}: taking a final savepoint and stopping`,
+      );
       this.stop(true).catch((error: unknown) => {
         this.services.logger.error(`final savepoint failed: ${String(error)}`);
         void this.stop(false);

@@ -87,7 +87,11 @@ export class CheckpointFailedError extends Error {
 export class CheckpointCoordinator {
   #nextId: number;
   #pending: PendingCheckpoint | undefined;
-  #queued: { kind: CheckpointManifest["kind"]; name: string | undefined; done: PromiseWithResolversLike<CheckpointManifest> }[] = [];
+  #queued: {
+    kind: CheckpointManifest["kind"];
+    name: string | undefined;
+    done: PromiseWithResolversLike<CheckpointManifest>;
+  }[] = [];
   /** Key-group chains of the last committed checkpoint: what unchanged groups point at. */
   #committed: Record<string, OperatorStateRef>;
   #lastCompletedAt: number | undefined;
@@ -97,7 +101,12 @@ export class CheckpointCoordinator {
     private readonly keyGroups: number,
     private readonly options: CheckpointOptions,
     private readonly participants: CheckpointParticipants,
-    private readonly services: { clock: Clock; serde: Serde<unknown>; logger: Logger; onFatal(error: Error): void },
+    private readonly services: {
+      clock: Clock;
+      serde: Serde<unknown>;
+      logger: Logger;
+      onFatal(error: Error): void;
+    },
     restoredFrom: CheckpointManifest | undefined,
   ) {
     this.#nextId = (restoredFrom?.checkpointId ?? 0) + 1;
@@ -113,7 +122,10 @@ export class CheckpointCoordinator {
    * Starts a checkpoint (or a savepoint, which is full and kept by name). A periodic checkpoint
    * is skipped while another is in flight; a savepoint waits for its turn.
    */
-  trigger(kind: CheckpointManifest["kind"] = "checkpoint", name?: string): Promise<CheckpointManifest> | undefined {
+  trigger(
+    kind: CheckpointManifest["kind"] = "checkpoint",
+    name?: string,
+  ): Promise<CheckpointManifest> | undefined {
     if (this.#pending) {
       if (kind === "checkpoint") return undefined;
       const done = deferred<CheckpointManifest>();
@@ -207,7 +219,9 @@ export class CheckpointCoordinator {
         chain.push(ref);
         keyGroups[group.group] = chain;
       }
-      const operator = snapshot.operator ? store(`${prefix}/${operatorId}/op`, snapshot.operator) : previous?.operator;
+      const operator = snapshot.operator
+        ? store(`${prefix}/${operatorId}/op`, snapshot.operator)
+        : previous?.operator;
       operators[operatorId] = { keyGroups, operator };
     }
 
@@ -242,7 +256,9 @@ export class CheckpointCoordinator {
       try {
         await this.options.store.commit({ manifest, blobs }, retain);
         if (failures > 0) {
-          this.services.logger.info(`checkpoint ${manifest.checkpointId} stored after ${failures} failed attempt(s)`);
+          this.services.logger.info(
+            `checkpoint ${manifest.checkpointId} stored after ${failures} failed attempt(s)`,
+          );
         }
         return;
       } catch (error) {

@@ -27,7 +27,11 @@ export class MemoryCheckpointStore implements CheckpointStore {
       this.#savepoints.set(manifest.job, byName);
     }
     const all = [copy, ...(this.#checkpoints.get(manifest.job) ?? [])];
-    const { drop, unreferencedBlobs } = planRetention(all, [...(this.#savepoints.get(manifest.job)?.values() ?? [])], retain);
+    const { drop, unreferencedBlobs } = planRetention(
+      all,
+      [...(this.#savepoints.get(manifest.job)?.values() ?? [])],
+      retain,
+    );
     this.#checkpoints.set(
       manifest.job,
       all.filter((m) => !drop.includes(m)),
@@ -46,7 +50,8 @@ export class MemoryCheckpointStore implements CheckpointStore {
   async readBlob(ref: BlobRef): Promise<Uint8Array> {
     const bytes = this.#blobs.get(ref.key);
     if (!bytes) throw new CorruptCheckpointError(`blob ${ref.key} is missing from the memory store`);
-    if (checksumOf(bytes) !== ref.checksum) throw new CorruptCheckpointError(`blob ${ref.key} fails its checksum`);
+    if (checksumOf(bytes) !== ref.checksum)
+      throw new CorruptCheckpointError(`blob ${ref.key} fails its checksum`);
     return bytes;
   }
 

@@ -1,6 +1,6 @@
-import type { Serde } from "../state/serde.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import type { SerializedKeyGroup } from "../runtime/stage-runtime.ts";
+import type { Serde } from "../state/serde.ts";
 import {
   CHECKPOINT_FORMAT_VERSION,
   type CheckpointManifest,
@@ -13,7 +13,10 @@ import type { Logger } from "./logger.ts";
 export interface RestoredCheckpoint {
   readonly manifest: CheckpointManifest;
   /** Per operator, its key-group chains (oldest first) and operator state, as serialized. */
-  readonly operators: ReadonlyMap<string, { keyGroups: SerializedKeyGroup[]; operator: Uint8Array | undefined }>;
+  readonly operators: ReadonlyMap<
+    string,
+    { keyGroups: SerializedKeyGroup[]; operator: Uint8Array | undefined }
+  >;
   readonly sinks: ReadonlyMap<string, unknown>;
 }
 
@@ -38,7 +41,9 @@ export async function loadCheckpoint(
   } else {
     const savepoint = await store.savepoint(job, startFrom.savepoint);
     if (!savepoint) {
-      throw new PipelineDefinitionError(`job "${job}": no savepoint named "${startFrom.savepoint}" in ${store.description}`);
+      throw new PipelineDefinitionError(
+        `job "${job}": no savepoint named "${startFrom.savepoint}" in ${store.description}`,
+      );
     }
     candidates = [savepoint];
   }
@@ -46,7 +51,9 @@ export async function loadCheckpoint(
     checkCompatible(manifest, job, options.keyGroups);
     try {
       const restored = await readCheckpoint(store, manifest, options.serde);
-      options.logger.info(`job "${job}" restores checkpoint ${manifest.checkpointId} from ${store.description}`);
+      options.logger.info(
+        `job "${job}" restores checkpoint ${manifest.checkpointId} from ${store.description}`,
+      );
       return restored;
     } catch (error) {
       if (!(error instanceof CorruptCheckpointError)) throw error;
@@ -56,7 +63,9 @@ export async function loadCheckpoint(
     }
   }
   if (candidates.length > 0) {
-    throw new CorruptCheckpointError(`job "${job}": none of its ${candidates.length} checkpoints in ${store.description} is usable`);
+    throw new CorruptCheckpointError(
+      `job "${job}": none of its ${candidates.length} checkpoints in ${store.description} is usable`,
+    );
   }
   return undefined;
 }
@@ -83,7 +92,8 @@ async function readCheckpoint(
   for (const [id, state] of Object.entries(manifest.operators)) {
     const keyGroups: SerializedKeyGroup[] = [];
     for (const [group, chain] of Object.entries(state.keyGroups)) {
-      for (const ref of chain) keyGroups.push({ group: Number(group), mode: ref.mode, blob: await store.readBlob(ref) });
+      for (const ref of chain)
+        keyGroups.push({ group: Number(group), mode: ref.mode, blob: await store.readBlob(ref) });
     }
     operators.set(id, {
       keyGroups,
@@ -91,6 +101,7 @@ async function readCheckpoint(
     });
   }
   const sinks = new Map<string, unknown>();
-  for (const [id, ref] of Object.entries(manifest.sinks)) sinks.set(id, serde.deserialize(await store.readBlob(ref)));
+  for (const [id, ref] of Object.entries(manifest.sinks))
+    sinks.set(id, serde.deserialize(await store.readBlob(ref)));
   return { manifest, operators, sinks };
 }

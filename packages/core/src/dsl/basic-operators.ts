@@ -6,7 +6,9 @@ import type { ProcessContext, ProcessFunction } from "./process-function.ts";
  * one per record): a throw hands the failing record to `context.fail` and the loop resumes after it.
  */
 
-export function mapOperator<TIn, TOut>(fn: (value: TIn, timestamp: number) => TOut): OperatorFactory<TIn, TOut> {
+export function mapOperator<TIn, TOut>(
+  fn: (value: TIn, timestamp: number) => TOut,
+): OperatorFactory<TIn, TOut> {
   return (context, output) => ({
     processBatch({ values, timestamps }) {
       const mapped = new Array<TOut>(values.length);
@@ -33,7 +35,9 @@ export function mapOperator<TIn, TOut>(fn: (value: TIn, timestamp: number) => TO
   });
 }
 
-export function filterOperator<T>(predicate: (value: T, timestamp: number) => boolean): OperatorFactory<T, T> {
+export function filterOperator<T>(
+  predicate: (value: T, timestamp: number) => boolean,
+): OperatorFactory<T, T> {
   return (context, output) => ({
     processBatch({ values, timestamps }) {
       let i = 0;

@@ -1,4 +1,4 @@
-import type { JobGraph, GraphNode } from "../runtime/graph.ts";
+import type { GraphNode, JobGraph } from "../runtime/graph.ts";
 import type { OperatorFactory, OperatorOptions } from "../runtime/operator.ts";
 import type { Sink } from "../runtime/sink.ts";
 import type { Key } from "../state/key-group.ts";
@@ -26,7 +26,10 @@ export class DataStream<T> {
   }
 
   /** Keeps the records `predicate` accepts; a type guard narrows the stream's type. */
-  filter<S extends T>(predicate: (value: T, timestamp: number) => value is S, options?: OperatorOptions<T>): DataStream<S>;
+  filter<S extends T>(
+    predicate: (value: T, timestamp: number) => value is S,
+    options?: OperatorOptions<T>,
+  ): DataStream<S>;
   filter(predicate: (value: T, timestamp: number) => boolean, options?: OperatorOptions<T>): DataStream<T>;
   filter(predicate: (value: T, timestamp: number) => boolean, options?: OperatorOptions<T>): DataStream<T> {
     return this.transform("filter", filterOperator(predicate), options);

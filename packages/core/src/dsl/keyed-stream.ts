@@ -1,6 +1,6 @@
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
-import { keyedProcessOperator } from "../keyed/keyed-process-operator.ts";
 import type { KeyedProcessFunction } from "../keyed/keyed-process-function.ts";
+import { keyedProcessOperator } from "../keyed/keyed-process-operator.ts";
 import { rollingReduce } from "../keyed/rolling-reduce.ts";
 import type { StateDescriptor } from "../keyed/state-descriptors.ts";
 import { type OverFrame, overOperator } from "../over/over-operator.ts";

@@ -1,6 +1,6 @@
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
-import type { OperatorOptions } from "../runtime/operator.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
+import type { OperatorOptions } from "../runtime/operator.ts";
 import type { Key } from "../state/key-group.ts";
 import type { WindowAssigner } from "../windows/assigner.ts";
 import type { Trigger } from "../windows/trigger.ts";
@@ -75,8 +75,11 @@ export class WindowedStream<T, TKey extends Key, TWindow extends TimeWindow> {
     fn: AggregateFunction<T, TAcc, R>,
     options?: OperatorOptions<T>,
   ): DataStream<WindowResult<TKey, TWindow, R>> {
-    return this.#build<TAcc, WindowResult<TKey, TWindow, R>>("aggregate", fn, options, (key, window, acc, emit) =>
-      emit({ key, window, value: fn.result(acc) }),
+    return this.#build<TAcc, WindowResult<TKey, TWindow, R>>(
+      "aggregate",
+      fn,
+      options,
+      (key, window, acc, emit) => emit({ key, window, value: fn.result(acc) }),
     );
   }
 
@@ -88,8 +91,10 @@ export class WindowedStream<T, TKey extends Key, TWindow extends TimeWindow> {
     return this.aggregate<{ has: boolean; value: T | undefined }, T>(
       {
         create: () => ({ has: false, value: undefined }),
-        add: (acc, value) => (acc.has ? { has: true, value: reducer(acc.value as T, value) } : { has: true, value }),
-        merge: (a, b) => (!a.has ? b : !b.has ? a : { has: true, value: reducer(a.value as T, b.value as T) }),
+        add: (acc, value) =>
+          acc.has ? { has: true, value: reducer(acc.value as T, value) } : { has: true, value },
+        merge: (a, b) =>
+          !a.has ? b : !b.has ? a : { has: true, value: reducer(a.value as T, b.value as T) },
         result: (acc) => acc.value as T,
       },
       options,

@@ -57,7 +57,9 @@ export class JobGraph {
   add<N extends GraphNode>(label: string, name: string | undefined, make: (id: string) => N): N {
     const id = name ?? `${label}#${this.#nodes.length + 1}`;
     if (this.#ids.has(id)) {
-      throw new PipelineDefinitionError(`pipeline "${this.jobName}": two operators are named "${id}"; names must be unique`);
+      throw new PipelineDefinitionError(
+        `pipeline "${this.jobName}": two operators are named "${id}"; names must be unique`,
+      );
     }
     this.#ids.add(id);
     const node = make(id);

@@ -4,7 +4,7 @@ import type { Cancel } from "../time/clock.ts";
 import type { StreamElement } from "./elements.ts";
 import { describeError, OperatorError } from "./errors.ts";
 import type { OperatorContext, OperatorFactory, Output } from "./operator.ts";
-import { serializeSnapshot, type StageRuntime } from "./stage-runtime.ts";
+import { type StageRuntime, serializeSnapshot } from "./stage-runtime.ts";
 
 /** How a graph node describes its operator to the runtime. */
 export interface OperatorSpec<TIn, TOut> {
@@ -138,7 +138,11 @@ export function operatorStage<TIn, TOut>(
             });
           }
           metrics.failedRecords++;
-          output.emitSide(spec.errors, { value: value as TIn, timestamp, operator: spec.id, error: reason }, timestamp);
+          output.emitSide(
+            spec.errors,
+            { value: value as TIn, timestamp, operator: spec.id, error: reason },
+            timestamp,
+          );
         },
       };
 
@@ -166,7 +170,8 @@ export function operatorStage<TIn, TOut>(
               case "watermark":
                 if (operator.generatesWatermarks) {
                   // Only the end of input reaches past an assigner: it closes every window.
-                  if (element.timestamp === Number.POSITIVE_INFINITY) operator.processWatermark?.(element.timestamp);
+                  if (element.timestamp === Number.POSITIVE_INFINITY)
+                    operator.processWatermark?.(element.timestamp);
                   output.flush();
                   return;
                 }
@@ -184,7 +189,11 @@ export function operatorStage<TIn, TOut>(
                 return;
               case "barrier": {
                 const snapshot = operator.snapshotState?.(element.full) ?? {};
-                runtime.acknowledgeOperator(spec.id, element.checkpointId, serializeSnapshot(snapshot, runtime.serde));
+                runtime.acknowledgeOperator(
+                  spec.id,
+                  element.checkpointId,
+                  serializeSnapshot(snapshot, runtime.serde),
+                );
                 output.flush();
                 subscriber.next(element);
                 return;

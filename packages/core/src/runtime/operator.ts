@@ -79,7 +79,10 @@ export interface Operator<TIn> {
 }
 
 /** Builds an operator; called again with fresh state after every restore. */
-export type OperatorFactory<TIn, TOut> = (context: OperatorContext, output: Output<TOut>) => Operator<TIn> & {
+export type OperatorFactory<TIn, TOut> = (
+  context: OperatorContext,
+  output: Output<TOut>,
+) => Operator<TIn> & {
   /** True for the watermark assigner: incoming watermarks are not forwarded, it emits its own. */
   readonly generatesWatermarks?: boolean;
 };

@@ -6,8 +6,8 @@ import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { type FailedRecord, OutputTag } from "../dsl/output-tag.ts";
 import { pipeline } from "../pipeline.ts";
 import { OperatorError, PipelineDefinitionError } from "./errors.ts";
-import { countingSource, latch, recordingSink } from "./test-support/test-sources.ts";
 import { sumByKey } from "./test-support/sum-by-key.ts";
+import { countingSource, latch, recordingSink } from "./test-support/test-sources.ts";
 
 const quiet = { logger: silentLogger, stopOnSignals: false } as const;
 
@@ -51,7 +51,10 @@ describe("running a job", () => {
   test("union merges several sources", async () => {
     const sink = recordingSink<number>();
     const job = pipeline("union", quiet);
-    job.source(countingSource([1, 2, 3])).union(job.source(countingSource([10, 20]))).sink(sink);
+    job
+      .source(countingSource([1, 2, 3]))
+      .union(job.source(countingSource([10, 20])))
+      .sink(sink);
     await job.run();
     expect([...sink.values].sort((x, y) => x - y)).toEqual([1, 2, 3, 10, 20]);
   });
@@ -154,17 +157,36 @@ describe("running a job", () => {
 describe("checkpoints", () => {
   const words = ["a", "b", "a", "c", "b", "a", "c", "c", "a", "b"];
 
-  function sumJob(name: string, store: CheckpointStore, source: ReturnType<typeof countingSource<string>>, logger: Logger = silentLogger) {
+  function sumJob(
+    name: string,
+    store: CheckpointStore,
+    source: ReturnType<typeof countingSource<string>>,
+    logger: Logger = silentLogger,
+  ) {
     const sink = recordingSink<[string, number]>();
     const job = pipeline(name, { logger, stopOnSignals: false, checkpoints: { store, retryDelay: 1 } });
-    job.source(source).transform("sum", sumByKey((w: string) => w, () => 1), { name: "sum" }).sink(sink);
+    job
+      .source(source)
+      .transform(
+        "sum",
+        sumByKey(
+          (w: string) => w,
+          () => 1,
+        ),
+        { name: "sum" },
+      )
+      .sink(sink);
     return { job, sink };
   }
 
   test("a stopped job resumes from its savepoint with the same state and positions", async () => {
     const store = new MemoryCheckpointStore();
     const hold = latch();
-    const first = sumJob("resume", store, countingSource(words, { gate: (batch) => (batch === 3 ? hold.promise : undefined) }));
+    const first = sumJob(
+      "resume",
+      store,
+      countingSource(words, { gate: (batch) => (batch === 3 ? hold.promise : undefined) }),
+    );
     const running = first.job.run();
     await waitFor(() => first.sink.values.length === 6);
     await first.job.stop({ savepoint: true });
@@ -188,7 +210,11 @@ describe("checkpoints", () => {
     const store = new MemoryCheckpointStore();
     const hold = latch();
     // The third read is still pending when the savepoint is taken.
-    const { job, sink } = sumJob("in-flight", store, countingSource(words, { gate: (b) => (b === 2 ? hold.promise : undefined) }));
+    const { job, sink } = sumJob(
+      "in-flight",
+      store,
+      countingSource(words, { gate: (b) => (b === 2 ? hold.promise : undefined) }),
+    );
     const running = job.run();
     await waitFor(() => sink.values.length === 4);
     const manifest = await job.savepoint("mid");
@@ -211,7 +237,11 @@ describe("checkpoints", () => {
       readBlob: (ref) => store.readBlob(ref),
     };
     const hold = latch();
-    const { job, sink } = sumJob("order", loggingStore, countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) }));
+    const { job, sink } = sumJob(
+      "order",
+      loggingStore,
+      countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) }),
+    );
     // The sink logs into the same list as the store, as things happen.
     sink.events = log;
     const running = job.run();
@@ -227,7 +257,12 @@ describe("checkpoints", () => {
     const hold = latch();
     const warnings: string[] = [];
     const logger: Logger = { ...silentLogger, warn: (m) => warnings.push(m) };
-    const { job, sink } = sumJob("flaky", store, countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) }), logger);
+    const { job, sink } = sumJob(
+      "flaky",
+      store,
+      countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) }),
+      logger,
+    );
     const running = job.run();
     await waitFor(() => sink.values.length === 2);
     const manifest = await job.savepoint();
@@ -251,13 +286,19 @@ describe("checkpoints", () => {
     const running = job.run();
     await waitFor(() => sink.values.length === 2);
     await expect(job.savepoint()).rejects.toThrow(CheckpointFailedError);
-    await expect(running).rejects.toThrow(/checkpoint 1 could not be stored in flaky after 4 attempts \(last error: store down\)/);
+    await expect(running).rejects.toThrow(
+      /checkpoint 1 could not be stored in flaky after 4 attempts \(last error: store down\)/,
+    );
   });
 
   test("a corrupt blob makes the restore fall back to the checkpoint before, with a log line", async () => {
     const store = new MemoryCheckpointStore();
     const hold = latch();
-    const first = sumJob("corrupt", store, countingSource(words, { gate: (b) => (b === 3 ? hold.promise : undefined) }));
+    const first = sumJob(
+      "corrupt",
+      store,
+      countingSource(words, { gate: (b) => (b === 3 ? hold.promise : undefined) }),
+    );
     const running = first.job.run();
     await waitFor(() => first.sink.values.length === 6);
     await first.job.savepoint();
@@ -269,10 +310,15 @@ describe("checkpoints", () => {
     const blob = Object.values(latest.operators.sum!.keyGroups).flat().at(-1)!;
     store.corruptBlob(blob.key);
     const errors: string[] = [];
-    const second = sumJob("corrupt", store, countingSource(words), { ...silentLogger, error: (m) => errors.push(m) });
+    const second = sumJob("corrupt", store, countingSource(words), {
+      ...silentLogger,
+      error: (m) => errors.push(m),
+    });
     expect((await second.job.run()).restoredFrom).toBe(1);
     expect(errors).toEqual([
-      expect.stringMatching(/checkpoint 2 in memory is unusable \(blob corrupt\/2\/sum\/kg\d+ fails its checksum\); trying the one before it/),
+      expect.stringMatching(
+        /checkpoint 2 in memory is unusable \(blob corrupt\/2\/sum\/kg\d+ fails its checksum\); trying the one before it/,
+      ),
     ]);
     expect(second.sink.values.at(-1)).toEqual(["b", 3]);
   });
@@ -280,7 +326,11 @@ describe("checkpoints", () => {
   test("a checkpoint with another number of key groups, or unknown operators, is refused", async () => {
     const store = new MemoryCheckpointStore();
     const hold = latch();
-    const gated = sumJob("groups", store, countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) }));
+    const gated = sumJob(
+      "groups",
+      store,
+      countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) }),
+    );
     const running = gated.job.run();
     await waitFor(() => gated.sink.values.length === 2);
     await gated.job.stop({ savepoint: true });
@@ -288,11 +338,31 @@ describe("checkpoints", () => {
     await running;
 
     const other = pipeline("groups", { ...quiet, keyGroups: 64, checkpoints: { store } });
-    other.source(countingSource(words)).transform("sum", sumByKey((w: string) => w, () => 1), { name: "sum" }).sink(recordingSink());
+    other
+      .source(countingSource(words))
+      .transform(
+        "sum",
+        sumByKey(
+          (w: string) => w,
+          () => 1,
+        ),
+        { name: "sum" },
+      )
+      .sink(recordingSink());
     await expect(other.run()).rejects.toThrow(/taken with 128 key groups, the job is configured with 64/);
 
     const renamed = pipeline("groups", { ...quiet, checkpoints: { store } });
-    renamed.source(countingSource(words)).transform("sum", sumByKey((w: string) => w, () => 1), { name: "total" }).sink(recordingSink());
+    renamed
+      .source(countingSource(words))
+      .transform(
+        "sum",
+        sumByKey(
+          (w: string) => w,
+          () => 1,
+        ),
+        { name: "total" },
+      )
+      .sink(recordingSink());
     await expect(renamed.run()).rejects.toThrow(/holds state of operators this job does not have \(sum\)/);
   });
 });

@@ -1,8 +1,8 @@
 import { Observable, type Subscriber } from "rxjs";
 import type { Clock } from "../time/clock.ts";
 import { MAX_WATERMARK, type SplitId, type StreamElement } from "./elements.ts";
-import type { SourceEvent, SourceReader } from "./source.ts";
 import type { SourceNode } from "./graph.ts";
+import type { SourceEvent, SourceReader } from "./source.ts";
 
 /** What a source driver needs from the running job. */
 export interface SourceDriverServices {

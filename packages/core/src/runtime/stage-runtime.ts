@@ -30,7 +30,10 @@ export interface StageRuntime {
 }
 
 /** Serializes an operator snapshot at once, so later state changes cannot leak into it. */
-export function serializeSnapshot(snapshot: OperatorSnapshot, serde: Serde<unknown>): SerializedOperatorSnapshot {
+export function serializeSnapshot(
+  snapshot: OperatorSnapshot,
+  serde: Serde<unknown>,
+): SerializedOperatorSnapshot {
   return {
     keyGroups: (snapshot.keyGroups ?? []).map((s) => ({
       group: s.group,

@@ -12,7 +12,13 @@ function union(inputs: number) {
     subjects[i]!.next({ kind: "data", values, timestamps: values.map(() => 0) });
   const describe = () =>
     out.map((e) =>
-      e.kind === "data" ? e.values.join(",") : e.kind === "watermark" ? `wm${e.timestamp}` : e.kind === "barrier" ? `barrier${e.checkpointId}` : e.kind,
+      e.kind === "data"
+        ? e.values.join(",")
+        : e.kind === "watermark"
+          ? `wm${e.timestamp}`
+          : e.kind === "barrier"
+            ? `barrier${e.checkpointId}`
+            : e.kind,
     );
   return { subjects, data, describe, completed: () => completed };
 }

@@ -1,5 +1,5 @@
 import { map, merge, Observable } from "rxjs";
-import { type StreamElement, MIN_WATERMARK } from "./elements.ts";
+import { MIN_WATERMARK, type StreamElement } from "./elements.ts";
 
 /**
  * Merges several inputs into one ordered stream, as a Flink operator with several inputs does:
@@ -75,7 +75,9 @@ export function unionStage<T>(inputs: readonly Observable<StreamElement<T>>[]): 
       }
     };
 
-    const subscription = merge(...inputs.map((input, index) => input.pipe(map((e) => [index, e] as const)))).subscribe({
+    const subscription = merge(
+      ...inputs.map((input, index) => input.pipe(map((e) => [index, e] as const))),
+    ).subscribe({
       next: ([index, element]) => handle(index, element),
       error: (error) => subscriber.error(error),
       complete: () => subscriber.complete(),

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { KeyedHeap, type KeyGroupSnapshot } from "./keyed-heap.ts";
 import { keyGroupOf } from "./key-group.ts";
+import { KeyedHeap, type KeyGroupSnapshot } from "./keyed-heap.ts";
 
 const identity = (state: number) => state;
 const decode = (data: unknown) => data as number;
@@ -81,7 +81,18 @@ describe("KeyedHeap", () => {
       heap.touch(entry);
       modes.push(...heap.snapshot(false, identity).map((s) => s.mode));
     }
-    expect(modes.slice(0, 10)).toEqual(["delta", "delta", "delta", "delta", "delta", "delta", "delta", "delta", "full", "delta"]);
+    expect(modes.slice(0, 10)).toEqual([
+      "delta",
+      "delta",
+      "delta",
+      "delta",
+      "delta",
+      "delta",
+      "delta",
+      "delta",
+      "full",
+      "delta",
+    ]);
   });
 
   test("restored state equals live state after any sequence of changes and snapshots", () => {
@@ -95,7 +106,8 @@ describe("KeyedHeap", () => {
         const heap = new KeyedHeap<string, number>(keyGroups);
         const chains = new Map<number, KeyGroupSnapshot[]>();
         const record = (snapshots: KeyGroupSnapshot[]) => {
-          for (const s of snapshots) chains.set(s.group, s.mode === "full" ? [s] : [...(chains.get(s.group) ?? []), s]);
+          for (const s of snapshots)
+            chains.set(s.group, s.mode === "full" ? [s] : [...(chains.get(s.group) ?? []), s]);
         };
         for (const o of ops) {
           if (o.kind === "set") {

@@ -99,7 +99,8 @@ export class KeyedHeap<TKey extends Key, TState> {
     if (full) {
       for (let g = 0; g < this.keyGroups; g++) wholeGroups.add(g);
     } else {
-      for (const g of touchedGroups) if (this.#deltasSinceFull[g]! >= MAX_DELTAS_PER_GROUP) wholeGroups.add(g);
+      for (const g of touchedGroups)
+        if (this.#deltasSinceFull[g]! >= MAX_DELTAS_PER_GROUP) wholeGroups.add(g);
     }
 
     const snapshots = new Map<number, KeyGroupSnapshot>();
@@ -114,7 +115,8 @@ export class KeyedHeap<TKey extends Key, TState> {
     for (const g of wholeGroups) open(g, "full");
     if (wholeGroups.size > 0) {
       for (const entry of this.#entries.values()) {
-        if (wholeGroups.has(entry.group)) open(entry.group, "full").entries.push([entry.key, encode(entry.state, entry.key)]);
+        if (wholeGroups.has(entry.group))
+          open(entry.group, "full").entries.push([entry.key, encode(entry.state, entry.key)]);
       }
     }
     for (const entry of this.#changed) {

@@ -3,11 +3,11 @@ import { DataStream } from "../dsl/data-stream.ts";
 import type { OutputTag } from "../dsl/output-tag.ts";
 import { compileGraph } from "../runtime/compile.ts";
 import type { StreamElement } from "../runtime/elements.ts";
-import { JobGraph, type GraphNode } from "../runtime/graph.ts";
+import { type GraphNode, JobGraph } from "../runtime/graph.ts";
 import { JobMetrics } from "../runtime/metrics.ts";
 import { extendChain, type OperatorStateChain, restoreFromChain } from "../runtime/snapshot-chain.ts";
-import type { SerializedOperatorSnapshot, StageRuntime } from "../runtime/stage-runtime.ts";
 import type { Source } from "../runtime/source.ts";
+import type { SerializedOperatorSnapshot, StageRuntime } from "../runtime/stage-runtime.ts";
 import { DEFAULT_KEY_GROUPS } from "../state/key-group.ts";
 import { v8Serde } from "../state/serde.ts";
 import { VirtualClock } from "../time/clock.ts";
@@ -123,7 +123,8 @@ export function createTestHarness<TIn, TOut>(
       next(element) {
         if (element.kind === "watermark") watermarks.push(element.timestamp);
         if (element.kind !== "data") return;
-        const target = element.tag === undefined ? (main as TimestampedValue<unknown>[]) : sideList(element.tag);
+        const target =
+          element.tag === undefined ? (main as TimestampedValue<unknown>[]) : sideList(element.tag);
         for (let i = 0; i < element.values.length; i++) {
           target.push({ value: element.values[i], timestamp: element.timestamps[i]! });
         }
@@ -149,7 +150,8 @@ export function createTestHarness<TIn, TOut>(
   start();
 
   return {
-    processElement: (value, timestamp) => push({ kind: "data", values: [value], timestamps: [timestamp], split }),
+    processElement: (value, timestamp) =>
+      push({ kind: "data", values: [value], timestamps: [timestamp], split }),
     processElements: (records) =>
       push({
         kind: "data",

@@ -3,5 +3,11 @@
  * through a pipeline fragment and collects exactly what comes out.
  * @packageDocumentation
  */
-export { createTestHarness, type TestHarness, type TestHarnessOptions, type TimestampedValue } from "./harness.ts";
+
 export { VirtualClock } from "../time/clock.ts";
+export {
+  createTestHarness,
+  type TestHarness,
+  type TestHarnessOptions,
+  type TimestampedValue,
+} from "./harness.ts";

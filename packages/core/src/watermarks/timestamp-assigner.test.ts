@@ -34,14 +34,18 @@ function assignerRun(strategy = boundedOutOfOrderness(10)) {
     spec: { id, factory: timestampAssigner<Event>(strategy, (e) => e.t) as never },
   }));
   const out: StreamElement<unknown>[] = [];
-  compileGraph([node], {
-    clock,
-    keyGroups: 8,
-    metrics: new JobMetrics(),
-    serde: v8Serde,
-    restoredState: () => undefined,
-    acknowledgeOperator: () => {},
-  }, () => input)(node).subscribe((e) => out.push(e));
+  compileGraph(
+    [node],
+    {
+      clock,
+      keyGroups: 8,
+      metrics: new JobMetrics(),
+      serde: v8Serde,
+      restoredState: () => undefined,
+      acknowledgeOperator: () => {},
+    },
+    () => input,
+  )(node).subscribe((e) => out.push(e));
   const data = (split: string, ...ts: number[]) =>
     input.next({ kind: "data", split, values: ts.map((t) => ({ t })), timestamps: ts.map(() => Number.NaN) });
   const watermarks = () => out.filter((e) => e.kind === "watermark").map((e) => e.timestamp);
@@ -66,14 +70,21 @@ describe("watermark strategies", () => {
   test("invalid bounds and idleness are refused with a clear error", () => {
     expect(() => boundedOutOfOrderness(-1)).toThrow(PipelineDefinitionError);
     expect(() => boundedOutOfOrderness(Number.NaN)).toThrow(/finite number >= 0, got NaN/);
-    expect(() => monotonous().withIdleness(0)).toThrow(/withIdleness: the timeout must be a finite number > 0/);
+    expect(() => monotonous().withIdleness(0)).toThrow(
+      /withIdleness: the timeout must be a finite number > 0/,
+    );
   });
 });
 
 describe("timestampAssigner", () => {
   test("assigns timestamps and emits a watermark after each batch when it advances", async () => {
-    const h = createTestHarness((s: DataStream<Event>) => s.withWatermarks(boundedOutOfOrderness(10), (e) => e.t));
-    await h.processElements([{ value: { t: 50 }, timestamp: 0 }, { value: { t: 40 }, timestamp: 0 }]);
+    const h = createTestHarness((s: DataStream<Event>) =>
+      s.withWatermarks(boundedOutOfOrderness(10), (e) => e.t),
+    );
+    await h.processElements([
+      { value: { t: 50 }, timestamp: 0 },
+      { value: { t: 40 }, timestamp: 0 },
+    ]);
     await h.processElement({ t: 45 }, 0);
     await h.processElement({ t: 70 }, 0);
     expect(h.output().map((r) => r.timestamp)).toEqual([50, 40, 45, 70]);
@@ -161,7 +172,10 @@ describe("timestampAssigner", () => {
     ]);
     const failed = h.sideOutput(errors);
     expect(failed).toHaveLength(1);
-    expect(failed[0]!.value).toMatchObject({ operator: "assign", error: "the timestamp is not a finite number: Infinity" });
+    expect(failed[0]!.value).toMatchObject({
+      operator: "assign",
+      error: "the timestamp is not a finite number: Infinity",
+    });
     expect(h.metrics().assign!.failedRecords).toBe(1);
   });
 });

@@ -23,14 +23,20 @@ export interface WatermarkStrategy {
   withIdleness(timeout: number): WatermarkStrategy;
 }
 
-function strategy(description: string, createGenerator: () => WatermarkGenerator, idleness?: number): WatermarkStrategy {
+function strategy(
+  description: string,
+  createGenerator: () => WatermarkGenerator,
+  idleness?: number,
+): WatermarkStrategy {
   return {
     description,
     idleness,
     createGenerator,
     withIdleness(timeout) {
       if (!Number.isFinite(timeout) || timeout <= 0) {
-        throw new PipelineDefinitionError(`withIdleness: the timeout must be a finite number > 0, got ${timeout}`);
+        throw new PipelineDefinitionError(
+          `withIdleness: the timeout must be a finite number > 0, got ${timeout}`,
+        );
       }
       return strategy(`${description}.withIdleness(${timeout})`, createGenerator, timeout);
     },
@@ -45,7 +51,9 @@ function strategy(description: string, createGenerator: () => WatermarkGenerator
  */
 export function boundedOutOfOrderness(bound: number): WatermarkStrategy {
   if (!Number.isFinite(bound) || bound < 0) {
-    throw new PipelineDefinitionError(`boundedOutOfOrderness: the bound must be a finite number >= 0, got ${bound}`);
+    throw new PipelineDefinitionError(
+      `boundedOutOfOrderness: the bound must be a finite number >= 0, got ${bound}`,
+    );
   }
   return strategy(`boundedOutOfOrderness(${bound})`, () => {
     let max = Number.NEGATIVE_INFINITY;

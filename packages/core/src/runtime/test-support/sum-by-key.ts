@@ -1,11 +1,14 @@
-import type { OperatorFactory } from "../operator.ts";
 import { KeyedHeap } from "../../state/keyed-heap.ts";
+import type { OperatorFactory } from "../operator.ts";
 
 /**
  * A keyed running sum written against the operator contract directly: it exercises KeyedHeap
  * snapshots through the runtime without depending on the built-in keyed operators.
  */
-export function sumByKey<T>(keyOf: (value: T) => string, amount: (value: T) => number): OperatorFactory<T, [string, number]> {
+export function sumByKey<T>(
+  keyOf: (value: T) => string,
+  amount: (value: T) => number,
+): OperatorFactory<T, [string, number]> {
   return (context, output) => {
     const heap = new KeyedHeap<string, number>(context.keyGroups);
     return {

@@ -9,7 +9,11 @@ import type { Source, SourceEvent } from "../source.ts";
 /** Emits `values` in batches of `batchSize` on one split; position = records emitted. */
 export function countingSource<T>(
   values: readonly T[],
-  options: { batchSize?: number; gate?: (batchIndex: number) => Promise<void> | undefined; onRead?: () => void } = {},
+  options: {
+    batchSize?: number;
+    gate?: (batchIndex: number) => Promise<void> | undefined;
+    onRead?: () => void;
+  } = {},
 ): Source<T> & { closed: boolean } {
   const batchSize = options.batchSize ?? 2;
   const source = {
