@@ -48,6 +48,7 @@ export class DataStream<T> {
   /**
    * Assigns event times with `timestampOf` and generates watermarks with `strategy`, one generator
    * per source split: the stream's watermark is the minimum over splits that are not idle.
+   * Without `timestampOf`, the timestamps the source assigned are kept (e.g. Kinesis arrival time).
    * Watermarks from upstream are replaced (except the final one at the end of input). A record
    * whose timestamp is not a finite number fails (or goes to `options.errors`).
    *
@@ -56,7 +57,7 @@ export class DataStream<T> {
    */
   withWatermarks(
     strategy: WatermarkStrategy,
-    timestampOf: (value: T) => number,
+    timestampOf?: (value: T) => number,
     options?: OperatorOptions<T>,
   ): DataStream<T> {
     return this.transform("withWatermarks", timestampAssigner(strategy, timestampOf), options);

@@ -276,7 +276,7 @@ describe("checkpoints", () => {
   test("past the tolerated failures the job fails with a clear error", async () => {
     const store = new FlakyStore(new MemoryCheckpointStore(), Number.POSITIVE_INFINITY);
     const hold = latch();
-    const sink = recordingSink<[string, number]>();
+    const sink = recordingSink<string>();
     const job = pipeline("down", {
       logger: silentLogger,
       stopOnSignals: false,

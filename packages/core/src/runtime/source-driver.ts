@@ -119,7 +119,7 @@ export class SourceDriver<T> {
     this.#positions.set(event.split, event.position);
     if (event.values.length === 0) return;
     const timestamps = event.timestamps ?? new Array<number>(event.values.length).fill(Number.NaN);
-    subscriber.next({ kind: "data", values: event.values, timestamps, split });
+    subscriber.next({ kind: "data", values: event.values, timestamps, split, tag: event.tag });
   }
 
   #emitBarriers(subscriber: Subscriber<StreamElement<T>>): void {

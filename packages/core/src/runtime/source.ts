@@ -1,3 +1,4 @@
+import type { OutputTag } from "../dsl/output-tag.ts";
 import type { Clock } from "../time/clock.ts";
 import type { SplitId } from "./elements.ts";
 
@@ -5,6 +6,11 @@ import type { SplitId } from "./elements.ts";
 export interface SourceBatch<T> {
   readonly kind: "data";
   readonly split: SplitId;
+  /**
+   * Set for records that belong to a side output of the source, e.g. dead letters that could not
+   * be decoded: they flow to `stream.getSideOutput(tag)`, not to the main stream.
+   */
+  readonly tag?: OutputTag<unknown> | undefined;
   readonly values: T[];
   /** Event times, when the source knows them (else they are assigned by `withWatermarks`). */
   readonly timestamps?: number[];

@@ -179,3 +179,13 @@ describe("timestampAssigner", () => {
     expect(h.metrics().assign!.failedRecords).toBe(1);
   });
 });
+
+describe("timestamps assigned by the source", () => {
+  test("without timestampOf the record timestamps are kept and checked", async () => {
+    const h = createTestHarness((s: DataStream<string>) => s.withWatermarks(boundedOutOfOrderness(0)));
+    await h.processElement("a", 100);
+    expect(h.output()).toEqual([{ value: "a", timestamp: 100 }]);
+    expect(h.watermarks()).toEqual([99]);
+    await expect(h.processElement("b", Number.NaN)).rejects.toThrow(/the timestamp is not a finite number: NaN/);
+  });
+});

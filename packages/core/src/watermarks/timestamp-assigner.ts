@@ -14,7 +14,8 @@ interface SplitWatermarks {
 }
 
 /**
- * Assigns event times and generates the stream's watermark: one generator per split, the
+ * Assigns event times (with `timestampOf`, or keeping those the source assigned when it is
+ * undefined) and generates the stream's watermark: one generator per split, the
  * watermark is the minimum over splits that are neither idle nor finished, emitted after each batch
  * when it advanced. A split is idle when the source says so, or after `strategy.idleness` ms of
  * processing time without records; it rejoins the minimum with its next record (whose timestamp
@@ -22,7 +23,7 @@ interface SplitWatermarks {
  */
 export function timestampAssigner<T>(
   strategy: WatermarkStrategy,
-  timestampOf: (value: T) => number,
+  timestampOf: ((value: T) => number) | undefined,
 ): OperatorFactory<T, T> {
   return (context, output) => {
     const splits = new Map<SplitId, SplitWatermarks>();
@@ -80,7 +81,7 @@ export function timestampAssigner<T>(
         while (i < values.length) {
           try {
             for (; i < values.length; i++) {
-              const timestamp = timestampOf(values[i]!);
+              const timestamp = timestampOf === undefined ? timestamps[i]! : timestampOf(values[i]!);
               if (!Number.isFinite(timestamp)) {
                 throw new TypeError(`the timestamp is not a finite number: ${String(timestamp)}`);
               }
