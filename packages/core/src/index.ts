@@ -4,6 +4,15 @@
  */
 
 export type { AggregateFunction } from "./aggregates/aggregate-function.ts";
+export { type AvgAccumulator, avg } from "./aggregates/avg.ts";
+export { count } from "./aggregates/count.ts";
+export { type FirstAccumulator, first } from "./aggregates/first.ts";
+export { type LastAccumulator, last } from "./aggregates/last.ts";
+export { max } from "./aggregates/max.ts";
+export { min } from "./aggregates/min.ts";
+export { type Stats, type StatsAccumulator, stats } from "./aggregates/stats.ts";
+export { sum } from "./aggregates/sum.ts";
+export { type TopNAccumulator, topN } from "./aggregates/top-n.ts";
 export {
   type BlobRef,
   CHECKPOINT_FORMAT_VERSION,
@@ -29,13 +38,25 @@ export { KeyedStream, type OverResult, OverStream } from "./dsl/keyed-stream.ts"
 export { type FailedRecord, OutputTag } from "./dsl/output-tag.ts";
 export type { ProcessContext, ProcessFunction } from "./dsl/process-function.ts";
 export { type ProcessWindowFunction, type WindowContext, WindowedStream } from "./dsl/windowed-stream.ts";
+export { type CollectedRecord, type Collector, collectSink } from "./io/collect-sink.ts";
+export { type ConsoleSinkOptions, consoleSink } from "./io/console-sink.ts";
+export { type FromAsyncIterableOptions, fromAsyncIterable } from "./io/from-async-iterable.ts";
+export { type FromIterableOptions, fromIterable } from "./io/from-iterable.ts";
+export { type GeneratorSourceOptions, generatorSource } from "./io/generator-source.ts";
+export { type JsonLinesSinkOptions, jsonLinesSink, type PendingPart } from "./io/json-lines-sink.ts";
+export {
+  type InvalidLineHandler,
+  type JsonLinesPosition,
+  type JsonLinesSourceOptions,
+  jsonLinesSource,
+} from "./io/json-lines-source.ts";
+export { SOURCE_DEFAULTS } from "./io/source-support.ts";
 export type {
   KeyedProcessContext,
   KeyedProcessFunction,
   OnTimerContext,
   TimerService,
 } from "./keyed/keyed-process-function.ts";
-
 export {
   type ListState,
   listState,
@@ -78,5 +99,25 @@ export {
   type WatermarkStrategy,
 } from "./watermarks/watermark-strategy.ts";
 export type { WindowAssigner } from "./windows/assigner.ts";
+export {
+  type GlobalWindowAssigner,
+  global,
+  type SessionWindowAssigner,
+  type SlidingWindowAssigner,
+  session,
+  sliding,
+  slidingProcessingTime,
+  type TumblingWindowAssigner,
+  tumbling,
+  tumblingProcessingTime,
+} from "./windows/assigners.ts";
 export { type Trigger, type TriggerContext, TriggerResult } from "./windows/trigger.ts";
+export {
+  continuousEventTimeTrigger,
+  countTrigger,
+  eventTimeTrigger,
+  neverTrigger,
+  processingTimeTrigger,
+  purging,
+} from "./windows/triggers.ts";
 export { type GlobalWindow, maxTimestamp, type TimeWindow, type WindowResult } from "./windows/window.ts";

@@ -47,7 +47,9 @@ export interface SourceContext {
 export interface SourceReader<T> {
   /**
    * The next batch or split event; `undefined` once a bounded source is exhausted. May take as long
-   * as it needs (waiting for data); the runtime injects barriers while it waits.
+   * as it needs (waiting for data); the runtime injects barriers while it waits. Once
+   * `context.signal` is aborted, a pending read should resolve `undefined` rather than reject: the
+   * runtime has stopped listening, so a rejection would go unhandled.
    */
   next(): Promise<SourceEvent<T> | undefined>;
   /** Release connections and timers. */

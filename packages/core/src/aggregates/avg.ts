@@ -1,0 +1,30 @@
+import type { AggregateFunction } from "./aggregate-function.ts";
+
+/** The accumulator of {@link avg}: a running sum and count. */
+export interface AvgAccumulator {
+  sum: number;
+  count: number;
+}
+
+/**
+ * The arithmetic mean of `of(record)`. An empty accumulator's result is `NaN` (`0 / 0`; never
+ * observed from a window or an over frame, which fire only once they hold a record).
+ *
+ * Order-insensitive up to floating-point rounding of the running sum (see {@link sum}).
+ *
+ * @example
+ * ticks.keyBy((t) => t.symbol).over({ range: hours(1) }).aggregate(avg((t) => t.price))
+ * // → one { key, record, value: <mean price of the last hour> } per tick
+ */
+export function avg<T>(of: (value: T) => number): AggregateFunction<T, AvgAccumulator, number> {
+  return {
+    create: () => ({ sum: 0, count: 0 }),
+    add: (acc, value) => {
+      acc.sum += of(value);
+      acc.count++;
+      return acc;
+    },
+    merge: (a, b) => ({ sum: a.sum + b.sum, count: a.count + b.count }),
+    result: (acc) => acc.sum / acc.count,
+  };
+}

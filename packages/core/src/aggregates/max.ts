@@ -1,0 +1,21 @@
+import type { AggregateFunction } from "./aggregate-function.ts";
+
+/**
+ * The largest `of(record)`. Follows `Math.max`: an empty accumulator's result is `-Infinity`
+ * (never observed from a window or an over frame, which fire only once they hold a record), and a
+ * `NaN` value makes the result `NaN`.
+ *
+ * Order-insensitive: stable under out-of-order input.
+ *
+ * @example
+ * ticks.keyBy((t) => t.symbol).window(tumbling(minutes(1))).aggregate(max((t) => t.price))
+ * // → { key: "EURUSD", window: { start, end }, value: 1.0873 }
+ */
+export function max<T>(of: (value: T) => number): AggregateFunction<T, number, number> {
+  return {
+    create: () => Number.NEGATIVE_INFINITY,
+    add: (acc, value) => Math.max(acc, of(value)),
+    merge: (a, b) => Math.max(a, b),
+    result: (acc) => acc,
+  };
+}
