@@ -110,12 +110,15 @@ export {
   type TumblingWindowAssigner,
   tumbling,
   tumblingProcessingTime,
+  windowStart,
 } from "./windows/assigners.ts";
 export { type Trigger, type TriggerContext, TriggerResult } from "./windows/trigger.ts";
 export {
   continuousEventTimeTrigger,
   countTrigger,
   eventTimeTrigger,
+  type MergeTriggerContext,
+  mergedTriggerStates,
   neverTrigger,
   processingTimeTrigger,
   purging,

@@ -129,3 +129,25 @@ describe("KeyedHeap", () => {
     );
   });
 });
+
+describe("KeyedHeap without checkpoints", () => {
+  test("keeps its change tracking bounded and falls back to a full snapshot", () => {
+    const heap = new KeyedHeap<string, number>(4);
+    // Keys come and go, as window state does, and no snapshot is ever taken.
+    for (let i = 0; i < 50_000; i++) {
+      const entry = heap.getOrCreate(`k${i}`, () => i);
+      heap.touch(entry);
+      if (i % 10 !== 0) heap.remove(entry);
+    }
+    expect(heap.size).toBe(5_000);
+    const snapshots = heap.snapshot(false, identity);
+    expect(snapshots.every((s) => s.mode === "full")).toBe(true);
+    expect(snapshots).toHaveLength(4);
+    expect(Object.keys(contents(restored([snapshots], 4)))).toHaveLength(5_000);
+    // After the full snapshot, tracking is incremental again.
+    const entry = heap.get("k10")!;
+    entry.state = -1;
+    heap.touch(entry);
+    expect(heap.snapshot(false, identity).flatMap((s) => s.entries)).toEqual([["k10", -1]]);
+  });
+});

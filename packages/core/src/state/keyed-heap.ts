@@ -36,7 +36,13 @@ export class KeyedHeap<TKey extends Key, TState> {
   readonly #entries = new Map<TKey, KeyEntry<TKey, TState>>();
   #changed: KeyEntry<TKey, TState>[] = [];
   #deleted = new Map<number, TKey[]>();
+  #deletedCount = 0;
   readonly #deltasSinceFull: Uint16Array;
+  /**
+   * Set when the change lists outgrew the heap (a job that never checkpoints, or a long gap):
+   * they are dropped and the next snapshot writes every group whole, so memory stays bounded.
+   */
+  #everythingChanged = false;
 
   constructor(readonly keyGroups: number) {
     this.#deltasSinceFull = new Uint16Array(keyGroups);
@@ -65,7 +71,9 @@ export class KeyedHeap<TKey extends Key, TState> {
   touch(entry: KeyEntry<TKey, TState>): void {
     if (!entry.dirty) {
       entry.dirty = true;
+      if (this.#everythingChanged) return;
       this.#changed.push(entry);
+      if (this.#changed.length > this.#changeLimit()) this.#forgetChanges();
     }
   }
 
@@ -74,12 +82,27 @@ export class KeyedHeap<TKey extends Key, TState> {
     if (entry.removed) return;
     entry.removed = true;
     this.#entries.delete(entry.key);
+    if (this.#everythingChanged) return;
     let deleted = this.#deleted.get(entry.group);
     if (!deleted) {
       deleted = [];
       this.#deleted.set(entry.group, deleted);
     }
     deleted.push(entry.key);
+    this.#deletedCount++;
+    if (this.#deletedCount > this.#changeLimit()) this.#forgetChanges();
+  }
+
+  /** More changes than this since the last snapshot and a full one is cheaper to keep track of. */
+  #changeLimit(): number {
+    return 2 * this.#entries.size + 1_024;
+  }
+
+  #forgetChanges(): void {
+    this.#everythingChanged = true;
+    this.#changed = [];
+    this.#deleted = new Map();
+    this.#deletedCount = 0;
   }
 
   values(): IterableIterator<KeyEntry<TKey, TState>> {
@@ -91,6 +114,11 @@ export class KeyedHeap<TKey extends Key, TState> {
    * must be serialized before the state changes again (the runtime does so at once).
    */
   snapshot(full: boolean, encode: (state: TState, key: TKey) => unknown): KeyGroupSnapshot[] {
+    if (this.#everythingChanged) {
+      this.#everythingChanged = false;
+      for (const entry of this.#entries.values()) entry.dirty = false;
+      full = true;
+    }
     const touchedGroups = new Set<number>();
     for (const entry of this.#changed) if (!entry.removed) touchedGroups.add(entry.group);
     for (const group of this.#deleted.keys()) touchedGroups.add(group);
@@ -131,6 +159,7 @@ export class KeyedHeap<TKey extends Key, TState> {
     }
     this.#changed = [];
     this.#deleted = new Map();
+    this.#deletedCount = 0;
     return [...snapshots.values()].sort((a, b) => a.group - b.group);
   }
 
@@ -142,6 +171,8 @@ export class KeyedHeap<TKey extends Key, TState> {
     this.#entries.clear();
     this.#changed = [];
     this.#deleted = new Map();
+    this.#deletedCount = 0;
+    this.#everythingChanged = false;
     this.#deltasSinceFull.fill(0);
     const byGroup = new Map<number, Map<TKey, unknown>>();
     for (const s of snapshots) {

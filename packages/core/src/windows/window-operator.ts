@@ -1,11 +1,16 @@
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
 import type { OutputTag } from "../dsl/output-tag.ts";
-import type { OperatorFactory } from "../runtime/operator.ts";
+import { describeError, OperatorError, PipelineDefinitionError } from "../runtime/errors.ts";
+import type { OperatorFactory, OperatorSnapshot } from "../runtime/operator.ts";
 import type { Key } from "../state/key-group.ts";
+import { type KeyEntry, KeyedHeap } from "../state/keyed-heap.ts";
 import type { WindowAssigner } from "./assigner.ts";
-import type { Trigger } from "./trigger.ts";
+import { type SlidingWindowAssigner, type TumblingWindowAssigner, windowStart } from "./assigners.ts";
+import { type Trigger, TriggerResult } from "./trigger.ts";
+import { eventTimeTrigger, type MergeTriggerContext, neverTrigger } from "./triggers.ts";
 import type { TimeWindow } from "./window.ts";
 
+/** What {@link windowOperator} needs: built by `WindowedStream` from the pipeline's settings. */
 export interface WindowOperatorConfig<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut> {
   readonly keyOf: (value: T) => TKey;
   readonly assigner: WindowAssigner<TWindow>;
@@ -14,12 +19,737 @@ export interface WindowOperatorConfig<T, TKey extends Key, TWindow extends TimeW
   readonly lateDataTag: OutputTag<T> | undefined;
   readonly aggregate: AggregateFunction<T, TAcc, unknown>;
   /** Emits the result(s) of one firing; each gets timestamp `window.end - 1`. */
-  readonly fire: (key: TKey, window: TWindow, accumulator: TAcc, emit: (value: TOut) => void, currentWatermark: number) => void;
+  readonly fire: (
+    key: TKey,
+    window: TWindow,
+    accumulator: TAcc,
+    emit: (value: TOut) => void,
+    currentWatermark: number,
+  ) => void;
 }
 
-// PLACEHOLDER: implemented by the windows work package.
+/**
+ * One open window of one key: its accumulator, its trigger's state and its timers. Timers live
+ * here (not only in the operator's timer queues) so that checkpoints carry them.
+ */
+interface WindowSlot<TKey extends Key, TWindow, TAcc> {
+  /** The key's heap entry, whose state lists this slot. */
+  entry: KeyEntry<TKey, WindowSlot<TKey, TWindow, TAcc>[]>;
+  window: TWindow;
+  /** Creation order; ties between windows firing together at end of input are broken by it. */
+  seq: number;
+  acc: TAcc | undefined;
+  /** `acc` holds records (false before the first record and after a purge). */
+  filled: boolean;
+  /** Records were added since the window last fired. */
+  pending: boolean;
+  triggerState: unknown;
+  /**
+   * Pending timers as flat triples `[time, seq, kind, ...]` (kind {@link EVENT} or
+   * {@link PROCESSING}); seq is the registration order, which orders timers due together.
+   */
+  timers: number[];
+}
+
+const EVENT = 0;
+const PROCESSING = 1;
+
+/** A window slot as written to a checkpoint: plain data. */
+interface EncodedSlot {
+  readonly start: number;
+  readonly end: number;
+  readonly seq: number;
+  readonly acc: unknown;
+  readonly filled: boolean;
+  readonly pending: boolean;
+  readonly trigger: unknown;
+  readonly timers: number[];
+}
+
+interface EncodedOperatorState {
+  readonly watermark: number;
+}
+
+/** Timers due at one timestamp, in registration order. Entries whose timer was deleted are skipped. */
+interface TimerBucket<TSlot> {
+  readonly slots: TSlot[];
+  readonly seqs: number[];
+}
+
+/**
+ * Timers indexed by timestamp: a Map from timestamp to its bucket plus a binary min-heap of the
+ * distinct timestamps. Registering a timer costs a Map lookup (and a heap push for a new
+ * timestamp); many windows share a timestamp (every key's window ends together), so the heap stays
+ * small. Deleting is lazy: the slot's own timer list is the truth, checked when the bucket is due.
+ */
+class TimerQueue<TSlot> {
+  readonly #buckets = new Map<number, TimerBucket<TSlot>>();
+  readonly #times: number[] = [];
+
+  /** Returns true when `time` had no bucket yet. */
+  add(time: number, slot: TSlot, seq: number): boolean {
+    const bucket = this.#buckets.get(time);
+    if (bucket !== undefined) {
+      bucket.slots.push(slot);
+      bucket.seqs.push(seq);
+      return false;
+    }
+    this.#buckets.set(time, { slots: [slot], seqs: [seq] });
+    const times = this.#times;
+    let i = times.length;
+    times.push(time);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (times[parent]! <= time) break;
+      times[i] = times[parent]!;
+      i = parent;
+    }
+    times[i] = time;
+    return true;
+  }
+
+  /** The earliest timestamp with a bucket. */
+  peek(): number | undefined {
+    return this.#times[0];
+  }
+
+  /** Removes and returns the earliest bucket. */
+  take(): TimerBucket<TSlot> {
+    const times = this.#times;
+    const time = times[0]!;
+    const last = times.pop()!;
+    const n = times.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= n) break;
+        const right = left + 1;
+        const child = right < n && times[right]! < times[left]! ? right : left;
+        if (times[child]! >= last) break;
+        times[i] = times[child]!;
+        i = child;
+      }
+      times[i] = last;
+    }
+    const bucket = this.#buckets.get(time)!;
+    this.#buckets.delete(time);
+    return bucket;
+  }
+
+  times(): IterableIterator<number> {
+    return this.#buckets.keys();
+  }
+}
+
+/** Removes the timer `(time, seq)` from a slot's list; false when it is not there (deleted). */
+function takeTimer(timers: number[], time: number, seq: number): boolean {
+  for (let i = 0; i < timers.length; i += 3) {
+    if (timers[i] === time && timers[i + 1] === seq) {
+      removeTimerAt(timers, i);
+      return true;
+    }
+  }
+  return false;
+}
+
+// Timer lists and a key's window list are short, and the item removed is usually the last one:
+// popping is much cheaper than splice or assigning `length` (both runtime calls in V8).
+
+function removeTimerAt(timers: number[], i: number): void {
+  if (i === timers.length - 3) {
+    timers.pop();
+    timers.pop();
+    timers.pop();
+  } else {
+    timers.splice(i, 3);
+  }
+}
+
+function clearTimers(timers: number[]): void {
+  while (timers.length > 0) timers.pop();
+}
+
+function removeSlot<TSlot>(slots: TSlot[], item: TSlot): void {
+  if (slots[slots.length - 1] === item) slots.pop();
+  else slots.splice(slots.indexOf(item), 1);
+}
+
+const isTumbling = (assigner: WindowAssigner<TimeWindow>): assigner is TumblingWindowAssigner =>
+  (assigner as Partial<TumblingWindowAssigner>).kind === "tumbling";
+const isSliding = (assigner: WindowAssigner<TimeWindow>): assigner is SlidingWindowAssigner =>
+  (assigner as Partial<SlidingWindowAssigner>).kind === "sliding";
+
+const fires = (result: TriggerResult) =>
+  result === TriggerResult.FIRE || result === TriggerResult.FIRE_AND_PURGE;
+const purges = (result: TriggerResult) =>
+  result === TriggerResult.PURGE || result === TriggerResult.FIRE_AND_PURGE;
+
+const NO_STATES: readonly unknown[] = [];
+
+/**
+ * Keys left without windows stay on the heap (re-creating a key's entry every window would cost
+ * an allocation and a key-group hash per key and window) until the next checkpoint, or until they
+ * are this many and outnumber the keys with windows.
+ */
+const SWEEP_THRESHOLD = 65_536;
+
+/**
+ * Cleared window slots kept for reuse. A slot lives as long as its window, long enough to be
+ * promoted out of V8's young generation; reusing it spares the old generation that churn.
+ */
+const MAX_FREE_SLOTS = 65_536;
+
+/**
+ * The window operator, with the semantics of Flink's `WindowOperator`:
+ *
+ * - Each record is assigned to its windows (by event time, or by processing time for
+ *   processing-time assigners) and added to each window's accumulator; the trigger decides when a
+ *   window fires (emits `fire(...)` results stamped `end − 1`) and purges.
+ * - Event-time lateness: a window is late when `end − 1 + allowedLateness <= watermark`; a record
+ *   skips its late windows and is added to the others. A record all of whose windows are late goes
+ *   to `lateDataTag` (or is counted in `lateRecordsDropped`).
+ * - A window's state is removed by a cleanup timer at `end − 1 + allowedLateness` (event time) or
+ *   `end − 1` (processing time); never for the global window. When the trigger's timer and the
+ *   cleanup timer coincide, the window fires first and is cleared after.
+ * - Merging (session) windows: a record's window merges with the key's windows it overlaps or
+ *   touches; accumulators are merged earlier window first, `trigger.onMerge` re-registers timers
+ *   for the merged window and the merged-away windows are cleared.
+ * - End of input: the final watermark (+Infinity) closes event-time windows; a window cleaned up
+ *   then that holds records its trigger never emitted (e.g. a count trigger's remainder) fires
+ *   once first, and `finish()` fires every window still holding unemitted records (processing-time
+ *   windows, global windows with a count trigger). Flink drops these silently; we emit them. Only
+ *   the global window with `neverTrigger` keeps its contents unemitted. Mid-stream, a window cleaned
+ *   up with unemitted records loses them, as in Flink: that is what the trigger asked for.
+ * - Failures: a throwing key selector, aggregate or result function, or a record without a finite
+ *   event time (for event-time assigners), hands that record to `context.fail`. A result function
+ *   that throws while a timer fires has no record to blame: the job fails, naming the key and window.
+ * - Checkpoints: all state, timers included, lives per key in a {@link KeyedHeap}; the watermark
+ *   is kept too, so records after a restore are judged late exactly as they were before.
+ *
+ * Users reach it through `keyBy(...).window(...)`; the DSL passes the settings.
+ *
+ * @example
+ * const counts = input.transform("window", windowOperator({
+ *   keyOf: (c: Click) => c.page,
+ *   assigner: tumbling(60_000),
+ *   trigger: eventTimeTrigger(),
+ *   allowedLateness: 0,
+ *   lateDataTag: undefined,
+ *   aggregate: count(),
+ *   fire: (key, window, acc, emit) => emit({ key, window, value: acc }),
+ * }));
+ */
 export function windowOperator<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut>(
-  _config: WindowOperatorConfig<T, TKey, TWindow, TAcc, TOut>,
+  config: WindowOperatorConfig<T, TKey, TWindow, TAcc, TOut>,
 ): OperatorFactory<T, TOut> {
-  throw new Error("windowOperator: not implemented yet");
+  const { keyOf, assigner, trigger, aggregate, fire, lateDataTag } = config;
+  if (assigner.merging && trigger.onMerge === undefined) {
+    throw new PipelineDefinitionError(
+      `window(${assigner.description}): trigger ${trigger.description} cannot be used with merging windows (it has no onMerge)`,
+    );
+  }
+  if (!Number.isFinite(config.allowedLateness) || config.allowedLateness < 0) {
+    throw new PipelineDefinitionError(
+      `allowedLateness must be a finite number >= 0, got ${config.allowedLateness}`,
+    );
+  }
+  const eventTime = assigner.eventTime;
+  // Lateness means nothing for processing time (Flink ignores it there too).
+  const lateness = eventTime ? config.allowedLateness : 0;
+  const keepsContents = trigger === neverTrigger();
+  const defaultTrigger = trigger === eventTimeTrigger();
+  const mode = isTumbling(assigner) ? 0 : isSliding(assigner) ? 1 : assigner.merging ? 3 : 2;
+  const size = isTumbling(assigner) || isSliding(assigner) ? assigner.size : 0;
+  const offset = isTumbling(assigner) || isSliding(assigner) ? assigner.offset : 0;
+  const slide = isSliding(assigner) ? assigner.slide : 0;
+
+  type Slot = WindowSlot<TKey, TWindow, TAcc>;
+
+  return (context, output) => {
+    const heap = new KeyedHeap<TKey, Slot[]>(context.keyGroups);
+    const eventQueue = new TimerQueue<Slot>();
+    const processingQueue = new TimerQueue<Slot>();
+    const metrics = context.metrics;
+    let seq = 0;
+    const freeSlots: Slot[] = [];
+    let watermark = context.currentWatermark();
+    /** The window the trigger is being asked about. */
+    let current: Slot | undefined;
+    let mergedStates: readonly unknown[] = NO_STATES;
+    let firingTimestamp = 0;
+
+    const emit = (value: TOut) => output.emit(value, firingTimestamp);
+    /** Keys whose windows are all gone. Kept a while: most keys get their next window soon. */
+    let emptyEntries = 0;
+    const newSlots = (): Slot[] => {
+      emptyEntries++;
+      return [];
+    };
+    const removeEmptyEntries = () => {
+      if (emptyEntries === 0) return;
+      for (const entry of heap.values()) if (entry.state.length === 0) heap.remove(entry);
+      emptyEntries = 0;
+    };
+    // With no cleanup timer (the global window) the time is +Infinity.
+    const cleanupTime = (window: TimeWindow) => (eventTime ? window.end - 1 + lateness : window.end - 1);
+
+    const addTimer = (slot: Slot, time: number, kind: number) => {
+      if (Number.isNaN(time)) throw new TypeError("a trigger registered a timer at NaN");
+      const timers = slot.timers;
+      // A window has a timer or two, so this scan is the cheapest dedupe.
+      for (let i = 0; i < timers.length; i += 3) if (timers[i] === time && timers[i + 2] === kind) return;
+      const s = seq++;
+      timers.push(time, s, kind);
+      if (kind === EVENT) eventQueue.add(time, slot, s);
+      else if (processingQueue.add(time, slot, s)) context.scheduleProcessingTime(time, onProcessingTime);
+    };
+    const deleteTimer = (slot: Slot, time: number, kind: number) => {
+      const timers = slot.timers;
+      for (let i = 0; i < timers.length; i += 3) {
+        if (timers[i] === time && timers[i + 2] === kind) {
+          removeTimerAt(timers, i);
+          return;
+        }
+      }
+    };
+
+    const triggerContext: MergeTriggerContext = {
+      get currentWatermark() {
+        return watermark;
+      },
+      get currentProcessingTime() {
+        return context.clock.now();
+      },
+      registerEventTimeTimer: (time) => addTimer(current!, time, EVENT),
+      deleteEventTimeTimer: (time) => deleteTimer(current!, time, EVENT),
+      registerProcessingTimeTimer: (time) => addTimer(current!, time, PROCESSING),
+      deleteProcessingTimeTimer: (time) => deleteTimer(current!, time, PROCESSING),
+      // Trigger state is untyped plain data: each trigger reads back what it wrote.
+      getState: <S>() => current!.triggerState as S | undefined,
+      setState: (state) => {
+        current!.triggerState = state;
+      },
+      mergedStates: <S>() => mergedStates as readonly (S | undefined)[],
+    };
+
+    const createSlot = (entry: KeyEntry<TKey, Slot[]>, window: TWindow, at: number): Slot => {
+      let slot = freeSlots.pop();
+      if (slot === undefined) {
+        slot = {
+          entry,
+          window,
+          seq: seq++,
+          acc: undefined,
+          filled: false,
+          pending: false,
+          triggerState: undefined,
+          timers: [],
+        };
+      } else {
+        // A cleared slot has no accumulator, trigger state or timers left: only its identity changes.
+        slot.entry = entry;
+        slot.window = window;
+        slot.seq = seq++;
+      }
+      const slots = entry.state;
+      if (slots.length === 0) emptyEntries--;
+      if (at === slots.length) slots.push(slot);
+      else slots.splice(at, 0, slot);
+      const cleanup = cleanupTime(window);
+      if (cleanup !== Number.POSITIVE_INFINITY) addTimer(slot, cleanup, eventTime ? EVENT : PROCESSING);
+      // What eventTimeTrigger's onElement would register (again, deduplicated) for every record.
+      if (defaultTrigger && window.end - 1 > watermark) addTimer(slot, window.end - 1, EVENT);
+      return slot;
+    };
+
+    const fireSlot = (slot: Slot) => {
+      current = slot;
+      firingTimestamp = slot.window.end - 1;
+      fire(slot.entry.key, slot.window, slot.acc as TAcc, emit, watermark);
+      slot.pending = false;
+    };
+
+    const purgeSlot = (slot: Slot) => {
+      slot.acc = undefined;
+      slot.filled = false;
+      slot.pending = false;
+    };
+
+    /** Removes a window with its accumulator, trigger state and timers (Flink's clearAllState). */
+    const clearSlot = (slot: Slot) => {
+      current = slot;
+      // eventTimeTrigger's clear only deletes a timer, and all timers go just below.
+      if (!defaultTrigger) trigger.clear(slot.window, triggerContext);
+      purgeSlot(slot);
+      slot.triggerState = undefined;
+      // An emptied list makes the queues skip this slot's remaining entries (their seqs are spent,
+      // so not even a reuse of the slot revives them).
+      clearTimers(slot.timers);
+      const entry = slot.entry;
+      const slots = entry.state;
+      removeSlot(slots, slot);
+      heap.touch(entry);
+      if (freeSlots.length < MAX_FREE_SLOTS) freeSlots.push(slot);
+      if (slots.length === 0 && ++emptyEntries >= SWEEP_THRESHOLD && emptyEntries * 2 > heap.size) {
+        removeEmptyEntries();
+      }
+    };
+
+    const applyElementTrigger = (slot: Slot, value: T, timestamp: number) => {
+      slot.acc = aggregate.add(slot.filled ? (slot.acc as TAcc) : aggregate.create(), value);
+      slot.filled = true;
+      slot.pending = true;
+      if (defaultTrigger) {
+        // eventTimeTrigger inlined: its timer was registered with the window.
+        if (slot.window.end - 1 <= watermark) fireSlot(slot);
+        return;
+      }
+      current = slot;
+      const result = trigger.onElement(timestamp, slot.window, triggerContext);
+      if (result === TriggerResult.CONTINUE) return;
+      if (fires(result) && slot.filled) fireSlot(slot);
+      if (purges(result)) purgeSlot(slot);
+    };
+
+    const lateRecord = (value: T, timestamp: number) => {
+      if (lateDataTag !== undefined) {
+        output.emitSide(lateDataTag, value, timestamp);
+        metrics.lateRecordsSideOutput++;
+      } else {
+        metrics.lateRecordsDropped++;
+      }
+    };
+
+    const findSlot = (slots: Slot[], start: number, end: number): Slot | undefined => {
+      // Newest windows are last, and most records belong to the newest window.
+      for (let i = slots.length - 1; i >= 0; i--) {
+        const slot = slots[i]!;
+        if (slot.window.start === start && slot.window.end === end) return slot;
+      }
+      return undefined;
+    };
+
+    const timeOf = (timestamp: number): number => {
+      if (!eventTime) return context.clock.now();
+      if (!Number.isFinite(timestamp)) {
+        throw new TypeError(
+          `the record has no valid event time (timestamp ${timestamp}): did you call withWatermarks before the window?`,
+        );
+      }
+      return timestamp;
+    };
+
+    const processTumbling = (value: T, timestamp: number) => {
+      const time = eventTime && Number.isFinite(timestamp) ? timestamp : timeOf(timestamp);
+      // windowStart(time, offset, size), inlined.
+      const start = offset + Math.floor((time - offset) / size) * size;
+      const end = start + size;
+      if (eventTime && end - 1 + lateness <= watermark) {
+        // The record's only window is late, and so is the record.
+        lateRecord(value, timestamp);
+        return;
+      }
+      const key = keyOf(value);
+      const entry = heap.get(key) ?? heap.getOrCreate(key, newSlots);
+      const slots = entry.state;
+      let slot: Slot | undefined;
+      for (let i = slots.length - 1; i >= 0; i--) {
+        if (slots[i]!.window.start === start) {
+          slot = slots[i]!;
+          break;
+        }
+      }
+      // A tumbling assigner's windows are plain TimeWindows, which is what TWindow is for it.
+      slot ??= createSlot(entry, { start, end } as TWindow, slots.length);
+      applyElementTrigger(slot, value, timestamp);
+      heap.touch(entry);
+    };
+
+    const processSliding = (value: T, timestamp: number) => {
+      const time = timeOf(timestamp);
+      let entry: KeyEntry<TKey, Slot[]> | undefined;
+      // Latest window first, as Flink assigns them.
+      for (let start = windowStart(time, offset, slide); start > time - size; start -= slide) {
+        const end = start + size;
+        if (eventTime && end - 1 + lateness <= watermark) continue;
+        if (entry === undefined) {
+          const key = keyOf(value);
+          entry = heap.get(key) ?? heap.getOrCreate(key, newSlots);
+        }
+        const slot =
+          findSlot(entry.state, start, end) ??
+          createSlot(entry, { start, end } as TWindow, entry.state.length);
+        applyElementTrigger(slot, value, timestamp);
+      }
+      if (entry === undefined) lateRecord(value, timestamp);
+      else heap.touch(entry);
+    };
+
+    const processAssigned = (value: T, timestamp: number) => {
+      const windows = assigner.assignWindows(timeOf(timestamp));
+      let entry: KeyEntry<TKey, Slot[]> | undefined;
+      for (const window of windows) {
+        if (eventTime && window.end - 1 + lateness <= watermark) continue;
+        if (entry === undefined) {
+          const key = keyOf(value);
+          entry = heap.get(key) ?? heap.getOrCreate(key, newSlots);
+        }
+        const slot =
+          findSlot(entry.state, window.start, window.end) ?? createSlot(entry, window, entry.state.length);
+        applyElementTrigger(slot, value, timestamp);
+      }
+      if (entry !== undefined) heap.touch(entry);
+      else if (eventTime && timestamp + lateness <= watermark) lateRecord(value, timestamp);
+    };
+
+    /**
+     * Merges the slots `[first, last]` of a key (sorted, pairwise apart) into one window covering
+     * them and `[start, end)`, as Flink's MergingWindowSet and WindowOperator do together.
+     */
+    const mergeSlots = (
+      entry: KeyEntry<TKey, Slot[]>,
+      first: number,
+      last: number,
+      start: number,
+      end: number,
+    ): Slot => {
+      const slots = entry.state;
+      if (eventTime ? end - 1 + lateness <= watermark : end - 1 <= context.clock.now()) {
+        // Unreachable for session windows (a live window is never late); Flink refuses it too.
+        throw new Error(
+          `merging windows into [${start}, ${end}) would create a window that is already late (watermark ${watermark})`,
+        );
+      }
+      const merged = slots.slice(first, last + 1);
+      let acc: TAcc | undefined;
+      let filled = false;
+      let pending = false;
+      for (const slot of merged) {
+        if (!slot.filled) continue;
+        acc = filled ? aggregate.merge(acc as TAcc, slot.acc as TAcc) : slot.acc;
+        filled = true;
+        pending ||= slot.pending;
+      }
+      // Covers a merged window, which for a merging assigner is a plain TimeWindow.
+      const result = createSlot(entry, { start, end } as TWindow, first);
+      result.acc = acc;
+      result.filled = filled;
+      result.pending = pending;
+      slots.splice(first + 1, merged.length);
+      current = result;
+      mergedStates = merged.map((slot) => slot.triggerState);
+      try {
+        trigger.onMerge!(result.window, triggerContext);
+      } finally {
+        mergedStates = NO_STATES;
+      }
+      for (const slot of merged) {
+        current = slot;
+        trigger.clear(slot.window, triggerContext);
+        clearTimers(slot.timers);
+      }
+      return result;
+    };
+
+    const processMerging = (value: T, timestamp: number) => {
+      const windows = assigner.assignWindows(timeOf(timestamp));
+      let entry: KeyEntry<TKey, Slot[]> | undefined;
+      let key: TKey | undefined;
+      let skipped = true;
+      for (const window of windows) {
+        if (key === undefined) {
+          key = keyOf(value);
+          entry = heap.get(key);
+        }
+        const slots = entry?.state;
+        let first = -1;
+        let last = -1;
+        let at = 0;
+        if (slots !== undefined) {
+          // Sorted and pairwise apart, so the windows touching `window` are one run.
+          for (let i = 0; i < slots.length; i++) {
+            const w = slots[i]!.window;
+            if (w.start <= window.end && w.end >= window.start) {
+              if (first < 0) first = i;
+              last = i;
+            } else if (first >= 0) {
+              break;
+            } else if (w.start < window.start) {
+              at = i + 1;
+            }
+          }
+        }
+        let slot: Slot;
+        if (first < 0) {
+          if (eventTime && window.end - 1 + lateness <= watermark) continue;
+          entry ??= heap.getOrCreate(key, newSlots);
+          slot = createSlot(entry, window, at);
+        } else {
+          const live = entry!;
+          const firstWindow = live.state[first]!.window;
+          const lastWindow = live.state[last]!.window;
+          const start = Math.min(window.start, firstWindow.start);
+          const end = Math.max(window.end, lastWindow.end);
+          slot =
+            first === last && start === firstWindow.start && end === firstWindow.end
+              ? live.state[first]!
+              : mergeSlots(live, first, last, start, end);
+        }
+        skipped = false;
+        applyElementTrigger(slot, value, timestamp);
+      }
+      if (!skipped) heap.touch(entry!);
+      else if (eventTime && timestamp + lateness <= watermark) lateRecord(value, timestamp);
+    };
+
+    const processRecord = [processTumbling, processSliding, processAssigned, processMerging][mode]!;
+
+    /** A timer of `slot` is due: ask the trigger, then clean the window up if its time has come. */
+    const onTimer = (slot: Slot, time: number, kind: number) => {
+      current = slot;
+      const result = defaultTrigger
+        ? kind === EVENT && time === slot.window.end - 1
+          ? TriggerResult.FIRE
+          : TriggerResult.CONTINUE
+        : kind === EVENT
+          ? trigger.onEventTime(time, slot.window, triggerContext)
+          : trigger.onProcessingTime(time, slot.window, triggerContext);
+      if (fires(result) && slot.filled) fireSlot(slot);
+      if (purges(result)) purgeSlot(slot);
+      if ((kind === EVENT) === eventTime && time === cleanupTime(slot.window)) {
+        // End of input: records the trigger never emitted are emitted rather than dropped.
+        if (watermark === Number.POSITIVE_INFINITY && slot.pending && !keepsContents) fireSlot(slot);
+        clearSlot(slot);
+      } else {
+        heap.touch(slot.entry);
+      }
+    };
+
+    const failFiring = (error: unknown): never => {
+      if (error instanceof OperatorError || current === undefined) throw error;
+      throw new OperatorError(
+        context.name,
+        `firing window [${current.window.start}, ${current.window.end}) of key ${String(current.entry.key)} failed: ${describeError(error)}`,
+        { cause: error },
+      );
+    };
+
+    const runTimers = (queue: TimerQueue<Slot>, limit: number, kind: number) => {
+      try {
+        for (let time = queue.peek(); time !== undefined && time <= limit; time = queue.peek()) {
+          const { slots, seqs } = queue.take();
+          for (let i = 0; i < slots.length; i++) {
+            const slot = slots[i]!;
+            if (takeTimer(slot.timers, time, seqs[i]!)) onTimer(slot, time, kind);
+          }
+        }
+      } catch (error) {
+        failFiring(error);
+      }
+    };
+
+    function onProcessingTime(): void {
+      runTimers(processingQueue, context.clock.now(), PROCESSING);
+    }
+
+    const encodeSlots = (slots: Slot[]): EncodedSlot[] =>
+      slots.map((slot) => ({
+        start: slot.window.start,
+        end: slot.window.end,
+        seq: slot.seq,
+        acc: slot.acc,
+        filled: slot.filled,
+        pending: slot.pending,
+        trigger: slot.triggerState,
+        timers: slot.timers,
+      }));
+
+    const decodeSlots = (data: unknown, key: TKey): Slot[] => {
+      // The heap makes the real entry after decoding; restoreState links the slots to it.
+      const placeholder: KeyEntry<TKey, Slot[]> = { key, group: -1, state: [], dirty: false, removed: true };
+      return (data as EncodedSlot[]).map((s) => ({
+        entry: placeholder,
+        // Windows are restored from their bounds; the global window's are ±Infinity.
+        window: { start: s.start, end: s.end } as TWindow,
+        seq: s.seq,
+        acc: s.acc as TAcc | undefined,
+        filled: s.filled,
+        pending: s.pending,
+        triggerState: s.trigger,
+        timers: s.timers,
+      }));
+    };
+
+    return {
+      processBatch({ values, timestamps }) {
+        const n = values.length;
+        let i = 0;
+        while (i < n) {
+          try {
+            for (; i < n; i++) processRecord(values[i]!, timestamps[i]!);
+          } catch (error) {
+            context.fail(error, values[i], timestamps[i]!);
+            i++;
+          }
+        }
+      },
+
+      processWatermark(timestamp) {
+        // After a restore the runtime's watermark starts over; ours does not go back.
+        if (timestamp <= watermark) return;
+        watermark = timestamp;
+        runTimers(eventQueue, timestamp, EVENT);
+      },
+
+      finish() {
+        if (keepsContents) return;
+        const due: Slot[] = [];
+        for (const entry of heap.values()) for (const slot of entry.state) if (slot.pending) due.push(slot);
+        due.sort((a, b) => a.window.end - b.window.end || a.seq - b.seq);
+        try {
+          for (const slot of due) {
+            fireSlot(slot);
+            clearSlot(slot);
+          }
+        } catch (error) {
+          failFiring(error);
+        }
+      },
+
+      snapshotState(full): OperatorSnapshot {
+        removeEmptyEntries();
+        const operator: EncodedOperatorState = { watermark };
+        return { keyGroups: heap.snapshot(full, encodeSlots), operator };
+      },
+
+      restoreState(snapshot) {
+        heap.restore(snapshot.keyGroups ?? [], decodeSlots);
+        const restored = snapshot.operator as EncodedOperatorState | undefined;
+        if (restored !== undefined && restored.watermark > watermark) watermark = restored.watermark;
+        // Rebuild the timer queues in registration order, so ties fire as they would have.
+        const timers: { time: number; seq: number; kind: number; slot: Slot }[] = [];
+        let maxSeq = -1;
+        emptyEntries = 0;
+        for (const entry of heap.values()) {
+          if (entry.state.length === 0) emptyEntries++;
+          for (const slot of entry.state) {
+            slot.entry = entry;
+            if (slot.seq > maxSeq) maxSeq = slot.seq;
+            const list = slot.timers;
+            for (let i = 0; i < list.length; i += 3) {
+              timers.push({ time: list[i]!, seq: list[i + 1]!, kind: list[i + 2]!, slot });
+              if (list[i + 1]! > maxSeq) maxSeq = list[i + 1]!;
+            }
+          }
+        }
+        seq = maxSeq + 1;
+        timers.sort((a, b) => a.seq - b.seq);
+        for (const { time, seq: s, kind, slot } of timers) {
+          if (kind === EVENT) eventQueue.add(time, slot, s);
+          else if (processingQueue.add(time, slot, s)) context.scheduleProcessingTime(time, onProcessingTime);
+        }
+      },
+    };
+  };
 }
