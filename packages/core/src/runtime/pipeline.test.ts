@@ -123,6 +123,22 @@ describe("running a job", () => {
     expect(job.metrics.snapshot().double!.failedRecords).toBe(1);
   });
 
+  test.each(["sync", "async"] as const)("a sink that fails (%s) stops the job and is not called again", async (mode) => {
+    const calls: number[] = [];
+    const job = pipeline(`failing-sink-${mode}`, quiet);
+    job.source(countingSource([1, 2, 3, 4, 5, 6], { batchSize: 1 })).sink({
+      name: "failing",
+      write(values) {
+        calls.push(values[0]!);
+        if (values[0] !== 2) return mode === "async" ? Promise.resolve() : undefined;
+        if (mode === "sync") throw new Error("disk full");
+        return Promise.reject(new Error("disk full"));
+      },
+    });
+    await expect(job.run()).rejects.toThrow("disk full");
+    expect(calls).toEqual([1, 2]);
+  });
+
   test("a slow sink holds the source back (backpressure)", async () => {
     let reads = 0;
     let written = 0;

@@ -42,7 +42,10 @@ export interface SinkStageServices {
  */
 export class SinkStage {
   readonly sink: Sink<unknown>;
-  #tail: Promise<void> = Promise.resolve();
+  /** The last queued asynchronous call; `undefined` while nothing is pending. */
+  #tail: Promise<void> | undefined;
+  /** After a failed call nothing more is called: the job is failing. */
+  #failed = false;
   #subscription: Subscription | undefined;
 
   constructor(
@@ -68,19 +71,19 @@ export class SinkStage {
             case "data":
               if (element.tag === undefined) {
                 const { values, timestamps } = element;
-                this.#enqueue(() => this.sink.write(values, timestamps)).catch(fail);
+                this.#call(() => this.sink.write(values, timestamps), fail);
               }
               return;
             case "barrier": {
               const { checkpointId } = element;
-              this.#enqueue(async () => {
+              this.#call(async () => {
                 const state = await this.sink.snapshot?.(checkpointId);
                 this.services.acknowledgeSink(this.node.id, checkpointId, state);
-              }).catch(fail);
+              }, fail);
               return;
             }
             case "end":
-              this.#enqueue(() => this.sink.finish?.()).then(resolve, fail);
+              this.#call(() => this.sink.finish?.(), fail, resolve);
               return;
             default:
               return;
@@ -88,7 +91,8 @@ export class SinkStage {
         },
         error: fail,
         complete: () => {
-          this.#tail.then(resolve, fail);
+          if (this.#tail) this.#tail.then(resolve, fail);
+          else resolve();
         },
       });
     });
@@ -96,18 +100,61 @@ export class SinkStage {
 
   /** Tells the sink a checkpoint is durable, in order with its writes. */
   notifyCheckpointComplete(checkpointId: number): Promise<void> {
-    return this.#enqueue(() => this.sink.notifyCheckpointComplete?.(checkpointId));
+    return new Promise((resolve, reject) =>
+      this.#call(() => this.sink.notifyCheckpointComplete?.(checkpointId), reject, resolve),
+    );
   }
 
   stop(): void {
     this.#subscription?.unsubscribe();
   }
 
-  #enqueue(task: () => Promise<void> | void): Promise<void> {
+  /**
+   * Calls `task` after the calls before it. While nothing is pending, a synchronous call runs at
+   * once: queuing it as a promise would keep its batch alive past the young-generation collector,
+   * which measured as the largest cost of a fast pipeline. Asynchronous calls count against the
+   * job's in-flight limit until they settle.
+   */
+  #call(task: () => Promise<void> | void, fail: (error: unknown) => void, done?: () => void): void {
+    if (this.#failed) return;
+    if (this.#tail === undefined) {
+      let result: Promise<void> | void;
+      try {
+        result = task();
+      } catch (error) {
+        this.#failed = true;
+        fail(error);
+        return;
+      }
+      if (result === undefined || typeof result.then !== "function") {
+        done?.();
+        return;
+      }
+      this.#track(result, fail, done);
+      return;
+    }
+    // Calls queued behind one that fails are skipped.
+    this.#track(
+      this.#tail.then(() => (this.#failed ? undefined : task())),
+      fail,
+      done,
+    );
+  }
+
+  #track(pending: Promise<void>, fail: (error: unknown) => void, done?: () => void): void {
     this.services.limit.acquire();
-    const run = this.#tail.then(task).finally(() => this.services.limit.release());
-    // A failed task fails the stage (through the caller); later tasks must not run after it.
-    this.#tail = run;
-    return run;
+    const settled: Promise<void> = pending.then(
+      () => {
+        this.services.limit.release();
+        if (this.#tail === settled) this.#tail = undefined;
+        if (!this.#failed) done?.();
+      },
+      (error: unknown) => {
+        this.services.limit.release();
+        this.#failed = true;
+        fail(error);
+      },
+    );
+    this.#tail = settled;
   }
 }
