@@ -70,7 +70,7 @@ export type { OverFrame } from "./over/over-operator.ts";
 export { Job, type JobResult, type PipelineOptions, pipeline } from "./pipeline.ts";
 export type { DataBatch, SplitId, StreamElement } from "./runtime/elements.ts";
 export { OperatorError, PipelineDefinitionError } from "./runtime/errors.ts";
-export { JobMetrics, OperatorMetrics } from "./runtime/metrics.ts";
+export { CheckpointMetrics, JobMetrics, OperatorMetrics } from "./runtime/metrics.ts";
 export type {
   Operator,
   OperatorContext,

@@ -182,6 +182,9 @@ class RunningJob {
   #fatal: Error | undefined;
   #failJob: (error: Error) => void = () => {};
   #cancelTimer: (() => void) | undefined;
+  #sinksAtEnd = 0;
+  #allSinksAtEnd: (() => void) | undefined;
+  #final: Promise<{ checkpointId: number; committed: Promise<unknown> }> | undefined;
 
   constructor(
     private readonly job: Job,
@@ -197,7 +200,9 @@ class RunningJob {
         checkpoints,
         {
           injectBarrier: (id, full) => {
-            for (const driver of this.#drivers.values()) driver.requestBarrier(id, full);
+            let flowing = false;
+            for (const driver of this.#drivers.values()) flowing = driver.requestBarrier(id, full) || flowing;
+            return flowing;
           },
           sinkIds: graph.sinks.map((s) => s.id),
           notifyComplete: async (id) => {
@@ -208,6 +213,7 @@ class RunningJob {
           clock: services.clock,
           serde: services.serde,
           logger: services.logger,
+          metrics: services.metrics.checkpoints,
           onFatal: (e) => this.#failJob(e),
         },
         restored?.manifest,
@@ -259,6 +265,7 @@ class RunningJob {
         new SinkStage(node, {
           limit,
           acknowledgeSink: (id, checkpointId, state) => coordinator?.acknowledgeSink(id, checkpointId, state),
+          finalCheckpoint: coordinator ? () => this.#finalCheckpoint(coordinator) : undefined,
         }),
       );
     }
@@ -301,6 +308,18 @@ class RunningJob {
       );
       for (const stage of this.#sinks) await stage.sink.close?.();
     }
+  }
+
+  /** One final checkpoint, started once every sink has reached the end of its input. */
+  #finalCheckpoint(
+    coordinator: CheckpointCoordinator,
+  ): Promise<{ checkpointId: number; committed: Promise<unknown> }> {
+    this.#sinksAtEnd++;
+    this.#final ??= new Promise<void>((resolve) => {
+      this.#allSinksAtEnd = resolve;
+    }).then(() => coordinator.triggerFinal());
+    if (this.#sinksAtEnd === this.#sinks.length) this.#allSinksAtEnd?.();
+    return this.#final;
   }
 
   savepoint(name?: string): Promise<CheckpointManifest> {

@@ -1,4 +1,5 @@
 import type { SplitId } from "../runtime/elements.ts";
+import type { CheckpointMetrics } from "../runtime/metrics.ts";
 import type { SerializedOperatorSnapshot } from "../runtime/stage-runtime.ts";
 import type { Serde } from "../state/serde.ts";
 import type { Clock } from "../time/clock.ts";
@@ -38,8 +39,8 @@ export const CHECKPOINT_DEFAULTS = {
 
 /** The parts of a running job the coordinator talks to. */
 export interface CheckpointParticipants {
-  /** Asks every running source to inject a barrier. */
-  injectBarrier(checkpointId: number, full: boolean): void;
+  /** Asks every source to inject a barrier; false when every source has finished (none will flow). */
+  injectBarrier(checkpointId: number, full: boolean): boolean;
   readonly sinkIds: readonly string[];
   /** Tells every sink the checkpoint is durable (after the store committed it). */
   notifyComplete(checkpointId: number): Promise<void>;
@@ -53,6 +54,11 @@ interface PendingCheckpoint {
   readonly operators: Map<string, SerializedOperatorSnapshot>;
   readonly sinks: Map<string, unknown>;
   readonly done: PromiseWithResolversLike<CheckpointManifest>;
+  readonly startedAt: number;
+  /** Settles when the store has it (before sinks are told): the next checkpoint may start. */
+  readonly stored: PromiseWithResolversLike<void>;
+  /** The checkpoint at the end of input: its sinks take the completion notice themselves. */
+  readonly final: boolean;
 }
 
 interface PromiseWithResolversLike<T> {
@@ -95,6 +101,7 @@ export class CheckpointCoordinator {
   /** Key-group chains of the last committed checkpoint: what unchanged groups point at. */
   #committed: Record<string, OperatorStateRef>;
   #lastCompletedAt: number | undefined;
+  #finalStarted = false;
 
   constructor(
     private readonly job: string,
@@ -105,6 +112,7 @@ export class CheckpointCoordinator {
       clock: Clock;
       serde: Serde<unknown>;
       logger: Logger;
+      metrics: CheckpointMetrics;
       onFatal(error: Error): void;
     },
     restoredFrom: CheckpointManifest | undefined,
@@ -126,6 +134,12 @@ export class CheckpointCoordinator {
     kind: CheckpointManifest["kind"] = "checkpoint",
     name?: string,
   ): Promise<CheckpointManifest> | undefined {
+    if (this.#finalStarted) {
+      // Every source has finished: no barrier would reach the sinks any more.
+      return kind === "checkpoint"
+        ? undefined
+        : Promise.reject(new CheckpointFailedError(`job "${this.job}" has reached the end of its input`));
+    }
     if (this.#pending) {
       if (kind === "checkpoint") return undefined;
       const done = deferred<CheckpointManifest>();
@@ -158,10 +172,28 @@ export class CheckpointCoordinator {
     this.#queued = [];
   }
 
+  /**
+   * The last checkpoint, at the end of a bounded input (Flink's FLIP-147): every source has
+   * finished and every sink has all its records, so the checkpoint holds the final source
+   * positions and the sinks' pre-commit state. A sink commits in `finish()` only after it is
+   * stored, so a rerun of the job resumes after its end and commits nothing twice. Sinks call
+   * `snapshot(checkpointId)` and `acknowledgeSink` themselves; `committed` settles once it is stored.
+   */
+  async triggerFinal(): Promise<{ checkpointId: number; committed: Promise<CheckpointManifest> }> {
+    this.#finalStarted = true;
+    // Waiting for the notice to sinks could deadlock: a sink at its end is busy waiting for this.
+    while (this.#pending) await this.#pending.stored.promise.catch(() => undefined);
+    const done = deferred<CheckpointManifest>();
+    const checkpointId = this.#nextId;
+    void this.#start("checkpoint", undefined, done, true);
+    return { checkpointId, committed: done.promise };
+  }
+
   #start(
     kind: CheckpointManifest["kind"],
     name: string | undefined,
     done: PromiseWithResolversLike<CheckpointManifest>,
+    final = false,
   ): Promise<CheckpointManifest> {
     const pending: PendingCheckpoint = {
       id: this.#nextId++,
@@ -171,31 +203,71 @@ export class CheckpointCoordinator {
       operators: new Map(),
       sinks: new Map(),
       done,
+      startedAt: this.services.clock.now(),
+      stored: deferred<void>(),
+      final,
     };
+    pending.stored.promise.catch(() => {});
     this.#pending = pending;
     // Avoid unhandled rejections for periodic checkpoints nobody awaits.
     done.promise.catch(() => {});
-    this.participants.injectBarrier(pending.id, kind === "savepoint");
+    const flowing = this.participants.injectBarrier(pending.id, kind === "savepoint");
+    // With every source finished no barrier reaches the sinks: only the final checkpoint, which
+    // the sinks take without one, can complete.
+    if (!flowing && !final) {
+      this.#pending = undefined;
+      pending.stored.resolve();
+      done.reject(new CheckpointFailedError(`job "${this.job}" has reached the end of its input`));
+    }
     return done.promise;
   }
 
   async #complete(pending: PendingCheckpoint): Promise<void> {
-    try {
-      const { manifest, blobs } = this.#assemble(pending);
-      await this.#commitWithRetries(manifest, blobs);
-      this.#committed = { ...manifest.operators };
-      this.#lastCompletedAt = manifest.completedAt;
-      await this.participants.notifyComplete(pending.id);
-      pending.done.resolve(manifest);
-    } catch (error) {
+    const fatal = (error: unknown) => {
+      if (this.#pending === pending) this.#pending = undefined;
+      pending.stored.reject(error);
       pending.done.reject(error);
       this.services.onFatal(error instanceof Error ? error : new Error(String(error)));
+    };
+    let manifest: CheckpointManifest;
+    try {
+      const assembled = this.#assemble(pending);
+      manifest = assembled.manifest;
+      await this.#commitWithRetries(manifest, assembled.blobs);
+      this.#committed = { ...manifest.operators };
+      this.#lastCompletedAt = manifest.completedAt;
+      this.#record(pending, assembled.blobs);
+    } catch (error) {
+      fatal(error);
       return;
-    } finally {
-      if (this.#pending === pending) this.#pending = undefined;
     }
+    // Stored: the next checkpoint may start. Sinks hear of this one in order with their writes, so
+    // a later checkpoint's snapshot never overtakes the notice.
+    if (this.#pending === pending) this.#pending = undefined;
+    pending.stored.resolve();
+    // At the end of input the sinks notify themselves, right before they finish.
+    const notified = pending.final ? Promise.resolve() : this.participants.notifyComplete(pending.id);
     const next = this.#queued.shift();
-    if (next) void this.#start(next.kind, next.name, next.done);
+    if (next && !this.#finalStarted) void this.#start(next.kind, next.name, next.done);
+    try {
+      await notified;
+      pending.done.resolve(manifest);
+    } catch (error) {
+      fatal(error);
+    }
+  }
+
+  #record(pending: PendingCheckpoint, blobs: Map<string, Uint8Array>): void {
+    const metrics = this.services.metrics;
+    metrics.completed++;
+    metrics.lastCompletedAt = this.services.clock.now();
+    metrics.lastDurationMs = metrics.lastCompletedAt - pending.startedAt;
+    let bytes = 0;
+    for (const blob of blobs.values()) bytes += blob.byteLength;
+    metrics.lastBytesWritten = bytes;
+    let groups = 0;
+    for (const snapshot of pending.operators.values()) groups += snapshot.keyGroups.length;
+    metrics.lastKeyGroupsWritten = groups;
   }
 
   #assemble(pending: PendingCheckpoint): { manifest: CheckpointManifest; blobs: Map<string, Uint8Array> } {
@@ -263,6 +335,7 @@ export class CheckpointCoordinator {
         return;
       } catch (error) {
         failures++;
+        this.services.metrics.failedAttempts++;
         const reason = error instanceof Error ? error.message : String(error);
         if (failures > tolerable) {
           throw new CheckpointFailedError(

@@ -35,7 +35,9 @@ describe("DataStream types", () => {
 
   test("filter with a type guard narrows; a plain predicate keeps the type", () => {
     const stream = pipeline("types").source(events);
-    expectTypeOf(stream.filter((e): e is Purchase => e.kind === "purchase")).toEqualTypeOf<DataStream<Purchase>>();
+    expectTypeOf(stream.filter((e): e is Purchase => e.kind === "purchase")).toEqualTypeOf<
+      DataStream<Purchase>
+    >();
     // TypeScript infers a guard from `(e) => e.kind === "view"` by itself; this predicate is not one.
     expectTypeOf(stream.filter((e) => e.kind === "view" && e.page.length > 1)).toEqualTypeOf<
       DataStream<Purchase | View>
@@ -52,7 +54,9 @@ describe("DataStream types", () => {
 
   test("withWatermarks keeps the type and needs a numeric timestamp", () => {
     const stream = pipeline("types").source(clicks);
-    expectTypeOf(stream.withWatermarks(boundedOutOfOrderness(5), (c) => c.at)).toEqualTypeOf<DataStream<Click>>();
+    expectTypeOf(stream.withWatermarks(boundedOutOfOrderness(5), (c) => c.at)).toEqualTypeOf<
+      DataStream<Click>
+    >();
     // @ts-expect-error the timestamp must be a number of epoch milliseconds
     stream.withWatermarks(boundedOutOfOrderness(5), (c) => c.page);
   });

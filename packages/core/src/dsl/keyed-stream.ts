@@ -61,7 +61,22 @@ export class KeyedStream<T, TKey extends Key> {
     return this.input.transform("reduce", rollingReduce(this.keyOf, reducer), options);
   }
 
-  /** Per-key logic with declared state and timers (Flink's `KeyedProcessFunction`). */
+  /**
+   * Per-key logic with declared state and timers (Flink's `KeyedProcessFunction`). State types
+   * are inferred from the `state` declarations; the output type cannot be inferred from `emit`
+   * calls, so declare it on the result (passing it as a type argument would also fix the state
+   * declarations' type, to none):
+   *
+   * @example
+   * const alerts: DataStream<Alert> = clicks.keyBy((c) => c.user).process({
+   *   state: { count: valueState(0) },
+   *   processElement(click, ctx) {
+   *     const n = ctx.state.count.value() + 1;
+   *     ctx.state.count.update(n);
+   *     if (n === 100) ctx.emit({ user: ctx.key, at: ctx.timestamp });
+   *   },
+   * });
+   */
   process<R, TDecl extends Record<string, StateDescriptor> = Record<never, never>>(
     fn: KeyedProcessFunction<TKey, T, R, TDecl>,
     options?: OperatorOptions<T>,

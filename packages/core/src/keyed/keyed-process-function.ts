@@ -39,7 +39,7 @@ export interface OnTimerContext<TKey, TOut, TState> extends KeyedProcessContext<
  * processing-time timers fire on the job's clock.
  *
  * @example
- * keyed.process({
+ * const counts: DataStream<{ page: string; count: number }> = keyed.process({
  *   state: { count: valueState(0) },
  *   processElement(click, ctx) {
  *     ctx.state.count.update(ctx.state.count.value() + 1);

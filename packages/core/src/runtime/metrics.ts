@@ -16,9 +16,25 @@ export class OperatorMetrics {
   constructor(readonly operator: string) {}
 }
 
-/** All operators' counters of a running job. */
+/** Checkpoint figures of a job: how many, how long, how big. */
+export class CheckpointMetrics {
+  completed = 0;
+  /** Attempts to store a checkpoint that failed (each retry counts). */
+  failedAttempts = 0;
+  /** From the barrier's injection to the sinks' notification, of the last completed one (ms). */
+  lastDurationMs = Number.NaN;
+  /** Bytes of the blobs the last checkpoint wrote (not those it shares with earlier ones). */
+  lastBytesWritten = 0;
+  /** Key-group blobs the last checkpoint wrote. */
+  lastKeyGroupsWritten = 0;
+  /** Processing time the last checkpoint completed at. */
+  lastCompletedAt = Number.NaN;
+}
+
+/** All operators' counters of a running job, and its checkpoint figures. */
 export class JobMetrics {
   readonly #operators = new Map<string, OperatorMetrics>();
+  readonly checkpoints = new CheckpointMetrics();
 
   forOperator(name: string): OperatorMetrics {
     let metrics = this.#operators.get(name);

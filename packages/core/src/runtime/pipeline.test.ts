@@ -123,21 +123,24 @@ describe("running a job", () => {
     expect(job.metrics.snapshot().double!.failedRecords).toBe(1);
   });
 
-  test.each(["sync", "async"] as const)("a sink that fails (%s) stops the job and is not called again", async (mode) => {
-    const calls: number[] = [];
-    const job = pipeline(`failing-sink-${mode}`, quiet);
-    job.source(countingSource([1, 2, 3, 4, 5, 6], { batchSize: 1 })).sink({
-      name: "failing",
-      write(values) {
-        calls.push(values[0]!);
-        if (values[0] !== 2) return mode === "async" ? Promise.resolve() : undefined;
-        if (mode === "sync") throw new Error("disk full");
-        return Promise.reject(new Error("disk full"));
-      },
-    });
-    await expect(job.run()).rejects.toThrow("disk full");
-    expect(calls).toEqual([1, 2]);
-  });
+  test.each(["sync", "async"] as const)(
+    "a sink that fails (%s) stops the job and is not called again",
+    async (mode) => {
+      const calls: number[] = [];
+      const job = pipeline(`failing-sink-${mode}`, quiet);
+      job.source(countingSource([1, 2, 3, 4, 5, 6], { batchSize: 1 })).sink({
+        name: "failing",
+        write(values) {
+          calls.push(values[0]!);
+          if (values[0] !== 2) return mode === "async" ? Promise.resolve() : undefined;
+          if (mode === "sync") throw new Error("disk full");
+          return Promise.reject(new Error("disk full"));
+        },
+      });
+      await expect(job.run()).rejects.toThrow("disk full");
+      expect(calls).toEqual([1, 2]);
+    },
+  );
 
   test("a slow sink holds the source back (backpressure)", async () => {
     let reads = 0;
@@ -209,6 +212,11 @@ describe("checkpoints", () => {
     hold.open();
     expect((await running).outcome).toBe("stopped");
     expect(first.sink.events).toEqual(["snapshot 1", "complete 1"]);
+    const figures = first.job.metrics.checkpoints;
+    expect(figures.completed).toBe(1);
+    // A savepoint is self-contained: every key group is written, changed or not.
+    expect(figures.lastKeyGroupsWritten).toBe(128);
+    expect(figures.lastBytesWritten).toBeGreaterThan(0);
 
     const second = sumJob("resume", store, countingSource(words));
     expect(await second.job.run()).toEqual({ outcome: "finished", restoredFrom: 1 });
@@ -219,6 +227,33 @@ describe("checkpoints", () => {
       ["c", 3],
       ["a", 4],
       ["b", 3],
+    ]);
+  });
+
+  test("checkpoints due after the sources ended do not hold the job; a final one covers the end", async () => {
+    const store = new MemoryCheckpointStore();
+    const sink = recordingSink<[string, number]>({ slowWrite: () => new Promise((r) => setTimeout(r, 15)) });
+    const job = pipeline("drains", { ...quiet, checkpoints: { store, every: 2, retryDelay: 1 } });
+    job
+      .source(countingSource(words, { batchSize: 1 }))
+      .transform(
+        "sum",
+        sumByKey(
+          (w: string) => w,
+          () => 1,
+        ),
+        { name: "sum" },
+      )
+      .sink(sink);
+    // The source is done long before the slow sink: periodic checkpoints keep firing meanwhile.
+    expect((await job.run()).outcome).toBe("finished");
+    expect(sink.values).toHaveLength(words.length);
+    const [latest] = await store.checkpoints("drains");
+    expect(latest!.sources["source(counting)#1"]).toEqual({ "0": words.length });
+    expect(sink.events.slice(-3)).toEqual([
+      `snapshot ${latest!.checkpointId}`,
+      `complete ${latest!.checkpointId}`,
+      "finish",
     ]);
   });
 
@@ -265,7 +300,16 @@ describe("checkpoints", () => {
     await job.savepoint();
     hold.open();
     await running;
-    expect(log).toEqual(["snapshot 1", "stored 1", "complete 1", "finish"]);
+    // At the end of input a final checkpoint covers what the sink commits in finish().
+    expect(log).toEqual([
+      "snapshot 1",
+      "stored 1",
+      "complete 1",
+      "snapshot 2",
+      "stored 2",
+      "complete 2",
+      "finish",
+    ]);
   });
 
   test("a store that fails is retried until the checkpoint is stored", async () => {

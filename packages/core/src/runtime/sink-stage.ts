@@ -34,6 +34,11 @@ export class InFlightLimit {
 export interface SinkStageServices {
   readonly limit: InFlightLimit;
   acknowledgeSink(sinkId: string, checkpointId: number, state: unknown): void;
+  /**
+   * With checkpoints, the final checkpoint a sink pre-commits into at the end of its input before
+   * `finish()` (it is taken once every sink got there).
+   */
+  finalCheckpoint?(): Promise<{ checkpointId: number; committed: Promise<unknown> }>;
 }
 
 /**
@@ -83,7 +88,7 @@ export class SinkStage {
               return;
             }
             case "end":
-              this.#call(() => this.sink.finish?.(), fail, resolve);
+              this.#call(() => this.#finish(), fail, resolve);
               return;
             default:
               return;
@@ -96,6 +101,18 @@ export class SinkStage {
         },
       });
     });
+  }
+
+  /** End of input: pre-commit into the final checkpoint (if any), then let the sink commit the rest. */
+  async #finish(): Promise<void> {
+    const final = await this.services.finalCheckpoint?.();
+    if (final) {
+      const state = await this.sink.snapshot?.(final.checkpointId);
+      this.services.acknowledgeSink(this.node.id, final.checkpointId, state);
+      await final.committed;
+      await this.sink.notifyCheckpointComplete?.(final.checkpointId);
+    }
+    await this.sink.finish?.();
   }
 
   /** Tells the sink a checkpoint is durable, in order with its writes. */

@@ -61,14 +61,18 @@ export class SourceDriver<T> {
     return this.#finished;
   }
 
-  /** Asks for a barrier at the next point between batches. A finished source acknowledges at once. */
-  requestBarrier(checkpointId: number, full: boolean): void {
+  /**
+   * Asks for a barrier at the next point between batches. A finished source acknowledges with its
+   * final positions at once and returns false: no barrier of its will follow.
+   */
+  requestBarrier(checkpointId: number, full: boolean): boolean {
     if (this.#finished) {
       this.services.acknowledgeSource(this.node.id, checkpointId, new Map(this.#positions));
-      return;
+      return false;
     }
     this.#barriers.push({ checkpointId, full });
     this.#wake?.();
+    return true;
   }
 
   async #run(subscriber: Subscriber<StreamElement<T>>, signal: AbortSignal): Promise<void> {

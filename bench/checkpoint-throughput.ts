@@ -1,0 +1,72 @@
+/**
+ * The tumbling-window benchmark with a checkpoint every second to a real Redis, against the same
+ * pipeline without checkpoints, in the same run (target: >= 0.8x). Redis is started on a free port.
+ *
+ *   npm run bench -- checkpoint
+ */
+import { boundedOutOfOrderness, pipeline, type Sink, silentLogger, stats, tumbling } from "@eddy/core";
+import { redisCheckpoints } from "@eddy/state";
+import { startRedisServer } from "../packages/state/src/test-support/redis-server.ts";
+import { type KeyedEvent, keyedEvents } from "./data.ts";
+import { formatRate, median, RUNS, settle, timed } from "./support.ts";
+import { batchSource } from "./window-throughput.ts";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+
+async function windows(batches: readonly KeyedEvent[][], checkpointUrl: string | undefined): Promise<number> {
+  let results = 0;
+  const sink: Sink<unknown> = {
+    name: "count",
+    write(values) {
+      results += values.length;
+    },
+  };
+  const store = checkpointUrl ? redisCheckpoints(checkpointUrl) : undefined;
+  const job = pipeline(`checkpoint-bench-${Math.random().toString(36).slice(2)}`, {
+    logger: silentLogger,
+    stopOnSignals: false,
+    ...(store ? { checkpoints: { every: 1_000, store } } : {}),
+  });
+  job
+    .source(batchSource(batches))
+    .withWatermarks(boundedOutOfOrderness(200), (e) => e.ts)
+    .keyBy((e) => e.key)
+    .window(tumbling(1_000))
+    .aggregate(
+      stats((e) => e.value),
+      { name: "windows" },
+    )
+    .sink(sink);
+  await job.run();
+  await store?.close();
+  return results;
+}
+
+const redis = await startRedisServer();
+try {
+  console.log(
+    `checkpoint overhead: ${EVENTS / 1e6}M events, 10k keys, 1 s tumbling windows, checkpoint every 1 s to Redis`,
+  );
+  const batches = keyedEvents(EVENTS, 10_000, 200, 1_000);
+  const plain: number[] = [];
+  const checkpointed: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await settle();
+    const a = await timed(() => windows(batches, undefined));
+    await settle();
+    const b = await timed(() => windows(batches, redis.url));
+    if (a.result !== b.result) throw new Error(`results differ: ${a.result} vs ${b.result}`);
+    plain.push(EVENTS / (a.ms / 1000));
+    checkpointed.push(EVENTS / (b.ms / 1000));
+    console.log(
+      `  run ${run + 1}: no checkpoints ${formatRate(plain.at(-1)!)}, checkpoint every 1 s ${formatRate(checkpointed.at(-1)!)}`,
+    );
+  }
+  const p = median(plain);
+  const c = median(checkpointed);
+  console.log(
+    `median of ${RUNS}: no checkpoints ${formatRate(p)}, with checkpoints ${formatRate(c)}, ratio ${(c / p).toFixed(2)}x (target >= 0.8x)`,
+  );
+} finally {
+  await redis.stop();
+}
