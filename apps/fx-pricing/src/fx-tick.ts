@@ -35,7 +35,10 @@ function seeded(seed: number): () => number {
  * starting at `start`, with arrival up to `disorderMs` out of order. Pure in `index`, so a source
  * can resume at any index after a restore.
  */
-export function fxTickAt(index: number, options: { start: number; everyMs: number; disorderMs: number }): FxTick {
+export function fxTickAt(
+  index: number,
+  options: { start: number; everyMs: number; disorderMs: number },
+): FxTick {
   const names = Object.keys(SYMBOLS);
   const symbol = names[index % names.length]!;
   const perSymbol = Math.floor(index / names.length);

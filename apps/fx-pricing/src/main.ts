@@ -50,10 +50,16 @@ const ticks = job
 const rows = ticks
   .keyBy((t) => t.symbol)
   .over({ range: hours(1) })
-  .aggregate(stats((t: FxTick) => t.price), { name: "hour-stats" })
+  .aggregate(
+    stats((t: FxTick) => t.price),
+    { name: "hour-stats" },
+  )
   .keyBy((r) => r.key)
   .over({ rows: 1 })
-  .aggregate(first((r) => r.record.price), { name: "previous-price" })
+  .aggregate(
+    first((r) => r.record.price),
+    { name: "previous-price" },
+  )
   .map(({ record: { record: tick, value: hour }, value: previous }) => ({
     symbol: tick.symbol,
     time: new Date(tick.timestamp * 1000).toISOString().slice(11, 19),
@@ -72,7 +78,10 @@ rows.sink(latest.sink, { name: "rows" });
 const bars = ticks
   .keyBy((t) => t.symbol)
   .window(tumbling(minutes(1)))
-  .aggregate(ohlc((t: FxTick) => t.price), { name: "one-minute-bars" });
+  .aggregate(
+    ohlc((t: FxTick) => t.price),
+    { name: "one-minute-bars" },
+  );
 bars
   .filter((b) => b.key === "EURUSD" && b.window.start % minutes(15) === 0)
   .sink(consoleSink({ format: formatBar }), { name: "console" });

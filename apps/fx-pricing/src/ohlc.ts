@@ -19,14 +19,27 @@ export function ohlc<T>(price: (value: T) => number): AggregateFunction<T, Bar |
     add(bar, value) {
       const p = price(value);
       if (bar === undefined) return { open: p, high: p, low: p, close: p, ticks: 1 };
-      return { open: bar.open, high: Math.max(bar.high, p), low: Math.min(bar.low, p), close: p, ticks: bar.ticks + 1 };
+      return {
+        open: bar.open,
+        high: Math.max(bar.high, p),
+        low: Math.min(bar.low, p),
+        close: p,
+        ticks: bar.ticks + 1,
+      };
     },
     merge: (a, b) =>
       a === undefined
         ? b
         : b === undefined
           ? a
-          : { open: a.open, high: Math.max(a.high, b.high), low: Math.min(a.low, b.low), close: b.close, ticks: a.ticks + b.ticks },
-    result: (bar) => bar ?? { open: Number.NaN, high: Number.NaN, low: Number.NaN, close: Number.NaN, ticks: 0 },
+          : {
+              open: a.open,
+              high: Math.max(a.high, b.high),
+              low: Math.min(a.low, b.low),
+              close: b.close,
+              ticks: a.ticks + b.ticks,
+            },
+    result: (bar) =>
+      bar ?? { open: Number.NaN, high: Number.NaN, low: Number.NaN, close: Number.NaN, ticks: 0 },
   };
 }

@@ -186,6 +186,8 @@ describe("timestamps assigned by the source", () => {
     await h.processElement("a", 100);
     expect(h.output()).toEqual([{ value: "a", timestamp: 100 }]);
     expect(h.watermarks()).toEqual([99]);
-    await expect(h.processElement("b", Number.NaN)).rejects.toThrow(/the timestamp is not a finite number: NaN/);
+    await expect(h.processElement("b", Number.NaN)).rejects.toThrow(
+      /the timestamp is not a finite number: NaN/,
+    );
   });
 });
