@@ -1,0 +1,97 @@
+import type { DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { marshallOptions } from "@aws-sdk/util-dynamodb";
+import type { Clock } from "@eddy/core";
+import { DEFAULT_RETRY, type RetryOptions } from "./async-sink-writer.ts";
+
+/** A plain item as lib-dynamodb takes it: strings, numbers, booleans, null, arrays, Sets, Uint8Arrays, nested objects. */
+export type DynamoDbItem = Record<string, unknown>;
+
+/**
+ * Write only when the condition holds. `BatchWriteItem` takes no conditions, so a conditional sink
+ * writes each item with `PutItem` and a `ConditionExpression`; a write the condition rejects
+ * (`ConditionalCheckFailedException`) counts as done, since a newer item is already stored.
+ */
+export type ConditionalWrite =
+  | {
+      /**
+       * The attribute holding a version or event time: an item is written only if the stored one
+       * lacks it or holds a smaller value (`attribute_not_exists(#v) OR #v < :v`), so a replay or a
+       * late, older record never overwrites a newer item.
+       */
+      readonly onlyIfNewer: string;
+    }
+  | {
+      readonly conditionExpression: string;
+      readonly expressionAttributeNames?: Record<string, string>;
+      /** The expression's `:values`, from the item being written. */
+      readonly expressionAttributeValues?: (item: DynamoDbItem) => DynamoDbItem;
+    };
+
+/** Options of {@link dynamoDbSink}. Names and defaults follow Flink's `DynamoDbSink`. */
+export interface DynamoDbSinkOptions<T> {
+  readonly tableName: string;
+  /**
+   * The item to put for a record. Its key attributes must come from the record's content (an id, a
+   * window's key and end), never from a clock or a random id: a replay after a restore then
+   * overwrites the same items instead of adding new ones.
+   */
+  readonly item: (record: T) => DynamoDbItem;
+  /** When it returns a key (the primary key attributes), the record deletes that item instead. */
+  readonly deleteKey?: (record: T) => DynamoDbItem | undefined;
+  /**
+   * Attributes that identify an item for de-duplication: of two writes to one key, only the
+   * latest is sent (DynamoDB rejects a batch naming one key twice). Default: the table's primary
+   * key, read with DescribeTable when the sink opens.
+   */
+  readonly overwriteByPartitionKeys?: readonly string[];
+  /** Conditional writes (e.g. only if newer). Default: unconditional upserts with BatchWriteItem. */
+  readonly conditionalWrite?: ConditionalWrite;
+  /** How items are marshalled (as lib-dynamodb's `marshallOptions`; same defaults). */
+  readonly marshallOptions?: marshallOptions;
+  /** A client to use (not destroyed by the sink), or the config of one the sink makes and owns. */
+  readonly client?: DynamoDBClient | DynamoDBClientConfig;
+  /** Write requests per BatchWriteItem; at most 25 (the service's limit). Default 25. */
+  readonly maxBatchSize?: number;
+  /** Concurrent requests. Default 50. */
+  readonly maxInFlightRequests?: number;
+  /** Buffered requests at which writes wait (backpressure). Default 10 000. */
+  readonly maxBufferedRequests?: number;
+  /** Bytes per batch; at most 16 MiB (the service's limit). Default 16 MiB. */
+  readonly maxBatchSizeInBytes?: number;
+  /** The longest a request waits in the buffer (processing time). Default 5000 ms. */
+  readonly maxTimeInBufferMS?: number;
+  /** The largest item; at most 400 KB (the service's limit). Default 400 KB. */
+  readonly maxRecordSizeInBytes?: number;
+  /** Fail the job at the first unprocessed item instead of retrying it. Default false. */
+  readonly failOnError?: boolean;
+  /** Backoff and attempts for unprocessed items and throttled requests. Default {@link DEFAULT_RETRY}. */
+  readonly retry?: Partial<RetryOptions>;
+  /**
+   * A record whose item cannot be built or marshalled, lacks a key attribute, or is too large.
+   * Default: the job fails with the reason; pass a function to route it elsewhere and go on.
+   */
+  readonly onInvalidRecord?: (record: T, reason: string) => void;
+  /** Processing time for `maxTimeInBufferMS` and backoff. Default: the wall clock. */
+  readonly clock?: Clock;
+  /** The sink's name in the job graph. Default `dynamodb(<tableName>)`. */
+  readonly name?: string;
+}
+
+/** The service's limits (BatchWriteItem). */
+export const DYNAMODB_SERVICE_LIMITS = {
+  maxBatchSize: 25,
+  maxBatchSizeInBytes: 16 * 1024 * 1024,
+  maxRecordSizeInBytes: 400 * 1024,
+} as const;
+
+/** Defaults of {@link DynamoDbSinkOptions}, as in Flink's `DynamoDbSinkBuilder`. */
+export const DYNAMODB_SINK_DEFAULTS = {
+  maxBatchSize: 25,
+  maxInFlightRequests: 50,
+  maxBufferedRequests: 10_000,
+  maxBatchSizeInBytes: 16 * 1024 * 1024,
+  maxTimeInBufferMS: 5_000,
+  maxRecordSizeInBytes: 400 * 1024,
+  failOnError: false,
+  retry: DEFAULT_RETRY,
+} as const;

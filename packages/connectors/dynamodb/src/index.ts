@@ -1,0 +1,23 @@
+/**
+ * Amazon DynamoDB sink for Eddy: idempotent upserts with deterministic keys.
+ * @packageDocumentation
+ */
+export {
+  AsyncSinkWriter,
+  type AsyncSinkWriterOptions,
+  type BatchResult,
+  type BatchSubmitter,
+  DEFAULT_RETRY,
+  type RetryOptions,
+  SinkWriteError,
+} from "./async-sink-writer.ts";
+export { isConditionFailed, isRetryableDynamoDbError } from "./dynamodb-error-classifier.ts";
+export { dynamoDbSink } from "./dynamodb-sink.ts";
+export {
+  type ConditionalWrite,
+  DYNAMODB_SERVICE_LIMITS,
+  DYNAMODB_SINK_DEFAULTS,
+  type DynamoDbItem,
+  type DynamoDbSinkOptions,
+} from "./dynamodb-sink-options.ts";
+export type { DynamoDbWriteRequest } from "./dynamodb-write-request.ts";

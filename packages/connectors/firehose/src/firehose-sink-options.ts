@@ -1,0 +1,68 @@
+import type { FirehoseClient, FirehoseClientConfig } from "@aws-sdk/client-firehose";
+import type { Clock } from "@eddy/core";
+import { DEFAULT_RETRY, type RetryOptions } from "./async-sink-writer.ts";
+
+/** Options of {@link firehoseSink}. Names and defaults follow Flink's `KinesisFirehoseSink`. */
+export interface FirehoseSinkOptions<T> {
+  /** The delivery stream (Direct PUT) to write to. */
+  readonly deliveryStreamName: string;
+  /** Turns a record into the bytes of one Firehose record. Default: {@link ndjson}. */
+  readonly serializer?: (record: T) => string | Uint8Array;
+  /** A client to use (not destroyed by the sink), or the config of one the sink makes and owns. */
+  readonly client?: FirehoseClient | FirehoseClientConfig;
+  /** Records per PutRecordBatch; at most 500 (the service's limit). Default 500. */
+  readonly maxBatchSize?: number;
+  /** Concurrent PutRecordBatch requests. Default 50. */
+  readonly maxInFlightRequests?: number;
+  /** Buffered records at which writes wait (backpressure). Default 10 000. */
+  readonly maxBufferedRequests?: number;
+  /** Bytes per PutRecordBatch; at most 4 MiB (the service's limit). Default 4 MiB. */
+  readonly maxBatchSizeInBytes?: number;
+  /** The longest a record waits in the buffer (processing time). Default 5000 ms. */
+  readonly maxTimeInBufferMS?: number;
+  /** The largest record; at most 1000 KiB (the service's limit). Default 1000 KiB. */
+  readonly maxRecordSizeInBytes?: number;
+  /** Fail the job at the first failed record instead of retrying it. Default false. */
+  readonly failOnError?: boolean;
+  /** Backoff and attempts for failed records. Default {@link DEFAULT_RETRY}. */
+  readonly retry?: Partial<RetryOptions>;
+  /**
+   * A record that cannot be serialized or is larger than `maxRecordSizeInBytes`. Default: the job
+   * fails with the reason (nothing is dropped silently); pass a function to route it elsewhere and
+   * go on.
+   */
+  readonly onInvalidRecord?: (record: T, reason: string) => void;
+  /** Processing time for `maxTimeInBufferMS` and backoff. Default: the wall clock. */
+  readonly clock?: Clock;
+  /** The sink's name in the job graph. Default `firehose(<deliveryStreamName>)`. */
+  readonly name?: string;
+}
+
+/** The service's limits (PutRecordBatch). */
+export const FIREHOSE_SERVICE_LIMITS = {
+  maxBatchSize: 500,
+  maxBatchSizeInBytes: 4 * 1024 * 1024,
+  maxRecordSizeInBytes: 1000 * 1024,
+} as const;
+
+/** Defaults of {@link FirehoseSinkOptions}, as in Flink's `KinesisFirehoseSinkBuilder`. */
+export const FIREHOSE_SINK_DEFAULTS = {
+  maxBatchSize: 500,
+  maxInFlightRequests: 50,
+  maxBufferedRequests: 10_000,
+  maxBatchSizeInBytes: 4 * 1024 * 1024,
+  maxTimeInBufferMS: 5_000,
+  maxRecordSizeInBytes: 1000 * 1024,
+  failOnError: false,
+  retry: DEFAULT_RETRY,
+} as const;
+
+/**
+ * The default serializer: one JSON document per record, ending in a newline, so the objects
+ * Firehose writes to S3 are JSON lines (Firehose itself adds no delimiter).
+ */
+export function ndjson(record: unknown): string {
+  const text = JSON.stringify(record);
+  if (text === undefined) throw new TypeError(`${typeof record} cannot be written as JSON`);
+  return `${text}\n`;
+}

@@ -1,0 +1,422 @@
+import {
+  type _Record,
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DeregisterStreamConsumerCommand,
+  DescribeStreamConsumerCommand,
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  type KinesisClientConfig,
+  ListShardsCommand,
+  MergeShardsCommand,
+  PutRecordsCommand,
+  RegisterStreamConsumerCommand,
+  SplitShardCommand,
+  type StartingPosition,
+  SubscribeToShardCommand,
+} from "@aws-sdk/client-kinesis";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+
+/**
+ * The only file of this package that talks to `@aws-sdk/client-kinesis` (like Flink's
+ * `StreamProxy`): everything else speaks the small, SDK-free types below, so readers, writers and
+ * tests never depend on the SDK's shapes, and the SDK's own retries are off (`maxAttempts: 1`)
+ * because the connector's retry policy (backoff with jitter, bounded) is the one that counts.
+ */
+
+/**
+ * How to reach Kinesis: the SDK's client configuration (region, credentials, endpoint…), plus the
+ * HTTP version for `SubscribeToShard`. Request/response calls use HTTP/1.1 keep-alive, which AWS
+ * and every local stand-in accept; AWS requires HTTP/2 for `SubscribeToShard` (the default), while
+ * some stand-ins stream its events only over HTTP/1.1.
+ *
+ * @example
+ * const connection: KinesisConnection = { region: "eu-west-1" };
+ * const local: KinesisConnection = {
+ *   region: "us-east-1",
+ *   endpoint: "http://127.0.0.1:4568",
+ *   credentials: { accessKeyId: "local", secretAccessKey: "local" },
+ *   subscribeHttpVersion: "1.1",
+ * };
+ */
+export type KinesisConnection = Omit<KinesisClientConfig, "maxAttempts"> & {
+  readonly subscribeHttpVersion?: "2" | "1.1";
+};
+
+/** A shard as listed by `ListShards` or announced as a child at the end of its parent. */
+export interface ShardInfo {
+  readonly shardId: string;
+  readonly parentShardIds: readonly string[];
+  readonly startingHashKey: string;
+  readonly endingHashKey: string;
+  /** The shard was closed by a split or merge: it has an ending sequence number. */
+  readonly closed: boolean;
+}
+
+/** A record as stored in the stream (possibly a KPL aggregate of several user records). */
+export interface KinesisRecord {
+  readonly data: Uint8Array;
+  readonly partitionKey: string;
+  readonly sequenceNumber: string;
+  readonly explicitHashKey: string | undefined;
+  /** `ApproximateArrivalTimestamp` in epoch milliseconds. */
+  readonly arrivalTime: number;
+}
+
+/** Where a shard iterator or a subscription starts. */
+export type IteratorStart =
+  | { readonly type: "TRIM_HORIZON" | "LATEST" }
+  | { readonly type: "AT_TIMESTAMP"; readonly timestamp: number }
+  | { readonly type: "AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER"; readonly sequenceNumber: string };
+
+export interface GetRecordsResult {
+  readonly records: readonly KinesisRecord[];
+  /** Absent once a closed shard has been read to its end. */
+  readonly nextIterator: string | undefined;
+  readonly millisBehindLatest: number | undefined;
+  /** Announced at the end of a closed shard (not by every stand-in). */
+  readonly childShards: readonly ShardInfo[] | undefined;
+}
+
+export interface SubscriptionEvent {
+  readonly records: readonly KinesisRecord[];
+  /** Absent once the shard has been read to its end. */
+  readonly continuationSequenceNumber: string | undefined;
+  readonly millisBehindLatest: number | undefined;
+  readonly childShards: readonly ShardInfo[] | undefined;
+}
+
+export interface PutEntry {
+  readonly data: Uint8Array;
+  readonly partitionKey: string;
+  readonly explicitHashKey?: string | undefined;
+}
+
+/** Entries of a `PutRecords` call that Kinesis did not store, by index in the request. */
+export interface PutRecordsFailure {
+  readonly index: number;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+}
+
+export type ConsumerStatus = "CREATING" | "DELETING" | "ACTIVE";
+
+export interface StreamConsumer {
+  readonly arn: string;
+  readonly status: ConsumerStatus;
+}
+
+/** What the source and the sink need from Kinesis. */
+export interface StreamProxy {
+  listShards(stream: string, signal?: AbortSignal): Promise<ShardInfo[]>;
+  getShardIterator(
+    stream: string,
+    shardId: string,
+    start: IteratorStart,
+    signal?: AbortSignal,
+  ): Promise<string>;
+  getRecords(iterator: string, limit: number, signal?: AbortSignal): Promise<GetRecordsResult>;
+  putRecords(stream: string, entries: readonly PutEntry[]): Promise<PutRecordsFailure[]>;
+  streamArn(stream: string, signal?: AbortSignal): Promise<string>;
+  registerConsumer(streamArn: string, name: string, signal?: AbortSignal): Promise<StreamConsumer>;
+  describeConsumer(streamArn: string, name: string, signal?: AbortSignal): Promise<StreamConsumer>;
+  deregisterConsumer(consumerArn: string): Promise<void>;
+  /** Events of one subscription (Kinesis ends it after about five minutes). */
+  subscribeToShard(
+    consumerArn: string,
+    shardId: string,
+    start: IteratorStart,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<SubscriptionEvent>>;
+  close(): void;
+}
+
+/** Stream administration, for tests, benchmarks and examples. */
+export interface StreamAdmin {
+  createStream(stream: string, shardCount: number): Promise<void>;
+  deleteStream(stream: string): Promise<void>;
+  waitUntilActive(stream: string, timeoutMs?: number): Promise<void>;
+  splitShard(stream: string, shardId: string, newStartingHashKey: string): Promise<void>;
+  mergeShards(stream: string, shardId: string, adjacentShardId: string): Promise<void>;
+  close(): void;
+}
+
+const streamParams = (stream: string) =>
+  stream.startsWith("arn:") ? { StreamARN: stream } : { StreamName: stream };
+
+const EMPTY = new Uint8Array(0);
+
+function toRecord(r: _Record): KinesisRecord {
+  return {
+    data: r.Data ?? EMPTY,
+    partitionKey: r.PartitionKey ?? "",
+    sequenceNumber: r.SequenceNumber ?? "",
+    explicitHashKey: undefined,
+    arrivalTime: r.ApproximateArrivalTimestamp?.getTime() ?? Number.NaN,
+  };
+}
+
+function toStart(start: IteratorStart): StartingPosition {
+  switch (start.type) {
+    case "AT_TIMESTAMP":
+      return { Type: start.type, Timestamp: new Date(start.timestamp) };
+    case "AT_SEQUENCE_NUMBER":
+    case "AFTER_SEQUENCE_NUMBER":
+      return { Type: start.type, SequenceNumber: start.sequenceNumber };
+    default:
+      return { Type: start.type };
+  }
+}
+
+interface SdkChildShard {
+  ShardId: string | undefined;
+  ParentShards: string[] | undefined;
+  HashKeyRange: { StartingHashKey: string | undefined; EndingHashKey: string | undefined } | undefined;
+}
+
+function toChildren(children: SdkChildShard[] | undefined): ShardInfo[] | undefined {
+  if (!children || children.length === 0) return undefined;
+  return children.map((c) => ({
+    shardId: c.ShardId ?? "",
+    parentShardIds: c.ParentShards ?? [],
+    startingHashKey: c.HashKeyRange?.StartingHashKey ?? "0",
+    endingHashKey: c.HashKeyRange?.EndingHashKey ?? "0",
+    closed: false,
+  }));
+}
+
+function clientConfig(connection: KinesisConnection): KinesisClientConfig {
+  const { subscribeHttpVersion: _, ...config } = connection;
+  return { ...config, maxAttempts: 1 };
+}
+
+/** Creates the SDK-backed {@link StreamProxy}. */
+export function createStreamProxy(connection: KinesisConnection = {}): StreamProxy {
+  const base = clientConfig(connection);
+  const client = new KinesisClient({
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }),
+    ...base,
+  });
+  let subscriber: KinesisClient | undefined;
+  const subscribeClient = () => {
+    subscriber ??=
+      connection.subscribeHttpVersion === "1.1"
+        ? new KinesisClient({ ...base, requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }) })
+        : new KinesisClient({ ...base, requestHandler: undefined });
+    return subscriber;
+  };
+
+  return {
+    async listShards(stream, signal) {
+      const shards: ShardInfo[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(
+          new ListShardsCommand(nextToken ? { NextToken: nextToken } : streamParams(stream)),
+          { abortSignal: signal },
+        );
+        for (const s of page.Shards ?? []) {
+          const parents: string[] = [];
+          if (s.ParentShardId) parents.push(s.ParentShardId);
+          if (s.AdjacentParentShardId) parents.push(s.AdjacentParentShardId);
+          shards.push({
+            shardId: s.ShardId ?? "",
+            parentShardIds: parents,
+            startingHashKey: s.HashKeyRange?.StartingHashKey ?? "0",
+            endingHashKey: s.HashKeyRange?.EndingHashKey ?? "0",
+            closed: s.SequenceNumberRange?.EndingSequenceNumber !== undefined,
+          });
+        }
+        nextToken = page.NextToken;
+      } while (nextToken);
+      return shards;
+    },
+
+    async getShardIterator(stream, shardId, start, signal) {
+      const position = toStart(start);
+      const out = await client.send(
+        new GetShardIteratorCommand({
+          ...streamParams(stream),
+          ShardId: shardId,
+          ShardIteratorType: position.Type,
+          StartingSequenceNumber: position.SequenceNumber,
+          Timestamp: position.Timestamp,
+        }),
+        { abortSignal: signal },
+      );
+      if (!out.ShardIterator) throw new Error(`GetShardIterator returned no iterator for ${shardId}`);
+      return out.ShardIterator;
+    },
+
+    async getRecords(iterator, limit, signal) {
+      const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), {
+        abortSignal: signal,
+      });
+      return {
+        records: (out.Records ?? []).map(toRecord),
+        nextIterator: out.NextShardIterator ?? undefined,
+        millisBehindLatest: out.MillisBehindLatest,
+        childShards: toChildren(out.ChildShards),
+      };
+    },
+
+    async putRecords(stream, entries) {
+      const out = await client.send(
+        new PutRecordsCommand({
+          ...streamParams(stream),
+          Records: entries.map((e) => ({
+            Data: e.data,
+            PartitionKey: e.partitionKey,
+            ExplicitHashKey: e.explicitHashKey,
+          })),
+        }),
+      );
+      const failures: PutRecordsFailure[] = [];
+      if (!out.FailedRecordCount) return failures;
+      const results = out.Records ?? [];
+      for (let i = 0; i < results.length; i++) {
+        const r = results[i]!;
+        if (r.ErrorCode)
+          failures.push({ index: i, errorCode: r.ErrorCode, errorMessage: r.ErrorMessage ?? "" });
+      }
+      return failures;
+    },
+
+    async streamArn(stream, signal) {
+      if (stream.startsWith("arn:")) return stream;
+      const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: stream }), {
+        abortSignal: signal,
+      });
+      const arn = out.StreamDescriptionSummary?.StreamARN;
+      if (!arn) throw new Error(`DescribeStreamSummary returned no ARN for stream ${stream}`);
+      return arn;
+    },
+
+    async registerConsumer(streamArn, name, signal) {
+      const out = await client.send(
+        new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: name }),
+        {
+          abortSignal: signal,
+        },
+      );
+      return {
+        arn: out.Consumer?.ConsumerARN ?? "",
+        status: (out.Consumer?.ConsumerStatus ?? "CREATING") as ConsumerStatus,
+      };
+    },
+
+    async describeConsumer(streamArn, name, signal) {
+      const out = await client.send(
+        new DescribeStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: name }),
+        {
+          abortSignal: signal,
+        },
+      );
+      const d = out.ConsumerDescription;
+      return { arn: d?.ConsumerARN ?? "", status: (d?.ConsumerStatus ?? "CREATING") as ConsumerStatus };
+    },
+
+    async deregisterConsumer(consumerArn) {
+      await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: consumerArn }));
+    },
+
+    async subscribeToShard(consumerArn, shardId, start, signal) {
+      const out = await subscribeClient().send(
+        new SubscribeToShardCommand({
+          ConsumerARN: consumerArn,
+          ShardId: shardId,
+          StartingPosition: toStart(start),
+        }),
+        { abortSignal: signal },
+      );
+      const stream = out.EventStream;
+      return {
+        async *[Symbol.asyncIterator]() {
+          if (!stream) return;
+          for await (const event of stream) {
+            const e = event.SubscribeToShardEvent;
+            if (e) {
+              yield {
+                records: (e.Records ?? []).map(toRecord),
+                continuationSequenceNumber: e.ContinuationSequenceNumber ?? undefined,
+                millisBehindLatest: e.MillisBehindLatest,
+                childShards: toChildren(e.ChildShards),
+              };
+              continue;
+            }
+            // Errors travel inside the event stream as members; rethrow them as the exceptions they are.
+            const failure =
+              event.ResourceInUseException ??
+              event.ResourceNotFoundException ??
+              event.KMSThrottlingException ??
+              event.InternalFailureException ??
+              event.KMSAccessDeniedException ??
+              event.KMSDisabledException ??
+              event.KMSInvalidStateException ??
+              event.KMSNotFoundException ??
+              event.KMSOptInRequired;
+            if (failure) throw failure;
+          }
+        },
+      };
+    },
+
+    close() {
+      client.destroy();
+      subscriber?.destroy();
+    },
+  };
+}
+
+/** Creates the SDK-backed {@link StreamAdmin}. */
+export function createStreamAdmin(connection: KinesisConnection = {}): StreamAdmin {
+  const client = new KinesisClient({
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }),
+    ...clientConfig(connection),
+  });
+  const admin: StreamAdmin = {
+    async createStream(stream, shardCount) {
+      await client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: shardCount }));
+      await admin.waitUntilActive(stream);
+    },
+    async deleteStream(stream) {
+      await client.send(new DeleteStreamCommand({ StreamName: stream, EnforceConsumerDeletion: true }));
+    },
+    async waitUntilActive(stream, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+        if (out.StreamDescriptionSummary?.StreamStatus === "ACTIVE") return;
+        if (Date.now() > deadline)
+          throw new Error(`stream ${stream} did not become ACTIVE in ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async splitShard(stream, shardId, newStartingHashKey) {
+      await client.send(
+        new SplitShardCommand({
+          StreamName: stream,
+          ShardToSplit: shardId,
+          NewStartingHashKey: newStartingHashKey,
+        }),
+      );
+      await admin.waitUntilActive(stream);
+    },
+    async mergeShards(stream, shardId, adjacentShardId) {
+      await client.send(
+        new MergeShardsCommand({
+          StreamName: stream,
+          ShardToMerge: shardId,
+          AdjacentShardToMerge: adjacentShardId,
+        }),
+      );
+      await admin.waitUntilActive(stream);
+    },
+    close() {
+      client.destroy();
+    },
+  };
+  return admin;
+}

@@ -1,0 +1,122 @@
+import type { Clock, OutputTag } from "@eddy/core";
+import type { RetryOptions } from "./backoff.ts";
+import type { KinesisDeadLetter } from "./dead-letter.ts";
+import type { Decoder } from "./decoders.ts";
+import type { KinesisConnection } from "./kinesis-client.ts";
+import type { InitialPosition } from "./shard-tracker.ts";
+
+/** Options of {@link kinesisSource}; defaults in {@link KINESIS_SOURCE_DEFAULTS}. */
+export interface KinesisSourceOptions<T> {
+  /** Stream name or ARN. */
+  readonly stream: string;
+  /** Bytes → value: `json()`, `utf8()`, `raw()` or your own; a throw makes the record a dead letter. */
+  readonly decode: Decoder<T>;
+  /** Region, credentials, endpoint… (default: the SDK's default chain). */
+  readonly connection?: KinesisConnection;
+  /**
+   * Where a job without a checkpoint starts (Flink's `source.init.position`, default `LATEST`).
+   * A restored job always resumes from its checkpoint.
+   */
+  readonly initialPosition?: InitialPosition;
+  /** With `AT_TIMESTAMP`: the arrival time (epoch ms) to start at. */
+  readonly initialTimestamp?: number;
+  /** `POLLING` (GetRecords, the default) or `EFO` (enhanced fan-out, SubscribeToShard). */
+  readonly readerType?: "POLLING" | "EFO";
+  /** With `EFO`: the stream consumer's name (required). */
+  readonly efoConsumerName?: string;
+  /**
+   * With `EFO`: `JOB_MANAGED` registers the consumer when the job starts and deregisters it when it
+   * stops; `SELF_MANAGED` expects it to exist.
+   */
+  readonly efoLifecycle?: "JOB_MANAGED" | "SELF_MANAGED";
+  /** With `EFO`: how long a `SubscribeToShard` call may take to answer (ms). */
+  readonly efoSubscriptionTimeoutMs?: number;
+  /** How often the shard list is read again to find shards created by resharding (ms). */
+  readonly shardDiscoveryIntervalMs?: number;
+  /** `Limit` of one GetRecords call (Kinesis allows at most 10,000). */
+  readonly getRecordsMaxRecordCount?: number;
+  /**
+   * Least time between two GetRecords calls on one shard (ms). The default 200 keeps a reader at
+   * Kinesis's limit of 5 calls per second per shard; raise it when several applications read.
+   */
+  readonly getRecordsIntervalMs?: number;
+  /**
+   * Processing time (ms) after which a shard that is caught up (`millisBehindLatest` 0) and
+   * returns nothing is reported idle, so it does not hold the watermark back; it is active again
+   * with its next record. Default: never (as `withIdleness` in Flink, an explicit choice, since
+   * a record arriving after an idle period may be late).
+   */
+  readonly shardIdleTimeoutMs?: number;
+  /** Retries of throttled and failed calls (backoff with full jitter, bounded). */
+  readonly retry?: Partial<RetryOptions>;
+  /** The side output for records that cannot be decoded (default: a tag of its own, `source.deadLetters`). */
+  readonly deadLetters?: OutputTag<KinesisDeadLetter>;
+  /** Batches read ahead per shard before its reader waits for the job to take them. */
+  readonly queuedBatchesPerShard?: number;
+}
+
+/** Defaults of {@link KinesisSourceOptions}, as Flink's Kinesis source where it has the option. */
+export const KINESIS_SOURCE_DEFAULTS = {
+  initialPosition: "LATEST",
+  readerType: "POLLING",
+  efoLifecycle: "JOB_MANAGED",
+  efoSubscriptionTimeoutMs: 60_000,
+  shardDiscoveryIntervalMs: 10_000,
+  getRecordsMaxRecordCount: 10_000,
+  getRecordsIntervalMs: 200,
+  queuedBatchesPerShard: 2,
+} as const;
+
+/** Options of {@link kinesisSink}; defaults in {@link KINESIS_SINK_DEFAULTS}. */
+export interface KinesisSinkOptions<T> {
+  /** Stream name or ARN. */
+  readonly stream: string;
+  /** The record's partition key (1–256 characters): records of one key go to one shard, in order. */
+  readonly partitionKey: (value: T) => string;
+  /** Optional explicit hash key (a decimal 128-bit number) that overrides the partition key's hash. */
+  readonly explicitHashKey?: (value: T) => string | undefined;
+  /** Value → bytes (default: JSON as UTF-8). A string is written as UTF-8. */
+  readonly serialize?: (value: T) => Uint8Array | string;
+  readonly connection?: KinesisConnection;
+  /**
+   * Packs records of one partition key into KPL aggregates (read back by this source, the KCL and
+   * Flink), up to `maxBytes` each (default 51,200, the KPL's). Fewer, larger Kinesis records:
+   * cheaper and faster when keys repeat.
+   */
+  readonly aggregation?: boolean | { readonly maxBytes?: number; readonly maxRecords?: number };
+  /** Records per PutRecords call (Flink: 500, Kinesis's limit). */
+  readonly maxBatchSize?: number;
+  /** PutRecords calls in flight at once (Flink: 50). */
+  readonly maxInFlightRequests?: number;
+  /** Records buffered before `write` makes the job wait (backpressure) (Flink: 10,000). */
+  readonly maxBufferedRequests?: number;
+  /** Bytes per PutRecords call, data and partition keys (Flink: 5 MiB, Kinesis's limit). */
+  readonly maxBatchSizeInBytes?: number;
+  /** The longest a record waits in the buffer before a partial batch is sent (ms) (Flink: 5,000). */
+  readonly maxTimeInBufferMS?: number;
+  /** Largest record, data and partition key (Flink: 1 MiB, Kinesis's limit); a larger one fails the write, naming it. */
+  readonly maxRecordSizeInBytes?: number;
+  /**
+   * Fail the job when Kinesis rejects an entry of a PutRecords call (Flink: false — the entry is
+   * retried with backoff until `retry.maxAttempts`).
+   */
+  readonly failOnError?: boolean;
+  /** Retries of throttled and failed entries and calls (backoff with full jitter, bounded). */
+  readonly retry?: Partial<RetryOptions>;
+  /** Time for `maxTimeInBufferMS` and backoff (default: the wall clock). */
+  readonly clock?: Clock;
+}
+
+/** Defaults of {@link KinesisSinkOptions}: exactly those of Flink's `KinesisStreamsSink`. */
+export const KINESIS_SINK_DEFAULTS = {
+  maxBatchSize: 500,
+  maxInFlightRequests: 50,
+  maxBufferedRequests: 10_000,
+  maxBatchSizeInBytes: 5 * 1024 * 1024,
+  maxTimeInBufferMS: 5_000,
+  maxRecordSizeInBytes: 1024 * 1024,
+  failOnError: false,
+} as const;
+
+/** Default size cap of one KPL aggregate written by the sink (the KPL's `AggregationMaxSize`). */
+export const AGGREGATION_MAX_BYTES = 51_200;

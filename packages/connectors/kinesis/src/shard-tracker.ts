@@ -1,0 +1,165 @@
+import type { ShardInfo } from "./kinesis-client.ts";
+import { type ShardPosition, type ShardStart, startAfter } from "./shard-position.ts";
+
+/** Where a job reads a stream from on its first start (Flink's `source.init.position`). */
+export type InitialPosition = "LATEST" | "TRIM_HORIZON" | "AT_TIMESTAMP";
+
+/** A shard whose parents are all read: it may be read now. */
+export interface ShardToRead {
+  readonly shardId: string;
+  readonly start: ShardStart;
+  /**
+   * A position to record before the first record (a `timestamp` position for `LATEST` and
+   * `AT_TIMESTAMP` starts), so a restart before any record arrives does not skip ahead.
+   */
+  readonly startPosition: ShardPosition | undefined;
+}
+
+type ShardState = "waiting" | "reading" | "finished";
+
+interface TrackedShard {
+  state: ShardState;
+  /** Listed with an ending sequence number: no record will be added. */
+  closed: boolean;
+  parents: readonly string[];
+  start: ShardStart | undefined;
+  startPosition: ShardPosition | undefined;
+}
+
+const TRIM_HORIZON: ShardStart = { iterator: { type: "TRIM_HORIZON" }, skip: undefined };
+
+/**
+ * Decides which shards to read and from where, keeping parents before children across splits
+ * and merges (as Flink's `SplitTracker` does): a shard is read only once every parent it has is
+ * finished — read to its end in this run, recorded as finished in the checkpoint, or gone from the
+ * stream (trimmed past retention).
+ *
+ * Start positions: a checkpointed position resumes exactly after it; on a fresh start, the shards
+ * of the first discovery start at the initial position; every other shard (a child created by a
+ * reshard, or one the checkpoint does not know) starts at `TRIM_HORIZON`, so nothing written to
+ * it is missed.
+ */
+export class ShardTracker {
+  readonly #shards = new Map<string, TrackedShard>();
+  readonly #restored: ReadonlyMap<string, ShardPosition>;
+  #firstDiscovery = true;
+
+  constructor(
+    restored: ReadonlyMap<string, ShardPosition>,
+    private readonly initial: { readonly position: InitialPosition; readonly timestamp: number | undefined },
+    private readonly now: () => number,
+    private readonly onExpired: (shardId: string, position: ShardPosition) => void = () => {},
+  ) {
+    this.#restored = restored;
+  }
+
+  /** Adds the shards of a `ListShards` answer; returns the shards that became readable. */
+  discovered(shards: readonly ShardInfo[]): ShardToRead[] {
+    const first = this.#firstDiscovery;
+    this.#firstDiscovery = false;
+    const fresh = first && this.#restored.size === 0;
+    for (const shard of shards) this.#add(shard, fresh);
+    if (first) {
+      // Checkpointed shards no longer listed were trimmed: nothing is left to read in them.
+      const listed = new Set(shards.map((s) => s.shardId));
+      for (const [shardId, position] of this.#restored) {
+        if (listed.has(shardId) || this.#shards.has(shardId)) continue;
+        if (position.kind !== "finished") this.onExpired(shardId, position);
+        this.#shards.set(shardId, {
+          state: "finished",
+          closed: true,
+          parents: [],
+          start: undefined,
+          startPosition: undefined,
+        });
+      }
+    }
+    return this.#ready();
+  }
+
+  /** `shardId` was read to its end; `children` are the shards it announced, if any. */
+  finished(shardId: string, children: readonly ShardInfo[] = []): ShardToRead[] {
+    const shard = this.#shards.get(shardId);
+    if (shard) shard.state = "finished";
+    for (const child of children) this.#add(child, false);
+    return this.#ready();
+  }
+
+  /** Whether the last listing showed the shard closed (split or merged away). */
+  isClosed(shardId: string): boolean {
+    return this.#shards.get(shardId)?.closed ?? false;
+  }
+
+  stateOf(shardId: string): ShardState | undefined {
+    return this.#shards.get(shardId)?.state;
+  }
+
+  #add(shard: ShardInfo, fresh: boolean): void {
+    const known = this.#shards.get(shard.shardId);
+    if (known) {
+      if (shard.closed) known.closed = true;
+      return;
+    }
+    const restored = this.#restored.get(shard.shardId);
+    if (restored?.kind === "finished") {
+      this.#shards.set(shard.shardId, {
+        state: "finished",
+        closed: true,
+        parents: shard.parentShardIds,
+        start: undefined,
+        startPosition: undefined,
+      });
+      return;
+    }
+    let start: ShardStart;
+    let startPosition: ShardPosition | undefined;
+    if (restored) {
+      start = startAfter(restored);
+    } else if (fresh) {
+      ({ start, startPosition } = this.#initialStart());
+    } else {
+      start = TRIM_HORIZON;
+    }
+    this.#shards.set(shard.shardId, {
+      state: "waiting",
+      closed: shard.closed,
+      parents: shard.parentShardIds,
+      start,
+      startPosition,
+    });
+  }
+
+  #initialStart(): { start: ShardStart; startPosition: ShardPosition | undefined } {
+    switch (this.initial.position) {
+      case "TRIM_HORIZON":
+        return { start: TRIM_HORIZON, startPosition: undefined };
+      case "LATEST":
+        return {
+          start: { iterator: { type: "LATEST" }, skip: undefined },
+          startPosition: { kind: "timestamp", timestamp: this.now() },
+        };
+      case "AT_TIMESTAMP": {
+        const timestamp = this.initial.timestamp ?? this.now();
+        return {
+          start: { iterator: { type: "AT_TIMESTAMP", timestamp }, skip: undefined },
+          startPosition: { kind: "timestamp", timestamp },
+        };
+      }
+    }
+  }
+
+  #ready(): ShardToRead[] {
+    const ready: ShardToRead[] = [];
+    for (const [shardId, shard] of this.#shards) {
+      if (shard.state !== "waiting") continue;
+      const blocked = shard.parents.some((p) => {
+        const parent = this.#shards.get(p);
+        return parent !== undefined && parent.state !== "finished";
+      });
+      if (blocked) continue;
+      shard.state = "reading";
+      ready.push({ shardId, start: shard.start!, startPosition: shard.startPosition });
+    }
+    return ready;
+  }
+}

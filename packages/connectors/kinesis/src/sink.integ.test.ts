@@ -1,0 +1,236 @@
+import { pipeline, silentLogger } from "@eddy/core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { json } from "./decoders.ts";
+import { createStreamProxy, type KinesisRecord } from "./kinesis-client.ts";
+import { kinesisSink } from "./kinesis-sink.ts";
+import { kinesisSource } from "./kinesis-source.ts";
+import { arraySource } from "./test-support/array-source.ts";
+import { collectSink } from "./test-support/collect-sink.ts";
+import { connectionFor, type LocalKinesis, startKinesalite } from "./test-support/local-kinesis.ts";
+import { runUntil, type TestEvent, testEvents } from "./test-support/producer.ts";
+import { startThrottlingProxy } from "./test-support/throttling-proxy.ts";
+
+const quiet = { logger: silentLogger, stopOnSignals: false } as const;
+
+let kinesis: LocalKinesis;
+beforeAll(async () => {
+  kinesis = await startKinesalite();
+});
+afterAll(async () => {
+  await kinesis?.stop();
+});
+
+/** Every Kinesis record stored in `stream` (aggregates not unpacked). */
+async function storedRecords(stream: string): Promise<KinesisRecord[]> {
+  const proxy = createStreamProxy(kinesis.connection);
+  const out: KinesisRecord[] = [];
+  for (const shard of await proxy.listShards(stream)) {
+    let iterator: string | undefined = await proxy.getShardIterator(stream, shard.shardId, {
+      type: "TRIM_HORIZON",
+    });
+    for (;;) {
+      const result = await proxy.getRecords(iterator!, 10_000);
+      out.push(...result.records);
+      if (result.records.length === 0 || !result.nextIterator) break;
+      iterator = result.nextIterator;
+    }
+  }
+  proxy.close();
+  return out;
+}
+
+const decoder = new TextDecoder();
+
+describe("batching", () => {
+  test("at most maxBatchSize records per PutRecords call, flushed at the end of input", async () => {
+    const stream = await kinesis.createStream("batch-count", 2);
+    const events = testEvents(1_200, 10);
+    const sink = kinesisSink<TestEvent>({
+      stream,
+      connection: kinesis.connection,
+      partitionKey: (e) => e.key,
+      maxTimeInBufferMS: 60_000,
+    });
+    const job = pipeline("batch-count", quiet);
+    job.source(arraySource(events, 100)).sink(sink);
+    await job.run();
+    expect(sink.metrics()).toMatchObject({ records: 1_200, requests: 3, buffered: 0, inFlightRequests: 0 });
+    const stored = await storedRecords(stream);
+    expect(
+      stored
+        .map((r) => JSON.parse(decoder.decode(r.data)) as TestEvent)
+        .sort((a, b) => (a.key + a.seq).localeCompare(b.key + b.seq)),
+    ).toEqual([...events].sort((a, b) => (a.key + a.seq).localeCompare(b.key + b.seq)));
+  });
+
+  test("at most maxBatchSizeInBytes per call; a record over maxRecordSizeInBytes fails the write, naming it", async () => {
+    const stream = await kinesis.createStream("batch-bytes", 1);
+    const big = "x".repeat(1_000_000);
+    const sink = kinesisSink<{ id: string; pad: string }>({
+      stream,
+      connection: kinesis.connection,
+      partitionKey: (r) => r.id,
+      serialize: (r) => r.pad,
+      maxTimeInBufferMS: 60_000,
+    });
+    sink.open?.({ restoredState: undefined, restoredCheckpointId: undefined });
+    await sink.write(
+      Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, pad: big })),
+      [],
+    );
+    await sink.finish?.();
+    // 12 records of ~1 MB: five fit in 5 MiB.
+    expect(sink.metrics().requests).toBe(3);
+    expect(() => sink.write([{ id: "huge", pad: "y".repeat(1024 * 1024) }], [])).toThrow(
+      /the record with partition key "huge" is 1048580 bytes \(data and partition key\), more than maxRecordSizeInBytes \(1048576\)/,
+    );
+    await sink.close?.();
+    expect(await storedRecords(stream)).toHaveLength(12);
+  });
+});
+
+describe("routing", () => {
+  test("an explicit hash key overrides the partition key's hash", async () => {
+    const stream = await kinesis.createStream("hash-key", 2);
+    const high = ((1n << 128n) - 1n).toString();
+    const sink = kinesisSink<TestEvent>({
+      stream,
+      connection: kinesis.connection,
+      partitionKey: (e) => e.key,
+      explicitHashKey: () => high,
+    });
+    const job = pipeline("hash-key", quiet);
+    job.source(arraySource(testEvents(40, 8))).sink(sink);
+    await job.run();
+    const proxy = createStreamProxy(kinesis.connection);
+    const [low, upper] = await proxy.listShards(stream);
+    const count = async (shardId: string) => {
+      const iterator = await proxy.getShardIterator(stream, shardId, { type: "TRIM_HORIZON" });
+      return (await proxy.getRecords(iterator, 1_000)).records.length;
+    };
+    expect([await count(low!.shardId), await count(upper!.shardId)]).toEqual([0, 40]);
+    proxy.close();
+  });
+});
+
+describe("buffering", () => {
+  test("write returns a promise while the buffer is full (backpressure), and the barrier flushes everything", async () => {
+    const stream = await kinesis.createStream("buffer", 1);
+    const sink = kinesisSink<TestEvent>({
+      stream,
+      connection: kinesis.connection,
+      partitionKey: (e) => e.key,
+      maxBatchSize: 100,
+      maxBufferedRequests: 100,
+      maxInFlightRequests: 1,
+      maxTimeInBufferMS: 60_000,
+    });
+    sink.open?.({ restoredState: undefined, restoredCheckpointId: undefined });
+    const events = testEvents(250, 5);
+    const small = sink.write(events.slice(0, 10), []);
+    expect(small).toBeUndefined();
+    expect(sink.metrics()).toMatchObject({ requests: 0, buffered: 10 });
+    const full = sink.write(events.slice(10, 250), []);
+    expect(full).toBeInstanceOf(Promise);
+    await full;
+    expect(sink.metrics().buffered).toBeLessThan(100);
+    expect(await storedRecords(stream)).toHaveLength(200);
+    await sink.snapshot?.(1);
+    expect(sink.metrics()).toMatchObject({ buffered: 0, inFlightRequests: 0 });
+    expect(await storedRecords(stream)).toHaveLength(250);
+    await sink.close?.();
+  });
+
+  test("a partial batch leaves after maxTimeInBufferMS", async () => {
+    const stream = await kinesis.createStream("buffer-time", 1);
+    const sink = kinesisSink<TestEvent>({
+      stream,
+      connection: kinesis.connection,
+      partitionKey: (e) => e.key,
+      maxTimeInBufferMS: 50,
+    });
+    sink.open?.({ restoredState: undefined, restoredCheckpointId: undefined });
+    await sink.write(testEvents(3, 1), []);
+    expect(sink.metrics().requests).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sink.metrics()).toMatchObject({ requests: 1, buffered: 0 });
+    await sink.close?.();
+  });
+});
+
+describe("failures", () => {
+  test("with failOnError, the first rejected entry fails the job with Kinesis's reason", async () => {
+    const stream = await kinesis.createStream("fail-on-error", 1);
+    const throttling = await startThrottlingProxy(kinesis.endpoint, {
+      callShare: 0,
+      entryShare: 0.5,
+      seed: 3,
+    });
+    try {
+      const job = pipeline("fail-on-error", quiet);
+      job.source(arraySource(testEvents(50, 2))).sink(
+        kinesisSink<TestEvent>({
+          stream,
+          connection: connectionFor(throttling.endpoint),
+          partitionKey: (e) => e.key,
+          failOnError: true,
+        }),
+      );
+      await expect(job.run()).rejects.toThrow(
+        /Kinesis rejected the record with partition key "k\d": ProvisionedThroughputExceededException: .*\(failOnError is set\)/,
+      );
+    } finally {
+      await throttling.stop();
+    }
+  });
+
+  test("a missing stream fails at once (not retried)", async () => {
+    const job = pipeline("no-stream", quiet);
+    const sink = kinesisSink<TestEvent>({
+      stream: "does-not-exist",
+      connection: kinesis.connection,
+      partitionKey: (e) => e.key,
+    });
+    job.source(arraySource(testEvents(5, 1))).sink(sink);
+    await expect(job.run()).rejects.toThrow(/ResourceNotFound|not found|does not exist/i);
+    expect(sink.metrics().retriedEntries).toBe(0);
+  });
+});
+
+describe("KPL aggregation on write", () => {
+  test("packs records of a key into aggregates that the source splits back, in order", async () => {
+    const stream = await kinesis.createStream("aggregate", 2);
+    const events = testEvents(300, 3);
+    const writer = pipeline("aggregate-write", quiet);
+    const sink = kinesisSink<TestEvent>({
+      stream,
+      connection: kinesis.connection,
+      partitionKey: (e) => e.key,
+      aggregation: { maxBytes: 2_000 },
+    });
+    writer.source(arraySource(events, 300)).sink(sink);
+    await writer.run();
+    const stored = await storedRecords(stream);
+    expect(stored.length).toBeLessThan(30);
+    expect(stored.length).toBeGreaterThan(3);
+
+    const read = collectSink<TestEvent>();
+    const reader = pipeline("aggregate-read", quiet);
+    reader
+      .source(
+        kinesisSource({
+          stream,
+          decode: json<TestEvent>(),
+          connection: kinesis.connection,
+          initialPosition: "TRIM_HORIZON",
+          getRecordsIntervalMs: 20,
+        }),
+      )
+      .sink(read);
+    await runUntil(reader, () => read.values.length >= 300, "300 records");
+    expect(read.values).toHaveLength(300);
+    for (const key of ["k0", "k1", "k2"]) {
+      expect(read.values.filter((e) => e.key === key)).toEqual(events.filter((e) => e.key === key));
+    }
+  });
+});

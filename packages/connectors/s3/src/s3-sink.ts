@@ -1,0 +1,298 @@
+import { inspect } from "node:util";
+import {
+  type Cancel,
+  type Clock,
+  consoleLogger,
+  type Logger,
+  type Sink,
+  type SinkContext,
+  systemClock,
+} from "@eddy/core";
+import { Committer } from "./committer.ts";
+import { PartFile } from "./part-file.ts";
+import type { ClosedFile, PendingFile, S3SinkState } from "./pending-file.ts";
+import { S3Objects } from "./s3-client.ts";
+import {
+  eventTimePartition,
+  jsonLine,
+  MIN_MULTIPART_PART_SIZE,
+  S3_SINK_DEFAULTS,
+  type S3SinkOptions,
+} from "./s3-sink-options.ts";
+
+/**
+ * Writes records to S3 as JSON-lines objects (optionally gzipped) under time-partitioned keys,
+ * exactly once.
+ *
+ * Guarantee: exactly-once, by two-phase commit on checkpoints. Part files are written to a staging
+ * prefix (or as multipart uploads, for large ones) while records arrive; at a checkpoint barrier
+ * every open file is closed and uploaded (pre-commit) and listed in the checkpoint; only when the
+ * checkpoint is durable are they made visible under their keys (copied / completed). A crash at
+ * any point leaves no visible partial or duplicate object: on restart the sink commits again what
+ * the restored checkpoint lists (idempotently) and deletes whatever else is staged, and the
+ * records after the checkpoint are written again into new files. Without checkpoints, files are
+ * committed at the end of input.
+ *
+ * Timing: a part file is rolled when it reaches `maxPartSize`, `rolloverInterval` after it was
+ * opened, after `inactivityInterval` without records (processing time), and at every barrier;
+ * objects therefore appear once per checkpoint at the latest, when the checkpoint completes.
+ *
+ * @example
+ * clicks.sink(s3Sink({ bucket: "analytics", prefix: "clicks/", compression: "gzip" }));
+ * // s3://analytics/clicks/dt=2026-11-21/hh=14/part-mh2x0c1-k3f9-0.jsonl.gz
+ */
+export function s3Sink<T>(options: S3SinkOptions<T>): Sink<T> {
+  return new S3Sink(options);
+}
+
+class S3Sink<T> implements Sink<T> {
+  readonly name: string;
+  readonly #s3: S3Objects;
+  readonly #committer: Committer;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #prefix: string;
+  readonly #errorPrefix: string;
+  readonly #stagingPrefix: string;
+  readonly #extension: string;
+  readonly #keyPrefix: (record: T, timestamp: number) => string;
+  readonly #serialize: (record: T) => string | Uint8Array;
+  readonly #settings: {
+    maxPartSize: number;
+    rolloverInterval: number;
+    inactivityInterval: number;
+    multipartPartSize: number;
+    maxConcurrentUploads: number;
+    fileNamePrefix: string;
+    gzip: boolean;
+  };
+  readonly #open = new Map<string, PartFile>();
+  readonly #closing = new Set<Promise<void>>();
+  /** Closed since the last barrier. */
+  #closed: ClosedFile[] = [];
+  /** Pre-committed, waiting for their checkpoint to complete. */
+  #pending: PendingFile[] = [];
+  #uploads = 0;
+  #uploadWaiters: (() => void)[] = [];
+  #fatal: Error | undefined;
+  readonly #run: string;
+  #seq = 0;
+  #timer: Cancel | undefined;
+
+  constructor(options: S3SinkOptions<T>) {
+    const d = S3_SINK_DEFAULTS;
+    this.#prefix = options.prefix ?? d.prefix;
+    this.name = options.name ?? `s3(${options.bucket}/${this.#prefix})`;
+    const fileNamePrefix = options.fileNamePrefix ?? d.fileNamePrefix;
+    this.#settings = {
+      maxPartSize: options.maxPartSize ?? d.maxPartSize,
+      rolloverInterval: options.rolloverInterval ?? d.rolloverInterval,
+      inactivityInterval: options.inactivityInterval ?? d.inactivityInterval,
+      multipartPartSize: options.multipartPartSize ?? d.multipartPartSize,
+      maxConcurrentUploads: options.maxConcurrentUploads ?? d.maxConcurrentUploads,
+      fileNamePrefix,
+      gzip: (options.compression ?? d.compression) === "gzip",
+    };
+    if (this.#settings.multipartPartSize < MIN_MULTIPART_PART_SIZE) {
+      throw new RangeError(
+        `${this.name}: multipartPartSize is at least ${MIN_MULTIPART_PART_SIZE} (S3's minimum part size)`,
+      );
+    }
+    if (fileNamePrefix.includes("/")) throw new RangeError(`${this.name}: fileNamePrefix cannot contain "/"`);
+    this.#errorPrefix = options.errorPrefix ?? `${this.#prefix}_errors/`;
+    this.#stagingPrefix = options.stagingPrefix ?? `_eddy-staging/${this.#prefix}${fileNamePrefix}/`;
+    this.#extension = this.#settings.gzip ? ".jsonl.gz" : ".jsonl";
+    this.#keyPrefix = options.keyPrefix ?? eventTimePartition;
+    this.#serialize = options.serializer ?? jsonLine;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? consoleLogger;
+    this.#s3 = new S3Objects(options.bucket, options.client, { ...d.retry, ...options.retry }, this.#clock);
+    this.#committer = new Committer(this.#s3, this.#stagingPrefix, this.#settings.maxConcurrentUploads);
+    // Names files of this run apart from those of earlier runs (a replay writes new files).
+    this.#run = `${this.#clock.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  }
+
+  async open(context: SinkContext): Promise<void> {
+    const restored = context.restoredState as S3SinkState | undefined;
+    if (restored !== undefined) {
+      if (restored.version !== 1)
+        throw new Error(`${this.name}: unknown state version ${String(restored.version)}`);
+      // Everything listed was pre-committed for the restored checkpoint (or one before it).
+      await this.#committer.commit(restored.pending);
+      if (restored.pending.length > 0) {
+        this.#logger.info(
+          `${this.name}: committed the ${restored.pending.length} part file(s) of restored checkpoint ${context.restoredCheckpointId}`,
+        );
+      }
+    }
+    const cleared = await this.#committer.clearStaging();
+    if (cleared.deleted > 0) {
+      this.#logger.info(
+        `${this.name}: removed ${cleared.deleted} staged object(s) no checkpoint covers (their records are written again)`,
+      );
+    }
+    if (cleared.abortRefused > 0) {
+      this.#logger.warn(
+        `${this.name}: ${cleared.abortRefused} uncovered multipart upload(s) could not be aborted; they are invisible, but set an AbortIncompleteMultipartUpload lifecycle rule to free their storage`,
+      );
+    }
+    this.#scheduleCheck();
+  }
+
+  write(values: T[], timestamps: number[]): Promise<void> | undefined {
+    if (this.#fatal) throw this.#fatal;
+    const now = this.#clock.now();
+    const maxPartSize = this.#settings.maxPartSize;
+    let i = 0;
+    while (i < values.length) {
+      let record: T | undefined;
+      let timestamp = now;
+      try {
+        for (; i < values.length; i++) {
+          record = values[i]!;
+          const ts = timestamps[i];
+          timestamp = ts === undefined || Number.isNaN(ts) ? now : ts;
+          const partition = this.#prefix + this.#keyPrefix(record, timestamp);
+          const serialized = this.#serialize(record);
+          const bytes =
+            typeof serialized === "string" ? Buffer.from(serialized, "utf8") : Buffer.from(serialized);
+          const file = this.#open.get(partition) ?? this.#newFile(partition, now);
+          file.append(bytes, now);
+          if (file.size >= maxPartSize) this.#roll(partition, file);
+        }
+      } catch (error) {
+        this.#writeError(record as T, timestamp, error, now);
+        i++;
+      }
+    }
+    if (this.#uploads < this.#settings.maxConcurrentUploads) return undefined;
+    return this.#waitForUploads();
+  }
+
+  async snapshot(checkpointId: number): Promise<S3SinkState> {
+    await this.#closeAll();
+    // Uploads finish in any order; keep the checkpoint's list stable.
+    this.#closed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const file of this.#closed) this.#pending.push({ ...file, checkpointId } as PendingFile);
+    this.#closed = [];
+    return { version: 1, pending: [...this.#pending] };
+  }
+
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    const due = this.#pending.filter((f) => f.checkpointId <= checkpointId);
+    if (due.length === 0) return;
+    await this.#committer.commit(due);
+    this.#pending = this.#pending.filter((f) => f.checkpointId > checkpointId);
+  }
+
+  async finish(): Promise<void> {
+    await this.#closeAll();
+    const files = [
+      ...this.#pending,
+      ...this.#closed.map((f) => ({ ...f, checkpointId: Number.MAX_SAFE_INTEGER }) as PendingFile),
+    ];
+    this.#closed = [];
+    await this.#committer.commit(files);
+    this.#pending = [];
+  }
+
+  close(): void {
+    this.#timer?.();
+    this.#timer = undefined;
+    this.#s3.destroy();
+  }
+
+  #newFile(partition: string, now: number): PartFile {
+    const name = `${this.#settings.fileNamePrefix}-${this.#run}-${this.#seq++}${this.#extension}`;
+    const file = new PartFile(
+      partition + name,
+      this.#stagingPrefix + name,
+      `${this.#stagingPrefix}${name}.upload`,
+      this.#settings.gzip,
+      this.#settings.multipartPartSize,
+      this.#s3,
+      (upload) => this.#track(upload),
+      now,
+    );
+    this.#open.set(partition, file);
+    return file;
+  }
+
+  #roll(partition: string, file: PartFile): void {
+    this.#open.delete(partition);
+    const closing: Promise<void> = file.close().then(
+      (closed) => {
+        this.#closed.push(closed);
+      },
+      (error: unknown) => {
+        this.#fatal ??= new Error(`${this.name}: uploading ${file.key} failed: ${String(error)}`, {
+          cause: error,
+        });
+      },
+    );
+    const done = closing.finally(() => this.#closing.delete(done));
+    this.#closing.add(done);
+  }
+
+  async #closeAll(): Promise<void> {
+    for (const [partition, file] of [...this.#open]) this.#roll(partition, file);
+    while (this.#closing.size > 0) await Promise.all([...this.#closing]);
+    if (this.#fatal) throw this.#fatal;
+  }
+
+  #writeError(record: T, timestamp: number, error: unknown, now: number): void {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const line = `${JSON.stringify({ error: reason, record: describe(record), timestamp })}\n`;
+    const partition = this.#errorPrefix + eventTimePartition(record, timestamp);
+    const file = this.#open.get(partition) ?? this.#newFile(partition, now);
+    file.append(Buffer.from(line, "utf8"), now);
+  }
+
+  #track<R>(upload: Promise<R>): Promise<R> {
+    this.#uploads++;
+    const settle = () => {
+      this.#uploads--;
+      const waiters = this.#uploadWaiters;
+      this.#uploadWaiters = [];
+      for (const wake of waiters) wake();
+    };
+    upload.then(settle, (error: unknown) => {
+      this.#fatal ??= new Error(`${this.name}: an upload failed: ${String(error)}`, { cause: error });
+      settle();
+    });
+    return upload;
+  }
+
+  async #waitForUploads(): Promise<void> {
+    while (this.#uploads >= this.#settings.maxConcurrentUploads && !this.#fatal) {
+      await new Promise<void>((resolve) => this.#uploadWaiters.push(resolve));
+    }
+    if (this.#fatal) throw this.#fatal;
+  }
+
+  /** Rolls files past their rollover or inactivity interval; runs on processing time. */
+  #scheduleCheck(): void {
+    const { rolloverInterval, inactivityInterval } = this.#settings;
+    const every = Math.max(10, Math.min(rolloverInterval, inactivityInterval) / 4);
+    this.#timer = this.#clock.schedule(this.#clock.now() + every, () => {
+      const now = this.#clock.now();
+      for (const [partition, file] of [...this.#open]) {
+        if (now - file.openedAt >= rolloverInterval || now - file.lastWriteAt >= inactivityInterval) {
+          this.#roll(partition, file);
+        }
+      }
+      this.#scheduleCheck();
+    });
+  }
+}
+
+/** A record as text for the error prefix, whatever it holds (BigInt, cycles). */
+function describe(record: unknown): string {
+  try {
+    const json = JSON.stringify(record);
+    if (json !== undefined) return json;
+  } catch {
+    // Fall through: the record is why serialization failed.
+  }
+  return inspect(record, { depth: 5, breakLength: Number.POSITIVE_INFINITY });
+}
