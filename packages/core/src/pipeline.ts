@@ -113,7 +113,11 @@ export class Job {
       throw new PipelineDefinitionError(`job "${this.name}" has no sink: add one with stream.sink(...)`);
     }
     const restored = await this.#restore();
+    const stored = this.options.checkpoints
+      ? await this.options.checkpoints.store.checkpoints(this.name)
+      : [];
     const running = new RunningJob(this, this.#graph, restored, {
+      highestStoredId: Math.max(0, ...stored.map((m) => m.checkpointId)),
       clock: this.#clock,
       keyGroups: this.#keyGroups,
       serde: this.#serde,
@@ -164,6 +168,8 @@ export class Job {
 }
 
 interface RunServices {
+  /** The newest checkpoint id in the store: new checkpoints are numbered after it. */
+  readonly highestStoredId: number;
   readonly clock: Clock;
   readonly keyGroups: number;
   readonly serde: Serde<unknown>;
@@ -217,6 +223,7 @@ class RunningJob {
           onFatal: (e) => this.#failJob(e),
         },
         restored?.manifest,
+        services.highestStoredId,
       );
     }
   }

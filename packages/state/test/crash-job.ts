@@ -41,5 +41,7 @@ job
     name: "rows",
   })
   .sink(jsonLinesSink(out), { name: "out" });
+// The test times its kills from this line, so they land while records flow, however slow start-up is.
+console.log("running");
 await job.run();
 await store.close();

@@ -31,7 +31,7 @@ function startJob(name: string, out: string, rate: number): ChildProcess {
     process.execPath,
     ["--import", "tsx", JOB, redis.url, name, out, String(RECORDS), String(rate)],
     {
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", "pipe", "pipe"],
     },
   );
 }

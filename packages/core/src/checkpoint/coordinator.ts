@@ -116,8 +116,11 @@ export class CheckpointCoordinator {
       onFatal(error: Error): void;
     },
     restoredFrom: CheckpointManifest | undefined,
+    highestStoredId = 0,
   ) {
-    this.#nextId = (restoredFrom?.checkpointId ?? 0) + 1;
+    // After the newest id in the store, not after the restored one: a job restarted from an older
+    // checkpoint must not reuse the ids (and blob keys) of the run it rolls back from.
+    this.#nextId = Math.max(restoredFrom?.checkpointId ?? 0, highestStoredId) + 1;
     this.#committed = restoredFrom ? { ...restoredFrom.operators } : {};
   }
 

@@ -26,7 +26,11 @@ export class MemoryCheckpointStore implements CheckpointStore {
       byName.set(manifest.savepointName ?? String(manifest.checkpointId), copy);
       this.#savepoints.set(manifest.job, byName);
     }
-    const all = [copy, ...(this.#checkpoints.get(manifest.job) ?? [])];
+    // A checkpoint id committed again (a rolled-back run's) replaces the stored one.
+    const others = (this.#checkpoints.get(manifest.job) ?? []).filter(
+      (m) => m.checkpointId !== manifest.checkpointId,
+    );
+    const all = [copy, ...others];
     const { drop, unreferencedBlobs } = planRetention(
       all,
       [...(this.#savepoints.get(manifest.job)?.values() ?? [])],

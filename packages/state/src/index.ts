@@ -1,0 +1,25 @@
+/**
+ * Durable checkpoint storage for Eddy jobs: {@link redisCheckpoints} stores checkpoints in Redis
+ * (incremental key-group blobs, atomic publish, retention, savepoints), and {@link msgpackSerde}
+ * serializes state blobs faster and smaller than the default structured clone.
+ *
+ * @example
+ * import { pipeline, seconds } from "@eddy/core";
+ * import { msgpackSerde, redisCheckpoints } from "@eddy/state";
+ *
+ * const job = pipeline("fx-pricing", {
+ *   serde: msgpackSerde,
+ *   checkpoints: { every: seconds(10), retain: 3, store: redisCheckpoints("redis://127.0.0.1:6379") },
+ * });
+ * @packageDocumentation
+ */
+
+export { CheckpointKeyLayout } from "./key-layout.ts";
+export { CheckpointFormatError } from "./manifest-json.ts";
+export { msgpackSerde } from "./msgpack-serde.ts";
+export {
+  REDIS_CHECKPOINT_DEFAULTS,
+  RedisCheckpointStore,
+  type RedisCheckpointStoreOptions,
+  redisCheckpoints,
+} from "./redis-checkpoint-store.ts";

@@ -1,0 +1,47 @@
+import { type BlobRef, CHECKPOINT_FORMAT_VERSION, type CheckpointManifest } from "@eddy/core";
+
+/** A stored manifest of a format version this package does not read. */
+export class CheckpointFormatError extends Error {
+  override readonly name = "CheckpointFormatError";
+}
+
+/**
+ * Reads a manifest stored as JSON. Returns `undefined` for text that is not a manifest at all
+ * (the caller logs and skips it) and throws {@link CheckpointFormatError} for a manifest of another
+ * format version: restoring it could silently lose state, so a person has to decide.
+ */
+export function parseManifest(json: string, where: string): CheckpointManifest | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const manifest = value as Partial<CheckpointManifest>;
+  if (manifest.version !== CHECKPOINT_FORMAT_VERSION) {
+    throw new CheckpointFormatError(
+      `${where} has checkpoint format version ${JSON.stringify(manifest.version)}; this @eddy/state reads version ${CHECKPOINT_FORMAT_VERSION} (delete the key, or start the job with the Eddy version that wrote it)`,
+    );
+  }
+  if (
+    typeof manifest.checkpointId !== "number" ||
+    typeof manifest.job !== "string" ||
+    typeof manifest.operators !== "object" ||
+    typeof manifest.sinks !== "object"
+  ) {
+    return undefined;
+  }
+  return manifest as CheckpointManifest;
+}
+
+/** Every blob ref of a manifest, by blob key. */
+export function refsByKey(manifest: CheckpointManifest): Map<string, BlobRef> {
+  const refs = new Map<string, BlobRef>();
+  for (const state of Object.values(manifest.operators)) {
+    if (state.operator) refs.set(state.operator.key, state.operator);
+    for (const chain of Object.values(state.keyGroups)) for (const ref of chain) refs.set(ref.key, ref);
+  }
+  for (const ref of Object.values(manifest.sinks)) refs.set(ref.key, ref);
+  return refs;
+}
