@@ -102,7 +102,9 @@ export async function eddy(batches: readonly Tick[][]): Promise<Totals> {
 }
 
 export async function main(): Promise<void> {
-  console.log(`over throughput: ${TICKS / 1e6}M ticks, ${SYMBOLS} symbols, a tick every ${TICK_EVERY_MS} ms, range 1 h, stats(price)`);
+  console.log(
+    `over throughput: ${TICKS / 1e6}M ticks, ${SYMBOLS} symbols, a tick every ${TICK_EVERY_MS} ms, range 1 h, stats(price)`,
+  );
   const batches = fxTicks(TICKS, SYMBOLS, TICK_EVERY_MS, BATCH);
   const loop: number[] = [];
   const ours: number[] = [];
