@@ -13,7 +13,10 @@ import { batchSource } from "./window-throughput.ts";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 
-async function windows(batches: readonly KeyedEvent[][], checkpointUrl: string | undefined): Promise<number> {
+async function windows(
+  batches: readonly KeyedEvent[][],
+  checkpointUrl: string | undefined,
+): Promise<{ results: number; checkpoints: number }> {
   let results = 0;
   const sink: Sink<unknown> = {
     name: "count",
@@ -39,7 +42,7 @@ async function windows(batches: readonly KeyedEvent[][], checkpointUrl: string |
     .sink(sink);
   await job.run();
   await store?.close();
-  return results;
+  return { results, checkpoints: job.metrics.checkpoints.completed };
 }
 
 const redis = await startRedisServer();
@@ -55,11 +58,13 @@ try {
     const a = await timed(() => windows(batches, undefined));
     await settle();
     const b = await timed(() => windows(batches, redis.url));
-    if (a.result !== b.result) throw new Error(`results differ: ${a.result} vs ${b.result}`);
+    if (a.result.results !== b.result.results) {
+      throw new Error(`results differ: ${a.result.results} vs ${b.result.results}`);
+    }
     plain.push(EVENTS / (a.ms / 1000));
     checkpointed.push(EVENTS / (b.ms / 1000));
     console.log(
-      `  run ${run + 1}: no checkpoints ${formatRate(plain.at(-1)!)}, checkpoint every 1 s ${formatRate(checkpointed.at(-1)!)}`,
+      `  run ${run + 1}: no checkpoints ${formatRate(plain.at(-1)!)}, checkpoint every 1 s ${formatRate(checkpointed.at(-1)!)} (${b.result.checkpoints} checkpoints, the last one final)`,
     );
   }
   const p = median(plain);

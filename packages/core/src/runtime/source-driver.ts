@@ -20,6 +20,8 @@ export interface SourceDriverServices {
 }
 
 const WOKEN = Symbol("woken");
+/** Longest stretch of work a source runs without letting timers (checkpoints) run. */
+const YIELD_EVERY_MS = 5;
 
 /**
  * Runs one source: pulls batches from its reader and pushes them downstream, injecting checkpoint
@@ -87,6 +89,7 @@ export class SourceDriver<T> {
         signal,
       });
       let pending: Promise<SourceEvent<T> | undefined> | undefined;
+      let lastYield = performance.now();
       for (;;) {
         this.#emitBarriers(subscriber);
         if (signal.aborted) break;
@@ -104,6 +107,12 @@ export class SourceDriver<T> {
           break;
         }
         this.#emit(subscriber, event);
+        // A source whose reads resolve at once keeps the loop on microtasks, where timers never
+        // run: checkpoints and processing-time timers would starve. Give them a turn now and then.
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
       }
       subscriber.complete();
     } catch (error) {
