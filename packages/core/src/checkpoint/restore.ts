@@ -88,20 +88,42 @@ async function readCheckpoint(
   manifest: CheckpointManifest,
   serde: Serde<unknown>,
 ): Promise<RestoredCheckpoint> {
+  // All blobs are requested at once: a store pipelines them (restore time is mostly round trips).
   const operators = new Map<string, { keyGroups: SerializedKeyGroup[]; operator: Uint8Array | undefined }>();
+  const reads: Promise<void>[] = [];
   for (const [id, state] of Object.entries(manifest.operators)) {
     const keyGroups: SerializedKeyGroup[] = [];
-    for (const [group, chain] of Object.entries(state.keyGroups)) {
-      for (const ref of chain)
-        keyGroups.push({ group: Number(group), mode: ref.mode, blob: await store.readBlob(ref) });
-    }
-    operators.set(id, {
+    const restored: { keyGroups: SerializedKeyGroup[]; operator: Uint8Array | undefined } = {
       keyGroups,
-      operator: state.operator ? await store.readBlob(state.operator) : undefined,
-    });
+      operator: undefined,
+    };
+    operators.set(id, restored);
+    for (const [group, chain] of Object.entries(state.keyGroups)) {
+      // Slots keep each chain in order (full first, then its deltas) whatever order reads finish in.
+      const start = keyGroups.length;
+      chain.forEach((ref, i) => {
+        keyGroups.push({ group: Number(group), mode: ref.mode, blob: new Uint8Array() });
+        reads.push(
+          store.readBlob(ref).then((blob) => {
+            keyGroups[start + i] = { group: Number(group), mode: ref.mode, blob };
+          }),
+        );
+      });
+    }
+    if (state.operator) {
+      reads.push(
+        store.readBlob(state.operator).then((blob) => {
+          restored.operator = blob;
+        }),
+      );
+    }
   }
+  const sinkBlobs = new Map<string, Uint8Array>();
+  for (const [id, ref] of Object.entries(manifest.sinks)) {
+    reads.push(store.readBlob(ref).then((blob) => void sinkBlobs.set(id, blob)));
+  }
+  await Promise.all(reads);
   const sinks = new Map<string, unknown>();
-  for (const [id, ref] of Object.entries(manifest.sinks))
-    sinks.set(id, serde.deserialize(await store.readBlob(ref)));
+  for (const [id, blob] of sinkBlobs) sinks.set(id, serde.deserialize(blob));
   return { manifest, operators, sinks };
 }
