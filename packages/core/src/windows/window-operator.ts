@@ -6,9 +6,18 @@ import type { Key } from "../state/key-group.ts";
 import { type KeyEntry, KeyedHeap } from "../state/keyed-heap.ts";
 import type { WindowAssigner } from "./assigner.ts";
 import { type SlidingWindowAssigner, type TumblingWindowAssigner, windowStart } from "./assigners.ts";
+import { eventTimeBuckets } from "./event-time-buckets.ts";
 import { type Trigger, TriggerResult } from "./trigger.ts";
 import { eventTimeTrigger, type MergeTriggerContext, neverTrigger } from "./triggers.ts";
 import type { TimeWindow } from "./window.ts";
+import {
+  type EncodedOperatorState,
+  type EncodedSlot,
+  EVENT,
+  noEventTime,
+  PROCESSING,
+  SWEEP_THRESHOLD,
+} from "./window-slots.ts";
 
 /** What {@link windowOperator} needs: built by `WindowedStream` from the pipeline's settings. */
 export interface WindowOperatorConfig<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut> {
@@ -49,25 +58,6 @@ interface WindowSlot<TKey extends Key, TWindow, TAcc> {
    * {@link PROCESSING}); seq is the registration order, which orders timers due together.
    */
   timers: number[];
-}
-
-const EVENT = 0;
-const PROCESSING = 1;
-
-/** A window slot as written to a checkpoint: plain data. */
-interface EncodedSlot {
-  readonly start: number;
-  readonly end: number;
-  readonly seq: number;
-  readonly acc: unknown;
-  readonly filled: boolean;
-  readonly pending: boolean;
-  readonly trigger: unknown;
-  readonly timers: number[];
-}
-
-interface EncodedOperatorState {
-  readonly watermark: number;
 }
 
 /** Timers due at one timestamp, in registration order. Entries whose timer was deleted are skipped. */
@@ -188,13 +178,6 @@ const purges = (result: TriggerResult) =>
 const NO_STATES: readonly unknown[] = [];
 
 /**
- * Keys left without windows stay on the heap (re-creating a key's entry every window would cost
- * an allocation and a key-group hash per key and window) until the next checkpoint, or until they
- * are this many and outnumber the keys with windows.
- */
-const SWEEP_THRESHOLD = 65_536;
-
-/**
  * Cleared window slots kept for reuse. A slot lives as long as its window, long enough to be
  * promoted out of V8's young generation; reusing it spares the old generation that churn.
  */
@@ -227,6 +210,10 @@ const MAX_FREE_SLOTS = 65_536;
  * - Checkpoints: all state, timers included, lives per key in a {@link KeyedHeap}; the watermark
  *   is kept too, so records after a restore are judged late exactly as they were before.
  *
+ * Event-time tumbling and sliding windows with the default `eventTimeTrigger` (the common case)
+ * take a fast path with the same semantics, results and checkpoints: windows grouped by bounds,
+ * fired and cleared a bucket at a time (see `event-time-buckets.ts`).
+ *
  * Users reach it through `keyBy(...).window(...)`; the DSL passes the settings.
  *
  * @example
@@ -243,7 +230,30 @@ const MAX_FREE_SLOTS = 65_536;
 export function windowOperator<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut>(
   config: WindowOperatorConfig<T, TKey, TWindow, TAcc, TOut>,
 ): OperatorFactory<T, TOut> {
-  const { keyOf, assigner, trigger, aggregate, fire, lateDataTag } = config;
+  const { assigner } = config;
+  validate(config);
+  if (assigner.eventTime && config.trigger === eventTimeTrigger()) {
+    // Every window's timers are known when it is created: buckets of windows by bounds instead of
+    // per-window timers.
+    const { keyOf, aggregate, fire, lateDataTag, allowedLateness } = config;
+    const settings = { keyOf, aggregate, fire, lateDataTag, allowedLateness };
+    if (isTumbling(assigner)) {
+      const { size, offset } = assigner;
+      return (context, output) =>
+        eventTimeBuckets({ ...settings, size, slide: size, offset }, context, output);
+    }
+    if (isSliding(assigner)) {
+      const { size, slide, offset } = assigner;
+      return (context, output) => eventTimeBuckets({ ...settings, size, slide, offset }, context, output);
+    }
+  }
+  return genericWindowOperator(config);
+}
+
+function validate<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut>(
+  config: WindowOperatorConfig<T, TKey, TWindow, TAcc, TOut>,
+): void {
+  const { assigner, trigger } = config;
   if (assigner.merging && trigger.onMerge === undefined) {
     throw new PipelineDefinitionError(
       `window(${assigner.description}): trigger ${trigger.description} cannot be used with merging windows (it has no onMerge)`,
@@ -254,6 +264,19 @@ export function windowOperator<T, TKey extends Key, TWindow extends TimeWindow, 
       `allowedLateness must be a finite number >= 0, got ${config.allowedLateness}`,
     );
   }
+}
+
+/**
+ * The window operator for any assigner and trigger, with per-window timers: what
+ * {@link windowOperator} runs unless its fast path applies.
+ *
+ * @internal Exported so that tests can hold the fast path to it.
+ */
+export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut>(
+  config: WindowOperatorConfig<T, TKey, TWindow, TAcc, TOut>,
+): OperatorFactory<T, TOut> {
+  validate(config);
+  const { keyOf, assigner, trigger, aggregate, fire, lateDataTag } = config;
   const eventTime = assigner.eventTime;
   // Lateness means nothing for processing time (Flink ignores it there too).
   const lateness = eventTime ? config.allowedLateness : 0;
@@ -432,11 +455,7 @@ export function windowOperator<T, TKey extends Key, TWindow extends TimeWindow, 
 
     const timeOf = (timestamp: number): number => {
       if (!eventTime) return context.clock.now();
-      if (!Number.isFinite(timestamp)) {
-        throw new TypeError(
-          `the record has no valid event time (timestamp ${timestamp}): did you call withWatermarks before the window?`,
-        );
-      }
+      if (!Number.isFinite(timestamp)) throw noEventTime(timestamp);
       return timestamp;
     };
 
@@ -452,6 +471,8 @@ export function windowOperator<T, TKey extends Key, TWindow extends TimeWindow, 
       }
       const key = keyOf(value);
       const entry = heap.get(key) ?? heap.getOrCreate(key, newSlots);
+      // Marked before the change, so that a record failing halfway leaves no unrecorded change.
+      heap.touch(entry);
       const slots = entry.state;
       let slot: Slot | undefined;
       for (let i = slots.length - 1; i >= 0; i--) {
@@ -463,7 +484,6 @@ export function windowOperator<T, TKey extends Key, TWindow extends TimeWindow, 
       // A tumbling assigner's windows are plain TimeWindows, which is what TWindow is for it.
       slot ??= createSlot(entry, { start, end } as TWindow, slots.length);
       applyElementTrigger(slot, value, timestamp);
-      heap.touch(entry);
     };
 
     const processSliding = (value: T, timestamp: number) => {
@@ -476,6 +496,7 @@ export function windowOperator<T, TKey extends Key, TWindow extends TimeWindow, 
         if (entry === undefined) {
           const key = keyOf(value);
           entry = heap.get(key) ?? heap.getOrCreate(key, newSlots);
+          heap.touch(entry);
         }
         const slot =
           findSlot(entry.state, start, end) ??
@@ -483,7 +504,6 @@ export function windowOperator<T, TKey extends Key, TWindow extends TimeWindow, 
         applyElementTrigger(slot, value, timestamp);
       }
       if (entry === undefined) lateRecord(value, timestamp);
-      else heap.touch(entry);
     };
 
     const processAssigned = (value: T, timestamp: number) => {
@@ -494,13 +514,13 @@ export function windowOperator<T, TKey extends Key, TWindow extends TimeWindow, 
         if (entry === undefined) {
           const key = keyOf(value);
           entry = heap.get(key) ?? heap.getOrCreate(key, newSlots);
+          heap.touch(entry);
         }
         const slot =
           findSlot(entry.state, window.start, window.end) ?? createSlot(entry, window, entry.state.length);
         applyElementTrigger(slot, value, timestamp);
       }
-      if (entry !== undefined) heap.touch(entry);
-      else if (eventTime && timestamp + lateness <= watermark) lateRecord(value, timestamp);
+      if (entry === undefined && eventTime && timestamp + lateness <= watermark) lateRecord(value, timestamp);
     };
 
     /**
@@ -584,9 +604,11 @@ export function windowOperator<T, TKey extends Key, TWindow extends TimeWindow, 
         if (first < 0) {
           if (eventTime && window.end - 1 + lateness <= watermark) continue;
           entry ??= heap.getOrCreate(key, newSlots);
+          heap.touch(entry);
           slot = createSlot(entry, window, at);
         } else {
           const live = entry!;
+          heap.touch(live);
           const firstWindow = live.state[first]!.window;
           const lastWindow = live.state[last]!.window;
           const start = Math.min(window.start, firstWindow.start);
@@ -599,8 +621,7 @@ export function windowOperator<T, TKey extends Key, TWindow extends TimeWindow, 
         skipped = false;
         applyElementTrigger(slot, value, timestamp);
       }
-      if (!skipped) heap.touch(entry!);
-      else if (eventTime && timestamp + lateness <= watermark) lateRecord(value, timestamp);
+      if (skipped && eventTime && timestamp + lateness <= watermark) lateRecord(value, timestamp);
     };
 
     const processRecord = [processTumbling, processSliding, processAssigned, processMerging][mode]!;

@@ -1,0 +1,43 @@
+/**
+ * What both paths of the window operator (the generic one and the event-time buckets) agree on:
+ * how a window is written to a checkpoint, the timer kinds, and when keys without windows leave the
+ * heap. Sharing the format means either path restores the other's snapshots.
+ */
+
+/** A timer in event time. */
+export const EVENT = 0;
+/** A timer in processing time. */
+export const PROCESSING = 1;
+
+/** A window slot as written to a checkpoint: plain data. */
+export interface EncodedSlot {
+  readonly start: number;
+  readonly end: number;
+  /** Creation order; windows due together fire in it. */
+  readonly seq: number;
+  readonly acc: unknown;
+  readonly filled: boolean;
+  readonly pending: boolean;
+  readonly trigger: unknown;
+  /** Pending timers as flat triples `[time, seq, kind, ...]`, seq being the registration order. */
+  readonly timers: number[];
+}
+
+/** The operator-wide part of a checkpoint. */
+export interface EncodedOperatorState {
+  readonly watermark: number;
+}
+
+/**
+ * Keys left without windows stay on the heap (re-creating a key's entry every window would cost
+ * an allocation and a key-group hash per key and window) until the next checkpoint, or until they
+ * are this many and outnumber the keys with windows.
+ */
+export const SWEEP_THRESHOLD = 65_536;
+
+/** Why an event-time window operator refuses a record: it has no event time. */
+export function noEventTime(timestamp: number): TypeError {
+  return new TypeError(
+    `the record has no valid event time (timestamp ${timestamp}): did you call withWatermarks before the window?`,
+  );
+}
