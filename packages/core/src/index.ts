@@ -38,6 +38,15 @@ export { KeyedStream, type OverResult, OverStream } from "./dsl/keyed-stream.ts"
 export { type FailedRecord, OutputTag } from "./dsl/output-tag.ts";
 export type { ProcessContext, ProcessFunction } from "./dsl/process-function.ts";
 export { type ProcessWindowFunction, type WindowContext, WindowedStream } from "./dsl/windowed-stream.ts";
+export {
+  AsyncSinkWriter,
+  type AsyncSinkWriterOptions,
+  type BatchResult,
+  type BatchSubmitter,
+  DEFAULT_RETRY,
+  type RetryOptions,
+  SinkWriteError,
+} from "./io/async-sink-writer.ts";
 export { type CollectedRecord, type Collector, collectSink } from "./io/collect-sink.ts";
 export { type ConsoleSinkOptions, consoleSink } from "./io/console-sink.ts";
 export { type FromAsyncIterableOptions, fromAsyncIterable } from "./io/from-async-iterable.ts";

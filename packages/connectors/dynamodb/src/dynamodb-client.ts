@@ -7,7 +7,7 @@ import {
   type DynamoDBClientConfig,
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import type { BatchResult, BatchSubmitter } from "./async-sink-writer.ts";
+import type { BatchResult, BatchSubmitter } from "@eddy/core";
 import { isConditionFailed, isRetryableDynamoDbError } from "./dynamodb-error-classifier.ts";
 import type { ConditionalWrite } from "./dynamodb-sink-options.ts";
 import { type DynamoDbWriteRequest, keyOf } from "./dynamodb-write-request.ts";

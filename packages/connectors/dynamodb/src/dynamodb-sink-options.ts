@@ -1,7 +1,7 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { marshallOptions } from "@aws-sdk/util-dynamodb";
 import type { Clock } from "@eddy/core";
-import { DEFAULT_RETRY, type RetryOptions } from "./async-sink-writer.ts";
+import { DEFAULT_RETRY, type RetryOptions } from "@eddy/core";
 
 /** A plain item as lib-dynamodb takes it: strings, numbers, booleans, null, arrays, Sets, Uint8Arrays, nested objects. */
 export type DynamoDbItem = Record<string, unknown>;

@@ -1,7 +1,6 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
-import { type Sink, systemClock } from "@eddy/core";
-import { AsyncSinkWriter, SinkWriteError } from "./async-sink-writer.ts";
+import { AsyncSinkWriter, type Sink, SinkWriteError, systemClock } from "@eddy/core";
 import { DynamoDbTableClient } from "./dynamodb-client.ts";
 import {
   DYNAMODB_SERVICE_LIMITS,

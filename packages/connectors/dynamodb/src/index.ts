@@ -10,7 +10,7 @@ export {
   DEFAULT_RETRY,
   type RetryOptions,
   SinkWriteError,
-} from "./async-sink-writer.ts";
+} from "@eddy/core";
 export { isConditionFailed, isRetryableDynamoDbError } from "./dynamodb-error-classifier.ts";
 export { dynamoDbSink } from "./dynamodb-sink.ts";
 export {

@@ -1,5 +1,5 @@
 import { FirehoseClient, type FirehoseClientConfig, PutRecordBatchCommand } from "@aws-sdk/client-firehose";
-import type { BatchResult, BatchSubmitter } from "./async-sink-writer.ts";
+import type { BatchResult, BatchSubmitter } from "@eddy/core";
 import { isRetryableFirehoseError } from "./firehose-error-classifier.ts";
 
 /**

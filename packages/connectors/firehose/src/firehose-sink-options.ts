@@ -1,6 +1,6 @@
 import type { FirehoseClient, FirehoseClientConfig } from "@aws-sdk/client-firehose";
 import type { Clock } from "@eddy/core";
-import { DEFAULT_RETRY, type RetryOptions } from "./async-sink-writer.ts";
+import { DEFAULT_RETRY, type RetryOptions } from "@eddy/core";
 
 /** Options of {@link firehoseSink}. Names and defaults follow Flink's `KinesisFirehoseSink`. */
 export interface FirehoseSinkOptions<T> {

@@ -1,5 +1,4 @@
-import { type Sink, systemClock } from "@eddy/core";
-import { AsyncSinkWriter, SinkWriteError } from "./async-sink-writer.ts";
+import { AsyncSinkWriter, type Sink, SinkWriteError, systemClock } from "@eddy/core";
 import { FirehoseBatchSubmitter } from "./firehose-client.ts";
 import {
   FIREHOSE_SERVICE_LIMITS,

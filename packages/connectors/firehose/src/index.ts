@@ -10,7 +10,7 @@ export {
   DEFAULT_RETRY,
   type RetryOptions,
   SinkWriteError,
-} from "./async-sink-writer.ts";
+} from "@eddy/core";
 export { isRetryableFirehoseError } from "./firehose-error-classifier.ts";
 export { firehoseSink } from "./firehose-sink.ts";
 export {

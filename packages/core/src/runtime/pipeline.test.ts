@@ -272,7 +272,12 @@ describe("checkpoints", () => {
         ),
         { name: "sum" },
       )
-      .sink({ name: "count", write: (values) => void (written += values.length) });
+      .sink({
+        name: "count",
+        write: (values) => {
+          written += values.length;
+        },
+      });
     const started = performance.now();
     await job.run();
     expect(written).toBe(many.length);

@@ -1,11 +1,11 @@
-import type { Cancel, Clock } from "@eddy/core";
+import type { Cancel, Clock } from "../time/clock.ts";
 
 /**
  * The batching behind Eddy's AWS sinks (as Flink's `AsyncSinkWriter`): entries are buffered, sent
  * in batches of at most `maxBatchSize` entries / `maxBatchSizeInBytes`, with at most
  * `maxInFlightRequests` batches in flight; only the entries a batch reports as failed are sent
- * again, after a bounded exponential backoff with full jitter. Identical in the Firehose and the
- * DynamoDB packages, which must not depend on each other.
+ * again, after a bounded exponential backoff with full jitter. Connectors share it through core,
+ * since connector packages never depend on each other.
  */
 export interface AsyncSinkWriterOptions {
   readonly maxBatchSize: number;

@@ -1,5 +1,5 @@
-import { VirtualClock } from "@eddy/core";
 import { describe, expect, test } from "vitest";
+import { VirtualClock } from "../time/clock.ts";
 import {
   AsyncSinkWriter,
   type AsyncSinkWriterOptions,
