@@ -5,7 +5,7 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { MemoryCheckpointStore, pipeline, silentLogger } from "@eddy/core";
+import { generatorSource, MemoryCheckpointStore, pipeline, silentLogger } from "@eddy/core";
 import {
   type FaultProxy,
   type LocalDynamoDb,
@@ -18,7 +18,6 @@ import {
 } from "@eddy/local-stack";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { dynamoDbSink } from "./dynamodb-sink.ts";
-import { arraySource } from "./test-support/array-source.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -139,15 +138,24 @@ describe("dynamoDbSink against dynalite", () => {
       stopOnSignals: false,
       checkpoints: { store: new MemoryCheckpointStore(), every: 50 },
     });
-    job.source(arraySource(records, { batchSize: 100, paceMs: 2 })).sink(
-      dynamoDbSink({
-        tableName: table,
-        client: clientConfig(),
-        item: (c: Click) => ({ user: c.user, bucket: String(c.seq % 5), seq: c.seq, amount: c.amount }),
-        maxInFlightRequests: 8,
-        retry: { initialBackoffMS: 5, maxBackoffMS: 100, maxAttempts: 40 },
-      }),
-    );
+    job
+      .source(
+        generatorSource({
+          count: records.length,
+          generate: (i) => records[i]!,
+          batchSize: 100,
+          ratePerSecond: 50000,
+        }),
+      )
+      .sink(
+        dynamoDbSink({
+          tableName: table,
+          client: clientConfig(),
+          item: (c: Click) => ({ user: c.user, bucket: String(c.seq % 5), seq: c.seq, amount: c.amount }),
+          maxInFlightRequests: 8,
+          retry: { initialBackoffMS: 5, maxBackoffMS: 100, maxAttempts: 40 },
+        }),
+      );
     await job.run();
     expect(proxy.stats.faults).toBeGreaterThan(10);
     const expected = new Map<string, Record<string, unknown>>();
@@ -204,7 +212,14 @@ describe("dynamoDbSink against dynalite", () => {
       });
       let emitted = 0;
       job
-        .source(arraySource(records, { batchSize: 50, paceMs: 5 }))
+        .source(
+          generatorSource({
+            count: records.length,
+            generate: (i) => records[i]!,
+            batchSize: 50,
+            ratePerSecond: 10000,
+          }),
+        )
         .map((c) => {
           if (crashAfter !== undefined && ++emitted > crashAfter) throw new Error("worker lost");
           return c;

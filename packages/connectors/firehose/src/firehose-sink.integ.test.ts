@@ -1,5 +1,5 @@
 import { CreateDeliveryStreamCommand, FirehoseClient } from "@aws-sdk/client-firehose";
-import { MemoryCheckpointStore, pipeline, silentLogger } from "@eddy/core";
+import { generatorSource, MemoryCheckpointStore, pipeline, silentLogger } from "@eddy/core";
 import {
   type FaultProxy,
   type LocalFirehose,
@@ -15,7 +15,6 @@ import {
 } from "@eddy/local-stack";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { firehoseSink } from "./firehose-sink.ts";
-import { arraySource } from "./test-support/array-source.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -131,15 +130,24 @@ describe("firehoseSink against the local Firehose", () => {
       stopOnSignals: false,
       checkpoints: { store: new MemoryCheckpointStore(), every: 50 },
     });
-    job.source(arraySource(records, { batchSize: 100, paceMs: 2 })).sink(
-      firehoseSink({
-        deliveryStreamName: stream,
-        client: clientConfig(),
-        maxBatchSize: 200,
-        maxInFlightRequests: 4,
-        retry: { initialBackoffMS: 5, maxBackoffMS: 100, maxAttempts: 30 },
-      }),
-    );
+    job
+      .source(
+        generatorSource({
+          count: records.length,
+          generate: (i) => records[i]!,
+          batchSize: 100,
+          ratePerSecond: 50000,
+        }),
+      )
+      .sink(
+        firehoseSink({
+          deliveryStreamName: stream,
+          client: clientConfig(),
+          maxBatchSize: 200,
+          maxInFlightRequests: 4,
+          retry: { initialBackoffMS: 5, maxBackoffMS: 100, maxAttempts: 30 },
+        }),
+      );
     await job.run();
     proxy.setPolicy(() => undefined);
     expect(proxy.stats.faults).toBeGreaterThan(5);

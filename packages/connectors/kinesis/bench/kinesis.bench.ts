@@ -10,7 +10,7 @@
  * The stand-in runs as its own process: its cost is not in the measured process, but it is on the
  * same two cores, so figures are those of the stand-in + connector pair, not of AWS.
  */
-import { OutputTag, pipeline, type SourceBatch, silentLogger } from "@eddy/core";
+import { fromIterable, OutputTag, pipeline, type SourceBatch, silentLogger } from "@eddy/core";
 import type { KinesisDeadLetter } from "../src/dead-letter.ts";
 import { type Decoder, json, raw, utf8 } from "../src/decoders.ts";
 import type { KinesisRecord } from "../src/kinesis-client.ts";
@@ -18,7 +18,6 @@ import { kinesisSink } from "../src/kinesis-sink.ts";
 import { kinesisSource } from "../src/kinesis-source.ts";
 import { aggregate } from "../src/kpl-aggregation.ts";
 import { RecordConverter } from "../src/record-converter.ts";
-import { arraySource } from "../src/test-support/array-source.ts";
 import {
   type LocalKinesis,
   startKinesaliteProcess,
@@ -60,7 +59,7 @@ async function writeRate(
   aggregation: boolean,
 ): Promise<number> {
   const job = pipeline("bench-write", quiet);
-  job.source(arraySource(ticks, 500)).sink(
+  job.source(fromIterable(ticks, { batchSize: 500 })).sink(
     kinesisSink<Tick>({
       stream,
       connection: kinesis.connection,

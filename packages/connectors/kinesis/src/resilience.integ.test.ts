@@ -1,5 +1,6 @@
 import {
   count,
+  fromIterable,
   monotonous,
   pipeline,
   silentLogger,
@@ -12,7 +13,6 @@ import { json } from "./decoders.ts";
 import { createStreamProxy, type ShardInfo } from "./kinesis-client.ts";
 import { kinesisSink } from "./kinesis-sink.ts";
 import { kinesisSource } from "./kinesis-source.ts";
-import { arraySource } from "./test-support/array-source.ts";
 import { collectSink } from "./test-support/collect-sink.ts";
 import { connectionFor, type LocalKinesis, startKinesalite } from "./test-support/local-kinesis.ts";
 import {
@@ -149,7 +149,7 @@ describe("throttling", () => {
         maxTimeInBufferMS: 20,
         retry: patient,
       });
-      writer.source(arraySource(events, 25)).sink(sink);
+      writer.source(fromIterable(events, { batchSize: 25 })).sink(sink);
       expect((await writer.run()).outcome).toBe("finished");
       expect(sink.metrics().retriedEntries).toBeGreaterThan(0);
       expect(writeProxy.counts.throttledCalls.PutRecords).toBeGreaterThan(0);

@@ -1,10 +1,9 @@
-import { pipeline, silentLogger } from "@eddy/core";
+import { fromIterable, pipeline, silentLogger } from "@eddy/core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { json } from "./decoders.ts";
 import { createStreamProxy, type KinesisRecord } from "./kinesis-client.ts";
 import { kinesisSink } from "./kinesis-sink.ts";
 import { kinesisSource } from "./kinesis-source.ts";
-import { arraySource } from "./test-support/array-source.ts";
 import { collectSink } from "./test-support/collect-sink.ts";
 import { connectionFor, type LocalKinesis, startKinesalite } from "./test-support/local-kinesis.ts";
 import { runUntil, type TestEvent, testEvents } from "./test-support/producer.ts";
@@ -52,7 +51,7 @@ describe("batching", () => {
       maxTimeInBufferMS: 60_000,
     });
     const job = pipeline("batch-count", quiet);
-    job.source(arraySource(events, 100)).sink(sink);
+    job.source(fromIterable(events, { batchSize: 100 })).sink(sink);
     await job.run();
     expect(sink.metrics()).toMatchObject({ records: 1_200, requests: 3, buffered: 0, inFlightRequests: 0 });
     const stored = await storedRecords(stream);
@@ -100,7 +99,7 @@ describe("routing", () => {
       explicitHashKey: () => high,
     });
     const job = pipeline("hash-key", quiet);
-    job.source(arraySource(testEvents(40, 8))).sink(sink);
+    job.source(fromIterable(testEvents(40, 8), { batchSize: 50 })).sink(sink);
     await job.run();
     const proxy = createStreamProxy(kinesis.connection);
     const [low, upper] = await proxy.listShards(stream);
@@ -168,7 +167,7 @@ describe("failures", () => {
     });
     try {
       const job = pipeline("fail-on-error", quiet);
-      job.source(arraySource(testEvents(50, 2))).sink(
+      job.source(fromIterable(testEvents(50, 2), { batchSize: 50 })).sink(
         kinesisSink<TestEvent>({
           stream,
           connection: connectionFor(throttling.endpoint),
@@ -191,7 +190,7 @@ describe("failures", () => {
       connection: kinesis.connection,
       partitionKey: (e) => e.key,
     });
-    job.source(arraySource(testEvents(5, 1))).sink(sink);
+    job.source(fromIterable(testEvents(5, 1), { batchSize: 50 })).sink(sink);
     await expect(job.run()).rejects.toThrow(/ResourceNotFound|not found|does not exist/i);
     expect(sink.metrics().retriedEntries).toBe(0);
   });
@@ -208,7 +207,7 @@ describe("KPL aggregation on write", () => {
       partitionKey: (e) => e.key,
       aggregation: { maxBytes: 2_000 },
     });
-    writer.source(arraySource(events, 300)).sink(sink);
+    writer.source(fromIterable(events, { batchSize: 300 })).sink(sink);
     await writer.run();
     const stored = await storedRecords(stream);
     expect(stored.length).toBeLessThan(30);

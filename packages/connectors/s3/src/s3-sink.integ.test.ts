@@ -1,6 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { boundedOutOfOrderness, MemoryCheckpointStore, pipeline, silentLogger } from "@eddy/core";
+import {
+  boundedOutOfOrderness,
+  generatorSource,
+  MemoryCheckpointStore,
+  pipeline,
+  silentLogger,
+} from "@eddy/core";
 import {
   type FaultProxy,
   type LocalS3,
@@ -15,7 +21,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import type { S3SinkState } from "./pending-file.ts";
 import { s3Sink } from "./s3-sink.ts";
 import type { S3SinkOptions } from "./s3-sink-options.ts";
-import { arraySource } from "./test-support/array-source.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -214,7 +219,14 @@ describe("s3Sink", () => {
       checkpoints: { store: new MemoryCheckpointStore(), every: 40 },
     });
     job
-      .source(arraySource(records, { batchSize: 100, paceMs: 3 }))
+      .source(
+        generatorSource({
+          count: records.length,
+          generate: (i) => records[i]!,
+          batchSize: 100,
+          ratePerSecond: 33333,
+        }),
+      )
       .withWatermarks(boundedOutOfOrderness(10 * H), (r) => r.at)
       .sink(sinkOf(prefix));
     await job.run();

@@ -3,6 +3,7 @@
 // the worst moments (between pre-commit and commit, in the middle of a commit).
 import {
   boundedOutOfOrderness,
+  generatorSource,
   pipeline,
   type Sink,
   type SinkContext,
@@ -12,7 +13,6 @@ import {
 import { localS3ClientConfig } from "@eddy/local-stack";
 import { redisCheckpoints } from "@eddy/state";
 import { s3Sink } from "../s3-sink.ts";
-import { arraySource } from "./array-source.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const env = (name: string) => {
@@ -79,7 +79,16 @@ const job = pipeline("s3-crash", {
   checkpoints: { store, every: 25 },
 });
 job
-  .source(holding(arraySource(records, { batchSize: 20, paceMs: 4 })))
+  .source(
+    holding(
+      generatorSource({
+        count: records.length,
+        generate: (i) => records[i]!,
+        batchSize: 20,
+        ratePerSecond: 5000,
+      }),
+    ),
+  )
   .withWatermarks(boundedOutOfOrderness(4 * 3_600_000), (r) => r.at)
   .sink(
     reporting(
