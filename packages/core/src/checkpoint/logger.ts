@@ -3,6 +3,11 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * Optional: a logger that adds `bindings` to every line (pino's `child`). A job binds
+   * `{ job: name }` when its logger has it, so every line of a run says which job it is about.
+   */
+  child?(bindings: Record<string, unknown>): Logger;
 }
 
 /** Logs one line per message to stderr; replace it with a structured logger (pino) in production. */

@@ -1,6 +1,8 @@
 import type { Observable, Subscription } from "rxjs";
+import type { Clock } from "../time/clock.ts";
 import type { StreamElement } from "./elements.ts";
 import type { SinkNode } from "./graph.ts";
+import type { OperatorMetrics } from "./metrics.ts";
 import type { Sink } from "./sink.ts";
 
 /** Limits how many sink writes may be queued across a job; sources wait while it is full. */
@@ -39,6 +41,10 @@ export interface SinkStageServices {
    * `finish()` (it is taken once every sink got there).
    */
   finalCheckpoint?(): Promise<{ checkpointId: number; committed: Promise<unknown> }>;
+  /** The sink's counters: records written, last watermark, time busy with asynchronous calls. */
+  readonly metrics: OperatorMetrics;
+  /** Processing time, for the busy time. */
+  readonly clock: Clock;
 }
 
 /**
@@ -52,6 +58,8 @@ export class SinkStage {
   /** After a failed call nothing more is called: the job is failing. */
   #failed = false;
   #subscription: Subscription | undefined;
+  /** Processing time the sink last went from idle to having an asynchronous call pending. */
+  #busySince = 0;
 
   constructor(
     readonly node: SinkNode,
@@ -76,6 +84,7 @@ export class SinkStage {
             case "data":
               if (element.tag === undefined) {
                 const { values, timestamps } = element;
+                this.services.metrics.recordsIn += values.length;
                 this.#call(() => this.sink.write(values, timestamps), fail);
               }
               return;
@@ -89,6 +98,9 @@ export class SinkStage {
             }
             case "end":
               this.#call(() => this.#finish(), fail, resolve);
+              return;
+            case "watermark":
+              this.services.metrics.watermark = element.timestamp;
               return;
             default:
               return;
@@ -160,10 +172,14 @@ export class SinkStage {
 
   #track(pending: Promise<void>, fail: (error: unknown) => void, done?: () => void): void {
     this.services.limit.acquire();
+    if (this.#tail === undefined) this.#busySince = this.services.clock.now();
     const settled: Promise<void> = pending.then(
       () => {
         this.services.limit.release();
-        if (this.#tail === settled) this.#tail = undefined;
+        if (this.#tail === settled) {
+          this.#tail = undefined;
+          this.services.metrics.busyTimeMs += this.services.clock.now() - this.#busySince;
+        }
         if (!this.#failed) done?.();
       },
       (error: unknown) => {
