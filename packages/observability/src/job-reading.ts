@@ -61,6 +61,8 @@ export interface JobReading {
   /** Processing time of the reading (the job's clock). */
   readonly time: number;
   readonly startedAt: number | undefined;
+  /** Processing time the run ended; undefined while it runs. */
+  readonly endedAt: number | undefined;
   readonly nodes: readonly NodeReading[];
   readonly edges: readonly EdgeReading[];
   readonly checkpoints: CheckpointReading;
@@ -143,6 +145,7 @@ export function readJob(job: Job, history = HISTORY_IN_READING): JobReading {
     status: metrics.status,
     time,
     startedAt: Number.isNaN(metrics.startedAt) ? undefined : metrics.startedAt,
+    endedAt: Number.isNaN(metrics.endedAt) ? undefined : metrics.endedAt,
     nodes,
     edges,
     checkpoints: {

@@ -86,6 +86,7 @@ describe("rate", () => {
     status: "running",
     time,
     startedAt: 0,
+    endedAt: undefined,
     nodes,
     edges: [],
     checkpoints: {

@@ -7,6 +7,7 @@ export interface JobSampleJson {
   readonly status: string;
   readonly time: number;
   readonly startedAt: number | undefined;
+  readonly endedAt: number | undefined;
   readonly totals: JobTotals;
   readonly nodes: readonly (NodeReading & { readonly rates: NodeRates })[];
   readonly edges: readonly (EdgeReading & { readonly rate: number })[];
@@ -25,6 +26,7 @@ export function sampleJson(sample: JobSample): JobSampleJson {
     status: reading.status,
     time: reading.time,
     startedAt: reading.startedAt,
+    endedAt: reading.endedAt,
     totals: sample.totals,
     nodes: reading.nodes.map((n) => ({ ...n, rates: sample.rates[n.id]! })),
     edges: reading.edges.map((e, i) => ({ ...e, rate: sample.edgeRates[i]! })),
