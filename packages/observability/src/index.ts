@@ -1,1 +1,73 @@
-export {};
+/**
+ * See a running Eddy job: Prometheus and JSON metrics, a live web dashboard with custom views,
+ * progress lines and structured logs. Nothing here runs unless called: a job without it only
+ * increments its counters.
+ * @packageDocumentation
+ */
+
+export {
+  DASHBOARD_DEFAULTS,
+  type Dashboard,
+  type DashboardInit,
+  type DashboardOptions,
+  type DashboardUpdate,
+  dashboard,
+  type HistoryPoint,
+} from "./dashboard/dashboard.ts";
+export type { HttpEndpoint } from "./http/listen.ts";
+export {
+  type CheckpointReading,
+  type EdgeReading,
+  HISTORY_IN_READING,
+  type JobReading,
+  type NodeReading,
+  readJob,
+  type WatermarkReading,
+} from "./job-reading.ts";
+export {
+  type JobSample,
+  JobSampler,
+  type JobTotals,
+  type NodeRates,
+  rate,
+  SAMPLER_DEFAULTS,
+  type SamplerOptions,
+} from "./job-sampler.ts";
+export { type EddyLogger, LOG_LEVEL_ENV, type PinoLoggerOptions, pinoLogger } from "./pino-logger.ts";
+export { progressLine } from "./progress-line.ts";
+export {
+  PROGRESS_DEFAULTS,
+  type ProgressOptions,
+  type ProgressReporter,
+  type ProgressStream,
+  progressReporter,
+} from "./progress-reporter.ts";
+export { PROMETHEUS_DEFAULTS, type PrometheusOptions, prometheusRegistry } from "./prometheus.ts";
+export { type JobSampleJson, sampleJson } from "./sample-json.ts";
+export {
+  type MetricsRoutes,
+  type MetricsServer,
+  metricsRoutes,
+  SERVE_METRICS_DEFAULTS,
+  type ServeMetricsOptions,
+  serveMetrics,
+} from "./serve-metrics.ts";
+export {
+  LINE_CHART_DEFAULTS,
+  LineChart,
+  type LineChartOptions,
+  lineChart,
+  type MarkerOptions,
+} from "./views/line-chart.ts";
+export { type Row, TABLE_DEFAULTS, Table, type TableOptions, table } from "./views/table.ts";
+export type {
+  DashboardView,
+  LineChartDefinition,
+  LineChartState,
+  Marker,
+  SeriesPoints,
+  TableDefinition,
+  TableState,
+  ViewDefinition,
+  ViewState,
+} from "./views/view.ts";

@@ -137,7 +137,7 @@ const SPECS: readonly MetricSpec[] = [
   },
   {
     name: "operator_busy_seconds_total",
-    help: "Sinks: time with a write or checkpoint call in flight.",
+    help: "Sinks: time with an asynchronous write queued or in flight.",
     type: "counter",
     labels: ["job_name", "operator_name"],
     series: (r) => perNode(r, (n) => (n.kind === "sink" ? seconds(n.busyTimeMs) : undefined)),

@@ -26,7 +26,7 @@ export class OperatorMetrics {
    * is where waiting on downstream shows.
    */
   backPressuredTimeMs = 0;
-  /** Sinks: processing time (ms) during which a write or checkpoint call was in flight. */
+  /** Sinks: processing time (ms) during which an asynchronous write was queued or in flight. */
   busyTimeMs = 0;
   /** Records sent to side outputs (late data, errors, dead letters), by the tag's id. */
   readonly sideOutputRecords = new Map<string, number>();

@@ -58,7 +58,8 @@ export class SinkStage {
   /** After a failed call nothing more is called: the job is failing. */
   #failed = false;
   #subscription: Subscription | undefined;
-  /** Processing time the sink last went from idle to having an asynchronous call pending. */
+  /** Asynchronous writes queued or running, and since when there has been one (busy time). */
+  #writesInFlight = 0;
   #busySince = 0;
 
   constructor(
@@ -85,7 +86,7 @@ export class SinkStage {
               if (element.tag === undefined) {
                 const { values, timestamps } = element;
                 this.services.metrics.recordsIn += values.length;
-                this.#call(() => this.sink.write(values, timestamps), fail);
+                this.#call(() => this.sink.write(values, timestamps), fail, undefined, true);
               }
               return;
             case "barrier": {
@@ -144,7 +145,12 @@ export class SinkStage {
    * which measured as the largest cost of a fast pipeline. Asynchronous calls count against the
    * job's in-flight limit until they settle.
    */
-  #call(task: () => Promise<void> | void, fail: (error: unknown) => void, done?: () => void): void {
+  #call(
+    task: () => Promise<void> | void,
+    fail: (error: unknown) => void,
+    done?: () => void,
+    isWrite = false,
+  ): void {
     if (this.#failed) return;
     if (this.#tail === undefined) {
       let result: Promise<void> | void;
@@ -159,7 +165,7 @@ export class SinkStage {
         done?.();
         return;
       }
-      this.#track(result, fail, done);
+      this.#track(result, fail, done, isWrite);
       return;
     }
     // Calls queued behind one that fails are skipped.
@@ -167,19 +173,22 @@ export class SinkStage {
       this.#tail.then(() => (this.#failed ? undefined : task())),
       fail,
       done,
+      isWrite,
     );
   }
 
-  #track(pending: Promise<void>, fail: (error: unknown) => void, done?: () => void): void {
+  #track(pending: Promise<void>, fail: (error: unknown) => void, done?: () => void, isWrite = false): void {
     this.services.limit.acquire();
-    if (this.#tail === undefined) this.#busySince = this.services.clock.now();
+    // Busy time covers writes only: a barrier's call is wrapped in a promise even when the sink
+    // does nothing, and would count the time other stages hold the event loop.
+    if (isWrite && this.#writesInFlight++ === 0) this.#busySince = this.services.clock.now();
     const settled: Promise<void> = pending.then(
       () => {
         this.services.limit.release();
-        if (this.#tail === settled) {
-          this.#tail = undefined;
+        if (isWrite && --this.#writesInFlight === 0) {
           this.services.metrics.busyTimeMs += this.services.clock.now() - this.#busySince;
         }
+        if (this.#tail === settled) this.#tail = undefined;
         if (!this.#failed) done?.();
       },
       (error: unknown) => {
