@@ -137,8 +137,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<{
     title: "Range per 10 s",
     unit: "%",
     span: minutes(5),
-    series: (r: { key: string; value: { min: number; max: number; avg: number } }) => r.key,
+    series: (r: { key: string; window: { end: number }; value: { min: number; max: number; avg: number } }) =>
+      r.key,
     value: (r) => ((r.value.max - r.value.min) / r.value.avg) * 100,
+    // Plotted at the end of their window, where the alerts about them are marked too.
+    time: (r) => r.window.end,
     resolution: seconds(10),
   });
   tenSeconds.sink(moves);
@@ -148,6 +151,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<{
       moves.markers({
         label: (r) => `${r.key} moved ${(((r.value.max - r.value.min) / r.value.avg) * 100).toFixed(2)}%`,
         series: (r) => r.key,
+        time: (r) => r.window.end,
         severity: () => "warning",
       }),
     );

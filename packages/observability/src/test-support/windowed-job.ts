@@ -8,6 +8,7 @@ import {
   MemoryCheckpointStore,
   OutputTag,
   pipeline,
+  type Sink,
   silentLogger,
   type TimeWindow,
   tumbling,
@@ -36,7 +37,11 @@ export interface WindowedJob {
  * records to a side output) → `out`, and the late side output → `late-out`; checkpoints in memory,
  * taken on request. The job is running when this returns.
  */
-export function startWindowedJob(name: string): WindowedJob {
+export function startWindowedJob(
+  name: string,
+  /** More sinks of the windows' results (e.g. dashboard views). */
+  alsoTo: readonly Sink<WindowResult<string, TimeWindow, number>>[] = [],
+): WindowedJob {
   const clock = new VirtualClock(T0);
   const source = scriptedSource<number>();
   const out = collectSink<WindowResult<string, TimeWindow, number>>();
@@ -56,6 +61,7 @@ export function startWindowedJob(name: string): WindowedJob {
     .sideOutputLateData(lateTag)
     .aggregate(count(), { name: "counts" });
   counts.sink(out.sink, { name: "out" });
+  for (const sink of alsoTo) counts.sink(sink);
   counts.getSideOutput(lateTag).sink(late.sink, { name: "late-out" });
   const running = job.run();
   return { job, clock, source, out, late, running };

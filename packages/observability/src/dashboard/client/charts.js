@@ -48,7 +48,19 @@ function clock(time) {
  * @param {Partial<Axis>} [options]
  */
 export function timeAxis(options = {}) {
-  return axis({ values: (_u, ticks) => ticks.map(clock), ...options });
+  return axis({
+    // As precise as the spacing of the ticks needs: minutes, seconds or milliseconds.
+    values: (_u, ticks, _axis, _space, increment) =>
+      ticks.map((t) => {
+        const iso = new Date(t).toISOString();
+        return increment >= 60_000
+          ? iso.slice(11, 16)
+          : increment >= 1_000
+            ? iso.slice(11, 19)
+            : iso.slice(14, 23);
+      }),
+    ...options,
+  });
 }
 
 /**

@@ -183,7 +183,7 @@ export class GraphView {
       /** @type {SVGTextElement[]} */
       const lines = [];
       for (let i = 0; i < (routing ? 0 : 3); i++)
-        lines.push(svg("text", { class: "node-line", x: 16, y: 60 + i * 18 }, group));
+        lines.push(svg("text", { class: "node-line", x: 16, y: 60 + i * 18, "data-line": i }, group));
       /** @type {SVGRectElement | undefined} */
       let meter;
       if (node.kind === "source" || node.kind === "sink") {
