@@ -20,7 +20,15 @@ import {
   stats,
   tumbling,
 } from "@eddy/core";
-import { type Dashboard, dashboard, lineChart, pinoLogger, progressReporter, table } from "../src/index.ts";
+import {
+  type Dashboard,
+  dashboard,
+  lineChart,
+  type ProgressReporter,
+  pinoLogger,
+  progressReporter,
+  table,
+} from "../src/index.ts";
 
 interface Tick {
   readonly symbol: string;
@@ -58,6 +66,7 @@ function noise(i: number): number {
 export async function startDemo(options: DemoOptions = {}): Promise<{
   job: Job;
   dashboard: Dashboard;
+  progress: ProgressReporter | undefined;
   running: Promise<unknown>;
 }> {
   const rate = options.ratePerSecond ?? 3_000;
@@ -161,19 +170,25 @@ export async function startDemo(options: DemoOptions = {}): Promise<{
     views: [prices, moves, leaderboard],
     refreshEvery: options.refreshEvery ?? 1_000,
   });
-  if (options.progress ?? true) progressReporter(job, { every: seconds(10) });
+  const progress = (options.progress ?? true) ? progressReporter(job, { every: seconds(10) }) : undefined;
   const running = job.run();
-  return { job, dashboard: ui, running };
+  return { job, dashboard: ui, progress, running };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const forIndex = process.argv.indexOf("--for");
-  const { job, dashboard: ui, running } = await startDemo({ port: Number(process.env.PORT ?? 8081) });
+  const {
+    job,
+    dashboard: ui,
+    progress,
+    running,
+  } = await startDemo({ port: Number(process.env.PORT ?? 8081) });
   console.log(`dashboard: ${ui.url}  (metrics: ${ui.url}/metrics, ${ui.url}/metrics.json)`);
   if (forIndex > 0) setTimeout(() => void job.stop(), Number(process.argv[forIndex + 1]) * 1000);
   try {
     await running;
   } finally {
+    progress?.stop();
     await ui.close();
   }
 }

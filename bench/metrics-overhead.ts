@@ -1,0 +1,166 @@
+/**
+ * What observability costs a running job: the window benchmark's pipeline (keyed 1 s tumbling
+ * windows with `stats`, 10M events, 10k keys) run plain; with the Prometheus/JSON endpoint scraped
+ * by another process every second, and every 100 ms; and with the live dashboard (one page
+ * connected, refreshed every 250 ms) plus a progress reporter — alternating in one process on the
+ * same data. Prints medians and ratios against the plain run (target: within 3%, ratio >= 0.97).
+ * Never fails on time.
+ *
+ *   npm run bench -- metrics
+ */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import {
+  boundedOutOfOrderness,
+  type Job,
+  pipeline,
+  type Sink,
+  silentLogger,
+  stats,
+  tumbling,
+} from "@eddy/core";
+// Imported from source like the checkpoint bench's Redis helper: the root does not depend on it.
+import { dashboard, progressReporter, serveMetrics } from "../packages/observability/src/index.ts";
+import { type KeyedEvent, keyedEvents } from "./data.ts";
+import { formatRate, median, RUNS, settle, timed } from "./support.ts";
+import { batchSource } from "./window-throughput.ts";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+
+/** Starts observing `job` before it runs; returns how to stop, and how many reads were served. */
+type Observer = (job: Job) => Promise<() => Promise<number>>;
+
+/**
+ * Scrapes `/metrics` and `/metrics.json` from another process, as Prometheus would: the job's
+ * process pays for answering, not for asking. The scraper starts once, before any timing; each
+ * observed run tells it where and how often to scrape (`scrape <url> <ms>` on its stdin) and
+ * when to stop (`stop`, answered with the number of scrapes).
+ */
+const SCRAPER = `
+const readline = require("node:readline");
+let target;
+let scrapes = 0;
+readline.createInterface({ input: process.stdin }).on("line", (line) => {
+  const [command, url, every] = line.split(" ");
+  if (command === "scrape") {
+    target = { url, every: Number(every) };
+    scrapes = 0;
+    void loop(target);
+  } else {
+    target = undefined;
+    process.stdout.write(scrapes + "\\n");
+  }
+});
+async function loop(mine) {
+  while (target === mine) {
+    const started = Date.now();
+    try {
+      await (await fetch(mine.url + "/metrics")).text();
+      await (await fetch(mine.url + "/metrics.json")).text();
+      if (target === mine) scrapes++;
+    } catch {}
+    await new Promise((r) => setTimeout(r, Math.max(0, mine.every - (Date.now() - started))));
+  }
+}
+`;
+const scraper = spawn(process.execPath, ["-e", SCRAPER], { stdio: ["pipe", "pipe", "inherit"] });
+const answers = createInterface({ input: scraper.stdout });
+
+function scraped(everyMs: number): Observer {
+  return async (job) => {
+    const server = await serveMetrics(job, { port: 0 });
+    scraper.stdin.write(`scrape ${server.url} ${everyMs}\n`);
+    return async () => {
+      const answer = new Promise<string>((resolve) => answers.once("line", resolve));
+      scraper.stdin.write("stop\n");
+      const scrapes = Number(await answer);
+      await server.close();
+      return scrapes;
+    };
+  };
+}
+
+const variants: Record<string, Observer | undefined> = {
+  plain: undefined,
+  "metrics scraped every 1 s": scraped(1_000),
+  "metrics scraped every 100 ms": scraped(100),
+  "dashboard (a page connected) + progress": async (job) => {
+    const ui = await dashboard(job, { port: 0, refreshEvery: 250 });
+    const progress = progressReporter(job, { stream: { write: () => true }, every: 1_000 });
+    const abort = new AbortController();
+    const response = await fetch(`${ui.url}/events`, { signal: abort.signal });
+    let events = 0;
+    const reading = (async () => {
+      const reader = response.body!.getReader();
+      for (;;) {
+        const { done } = await reader.read();
+        if (done) return;
+        events++;
+      }
+    })().catch(() => {});
+    return async () => {
+      progress.stop();
+      abort.abort();
+      await ui.close();
+      await reading;
+      return events;
+    };
+  },
+};
+
+async function windows(batches: readonly KeyedEvent[][], observe: Observer | undefined) {
+  let results = 0;
+  let checksum = 0;
+  const sink: Sink<{ window: { start: number }; value: { sum: number; min: number; max: number } }> = {
+    name: "totals",
+    write(values) {
+      for (const r of values) {
+        results++;
+        checksum += r.value.sum + r.value.max - r.value.min + r.window.start;
+      }
+    },
+  };
+  const job = pipeline("metrics-bench", { logger: silentLogger, stopOnSignals: false });
+  job
+    .source(batchSource(batches))
+    .withWatermarks(boundedOutOfOrderness(200), (e) => e.ts)
+    .keyBy((e) => e.key)
+    .window(tumbling(1_000))
+    .aggregate(stats((e) => e.value))
+    .sink(sink);
+  const stop = await observe?.(job);
+  // Only the run is timed: starting and closing servers is not the job's cost.
+  const { ms } = await timed(() => job.run());
+  const reads = (await stop?.()) ?? 0;
+  return { ms, results, checksum, reads };
+}
+
+console.log(
+  `metrics overhead: ${EVENTS / 1e6}M events, 10k keys, 1 s tumbling windows; plain vs observed, alternating`,
+);
+const batches = keyedEvents(EVENTS, 10_000, 200, 1_000);
+const rates = new Map<string, number[]>(Object.keys(variants).map((name) => [name, []]));
+let expected: string | undefined;
+for (let run = 0; run < RUNS; run++) {
+  const line: string[] = [];
+  for (const [name, observe] of Object.entries(variants)) {
+    await settle();
+    const result = await windows(batches, observe);
+    const ms = result.ms;
+    const outcome = `${result.results}/${result.checksum}`;
+    expected ??= outcome;
+    if (outcome !== expected) throw new Error(`${name}: results differ (${outcome} vs ${expected})`);
+    rates.get(name)!.push(EVENTS / (ms / 1000));
+    line.push(`${name} ${formatRate(EVENTS / (ms / 1000))}${observe ? ` (${result.reads} reads)` : ""}`);
+  }
+  console.log(`  run ${run + 1}: ${line.join(", ")}`);
+}
+const plain = median(rates.get("plain")!);
+console.log(`median of ${RUNS}:`);
+for (const [name, values] of rates) {
+  const m = median(values);
+  console.log(
+    `  ${name}: ${formatRate(m)}${name === "plain" ? "" : `, ratio ${(m / plain).toFixed(3)}x (target >= 0.97x)`}`,
+  );
+}
+scraper.kill();
