@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatDuration, formatEventTime, formatRate } from "./format.ts";
+import * as format from "./format.js";
 import type { JobSample } from "./job-sampler.ts";
 
 /**
@@ -14,27 +14,27 @@ export function progressLine(sample: JobSample): string {
   const uptime =
     reading.startedAt === undefined
       ? ""
-      : ` ${formatDuration((reading.endedAt ?? reading.time) - reading.startedAt)}`;
+      : ` ${format.duration((reading.endedAt ?? reading.time) - reading.startedAt)}`;
   parts.push(`[${reading.job}] ${reading.status}${uptime}`);
-  parts.push(`in ${formatRate(totals.recordsInPerSecond)} (${formatCount(totals.recordsIn)})`);
-  parts.push(`out ${formatRate(totals.recordsOutPerSecond)} (${formatCount(totals.recordsOut)})`);
-  if (totals.watermark === "end") parts.push("watermark end of input");
-  else if (totals.watermark !== undefined) {
-    parts.push(
-      `watermark ${formatEventTime(totals.watermark, reading.time)} (lag ${formatDuration(totals.watermarkLagMs!)})`,
-    );
+  parts.push(`in ${format.rate(totals.recordsInPerSecond)} (${format.count(totals.recordsIn)})`);
+  parts.push(`out ${format.rate(totals.recordsOutPerSecond)} (${format.count(totals.recordsOut)})`);
+  if (totals.watermark !== undefined) {
+    const lag = totals.watermarkLagMs === undefined ? "" : ` (lag ${format.duration(totals.watermarkLagMs)})`;
+    parts.push(`watermark ${format.eventTime(totals.watermark, reading.time)}${lag}`);
   }
   const c = reading.checkpoints;
   const last = c.history.findLast((h) => h.status === "completed");
   if (last && c.lastAgeMs !== undefined) {
     parts.push(
-      `checkpoint #${last.checkpointId} ${formatDuration(c.lastAgeMs)} ago, ${formatDuration(last.durationMs)}, ${formatBytes(last.bytesWritten)}`,
+      `checkpoint #${last.checkpointId} ${format.duration(c.lastAgeMs)} ago, ${format.duration(last.durationMs)}, ${format.bytes(last.bytesWritten)}`,
     );
   }
   if (c.failed > 0 || c.failedAttempts > 0)
     parts.push(`checkpoint failures ${c.failed} (${c.failedAttempts} attempts)`);
   if (totals.lateRecords > 0)
-    parts.push(`late ${formatCount(totals.lateRecords)} (dropped ${formatCount(totals.lateRecordsDropped)})`);
+    parts.push(
+      `late ${format.count(totals.lateRecords)} (dropped ${format.count(totals.lateRecordsDropped)})`,
+    );
   if (totals.backPressure >= 0.01) parts.push(`backpressure ${Math.round(totals.backPressure * 100)}%`);
   return parts.join(" | ");
 }

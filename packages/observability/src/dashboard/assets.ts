@@ -15,7 +15,6 @@ const CLIENT_FILES: Record<string, string> = {
   "charts.js": "text/javascript; charset=utf-8",
   "views.js": "text/javascript; charset=utf-8",
   "checkpoints.js": "text/javascript; charset=utf-8",
-  "format.js": "text/javascript; charset=utf-8",
   "favicon.svg": "image/svg+xml",
 };
 
@@ -30,6 +29,11 @@ export async function loadAssets(): Promise<Map<string, Asset>> {
     const body = await readFile(new URL(name, client));
     assets.set(name === "index.html" ? "/" : `/assets/${name}`, { contentType, body });
   }
+  // Shared with the progress line; the client modules import it as "../../format.js".
+  assets.set("/format.js", {
+    contentType: "text/javascript; charset=utf-8",
+    body: await readFile(new URL("../format.js", import.meta.url)),
+  });
   const require = createRequire(import.meta.url);
   assets.set("/assets/uplot.js", {
     contentType: "text/javascript; charset=utf-8",

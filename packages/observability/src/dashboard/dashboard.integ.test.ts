@@ -71,7 +71,7 @@ describe("the dashboard in a real browser", () => {
     const before = await figures(page);
     expect(before.nodes).toBe(nodes);
     expect(before.inRate).toMatch(/^[\d.]+K?\/s$/);
-    expect(before.eventTime).toMatch(/^wm \d\d:\d\d:\d\d\.\d{3} · lag /);
+    expect(before.eventTime).toMatch(/^wm \d\d:\d\d:\d\d\.\d{3}Z · lag /);
     expect(before.tiles).toBe(6);
     expect(before.canvases).toBeGreaterThan(8);
 

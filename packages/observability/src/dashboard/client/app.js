@@ -1,7 +1,8 @@
 // The dashboard page: listens to the job's server-sent events and keeps every panel current.
+
+import * as format from "../../format.js";
 import { axis, fade, responsivePlot, timeAxis, timeOptions } from "./charts.js";
 import { CheckpointPanel } from "./checkpoints.js";
-import * as format from "./format.js";
 import { GraphView } from "./graph.js";
 import { createView } from "./views.js";
 

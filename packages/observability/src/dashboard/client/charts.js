@@ -1,6 +1,6 @@
 // uPlot in the page's dark theme: charts that follow their container's width, time axes in
 // milliseconds, gradient fills, and markers drawn over the plot.
-import * as format from "./format.js";
+import * as format from "../../format.js";
 
 /** @typedef {import("uplot").Options} Options */
 /** @typedef {import("uplot").AlignedData} AlignedData */

@@ -1,6 +1,7 @@
 // Checkpoints: headline figures, durations as bars (failed ones in red), and the recent history.
+
+import * as format from "../../format.js";
 import { axis, responsivePlot } from "./charts.js";
-import * as format from "./format.js";
 
 /** @typedef {import("../../sample-json.ts").JobSampleJson} Sample */
 /** @typedef {import("@eddy/core").CheckpointRecord} CheckpointRecord */

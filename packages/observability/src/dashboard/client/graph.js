@@ -1,6 +1,6 @@
 // The job graph as SVG: nodes in columns by their distance from the sources, edges as curves with
 // the rate along them, updated in place at every sample.
-import * as format from "./format.js";
+import * as format from "../../format.js";
 
 /** @typedef {import("@eddy/core").JobDescription} JobDescription */
 /** @typedef {import("@eddy/core").NodeDescription} NodeDescription */

@@ -1,5 +1,7 @@
 // Custom views: line charts (one chart with every series, or a tile per series) with bands and
 // alert markers, and ranked tables.
+
+import * as format from "../../format.js";
 import {
   axis,
   fade,
@@ -10,7 +12,6 @@ import {
   timeOptions,
   withAlpha,
 } from "./charts.js";
-import * as format from "./format.js";
 
 /** @typedef {import("../../views/view.ts").ViewDefinition} ViewDefinition */
 /** @typedef {import("../../views/view.ts").LineChartDefinition} LineChartDefinition */

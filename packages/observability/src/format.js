@@ -1,4 +1,5 @@
-// Short human forms of figures; the same rules as the progress line of @eddy/observability.
+// Short human forms of figures, shared by the progress line (Node) and the dashboard page (the
+// browser loads this very file), so both say the same thing the same way.
 
 const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 const plain = new Intl.NumberFormat("en", { maximumFractionDigits: 4 });
@@ -8,7 +9,7 @@ export function count(n) {
   return n === null || n === undefined ? "–" : compact.format(n);
 }
 
-/** @param {number | null | undefined} n a value with up to 4 decimals (prices) */
+/** @param {number | null | undefined} n */
 export function value(n) {
   return n === null || n === undefined ? "–" : plain.format(n);
 }
@@ -51,7 +52,8 @@ export function percent(share) {
 }
 
 /**
- * An event time: UTC time of day, with the date when it is more than a day away from `now`.
+ * An event time in UTC: the time of day ("12:00:05.000Z"), with the date when it is more than a
+ * day away from `now`; "end of input" for the final watermark; "–" for none.
  * @param {number | "end" | null | undefined} time
  * @param {number} now
  */
@@ -59,5 +61,5 @@ export function eventTime(time, now) {
   if (time === "end") return "end of input";
   if (time === null || time === undefined) return "–";
   const iso = new Date(time).toISOString();
-  return Math.abs(now - time) < 86_400_000 ? iso.slice(11, 23) : iso.slice(0, 19).replace("T", " ");
+  return Math.abs(now - time) < 86_400_000 ? iso.slice(11) : iso;
 }
