@@ -29,9 +29,9 @@ export {
   JobSampler,
   type JobTotals,
   type NodeRates,
-  rate,
   SAMPLER_DEFAULTS,
   type SamplerOptions,
+  sampleFrom,
 } from "./job-sampler.ts";
 export { type EddyLogger, LOG_LEVEL_ENV, type PinoLoggerOptions, pinoLogger } from "./pino-logger.ts";
 export { progressLine } from "./progress-line.ts";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "vitest";
 import type { JobReading, NodeReading } from "./job-reading.ts";
-import { JobSampler, rate } from "./job-sampler.ts";
+import { JobSampler, sampleFrom } from "./job-sampler.ts";
 import { waitFor } from "./test-support/scripted-source.ts";
 import { startWindowedJob, T0, type WindowedJob } from "./test-support/windowed-job.ts";
 
@@ -64,7 +64,7 @@ describe("JobSampler", () => {
   });
 });
 
-describe("rate", () => {
+describe("sampleFrom", () => {
   const node = (id: string, kind: NodeReading["kind"], figures: Partial<NodeReading>): NodeReading => ({
     id,
     kind,
@@ -113,7 +113,7 @@ describe("rate", () => {
       node("a", "sink", { recordsIn: 250, busyTimeMs: 3_000, watermark: 9_000 }),
       node("b", "sink", { recordsIn: 0, watermark: 8_000 }),
     ]);
-    const sample = rate(after, before);
+    const sample = sampleFrom(after, before);
     expect(sample.rates.src).toEqual({ in: 0, out: 100, backPressure: 0.25, busy: 0 });
     // Busy longer than the interval (a write that started before it) is capped at all of it.
     expect(sample.rates.a).toEqual({ in: 100, out: 0, backPressure: 0, busy: 1 });
@@ -125,7 +125,7 @@ describe("rate", () => {
       node("a", "sink", { recordsIn: 5, watermark: "end" }),
       node("b", "sink", { recordsIn: 5, watermark: 700 }),
     ]);
-    const sample = rate(now, undefined);
+    const sample = sampleFrom(now, undefined);
     expect(sample.totals).toMatchObject({ watermark: 700, recordsOut: 10, recordsOutPerSecond: 0 });
   });
 });

@@ -92,7 +92,7 @@ export class JobSampler {
   /** Takes a sample now and tells the listeners. */
   sample(): JobSample {
     const reading = readJob(this.#job);
-    const sample = rate(reading, this.#samples.at(-1)?.reading);
+    const sample = sampleFrom(reading, this.#samples.at(-1)?.reading);
     this.#samples.push(sample);
     if (this.#samples.length > this.#keep) this.#samples.shift();
     for (const listener of this.#listeners) listener(sample);
@@ -124,7 +124,7 @@ export class JobSampler {
 }
 
 /** The rates between `previous` and `reading` (or since the job started, without `previous`). */
-export function rate(reading: JobReading, previous: JobReading | undefined): JobSample {
+export function sampleFrom(reading: JobReading, previous: JobReading | undefined): JobSample {
   const since = previous?.time ?? reading.startedAt ?? reading.time;
   const seconds = (reading.time - since) / 1000;
   const before = new Map(previous?.nodes.map((n) => [n.id, n]));

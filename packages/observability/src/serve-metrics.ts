@@ -2,7 +2,7 @@ import type { Job } from "@eddy/core";
 import type { Registry } from "prom-client";
 import { type HttpEndpoint, listen, type RequestHandler, send } from "./http/listen.ts";
 import { readJob } from "./job-reading.ts";
-import { JobSampler, rate, type SamplerOptions } from "./job-sampler.ts";
+import { JobSampler, type SamplerOptions, sampleFrom } from "./job-sampler.ts";
 import { type PrometheusOptions, prometheusRegistry } from "./prometheus.ts";
 import { sampleJson } from "./sample-json.ts";
 
@@ -47,7 +47,7 @@ export function metricsRoutes(job: Job, options: ServeMetricsOptions = {}): Metr
     }
     if (url.pathname === "/metrics.json") {
       // Before the first periodic sample, rates are taken since the job started.
-      const sample = sampler.latest ?? rate(readJob(job), undefined);
+      const sample = sampler.latest ?? sampleFrom(readJob(job), undefined);
       send(response, 200, "application/json", JSON.stringify(sampleJson(sample)));
       return true;
     }
