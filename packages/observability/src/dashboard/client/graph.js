@@ -105,7 +105,7 @@ function fitText(element, text, width) {
 
 /** The graph view: build once per job graph, then `update` with every sample. */
 export class GraphView {
-  /** @type {Map<string, {group: SVGGElement, lines: SVGTextElement[], meter?: SVGRectElement, kind: string}>} */
+  /** @type {Map<string, {group: SVGGElement, tooltip: SVGTitleElement, lines: SVGTextElement[], meter?: SVGRectElement, kind: string}>} */
   #nodes = new Map();
   /** @type {{path: SVGPathElement, flow: SVGPathElement, label: SVGGElement, text: SVGTextElement, box: SVGRectElement}[]} */
   #edges = [];
@@ -117,9 +117,11 @@ export class GraphView {
   constructor(container, graph) {
     container.replaceChildren();
     const { boxes, width, height } = layout(graph);
-    // Scaled down to the card's width when wider; never scaled up.
+    // Scaled down to the card's width when wider, but not below 80% (the card scrolls instead,
+    // so labels stay readable); never scaled up.
     const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img" }, container);
     root.style.maxWidth = `${width}px`;
+    root.style.minWidth = `${Math.round(width * 0.8)}px`;
     root.setAttribute("aria-label", `job graph of ${graph.job}`);
     const edgeLayer = svg("g", {}, root);
     const nodeLayer = svg("g", {}, root);
@@ -190,7 +192,7 @@ export class GraphView {
         svg("rect", { class: "meter-bg", x: 16, y: box.h - 12, width: WIDTH - 32, height: 4, rx: 2 }, group);
         meter = svg("rect", { class: "meter", x: 16, y: box.h - 12, width: 0, height: 4, rx: 2 }, group);
       }
-      this.#nodes.set(node.id, { group, lines, meter, kind: node.kind });
+      this.#nodes.set(node.id, { group, tooltip, lines, meter, kind: node.kind });
     }
   }
 
@@ -217,6 +219,12 @@ export class GraphView {
         );
         set(third, `backpressure ${format.percent(node.rates.backPressure)}`);
         meterTo(view.meter, node.rates.backPressure);
+        // Every split's position and lag, on hover.
+        const detail = splits.map(
+          (s) =>
+            `${s.split}: ${s.status}, behind ${format.duration(s.millisBehindLatest)}, at ${JSON.stringify(s.position)}`,
+        );
+        view.tooltip.textContent = [`${node.id}`, node.label, ...detail].join("\n");
       } else if (node.kind === "sink" && first && second && third) {
         set(first, `in ${format.rate(node.rates.in)} · ${format.count(node.recordsIn)} records`);
         set(second, watermark);
