@@ -143,7 +143,10 @@ const rates = new Map<string, number[]>(Object.keys(variants).map((name) => [nam
 let expected: string | undefined;
 for (let run = 0; run < RUNS; run++) {
   const line: string[] = [];
-  for (const [name, observe] of Object.entries(variants)) {
+  // Each run starts with another variant, so none is always first after the collector settled.
+  const order = Object.entries(variants);
+  const rotated = [...order.slice(run % order.length), ...order.slice(0, run % order.length)];
+  for (const [name, observe] of rotated) {
     await settle();
     const result = await windows(batches, observe);
     const ms = result.ms;
@@ -155,12 +158,14 @@ for (let run = 0; run < RUNS; run++) {
   }
   console.log(`  run ${run + 1}: ${line.join(", ")}`);
 }
-const plain = median(rates.get("plain")!);
-console.log(`median of ${RUNS}:`);
+const plainRates = rates.get("plain")!;
+const plain = median(plainRates);
+console.log(`median of ${RUNS} (ratios: of the medians, and the median of each run's own ratio):`);
 for (const [name, values] of rates) {
   const m = median(values);
+  const paired = median(values.map((v, run) => v / plainRates[run]!));
   console.log(
-    `  ${name}: ${formatRate(m)}${name === "plain" ? "" : `, ratio ${(m / plain).toFixed(3)}x (target >= 0.97x)`}`,
+    `  ${name}: ${formatRate(m)}${name === "plain" ? "" : `, ratio ${(m / plain).toFixed(3)}x, per run ${paired.toFixed(3)}x (target >= 0.97x)`}`,
   );
 }
 scraper.kill();
