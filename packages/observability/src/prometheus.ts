@@ -6,9 +6,15 @@ import { type JobReading, readJob } from "./job-reading.ts";
 export interface PrometheusOptions {
   /** Prefix of every Eddy metric name. */
   readonly prefix?: string;
-  /** Also export Node's process metrics (CPU, memory, event-loop lag, GC) with their usual names. */
+  /**
+   * Also export Node's process metrics (CPU, memory, event-loop lag, GC) with their usual names.
+   * They are collected once per process and shared by every registry this returns.
+   */
   readonly processMetrics?: boolean;
-  /** Register into this registry (e.g. one the application already serves) instead of a new one. */
+  /**
+   * Register the job's metrics into this registry (e.g. one the application already serves)
+   * instead of a new one; process metrics are then the application's business.
+   */
   readonly registry?: Registry;
 }
 
@@ -295,9 +301,22 @@ export function prometheusRegistry(job: Job, options: PrometheusOptions = {}): R
       );
     }
   }
-  if (options.processMetrics ?? PROMETHEUS_DEFAULTS.processMetrics)
-    collectDefaultMetrics({ register: registry });
-  return registry;
+  if (options.registry || !(options.processMetrics ?? PROMETHEUS_DEFAULTS.processMetrics)) return registry;
+  return Registry.merge([registry, processRegistry()]);
+}
+
+let sharedProcessRegistry: Registry | undefined;
+
+/**
+ * Node's process metrics, collected once: prom-client's collectors install a GC observer and an
+ * event-loop monitor that are never removed, so a registry each would pile them up.
+ */
+function processRegistry(): Registry {
+  if (!sharedProcessRegistry) {
+    sharedProcessRegistry = new Registry();
+    collectDefaultMetrics({ register: sharedProcessRegistry });
+  }
+  return sharedProcessRegistry;
 }
 
 function perNode(r: JobReading, value: (node: JobReading["nodes"][number]) => number | undefined): Series[] {
