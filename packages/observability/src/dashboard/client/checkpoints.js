@@ -1,7 +1,7 @@
 // Checkpoints: headline figures, durations as bars (failed ones in red), and the recent history.
 
 import * as format from "../../format.js";
-import { axis, responsivePlot } from "./charts.js";
+import { axis, responsivePlot, withAlpha } from "./charts.js";
 
 /** @typedef {import("../../sample-json.ts").JobSampleJson} Sample */
 /** @typedef {import("@eddy/core").CheckpointRecord} CheckpointRecord */
@@ -103,6 +103,15 @@ export class CheckpointPanel {
       return;
     }
     const bars = uPlot.paths.bars?.({ size: [0.7, 28], gap: 2 });
+    /** @type {(label: string, color: string) => import("uplot").Series} */
+    const durations = (label, color) => ({
+      label,
+      stroke: color,
+      fill: withAlpha(color, 0.66),
+      paths: bars,
+      points: { show: false },
+      value: (_u, v) => format.duration(v),
+    });
     this.#plot = responsivePlot(
       this.#chart,
       {
@@ -112,22 +121,8 @@ export class CheckpointPanel {
         scales: { x: { time: false } },
         series: [
           { label: "checkpoint", value: (_u, v) => (v === null ? "–" : `#${v}`) },
-          {
-            label: "completed",
-            stroke: "#6c8cff",
-            fill: "#6c8cffaa",
-            paths: bars,
-            points: { show: false },
-            value: (_u, v) => format.duration(v),
-          },
-          {
-            label: "failed",
-            stroke: "#fb7185",
-            fill: "#fb7185aa",
-            paths: bars,
-            points: { show: false },
-            value: (_u, v) => format.duration(v),
-          },
+          durations("completed", "#6c8cff"),
+          durations("failed", "#fb7185"),
         ],
         axes: [
           axis({ values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? `#${t}` : "")) }),
