@@ -192,7 +192,8 @@ class LineChartView {
     names.forEach((name, i) => {
       const color = PALETTE[i % PALETTE.length] ?? "#6c8cff";
       const index = series.length + 1;
-      series.push({ label: name, stroke: color, width: 2, spanGaps: true, points: { show: false } });
+      // uPlot draws points only while they are sparse: a series of one point still shows.
+      series.push({ label: name, stroke: color, width: 2, spanGaps: true });
       if (this.#definition.band) {
         series.push({
           label: `${name} low`,
@@ -250,7 +251,6 @@ class LineChartView {
           stroke: color,
           width: 2,
           fill: this.#definition.band ? undefined : fade(color),
-          points: { show: false },
         },
         { label: "low", stroke: withAlpha(color, 0.3), width: 1, points: { show: false } },
         { label: "high", stroke: withAlpha(color, 0.3), width: 1, points: { show: false } },
