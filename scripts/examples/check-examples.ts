@@ -43,7 +43,8 @@ for (const entry of entries) {
     list.push({ name: exported.name, module: entry.specifier, typeOnly: isTypeOnly(entry, exported.name) });
     index.set(exported.name, list);
     if (exported.examples.length === 0) withoutExample.push(`${entry.specifier}: ${exported.name}`);
-    tsdocExamples.push(...exported.examples.filter((e) => !tsdocExamples.some((t) => sameExample(t, e))));
+    const all = [...exported.examples, ...exported.memberExamples];
+    tsdocExamples.push(...all.filter((e) => !tsdocExamples.some((t) => sameExample(t, e))));
   }
 }
 

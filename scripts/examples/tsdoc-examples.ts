@@ -5,7 +5,10 @@ import { markdownExamples } from "./markdown-examples.ts";
 /** A public export of an entry point, with the `@example` blocks of its TSDoc. */
 export interface DocumentedExport {
   readonly name: string;
+  /** The export's own examples. */
   readonly examples: Example[];
+  /** Examples on its members (a class's methods, an interface's properties). */
+  readonly memberExamples: Example[];
 }
 
 /**
@@ -24,15 +27,24 @@ export function exportsWithExamples(
   return checker.getExportsOfModule(moduleSymbol).map((exported) => {
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     const examples: Example[] = [];
+    const memberExamples: Example[] = [];
     const seen = new Set<ts.JSDocTag>();
-    for (const declaration of symbol.declarations ?? []) {
-      for (const tag of ts.getJSDocTags(declaration)) {
+    const collect = (node: ts.Node, subject: string, into: Example[]) => {
+      for (const tag of ts.getJSDocTags(node)) {
         if (tag.tagName.text !== "example" || seen.has(tag)) continue;
         seen.add(tag);
-        examples.push(...examplesOfTag(tag, exported.name, packageName));
+        into.push(...examplesOfTag(tag, subject, packageName));
+      }
+    };
+    for (const declaration of symbol.declarations ?? []) {
+      collect(declaration, exported.name, examples);
+      if (ts.isClassLike(declaration) || ts.isInterfaceDeclaration(declaration)) {
+        for (const member of declaration.members) {
+          collect(member, `${exported.name}.${member.name?.getText() ?? "(member)"}`, memberExamples);
+        }
       }
     }
-    return { name: exported.name, examples };
+    return { name: exported.name, examples, memberExamples };
   });
 }
 
