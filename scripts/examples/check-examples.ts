@@ -117,7 +117,7 @@ for (const [path, file] of virtual) {
     const original = file.example.line + Math.max(0, line - file.prepended);
     const message = ts.flattenDiagnosticMessageText(d.messageText, "\n  ");
     failures.push(
-      `${relative(root, file.example.file)}:${original} (example of ${file.example.subject}): TS${d.code} ${message}`,
+      `${relative(root, file.example.file)}:${original} (${subjectOf(file.example)}): TS${d.code} ${message}`,
     );
   }
 }
@@ -142,6 +142,10 @@ function isTypeOnly(entry: EntryPoint, name: string): boolean {
   const exported = checker.getExportsOfModule(moduleSymbol).find((s) => s.name === name)!;
   const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
   return (symbol.flags & ts.SymbolFlags.Value) === 0;
+}
+
+function subjectOf(example: Example): string {
+  return example.subject === example.file ? "code block" : `example of ${example.subject}`;
 }
 
 function sameExample(a: Example, b: Example): boolean {
