@@ -12,6 +12,7 @@
  *   checkpoints: { every: seconds(10), retain: 3, store: redisCheckpoints("redis://127.0.0.1:6379") },
  * });
  * @packageDocumentation
+ * @module @eddy/state
  */
 
 export { CheckpointKeyLayout } from "./key-layout.ts";
