@@ -320,6 +320,7 @@ class RunningJob {
     });
     failed.catch(() => {});
     const removeSignalHandlers = this.#handleSignals();
+    const releaseProcess = keepProcessAlive();
     try {
       for (const stage of this.#sinks) {
         await stage.sink.open?.({
@@ -342,6 +343,7 @@ class RunningJob {
       throw reason;
     } finally {
       removeSignalHandlers();
+      releaseProcess();
       this.#cancelTimer?.();
       this.#abort.abort();
       for (const stage of this.#sinks) stage.stop();
@@ -413,4 +415,14 @@ class RunningJob {
       process.off("SIGINT", onSignal);
     };
   }
+}
+
+/**
+ * Holds the process open while a job runs. The clock's timers are unref'd so that a finished job
+ * never keeps a process alive; but while a job waits only on them (a paced source between two
+ * records, a checkpoint timer), Node would otherwise see nothing to wait for and exit mid-run.
+ */
+function keepProcessAlive(): () => void {
+  const handle = setInterval(() => {}, 2 ** 31 - 1);
+  return () => clearInterval(handle);
 }
