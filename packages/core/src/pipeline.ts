@@ -350,6 +350,8 @@ class RunningJob {
       coordinator?.abort(
         this.#fatal ?? new Error(`job "${this.job.name}" ended before the checkpoint completed`),
       );
+      release();
+      await Promise.all([...this.#drivers.values()].map((driver) => driver.closed()));
       for (const stage of this.#sinks) await stage.sink.close?.();
     }
   }
