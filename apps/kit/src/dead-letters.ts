@@ -1,0 +1,40 @@
+import type { KinesisDeadLetter } from "@eddy/connector-kinesis";
+import type { FailedRecord } from "@eddy/core";
+
+/**
+ * A record an app could not use, with why and where it came from: what the apps' dead-letter
+ * outputs hold, whether the source could not decode it or an operator refused it.
+ */
+export interface DeadLetter {
+  /** The error, e.g. `not an Apache combined log line: "…"`. */
+  readonly reason: string;
+  /** The record as text (bytes that are not UTF-8 show as U+FFFD). */
+  readonly record: string;
+  /** `kinesis <stream>/<shard>#<sequence number>`, or `operator <name>`. */
+  readonly origin: string;
+  /** Event time of the record, or its arrival time when it never had one (epoch ms). */
+  readonly timestamp: number;
+}
+
+const decoder = new TextDecoder("utf-8");
+
+/** A record the Kinesis source could not decode. */
+export function kinesisDeadLetter(letter: KinesisDeadLetter): DeadLetter {
+  const sub = letter.subSequenceNumber === undefined ? "" : `/${letter.subSequenceNumber}`;
+  return {
+    reason: `${letter.reason}: ${letter.error}`,
+    record: decoder.decode(letter.data),
+    origin: `kinesis ${letter.stream}/${letter.shardId}#${letter.sequenceNumber}${sub}`,
+    timestamp: letter.arrivalTime,
+  };
+}
+
+/** A record an operator failed on (its `errors` side output). */
+export function operatorDeadLetter(failed: FailedRecord<unknown>): DeadLetter {
+  return {
+    reason: failed.error,
+    record: typeof failed.value === "string" ? failed.value : JSON.stringify(failed.value),
+    origin: `operator ${failed.operator}`,
+    timestamp: failed.timestamp,
+  };
+}
