@@ -14,18 +14,25 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** lowbias32 (Chris Wellons): a 32-bit integer hash whose every output bit depends on every input bit. */
+function mix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /**
  * A number in [0, 1) that depends only on its arguments: random access into a random sequence, so
  * record `index` can be generated without generating the ones before it.
  */
 export function noise(seed: number, index: number, salt: number): number {
-  let h = Math.imul(index ^ Math.imul(salt, 0x27d4eb2d) ^ Math.imul(seed, 0x165667b1), 0x9e3779b1);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
+  const high = Math.floor(index / 4_294_967_296);
+  const h = mix32(mix32(mix32(index ^ mix32(high)) ^ seed) + Math.imul(salt, 0x9e3779b9));
+  return h / 4_294_967_296;
 }
 
 /** FNV-1a of a string: a seed derived from a name. */
