@@ -1,3 +1,4 @@
+import type { DataStream } from "@eddy/core";
 import { createTestHarness, type TestHarness } from "@eddy/core/testing";
 import { describe, expect, test } from "vitest";
 import { FX_PRICING_DEFAULTS, type FxBar, type FxRow, fxPricing } from "./fx-pricing.ts";
@@ -91,9 +92,12 @@ describe("fxPricing on 80 minutes of out-of-order ticks", () => {
 });
 
 test("a tick older than the watermark goes to lateTicks, not into the rows", async () => {
-  const harness = createTestHarness((input) => {
+  type Out = { row: FxRow } | { late: FxTick };
+  const harness = createTestHarness((input: DataStream<FxTick>) => {
     const streams = fxPricing(input);
-    return streams.rows.map((row) => ({ row })).union(streams.lateTicks.map((tick) => ({ late: tick })));
+    return streams.rows
+      .map((row): Out => ({ row }))
+      .union(streams.lateTicks.map((tick): Out => ({ late: tick })));
   });
   const tick = (timestamp: number, price: number): FxTick => ({
     symbol: "EURUSD",

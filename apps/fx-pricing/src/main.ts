@@ -41,7 +41,7 @@ if (aws && runtime.createResources) {
   if (runtime.sinks.has("firehose") && aws.bucket) {
     await ensureDeliveryStream(aws.firehose, settings.deliveryStream, {
       bucket: aws.bucket,
-      prefix: "fx-pricing/rows/",
+      prefix: `fx-pricing/${settings.deliveryStream}/`,
       bufferSeconds: 10,
     });
   }

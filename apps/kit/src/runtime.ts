@@ -227,3 +227,36 @@ export function pipelineOptions(runtime: Runtime): PipelineOptions {
     ...(runtime.store ? { checkpoints: { store: runtime.store, every: runtime.checkpointEvery } } : {}),
   };
 }
+
+/** The settings of a producer: where to write (local stack or AWS) and its own checkpoints. */
+export function producerSettings(app: string) {
+  const all = runtimeSettings(`${app}-producer`);
+  return {
+    mode: {
+      ...all.mode,
+      description: "`local`: the local stack of `npm run stack`; `aws`: real AWS",
+      parse: oneOf(["local", "aws"] as const),
+      default: "local",
+    } as Setting<Mode>,
+    checkpoints: all.checkpoints,
+    checkpointEvery: all.checkpointEvery,
+    fresh: {
+      ...all.fresh,
+      description: "start over from the first record instead of where the last run stopped",
+    },
+    job: all.job,
+    stackFile: all.stackFile,
+    createResources: {
+      ...all.createResources,
+      description: "create the stream if it is missing (local stack only)",
+    },
+  } satisfies Record<string, Setting<unknown>>;
+}
+
+/** A producer's runtime: it reads nothing and writes to Kinesis. */
+export async function resolveProducerRuntime(
+  settings: SettingValues<ReturnType<typeof producerSettings>>,
+): Promise<Runtime> {
+  const runtime = await resolveRuntime({ ...settings, source: "kinesis", sinks: [], out: "" });
+  return { ...runtime, summary: [runtime.summary[0]!, runtime.summary[2]!] };
+}
