@@ -12,8 +12,11 @@ export interface DeadLetter {
   readonly record: string;
   /** `kinesis <stream>/<shard>#<sequence number>`, or `operator <name>`. */
   readonly origin: string;
-  /** Event time of the record, or its arrival time when it never had one (epoch ms). */
-  readonly timestamp: number;
+  /**
+   * Event time of the record, or its arrival time in Kinesis (epoch ms); absent when it had
+   * neither (a generated line that failed before it was given an event time).
+   */
+  readonly timestamp?: number;
 }
 
 const decoder = new TextDecoder("utf-8");
@@ -35,6 +38,6 @@ export function operatorDeadLetter(failed: FailedRecord<unknown>): DeadLetter {
     reason: failed.error,
     record: typeof failed.value === "string" ? failed.value : JSON.stringify(failed.value),
     origin: `operator ${failed.operator}`,
-    timestamp: failed.timestamp,
+    ...(Number.isFinite(failed.timestamp) ? { timestamp: failed.timestamp } : {}),
   };
 }
