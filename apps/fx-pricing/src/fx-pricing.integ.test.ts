@@ -8,6 +8,7 @@ import {
   scanTable,
   startApp,
   startTestStack,
+  stopWhenDone,
   type TestStack,
   waitFor,
 } from "@eddy/app-kit/testing";
@@ -159,8 +160,10 @@ async function complete(name: string): Promise<boolean> {
 }
 
 async function runToCompletion(app: AppProcess, name: string): Promise<void> {
-  await waitFor(() => complete(name), `${name} to write every output`, 60_000, app.output);
-  expect(await app.stop("SIGTERM"), app.output()).toBe(0);
+  expect(
+    await stopWhenDone(app, () => complete(name), `${name} to write every output`, 60_000),
+    app.output(),
+  ).toBe(0);
 }
 
 function expectCorrect(out: Outputs): void {

@@ -69,3 +69,17 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/**
+ * Waits until `done` holds (the app has written everything a test expects), then stops the app
+ * with SIGTERM (a final savepoint) and returns its exit code.
+ */
+export async function stopWhenDone(
+  app: AppProcess,
+  done: () => Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+): Promise<number | NodeJS.Signals> {
+  await waitFor(done, what, timeoutMs, app.output);
+  return app.stop("SIGTERM");
+}

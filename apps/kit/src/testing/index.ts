@@ -3,6 +3,6 @@
  * processes (to SIGKILL), and reading back what they wrote.
  * @packageDocumentation
  */
-export { type AppProcess, startApp, waitFor } from "./app-process.ts";
+export { type AppProcess, startApp, stopWhenDone, waitFor } from "./app-process.ts";
 export { committedLines, deliveredLines, scanTable } from "./read-back.ts";
 export { startTestStack, type TestStack } from "./test-stack.ts";
