@@ -94,7 +94,9 @@ export function addConsoleBoard(streams: FxStreams): void {
         name: "board",
         format: (r) =>
           boardLine(r.window.start, r.value) +
-          (r.window.end % minutes(10) === 0 ? hourTable(r.window.start, r.value) : ""),
+          (r.window.end % minutes(10) === 0 && Object.keys(r.value.rows).length === NAMES.length
+            ? hourTable(r.window.start, r.value)
+            : ""),
       }),
       { name: "board-console" },
     );

@@ -40,6 +40,7 @@ export {
   oneOf,
   percentage,
   positiveNumber,
+  readmeSettingsTable,
   readSettings,
   type Setting,
   SettingsError,

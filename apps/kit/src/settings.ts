@@ -109,7 +109,7 @@ export function settingsTable(settings: Record<string, Setting<unknown>>): strin
 
 function defaultTextOf(setting: Setting<unknown>): string {
   if (setting.defaultText !== undefined) return setting.defaultText;
-  return setting.default === undefined ? "—" : String(setting.default);
+  return setting.default === undefined ? "—" : `\`${String(setting.default)}\``;
 }
 
 // Parsers: each throws a TypeError that says what it wanted.
@@ -202,4 +202,12 @@ export function settingsOrExit<S extends Record<string, Setting<unknown>>>(
     console.error(error.message);
     process.exit(2);
   }
+}
+
+/**
+ * The settings table of an app's README: what sits between `<!-- settings… -->` and
+ * `<!-- /settings -->`, for a test to compare with {@link settingsTable}.
+ */
+export function readmeSettingsTable(readme: string): string | undefined {
+  return /<!-- settings[^>]*-->\n([\s\S]*?)\n<!-- \/settings -->/.exec(readme)?.[1];
 }
