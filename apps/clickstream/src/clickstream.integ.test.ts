@@ -4,6 +4,9 @@ import type { DeadLetter } from "@eddy/app-kit";
 import {
   committedLines,
   deliveredLines,
+  localAppEnv,
+  putRecords,
+  runToExit,
   scanTable,
   startApp,
   startTestStack,
@@ -11,8 +14,6 @@ import {
   type TestStack,
   waitFor,
 } from "@eddy/app-kit/testing";
-import { createStreamProxy } from "@eddy/connector-kinesis";
-import { localClientConfig } from "@eddy/local-stack";
 import { redisCheckpoints } from "@eddy/state";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Hit } from "./access-log.ts";
@@ -79,12 +80,7 @@ afterAll(async () => {
 /** The settings of one app instance: its own job name, table, delivery stream and output directory. */
 function appEnv(name: string): Record<string, string> {
   return {
-    EDDY_MODE: "local",
-    EDDY_STACK_FILE: stack.stackFile,
-    EDDY_JOB: name,
-    EDDY_SINKS: "console,files,dynamodb,firehose",
-    EDDY_OUT: join(stack.directory, name),
-    EDDY_CHECKPOINT_EVERY: "300ms",
+    ...localAppEnv(stack, name),
     CLICKS_STREAM: stream,
     CLICKS_TABLE: `${name}-leaderboard`,
     CLICKS_DELIVERY_STREAM: `${name}-archive`,
@@ -92,31 +88,15 @@ function appEnv(name: string): Record<string, string> {
 }
 
 async function produce(lines: number): Promise<void> {
-  const producer = startApp(PRODUCER, {
-    EDDY_STACK_FILE: stack.stackFile,
+  const env = {
     CLICKS_STREAM: stream,
     CLICKS_SEED: String(SEED),
     CLICKS_INTERVAL: `${EVERY_MS}ms`,
     CLICKS_LINES: String(lines),
     CLICKS_RATE: "max",
-  });
-  expect(await producer.exited, producer.output()).toBe(0);
-}
-
-async function produceTail(): Promise<void> {
-  const proxy = createStreamProxy({
-    ...localClientConfig(stack.endpoints.kinesis),
-    subscribeHttpVersion: "1.1",
-  });
-  try {
-    const entries = TAIL.map((text) => ({
-      data: new TextEncoder().encode(text),
-      partitionKey: text.split(" ")[0]!,
-    }));
-    expect(await proxy.putRecords(stream, entries)).toEqual([]);
-  } finally {
-    proxy.close();
-  }
+  };
+  const { code, output } = await runToExit(PRODUCER, stack, env);
+  expect(code, output).toBe(0);
 }
 
 /** What an app instance has written. */
@@ -197,7 +177,11 @@ test("a run SIGKILLed halfway and restarted ends with the expected rows, and so 
 
   // The producer resumes from its own checkpoint with the second half; then time moves on.
   await produce(LINES);
-  await produceTail();
+  await putRecords(
+    stack,
+    stream,
+    TAIL.map((data) => ({ data, partitionKey: data.split(" ")[0]! })),
+  );
   const restarted = startApp(MAIN, appEnv("clicks-crash"));
   const done = (name: string) => () => complete(name);
   expect(

@@ -1,9 +1,9 @@
 import {
   type DeadLetter,
-  kinesisDeadLetter,
   operatorDeadLetter,
   type RecordSource,
   sinkAll,
+  withUndecodable,
 } from "@eddy/app-kit";
 import {
   type AggregateFunction,
@@ -222,10 +222,6 @@ export function clickstreamJob(wiring: ClickstreamWiring): { job: Job; streams: 
   sinkAll(streams.sessions, sinks.sessions ?? []);
   sinkAll(streams.errorRates, sinks.errorRates ?? []);
   sinkAll(streams.alerts, sinks.alerts ?? []);
-  const undecodable = wiring.input.deadLetters;
-  const deadLetters = undecodable
-    ? streams.malformed.union(lines.getSideOutput(undecodable).map(kinesisDeadLetter))
-    : streams.malformed;
-  sinkAll(deadLetters, sinks.deadLetters ?? []);
+  sinkAll(withUndecodable(streams.malformed, lines, wiring.input), sinks.deadLetters ?? []);
   return { job, streams };
 }

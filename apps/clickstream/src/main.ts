@@ -10,9 +10,7 @@
  */
 import {
   deadLetterConsole,
-  ensureDeliveryStream,
-  ensureDynamoDbTable,
-  ensureKinesisStream,
+  ensureResources,
   outputsOf,
   pipelineOptions,
   recordSource,
@@ -33,21 +31,11 @@ const settings = settingsOrExit(
   CLICKSTREAM_SETTINGS,
 );
 const runtime = await resolveRuntime(settings);
-const aws = runtime.connections;
-
-if (aws && runtime.createResources) {
-  await ensureKinesisStream(aws.kinesis, settings.stream, CLICKSTREAM_RESOURCES.shards);
-  if (runtime.sinks.has("dynamodb")) {
-    await ensureDynamoDbTable(aws.dynamodb, settings.table, { partition: "minute" });
-  }
-  if (runtime.sinks.has("firehose") && aws.bucket) {
-    await ensureDeliveryStream(aws.firehose, settings.deliveryStream, {
-      bucket: aws.bucket,
-      prefix: `clickstream/${settings.deliveryStream}/`,
-      bufferSeconds: 10,
-    });
-  }
-}
+await ensureResources(runtime, {
+  stream: { name: settings.stream, shards: CLICKSTREAM_RESOURCES.shards },
+  table: { name: settings.table, partitionKey: "minute" },
+  deliveryStream: { name: settings.deliveryStream, prefix: `clickstream/${settings.deliveryStream}/` },
+});
 
 const input = recordSource(runtime, {
   name: "access-log",

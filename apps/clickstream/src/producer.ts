@@ -7,14 +7,7 @@
  *   tsx src/producer.ts                       # to the local stack (`npm run stack`), until Ctrl-C
  *   tsx src/producer.ts --mode aws --rate 100 # to the stream `clickstream-logs` on AWS
  */
-import {
-  ensureKinesisStream,
-  producerJob,
-  producerSettings,
-  resolveProducerRuntime,
-  runApp,
-  settingsOrExit,
-} from "@eddy/app-kit";
+import { producerSettings, resolveProducerRuntime, runProducer, settingsOrExit } from "@eddy/app-kit";
 import { CLICKSTREAM_RESOURCES, LINE_SETTINGS } from "./clickstream-settings.ts";
 import { ACCESS_LOG_DEFAULTS, accessLog } from "./log-generator.ts";
 
@@ -22,14 +15,11 @@ const settings = settingsOrExit("clickstream producer: web server log lines into
   ...producerSettings("clickstream"),
   ...LINE_SETTINGS,
 });
-const runtime = await resolveProducerRuntime(settings);
-const kinesis = runtime.connections!.kinesis;
-if (runtime.createResources)
-  await ensureKinesisStream(kinesis, settings.stream, CLICKSTREAM_RESOURCES.shards);
-
-const job = producerJob(runtime, {
+await runProducer(await resolveProducerRuntime(settings), {
+  title: "clickstream producer: Apache combined-log lines, partitioned by client IP",
   stream: settings.stream,
-  connection: kinesis,
+  shards: CLICKSTREAM_RESOURCES.shards,
+  seed: settings.seed,
   generate: accessLog({ ...ACCESS_LOG_DEFAULTS, seed: settings.seed, everyMs: settings.interval }),
   // A client's requests stay on one shard, in order: the key is the line's first field, its IP.
   partitionKey: (line) => {
@@ -39,10 +29,4 @@ const job = producerJob(runtime, {
   serialize: (line) => line,
   ratePerSecond: settings.rate,
   count: settings.lines,
-});
-await runApp(job, runtime, {
-  title: `clickstream producer: log lines into Kinesis stream ${settings.stream}`,
-  lines: [
-    `${settings.rate === undefined ? "as fast as Kinesis takes them" : `${settings.rate} lines/s`}${settings.lines === undefined ? "" : `, ${settings.lines} lines`}, seed ${settings.seed}`,
-  ],
 });

@@ -5,6 +5,9 @@ import {
   type AppProcess,
   committedLines,
   deliveredLines,
+  localAppEnv,
+  putRecords,
+  runToExit,
   scanTable,
   startApp,
   startTestStack,
@@ -12,8 +15,6 @@ import {
   type TestStack,
   waitFor,
 } from "@eddy/app-kit/testing";
-import { createStreamProxy } from "@eddy/connector-kinesis";
-import { localClientConfig } from "@eddy/local-stack";
 import { redisCheckpoints } from "@eddy/state";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { FX_PRICING_DEFAULTS, type FxBar, type FxRow } from "./fx-pricing.ts";
@@ -49,12 +50,7 @@ afterAll(async () => {
 /** The settings of one app instance: its own job name, table, delivery stream and output directory. */
 function appEnv(name: string): Record<string, string> {
   return {
-    EDDY_MODE: "local",
-    EDDY_STACK_FILE: stack.stackFile,
-    EDDY_JOB: name,
-    EDDY_SINKS: "console,files,dynamodb,firehose",
-    EDDY_OUT: join(stack.directory, name),
-    EDDY_CHECKPOINT_EVERY: "300ms",
+    ...localAppEnv(stack, name),
     FX_STREAM: stream,
     FX_TABLE: `${name}-latest`,
     FX_DELIVERY_STREAM: `${name}-archive`,
@@ -62,42 +58,27 @@ function appEnv(name: string): Record<string, string> {
 }
 
 async function produce(ticks: number): Promise<void> {
-  const producer = startApp(PRODUCER, {
-    EDDY_STACK_FILE: stack.stackFile,
-    FX_STREAM: stream,
-    FX_SEED: String(SEED),
-    FX_TICKS: String(ticks),
-    FX_RATE: "max",
-  });
-  expect(await producer.exited, producer.output()).toBe(0);
+  const env = { FX_STREAM: stream, FX_SEED: String(SEED), FX_TICKS: String(ticks), FX_RATE: "max" };
+  const { code, output } = await runToExit(PRODUCER, stack, env);
+  expect(code, output).toBe(0);
 }
 
 /** Records the producer cannot write: not JSON, and a tick whose price is a string. */
 async function produceMalformed(): Promise<void> {
-  const proxy = createStreamProxy({
-    ...localClientConfig(stack.endpoints.kinesis),
-    subscribeHttpVersion: "1.1",
-  });
-  const bytes = (text: string) => new TextEncoder().encode(text);
   const last = INPUT.at(-1)!.timestamp;
-  try {
-    const failures = await proxy.putRecords(stream, [
-      { data: bytes("{ not json"), partitionKey: "EURUSD" },
-      {
-        data: bytes(JSON.stringify({ symbol: "EURUSD", price: "1.1", ask: 1, bid: 1, timestamp: last })),
-        partitionKey: "EURUSD",
-      },
-      // Time moves on: a tick per symbol an hour later, so the watermark passes every tick above
-      // (their rows come out, every minute closes). The job does not emit these ticks' own rows.
-      ...Object.keys(SYMBOLS).map((symbol) => ({
-        data: bytes(JSON.stringify({ symbol, price: 1, ask: 1, bid: 1, timestamp: last + 3_600 })),
-        partitionKey: symbol,
-      })),
-    ]);
-    expect(failures).toEqual([]);
-  } finally {
-    proxy.close();
-  }
+  await putRecords(stack, stream, [
+    { data: "{ not json", partitionKey: "EURUSD" },
+    {
+      data: JSON.stringify({ symbol: "EURUSD", price: "1.1", ask: 1, bid: 1, timestamp: last }),
+      partitionKey: "EURUSD",
+    },
+    // Time moves on: a tick per symbol an hour later, so the watermark passes every tick above
+    // (their rows come out, every minute closes). The job does not emit these ticks' own rows.
+    ...Object.keys(SYMBOLS).map((symbol) => ({
+      data: JSON.stringify({ symbol, price: 1, ask: 1, bid: 1, timestamp: last + 3_600 }),
+      partitionKey: symbol,
+    })),
+  ]);
 }
 
 /** What an app instance has written. */

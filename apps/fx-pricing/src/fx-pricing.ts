@@ -1,4 +1,4 @@
-import { type DeadLetter, kinesisDeadLetter, type RecordSource, sinkAll } from "@eddy/app-kit";
+import { type DeadLetter, type RecordSource, sinkAll, withUndecodable } from "@eddy/app-kit";
 import {
   boundedOutOfOrderness,
   type DataStream,
@@ -201,21 +201,15 @@ export function fxPricingJob(wiring: FxPricingWiring): { job: Job; streams: FxSt
   sinkAll(streams.bars, wiring.sinks.bars ?? []);
   sinkAll(streams.alerts, wiring.sinks.alerts ?? []);
 
-  const deadLetterSinks = wiring.sinks.deadLetters ?? [];
-  if (deadLetterSinks.length > 0) {
-    const late = streams.lateTicks.map(
-      (tick, timestamp): DeadLetter => ({
-        reason: "late: the watermark had passed this tick's event time when it arrived",
-        record: JSON.stringify(tick),
-        origin: "operator hour-stats",
-        timestamp,
-      }),
-    );
-    const undecodable = wiring.input.deadLetters;
-    sinkAll(
-      undecodable ? late.union(input.getSideOutput(undecodable).map(kinesisDeadLetter)) : late,
-      deadLetterSinks,
-    );
-  }
+  const late = streams.lateTicks.map(
+    (tick, timestamp): DeadLetter => ({
+      reason: "late: the watermark had passed this tick's event time when it arrived",
+      record: JSON.stringify(tick),
+      origin: "operator hour-stats",
+      timestamp,
+    }),
+    { name: "late-ticks" },
+  );
+  sinkAll(withUndecodable(late, input, wiring.input), wiring.sinks.deadLetters ?? []);
   return { job, streams };
 }

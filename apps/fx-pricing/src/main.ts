@@ -9,9 +9,7 @@
  */
 import {
   deadLetterConsole,
-  ensureDeliveryStream,
-  ensureDynamoDbTable,
-  ensureKinesisStream,
+  ensureResources,
   outputsOf,
   pipelineOptions,
   recordSource,
@@ -31,21 +29,11 @@ const settings = settingsOrExit(
   FX_SETTINGS,
 );
 const runtime = await resolveRuntime(settings);
-const aws = runtime.connections;
-
-if (aws && runtime.createResources) {
-  await ensureKinesisStream(aws.kinesis, settings.stream, FX_RESOURCES.shards);
-  if (runtime.sinks.has("dynamodb")) {
-    await ensureDynamoDbTable(aws.dynamodb, settings.table, { partition: "symbol" });
-  }
-  if (runtime.sinks.has("firehose") && aws.bucket) {
-    await ensureDeliveryStream(aws.firehose, settings.deliveryStream, {
-      bucket: aws.bucket,
-      prefix: `fx-pricing/${settings.deliveryStream}/`,
-      bufferSeconds: 10,
-    });
-  }
-}
+await ensureResources(runtime, {
+  stream: { name: settings.stream, shards: FX_RESOURCES.shards },
+  table: { name: settings.table, partitionKey: "symbol" },
+  deliveryStream: { name: settings.deliveryStream, prefix: `fx-pricing/${settings.deliveryStream}/` },
+});
 
 const utf8 = new TextDecoder();
 const input = recordSource(runtime, {

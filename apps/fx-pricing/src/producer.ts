@@ -6,14 +6,7 @@
  *   tsx src/producer.ts                      # to the local stack (`npm run stack`), until Ctrl-C
  *   tsx src/producer.ts --mode aws --rate 50 # to the stream `fx-ticks` on AWS
  */
-import {
-  ensureKinesisStream,
-  producerJob,
-  producerSettings,
-  resolveProducerRuntime,
-  runApp,
-  settingsOrExit,
-} from "@eddy/app-kit";
+import { producerSettings, resolveProducerRuntime, runProducer, settingsOrExit } from "@eddy/app-kit";
 import { FX_RESOURCES, TICK_SETTINGS } from "./fx-settings.ts";
 import { FX_TICK_DEFAULTS, fxTicks } from "./fx-tick.ts";
 
@@ -21,21 +14,13 @@ const settings = settingsOrExit("fx-pricing producer: FX ticks into a Kinesis st
   ...producerSettings("fx-pricing"),
   ...TICK_SETTINGS,
 });
-const runtime = await resolveProducerRuntime(settings);
-const kinesis = runtime.connections!.kinesis;
-if (runtime.createResources) await ensureKinesisStream(kinesis, settings.stream, FX_RESOURCES.shards);
-
-const job = producerJob(runtime, {
+await runProducer(await resolveProducerRuntime(settings), {
+  title: "fx-pricing producer: FX ticks, partitioned by symbol",
   stream: settings.stream,
-  connection: kinesis,
+  shards: FX_RESOURCES.shards,
+  seed: settings.seed,
   generate: fxTicks({ ...FX_TICK_DEFAULTS, seed: settings.seed }),
   partitionKey: (tick) => tick.symbol,
   ratePerSecond: settings.rate,
   count: settings.ticks,
-});
-await runApp(job, runtime, {
-  title: `fx-pricing producer: ticks into Kinesis stream ${settings.stream}`,
-  lines: [
-    `${settings.rate === undefined ? "as fast as Kinesis takes them" : `${settings.rate} ticks/s`}${settings.ticks === undefined ? "" : `, ${settings.ticks} ticks`}, seed ${settings.seed}`,
-  ],
 });

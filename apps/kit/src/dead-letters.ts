@@ -1,5 +1,6 @@
 import type { KinesisDeadLetter } from "@eddy/connector-kinesis";
-import type { FailedRecord } from "@eddy/core";
+import type { DataStream, FailedRecord } from "@eddy/core";
+import type { RecordSource } from "./sources.ts";
 
 /**
  * A record an app could not use, with why and where it came from: what the apps' dead-letter
@@ -40,4 +41,19 @@ export function operatorDeadLetter(failed: FailedRecord<unknown>): DeadLetter {
     origin: `operator ${failed.operator}`,
     ...(Number.isFinite(failed.timestamp) ? { timestamp: failed.timestamp } : {}),
   };
+}
+
+/**
+ * An app's dead letters: `refused` (what its operators could not use) and, when the source is
+ * Kinesis, the records it could not decode (`input`'s side output).
+ */
+export function withUndecodable(
+  refused: DataStream<DeadLetter>,
+  input: DataStream<unknown>,
+  source: RecordSource<unknown>,
+): DataStream<DeadLetter> {
+  const tag = source.deadLetters;
+  return tag
+    ? refused.union(input.getSideOutput(tag).map(kinesisDeadLetter, { name: "undecodable" }))
+    : refused;
 }

@@ -7,11 +7,17 @@
  */
 export { awsConnections, type Connections, localStackConnections } from "./connections.ts";
 export { deadLetterConsole } from "./console-sinks.ts";
-export { type DeadLetter, kinesisDeadLetter, operatorDeadLetter } from "./dead-letters.ts";
+export { type DeadLetter, kinesisDeadLetter, operatorDeadLetter, withUndecodable } from "./dead-letters.ts";
 export { outputsOf, type StreamOutputs, sinkAll } from "./outputs.ts";
-export { type ProducerOptions, producerJob } from "./producer.ts";
+export { type ProducerOptions, producerJob, runProducer } from "./producer.ts";
 export { hashOf, noise, seededRandom } from "./random.ts";
-export { ensureDeliveryStream, ensureDynamoDbTable, ensureKinesisStream } from "./resources.ts";
+export {
+  type AppResources,
+  ensureDeliveryStream,
+  ensureDynamoDbTable,
+  ensureKinesisStream,
+  ensureResources,
+} from "./resources.ts";
 export { appLogger, runApp } from "./run.ts";
 export {
   checkpointStoreFor,

@@ -1,5 +1,7 @@
 import { type KinesisConnection, kinesisSink } from "@eddy/connector-kinesis";
-import { generatorSource, type Job, pipeline, type Sink } from "@eddy/core";
+import { generatorSource, type Job, type JobResult, pipeline, type Sink } from "@eddy/core";
+import { ensureKinesisStream } from "./resources.ts";
+import { runApp } from "./run.ts";
 import { pipelineOptions, type Runtime } from "./runtime.ts";
 import { style, thousands } from "./style.ts";
 
@@ -64,4 +66,28 @@ function progressSink<T>(stream: string, every: number): Sink<T> {
       console.log(style("dim", `${thousands(written)} records produced for ${stream}`));
     },
   };
+}
+
+/**
+ * A producer's whole run: creates the stream on the local stack when missing (with `shards`
+ * shards), then runs {@link producerJob} with a banner saying what it writes.
+ */
+export async function runProducer<T>(
+  runtime: Runtime,
+  options: Omit<ProducerOptions<T>, "connection"> & {
+    readonly title: string;
+    readonly shards: number;
+    readonly seed: number;
+  },
+): Promise<JobResult> {
+  const kinesis = runtime.connections?.kinesis ?? {};
+  if (runtime.createResources) await ensureKinesisStream(kinesis, options.stream, options.shards);
+  const job = producerJob(runtime, { ...options, connection: kinesis });
+  const rate =
+    options.ratePerSecond === undefined ? "as fast as Kinesis takes them" : `${options.ratePerSecond}/s`;
+  const count = options.count === undefined ? "until stopped" : `${options.count} records`;
+  return runApp(job, runtime, {
+    title: options.title,
+    lines: [`into Kinesis stream ${options.stream}: ${rate}, ${count}, seed ${options.seed}`],
+  });
 }

@@ -11,6 +11,7 @@ import {
   type FirehoseClientConfig,
 } from "@aws-sdk/client-firehose";
 import { createStreamAdmin, type KinesisConnection } from "@eddy/connector-kinesis";
+import type { Runtime } from "./runtime.ts";
 
 /**
  * Creates what the apps write to and read from when it is missing, for the local stack: a
@@ -85,5 +86,35 @@ export async function ensureDeliveryStream(
     if (!(error instanceof DeliveryStreamInUseException)) throw error;
   } finally {
     client.destroy();
+  }
+}
+
+/** What an app reads and writes, for {@link ensureResources}. */
+export interface AppResources {
+  readonly stream: { readonly name: string; readonly shards: number };
+  /** Created when the `dynamodb` sink is on. */
+  readonly table?: { readonly name: string; readonly partitionKey: string };
+  /** Created when the `firehose` sink is on, delivering to the stack's bucket under `prefix`. */
+  readonly deliveryStream?: { readonly name: string; readonly prefix: string };
+}
+
+/**
+ * On the local stack (`--create-resources`, the default there): creates the app's stream, and its
+ * table and delivery stream when those sinks are on. Does nothing otherwise.
+ */
+export async function ensureResources(runtime: Runtime, resources: AppResources): Promise<void> {
+  const aws = runtime.connections;
+  if (!aws || !runtime.createResources) return;
+  await ensureKinesisStream(aws.kinesis, resources.stream.name, resources.stream.shards);
+  const { table, deliveryStream } = resources;
+  if (table && runtime.sinks.has("dynamodb")) {
+    await ensureDynamoDbTable(aws.dynamodb, table.name, { partition: table.partitionKey });
+  }
+  if (deliveryStream && aws.bucket && runtime.sinks.has("firehose")) {
+    await ensureDeliveryStream(aws.firehose, deliveryStream.name, {
+      bucket: aws.bucket,
+      prefix: deliveryStream.prefix,
+      bufferSeconds: 10,
+    });
   }
 }

@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export { type AppProcess, startApp, stopWhenDone, waitFor } from "./app-process.ts";
+export { localAppEnv, putRecords, runToExit } from "./local-app.ts";
 export { committedLines, deliveredLines, scanTable } from "./read-back.ts";
 export { startTestStack, type TestStack } from "./test-stack.ts";
