@@ -182,17 +182,18 @@ test("a run SIGKILLed halfway and restarted ends with the expected rows, and so 
     stream,
     TAIL.map((data) => ({ data, partitionKey: data.split(" ")[0]! })),
   );
+  // The crashed run restarts, and an uninterrupted run reads the whole stream beside it.
   const restarted = startApp(MAIN, appEnv("clicks-crash"));
+  const plain = startApp(MAIN, appEnv("clicks-plain"));
   const done = (name: string) => () => complete(name);
-  expect(
-    await stopWhenDone(restarted, done("clicks-crash"), "every output", 90_000),
-    restarted.output(),
-  ).toBe(0);
+  const [restartedExit, plainExit] = await Promise.all([
+    stopWhenDone(restarted, done("clicks-crash"), "every output", 90_000),
+    stopWhenDone(plain, done("clicks-plain"), "every output", 90_000),
+  ]);
+  expect(restartedExit, restarted.output()).toBe(0);
+  expect(plainExit, plain.output()).toBe(0);
   expect(restarted.output()).toMatch(/resuming from checkpoint \d+/);
   const afterCrash = await outputsOf("clicks-crash");
-
-  const plain = startApp(MAIN, appEnv("clicks-plain"));
-  expect(await stopWhenDone(plain, done("clicks-plain"), "every output", 90_000), plain.output()).toBe(0);
   const uninterrupted = await outputsOf("clicks-plain");
 
   // Both runs: exactly the expected windows, leaderboard items, sessions, alerts and dead letters;
