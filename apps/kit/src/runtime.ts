@@ -10,6 +10,7 @@ import { fileCheckpoints, redisCheckpoints } from "@eddy/state";
 import { awsConnections, type Connections, localStackConnections } from "./connections.ts";
 import { appLogger } from "./run.ts";
 import { boolean, duration, listOf, oneOf, type Setting, type SettingValues, text } from "./settings.ts";
+import { shortDuration } from "./style.ts";
 
 export const MODES = ["embedded", "local", "aws"] as const;
 export type Mode = (typeof MODES)[number];
@@ -180,7 +181,7 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
     `${mode} mode${connections ? ` — ${connections.description}` : " — no AWS, no Redis"}`,
     `source ${source}; sinks ${[...sinks].join(", ")}${sinks.has("files") ? ` (files in ${settings.out})` : ""}`,
     store
-      ? `checkpoints every ${settings.checkpointEvery} ms in ${store.description}`
+      ? `checkpoints every ${settings.checkpointEvery < 1_000 ? `${settings.checkpointEvery} ms` : shortDuration(settings.checkpointEvery)} in ${store.description}`
       : "no checkpoints: a restart starts over",
   ];
   return {

@@ -103,7 +103,9 @@ export class FileCheckpointStore implements CheckpointStore {
     // Written a few at a time: the disk overlaps the fsyncs (a savepoint writes every key group).
     for (let i = 0; i < files.length; i += WRITE_CONCURRENCY) {
       await Promise.all(
-        files.slice(i, i + WRITE_CONCURRENCY).map(({ name, bytes }) => this.#writeFile(join(this.#blobs, name), bytes)),
+        files
+          .slice(i, i + WRITE_CONCURRENCY)
+          .map(({ name, bytes }) => this.#writeFile(join(this.#blobs, name), bytes)),
       );
     }
     if (this.#fsync) await syncDirectory(this.#blobs);
