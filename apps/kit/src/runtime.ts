@@ -121,6 +121,7 @@ export function runtimeSettings(app: string) {
       parse: boolean,
       default: undefined,
       defaultText: "local: `true`; aws: `false`",
+      switch: true,
     } as Setting<boolean | undefined>,
   } satisfies Record<string, Setting<unknown>>;
 }

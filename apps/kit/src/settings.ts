@@ -80,19 +80,13 @@ export function readSettings<S extends Record<string, Setting<unknown>>>(
   return values as SettingValues<S>;
 }
 
-/** `--help`: every setting with its flag, variable, default and meaning. */
+/** `--help`: every setting with its flag, variable, default and meaning, two lines each. */
 export function helpText(title: string, settings: Record<string, Setting<unknown>>): string {
-  const rows = Object.values(settings).map((s) => [
-    `--${s.flag}${s.switch ? "" : " <value>"}`,
-    s.env,
-    defaultTextOf(s),
-    s.description,
-  ]);
-  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const lines = rows.map((r) =>
-    `  ${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]!.padEnd(widths[2]!)}  ${r[3]}`.trimEnd(),
+  const entries = Object.values(settings).map(
+    (s) =>
+      `  --${s.flag}${s.switch ? "" : " <value>"}   ${s.env}, default ${defaultTextOf(s)}\n      ${s.description}`,
   );
-  return `${title}\n\nA flag wins over its environment variable, which wins over the default.\n\n${lines.join("\n")}\n`;
+  return `${title}\n\nA flag wins over its environment variable, which wins over the default.\n\n${entries.join("\n")}\n`;
 }
 
 /** The README table of `settings` (Markdown). */
