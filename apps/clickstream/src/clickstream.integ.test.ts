@@ -39,9 +39,9 @@ import {
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 const PRODUCER = fileURLToPath(new URL("./producer.ts", import.meta.url));
 const SEED = 6;
-const EVERY_MS = 200;
-const LINES = 12_000; // 40 minutes of traffic, with incidents at minutes 11 and 31
-const HALF = 6_000;
+const EVERY_MS = 400;
+const LINES = 6_000; // 40 minutes of traffic, with incidents at minutes 11 and 31
+const HALF = 3_000;
 const line = accessLog({ ...ACCESS_LOG_DEFAULTS, seed: SEED, everyMs: EVERY_MS });
 const INPUT = Array.from({ length: LINES }, (_, i) => line(i));
 const { hits: HITS, reasons: REASONS } = parseAll(INPUT);
