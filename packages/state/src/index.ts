@@ -15,6 +15,12 @@
  * @module @eddy/state
  */
 
+export {
+  FILE_CHECKPOINT_DEFAULTS,
+  FileCheckpointStore,
+  type FileCheckpointStoreOptions,
+  fileCheckpoints,
+} from "./file-checkpoint-store.ts";
 export { CheckpointKeyLayout } from "./key-layout.ts";
 export { CheckpointFormatError } from "./manifest-json.ts";
 export { msgpackSerde } from "./msgpack-serde.ts";
