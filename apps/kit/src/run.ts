@@ -23,9 +23,6 @@ export async function runApp(
   console.log(style("dim", `  ${await resumeNote(job.name, runtime)}`));
   console.log(style("dim", "  Ctrl-C stops with a savepoint; run the same command again to resume\n"));
   if (banner.header !== undefined) console.log(banner.header);
-  // The system clock's timers do not hold the process (so a finished job exits), and a paced
-  // source waits on nothing else: without this handle Node would exit mid-run.
-  const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     const result = await job.run();
     const end =
@@ -47,7 +44,6 @@ export async function runApp(
     }
     throw error;
   } finally {
-    clearInterval(keepAlive);
     await runtime.close();
   }
 }

@@ -13,7 +13,14 @@ import {
 } from "@eddy/core";
 import { CheckpointFormatError, parseManifest, refsByKey } from "./manifest-json.ts";
 
-/** Options of {@link fileCheckpoints}. Defaults are in {@link FILE_CHECKPOINT_DEFAULTS}. */
+/**
+ * Options of {@link fileCheckpoints}. Defaults are in {@link FILE_CHECKPOINT_DEFAULTS}.
+ *
+ * @example
+ * // A scratch job on a laptop: crash-safe, not power-loss-safe, a little faster.
+ * const options: FileCheckpointStoreOptions = { fsync: false };
+ * const store = fileCheckpoints(".eddy/checkpoints", options);
+ */
 export interface FileCheckpointStoreOptions {
   /**
    * fsync every blob, the index and the directory before a checkpoint counts as stored, so it
@@ -23,7 +30,12 @@ export interface FileCheckpointStoreOptions {
   readonly fsync?: boolean;
 }
 
-/** Defaults of {@link FileCheckpointStoreOptions}. */
+/**
+ * Defaults of {@link FileCheckpointStoreOptions}.
+ *
+ * @example
+ * const durable = FILE_CHECKPOINT_DEFAULTS.fsync; // true: a stored checkpoint survives a power loss
+ */
 export const FILE_CHECKPOINT_DEFAULTS = { fsync: true } as const;
 
 /** Blob files written at once. */
