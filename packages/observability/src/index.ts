@@ -3,6 +3,7 @@
  * progress lines and structured logs. Nothing here runs unless called: a job without it only
  * increments its counters.
  * @packageDocumentation
+ * @module @eddy/observability
  */
 
 export {

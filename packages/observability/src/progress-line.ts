@@ -1,4 +1,4 @@
-import * as format from "./format.js";
+import * as format from "../web/format.js";
 import type { JobSample } from "./job-sampler.ts";
 
 /**

@@ -6,6 +6,10 @@ import type { SplitId } from "./elements.ts";
  * a field is the whole cost, paid per batch (never per record) except where an operator counts
  * late records; readers (`@eddy/observability`) copy them when they are asked, so nothing runs
  * for metrics unless someone reads them.
+ *
+ * @example
+ * const window: OperatorMetrics = job.metrics.forOperator("page-counts");
+ * console.log(window.recordsIn, window.recordsOut, window.lateRecordsDropped, window.watermark);
  */
 export class OperatorMetrics {
   /** Records received (sinks: records written; sources: none). */
@@ -31,6 +35,7 @@ export class OperatorMetrics {
   /** Records sent to side outputs (late data, errors, dead letters), by the tag's id. */
   readonly sideOutputRecords = new Map<string, number>();
 
+  /** @param operator the node's id (its name, or `label#n`) */
   constructor(readonly operator: string) {}
 
   /** Counts a batch of `records` sent to the side output `tagId`. */
@@ -39,8 +44,16 @@ export class OperatorMetrics {
   }
 }
 
-/** Where one split of a source is: its position, its status, and how far it is behind its head. */
+/**
+ * Where one split of a source is: its position, its status, and how far it is behind its head.
+ *
+ * @example
+ * for (const split of job.metrics.splits("fx-ticks")) {
+ *   console.log(split.split, split.status, split.millisBehindLatest, JSON.stringify(split.position));
+ * }
+ */
 export interface SplitMetrics {
+  /** The split's id within its source (a Kinesis shard id, a file). */
   readonly split: SplitId;
   /** The position after the last record handed downstream (what a checkpoint would store). */
   readonly position: unknown;
@@ -50,15 +63,26 @@ export interface SplitMetrics {
   readonly millisBehindLatest: number | undefined;
 }
 
-/** One checkpoint of a job's history: completed (stored) or failed. */
+/**
+ * One checkpoint of a job's history: completed (stored) or failed.
+ *
+ * @example
+ * for (const c of job.metrics.checkpoints.history) {
+ *   console.log(`#${c.checkpointId} ${c.status} in ${c.durationMs} ms, ${c.bytesWritten} bytes`, c.error ?? "");
+ * }
+ */
 export interface CheckpointRecord {
+  /** The checkpoint's id, increasing over the job's life. */
   readonly checkpointId: number;
+  /** A periodic `checkpoint`, or a `savepoint` taken on request. */
   readonly kind: CheckpointManifest["kind"];
+  /** `completed`: stored; `failed`: could not be stored within the tolerated failures. */
   readonly status: "completed" | "failed";
   /** Processing time the barrier was injected. */
   readonly startedAt: number;
   /** Processing time it was stored (completed) or given up (failed). */
   readonly endedAt: number;
+  /** From `startedAt` to `endedAt` (ms). */
   readonly durationMs: number;
   /** Bytes of the blobs it wrote (0 when failed). */
   readonly bytesWritten: number;
@@ -70,11 +94,23 @@ export interface CheckpointRecord {
   readonly error?: string;
 }
 
-/** Checkpoints kept in {@link CheckpointMetrics.history}. */
+/**
+ * Checkpoints kept in {@link CheckpointMetrics.history}.
+ *
+ * @example
+ * const oldestKept = job.metrics.checkpoints.history.length === CHECKPOINT_HISTORY_LIMIT;
+ */
 export const CHECKPOINT_HISTORY_LIMIT = 100;
 
-/** Checkpoint figures of a job: how many, how long, how big, and the recent history. */
+/**
+ * Checkpoint figures of a job: how many, how long, how big, and the recent history.
+ *
+ * @example
+ * const figures: CheckpointMetrics = job.metrics.checkpoints;
+ * console.log(`${figures.completed} checkpoints, last took ${figures.lastDurationMs} ms, wrote ${figures.lastBytesWritten} bytes`);
+ */
 export class CheckpointMetrics {
+  /** Checkpoints completed (stored in the checkpoint store). */
   completed = 0;
   /** Checkpoints that could not be stored within the tolerated failures (the job failed). */
   failed = 0;
@@ -123,20 +159,38 @@ export class CheckpointMetrics {
   }
 }
 
-/** How far a job has got: `created` until `run()`, then `running`, then how it ended. */
+/**
+ * How far a job has got: `created` until `run()`, then `running`, then how it ended.
+ *
+ * @example
+ * const status: JobStatus = job.metrics.status;
+ * if (status === "failed") console.error(`job ${job.name} failed`);
+ */
 export type JobStatus = "created" | "running" | "finished" | "stopped" | "failed";
 
-/** All nodes' counters of a job, its checkpoint figures, its sources' splits and its status. */
+/**
+ * All nodes' counters of a job, its checkpoint figures, its sources' splits and its status:
+ * `job.metrics`.
+ *
+ * @example
+ * const metrics: JobMetrics = job.metrics;
+ * for (const [operator, counters] of Object.entries(metrics.snapshot())) {
+ *   console.log(operator, counters.recordsIn, counters.recordsOut, counters.watermark);
+ * }
+ */
 export class JobMetrics {
   readonly #operators = new Map<string, OperatorMetrics>();
   readonly #splits = new Map<string, () => readonly SplitMetrics[]>();
+  /** The job's checkpoint figures. */
   readonly checkpoints = new CheckpointMetrics();
+  /** Where the job is: created, running, or how its last run ended. */
   status: JobStatus = "created";
   /** Processing time the last run started (`NaN` before). */
   startedAt = Number.NaN;
   /** Processing time the last run ended (`NaN` while running). */
   endedAt = Number.NaN;
 
+  /** The live counters of the node `name` (created on first use). */
   forOperator(name: string): OperatorMetrics {
     let metrics = this.#operators.get(name);
     if (!metrics) {
@@ -167,7 +221,13 @@ export class JobMetrics {
   }
 }
 
-/** What {@link JobMetrics.snapshot} reports per operator. */
+/**
+ * What {@link JobMetrics.snapshot} reports per operator.
+ *
+ * @example
+ * const counters: OperatorCounters | undefined = job.metrics.snapshot()["page-counts"];
+ * console.log(counters?.sideOutputRecords);
+ */
 export type OperatorCounters = Omit<OperatorMetrics, "operator" | "sideOutputRecords" | "countSideOutput"> & {
   readonly sideOutputRecords: Readonly<Record<string, number>>;
 };

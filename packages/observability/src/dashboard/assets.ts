@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
 /** A file the page loads, read once when the dashboard starts. */
 export interface Asset {
@@ -7,7 +8,8 @@ export interface Asset {
   readonly body: Buffer;
 }
 
-const CLIENT_FILES: Record<string, string> = {
+/** The page's files, in the package's `web/` directory (shipped as they are, not built). */
+const WEB_FILES: Record<string, string> = {
   "index.html": "text/html; charset=utf-8",
   "style.css": "text/css; charset=utf-8",
   "app.js": "text/javascript; charset=utf-8",
@@ -15,26 +17,23 @@ const CLIENT_FILES: Record<string, string> = {
   "charts.js": "text/javascript; charset=utf-8",
   "views.js": "text/javascript; charset=utf-8",
   "checkpoints.js": "text/javascript; charset=utf-8",
+  "format.js": "text/javascript; charset=utf-8",
   "favicon.svg": "image/svg+xml",
 };
 
 /**
- * The page's files by URL path: the client modules next to this file, and uPlot from its
- * installed package (no CDN: the dashboard works without internet access).
+ * The page's files by URL path: `web/` of this package, and uPlot from its installed package (no
+ * CDN: the dashboard works without internet access). The package finds its own directory by its
+ * name, so this works from the sources and from the built `dist/` alike.
  */
 export async function loadAssets(): Promise<Map<string, Asset>> {
+  const require = createRequire(import.meta.url);
+  const web = join(dirname(require.resolve("@eddy/observability/package.json")), "web");
   const assets = new Map<string, Asset>();
-  const client = new URL("./client/", import.meta.url);
-  for (const [name, contentType] of Object.entries(CLIENT_FILES)) {
-    const body = await readFile(new URL(name, client));
+  for (const [name, contentType] of Object.entries(WEB_FILES)) {
+    const body = await readFile(join(web, name));
     assets.set(name === "index.html" ? "/" : `/assets/${name}`, { contentType, body });
   }
-  // Shared with the progress line; the client modules import it as "../../format.js".
-  assets.set("/format.js", {
-    contentType: "text/javascript; charset=utf-8",
-    body: await readFile(new URL("../format.js", import.meta.url)),
-  });
-  const require = createRequire(import.meta.url);
   assets.set("/assets/uplot.js", {
     contentType: "text/javascript; charset=utf-8",
     body: await readFile(require.resolve("uplot/dist/uPlot.iife.min.js")),

@@ -42,8 +42,8 @@ describe("dashboard", () => {
     for (const asset of ["app.js", "graph.js", "charts.js", "views.js", "checkpoints.js", "style.css"]) {
       expect((await fetch(`${ui.url}/assets/${asset}`)).status, asset).toBe(200);
     }
-    // The formatting module the progress line uses, where the client modules import it from.
-    expect(await (await fetch(`${ui.url}/format.js`)).text()).toContain("export function rate(");
+    // The formatting module the progress line uses too.
+    expect(await (await fetch(`${ui.url}/assets/format.js`)).text()).toContain("export function rate(");
     expect((await fetch(`${ui.url}/assets/../dashboard.ts`)).status).toBe(404);
     // The metrics endpoints are on the same port unless switched off.
     expect(await (await fetch(`${ui.url}/metrics`)).text()).toContain(

@@ -1,7 +1,6 @@
 // Custom views: line charts (one chart with every series, or a tile per series) with bands and
 // alert markers, and ranked tables.
 
-import * as format from "../../format.js";
 import {
   axis,
   fade,
@@ -12,14 +11,15 @@ import {
   timeOptions,
   withAlpha,
 } from "./charts.js";
+import * as format from "./format.js";
 
-/** @typedef {import("../../views/view.ts").ViewDefinition} ViewDefinition */
-/** @typedef {import("../../views/view.ts").LineChartDefinition} LineChartDefinition */
-/** @typedef {import("../../views/view.ts").TableDefinition} TableDefinition */
-/** @typedef {import("../../views/view.ts").ViewState} ViewState */
-/** @typedef {import("../../views/view.ts").LineChartState} LineChartState */
-/** @typedef {import("../../views/view.ts").TableState} TableState */
-/** @typedef {import("../../views/view.ts").Marker} Marker */
+/** @typedef {import("../src/views/view.ts").ViewDefinition} ViewDefinition */
+/** @typedef {import("../src/views/view.ts").LineChartDefinition} LineChartDefinition */
+/** @typedef {import("../src/views/view.ts").TableDefinition} TableDefinition */
+/** @typedef {import("../src/views/view.ts").ViewState} ViewState */
+/** @typedef {import("../src/views/view.ts").LineChartState} LineChartState */
+/** @typedef {import("../src/views/view.ts").TableState} TableState */
+/** @typedef {import("../src/views/view.ts").Marker} Marker */
 /** @typedef {{t: number[], v: number[], lo: (number | null)[], hi: (number | null)[]}} Points */
 
 /**

@@ -1,11 +1,11 @@
 // uPlot in the page's dark theme: charts that follow their container's width, time axes in
 // milliseconds, gradient fills, and markers drawn over the plot.
-import * as format from "../../format.js";
+import * as format from "./format.js";
 
 /** @typedef {import("uplot").Options} Options */
 /** @typedef {import("uplot").AlignedData} AlignedData */
 /** @typedef {import("uplot").Axis} Axis */
-/** @typedef {import("../../views/view.ts").Marker} Marker */
+/** @typedef {import("../src/views/view.ts").Marker} Marker */
 
 /** Series colors, in the order series appear. */
 export const PALETTE = [

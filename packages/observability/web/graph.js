@@ -1,10 +1,10 @@
 // The job graph as SVG: nodes in columns by their distance from the sources, edges as curves with
 // the rate along them, updated in place at every sample.
-import * as format from "../../format.js";
+import * as format from "./format.js";
 
 /** @typedef {import("@eddy/core").JobDescription} JobDescription */
 /** @typedef {import("@eddy/core").NodeDescription} NodeDescription */
-/** @typedef {import("../../sample-json.ts").JobSampleJson} Sample */
+/** @typedef {import("../src/sample-json.ts").JobSampleJson} Sample */
 /** @typedef {Sample["nodes"][number]} NodeSample */
 
 const SVG = "http://www.w3.org/2000/svg";

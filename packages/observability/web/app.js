@@ -1,15 +1,15 @@
 // The dashboard page: listens to the job's server-sent events and keeps every panel current.
 
-import * as format from "../../format.js";
 import { axis, fade, responsivePlot, timeAxis, timeOptions } from "./charts.js";
 import { CheckpointPanel } from "./checkpoints.js";
+import * as format from "./format.js";
 import { GraphView } from "./graph.js";
 import { createView } from "./views.js";
 
-/** @typedef {import("../dashboard.ts").DashboardInit} Init */
-/** @typedef {import("../dashboard.ts").DashboardUpdate} Update */
-/** @typedef {import("../dashboard.ts").HistoryPoint} HistoryPoint */
-/** @typedef {import("../../sample-json.ts").JobSampleJson} Sample */
+/** @typedef {import("../src/dashboard/dashboard.ts").DashboardInit} Init */
+/** @typedef {import("../src/dashboard/dashboard.ts").DashboardUpdate} Update */
+/** @typedef {import("../src/dashboard/dashboard.ts").HistoryPoint} HistoryPoint */
+/** @typedef {import("../src/sample-json.ts").JobSampleJson} Sample */
 
 /** @param {string} id */
 function byId(id) {
@@ -33,7 +33,7 @@ class Page {
   graph;
   /** @type {CheckpointPanel | undefined} */
   checkpoints;
-  /** @type {Map<string, {apply(changes: import("../../views/view.ts").ViewState): void}>} */
+  /** @type {Map<string, {apply(changes: import("../src/views/view.ts").ViewState): void}>} */
   views = new Map();
   /** @type {HistoryPoint[]} */
   history = [];

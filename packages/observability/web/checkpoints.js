@@ -1,9 +1,9 @@
 // Checkpoints: headline figures, durations as bars (failed ones in red), and the recent history.
 
-import * as format from "../../format.js";
 import { axis, responsivePlot, withAlpha } from "./charts.js";
+import * as format from "./format.js";
 
-/** @typedef {import("../../sample-json.ts").JobSampleJson} Sample */
+/** @typedef {import("../src/sample-json.ts").JobSampleJson} Sample */
 /** @typedef {import("@eddy/core").CheckpointRecord} CheckpointRecord */
 
 const ROWS = 8;
