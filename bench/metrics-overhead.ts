@@ -26,10 +26,10 @@ import {
   progressReporter,
   prometheusRegistry,
   readJob,
-  sampleFrom,
-  sampleJson,
   serveMetrics,
 } from "../packages/observability/src/index.ts";
+import { sampleFrom } from "../packages/observability/src/job-sampler.ts";
+import { sampleJson } from "../packages/observability/src/sample-json.ts";
 import { type KeyedEvent, keyedEvents } from "./data.ts";
 import { formatRate, median, RUNS, settle, timed } from "./support.ts";
 import { batchSource } from "./window-throughput.ts";

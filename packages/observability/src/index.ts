@@ -9,17 +9,13 @@
 export {
   DASHBOARD_DEFAULTS,
   type Dashboard,
-  type DashboardInit,
   type DashboardOptions,
-  type DashboardUpdate,
   dashboard,
-  type HistoryPoint,
 } from "./dashboard/dashboard.ts";
 export type { HttpEndpoint } from "./http/listen.ts";
 export {
   type CheckpointReading,
   type EdgeReading,
-  HISTORY_IN_READING,
   type JobReading,
   type NodeReading,
   readJob,
@@ -32,10 +28,8 @@ export {
   type NodeRates,
   SAMPLER_DEFAULTS,
   type SamplerOptions,
-  sampleFrom,
 } from "./job-sampler.ts";
 export { type EddyLogger, LOG_LEVEL_ENV, type PinoLoggerOptions, pinoLogger } from "./pino-logger.ts";
-export { progressLine } from "./progress-line.ts";
 export {
   PROGRESS_DEFAULTS,
   type ProgressOptions,
@@ -44,11 +38,9 @@ export {
   progressReporter,
 } from "./progress-reporter.ts";
 export { PROMETHEUS_DEFAULTS, type PrometheusOptions, prometheusRegistry } from "./prometheus.ts";
-export { type JobSampleJson, sampleJson } from "./sample-json.ts";
+export type { JobSampleJson } from "./sample-json.ts";
 export {
-  type MetricsRoutes,
   type MetricsServer,
-  metricsRoutes,
   SERVE_METRICS_DEFAULTS,
   type ServeMetricsOptions,
   serveMetrics,
@@ -60,15 +52,5 @@ export {
   lineChart,
   type MarkerOptions,
 } from "./views/line-chart.ts";
-export { type Row, TABLE_DEFAULTS, Table, type TableOptions, table } from "./views/table.ts";
-export type {
-  DashboardView,
-  LineChartDefinition,
-  LineChartState,
-  Marker,
-  SeriesPoints,
-  TableDefinition,
-  TableState,
-  ViewDefinition,
-  ViewState,
-} from "./views/view.ts";
+export { type Row, type RowOf, TABLE_DEFAULTS, Table, type TableOptions, table } from "./views/table.ts";
+export type { DashboardView } from "./views/view.ts";

@@ -10,41 +10,74 @@ import type {
 /**
  * A watermark as read: epoch ms of event time, `"end"` once the input has ended (the final
  * watermark closes every window), `undefined` before the first.
+ *
+ * @example
+ * const watermark: WatermarkReading = readJob(job).nodes[0]?.watermark;
+ * const shown = watermark === undefined ? "none yet" : watermark === "end" ? "end of input" : new Date(watermark).toISOString();
  */
 export type WatermarkReading = number | "end" | undefined;
 
-/** One node of the job graph with its counters at the time of reading. */
+/**
+ * One node of the job graph with its counters at the time of reading.
+ *
+ * @example
+ * for (const node of readJob(job).nodes) console.log(node.id, node.recordsIn, node.recordsOut, node.watermarkLagMs);
+ */
 export interface NodeReading extends NodeDescription {
+  /** Records received (sinks: written; sources: none). */
   readonly recordsIn: number;
+  /** Records sent on the main output (sources: read). */
   readonly recordsOut: number;
+  /** Late records routed to the late side output. */
   readonly lateRecordsSideOutput: number;
+  /** Late records of an operator without a late side output: counted, not emitted. */
   readonly lateRecordsDropped: number;
+  /** Records that failed in a user function and went to the error output. */
   readonly failedRecords: number;
   /** Records this node sent to side outputs, by tag id. */
   readonly sideOutputRecords: Readonly<Record<string, number>>;
+  /** The watermark the node sent downstream (sinks: received). */
   readonly watermark: WatermarkReading;
   /** Processing time minus the watermark (ms), when the watermark is a time. */
   readonly watermarkLagMs: number | undefined;
   /** Sources: total ms spent waiting on downstream. */
   readonly backPressuredTimeMs: number;
-  /** Sinks: total ms with a write in flight. */
+  /** Sinks: total ms with an asynchronous write queued or in flight. */
   readonly busyTimeMs: number;
   /** Sources: their splits, with positions and lag. */
   readonly splits?: readonly SplitMetrics[];
 }
 
-/** An edge of the job graph with the records that went along it. */
+/**
+ * An edge of the job graph with the records that went along it.
+ *
+ * @example
+ * for (const edge of readJob(job).edges) console.log(`${edge.from} -> ${edge.to}: ${edge.records}`);
+ */
 export interface EdgeReading extends EdgeDescription {
+  /** Records sent along the edge since the job started. */
   readonly records: number;
 }
 
-/** Checkpoint figures at the time of reading. */
+/**
+ * Checkpoint figures at the time of reading.
+ *
+ * @example
+ * const { completed, lastAgeMs } = readJob(job).checkpoints;
+ * if (completed > 0 && lastAgeMs !== undefined && lastAgeMs > 60_000) console.warn("no checkpoint for a minute");
+ */
 export interface CheckpointReading {
+  /** Checkpoints stored. */
   readonly completed: number;
+  /** Checkpoints that could not be stored within the tolerated failures. */
   readonly failed: number;
+  /** Attempts to store a checkpoint that failed (each retry counts). */
   readonly failedAttempts: number;
+  /** From the barrier to the store, of the last completed checkpoint (ms). */
   readonly lastDurationMs: number | undefined;
+  /** Bytes the last completed checkpoint wrote. */
   readonly lastBytesWritten: number;
+  /** Key-group blobs the last completed checkpoint wrote. */
   readonly lastKeyGroupsWritten: number;
   /** Processing time the last completed checkpoint was stored. */
   readonly lastCompletedAt: number | undefined;
@@ -54,19 +87,34 @@ export interface CheckpointReading {
   readonly history: readonly CheckpointRecord[];
 }
 
-/** Everything observable about a job at one instant of its processing time. */
+/**
+ * Everything observable about a job at one instant of its processing time.
+ *
+ * @example
+ * const reading: JobReading = readJob(job);
+ * console.log(`${reading.job} is ${reading.status}, ${reading.nodes.length} nodes`);
+ */
 export interface JobReading {
+  /** The job's name. */
   readonly job: string;
+  /** Created, running, or how its last run ended. */
   readonly status: JobStatus;
   /** Processing time of the reading (the job's clock). */
   readonly time: number;
+  /** Processing time the run started; undefined before `run()`. */
   readonly startedAt: number | undefined;
   /** Processing time the run ended; undefined while it runs. */
   readonly endedAt: number | undefined;
+  /** Every node with its counters, in the order of `job.describe()`. */
   readonly nodes: readonly NodeReading[];
+  /** Every edge with its records, in the order of `job.describe()`. */
   readonly edges: readonly EdgeReading[];
+  /** The checkpoint figures. */
   readonly checkpoints: CheckpointReading;
 }
+
+/** Checkpoints of the history a reading carries by default. */
+const HISTORY_IN_READING = 30;
 
 /**
  * Reads a job's graph and counters into plain data, at the job's processing time. Nothing of this
@@ -161,9 +209,6 @@ export function readJob(job: Job, history = HISTORY_IN_READING): JobReading {
     },
   };
 }
-
-/** Checkpoints of the history a reading carries by default. */
-export const HISTORY_IN_READING = 30;
 
 function sum<T>(items: readonly T[], of: (item: T) => number): number {
   let total = 0;

@@ -1,7 +1,12 @@
 import type { Cancel, Job } from "@eddy/core";
 import { type JobReading, readJob, type WatermarkReading } from "./job-reading.ts";
 
-/** Rates of one node between two samples. */
+/**
+ * Rates of one node between two samples.
+ *
+ * @example
+ * new JobSampler(job).start().subscribe((s) => console.log(s.rates["page-counts"]?.in));
+ */
 export interface NodeRates {
   /** Records received per second. */
   readonly in: number;
@@ -13,35 +18,57 @@ export interface NodeRates {
   readonly busy: number;
 }
 
-/** The job as a whole in one sample: what came in, what went out, how far event time got. */
+/**
+ * The job as a whole in one sample: what came in, what went out, how far event time got.
+ *
+ * @example
+ * new JobSampler(job).start().subscribe(({ totals }) => console.log(totals.recordsInPerSecond, totals.watermarkLagMs));
+ */
 export interface JobTotals {
   /** Records read by all sources. */
   readonly recordsIn: number;
   /** Records written by all sinks. */
   readonly recordsOut: number;
+  /** Records read per second by all sources. */
   readonly recordsInPerSecond: number;
+  /** Records written per second by all sinks. */
   readonly recordsOutPerSecond: number;
   /** The output watermark: the lowest over sinks that receive watermarks. */
   readonly watermark: WatermarkReading;
+  /** Processing time minus the output watermark (ms), when it is a time. */
   readonly watermarkLagMs: number | undefined;
   /** The highest backpressure share over sources (0..1). */
   readonly backPressure: number;
   /** Late records side-output and dropped, over all operators. */
   readonly lateRecords: number;
+  /** Late records dropped (operators without a late side output). */
   readonly lateRecordsDropped: number;
 }
 
-/** A reading with the rates since the sample before it. */
+/**
+ * A reading with the rates since the sample before it.
+ *
+ * @example
+ * const sampler = new JobSampler(job).start();
+ * const latest: JobSample | undefined = sampler.latest;
+ */
 export interface JobSample {
+  /** The counters as read. */
   readonly reading: JobReading;
   /** By node id. */
   readonly rates: Readonly<Record<string, NodeRates>>;
   /** Records per second along each edge, in the order of `reading.edges`. */
   readonly edgeRates: readonly number[];
+  /** The job as a whole. */
   readonly totals: JobTotals;
 }
 
-/** Options of {@link JobSampler}; defaults in {@link SAMPLER_DEFAULTS}. */
+/**
+ * Options of {@link JobSampler}; defaults in {@link SAMPLER_DEFAULTS}.
+ *
+ * @example
+ * const everyFiveSeconds: SamplerOptions = { every: 5_000, keep: 60 };
+ */
 export interface SamplerOptions {
   /** Interval between samples (ms of the job's processing time). */
   readonly every?: number;
@@ -49,8 +76,18 @@ export interface SamplerOptions {
   readonly keep?: number;
 }
 
-/** Defaults of {@link SamplerOptions}: a sample a second, the last five minutes kept. */
-export const SAMPLER_DEFAULTS = { every: 1_000, keep: 300 } as const;
+/**
+ * Defaults of {@link SamplerOptions}: a sample a second, the last five minutes kept.
+ *
+ * @example
+ * const keptMs = SAMPLER_DEFAULTS.every * SAMPLER_DEFAULTS.keep; // 300 000
+ */
+export const SAMPLER_DEFAULTS = {
+  /** One sample a second. */
+  every: 1_000,
+  /** Five minutes of samples. */
+  keep: 300,
+} as const;
 
 /**
  * Reads a job at a fixed interval of its processing time and turns counters into rates: the rate
@@ -70,6 +107,11 @@ export class JobSampler {
   readonly #listeners = new Set<(sample: JobSample) => void>();
   #cancel: Cancel | undefined;
 
+  /**
+   * @param job the job to read
+   * @param options interval and history; see {@link SAMPLER_DEFAULTS}
+   * @throws RangeError when `every` is not > 0 or `keep` not a positive integer
+   */
   constructor(job: Job, options: SamplerOptions = {}) {
     this.#job = job;
     this.#every = options.every ?? SAMPLER_DEFAULTS.every;
@@ -85,6 +127,7 @@ export class JobSampler {
     return this.#samples;
   }
 
+  /** The newest sample, if any was taken. */
   get latest(): JobSample | undefined {
     return this.#samples.at(-1);
   }
@@ -111,6 +154,7 @@ export class JobSampler {
     return this;
   }
 
+  /** Stops sampling (samples already taken stay). */
   stop(): void {
     this.#cancel?.();
     this.#cancel = undefined;

@@ -1,12 +1,23 @@
 import type { Logger } from "@eddy/core";
 import { type DestinationStream, type LevelWithSilent, type Logger as Pino, pino } from "pino";
 
-/** The environment variable that sets the log level when `level` is not given. */
+/**
+ * The environment variable that sets the log level when `level` is not given: `EDDY_LOG_LEVEL`.
+ *
+ * @example
+ * process.env[LOG_LEVEL_ENV] = "debug";
+ * const logger = pinoLogger();
+ */
 export const LOG_LEVEL_ENV = "EDDY_LOG_LEVEL";
 
 const LEVELS: readonly LevelWithSilent[] = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 
-/** Options of {@link pinoLogger}. */
+/**
+ * Options of {@link pinoLogger}.
+ *
+ * @example
+ * const options: PinoLoggerOptions = { level: "warn", bindings: { app: "fx-pricing", region: "eu-west-1" } };
+ */
 export interface PinoLoggerOptions {
   /** Lowest level written. Default: `EDDY_LOG_LEVEL` from the environment, else `info`. */
   readonly level?: LevelWithSilent;
@@ -18,8 +29,15 @@ export interface PinoLoggerOptions {
   readonly pino?: Pino;
 }
 
-/** Core's {@link Logger} on pino: structured lines, children with more context, and `debug`. */
+/**
+ * Core's {@link Logger} on pino: structured lines, children with more context, and `debug`.
+ *
+ * @example
+ * const logger: EddyLogger = pinoLogger();
+ * logger.child({ operator: "rolling-1h" }).warn("falling behind", { lagMs: 12_000 });
+ */
 export interface EddyLogger extends Logger {
+  /** A line at debug level, written only when the level is `debug` or `trace`. */
   debug(message: string, fields?: Record<string, unknown>): void;
   /** A logger that adds `bindings` to every line, e.g. `{ operator: "stats" }`. */
   child(bindings: Record<string, unknown>): EddyLogger;
@@ -39,7 +57,7 @@ export interface EddyLogger extends Logger {
  * @example
  * // EDDY_LOG_LEVEL=debug tsx main.ts
  * const logger = pinoLogger({ bindings: { app: "fx-pricing" } });
- * const job = pipeline("fx-pricing", { logger, checkpoints });
+ * const fx = pipeline("fx-pricing", { logger, checkpoints: { every: seconds(10), store } });
  * // {"level":30,"time":…,"app":"fx-pricing","job":"fx-pricing","msg":"job \"fx-pricing\" restores checkpoint 12 from redis"}
  * @throws RangeError when the level (or `EDDY_LOG_LEVEL`) is not one of pino's levels.
  */

@@ -2,8 +2,16 @@ import type { Job, Logger } from "@eddy/core";
 import { type JobSample, JobSampler } from "./job-sampler.ts";
 import { progressLine } from "./progress-line.ts";
 
-/** A stream progress can go to: stdout, stderr, or anything writable. */
+/**
+ * A stream progress can go to: stdout, stderr, or anything writable.
+ *
+ * @example
+ * const lines: string[] = [];
+ * const captured: ProgressStream = { write: (text) => lines.push(text) };
+ * progressReporter(job, { stream: captured });
+ */
 export interface ProgressStream {
+  /** Writes text as it is (lines end with a newline; the live line starts with a carriage return). */
   write(text: string): unknown;
   /** Set on terminals: the live status line is used there. */
   readonly isTTY?: boolean;
@@ -11,7 +19,12 @@ export interface ProgressStream {
   readonly columns?: number;
 }
 
-/** Options of {@link progressReporter}; defaults in {@link PROGRESS_DEFAULTS}. */
+/**
+ * Options of {@link progressReporter}; defaults in {@link PROGRESS_DEFAULTS}.
+ *
+ * @example
+ * const everyMinute: ProgressOptions = { stream: process.stdout, live: false, every: 60_000 };
+ */
 export interface ProgressOptions {
   /** Where progress goes. Default: `process.stderr`, so it never mixes with records on stdout. */
   readonly stream?: ProgressStream;
@@ -25,10 +38,30 @@ export interface ProgressOptions {
   readonly logger?: Logger;
 }
 
-/** Defaults of {@link ProgressOptions}: a line every 10 s, a live line refreshed every second. */
-export const PROGRESS_DEFAULTS = { every: 10_000, refreshEvery: 1_000 } as const;
+/**
+ * Defaults of {@link ProgressOptions}: a line every 10 s, a live line refreshed every second.
+ *
+ * @example
+ * const linesPerHour = 3_600_000 / PROGRESS_DEFAULTS.every; // 360
+ */
+export const PROGRESS_DEFAULTS = {
+  /** A line every ten seconds off a terminal. */
+  every: 10_000,
+  /** The live line is rewritten every second. */
+  refreshEvery: 1_000,
+} as const;
 
-/** A running progress reporter. */
+/**
+ * A running progress reporter.
+ *
+ * @example
+ * const progress: ProgressReporter = progressReporter(job);
+ * try {
+ *   await job.run();
+ * } finally {
+ *   progress.stop();
+ * }
+ */
 export interface ProgressReporter {
   /**
    * Writes a last line now and stops. Call it after `job.run()` settles: the reporter also stops
@@ -40,8 +73,9 @@ export interface ProgressReporter {
 
 /**
  * Prints how a long run is doing without flooding logs: on a terminal, one status line rewritten
- * in place every second; elsewhere (a file, a log collector), one line per interval — the rate in
- * and out, the output watermark and its lag, the last checkpoint (see {@link progressLine}).
+ * in place every second; elsewhere (a file, a log collector), one line per interval — records in
+ * and out per second, the output watermark and its lag, the last checkpoint, late records and
+ * backpressure when there are any.
  * When the run ends it writes a final line and stops by itself. Off unless called.
  *
  * @example

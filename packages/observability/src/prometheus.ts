@@ -2,7 +2,12 @@ import type { Job } from "@eddy/core";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { type JobReading, readJob } from "./job-reading.ts";
 
-/** Options of {@link prometheusRegistry}; defaults in {@link PROMETHEUS_DEFAULTS}. */
+/**
+ * Options of {@link prometheusRegistry}; defaults in {@link PROMETHEUS_DEFAULTS}.
+ *
+ * @example
+ * const options: PrometheusOptions = { prefix: "fx_", processMetrics: false };
+ */
 export interface PrometheusOptions {
   /** Prefix of every Eddy metric name. */
   readonly prefix?: string;
@@ -18,8 +23,18 @@ export interface PrometheusOptions {
   readonly registry?: Registry;
 }
 
-/** Defaults of {@link PrometheusOptions}. */
-export const PROMETHEUS_DEFAULTS = { prefix: "eddy_", processMetrics: true } as const;
+/**
+ * Defaults of {@link PrometheusOptions}.
+ *
+ * @example
+ * const name = `${PROMETHEUS_DEFAULTS.prefix}operator_records_in_total`;
+ */
+export const PROMETHEUS_DEFAULTS = {
+  /** Every Eddy metric's name starts with `eddy_`. */
+  prefix: "eddy_",
+  /** Node's process metrics are included. */
+  processMetrics: true,
+} as const;
 
 type Labels = Record<string, string>;
 type Series = readonly [labels: Labels, value: number];

@@ -6,7 +6,13 @@ import { JobSampler, type SamplerOptions, sampleFrom } from "./job-sampler.ts";
 import { type PrometheusOptions, prometheusRegistry } from "./prometheus.ts";
 import { sampleJson } from "./sample-json.ts";
 
-/** Options of {@link serveMetrics}; defaults in {@link SERVE_METRICS_DEFAULTS}. */
+/**
+ * Options of {@link serveMetrics}; defaults in {@link SERVE_METRICS_DEFAULTS}.
+ *
+ * @example
+ * // Reachable by a Prometheus on another host, rates for /metrics.json every 5 s.
+ * const options: ServeMetricsOptions = { host: "0.0.0.0", port: 9249, sample: { every: 5_000 } };
+ */
 export interface ServeMetricsOptions extends PrometheusOptions {
   /** Port to listen on; 0 picks a free one. */
   readonly port?: number;
@@ -16,10 +22,27 @@ export interface ServeMetricsOptions extends PrometheusOptions {
   readonly sample?: SamplerOptions;
 }
 
-/** Defaults of {@link ServeMetricsOptions}: Flink's Prometheus reporter port, loopback only. */
-export const SERVE_METRICS_DEFAULTS = { port: 9249, host: "127.0.0.1" } as const;
+/**
+ * Defaults of {@link ServeMetricsOptions}: Flink's Prometheus reporter port, loopback only.
+ *
+ * @example
+ * const target = `${SERVE_METRICS_DEFAULTS.host}:${SERVE_METRICS_DEFAULTS.port}`; // for prometheus.yml
+ */
+export const SERVE_METRICS_DEFAULTS = {
+  /** The port of Flink's Prometheus reporter. */
+  port: 9249,
+  /** Loopback only. */
+  host: "127.0.0.1",
+} as const;
 
-/** A running metrics endpoint. */
+/**
+ * A running metrics endpoint.
+ *
+ * @example
+ * const metrics: MetricsServer = await serveMetrics(job, { port: 0 });
+ * console.log(await (await fetch(`${metrics.url}/metrics`)).text());
+ * await metrics.close();
+ */
 export interface MetricsServer extends HttpEndpoint {
   /** The registry behind `/metrics`, to add application metrics to. */
   readonly registry: Registry;
@@ -27,8 +50,11 @@ export interface MetricsServer extends HttpEndpoint {
 
 /** The routes of the metrics endpoint, to serve alone or next to the dashboard. */
 export interface MetricsRoutes {
+  /** Answers `/metrics` and `/metrics.json`. */
   readonly handler: RequestHandler;
+  /** The registry behind `/metrics`. */
   readonly registry: Registry;
+  /** Stops the sampler behind `/metrics.json`. */
   stop(): void;
 }
 

@@ -35,10 +35,16 @@ export interface SinkNode {
 }
 export type GraphNode = SourceNode | OperatorNode | SideOutputNode | UnionNode | SinkNode;
 
-/** One node of a {@link JobDescription}. */
+/**
+ * One node of a {@link JobDescription}.
+ *
+ * @example
+ * for (const node of job.describe().nodes) console.log(`${node.id}: ${node.kind} ${node.label}`);
+ */
 export interface NodeDescription {
   /** The node's id: its name if given, else `label#n`; the key of its metrics and state. */
   readonly id: string;
+  /** `source`, `operator`, `union` (merges streams), `side-output` (reads a tag) or `sink`. */
   readonly kind: GraphNode["kind"];
   /** What the node does, e.g. `map`, `window(tumbling 1m).aggregate`, `source(kinesis(fx))`. */
   readonly label: string;
@@ -48,18 +54,35 @@ export interface NodeDescription {
   readonly bounded?: boolean;
 }
 
-/** A connection from one node to a node that reads it. */
+/**
+ * A connection from one node to a node that reads it.
+ *
+ * @example
+ * const lateEdges = job.describe().edges.filter((e) => e.tag !== undefined);
+ */
 export interface EdgeDescription {
+  /** The id of the node the records come from. */
   readonly from: string;
+  /** The id of the node that reads them. */
   readonly to: string;
   /** Set when `to` reads a side output of `from` rather than its main output. */
   readonly tag?: string;
 }
 
-/** A job's dataflow graph as plain data: nodes in the order they were added, and their edges. */
+/**
+ * A job's dataflow graph as plain data: nodes in the order they were added, and their edges.
+ * `job.describe()` returns it.
+ *
+ * @example
+ * const graph: JobDescription = job.describe();
+ * console.log(`${graph.job}: ${graph.nodes.length} nodes, ${graph.edges.length} edges`);
+ */
 export interface JobDescription {
+  /** The job's name. */
   readonly job: string;
+  /** Every node, in the order the pipeline added them. */
   readonly nodes: readonly NodeDescription[];
+  /** Every edge, from a node to a node that reads it. */
   readonly edges: readonly EdgeDescription[];
 }
 

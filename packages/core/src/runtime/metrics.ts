@@ -229,5 +229,6 @@ export class JobMetrics {
  * console.log(counters?.sideOutputRecords);
  */
 export type OperatorCounters = Omit<OperatorMetrics, "operator" | "sideOutputRecords" | "countSideOutput"> & {
+  /** Records sent to side outputs, by the tag's id. */
   readonly sideOutputRecords: Readonly<Record<string, number>>;
 };

@@ -8,7 +8,12 @@ import type { DashboardView, ViewDefinition, ViewState } from "../views/view.ts"
 import { loadAssets } from "./assets.ts";
 import { EventStream } from "./event-stream.ts";
 
-/** Options of {@link dashboard}; defaults in {@link DASHBOARD_DEFAULTS}. */
+/**
+ * Options of {@link dashboard}; defaults in {@link DASHBOARD_DEFAULTS}.
+ *
+ * @example
+ * const options: DashboardOptions = { port: 0, host: "0.0.0.0", refreshEvery: 500, metrics: false };
+ */
 export interface DashboardOptions {
   /** Port to listen on (Flink's web UI port by default); 0 picks a free one. */
   readonly port?: number;
@@ -26,12 +31,22 @@ export interface DashboardOptions {
   readonly prometheus?: PrometheusOptions;
 }
 
-/** Defaults of {@link DashboardOptions}. */
+/**
+ * Defaults of {@link DashboardOptions}.
+ *
+ * @example
+ * console.log(`the dashboard is at http://127.0.0.1:${DASHBOARD_DEFAULTS.port}`);
+ */
 export const DASHBOARD_DEFAULTS = {
+  /** Flink's web UI port. */
   port: 8081,
+  /** Loopback only. */
   host: "127.0.0.1",
+  /** One update a second. */
   refreshEvery: SAMPLER_DEFAULTS.every,
+  /** Five minutes of history at one update a second. */
   keep: SAMPLER_DEFAULTS.keep,
+  /** `/metrics` and `/metrics.json` on the same port. */
   metrics: true,
 } as const;
 
@@ -62,7 +77,14 @@ export interface DashboardUpdate {
   readonly views: Readonly<Record<string, ViewState>>;
 }
 
-/** A running dashboard. */
+/**
+ * A running dashboard: its address, and how to close it.
+ *
+ * @example
+ * const ui: Dashboard = await dashboard(job, { port: 0 });
+ * console.log(`dashboard at ${ui.url}`);
+ * await ui.close();
+ */
 export type Dashboard = HttpEndpoint;
 
 /**
@@ -76,11 +98,21 @@ export type Dashboard = HttpEndpoint;
  * Off unless called: the job's record path only ever increments counters. Close it when done.
  *
  * @example
- * const prices = lineChart({ title: "Price per symbol", layout: "grid", series: (r) => r.key, value: (r) => r.record.price, band: (r) => [r.value.min, r.value.max] });
- * rolling.sink(prices);
+ * const prices = lineChart({
+ *   title: "Price per symbol",
+ *   layout: "grid",
+ *   series: (r: OverResult<Tick, string, Stats>) => r.key,
+ *   value: (r) => r.record.price,
+ *   band: (r) => [r.value.min, r.value.max],
+ * });
+ * ticks.keyBy((t) => t.symbol).over({ range: hours(1) }).aggregate(stats((t) => t.price)).sink(prices);
  * const ui = await dashboard(job, { port: 8081, views: [prices] });
  * console.log(`dashboard at ${ui.url}`);
- * try { await job.run(); } finally { await ui.close(); }
+ * try {
+ *   await job.run();
+ * } finally {
+ *   await ui.close();
+ * }
  * @throws Error when two views share an id, or the port cannot be bound.
  */
 export async function dashboard(job: Job, options: DashboardOptions = {}): Promise<Dashboard> {

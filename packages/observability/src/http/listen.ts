@@ -8,10 +8,18 @@ export type RequestHandler = (
   url: URL,
 ) => boolean | Promise<boolean>;
 
-/** A running HTTP server of this package. */
+/**
+ * A running HTTP server of this package (the dashboard, the metrics endpoint).
+ *
+ * @example
+ * const endpoint: HttpEndpoint = await serveMetrics(job, { port: 0 });
+ * console.log(endpoint.url, endpoint.port);
+ * await endpoint.close();
+ */
 export interface HttpEndpoint {
   /** `http://host:port`, with the port actually bound (useful with port 0). */
   readonly url: string;
+  /** The port actually bound. */
   readonly port: number;
   /** Stops listening and ends open connections (live event streams included). */
   close(): Promise<void>;

@@ -2,8 +2,14 @@ import type { Sink } from "@eddy/core";
 import type { DashboardView, LineChartDefinition, LineChartState, Marker, SeriesPoints } from "./view.ts";
 import { slug } from "./view.ts";
 
-/** Options of {@link lineChart}; defaults in {@link LINE_CHART_DEFAULTS}. */
+/**
+ * Options of {@link lineChart}; defaults in {@link LINE_CHART_DEFAULTS}.
+ *
+ * @example
+ * const options: LineChartOptions<Tick> = { title: "Price", series: (t) => t.symbol, value: (t) => t.price };
+ */
 export interface LineChartOptions<T> {
+  /** Shown above the chart. */
   readonly title: string;
   /** Defaults to the title as a slug. */
   readonly id?: string;
@@ -27,20 +33,38 @@ export interface LineChartOptions<T> {
   readonly maxMarkers?: number;
 }
 
-/** Defaults of {@link LineChartOptions}: one point a second, one hour shown, 200 markers kept. */
+/**
+ * Defaults of {@link LineChartOptions}: one point a second, one hour shown, 200 markers kept.
+ *
+ * @example
+ * const pointsPerSeries = LINE_CHART_DEFAULTS.span / LINE_CHART_DEFAULTS.resolution; // 3600
+ */
 export const LINE_CHART_DEFAULTS = {
+  /** One point per second per series. */
   resolution: 1_000,
+  /** One hour kept and shown. */
   span: 3_600_000,
+  /** Every series in one chart. */
   layout: "overlay",
+  /** The newest 200 markers kept. */
   maxMarkers: 200,
 } as const;
 
-/** Options of {@link LineChart.markers}. */
+/**
+ * Options of {@link LineChart.markers}.
+ *
+ * @example
+ * const alertMarkers: MarkerOptions<{ message: string; at: number }> = {
+ *   label: (a) => a.message,
+ *   time: (a) => a.at,
+ *   severity: () => "warning",
+ * };
+ */
 export interface MarkerOptions<M> {
   /** The text of the marker, e.g. the alert's message. */
   readonly label: (record: M) => string;
-  /** Default: `critical`. */
-  readonly severity?: (record: M) => Marker["severity"];
+  /** `info`, `warning` or `critical` (the default): the marker's color. */
+  readonly severity?: (record: M) => "info" | "warning" | "critical";
   /** The series the marker belongs to (in a grid, it is drawn on that series' chart only). */
   readonly series?: (record: M) => string;
   /** Default: the record's event time. */
@@ -69,21 +93,30 @@ interface Series {
  * @example
  * // FX: price per symbol with its one-hour min/max band, one small chart per symbol.
  * const prices = lineChart({
- *   title: "Price per symbol", layout: "grid",
- *   series: (r: OverResult<FxTick, string, Stats>) => r.key,
+ *   title: "Price per symbol",
+ *   layout: "grid",
+ *   series: (r: OverResult<Tick, string, Stats>) => r.key,
  *   value: (r) => r.record.price,
  *   band: (r) => [r.value.min, r.value.max],
  * });
  * ticks.keyBy((t) => t.symbol).over({ range: hours(1) }).aggregate(stats((t) => t.price)).sink(prices);
- * dashboard(job, { views: [prices] });
+ * await dashboard(job, { views: [prices] });
  */
 export function lineChart<T>(options: LineChartOptions<T>): LineChart<T> {
   return new LineChart(options);
 }
 
-/** See {@link lineChart}. */
+/**
+ * A line chart of the dashboard, and the sink that feeds it: see {@link lineChart}.
+ *
+ * @example
+ * const price: LineChart<Tick> = lineChart({ title: "Price", series: (t) => t.symbol, value: (t) => t.price });
+ * ticks.sink(price);
+ */
 export class LineChart<T> implements Sink<T>, DashboardView {
+  /** Unique within a dashboard: `options.id`, or the title as a slug. */
   readonly id: string;
+  /** The sink's name in the job graph: `view(<id>)`. */
   readonly name: string;
   readonly #options: LineChartOptions<T>;
   readonly #resolution: number;
@@ -95,6 +128,7 @@ export class LineChart<T> implements Sink<T>, DashboardView {
   #skipped = 0;
   #version = 0;
 
+  /** @param options see {@link lineChart} */
   constructor(options: LineChartOptions<T>) {
     this.#options = options;
     this.id = options.id ?? slug(options.title);
@@ -108,10 +142,12 @@ export class LineChart<T> implements Sink<T>, DashboardView {
     if (!(this.#span > 0)) throw new RangeError(`${owner}: span must be > 0 ms, got ${this.#span}`);
   }
 
+  /** @internal */
   get version(): number {
     return this.#version;
   }
 
+  /** @internal */
   definition(): LineChartDefinition {
     return {
       kind: "line-chart",
@@ -124,6 +160,7 @@ export class LineChart<T> implements Sink<T>, DashboardView {
     };
   }
 
+  /** Plots a batch of records (the job calls it: the chart is a sink). */
   write(values: T[], timestamps: number[]): void {
     const version = ++this.#version;
     const { series: seriesOf, value: plotted, band: bandOf, time: timeOf } = this.#options;
@@ -181,10 +218,12 @@ export class LineChart<T> implements Sink<T>, DashboardView {
     };
   }
 
+  /** @internal */
   state(): LineChartState {
     return this.changesSince(0) ?? { kind: "line-chart", series: {}, markers: [], skipped: this.#skipped };
   }
 
+  /** @internal */
   changesSince(version: number): LineChartState | undefined {
     if (version >= this.#version) return undefined;
     const series: Record<string, SeriesPoints> = {};

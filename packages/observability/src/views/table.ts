@@ -1,11 +1,39 @@
 import type { Sink } from "@eddy/core";
 import { type DashboardView, slug, type TableDefinition, type TableState } from "./view.ts";
 
-/** A row of a table view: column name → text or number. */
+/**
+ * A row of a table view: column name → text or number.
+ *
+ * @example
+ * const row: Row = { page: "/pricing", hits: 1200 };
+ */
 export type Row = Readonly<Record<string, string | number>>;
 
-/** Options of {@link table}; defaults in {@link TABLE_DEFAULTS}. */
-export interface TableOptions<T, R extends Row> {
+/**
+ * A row type whose every field is text or a number: interfaces qualify too (they have no index
+ * signature, so they are not a {@link Row}).
+ *
+ * @example
+ * interface PageHits {
+ *   page: string;
+ *   hits: number;
+ * }
+ * const fits: RowOf<PageHits> = { page: "/", hits: 1 };
+ */
+export type RowOf<R> = { readonly [K in keyof R]: string | number };
+
+/**
+ * Options of {@link table}; defaults in {@link TABLE_DEFAULTS}.
+ *
+ * @example
+ * const options: TableOptions<Click, { page: string; user: string }> = {
+ *   title: "Latest click per user",
+ *   rows: (c) => ({ page: c.page, user: c.user }),
+ *   key: (row) => row.user,
+ * };
+ */
+export interface TableOptions<T, R extends RowOf<R>> {
+  /** Shown above the table. */
   readonly title: string;
   /** Defaults to the title as a slug. */
   readonly id?: string;
@@ -20,13 +48,24 @@ export interface TableOptions<T, R extends Row> {
   readonly columns?: readonly (keyof R & string)[];
   /** The column rows are ranked by (numbers high to low unless `descending` is false). */
   readonly sortBy?: keyof R & string;
+  /** Rank high to low (default) or, with false, low to high. */
   readonly descending?: boolean;
   /** Rows shown. */
   readonly limit?: number;
 }
 
-/** Defaults of {@link TableOptions}: the top 10, highest first. */
-export const TABLE_DEFAULTS = { limit: 10, descending: true } as const;
+/**
+ * Defaults of {@link TableOptions}: the top 10, highest first.
+ *
+ * @example
+ * const shown = TABLE_DEFAULTS.limit; // 10
+ */
+export const TABLE_DEFAULTS = {
+  /** Ten rows shown. */
+  limit: 10,
+  /** Highest first. */
+  descending: true,
+} as const;
 
 /**
  * A table for the dashboard, fed by a stream: `stream.sink(leaderboard)`. Either each record
@@ -34,21 +73,35 @@ export const TABLE_DEFAULTS = { limit: 10, descending: true } as const;
  * them ranked by `sortBy`, at most `limit`, with a bar for the ranked column.
  *
  * @example
- * // Clickstream: the pages with the most hits in the last minute.
+ * // Clickstream: the pages with the most hits in the last minute, as a leaderboard.
  * const leaderboard = table({
  *   title: "Top pages",
- *   rows: (r: WindowResult<string, TimeWindow, { page: string; hits: number }[]>) => r.value,
+ *   rows: (r: WindowResult<string, TimeWindow, number>) => ({ page: r.key, hits: r.value }),
+ *   key: (row) => row.page,
  *   sortBy: "hits",
  * });
- * topPages.sink(leaderboard);
+ * clicks.keyBy((c) => c.page).window(tumbling(minutes(1))).aggregate(count()).sink(leaderboard);
+ * await dashboard(job, { views: [leaderboard] });
  */
-export function table<T, R extends Row>(options: TableOptions<T, R>): Table<T, R> {
+export function table<T, R extends RowOf<R>>(options: TableOptions<T, R>): Table<T, R> {
   return new Table(options);
 }
 
-/** See {@link table}. */
-export class Table<T, R extends Row> implements Sink<T>, DashboardView {
+/**
+ * A table of the dashboard, and the sink that feeds it: see {@link table}.
+ *
+ * @example
+ * const latest: Table<Tick, { symbol: string; price: number }> = table({
+ *   title: "Latest price",
+ *   rows: (t: Tick) => ({ symbol: t.symbol, price: t.price }),
+ *   key: (row) => row.symbol,
+ * });
+ * ticks.sink(latest);
+ */
+export class Table<T, R extends RowOf<R>> implements Sink<T>, DashboardView {
+  /** Unique within a dashboard: `options.id`, or the title as a slug. */
   readonly id: string;
+  /** The sink's name in the job graph: `view(<id>)`. */
   readonly name: string;
   readonly #options: TableOptions<T, R>;
   readonly #limit: number;
@@ -57,6 +110,7 @@ export class Table<T, R extends Row> implements Sink<T>, DashboardView {
   #version = 0;
   #ranked: { version: number; rows: readonly R[] } = { version: 0, rows: [] };
 
+  /** @param options see {@link table} */
   constructor(options: TableOptions<T, R>) {
     this.#options = options;
     this.id = options.id ?? slug(options.title);
@@ -68,10 +122,12 @@ export class Table<T, R extends Row> implements Sink<T>, DashboardView {
     }
   }
 
+  /** @internal */
   get version(): number {
     return this.#version;
   }
 
+  /** @internal */
   definition(): TableDefinition {
     return {
       kind: "table",
@@ -84,6 +140,7 @@ export class Table<T, R extends Row> implements Sink<T>, DashboardView {
     };
   }
 
+  /** Takes in a batch of records (the job calls it: the table is a sink). */
   write(values: T[]): void {
     if (values.length === 0) return;
     this.#version++;
@@ -99,10 +156,13 @@ export class Table<T, R extends Row> implements Sink<T>, DashboardView {
     }
   }
 
+  /** @internal */
   state(): TableState {
-    return { kind: "table", rows: this.#rank() };
+    // Rows go to the page as JSON: any row type of text and number fields is a Row there.
+    return { kind: "table", rows: this.#rank() as readonly Row[] };
   }
 
+  /** @internal */
   changesSince(version: number): TableState | undefined {
     return version >= this.#version ? undefined : this.state();
   }

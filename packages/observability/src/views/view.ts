@@ -1,17 +1,34 @@
 /**
- * A custom view of a dashboard, fed by a stream: the view is a sink (or gives sinks) that keeps a
- * bounded summary of what it was sent, and hands the page what changed since a version.
+ * A view of the dashboard, fed by a stream: {@link lineChart} and {@link table} make them. A view
+ * is a sink (or gives sinks) that keeps a bounded summary of what it was sent, and hands the page
+ * what changed since a version.
+ *
+ * @example
+ * const views: DashboardView[] = [lineChart({ title: "Price", value: (t: Tick) => t.price })];
+ * await dashboard(job, { views });
  */
 export interface DashboardView {
   /** Unique within a dashboard; the page addresses the view by it. */
   readonly id: string;
-  /** Increases with every batch the view takes in. */
+  /**
+   * Increases with every batch the view takes in.
+   * @internal
+   */
   readonly version: number;
-  /** What the page needs to lay the view out. */
+  /**
+   * What the page needs to lay the view out.
+   * @internal
+   */
   definition(): ViewDefinition;
-  /** Everything the view holds, for a page that just connected. */
+  /**
+   * Everything the view holds, for a page that just connected.
+   * @internal
+   */
   state(): ViewState;
-  /** What changed after `version`, or `undefined` when nothing did. */
+  /**
+   * What changed after `version`, or `undefined` when nothing did.
+   * @internal
+   */
   changesSince(version: number): ViewState | undefined;
 }
 
