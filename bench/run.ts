@@ -11,6 +11,7 @@ const benches: Record<string, string> = {
   window: "window-throughput.ts",
   over: "over-throughput.ts",
   checkpoint: "checkpoint-throughput.ts",
+  metrics: "metrics-overhead.ts",
 };
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {

@@ -80,7 +80,17 @@ export type { OverFrame } from "./over/over-operator.ts";
 export { Job, type JobResult, type PipelineOptions, pipeline } from "./pipeline.ts";
 export type { DataBatch, SplitId, StreamElement } from "./runtime/elements.ts";
 export { OperatorError, PipelineDefinitionError } from "./runtime/errors.ts";
-export { CheckpointMetrics, JobMetrics, OperatorMetrics } from "./runtime/metrics.ts";
+export type { EdgeDescription, JobDescription, NodeDescription } from "./runtime/graph.ts";
+export {
+  CHECKPOINT_HISTORY_LIMIT,
+  CheckpointMetrics,
+  type CheckpointRecord,
+  JobMetrics,
+  type JobStatus,
+  type OperatorCounters,
+  OperatorMetrics,
+  type SplitMetrics,
+} from "./runtime/metrics.ts";
 export type {
   Operator,
   OperatorContext,

@@ -5,8 +5,8 @@ import { loadCheckpoint, type RestoredCheckpoint, type StartFrom } from "./check
 import { DataStream } from "./dsl/data-stream.ts";
 import { compileGraph } from "./runtime/compile.ts";
 import type { SplitId } from "./runtime/elements.ts";
-import { PipelineDefinitionError } from "./runtime/errors.ts";
-import { JobGraph, type SourceNode } from "./runtime/graph.ts";
+import { OperatorError, PipelineDefinitionError } from "./runtime/errors.ts";
+import { type JobDescription, JobGraph, type SourceNode } from "./runtime/graph.ts";
 import { JobMetrics } from "./runtime/metrics.ts";
 import { InFlightLimit, SinkStage } from "./runtime/sink-stage.ts";
 import type { Source } from "./runtime/source.ts";
@@ -118,12 +118,26 @@ export class Job {
     this.#clock = options.clock ?? systemClock;
     this.#keyGroups = options.keyGroups ?? DEFAULT_KEY_GROUPS;
     this.#serde = options.serde ?? v8Serde;
-    this.#logger = options.logger ?? consoleLogger;
+    const logger = options.logger ?? consoleLogger;
+    this.#logger = logger.child?.({ job: name }) ?? logger;
     if (!Number.isInteger(this.#keyGroups) || this.#keyGroups < 1 || this.#keyGroups > 32_768) {
       throw new PipelineDefinitionError(
         `pipeline "${name}": keyGroups must be an integer in 1..32768, got ${this.#keyGroups}`,
       );
     }
+  }
+
+  /** Processing time of the job (the wall clock unless `options.clock` replaced it). */
+  get clock(): Clock {
+    return this.#clock;
+  }
+
+  /**
+   * The job's dataflow graph as plain data: its nodes (ids, kinds, labels) and edges. Node ids
+   * are the keys of `job.metrics.forOperator(id)` and of `job.metrics.splits(sourceId)`.
+   */
+  describe(): JobDescription {
+    return this.#graph.describe();
   }
 
   /** Adds a source; its records flow into the returned stream. */
@@ -161,9 +175,18 @@ export class Job {
       options: this.options,
     });
     this.#running = running;
+    this.metrics.status = "running";
+    this.metrics.startedAt = this.#clock.now();
+    this.metrics.endedAt = Number.NaN;
     try {
-      return await running.run();
+      const result = await running.run();
+      this.metrics.status = result.outcome;
+      return result;
+    } catch (error) {
+      this.metrics.status = "failed";
+      throw error;
     } finally {
+      this.metrics.endedAt = this.#clock.now();
       this.#running = undefined;
     }
   }
@@ -295,7 +318,9 @@ class RunningJob {
         acknowledgeSource: (id, checkpointId, positions) =>
           coordinator?.acknowledgeSource(id, checkpointId, positions),
         whenWritable: () => limit.whenWritable(),
+        metrics: metrics.forOperator(node.id),
       });
+      metrics.reportSplits(node.id, () => driver.splits());
       this.#drivers.set(node.id, driver);
       return driver.elements;
     };
@@ -308,6 +333,8 @@ class RunningJob {
           limit,
           acknowledgeSink: (id, checkpointId, state) => coordinator?.acknowledgeSink(id, checkpointId, state),
           finalCheckpoint: coordinator ? () => this.#finalCheckpoint(coordinator) : undefined,
+          metrics: metrics.forOperator(node.id),
+          clock,
         }),
       );
     }
@@ -340,6 +367,10 @@ class RunningJob {
     } catch (error) {
       const reason = error instanceof Error ? error : new Error(String(error));
       this.#fatal ??= reason;
+      this.services.logger.error(
+        `job "${this.job.name}" failed: ${reason.message}`,
+        reason instanceof OperatorError ? { operator: reason.operator } : undefined,
+      );
       throw reason;
     } finally {
       removeSignalHandlers();

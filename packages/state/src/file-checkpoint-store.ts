@@ -36,7 +36,10 @@ export interface FileCheckpointStoreOptions {
  * @example
  * const durable = FILE_CHECKPOINT_DEFAULTS.fsync; // true: a stored checkpoint survives a power loss
  */
-export const FILE_CHECKPOINT_DEFAULTS = { fsync: true } as const;
+export const FILE_CHECKPOINT_DEFAULTS = {
+  /** Flush every blob, the index and the directory to disk before a checkpoint counts as stored. */
+  fsync: true,
+} as const;
 
 /** Blob files written at once. */
 const WRITE_CONCURRENCY = 32;
@@ -90,6 +93,7 @@ export class FileCheckpointStore implements CheckpointStore {
   #ready: Promise<void> | undefined;
 
   constructor(
+    /** The directory the store keeps its jobs' checkpoints in (created on first use). */
     readonly directory: string,
     options: FileCheckpointStoreOptions = {},
   ) {

@@ -46,6 +46,24 @@ function exited(
   return new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal, stderr })));
 }
 
+/** Resolves once the job printed that it runs (or ended before saying so). */
+function running(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("running")) done();
+    };
+    const done = () => {
+      child.stdout?.off("data", onData);
+      child.off("exit", done);
+      resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", done);
+  });
+}
+
 async function runToEnd(name: string, out: string, rate: number): Promise<void> {
   const child = startJob(name, out, rate);
   const { code, stderr } = await exited(child);
@@ -75,8 +93,11 @@ test(`a job SIGKILLed ${KILLS} times at random moments ends with exactly the res
   for (let kill = 0; kill < KILLS; kill++) {
     const child = startJob(name, crashed, CRASH_RATE);
     const exit = exited(child);
-    // Past start-up (about 0.7 s) so most kills land while records flow and checkpoints run.
-    await new Promise((r) => setTimeout(r, 900 + Math.random() * 1_100));
+    // Timed from the job's "running" line, not from the spawn: start-up takes 0.7 s on a quiet
+    // machine and over 2 s on a busy one, and the kills must land while records flow and
+    // checkpoints run.
+    await running(child);
+    await new Promise((r) => setTimeout(r, 200 + Math.random() * 1_100));
     child.kill("SIGKILL");
     const { signal, stderr } = await exit;
     expect(signal, `life ${kill + 1} ended on its own: ${stderr}`).toBe("SIGKILL");

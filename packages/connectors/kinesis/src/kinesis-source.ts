@@ -275,6 +275,12 @@ async function openReader<T>(
     next(): Promise<SourceEvent<T>> {
       return queue.take();
     },
+    millisBehindLatest() {
+      // Read by the job's metrics on demand: each shard's lag as of its last GetRecords or event.
+      const lags = new Map<string, number | undefined>();
+      for (const [shardId, m] of shardMetrics) lags.set(shardId, m.millisBehindLatest);
+      return lags;
+    },
     async close() {
       stop.abort();
       context.signal.removeEventListener("abort", onAbort);

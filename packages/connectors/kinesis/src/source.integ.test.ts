@@ -64,7 +64,7 @@ describe("reading a stream", () => {
     });
     const sink = collectSink<TestEvent>();
     const job = pipeline("read", quiet);
-    job.source(source).sink(sink);
+    job.source(source, { name: "kinesis" }).sink(sink);
     await runUntil(job, () => sink.values.length >= 300, "300 records");
     expect(sink.values).toHaveLength(300);
     for (const [key, count] of countsByKey(events)) {
@@ -78,6 +78,16 @@ describe("reading a stream", () => {
     expect(Object.keys(metrics.shards)).toHaveLength(3);
     expect(metrics.records).toBe(300);
     expect(metrics.millisBehindLatest).toBe(0);
+    // The job's metrics see every shard through the reader's millisBehindLatest hook.
+    const splits = job.metrics.splits("kinesis");
+    expect(splits.map((s) => s.split).sort()).toEqual(Object.keys(metrics.shards).sort());
+    for (const split of splits) {
+      expect(split).toMatchObject({
+        status: "active",
+        millisBehindLatest: 0,
+        position: { kind: "sequence" },
+      });
+    }
   });
 
   test("withWatermarks without a timestamp function keeps the arrival time; with one, it replaces it", async () => {

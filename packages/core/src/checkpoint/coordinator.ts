@@ -263,14 +263,25 @@ export class CheckpointCoordinator {
       this.services.onFatal(error instanceof Error ? error : new Error(String(error)));
     };
     let manifest: CheckpointManifest;
+    const attempts = { failed: 0 };
     try {
       const assembled = this.#assemble(pending);
       manifest = assembled.manifest;
-      await this.#commitWithRetries(manifest, assembled.blobs);
+      await this.#commitWithRetries(manifest, assembled.blobs, attempts);
       this.#committed = { ...manifest.operators };
       this.#lastCompletedAt = manifest.completedAt;
-      this.#record(pending, assembled.blobs);
+      this.#record(pending, assembled.blobs, attempts.failed);
     } catch (error) {
+      this.services.metrics.recordFailed(
+        {
+          checkpointId: pending.id,
+          kind: pending.kind,
+          startedAt: pending.startedAt,
+          endedAt: this.services.clock.now(),
+          failedAttempts: attempts.failed,
+        },
+        error instanceof Error ? error.message : String(error),
+      );
       fatal(error);
       return;
     }
@@ -290,17 +301,20 @@ export class CheckpointCoordinator {
     }
   }
 
-  #record(pending: PendingCheckpoint, blobs: Map<string, Uint8Array>): void {
-    const metrics = this.services.metrics;
-    metrics.completed++;
-    metrics.lastCompletedAt = this.services.clock.now();
-    metrics.lastDurationMs = metrics.lastCompletedAt - pending.startedAt;
+  #record(pending: PendingCheckpoint, blobs: Map<string, Uint8Array>, failedAttempts: number): void {
     let bytes = 0;
     for (const blob of blobs.values()) bytes += blob.byteLength;
-    metrics.lastBytesWritten = bytes;
     let groups = 0;
     for (const snapshot of pending.operators.values()) groups += snapshot.keyGroups.length;
-    metrics.lastKeyGroupsWritten = groups;
+    this.services.metrics.recordCompleted({
+      checkpointId: pending.id,
+      kind: pending.kind,
+      startedAt: pending.startedAt,
+      endedAt: this.services.clock.now(),
+      bytesWritten: bytes,
+      keyGroupsWritten: groups,
+      failedAttempts,
+    });
   }
 
   #assemble(pending: PendingCheckpoint): { manifest: CheckpointManifest; blobs: Map<string, Uint8Array> } {
@@ -352,7 +366,11 @@ export class CheckpointCoordinator {
     return { manifest, blobs };
   }
 
-  async #commitWithRetries(manifest: CheckpointManifest, blobs: Map<string, Uint8Array>): Promise<void> {
+  async #commitWithRetries(
+    manifest: CheckpointManifest,
+    blobs: Map<string, Uint8Array>,
+    attempts: { failed: number },
+  ): Promise<void> {
     const tolerable = this.options.tolerableFailures ?? CHECKPOINT_DEFAULTS.tolerableFailures;
     const retain = this.options.retain ?? CHECKPOINT_DEFAULTS.retain;
     let delay = this.options.retryDelay ?? CHECKPOINT_DEFAULTS.retryDelay;
@@ -368,6 +386,7 @@ export class CheckpointCoordinator {
         return;
       } catch (error) {
         failures++;
+        attempts.failed = failures;
         this.services.metrics.failedAttempts++;
         const reason = error instanceof Error ? error.message : String(error);
         if (failures > tolerable) {

@@ -17,6 +17,11 @@ export interface Logger {
   warn(message: string, fields?: Record<string, unknown>): void;
   /** Something failed: a final savepoint that could not be taken. */
   error(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * Optional: a logger that adds `bindings` to every line (pino's `child`). A job binds
+   * `{ job: name }` when its logger has it, so every line of a run says which job it is about.
+   */
+  child?(bindings: Record<string, unknown>): Logger;
 }
 
 /**

@@ -1,15 +1,20 @@
+import type { CheckpointManifest } from "../checkpoint/checkpoint-store.ts";
+import type { SplitId } from "./elements.ts";
+
 /**
- * Counters kept per operator. Incrementing a field is the whole cost on the record path; readers
- * take a copy through {@link JobMetrics}.
+ * Counters kept per node of a running job: every source, operator and sink has one. Incrementing
+ * a field is the whole cost, paid per batch (never per record) except where an operator counts
+ * late records; readers (`@eddy/observability`) copy them when they are asked, so nothing runs
+ * for metrics unless someone reads them.
  *
  * @example
  * const window: OperatorMetrics = job.metrics.forOperator("page-counts");
- * console.log(window.recordsIn, window.recordsOut, window.lateRecordsDropped);
+ * console.log(window.recordsIn, window.recordsOut, window.lateRecordsDropped, window.watermark);
  */
 export class OperatorMetrics {
-  /** Records the operator received. */
+  /** Records received (sinks: records written; sources: none). */
   recordsIn = 0;
-  /** Records it emitted on its main output. */
+  /** Records sent on the main output (sources: records read). */
   recordsOut = 0;
   /** Records routed to a late side output. */
   lateRecordsSideOutput = 0;
@@ -17,26 +22,101 @@ export class OperatorMetrics {
   lateRecordsDropped = 0;
   /** Records that failed and went to an error output. */
   failedRecords = 0;
-  /** Its current watermark. */
+  /** The last watermark this node sent downstream (sinks: received); `-Infinity` before the first. */
   watermark = Number.NEGATIVE_INFINITY;
+  /**
+   * Sources: processing time (ms) spent waiting because sinks had too many writes in flight —
+   * the job's backpressure. Operators between a source and its sinks run synchronously, so this
+   * is where waiting on downstream shows.
+   */
+  backPressuredTimeMs = 0;
+  /** Sinks: processing time (ms) during which an asynchronous write was queued or in flight. */
+  busyTimeMs = 0;
+  /** Records sent to side outputs (late data, errors, dead letters), by the tag's id. */
+  readonly sideOutputRecords = new Map<string, number>();
 
-  /** @param operator the operator's name */
+  /** @param operator the node's id (its name, or `label#n`) */
   constructor(readonly operator: string) {}
+
+  /** Counts a batch of `records` sent to the side output `tagId`. */
+  countSideOutput(tagId: string, records: number): void {
+    this.sideOutputRecords.set(tagId, (this.sideOutputRecords.get(tagId) ?? 0) + records);
+  }
 }
 
 /**
- * Checkpoint figures of a job: how many, how long, how big.
+ * Where one split of a source is: its position, its status, and how far it is behind its head.
+ *
+ * @example
+ * for (const split of job.metrics.splits("fx-ticks")) {
+ *   console.log(split.split, split.status, split.millisBehindLatest, JSON.stringify(split.position));
+ * }
+ */
+export interface SplitMetrics {
+  /** The split's id within its source (a Kinesis shard id, a file). */
+  readonly split: SplitId;
+  /** The position after the last record handed downstream (what a checkpoint would store). */
+  readonly position: unknown;
+  /** `idle` and `finished` splits do not hold the watermark back. */
+  readonly status: "active" | "idle" | "finished";
+  /** How far the reader is behind the split's newest record (ms), when the source knows it. */
+  readonly millisBehindLatest: number | undefined;
+}
+
+/**
+ * One checkpoint of a job's history: completed (stored) or failed.
+ *
+ * @example
+ * for (const c of job.metrics.checkpoints.history) {
+ *   console.log(`#${c.checkpointId} ${c.status} in ${c.durationMs} ms, ${c.bytesWritten} bytes`, c.error ?? "");
+ * }
+ */
+export interface CheckpointRecord {
+  /** The checkpoint's id, increasing over the job's life. */
+  readonly checkpointId: number;
+  /** A periodic `checkpoint`, or a `savepoint` taken on request. */
+  readonly kind: CheckpointManifest["kind"];
+  /** `completed`: stored; `failed`: could not be stored within the tolerated failures. */
+  readonly status: "completed" | "failed";
+  /** Processing time the barrier was injected. */
+  readonly startedAt: number;
+  /** Processing time it was stored (completed) or given up (failed). */
+  readonly endedAt: number;
+  /** From `startedAt` to `endedAt` (ms). */
+  readonly durationMs: number;
+  /** Bytes of the blobs it wrote (0 when failed). */
+  readonly bytesWritten: number;
+  /** Key-group blobs it wrote (0 when failed). */
+  readonly keyGroupsWritten: number;
+  /** Attempts to store it that failed (and were retried, or gave up). */
+  readonly failedAttempts: number;
+  /** Why it failed. */
+  readonly error?: string;
+}
+
+/**
+ * Checkpoints kept in {@link CheckpointMetrics.history}.
+ *
+ * @example
+ * const oldestKept = job.metrics.checkpoints.history.length === CHECKPOINT_HISTORY_LIMIT;
+ */
+export const CHECKPOINT_HISTORY_LIMIT = 100;
+
+/**
+ * Checkpoint figures of a job: how many, how long, how big, and the recent history.
  *
  * @example
  * const figures: CheckpointMetrics = job.metrics.checkpoints;
  * console.log(`${figures.completed} checkpoints, last took ${figures.lastDurationMs} ms, wrote ${figures.lastBytesWritten} bytes`);
  */
 export class CheckpointMetrics {
-  /** Checkpoints completed (stored and acknowledged to the sinks). */
+  /** Checkpoints completed (stored in the checkpoint store). */
   completed = 0;
+  /** Checkpoints that could not be stored within the tolerated failures (the job failed). */
+  failed = 0;
   /** Attempts to store a checkpoint that failed (each retry counts). */
   failedAttempts = 0;
-  /** From the barrier's injection to the sinks' notification, of the last completed one (ms). */
+  /** From the barrier's injection until the store had it, of the last completed one (ms). */
   lastDurationMs = Number.NaN;
   /** Bytes of the blobs the last checkpoint wrote (not those it shares with earlier ones). */
   lastBytesWritten = 0;
@@ -44,10 +124,53 @@ export class CheckpointMetrics {
   lastKeyGroupsWritten = 0;
   /** Processing time the last checkpoint completed at. */
   lastCompletedAt = Number.NaN;
+  /** The most recent checkpoints, oldest first, at most {@link CHECKPOINT_HISTORY_LIMIT}. */
+  readonly history: CheckpointRecord[] = [];
+
+  /** Records a stored checkpoint and makes it the last completed one. */
+  recordCompleted(record: Omit<CheckpointRecord, "status" | "error" | "durationMs">): void {
+    this.completed++;
+    this.lastCompletedAt = record.endedAt;
+    this.lastDurationMs = record.endedAt - record.startedAt;
+    this.lastBytesWritten = record.bytesWritten;
+    this.lastKeyGroupsWritten = record.keyGroupsWritten;
+    this.#remember({ ...record, status: "completed", durationMs: this.lastDurationMs });
+  }
+
+  /** Records a checkpoint that could not be stored. */
+  recordFailed(
+    record: Pick<CheckpointRecord, "checkpointId" | "kind" | "startedAt" | "endedAt" | "failedAttempts">,
+    error: string,
+  ): void {
+    this.failed++;
+    this.#remember({
+      ...record,
+      status: "failed",
+      durationMs: record.endedAt - record.startedAt,
+      bytesWritten: 0,
+      keyGroupsWritten: 0,
+      error,
+    });
+  }
+
+  #remember(record: CheckpointRecord): void {
+    this.history.push(record);
+    if (this.history.length > CHECKPOINT_HISTORY_LIMIT) this.history.shift();
+  }
 }
 
 /**
- * All operators' counters of a running job, and its checkpoint figures: `job.metrics`.
+ * How far a job has got: `created` until `run()`, then `running`, then how it ended.
+ *
+ * @example
+ * const status: JobStatus = job.metrics.status;
+ * if (status === "failed") console.error(`job ${job.name} failed`);
+ */
+export type JobStatus = "created" | "running" | "finished" | "stopped" | "failed";
+
+/**
+ * All nodes' counters of a job, its checkpoint figures, its sources' splits and its status:
+ * `job.metrics`.
  *
  * @example
  * const metrics: JobMetrics = job.metrics;
@@ -57,10 +180,17 @@ export class CheckpointMetrics {
  */
 export class JobMetrics {
   readonly #operators = new Map<string, OperatorMetrics>();
+  readonly #splits = new Map<string, () => readonly SplitMetrics[]>();
   /** The job's checkpoint figures. */
   readonly checkpoints = new CheckpointMetrics();
+  /** Where the job is: created, running, or how its last run ended. */
+  status: JobStatus = "created";
+  /** Processing time the last run started (`NaN` before). */
+  startedAt = Number.NaN;
+  /** Processing time the last run ended (`NaN` while running). */
+  endedAt = Number.NaN;
 
-  /** The live counters of the operator `name` (created on first use). */
+  /** The live counters of the node `name` (created on first use). */
   forOperator(name: string): OperatorMetrics {
     let metrics = this.#operators.get(name);
     if (!metrics) {
@@ -70,13 +200,35 @@ export class JobMetrics {
     return metrics;
   }
 
+  /** A running source driver registers how to read its splits; read only when asked. */
+  reportSplits(sourceId: string, read: () => readonly SplitMetrics[]): void {
+    this.#splits.set(sourceId, read);
+  }
+
+  /** The splits of source `sourceId` as its reader reports them now (empty before it runs). */
+  splits(sourceId: string): readonly SplitMetrics[] {
+    return this.#splits.get(sourceId)?.() ?? [];
+  }
+
   /** A plain copy of every operator's counters, for reports and tests. */
-  snapshot(): Record<string, Omit<OperatorMetrics, "operator">> {
-    const result: Record<string, Omit<OperatorMetrics, "operator">> = {};
+  snapshot(): Record<string, OperatorCounters> {
+    const result: Record<string, OperatorCounters> = {};
     for (const [name, m] of this.#operators) {
-      const { operator: _ignored, ...counters } = m;
-      result[name] = { ...counters };
+      const { operator: _ignored, sideOutputRecords, ...counters } = m;
+      result[name] = { ...counters, sideOutputRecords: Object.fromEntries(sideOutputRecords) };
     }
     return result;
   }
 }
+
+/**
+ * What {@link JobMetrics.snapshot} reports per operator.
+ *
+ * @example
+ * const counters: OperatorCounters | undefined = job.metrics.snapshot()["page-counts"];
+ * console.log(counters?.sideOutputRecords);
+ */
+export type OperatorCounters = Omit<OperatorMetrics, "operator" | "sideOutputRecords" | "countSideOutput"> & {
+  /** Records sent to side outputs, by the tag's id. */
+  readonly sideOutputRecords: Readonly<Record<string, number>>;
+};

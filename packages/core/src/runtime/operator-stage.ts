@@ -3,6 +3,7 @@ import type { FailedRecord, OutputTag } from "../dsl/output-tag.ts";
 import type { Cancel } from "../time/clock.ts";
 import type { StreamElement } from "./elements.ts";
 import { describeError, OperatorError } from "./errors.ts";
+import type { OperatorMetrics } from "./metrics.ts";
 import type { OperatorContext, OperatorFactory, Output } from "./operator.ts";
 import { type StageRuntime, serializeSnapshot } from "./stage-runtime.ts";
 
@@ -23,7 +24,7 @@ class BatchingOutput<TOut> implements Output<TOut> {
   constructor(
     private readonly downstream: { next(element: StreamElement<TOut>): void },
     private readonly onWatermark: (timestamp: number) => void,
-    private readonly counted: { recordsOut: number },
+    private readonly counted: Pick<OperatorMetrics, "recordsOut" | "countSideOutput">,
   ) {}
 
   emit(value: TOut, timestamp: number): void {
@@ -66,6 +67,7 @@ class BatchingOutput<TOut> implements Output<TOut> {
       const sides = this.#side;
       this.#side = new Map();
       for (const [tag, { values, timestamps }] of sides) {
+        this.counted.countSideOutput(tag.id, values.length);
         // Side batches carry their tag's type, not TOut: consumers pick them out by tag.
         this.downstream.next({ kind: "data", values: values as TOut[], timestamps, tag });
       }
@@ -93,6 +95,7 @@ export function operatorStage<TIn, TOut>(
       let failed = false;
 
       const forwardWatermark = (timestamp: number) => {
+        metrics.watermark = timestamp;
         subscriber.next({ kind: "watermark", timestamp });
       };
       const output = new BatchingOutput<TOut>(subscriber, forwardWatermark, metrics);
@@ -177,7 +180,6 @@ export function operatorStage<TIn, TOut>(
                 }
                 if (element.timestamp <= watermark) return;
                 watermark = element.timestamp;
-                metrics.watermark = watermark;
                 operator.processWatermark?.(watermark);
                 output.flush();
                 forwardWatermark(watermark);

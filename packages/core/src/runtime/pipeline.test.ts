@@ -378,6 +378,11 @@ describe("checkpoints", () => {
     expect(manifest.checkpointId).toBe(1);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/checkpoint 1: storing in flaky failed \(store down\); retry 1\/10/);
+    const figures = job.metrics.checkpoints;
+    expect(figures.failedAttempts).toBe(2);
+    expect(figures.history).toEqual([
+      expect.objectContaining({ checkpointId: 1, kind: "savepoint", status: "completed", failedAttempts: 2 }),
+    ]);
     hold.open();
     await running;
   });
@@ -398,6 +403,26 @@ describe("checkpoints", () => {
     await expect(running).rejects.toThrow(
       /checkpoint 1 could not be stored in flaky after 4 attempts \(last error: store down\)/,
     );
+    const figures = job.metrics.checkpoints;
+    expect({
+      completed: figures.completed,
+      failed: figures.failed,
+      attempts: figures.failedAttempts,
+    }).toEqual({
+      completed: 0,
+      failed: 1,
+      attempts: 4,
+    });
+    expect(figures.history).toEqual([
+      expect.objectContaining({
+        checkpointId: 1,
+        status: "failed",
+        failedAttempts: 4,
+        bytesWritten: 0,
+        error: expect.stringMatching(/could not be stored in flaky after 4 attempts/),
+      }),
+    ]);
+    expect(job.metrics.status).toBe("failed");
   });
 
   test("a corrupt blob makes the restore fall back to the checkpoint before, with a log line", async () => {

@@ -1,6 +1,8 @@
 import type { Observable, Subscription } from "rxjs";
+import type { Clock } from "../time/clock.ts";
 import type { StreamElement } from "./elements.ts";
 import type { SinkNode } from "./graph.ts";
+import type { OperatorMetrics } from "./metrics.ts";
 import type { Sink } from "./sink.ts";
 
 /** Limits how many sink writes may be queued across a job; sources wait while it is full. */
@@ -39,6 +41,10 @@ export interface SinkStageServices {
    * `finish()` (it is taken once every sink got there).
    */
   finalCheckpoint?(): Promise<{ checkpointId: number; committed: Promise<unknown> }>;
+  /** The sink's counters: records written, last watermark, time busy with asynchronous calls. */
+  readonly metrics: OperatorMetrics;
+  /** Processing time, for the busy time. */
+  readonly clock: Clock;
 }
 
 /**
@@ -52,6 +58,9 @@ export class SinkStage {
   /** After a failed call nothing more is called: the job is failing. */
   #failed = false;
   #subscription: Subscription | undefined;
+  /** Asynchronous writes queued or running, and since when there has been one (busy time). */
+  #writesInFlight = 0;
+  #busySince = 0;
 
   constructor(
     readonly node: SinkNode,
@@ -76,7 +85,8 @@ export class SinkStage {
             case "data":
               if (element.tag === undefined) {
                 const { values, timestamps } = element;
-                this.#call(() => this.sink.write(values, timestamps), fail);
+                this.services.metrics.recordsIn += values.length;
+                this.#call(() => this.sink.write(values, timestamps), fail, undefined, true);
               }
               return;
             case "barrier": {
@@ -89,6 +99,9 @@ export class SinkStage {
             }
             case "end":
               this.#call(() => this.#finish(), fail, resolve);
+              return;
+            case "watermark":
+              this.services.metrics.watermark = element.timestamp;
               return;
             default:
               return;
@@ -132,7 +145,12 @@ export class SinkStage {
    * which measured as the largest cost of a fast pipeline. Asynchronous calls count against the
    * job's in-flight limit until they settle.
    */
-  #call(task: () => Promise<void> | void, fail: (error: unknown) => void, done?: () => void): void {
+  #call(
+    task: () => Promise<void> | void,
+    fail: (error: unknown) => void,
+    done?: () => void,
+    isWrite = false,
+  ): void {
     if (this.#failed) return;
     if (this.#tail === undefined) {
       let result: Promise<void> | void;
@@ -147,7 +165,7 @@ export class SinkStage {
         done?.();
         return;
       }
-      this.#track(result, fail, done);
+      this.#track(result, fail, done, isWrite);
       return;
     }
     // Calls queued behind one that fails are skipped.
@@ -155,14 +173,21 @@ export class SinkStage {
       this.#tail.then(() => (this.#failed ? undefined : task())),
       fail,
       done,
+      isWrite,
     );
   }
 
-  #track(pending: Promise<void>, fail: (error: unknown) => void, done?: () => void): void {
+  #track(pending: Promise<void>, fail: (error: unknown) => void, done?: () => void, isWrite = false): void {
     this.services.limit.acquire();
+    // Busy time covers writes only: a barrier's call is wrapped in a promise even when the sink
+    // does nothing, and would count the time other stages hold the event loop.
+    if (isWrite && this.#writesInFlight++ === 0) this.#busySince = this.services.clock.now();
     const settled: Promise<void> = pending.then(
       () => {
         this.services.limit.release();
+        if (isWrite && --this.#writesInFlight === 0) {
+          this.services.metrics.busyTimeMs += this.services.clock.now() - this.#busySince;
+        }
         if (this.#tail === settled) this.#tail = undefined;
         if (!this.#failed) done?.();
       },

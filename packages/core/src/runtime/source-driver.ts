@@ -2,6 +2,7 @@ import { Observable, type Subscriber } from "rxjs";
 import type { Clock } from "../time/clock.ts";
 import { MAX_WATERMARK, type SplitId, type StreamElement } from "./elements.ts";
 import type { SourceNode } from "./graph.ts";
+import type { OperatorMetrics, SplitMetrics } from "./metrics.ts";
 import type { SourceEvent, SourceReader } from "./source.ts";
 
 /** What a source driver needs from the running job. */
@@ -17,6 +18,8 @@ export interface SourceDriverServices {
   acknowledgeSource(sourceId: string, checkpointId: number, positions: ReadonlyMap<SplitId, unknown>): void;
   /** A promise while downstream has too much in flight (backpressure), else undefined. */
   whenWritable(): Promise<void> | undefined;
+  /** The source's counters: records out, side outputs, time waiting on backpressure. */
+  readonly metrics: OperatorMetrics;
 }
 
 const WOKEN = Symbol("woken");
@@ -32,6 +35,8 @@ const YIELD_EVERY_MS = 5;
 export class SourceDriver<T> {
   readonly elements: Observable<StreamElement<T>>;
   readonly #positions = new Map<SplitId, unknown>();
+  readonly #statuses = new Map<SplitId, SplitMetrics["status"]>();
+  #reader: SourceReader<T> | undefined;
   readonly #barriers: { checkpointId: number; full: boolean }[] = [];
   #wake: (() => void) | undefined;
   /** Each subscription's read loop: read errors go to the subscriber, a failing close rejects it. */
@@ -61,6 +66,18 @@ export class SourceDriver<T> {
         onAbort();
       };
     });
+  }
+
+  /** Every split the source has reported, with its position, status and lag (for metrics). */
+  splits(): SplitMetrics[] {
+    const lags = this.#reader?.millisBehindLatest?.();
+    const ids = new Set([...this.#positions.keys(), ...this.#statuses.keys(), ...(lags?.keys() ?? [])]);
+    return [...ids].map((split) => ({
+      split,
+      position: this.#positions.get(split),
+      status: this.#statuses.get(split) ?? "active",
+      millisBehindLatest: lags?.get(split),
+    }));
   }
 
   /**
@@ -101,13 +118,19 @@ export class SourceDriver<T> {
         restoredPositions: new Map(this.#positions),
         signal,
       });
+      this.#reader = reader;
       let pending: Promise<SourceEvent<T> | undefined> | undefined;
       let lastYield = performance.now();
       for (;;) {
         this.#emitBarriers(subscriber);
         if (signal.aborted) break;
         const gate = this.services.whenWritable();
-        if (gate && (await this.#raceWake(gate)) === WOKEN) continue;
+        if (gate) {
+          const waitingSince = this.services.clock.now();
+          const woken = (await this.#raceWake(gate)) === WOKEN;
+          this.services.metrics.backPressuredTimeMs += this.services.clock.now() - waitingSince;
+          if (woken) continue;
+        }
         pending ??= reader.next();
         const event = await this.#raceWake(pending);
         if (event === WOKEN) continue;
@@ -139,11 +162,14 @@ export class SourceDriver<T> {
     const split = `${this.node.id}/${event.split}`;
     if (event.kind === "split-status") {
       if (event.position !== undefined) this.#positions.set(event.split, event.position);
+      this.#statuses.set(event.split, event.status);
       subscriber.next({ kind: "split-status", split, status: event.status });
       return;
     }
     this.#positions.set(event.split, event.position);
     if (event.values.length === 0) return;
+    if (event.tag === undefined) this.services.metrics.recordsOut += event.values.length;
+    else this.services.metrics.countSideOutput(event.tag.id, event.values.length);
     const timestamps = event.timestamps ?? new Array<number>(event.values.length).fill(Number.NaN);
     subscriber.next({ kind: "data", values: event.values, timestamps, split, tag: event.tag });
   }

@@ -113,6 +113,12 @@ export interface SourceReader<T> {
    * runtime has stopped listening, so a rejection would go unhandled.
    */
   next(): Promise<SourceEvent<T> | undefined>;
+  /**
+   * Optional, for metrics: how far each split's reader is behind the newest record of its split
+   * (ms), e.g. Kinesis' `MillisBehindLatest` of the last read. Called only when someone reads the
+   * job's metrics, never per record; splits it leaves out are reported without a lag.
+   */
+  millisBehindLatest?(): ReadonlyMap<SplitId, number | undefined>;
   /** Release connections and timers. */
   close?(): Promise<void> | void;
 }
