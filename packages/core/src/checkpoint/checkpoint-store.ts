@@ -1,5 +1,8 @@
-/** The stored format's version; a store refuses manifests of another version with a clear error. */
-export const CHECKPOINT_FORMAT_VERSION = 1;
+/**
+ * The stored format's version; a store refuses manifests of another version with a clear error.
+ * 2: event-time windows write their state in columns (`WindowColumns`), not an object per window.
+ */
+export const CHECKPOINT_FORMAT_VERSION = 2;
 
 /** Points at one stored blob: its key in the store, and what it must hash to. */
 export interface BlobRef {
