@@ -46,6 +46,11 @@ function exited(
   return new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal, stderr })));
 }
 
+/** Resolves when the job has printed its "running" line (it prints nothing else). */
+function running(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => child.stdout?.once("data", () => resolve()));
+}
+
 async function runToEnd(name: string, out: string, rate: number): Promise<void> {
   const child = startJob(name, out, rate);
   const { code, stderr } = await exited(child);
@@ -75,8 +80,10 @@ test(`a job SIGKILLed ${KILLS} times at random moments ends with exactly the res
   for (let kill = 0; kill < KILLS; kill++) {
     const child = startJob(name, crashed, CRASH_RATE);
     const exit = exited(child);
-    // Past start-up (about 0.7 s) so most kills land while records flow and checkpoints run.
-    await new Promise((r) => setTimeout(r, 900 + Math.random() * 1_100));
+    // Timed from the job's "running" line, past start-up however slow a busy machine makes it, so
+    // most kills land while records flow and checkpoints run.
+    await Promise.race([running(child), exit]);
+    await new Promise((r) => setTimeout(r, 200 + Math.random() * 1_100));
     child.kill("SIGKILL");
     const { signal, stderr } = await exit;
     expect(signal, `life ${kill + 1} ended on its own: ${stderr}`).toBe("SIGKILL");
