@@ -2,7 +2,7 @@ import type { Key } from "../state/key-group.ts";
 import { type KeyGroupSnapshot, MAX_DELTAS_PER_GROUP } from "../state/keyed-heap.ts";
 import type { KeyRegistry } from "./key-registry.ts";
 import type { WindowBucket } from "./window-bucket.ts";
-import { FILLED, PENDING, type WindowColumns } from "./window-columns.ts";
+import { encodeKeys, FILLED, PENDING, type WindowColumns } from "./window-columns.ts";
 
 /** A window changed since the last snapshot: the next one must write its row. */
 export const CHANGED = 4;
@@ -114,7 +114,9 @@ export class BucketCheckpoints {
       }
     }
 
-    const columns: (WindowColumns | undefined)[] = new Array(groups);
+    /** A group's columns as they fill; keys are joined into one string at the end. */
+    const columns: (Omit<WindowColumns, "keyText" | "keyEnds" | "numberKeys"> & { keys: Key[] })[] =
+      new Array(groups);
     for (let g = 0; g < groups; g++) {
       if (mode[g] === SKIP) continue;
       const n = rows[g]!;
@@ -165,12 +167,14 @@ export class BucketCheckpoints {
     const snapshots: KeyGroupSnapshot[] = [];
     for (let g = 0; g < groups; g++) {
       if (mode[g] === SKIP) continue;
+      const { keys: groupKeys, ...rest } = columns[g]!;
+      const written: WindowColumns = { ...rest, ...encodeKeys(groupKeys) };
       snapshots.push({
         group: g,
         mode: mode[g] === FULL ? "full" : "delta",
         entries: [],
         deleted: [],
-        columns: columns[g],
+        columns: written,
       });
       this.#deltasSinceFull[g] = mode[g] === FULL ? 0 : this.#deltasSinceFull[g]! + 1;
     }

@@ -23,7 +23,7 @@ import { sliding, tumbling } from "./assigners.ts";
 import type { Trigger } from "./trigger.ts";
 import { eventTimeTrigger } from "./triggers.ts";
 import type { TimeWindow } from "./window.ts";
-import { keyedWindowState, type WindowColumns } from "./window-columns.ts";
+import { decodeKeys, keyedWindowState, type WindowColumns } from "./window-columns.ts";
 import { genericWindowOperator, type WindowOperatorConfig, windowOperator } from "./window-operator.ts";
 import type { EncodedOperatorState } from "./window-slots.ts";
 
@@ -535,10 +535,11 @@ describe("the fast path's checkpoints", () => {
         chain.push(...last.keyGroups!);
         return last.keyGroups!.map((g) => {
           const c = g.columns as WindowColumns;
+          const keys = decodeKeys(c);
           const rows: string[] = [];
           let row = 0;
           for (let r = 0; r < c.runs.length; r += 3) {
-            for (let i = 0; i < c.runs[r + 2]!; i++) rows.push(`${c.keys[row++]}@${c.runs[r]}`);
+            for (let i = 0; i < c.runs[r + 2]!; i++) rows.push(`${keys[row++]}@${c.runs[r]}`);
           }
           expect(g.entries).toEqual([]);
           expect(c.width).toBe(4);

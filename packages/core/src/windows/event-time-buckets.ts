@@ -5,11 +5,11 @@ import type { Operator, OperatorContext, OperatorSnapshot, Output } from "../run
 import type { Key } from "../state/key-group.ts";
 import { windowStart } from "./assigners.ts";
 import { BucketCheckpoints, CHANGED } from "./bucket-checkpoints.ts";
+import { restoreBuckets } from "./bucket-restore.ts";
 import { KeyRegistry } from "./key-registry.ts";
-import { seqOrder } from "./seq-order.ts";
 import type { TimeWindow } from "./window.ts";
 import { WindowBucket } from "./window-bucket.ts";
-import { accumulatorOf, FILLED, lastTimerSeq, PENDING, replayWindowState } from "./window-columns.ts";
+import { FILLED, PENDING } from "./window-columns.ts";
 import { type EncodedOperatorState, noEventTime } from "./window-slots.ts";
 
 /** What {@link eventTimeBuckets} needs: a grid assigner's geometry and the window settings. */
@@ -92,10 +92,10 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
 
   const emit = (value: TOut) => output.emit(value, firingTimestamp);
 
-  const openBucket = (start: number, end: number): TBucket => {
+  const openBucket = (start: number, end: number, rows = capacityHint): TBucket => {
     // A grid assigner's windows are plain TimeWindows, which is what TWindow is for it.
     const window = Object.freeze({ start, end }) as TWindow;
-    const bucket: TBucket = new WindowBucket(start, end, window, width, capacityHint, registry.keys.length);
+    const bucket: TBucket = new WindowBucket(start, end, window, width, rows, registry.keys.length);
     buckets.set(start, bucket);
     let at = order.length;
     if (at > 0 && order[at - 1]!.start > start) {
@@ -269,21 +269,6 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     );
   };
 
-  /** Restores a window read back from a checkpoint into `lastBucket`; returns its row. */
-  const restoreWindow = (group: number, key: TKey, start: number, end: number, s: number, flags: number) => {
-    let bucket = lastBucket;
-    if (bucket?.start !== start) {
-      bucket = buckets.get(start) ?? openBucket(start, end);
-      lastBucket = bucket;
-    }
-    const id = ids.get(key) ?? registry.register(key, group);
-    const row = bucket.append(id, s, flags);
-    registry.retain(id);
-    if (bucket.written === undefined) bucket.written = new Uint8Array(context.keyGroups);
-    bucket.written[group] = 1;
-    return row;
-  };
-
   return {
     processBatch({ values, timestamps }) {
       const n = values.length;
@@ -397,38 +382,14 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
       if (state !== undefined && state.watermark > watermark) watermark = state.watermark;
       const keyGroups = snapshot.keyGroups ?? [];
       checkpoints.restored(keyGroups);
-      let maxSeq = -1;
-      replayWindowState(keyGroups, {
-        row(group, columns, r, start, end) {
-          const s = columns.seqs[r]!;
-          const row = restoreWindow(group, columns.keys[r] as TKey, start, end, s, columns.flags[r]!);
-          const bucket = lastBucket!;
-          if (width > 0 && columns.width === width) {
-            const from = r * width;
-            for (let k = 0; k < width; k++) bucket.values[row * width + k] = columns.values[from + k]!;
-          } else if (width > 0) {
-            columnar!.write(bucket.values, row * width, accumulatorOf(columns, r, columnar));
-          } else {
-            bucket.accs[row] = accumulatorOf(columns, r, aggregate.columnar);
-          }
-          maxSeq = Math.max(maxSeq, lastTimerSeq(end, s, lateness, watermark));
-        },
-        slot(group, key, slot) {
-          const flags = (slot.filled ? FILLED : 0) | (slot.pending ? PENDING : 0);
-          const row = restoreWindow(group, key as TKey, slot.start, slot.end, slot.seq, flags);
-          const bucket = lastBucket!;
-          if (width === 0) bucket.accs[row] = slot.acc as TAcc | undefined;
-          else if (slot.filled) columnar!.write(bucket.values, row * width, slot.acc as TAcc);
-          maxSeq = Math.max(maxSeq, slot.seq);
-          for (let t = 1; t < slot.timers.length; t += 3) maxSeq = Math.max(maxSeq, slot.timers[t]!);
-        },
+      const maxSeq = restoreBuckets(keyGroups, {
+        registry,
+        keyGroups: context.keyGroups,
+        columnar,
+        allowedLateness: lateness,
+        watermark,
+        openBucket,
       });
-      lastBucket = undefined;
-      // Restored group by group: put each bucket's windows back in creation order.
-      for (const bucket of order) {
-        const sorted = seqOrder(bucket.seqs, bucket.size);
-        if (sorted !== undefined) bucket.sortBySeq(sorted);
-      }
       seq = maxSeq + 1;
     },
   };

@@ -130,27 +130,6 @@ export class WindowBucket<TWindow, TAcc> {
     this.#reindex();
   }
 
-  /** Puts the rows in creation order (restored rows arrive group by group). */
-  sortBySeq(order: Int32Array): void {
-    const n = this.size;
-    const { ids, seqs, flags, values, accs, width } = this;
-    this.ids = new Int32Array(ids.length);
-    this.seqs = new Float64Array(seqs.length);
-    this.flags = new Uint8Array(flags.length);
-    this.values = new Float64Array(values.length);
-    const sortedAccs = width === 0 ? new Array<TAcc | undefined>(n) : undefined;
-    for (let i = 0; i < n; i++) {
-      const r = order[i]!;
-      this.ids[i] = ids[r]!;
-      this.seqs[i] = seqs[r]!;
-      this.flags[i] = flags[r]!;
-      for (let k = 0; k < width; k++) this.values[i * width + k] = values[r * width + k]!;
-      if (sortedAccs !== undefined) sortedAccs[i] = accs[r];
-    }
-    if (sortedAccs !== undefined) for (let i = 0; i < n; i++) accs[i] = sortedAccs[i];
-    this.#reindex();
-  }
-
   /** Rebuilds the index after rows moved. */
   #reindex(): void {
     const dense = this.#rowById;

@@ -4,7 +4,14 @@ import { deserializeSnapshot, serializeSnapshot } from "../runtime/stage-runtime
 import type { Key } from "../state/key-group.ts";
 import type { KeyGroupSnapshot } from "../state/keyed-heap.ts";
 import { v8Serde } from "../state/serde.ts";
-import { FILLED, keyedWindowState, PENDING, type WindowColumns } from "./window-columns.ts";
+import {
+  decodeKeys,
+  encodeKeys,
+  FILLED,
+  keyedWindowState,
+  PENDING,
+  type WindowColumns,
+} from "./window-columns.ts";
 import { type EncodedSlot, EVENT } from "./window-slots.ts";
 
 interface Row {
@@ -24,7 +31,7 @@ function columns(rows: readonly Row[], cleared: number[] = []): WindowColumns {
   return {
     cleared,
     runs,
-    keys: rows.map((r) => r.key),
+    ...encodeKeys(rows.map((r) => r.key)),
     seqs: Float64Array.from(rows.map((r) => r.seq)),
     flags: Uint8Array.from(rows.map((r) => (r.acc === undefined ? 0 : FILLED | PENDING))),
     width: 4,
@@ -154,6 +161,18 @@ describe("window state in columns", () => {
     expect(() => keyedWindowState(chain, { allowedLateness: 0, watermark: -1, columnar: undefined })).toThrow(
       /has no columnar form/,
     );
+  });
+
+  test("keys travel as one string, numbers told apart from strings", () => {
+    const keys: Key[] = ["EURUSD", 42, "", "ü😀", -1.5, "42", Number.NaN, "x"];
+    const encoded = encodeKeys(keys);
+    expect(encoded.keyText).toBe("EURUSD42ü😀-1.542NaNx");
+    const decoded = decodeKeys({ ...columns([]), ...encoded });
+    expect(decoded).toEqual(keys);
+    expect(typeof decoded[1]).toBe("number");
+    expect(typeof decoded[5]).toBe("string");
+    // All strings: no per-row marks.
+    expect(encodeKeys(["a", "b"]).numberKeys).toBeUndefined();
   });
 
   test("survive serialization as typed arrays, a few buffers per group", () => {

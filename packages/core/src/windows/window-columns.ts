@@ -6,8 +6,8 @@ import { type EncodedSlot, EVENT } from "./window-slots.ts";
 /**
  * How the event-time fast path (`event-time-buckets.ts`) writes its windows to a checkpoint: per
  * key group, columns with a row per key and window, instead of an object per window. A full
- * snapshot of a million windows is then a few typed arrays and a key array per group, which
- * serialize (and checksum, and store) as buffers.
+ * snapshot of a million windows is then a few typed arrays and one string of keys per group,
+ * which serialize (and checksum, and store) as buffers.
  *
  * A row's timers are not stored: on the fast path they are implied by the window (its firing at
  * `end − 1` until the watermark passes it, its cleanup at `end − 1 + allowedLateness`, numbered
@@ -21,8 +21,14 @@ export interface WindowColumns {
   readonly cleared: number[];
   /** The rows' windows as runs of rows with the same bounds: `[start, end, rows, ...]`. */
   readonly runs: number[];
-  /** A row's key. In a delta a row replaces the key's window with the same start, if any. */
-  readonly keys: Key[];
+  /**
+   * The rows' keys one after the other (a number as its decimal text), row `i`'s ending at
+   * `keyEnds[i]`. In a delta a row replaces its key's window with the same start, if any.
+   */
+  readonly keyText: string;
+  readonly keyEnds: Uint32Array;
+  /** 1 for a row whose key is a number; absent when every key is a string. */
+  readonly numberKeys: Uint8Array | undefined;
   /** A row's creation number: windows due together fire in this order. */
   readonly seqs: Float64Array;
   /** {@link FILLED} and {@link PENDING}, per row. */
@@ -33,6 +39,53 @@ export interface WindowColumns {
   readonly values: Float64Array;
   /** Accumulators, one per row, when `width` is 0. */
   readonly accs: unknown[];
+}
+
+/** Rows of windows with their keys decoded, as restore reads them (see {@link WindowColumns}). */
+export interface WindowRows {
+  readonly keys: readonly Key[];
+  readonly seqs: ArrayLike<number>;
+  readonly flags: ArrayLike<number>;
+  readonly width: number;
+  readonly values: Float64Array;
+  readonly accs: readonly unknown[];
+}
+
+/** The rows' keys, written as {@link WindowColumns} holds them. */
+export function encodeKeys(keys: readonly Key[]): Pick<WindowColumns, "keyText" | "keyEnds" | "numberKeys"> {
+  const keyEnds = new Uint32Array(keys.length);
+  const texts = new Array<string>(keys.length);
+  let numberKeys: Uint8Array | undefined;
+  let end = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    let text: string;
+    if (typeof key === "string") {
+      text = key;
+    } else {
+      text = String(key);
+      numberKeys ??= new Uint8Array(keys.length);
+      numberKeys[i] = 1;
+    }
+    texts[i] = text;
+    end += text.length;
+    keyEnds[i] = end;
+  }
+  return { keyText: texts.join(""), keyEnds, numberKeys };
+}
+
+/** The rows' keys of `columns`, decoded. */
+export function decodeKeys(columns: WindowColumns): Key[] {
+  const { keyText, keyEnds, numberKeys } = columns;
+  const keys = new Array<Key>(keyEnds.length);
+  let from = 0;
+  for (let i = 0; i < keyEnds.length; i++) {
+    const to = keyEnds[i]!;
+    const text = keyText.slice(from, to);
+    keys[i] = numberKeys?.[i] === 1 ? Number(text) : text;
+    from = to;
+  }
+  return keys;
 }
 
 /** A window holds records (unset only when its first `add` threw). */
@@ -66,7 +119,7 @@ function implicitTimers(end: number, seq: number, allowedLateness: number, water
 
 /** The accumulator of a row, as `create`/`add` build it. */
 export function accumulatorOf<TAcc>(
-  columns: WindowColumns,
+  columns: Pick<WindowRows, "width" | "values" | "accs">,
   row: number,
   columnar: ColumnarAccumulator<never, TAcc> | undefined,
 ): TAcc {
@@ -81,8 +134,8 @@ export function accumulatorOf<TAcc>(
 
 /** What {@link replayWindowState} hands over: each window still in the state, once. */
 export interface WindowStateVisitor {
-  /** Row `row` of `columns`, a window `[start, end)` of key `columns.keys[row]`. */
-  row(group: number, columns: WindowColumns, row: number, start: number, end: number): void;
+  /** Row `row` of `rows`, a window `[start, end)` of key `rows.keys[row]`. */
+  row(group: number, rows: WindowRows, row: number, start: number, end: number): void;
   /** A window written by the generic path. */
   slot(group: number, key: Key, slot: EncodedSlot): void;
 }
@@ -119,7 +172,10 @@ function replayChain(group: number, chain: KeyGroupSnapshot[], visit: WindowStat
     const oldest = j === 0;
     if (snapshot.columns !== undefined) {
       const columns = snapshot.columns as WindowColumns;
-      const { runs, keys } = columns;
+      const { runs } = columns;
+      const keys = decodeKeys(columns);
+      const { seqs, flags, width, values, accs } = columns;
+      const rows: WindowRows = { keys, seqs, flags, width, values, accs };
       const filtering = clearedStarts.size > 0 || replacedKeys.size > 0 || replacedWindows.size > 0;
       let row = 0;
       for (let r = 0; r < runs.length; r += 3) {
@@ -128,7 +184,7 @@ function replayChain(group: number, chain: KeyGroupSnapshot[], visit: WindowStat
         const to = row + runs[r + 2]!;
         for (; row < to; row++) {
           if (filtering && gone(keys[row]!, start)) continue;
-          visit.row(group, columns, row, start, end);
+          visit.row(group, rows, row, start, end);
         }
       }
       if (oldest) continue;
@@ -182,16 +238,16 @@ export function keyedWindowState<TAcc>(
     return windows;
   };
   replayWindowState(snapshots, {
-    row(group, columns, row, start, end) {
-      const seq = columns.seqs[row]!;
-      const flags = columns.flags[row]!;
+    row(group, rows, row, start, end) {
+      const seq = rows.seqs[row]!;
+      const flags = rows.flags[row]!;
       const filled = (flags & FILLED) !== 0;
-      windowsOf(group, columns.keys[row]!).push({
+      windowsOf(group, rows.keys[row]!).push({
         start,
         end,
         seq,
         // A window without records has no accumulator (its columns hold only `init`'s numbers).
-        acc: filled ? accumulatorOf(columns, row, columnar) : undefined,
+        acc: filled ? accumulatorOf(rows, row, columnar) : undefined,
         filled,
         pending: (flags & PENDING) !== 0,
         trigger: undefined,
