@@ -8,7 +8,7 @@ import { BucketCheckpoints, CHANGED } from "./bucket-checkpoints.ts";
 import { restoreBuckets } from "./bucket-restore.ts";
 import { KeyRegistry } from "./key-registry.ts";
 import type { TimeWindow } from "./window.ts";
-import { WindowBucket } from "./window-bucket.ts";
+import { type SpareRows, WindowBucket } from "./window-bucket.ts";
 import { FILLED, PENDING } from "./window-columns.ts";
 import { type EncodedOperatorState, noEventTime } from "./window-slots.ts";
 
@@ -81,8 +81,10 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
    */
   let lastWindow = Number.NaN;
   let lastBucket: TBucket | undefined;
-  /** Rows of the bucket removed last: a new bucket starts with room for as many. */
+  /** A new bucket starts with room for the rows of the bucket removed last, and a quarter more. */
   let capacityHint = 0;
+  /** The arrays of the bucket removed last, for the next bucket to reuse. */
+  let spare: SpareRows | undefined;
   let seq = 0;
   let watermark = context.currentWatermark();
   let firingTimestamp = 0;
@@ -95,7 +97,8 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
   const openBucket = (start: number, end: number, rows = capacityHint): TBucket => {
     // A grid assigner's windows are plain TimeWindows, which is what TWindow is for it.
     const window = Object.freeze({ start, end }) as TWindow;
-    const bucket: TBucket = new WindowBucket(start, end, window, width, rows, registry.keys.length);
+    const bucket: TBucket = new WindowBucket(start, end, window, width, rows, registry.keys.length, spare);
+    spare = undefined;
     buckets.set(start, bucket);
     let at = order.length;
     if (at > 0 && order[at - 1]!.start > start) {
@@ -222,7 +225,8 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     for (let row = 0; row < bucket.size; row++) registry.release(rowIds[row]!);
     registry.sweep();
     checkpoints.removed(bucket);
-    capacityHint = bucket.size;
+    capacityHint = bucket.size + (bucket.size >> 2);
+    spare = bucket.recycle();
   };
 
   /** Cleanup time of the oldest bucket: all its windows go (Flink's clearAllState), at once. */

@@ -8,7 +8,7 @@ type Op =
 
 /** Replays ops on a bucket and on a Map, and checks every lookup agrees. */
 function check(ops: readonly Op[], idCapacity: number, capacity: number): void {
-  const bucket = new WindowBucket<unknown, unknown>(0, 10, {}, 2, capacity, idCapacity);
+  let bucket = new WindowBucket<unknown, unknown>(0, 10, {}, 2, capacity, idCapacity);
   const model: number[] = [];
   let seq = 0;
   const agree = () => {
@@ -27,6 +27,10 @@ function check(ops: readonly Op[], idCapacity: number, capacity: number): void {
       const row = bucket.append(op.id, seq++, 0);
       bucket.values[row * 2] = op.id * 10;
       model.push(op.id);
+    } else if (op.kind === "recycle") {
+      agree();
+      bucket = new WindowBucket(10, 20, {}, 2, op.capacity, idCapacity, bucket.recycle());
+      model.length = 0;
     } else {
       const gone: number[] = [];
       bucket.retain(
@@ -41,7 +45,7 @@ function check(ops: readonly Op[], idCapacity: number, capacity: number): void {
 }
 
 describe("WindowBucket", () => {
-  test("finds every key's row, dense or sparse, as rows come and go", () => {
+  test("finds every key's row, dense or sparse, as rows come and go, and in a bucket that reuses a gone one's arrays", () => {
     const op = fc.oneof(
       { weight: 20, arbitrary: fc.record({ kind: fc.constant("append" as const), id: fc.nat(300) }) },
       {

@@ -8,6 +8,20 @@ const MIN_CAPACITY = 16;
 const DENSE_ENTRIES_PER_ROW = 8;
 
 /**
+ * The arrays of a bucket whose windows are gone, for the next bucket to take instead of
+ * allocating (and zeroing) its own: with a window per key and period, buckets come and go at the
+ * same size.
+ */
+export interface SpareRows {
+  readonly ids: Int32Array;
+  readonly seqs: Float64Array;
+  readonly flags: Uint8Array;
+  readonly values: Float64Array;
+  /** All zero. */
+  readonly rowById: Int32Array | undefined;
+}
+
+/**
  * All keys' windows with the same bounds, as rows of columns (a struct of arrays) in creation
  * order, which is the order they fire in. A key's row is found by its {@link KeyRegistry} id:
  * in an array indexed by id when most keys have a window here (the usual case: a window per key
@@ -42,6 +56,7 @@ export class WindowBucket<TWindow, TAcc> {
   /**
    * @param capacity rows expected (room grows as needed)
    * @param idCapacity key ids in use now, which decides between the dense and the sparse index
+   * @param spare arrays of a bucket that is gone, taken when they are large enough
    */
   constructor(
     readonly start: number,
@@ -51,15 +66,32 @@ export class WindowBucket<TWindow, TAcc> {
     readonly width: number,
     capacity: number,
     idCapacity: number,
+    spare?: SpareRows,
   ) {
     const rows = Math.max(MIN_CAPACITY, capacity);
+    const dense = idCapacity <= rows * DENSE_ENTRIES_PER_ROW;
+    if (spare !== undefined && spare.ids.length >= rows && spare.values.length === spare.ids.length * width) {
+      // Every row's columns are written as it is appended; only the index must start empty.
+      ({ ids: this.ids, seqs: this.seqs, flags: this.flags, values: this.values } = spare);
+      if (dense) this.#rowById = spare.rowById ?? new Int32Array(Math.max(idCapacity, rows));
+      else this.#rehash(rows * 2);
+      return;
+    }
     this.ids = new Int32Array(rows);
     this.seqs = new Float64Array(rows);
     this.flags = new Uint8Array(rows);
     this.values = new Float64Array(rows * width);
-    if (idCapacity <= rows * DENSE_ENTRIES_PER_ROW)
-      this.#rowById = new Int32Array(Math.max(idCapacity, rows));
+    if (dense) this.#rowById = new Int32Array(Math.max(idCapacity, rows));
     else this.#rehash(rows * 2);
+  }
+
+  /** Hands over this bucket's arrays for another to reuse; the bucket must not be used after. */
+  recycle(): SpareRows {
+    const dense = this.#rowById;
+    // Emptied row by row: cheaper than zeroing an index as long as all the keys.
+    if (dense !== undefined) for (let r = 0; r < this.size; r++) dense[this.ids[r]!] = 0;
+    this.size = 0;
+    return { ids: this.ids, seqs: this.seqs, flags: this.flags, values: this.values, rowById: dense };
   }
 
   /** The row of key `id`, or -1. */
