@@ -54,24 +54,21 @@ export interface WindowRows {
 /** The rows' keys, written as {@link WindowColumns} holds them. */
 export function encodeKeys(keys: readonly Key[]): Pick<WindowColumns, "keyText" | "keyEnds" | "numberKeys"> {
   const keyEnds = new Uint32Array(keys.length);
-  const texts = new Array<string>(keys.length);
   let numberKeys: Uint8Array | undefined;
   let end = 0;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    let text: string;
     if (typeof key === "string") {
-      text = key;
+      end += key.length;
     } else {
-      text = String(key);
       numberKeys ??= new Uint8Array(keys.length);
       numberKeys[i] = 1;
+      end += String(key).length;
     }
-    texts[i] = text;
-    end += text.length;
     keyEnds[i] = end;
   }
-  return { keyText: texts.join(""), keyEnds, numberKeys };
+  // join writes a number as String() does.
+  return { keyText: keys.join(""), keyEnds, numberKeys };
 }
 
 /** The rows' keys of `columns`, decoded. */
