@@ -4,7 +4,9 @@ import { WindowBucket } from "./window-bucket.ts";
 
 type Op =
   | { readonly kind: "append"; readonly id: number }
-  | { readonly kind: "drop"; readonly every: number };
+  | { readonly kind: "drop"; readonly every: number }
+  /** The bucket goes; a new one takes its arrays. */
+  | { readonly kind: "recycle"; readonly capacity: number };
 
 /** Replays ops on a bucket and on a Map, and checks every lookup agrees. */
 function check(ops: readonly Op[], idCapacity: number, capacity: number): void {
