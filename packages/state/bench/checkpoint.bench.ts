@@ -33,8 +33,8 @@ import {
   silentLogger,
   stats,
   tumbling,
-  v8Serde,
   VirtualClock,
+  v8Serde,
 } from "@eddy/core";
 import { CheckpointCoordinator } from "../../core/src/checkpoint/coordinator.ts";
 import { loadCheckpoint } from "../../core/src/checkpoint/restore.ts";
@@ -229,7 +229,11 @@ interface RestoreTimes {
   blobs: number;
 }
 
-async function restore(store: RedisCheckpointStore, job: string, serde: Serde<unknown>): Promise<RestoreTimes> {
+async function restore(
+  store: RedisCheckpointStore,
+  job: string,
+  serde: Serde<unknown>,
+): Promise<RestoreTimes> {
   const t0 = performance.now();
   const restored = await loadCheckpoint(store, job, {
     keyGroups: KEY_GROUPS,

@@ -39,9 +39,9 @@ export interface EventTimeBucketsConfig<T, TKey extends Key, TWindow extends Tim
  * the windows are grouped into buckets by bounds (see {@link WindowBucket}); a watermark fires and
  * clears whole buckets, oldest first, each in one pass.
  *
- * A record costs a Map lookup of its key's id, a probe of its bucket's integer table and its
- * accumulator's update; an aggregate with a columnar form (count, sum, min, max, avg, stats)
- * updates numbers in the bucket's typed array, so windows are no objects at all.
+ * A record costs a Map lookup of its key's id ({@link KeyRegistry}), a look-up of that id in its
+ * bucket's index and its accumulator's update; an aggregate with a columnar form (count, sum, min,
+ * max, avg, stats) updates numbers in the bucket's typed array, so windows are no objects at all.
  *
  * Semantics, results and their order, late data and failures are those of the generic path in
  * `window-operator.ts` (which tests compare it with):
