@@ -350,7 +350,7 @@ async function measure(only: string): Promise<Summary> {
     console.log(
       `(b) incremental: ${ms(incTotal)} = pause ${ms(incPause)} (snapshot ${ms(inc.snapshot)} + serialize ${ms(inc.serialize)})` +
         ` + checksums and Redis writes ${ms(inc.writeBlobs)} + publish ${ms(inc.publish)};` +
-        ` ${CHANGED.toLocaleString()} keys changed, ${inc.blobs} blobs, ${mb(inc.bytes)}  → ${verdict(incTotal, TARGETS.incremental)}`,
+        ` ${CHANGED.toLocaleString()} keys changed, ${inc.blobs} blobs, ${mb(inc.bytes)}  → ${verdict(incTotal, TARGETS.incremental)}; pause CPU ${ms(inc.pauseCpu)}, of it GC ${ms(inc.pauseGc)}`,
     );
     console.log(
       `(c) restore:     ${ms(restTotal)} = read+verify ${ms(rest.read)} + deserialize ${ms(rest.deserialize)} + rebuild ${ms(rest.rebuild)};` +

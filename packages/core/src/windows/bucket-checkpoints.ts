@@ -12,6 +12,78 @@ const SKIP = 0;
 const DELTA = 1;
 const FULL = 2;
 
+/** A group's columns as a snapshot fills them; its keys are joined into one string at the end. */
+type GroupColumns = Omit<WindowColumns, "keyText" | "keyEnds" | "numberKeys"> & { readonly keys: Key[] };
+
+// The passes over a bucket's rows are functions of their own, not closures of the snapshot: each
+// runs a loop over up to millions of rows a few times a minute, and only code that stays
+// optimised from one checkpoint to the next (no closure of a previous call inlined, type feedback
+// from every branch) keeps it to milliseconds.
+
+/** Whether a row of a group in `mode` goes into the snapshot. */
+function selected(mode: number, flags: number): boolean {
+  return mode === FULL || (mode === DELTA && (flags & CHANGED) !== 0);
+}
+
+/** Marks the groups that have changed rows in `bucket` for a delta. */
+function markChangedGroups<TKey extends Key>(
+  bucket: WindowBucket<unknown, unknown>,
+  registry: KeyRegistry<TKey>,
+  mode: Uint8Array,
+): void {
+  const { ids, flags, size } = bucket;
+  for (let r = 0; r < size; r++) if ((flags[r]! & CHANGED) !== 0) mode[registry.groupOf(ids[r]!)] = DELTA;
+}
+
+/** Counts per group the rows of `bucket` the snapshot takes. */
+function countRows<TKey extends Key>(
+  bucket: WindowBucket<unknown, unknown>,
+  registry: KeyRegistry<TKey>,
+  mode: Uint8Array,
+  anyFull: boolean,
+  counts: Int32Array,
+): void {
+  const { ids, flags, size } = bucket;
+  counts.fill(0);
+  for (let r = 0; r < size; r++) {
+    const f = flags[r]!;
+    // Without a group written whole only changed rows matter, and most rows have not changed.
+    if (!anyFull && (f & CHANGED) === 0) continue;
+    const g = registry.groupOf(ids[r]!);
+    if (selected(mode[g]!, f)) counts[g]!++;
+  }
+}
+
+/** Copies the rows of `bucket` the snapshot takes into their groups' columns; clears the change flags. */
+function copyRows<TKey extends Key, TAcc>(
+  bucket: WindowBucket<unknown, TAcc>,
+  registry: KeyRegistry<TKey>,
+  mode: Uint8Array,
+  anyFull: boolean,
+  columns: GroupColumns[],
+  cursor: Int32Array,
+): void {
+  const { ids, seqs, flags, values, accs, size, width } = bucket;
+  const written = bucket.written!;
+  const keys = registry.keys;
+  for (let r = 0; r < size; r++) {
+    const f = flags[r]!;
+    if (!anyFull && (f & CHANGED) === 0) continue;
+    flags[r] = f & ~CHANGED;
+    const id = ids[r]!;
+    const g = registry.groupOf(id);
+    if (!selected(mode[g]!, f)) continue;
+    const c = columns[g]!;
+    const at = cursor[g]!++;
+    c.keys[at] = keys[id]!;
+    c.seqs[at] = seqs[r]!;
+    c.flags[at] = f & (FILLED | PENDING);
+    if (width === 0) c.accs[at] = accs[r];
+    else for (let k = 0; k < width; k++) c.values[at * width + k] = values[r * width + k]!;
+    written[g] = 1;
+  }
+}
+
 /**
  * Incremental checkpoints of the event-time buckets, in {@link WindowColumns}: per key group a
  * full snapshot (every window of the group) or a delta (the windows changed since the group's
@@ -79,10 +151,7 @@ export class BucketCheckpoints {
     } else {
       for (const { written } of this.#removed)
         for (let g = 0; g < groups; g++) if (written[g]) mode[g] = DELTA;
-      for (const { ids, flags, size } of buckets) {
-        for (let r = 0; r < size; r++)
-          if ((flags[r]! & CHANGED) !== 0) mode[registry.groupOf(ids[r]!)] = DELTA;
-      }
+      for (const bucket of buckets) markChangedGroups(bucket, registry, mode);
       for (let g = 0; g < groups; g++) {
         if (this.#rewrite[g] || (mode[g] === DELTA && this.#deltasSinceFull[g]! >= MAX_DELTAS_PER_GROUP)) {
           mode[g] = FULL;
@@ -90,22 +159,13 @@ export class BucketCheckpoints {
       }
     }
     const anyFull = mode.includes(FULL);
-    const selected = (g: number, flags: number) =>
-      mode[g] === FULL || (mode[g] === DELTA && (flags & CHANGED) !== 0);
 
     // Rows per group, in runs of one bucket each.
     const rows = new Int32Array(groups);
     const runs: number[][] = Array.from({ length: groups }, () => []);
     const inBucket = new Int32Array(groups);
     for (const bucket of buckets) {
-      const { ids, flags, size } = bucket;
-      inBucket.fill(0);
-      for (let r = 0; r < size; r++) {
-        const f = flags[r]!;
-        if (!anyFull && (f & CHANGED) === 0) continue;
-        const g = registry.groupOf(ids[r]!);
-        if (selected(g, f)) inBucket[g]!++;
-      }
+      countRows(bucket, registry, mode, anyFull, inBucket);
       for (let g = 0; g < groups; g++) {
         const count = inBucket[g]!;
         if (count === 0) continue;
@@ -114,9 +174,7 @@ export class BucketCheckpoints {
       }
     }
 
-    /** A group's columns as they fill; keys are joined into one string at the end. */
-    const columns: (Omit<WindowColumns, "keyText" | "keyEnds" | "numberKeys"> & { keys: Key[] })[] =
-      new Array(groups);
+    const columns: GroupColumns[] = new Array(groups);
     for (let g = 0; g < groups; g++) {
       if (mode[g] === SKIP) continue;
       const n = rows[g]!;
@@ -136,32 +194,11 @@ export class BucketCheckpoints {
     }
 
     const cursor = new Int32Array(groups);
-    const keys = registry.keys;
     for (const bucket of buckets) {
-      const { ids, seqs, flags, values, accs, size } = bucket;
-      let written = bucket.written;
-      if (anyFull && written !== undefined)
-        for (let g = 0; g < groups; g++) if (mode[g] === FULL) written[g] = 0;
-      for (let r = 0; r < size; r++) {
-        const f = flags[r]!;
-        if (!anyFull && (f & CHANGED) === 0) continue;
-        flags[r] = f & ~CHANGED;
-        const id = ids[r]!;
-        const g = registry.groupOf(id);
-        if (!selected(g, f)) continue;
-        const c = columns[g]!;
-        const at = cursor[g]!++;
-        c.keys[at] = keys[id]!;
-        c.seqs[at] = seqs[r]!;
-        c.flags[at] = f & (FILLED | PENDING);
-        if (width === 0) c.accs[at] = accs[r];
-        else for (let k = 0; k < width; k++) c.values[at * width + k] = values[r * width + k]!;
-        if (written === undefined) {
-          written = new Uint8Array(groups);
-          bucket.written = written;
-        }
-        written[g] = 1;
-      }
+      if (bucket.written === undefined) bucket.written = new Uint8Array(groups);
+      // A group written whole holds exactly the rows it gets now.
+      if (anyFull) for (let g = 0; g < groups; g++) if (mode[g] === FULL) bucket.written[g] = 0;
+      copyRows(bucket, registry, mode, anyFull, columns, cursor);
     }
 
     const snapshots: KeyGroupSnapshot[] = [];

@@ -157,13 +157,20 @@ export function replayWindowState(snapshots: Iterable<KeyGroupSnapshot>, visit: 
   for (const [group, chain] of chains) replayChain(group, chain, visit);
 }
 
+/** What newer snapshots of a key group replaced: window starts, keys, and windows of keys. */
+interface Replaced {
+  readonly starts: Set<number>;
+  readonly keys: Set<Key>;
+  readonly windows: Map<Key, Set<number>>;
+}
+
+function replaced(newer: Replaced, key: Key, start: number): boolean {
+  return newer.starts.has(start) || newer.keys.has(key) || newer.windows.get(key)?.has(start) === true;
+}
+
 function replayChain(group: number, chain: KeyGroupSnapshot[], visit: WindowStateVisitor): void {
   // What newer snapshots of the group removed or replaced: older windows matching it are gone.
-  const clearedStarts = new Set<number>();
-  const replacedKeys = new Set<Key>();
-  const replacedWindows = new Map<Key, Set<number>>();
-  const gone = (key: Key, start: number) =>
-    clearedStarts.has(start) || replacedKeys.has(key) || replacedWindows.get(key)?.has(start) === true;
+  const newer: Replaced = { starts: new Set(), keys: new Set(), windows: new Map() };
   for (let j = chain.length - 1; j >= 0; j--) {
     const snapshot = chain[j]!;
     const oldest = j === 0;
@@ -173,14 +180,14 @@ function replayChain(group: number, chain: KeyGroupSnapshot[], visit: WindowStat
       const keys = decodeKeys(columns);
       const { seqs, flags, width, values, accs } = columns;
       const rows: WindowRows = { keys, seqs, flags, width, values, accs };
-      const filtering = clearedStarts.size > 0 || replacedKeys.size > 0 || replacedWindows.size > 0;
+      const filtering = newer.starts.size > 0 || newer.keys.size > 0 || newer.windows.size > 0;
       let row = 0;
       for (let r = 0; r < runs.length; r += 3) {
         const start = runs[r]!;
         const end = runs[r + 1]!;
         const to = row + runs[r + 2]!;
         for (; row < to; row++) {
-          if (filtering && gone(keys[row]!, start)) continue;
+          if (filtering && replaced(newer, keys[row]!, start)) continue;
           visit.row(group, rows, row, start, end);
         }
       }
@@ -191,22 +198,24 @@ function replayChain(group: number, chain: KeyGroupSnapshot[], visit: WindowStat
         const to = row + runs[r + 2]!;
         for (; row < to; row++) {
           const key = keys[row]!;
-          let starts = replacedWindows.get(key);
+          let starts = newer.windows.get(key);
           if (starts === undefined) {
             starts = new Set();
-            replacedWindows.set(key, starts);
+            newer.windows.set(key, starts);
           }
           starts.add(start);
         }
       }
-      for (const start of columns.cleared) clearedStarts.add(start);
+      for (const start of columns.cleared) newer.starts.add(start);
     } else {
       for (const [key, data] of snapshot.entries) {
-        for (const slot of data as EncodedSlot[]) if (!gone(key, slot.start)) visit.slot(group, key, slot);
+        for (const slot of data as EncodedSlot[]) {
+          if (!replaced(newer, key, slot.start)) visit.slot(group, key, slot);
+        }
       }
       if (oldest) continue;
-      for (const [key] of snapshot.entries) replacedKeys.add(key);
-      for (const key of snapshot.deleted) replacedKeys.add(key);
+      for (const [key] of snapshot.entries) newer.keys.add(key);
+      for (const key of snapshot.deleted) newer.keys.add(key);
     }
   }
 }
