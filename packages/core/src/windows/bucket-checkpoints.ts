@@ -31,8 +31,8 @@ function markChangedGroups<TKey extends Key>(
   registry: KeyRegistry<TKey>,
   mode: Uint8Array,
 ): void {
-  const { ids, flags, size } = bucket;
-  for (let r = 0; r < size; r++) if ((flags[r]! & CHANGED) !== 0) mode[registry.groupOf(ids[r]!)] = DELTA;
+  const { ids, changed } = bucket;
+  for (let i = 0; i < changed.length; i++) mode[registry.groupOf(ids[changed[i]!]!)] = DELTA;
 }
 
 /** Counts per group the rows of `bucket` the snapshot takes. */
@@ -43,14 +43,14 @@ function countRows<TKey extends Key>(
   anyFull: boolean,
   counts: Int32Array,
 ): void {
-  const { ids, flags, size } = bucket;
+  const { ids, flags, changed } = bucket;
   counts.fill(0);
-  for (let r = 0; r < size; r++) {
-    const f = flags[r]!;
-    // Without a group written whole only changed rows matter, and most rows have not changed.
-    if (!anyFull && (f & CHANGED) === 0) continue;
+  // Without a group written whole only changed rows matter: the bucket lists them.
+  const n = anyFull ? bucket.size : changed.length;
+  for (let i = 0; i < n; i++) {
+    const r = anyFull ? i : changed[i]!;
     const g = registry.groupOf(ids[r]!);
-    if (selected(mode[g]!, f)) counts[g]!++;
+    if (selected(mode[g]!, flags[r]!)) counts[g]!++;
   }
 }
 
@@ -63,12 +63,13 @@ function copyRows<TKey extends Key, TAcc>(
   columns: GroupColumns[],
   cursor: Int32Array,
 ): void {
-  const { ids, seqs, flags, values, accs, size, width } = bucket;
+  const { ids, seqs, flags, values, accs, changed, width } = bucket;
   const written = bucket.written!;
   const keys = registry.keys;
-  for (let r = 0; r < size; r++) {
+  const n = anyFull ? bucket.size : changed.length;
+  for (let i = 0; i < n; i++) {
+    const r = anyFull ? i : changed[i]!;
     const f = flags[r]!;
-    if (!anyFull && (f & CHANGED) === 0) continue;
     flags[r] = f & ~CHANGED;
     const id = ids[r]!;
     const g = registry.groupOf(id);
@@ -199,6 +200,7 @@ export class BucketCheckpoints {
       // A group written whole holds exactly the rows it gets now.
       if (anyFull) for (let g = 0; g < groups; g++) if (mode[g] === FULL) bucket.written[g] = 0;
       copyRows(bucket, registry, mode, anyFull, columns, cursor);
+      bucket.changed.length = 0;
     }
 
     const snapshots: KeyGroupSnapshot[] = [];

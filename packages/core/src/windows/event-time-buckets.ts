@@ -122,6 +122,7 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
 
   const createWindow = (bucket: TBucket, id: number): number => {
     const row = bucket.append(id, seq, CHANGED);
+    bucket.changed.push(row);
     registry.retain(id);
     if (width === 0) bucket.accs[row] = undefined;
     // The generic path numbers the window, its cleanup timer, and its firing timer when that is
@@ -141,12 +142,19 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     bucket.flags[row]! &= ~PENDING;
   };
 
+  /** Flags a window changed for the next checkpoint (before it changes: an add may throw halfway). */
+  const markChanged = (bucket: TBucket, row: number) => {
+    const flags = bucket.flags;
+    if ((flags[row]! & CHANGED) !== 0) return;
+    flags[row] = flags[row]! | CHANGED;
+    bucket.changed.push(row);
+  };
+
   /** Adds a record to a window whose accumulator is an object. */
   const addObject = (bucket: TBucket, row: number, value: T) => {
+    markChanged(bucket, row);
     const flags = bucket.flags;
-    const f = flags[row]! | CHANGED;
-    // Marked first: a throwing add may have changed the accumulator already.
-    flags[row] = f;
+    const f = flags[row]!;
     const accs = bucket.accs;
     accs[row] = aggregate.add((f & FILLED) === 0 ? aggregate.create() : (accs[row] as TAcc), value);
     flags[row] = f | FILLED | PENDING;
@@ -163,6 +171,7 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     // A columnar add that throws has changed nothing, so marking the window after it is enough.
     columnar!.add(bucket.values, at, value);
     flags[row] = f | FILLED | PENDING | CHANGED;
+    if ((f & CHANGED) === 0) bucket.changed.push(row);
     if (bucket.end - 1 <= watermark) fireWindow(bucket, row);
   };
 
@@ -195,9 +204,6 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
   const fireBucket = (bucket: TBucket) => {
     const { ids: rowIds, flags, window, size: rows } = bucket;
     const keys = registry.keys;
-    // The window's firing timer is gone from its checkpointed state (with no lateness the window is
-    // cleared at once, which the checkpoint records anyway).
-    const changed = lateness > 0 ? CHANGED : 0;
     currentBucket = bucket;
     firingTimestamp = bucket.end - 1;
     let row = 0;
@@ -205,7 +211,10 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
       for (; row < rows; row++) {
         const f = flags[row]!;
         if ((f & FILLED) !== 0) fire(keys[rowIds[row]!]!, window, accumulator(bucket, row), emit, watermark);
-        flags[row] = (f & ~PENDING) | changed;
+        flags[row] = f & ~PENDING;
+        // The window's firing timer is gone from its checkpointed state (with no lateness the
+        // window is cleared at once, which the checkpoint records anyway).
+        if (lateness > 0) markChanged(bucket, row);
       }
     } catch (error) {
       currentRow = row;
@@ -254,7 +263,7 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     while (i < n || j < m) {
       if (j === m || (i < n && due.seqs[i]! < old.seqs[j]!)) {
         if ((due.flags[i]! & FILLED) !== 0) fireWindow(due, i);
-        due.flags[i++]! |= CHANGED;
+        markChanged(due, i++);
       } else {
         if ((old.flags[j]! & PENDING) !== 0) fireWindow(old, j);
         j++;

@@ -43,6 +43,11 @@ export class WindowBucket<TWindow, TAcc> {
   /** Accumulators as objects, when the aggregate has no columnar form. */
   readonly accs: (TAcc | undefined)[] = [];
   /**
+   * Rows the operator flagged as changed since its last checkpoint, each once, so that an
+   * incremental checkpoint visits those rather than every row. `retain` empties it.
+   */
+  readonly changed: number[] = [];
+  /**
    * Key groups whose checkpointed state holds rows of this bucket (a byte per group), so that
    * removing the bucket can be written as one number per such group.
    */
@@ -91,6 +96,7 @@ export class WindowBucket<TWindow, TAcc> {
     // Emptied row by row: cheaper than zeroing an index as long as all the keys.
     if (dense !== undefined) for (let r = 0; r < this.size; r++) dense[this.ids[r]!] = 0;
     this.size = 0;
+    this.changed.length = 0;
     return { ids: this.ids, seqs: this.seqs, flags: this.flags, values: this.values, rowById: dense };
   }
 
@@ -159,6 +165,8 @@ export class WindowBucket<TWindow, TAcc> {
     }
     this.size = w;
     if (width === 0) accs.length = w;
+    // Rows moved: the operator writes every row at its next checkpoint instead.
+    this.changed.length = 0;
     this.#reindex();
   }
 
