@@ -118,6 +118,9 @@ export function restoreBuckets<TKey extends Key, TWindow, TAcc>(
   // The largest bucket first: while the registry is empty its keys need no lookup (a bucket holds
   // a key once).
   const buckets = [...staged.values()].sort((a, b) => b.size - a.size);
+  let rows = 0;
+  for (const s of buckets) rows += s.size;
+  registry.reserve(rows);
   for (const [i, s] of buckets.entries()) {
     append(s, target, sources, i === 0 && registry.size === 0);
   }

@@ -97,7 +97,7 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
   const openBucket = (start: number, end: number, rows = capacityHint): TBucket => {
     // A grid assigner's windows are plain TimeWindows, which is what TWindow is for it.
     const window = Object.freeze({ start, end }) as TWindow;
-    const bucket: TBucket = new WindowBucket(start, end, window, width, rows, registry.keys.length, spare);
+    const bucket: TBucket = new WindowBucket(start, end, window, width, rows, registry.idCapacity, spare);
     spare = undefined;
     buckets.set(start, bucket);
     let at = order.length;

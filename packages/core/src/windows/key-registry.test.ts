@@ -18,6 +18,18 @@ describe("KeyRegistry", () => {
     expect(registry.groupOf(registry.register("restored", 7))).toBe(7);
   });
 
+  test("room made ahead for many keys changes no id", () => {
+    const registry = new KeyRegistry<string>(8);
+    registry.register("a");
+    registry.reserve(1_000);
+    const ids = Array.from({ length: 1_000 }, (_, i) => registry.register(`k${i}`));
+    expect(ids).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
+    expect(registry.idCapacity).toBe(1_001);
+    expect(registry.keys[0]).toBe("a");
+    expect(registry.keys[1_000]).toBe("k999");
+    expect(registry.groupOf(1_000)).toBe(keyGroupOf("k999", 8));
+  });
+
   test("recycles the ids of keys without windows once they are many, and only those", () => {
     const registry = new KeyRegistry<string>(8);
     const n = SWEEP_THRESHOLD * 2;

@@ -13,8 +13,10 @@ import { SWEEP_THRESHOLD } from "./window-slots.ts";
 export class KeyRegistry<TKey extends Key> {
   /** Key → id. Read directly on the record path. */
   readonly ids = new Map<TKey, number>();
-  /** Id → key (`undefined` for a free id). */
+  /** Id → key (`undefined` for a free id or one not handed out yet). */
   keys: (TKey | undefined)[] = [];
+  /** Ids handed out so far (free ones included): the next new id. */
+  #handedOut = 0;
   /** Id → key group + 1, or 0 until a checkpoint asks for it. */
   #groups = new Int32Array(64);
   /** Id → windows holding it. */
@@ -30,16 +32,36 @@ export class KeyRegistry<TKey extends Key> {
     return this.ids.size;
   }
 
+  /** Ids handed out so far: every id is below it. */
+  get idCapacity(): number {
+    return this.#handedOut;
+  }
+
+  /** Makes room for `more` keys at once (a restore knows how many it brings). */
+  reserve(more: number): void {
+    const needed = this.#handedOut + more;
+    if (needed > this.#windows.length) {
+      this.#groups = grown(this.#groups, needed);
+      this.#windows = grown(this.#windows, needed);
+    }
+    if (needed > this.keys.length) {
+      const keys = new Array<TKey | undefined>(needed);
+      for (let id = 0; id < this.#handedOut; id++) keys[id] = this.keys[id];
+      this.keys = keys;
+    }
+  }
+
   /** A new key's id (the key must not be registered); its group, when the caller knows it. */
   register(key: TKey, group = -1): number {
     let id = this.#free.pop();
     if (id === undefined) {
-      id = this.keys.length;
-      this.keys.push(key);
+      id = this.#handedOut++;
       if (id === this.#windows.length) {
         this.#groups = grown(this.#groups, id * 2);
         this.#windows = grown(this.#windows, id * 2);
       }
+      if (id === this.keys.length) this.keys.push(key);
+      else this.keys[id] = key;
     } else {
       this.keys[id] = key;
     }
@@ -73,7 +95,7 @@ export class KeyRegistry<TKey extends Key> {
   sweep(): void {
     if (this.#unused < SWEEP_THRESHOLD || this.#unused * 2 <= this.ids.size) return;
     const windows = this.#windows;
-    for (let id = 0; id < this.keys.length; id++) {
+    for (let id = 0; id < this.#handedOut; id++) {
       const key = this.keys[id];
       if (key === undefined || windows[id] !== 0) continue;
       this.ids.delete(key);
