@@ -5,21 +5,15 @@ import { type StatsAccumulator, stats } from "../aggregates/stats.ts";
 import { OutputTag } from "../dsl/output-tag.ts";
 import { describeError } from "../runtime/errors.ts";
 import { OperatorMetrics } from "../runtime/metrics.ts";
-import type {
-  Operator,
-  OperatorContext,
-  OperatorFactory,
-  OperatorSnapshot,
-  Output,
-} from "../runtime/operator.ts";
+import type { Operator, OperatorFactory, OperatorSnapshot, Output } from "../runtime/operator.ts";
 import { extendChain, type OperatorStateChain, restoreFromChain } from "../runtime/snapshot-chain.ts";
 import { serializeSnapshot } from "../runtime/stage-runtime.ts";
 import { type Key, keyGroupOf } from "../state/key-group.ts";
 import { KeyedHeap, type KeyGroupSnapshot } from "../state/keyed-heap.ts";
 import { v8Serde } from "../state/serde.ts";
-import { VirtualClock } from "../time/clock.ts";
 import type { WindowAssigner } from "./assigner.ts";
 import { sliding, tumbling } from "./assigners.ts";
+import { directContext } from "./test-support/direct-context.ts";
 import type { Trigger } from "./trigger.ts";
 import { eventTimeTrigger } from "./triggers.ts";
 import type { TimeWindow } from "./window.ts";
@@ -197,16 +191,13 @@ function drive(c: Case, factory: (generation: number) => OperatorFactory<Rec, Fi
   const open = (generation: number): Operator<Rec> => {
     // After a restart the runtime's watermark starts over; the operator keeps its own.
     const restarted = generation > 0;
-    const context: OperatorContext = {
-      name: "window#1",
-      clock: new VirtualClock(),
+    const context = directContext({
       keyGroups: 8,
       metrics,
       currentWatermark: () => (restarted ? Number.NEGATIVE_INFINITY : upstream),
-      scheduleProcessingTime: () => () => {},
       fail: (error, value, timestamp) =>
         outcome.failed.push({ error: describeError(error), value, timestamp }),
-    };
+    });
     return factory(generation)(context, output);
   };
   let generation = 0;
@@ -484,17 +475,7 @@ describe("the fast path's checkpoints", () => {
   /** A stats window operator on `tumbling(10)`, driven directly, with four key groups. */
   function open() {
     let watermark = Number.NEGATIVE_INFINITY;
-    const context: OperatorContext = {
-      name: "window#1",
-      clock: new VirtualClock(),
-      keyGroups: 4,
-      metrics: new OperatorMetrics("window#1"),
-      currentWatermark: () => watermark,
-      scheduleProcessingTime: () => () => {},
-      fail: (error) => {
-        throw error;
-      },
-    };
+    const context = directContext({ currentWatermark: () => watermark });
     const emitted: string[] = [];
     const output: Output<string> = {
       emit: (value) => emitted.push(value),

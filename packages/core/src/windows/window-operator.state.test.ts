@@ -1,10 +1,9 @@
 import { describe, expect, test } from "vitest";
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
-import { OperatorMetrics } from "../runtime/metrics.ts";
-import type { OperatorContext, OperatorSnapshot, Output } from "../runtime/operator.ts";
-import { VirtualClock } from "../time/clock.ts";
+import type { OperatorSnapshot, Output } from "../runtime/operator.ts";
 import type { WindowAssigner } from "./assigner.ts";
 import { session, sliding, tumbling } from "./assigners.ts";
+import { directContext } from "./test-support/direct-context.ts";
 import type { TimeWindow } from "./window.ts";
 import { keyedWindowState } from "./window-columns.ts";
 import { windowOperator } from "./window-operator.ts";
@@ -22,17 +21,7 @@ const count: AggregateFunction<string, number, number> = {
 function open(assigner: WindowAssigner<TimeWindow>) {
   let watermark = Number.NEGATIVE_INFINITY;
   const emitted: [string, number, number][] = [];
-  const context: OperatorContext = {
-    name: "window#1",
-    clock: new VirtualClock(),
-    keyGroups: 4,
-    metrics: new OperatorMetrics("window#1"),
-    currentWatermark: () => watermark,
-    scheduleProcessingTime: () => () => {},
-    fail: (error) => {
-      throw error;
-    },
-  };
+  const context = directContext({ currentWatermark: () => watermark });
   const output: Output<[string, number]> = {
     emit: (value, timestamp) => emitted.push([...value, timestamp]),
     emitBatch: () => {},
