@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { parseCombinedLog } from "./access-log.ts";
-import { logLineAt } from "./log-generator.ts";
+import { ACCESS_LOG_DEFAULTS, accessLog } from "./log-generator.ts";
 
 test("parses an Apache combined-log line, time zone included", () => {
   const line =
@@ -23,16 +23,66 @@ test("a malformed line is refused with the reason", () => {
   ).toThrow(/unknown month "Foo"/);
 });
 
-test("the generator's lines parse, except the deliberate garbage (about 1%)", () => {
-  let bad = 0;
-  for (let i = 0; i < 5_000; i++) {
+test("the generator's lines parse, except the deliberate malformed ones (about 0.4%)", () => {
+  const line = accessLog({ ...ACCESS_LOG_DEFAULTS, seed: 5 });
+  const reasons = new Map<string, number>();
+  let previous = Number.NEGATIVE_INFINITY;
+  let disordered = 0;
+  for (let i = 0; i < 20_000; i++) {
     try {
-      const hit = parseCombinedLog(logLineAt(i, Date.UTC(2026, 10, 21), 50));
-      expect(hit.time).toBe(Date.UTC(2026, 10, 21) + Math.floor((i * 50) / 1000) * 1000);
-    } catch {
-      bad++;
+      const hit = parseCombinedLog(line(i));
+      const expected = ACCESS_LOG_DEFAULTS.start + i * ACCESS_LOG_DEFAULTS.everyMs;
+      expect(hit.time).toBeLessThanOrEqual(expected);
+      expect(hit.time).toBeGreaterThan(expected - ACCESS_LOG_DEFAULTS.disorderMs - 1_000);
+      if (hit.time < previous) disordered++;
+      previous = hit.time;
+    } catch (error) {
+      const reason = String(error).replace(/:? ".*/, "");
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     }
   }
-  expect(bad).toBeGreaterThan(20);
-  expect(bad).toBeLessThan(100);
+  const malformed = [...reasons.values()].reduce((a, b) => a + b, 0);
+  expect(malformed).toBeGreaterThan(40);
+  expect(malformed).toBeLessThan(130);
+  expect([...reasons.keys()].sort()).toEqual([
+    "SyntaxError: not an Apache combined log line",
+    "SyntaxError: unknown month",
+  ]);
+  expect(disordered).toBeGreaterThan(100);
 });
+
+test("the generated traffic has a realistic shape: popular pages, a long tail, returning visitors, bursts of 5xx", () => {
+  const line = accessLog({ ...ACCESS_LOG_DEFAULTS, seed: 6 });
+  const hits = Array.from({ length: 48_000 }, (_, i) => line(i)).flatMap((l) => {
+    try {
+      return [parseCombinedLog(l)];
+    } catch {
+      return [];
+    }
+  });
+  const pages = new Map<string, number>();
+  const visitors = new Map<string, number>();
+  const errorsPerMinute = new Map<number, { requests: number; errors: number }>();
+  for (const hit of hits) {
+    pages.set(hit.path, (pages.get(hit.path) ?? 0) + 1);
+    visitors.set(hit.ip, (visitors.get(hit.ip) ?? 0) + 1);
+    const minute = Math.floor(hit.time / 60_000);
+    const m = errorsPerMinute.get(minute) ?? { requests: 0, errors: 0 };
+    m.requests++;
+    if (hit.status >= 500) m.errors++;
+    errorsPerMinute.set(minute, m);
+  }
+  const ranked = [...pages.values()].sort((a, b) => b - a);
+  expect(ranked[0]! / hits.length).toBeGreaterThan(0.15); // "/"
+  expect(pages.size).toBeGreaterThan(2_000); // the long tail
+  expect(ranked.filter((n) => n === 1).length).toBeGreaterThan(1_000);
+  expect(visitors.size).toBeLessThan(3_000);
+  expect(median([...visitors.values()])).toBeGreaterThan(5); // visitors come back
+  const rates = [...errorsPerMinute.values()].map((m) => m.errors / m.requests);
+  expect(median(rates)).toBeLessThan(0.02);
+  expect(Math.max(...rates)).toBeGreaterThan(0.15); // an incident
+});
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}

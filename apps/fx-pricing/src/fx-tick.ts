@@ -1,3 +1,5 @@
+import { hashOf, noise, seededRandom } from "@eddy/app-kit";
+
 /** An FX tick as Kinesis Data Analytics' FX examples publish it: `timestamp` in epoch seconds. */
 export interface FxTick {
   readonly ask: number;
@@ -7,7 +9,7 @@ export interface FxTick {
   readonly timestamp: number;
 }
 
-/** Symbols the generator quotes, with a starting mid price. */
+/** Symbols the generator quotes, with their starting mid price. */
 export const SYMBOLS: Readonly<Record<string, number>> = {
   EURUSD: 1.0842,
   GBPUSD: 1.2711,
@@ -19,67 +21,111 @@ export const SYMBOLS: Readonly<Record<string, number>> = {
   BTCUSD: 64210.5,
 };
 
-/** mulberry32: a tiny seeded PRNG, so a replay generates the same ticks. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** Options of {@link fxTicks}; defaults in {@link FX_TICK_DEFAULTS}. */
+export interface FxTickOptions {
+  /** Another seed, other walks (and other arrival disorder). */
+  readonly seed: number;
+  /** Event time of tick 0 (epoch ms). */
+  readonly start: number;
+  /** Event time between consecutive ticks, over all symbols (ms): each symbol ticks every `everyMs × 8`. */
+  readonly everyMs: number;
+  /** Ticks arrive up to this much later than their event time says (ms): disorder in arrival. */
+  readonly disorderMs: number;
+  /** Chance per tick of a jump of 0.4–1% (news): what the price-move alerts are for. */
+  readonly shockProbability: number;
+}
+
+export const FX_TICK_DEFAULTS: FxTickOptions = {
+  seed: 1,
+  start: Date.UTC(2026, 10, 21, 9, 0, 0),
+  everyMs: 250,
+  disorderMs: 3_000,
+  shockProbability: 0.0015,
+};
+
+/** Prices carry four decimals. */
+const DECIMALS = 10_000;
+const round = (n: number) => Math.round(n * DECIMALS) / DECIMALS;
+
+/** One symbol's random walk: how far it has been generated, and the generator to continue it. */
+interface Walk {
+  step: number;
+  price: number;
+  readonly next: () => number;
+}
+
+/**
+ * A deterministic tick stream: tick `i` quotes symbol `i mod 8`, a random walk per symbol (small
+ * steps, and now and then a jump), stamped `start + i × everyMs` minus up to `disorderMs`, so
+ * ticks arrive a little out of event-time order. The function is pure in `i` (a generator source
+ * resumes at any index after a restore) and O(1) per tick when called in order.
+ *
+ * @example
+ * const tickAt = fxTicks({ ...FX_TICK_DEFAULTS, seed: 7 });
+ * tickAt(0); // { ask: 1.0844, bid: 1.084, price: 1.0842, symbol: "EURUSD", timestamp: 1795251600 }
+ */
+export function fxTicks(options: FxTickOptions): (index: number) => FxTick {
+  const { seed, start, everyMs, disorderMs, shockProbability } = options;
+  const names = Object.keys(SYMBOLS);
+  const walks = new Map<string, Walk>();
+
+  /** The symbol's price after `step` steps; replays the walk from the start when asked for an earlier step. */
+  const priceAt = (symbol: string, step: number): number => {
+    let walk = walks.get(symbol);
+    if (!walk || walk.step > step) {
+      walk = { step: 0, price: SYMBOLS[symbol]!, next: seededRandom(hashOf(symbol) ^ seed) };
+      walks.set(symbol, walk);
+    }
+    while (walk.step < step) {
+      const move = walk.next() - 0.5;
+      let factor = 1 + move * 0.0006;
+      if (walk.next() < shockProbability) factor *= 1 + Math.sign(move) * (0.004 + 0.006 * walk.next());
+      walk.price *= factor;
+      walk.step++;
+    }
+    return walk.price;
+  };
+
+  return (index) => {
+    const symbol = names[index % names.length]!;
+    const price = priceAt(symbol, Math.floor(index / names.length));
+    const spread = price * 0.0003;
+    const eventTime = start + index * everyMs - Math.floor(noise(seed, index, 1) * disorderMs);
+    return {
+      ask: round(price + spread / 2),
+      bid: round(price - spread / 2),
+      price: round(price),
+      symbol,
+      timestamp: Math.floor(eventTime / 1000),
+    };
   };
 }
 
 /**
- * Tick `index` of a deterministic random walk per symbol: a tick every `everyMs` of event time
- * starting at `start`, with arrival up to `disorderMs` out of order. Pure in `index`, so a source
- * can resume at any index after a restore.
+ * Checks that `value` (decoded JSON) is a tick; throws a `TypeError` naming the field otherwise,
+ * which makes the Kinesis record a dead letter. Timestamps must be epoch seconds: a value that
+ * looks like milliseconds is refused rather than read as a date 50,000 years away.
  */
-export function fxTickAt(
-  index: number,
-  options: { start: number; everyMs: number; disorderMs: number },
-): FxTick {
-  const names = Object.keys(SYMBOLS);
-  const symbol = names[index % names.length]!;
-  const perSymbol = Math.floor(index / names.length);
-  // The walk is a sum of seeded steps; cache per symbol so generating in order is O(1) per tick.
-  const price = walk(symbol, perSymbol);
-  const next = seeded(index * 2654435761);
-  const spread = price * 0.0003;
-  const jitter = Math.floor(next() * options.disorderMs);
-  const eventTime = options.start + index * options.everyMs - jitter;
+export function parseFxTick(value: unknown): FxTick {
+  if (typeof value !== "object" || value === null) throw new TypeError("a tick must be a JSON object");
+  const tick = value as Record<string, unknown>;
+  if (typeof tick.symbol !== "string" || tick.symbol === "") {
+    throw new TypeError(`symbol must be a non-empty string, got ${JSON.stringify(tick.symbol)}`);
+  }
+  for (const field of ["price", "ask", "bid"] as const) {
+    if (typeof tick[field] !== "number" || !Number.isFinite(tick[field])) {
+      throw new TypeError(`${field} must be a finite number, got ${JSON.stringify(tick[field])}`);
+    }
+  }
+  const timestamp = tick.timestamp;
+  if (typeof timestamp !== "number" || !Number.isInteger(timestamp) || timestamp < 0 || timestamp > 1e11) {
+    throw new TypeError(`timestamp must be whole epoch seconds, got ${JSON.stringify(timestamp)}`);
+  }
   return {
-    ask: round(price + spread / 2),
-    bid: round(price - spread / 2),
-    price: round(price),
-    symbol,
-    timestamp: Math.floor(eventTime / 1000),
+    ask: tick.ask as number,
+    bid: tick.bid as number,
+    price: tick.price as number,
+    symbol: tick.symbol,
+    timestamp,
   };
-}
-
-/** Per symbol: how far its walk has been generated, and the generator to continue it. */
-const walks = new Map<string, { step: number; price: number; rng: () => number }>();
-
-/** The symbol's price after `step` steps; O(1) per call when called in order, as a source does. */
-function walk(symbol: string, step: number): number {
-  let state = walks.get(symbol);
-  if (!state || state.step > step) {
-    state = { step: 0, price: SYMBOLS[symbol]!, rng: seeded(hash(symbol)) };
-    walks.set(symbol, state);
-  }
-  while (state.step < step) {
-    state.price *= 1 + (state.rng() - 0.5) * 0.002;
-    state.step++;
-  }
-  return state.price;
-}
-
-function hash(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
-function round(n: number): number {
-  return Math.round(n * 10_000) / 10_000;
 }

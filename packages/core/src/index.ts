@@ -1,6 +1,7 @@
 /**
  * Eddy: Flink's model for TypeScript — a typed dataflow DSL and an event-time runtime on RxJS.
  * @packageDocumentation
+ * @module @eddy/core
  */
 
 export type { AggregateFunction } from "./aggregates/aggregate-function.ts";

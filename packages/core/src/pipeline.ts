@@ -16,7 +16,18 @@ import { DEFAULT_KEY_GROUPS } from "./state/key-group.ts";
 import { type Serde, v8Serde } from "./state/serde.ts";
 import { type Clock, systemClock } from "./time/clock.ts";
 
-/** Options of {@link pipeline}. */
+/**
+ * Options of {@link pipeline}.
+ *
+ * @example
+ * const options: PipelineOptions = {
+ *   checkpoints: { every: seconds(10), store },
+ *   startFrom: "latest",
+ *   keyGroups: 128,
+ *   logger: silentLogger,
+ * };
+ * const job = pipeline("fx-pricing", options);
+ */
 export interface PipelineOptions {
   /** Processing time; tests pass a `VirtualClock`. Default: the wall clock. */
   readonly clock?: Clock;
@@ -30,6 +41,7 @@ export interface PipelineOptions {
   readonly allowNonRestoredState?: boolean;
   /** Serializes state blobs (default: Node's structured clone). */
   readonly serde?: Serde<unknown>;
+  /** Where restores, retries and failures are reported (default {@link consoleLogger}, stderr). */
   readonly logger?: Logger;
   /** Sink writes queued across the job before sources wait (backpressure). Default 64 batches. */
   readonly maxInFlightWrites?: number;
@@ -40,7 +52,14 @@ export interface PipelineOptions {
   readonly stopOnSignals?: boolean;
 }
 
-/** How a run ended. */
+/**
+ * How a run ended.
+ *
+ * @example
+ * const result: JobResult = await job.run();
+ * if (result.restoredFrom !== undefined) console.log(`resumed from checkpoint ${result.restoredFrom}`);
+ * console.log(result.outcome); // "finished" or "stopped"
+ */
 export interface JobResult {
   /** `finished`: every source was read to its end; `stopped`: `stop()` or a signal ended it. */
   readonly outcome: "finished" | "stopped";
@@ -65,17 +84,33 @@ export function pipeline(name: string, options: PipelineOptions = {}): Job {
   return new Job(name, options);
 }
 
-/** A job: a dataflow graph plus how to run it. Built with {@link pipeline}. */
+/**
+ * A job: a dataflow graph plus how to run it. Built with {@link pipeline}.
+ *
+ * @example
+ * const job: Job = pipeline("clicks", { checkpoints: { every: seconds(10), store } });
+ * job.source(fromIterable([1, 2, 3])).map((n) => n * 2).sink(consoleSink());
+ * const running = job.run();
+ * // later, from an admin endpoint:
+ * await job.savepoint("before-upgrade");
+ * await job.stop();
+ * await running;
+ */
 export class Job {
   readonly #graph: JobGraph;
   readonly #clock: Clock;
   readonly #keyGroups: number;
   readonly #serde: Serde<unknown>;
   readonly #logger: Logger;
+  /** Per-operator counters and checkpoint figures of the running job (read them while it runs). */
   readonly metrics = new JobMetrics();
   #running: RunningJob | undefined;
 
   constructor(
+    /**
+     * The job's name: checkpoints are stored under it, so a restarted job with the same name resumes
+     * where the last one stopped.
+     */
     readonly name: string,
     private readonly options: PipelineOptions,
   ) {
@@ -285,6 +320,7 @@ class RunningJob {
     });
     failed.catch(() => {});
     const removeSignalHandlers = this.#handleSignals();
+    const releaseProcess = keepProcessAlive();
     try {
       for (const stage of this.#sinks) {
         await stage.sink.open?.({
@@ -307,12 +343,15 @@ class RunningJob {
       throw reason;
     } finally {
       removeSignalHandlers();
+      releaseProcess();
       this.#cancelTimer?.();
       this.#abort.abort();
       for (const stage of this.#sinks) stage.stop();
       coordinator?.abort(
         this.#fatal ?? new Error(`job "${this.job.name}" ended before the checkpoint completed`),
       );
+      release();
+      await Promise.all([...this.#drivers.values()].map((driver) => driver.closed()));
       for (const stage of this.#sinks) await stage.sink.close?.();
     }
   }
@@ -378,4 +417,14 @@ class RunningJob {
       process.off("SIGINT", onSignal);
     };
   }
+}
+
+/**
+ * Holds the process open while a job runs. The clock's timers are unref'd so that a finished job
+ * never keeps a process alive; but while a job waits only on them (a paced source between two
+ * records, a checkpoint timer), Node would otherwise see nothing to wait for and exit mid-run.
+ */
+function keepProcessAlive(): () => void {
+  const handle = setInterval(() => {}, 2 ** 31 - 1);
+  return () => clearInterval(handle);
 }

@@ -22,6 +22,7 @@ export {
   startLocalFirehose,
 } from "./firehose/firehose-server.ts";
 export { evaluatePrefix, formatUtc } from "./firehose/s3-prefix.ts";
+export { startKinesalite } from "./kinesalite.ts";
 export { type LocalKinesis, startLocalKinesis } from "./kinesis.ts";
 export { freePort, waitForPort } from "./ports.ts";
 export { type LocalRedis, startLocalRedis } from "./redis.ts";

@@ -12,8 +12,15 @@
  *   checkpoints: { every: seconds(10), retain: 3, store: redisCheckpoints("redis://127.0.0.1:6379") },
  * });
  * @packageDocumentation
+ * @module @eddy/state
  */
 
+export {
+  FILE_CHECKPOINT_DEFAULTS,
+  FileCheckpointStore,
+  type FileCheckpointStoreOptions,
+  fileCheckpoints,
+} from "./file-checkpoint-store.ts";
 export { CheckpointKeyLayout } from "./key-layout.ts";
 export { CheckpointFormatError } from "./manifest-json.ts";
 export { msgpackSerde } from "./msgpack-serde.ts";

@@ -23,8 +23,14 @@ import type { BlobRef } from "@eddy/core";
  * A blob's key ends with its checksum: a checkpoint id reused by a later run (a job restarted from
  * an older savepoint numbers its checkpoints from there) writes new keys instead of overwriting
  * blobs that a savepoint or an older checkpoint still references.
+ *
+ * @example
+ * const keys = new CheckpointKeyLayout(REDIS_CHECKPOINT_DEFAULTS.prefix);
+ * keys.latest("fx-pricing"); // "eddy:job:{fx-pricing}:latest"
+ * keys.checkpoints("team/fx-pricing"); // "eddy:job:{team}/fx-pricing:checkpoints"
  */
 export class CheckpointKeyLayout {
+  /** @param prefix prepended to every key; must not contain `{` or `}` */
   constructor(readonly prefix: string) {
     if (/[{}]/.test(prefix)) {
       throw new Error(`redis checkpoint key prefix "${prefix}" must not contain "{" or "}" (hash tags)`);
@@ -36,26 +42,32 @@ export class CheckpointKeyLayout {
     return `${this.#job(job)}:checkpoints`;
   }
 
+  /** Savepoint manifests of `job`, by name. */
   savepoints(job: string): string {
     return `${this.#job(job)}:savepoints`;
   }
 
+  /** Blob keys that `job`'s savepoints reference. */
   pinned(job: string): string {
     return `${this.#job(job)}:pinned`;
   }
 
+  /** Ids of `job`'s checkpoints whose blobs are written but not yet published. */
   pendingIndex(job: string): string {
     return `${this.#job(job)}:pending`;
   }
 
+  /** Blob keys written for checkpoint `checkpointId` of `job` before it is published. */
   pending(job: string, checkpointId: number): string {
     return `${this.#job(job)}:pending:${checkpointId}`;
   }
 
+  /** The id of `job`'s checkpoint published last. */
   latest(job: string): string {
     return `${this.#job(job)}:latest`;
   }
 
+  /** Counter bumped by every publish of `job` (detects a concurrent writer). */
   revision(job: string): string {
     return `${this.#job(job)}:rev`;
   }

@@ -1,7 +1,19 @@
 import { type BlobRef, CHECKPOINT_FORMAT_VERSION, type CheckpointManifest } from "@eddy/core";
 
-/** A stored manifest of a format version this package does not read. */
+/**
+ * A stored manifest of a format version this package does not read: restoring it could silently
+ * lose state, so the job refuses to start and a person decides (upgrade Eddy, or start from
+ * another checkpoint).
+ *
+ * @example
+ * try {
+ *   await job.run();
+ * } catch (error) {
+ *   if (error instanceof CheckpointFormatError) console.error("written by another Eddy version:", error.message);
+ * }
+ */
 export class CheckpointFormatError extends Error {
+  /** Always `"CheckpointFormatError"`. */
   override readonly name = "CheckpointFormatError";
 }
 

@@ -15,7 +15,13 @@ import { CheckpointKeyLayout } from "./key-layout.ts";
 import { CheckpointFormatError, parseManifest, refsByKey } from "./manifest-json.ts";
 import { PUBLISH_SCRIPT, publishArguments } from "./publish-script.ts";
 
-/** Options of {@link redisCheckpoints}. Defaults are in {@link REDIS_CHECKPOINT_DEFAULTS}. */
+/**
+ * Options of {@link redisCheckpoints}. Defaults are in {@link REDIS_CHECKPOINT_DEFAULTS}.
+ *
+ * @example
+ * const options: RedisCheckpointStoreOptions = { prefix: "analytics:", logger: silentLogger };
+ * const store = redisCheckpoints("redis://127.0.0.1:6379", options);
+ */
 export interface RedisCheckpointStoreOptions {
   /** Prepended to every key (see {@link CheckpointKeyLayout}); must not contain `{` or `}`. */
   readonly prefix?: string;
@@ -33,13 +39,22 @@ export interface RedisCheckpointStoreOptions {
  * reconnect attempt, then the command errors), because the checkpoint coordinator already retries a
  * failed commit with backoff and fails the job after `tolerableFailures`: waiting inside the client
  * too would only hide an outage.
+ *
+ * @example
+ * // A job of a team that shares one Redis: its own prefix, the default connection behaviour.
+ * const store = redisCheckpoints(
+ *   { host: "127.0.0.1", port: 6379, connectTimeout: REDIS_CHECKPOINT_DEFAULTS.connectTimeout * 2 },
+ *   { prefix: `team-a:${REDIS_CHECKPOINT_DEFAULTS.prefix}` },
+ * );
  */
 export const REDIS_CHECKPOINT_DEFAULTS = {
+  /** Prepended to every key. */
   prefix: "eddy:",
   /** Reconnect attempts a command waits through before it fails (ioredis `maxRetriesPerRequest`). */
   maxRetriesPerRequest: 1,
   /** Delay before reconnect attempt n: 100·n ms, capped at this (ms). */
   maxReconnectDelay: 1_000,
+  /** Time to establish a connection before the attempt fails (ms). */
   connectTimeout: 5_000,
   /**
    * A command without a reply after this long fails (ms). It only matters when Redis hangs (a

@@ -3,13 +3,26 @@ import type { marshallOptions } from "@aws-sdk/util-dynamodb";
 import type { Clock } from "@eddy/core";
 import { DEFAULT_RETRY, type RetryOptions } from "@eddy/core";
 
-/** A plain item as lib-dynamodb takes it: strings, numbers, booleans, null, arrays, Sets, Uint8Arrays, nested objects. */
+/**
+ * A plain item as lib-dynamodb takes it: strings, numbers, booleans, null, arrays, Sets, Uint8Arrays, nested objects.
+ *
+ * @example
+ * const item: DynamoDbItem = { symbol: "EURUSD", windowEnd: 60_000, prices: [1.08, 1.09], tags: new Set(["fx"]) };
+ */
 export type DynamoDbItem = Record<string, unknown>;
 
 /**
  * Write only when the condition holds. `BatchWriteItem` takes no conditions, so a conditional sink
  * writes each item with `PutItem` and a `ConditionExpression`; a write the condition rejects
  * (`ConditionalCheckFailedException`) counts as done, since a newer item is already stored.
+ *
+ * @example
+ * const newerOnly: ConditionalWrite = { onlyIfNewer: "updatedAt" };
+ * const custom: ConditionalWrite = {
+ *   conditionExpression: "attribute_not_exists(#id) OR #status <> :closed",
+ *   expressionAttributeNames: { "#id": "id", "#status": "status" },
+ *   expressionAttributeValues: () => ({ ":closed": "closed" }),
+ * };
  */
 export type ConditionalWrite =
   | {
@@ -21,14 +34,28 @@ export type ConditionalWrite =
       readonly onlyIfNewer: string;
     }
   | {
+      /** A DynamoDB `ConditionExpression` evaluated against the stored item. */
       readonly conditionExpression: string;
+      /** The expression's `#names`. */
       readonly expressionAttributeNames?: Record<string, string>;
       /** The expression's `:values`, from the item being written. */
       readonly expressionAttributeValues?: (item: DynamoDbItem) => DynamoDbItem;
     };
 
-/** Options of {@link dynamoDbSink}. Names and defaults follow Flink's `DynamoDbSink`. */
+/**
+ * Options of {@link dynamoDbSink}. Names and defaults follow Flink's `DynamoDbSink`.
+ *
+ * @example
+ * const options: DynamoDbSinkOptions<Order> = {
+ *   tableName: "orders",
+ *   item: (o) => ({ id: o.id, customer: o.customer, amount: o.amount, at: o.at }),
+ *   conditionalWrite: { onlyIfNewer: "at" },
+ *   client: { region: "eu-west-1" },
+ * };
+ * orders.sink(dynamoDbSink(options));
+ */
 export interface DynamoDbSinkOptions<T> {
+  /** The table to write to (it must exist; the sink reads its key schema when it opens). */
   readonly tableName: string;
   /**
    * The item to put for a record. Its key attributes must come from the record's content (an id, a
@@ -77,14 +104,28 @@ export interface DynamoDbSinkOptions<T> {
   readonly name?: string;
 }
 
-/** The service's limits (BatchWriteItem). */
+/**
+ * The service's limits (BatchWriteItem): 25 requests, 16 MiB per batch, 400 KiB per item.
+ *
+ * @example
+ * const options: Partial<DynamoDbSinkOptions<Order>> = { maxBatchSize: DYNAMODB_SERVICE_LIMITS.maxBatchSize };
+ */
 export const DYNAMODB_SERVICE_LIMITS = {
   maxBatchSize: 25,
   maxBatchSizeInBytes: 16 * 1024 * 1024,
   maxRecordSizeInBytes: 400 * 1024,
 } as const;
 
-/** Defaults of {@link DynamoDbSinkOptions}, as in Flink's `DynamoDbSinkBuilder`. */
+/**
+ * Defaults of {@link DynamoDbSinkOptions}, as in Flink's `DynamoDbSinkBuilder`; each is described
+ * at the option of the same name.
+ *
+ * @example
+ * const gentle: Partial<DynamoDbSinkOptions<Order>> = {
+ *   maxInFlightRequests: DYNAMODB_SINK_DEFAULTS.maxInFlightRequests / 10,
+ *   retry: { ...DYNAMODB_SINK_DEFAULTS.retry, maxAttempts: 20 },
+ * };
+ */
 export const DYNAMODB_SINK_DEFAULTS = {
   maxBatchSize: 25,
   maxInFlightRequests: 50,

@@ -26,7 +26,8 @@ import { type DynamoDbWriteRequest, itemSize, keyOf } from "./dynamodb-write-req
  * to `retry.maxAttempts` times; then the job fails.
  *
  * @example
- * stats.sink(dynamoDbSink({
+ * const perMinute = ticks.keyBy((t) => t.symbol).window(tumbling(minutes(1))).aggregate(stats((t) => t.price));
+ * perMinute.sink(dynamoDbSink({
  *   tableName: "fx-stats",
  *   item: (r) => ({ symbol: r.key, windowEnd: r.window.end, ...r.value }),
  * }));

@@ -1,7 +1,17 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 
-/** One buffered write: a put or a delete, marshalled, with its de-duplication key. */
+/**
+ * One buffered write: a put or a delete, marshalled, with its de-duplication key.
+ *
+ * @example
+ * const put: DynamoDbWriteRequest = {
+ *   kind: "put",
+ *   attributes: { symbol: { S: "EURUSD" }, windowEnd: { N: "60000" } },
+ *   key: '{"S":"EURUSD"}\u0000',
+ * };
+ */
 export interface DynamoDbWriteRequest {
+  /** `put` writes `attributes` as the item; `delete` removes the item with that key. */
   readonly kind: "put" | "delete";
   /** The item (put) or its primary key (delete), marshalled. */
   readonly attributes: Record<string, AttributeValue>;

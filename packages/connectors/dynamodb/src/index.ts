@@ -1,6 +1,7 @@
 /**
  * Amazon DynamoDB sink for Eddy: idempotent upserts with deterministic keys.
  * @packageDocumentation
+ * @module @eddy/connector-dynamodb
  */
 export {
   AsyncSinkWriter,

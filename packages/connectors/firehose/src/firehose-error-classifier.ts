@@ -15,6 +15,13 @@ const FATAL = new Set([
  * Whether a failed PutRecordBatch may be sent again: throttling, 5xx and network errors may;
  * a missing stream, a rejected request or bad credentials may not (the job fails at once, with
  * the service's message, instead of retrying for minutes).
+ *
+ * @example
+ * const missing = Object.assign(new Error("Stream clicks not found"), {
+ *   name: "ResourceNotFoundException",
+ *   $metadata: { httpStatusCode: 400 },
+ * });
+ * isRetryableFirehoseError(missing); // false: the job fails at once
  */
 export function isRetryableFirehoseError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

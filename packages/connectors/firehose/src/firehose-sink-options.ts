@@ -2,7 +2,20 @@ import type { FirehoseClient, FirehoseClientConfig } from "@aws-sdk/client-fireh
 import type { Clock } from "@eddy/core";
 import { DEFAULT_RETRY, type RetryOptions } from "@eddy/core";
 
-/** Options of {@link firehoseSink}. Names and defaults follow Flink's `KinesisFirehoseSink`. */
+/**
+ * Options of {@link firehoseSink}. Names and defaults follow Flink's `KinesisFirehoseSink`.
+ *
+ * @example
+ * const rejected: Click[] = [];
+ * const options: FirehoseSinkOptions<Click> = {
+ *   deliveryStreamName: "clicks-to-s3",
+ *   serializer: (c) => `${c.at},${c.user},${c.page}\n`,
+ *   maxTimeInBufferMS: seconds(1),
+ *   onInvalidRecord: (record) => rejected.push(record),
+ *   client: { region: "eu-west-1" },
+ * };
+ * clicks.sink(firehoseSink(options));
+ */
 export interface FirehoseSinkOptions<T> {
   /** The delivery stream (Direct PUT) to write to. */
   readonly deliveryStreamName: string;
@@ -38,14 +51,25 @@ export interface FirehoseSinkOptions<T> {
   readonly name?: string;
 }
 
-/** The service's limits (PutRecordBatch). */
+/**
+ * The service's limits (PutRecordBatch): 500 records, 4 MiB per request, 1000 KiB per record.
+ *
+ * @example
+ * const small: Partial<FirehoseSinkOptions<Click>> = { maxBatchSizeInBytes: FIREHOSE_SERVICE_LIMITS.maxBatchSizeInBytes / 4 };
+ */
 export const FIREHOSE_SERVICE_LIMITS = {
   maxBatchSize: 500,
   maxBatchSizeInBytes: 4 * 1024 * 1024,
   maxRecordSizeInBytes: 1000 * 1024,
 } as const;
 
-/** Defaults of {@link FirehoseSinkOptions}, as in Flink's `KinesisFirehoseSinkBuilder`. */
+/**
+ * Defaults of {@link FirehoseSinkOptions}, as in Flink's `KinesisFirehoseSinkBuilder`; each is
+ * described at the option of the same name.
+ *
+ * @example
+ * const patient: Partial<FirehoseSinkOptions<Click>> = { retry: { ...FIREHOSE_SINK_DEFAULTS.retry, maxAttempts: 30 } };
+ */
 export const FIREHOSE_SINK_DEFAULTS = {
   maxBatchSize: 500,
   maxInFlightRequests: 50,
@@ -60,6 +84,10 @@ export const FIREHOSE_SINK_DEFAULTS = {
 /**
  * The default serializer: one JSON document per record, ending in a newline, so the objects
  * Firehose writes to S3 are JSON lines (Firehose itself adds no delimiter).
+ *
+ * @example
+ * ndjson({ page: "/", n: 1 }); // '{"page":"/","n":1}\n'
+ * firehoseSink<Click>({ deliveryStreamName: "clicks-to-s3", serializer: ndjson });
  */
 export function ndjson(record: unknown): string {
   const text = JSON.stringify(record);

@@ -23,7 +23,7 @@ const encoder = new TextEncoder();
  * after a backoff with jitter, up to `retry.maxAttempts` times; then the job fails.
  *
  * @example
- * job.source(clicks).sink(firehoseSink({ deliveryStreamName: "clicks-to-s3" }));
+ * clicks.filter((c) => c.page !== "/health").sink(firehoseSink({ deliveryStreamName: "clicks-to-s3" }));
  */
 export function firehoseSink<T>(options: FirehoseSinkOptions<T>): Sink<T> {
   return new FirehoseSink(options);

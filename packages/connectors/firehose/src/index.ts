@@ -1,6 +1,7 @@
 /**
  * Amazon Data Firehose sink for Eddy (at-least-once).
  * @packageDocumentation
+ * @module @eddy/connector-firehose
  */
 export {
   AsyncSinkWriter,

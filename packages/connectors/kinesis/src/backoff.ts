@@ -1,7 +1,14 @@
 import type { Clock } from "@eddy/core";
 import { classifyError, type ErrorClass, KinesisRetriesExhaustedError } from "./errors.ts";
 
-/** Bounded retries with exponential backoff and full jitter. Defaults in {@link RETRY_DEFAULTS}. */
+/**
+ * Bounded retries with exponential backoff and full jitter. Defaults in {@link RETRY_DEFAULTS}.
+ * Delays run on the job's clock (processing time).
+ *
+ * @example
+ * const patient: RetryOptions = { ...RETRY_DEFAULTS, maxAttempts: 30 };
+ * kinesisSource({ stream: "fx-ticks", decode: json<Tick>(), retry: patient });
+ */
 export interface RetryOptions {
   /** Attempts of one call (the first included) before it fails with a clear error. */
   readonly maxAttempts: number;
@@ -14,6 +21,9 @@ export interface RetryOptions {
 /**
  * Defaults of {@link RetryOptions}: ten attempts, 200 ms doubling to at most 5 s (about 20 s of
  * waiting in the worst case before a call fails the job).
+ *
+ * @example
+ * kinesisSink<Tick>({ stream: "fx-ticks", partitionKey: (t) => t.symbol, retry: { maxDelayMs: RETRY_DEFAULTS.maxDelayMs * 2 } });
  */
 export const RETRY_DEFAULTS: RetryOptions = { maxAttempts: 10, baseDelayMs: 200, maxDelayMs: 5_000 };
 
@@ -21,6 +31,10 @@ export const RETRY_DEFAULTS: RetryOptions = { maxAttempts: 10, baseDelayMs: 200,
  * The delay before retry number `attempt` (1 = first retry): uniformly random in
  * `[0, min(maxDelayMs, baseDelayMs * 2^(attempt-1))]` ("full jitter"), so readers throttled together
  * do not retry together.
+ *
+ * @example
+ * backoffDelay(3, RETRY_DEFAULTS); // random in [0, 800] ms
+ * backoffDelay(3, RETRY_DEFAULTS, () => 0.5); // 400
  */
 export function backoffDelay(
   attempt: number,

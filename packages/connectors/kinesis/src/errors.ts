@@ -8,6 +8,15 @@
  * - `in-use`: `ResourceInUseException` (a fan-out subscription still open, a consumer still
  *   being created or deleted): wait and retry.
  * - `fatal`: anything else (missing stream, no permission, invalid argument): fail at once.
+ *
+ * @example
+ * const reaction: Record<ErrorClass, string> = {
+ *   throttled: "back off",
+ *   transient: "back off",
+ *   "expired-iterator": "new iterator",
+ *   "in-use": "wait",
+ *   fatal: "fail",
+ * };
  */
 export type ErrorClass = "throttled" | "transient" | "expired-iterator" | "in-use" | "fatal";
 
@@ -44,7 +53,13 @@ const TRANSIENT_CODES = new Set([
   "ERR_STREAM_PREMATURE_CLOSE",
 ]);
 
-/** Classifies a thrown error or a `PutRecords` entry's error code. */
+/**
+ * Classifies a thrown error or a `PutRecords` entry's error code.
+ *
+ * @example
+ * classifyError("ProvisionedThroughputExceededException"); // "throttled"
+ * classifyError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })); // "transient"
+ */
 export function classifyError(error: unknown): ErrorClass {
   const name = errorName(error);
   if (THROTTLED.has(name)) return "throttled";
@@ -74,12 +89,26 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
-/** A call kept failing with retryable errors until the retry budget ran out. */
+/**
+ * A call kept failing with retryable errors until the retry budget ran out: the job fails with it
+ * and resumes from its last checkpoint when restarted.
+ *
+ * @example
+ * try {
+ *   await job.run();
+ * } catch (error) {
+ *   if (error instanceof KinesisRetriesExhaustedError) console.error(`${error.operation} gave up after ${error.attempts} attempts`);
+ * }
+ */
 export class KinesisRetriesExhaustedError extends Error {
+  /** Always `"KinesisRetriesExhaustedError"`. */
   override readonly name = "KinesisRetriesExhaustedError";
   constructor(
+    /** The call that failed, e.g. `GetRecords(shardId-000000000001)`. */
     readonly operation: string,
+    /** Attempts made. */
     readonly attempts: number,
+    /** The last error. */
     override readonly cause: unknown,
   ) {
     super(
@@ -90,7 +119,18 @@ export class KinesisRetriesExhaustedError extends Error {
   }
 }
 
-/** A record the sink can never write (too large), or a failure the sink was told not to retry. */
+/**
+ * A record the sink can never write (too large), or a failure the sink was told not to retry
+ * (`failOnError`): the job fails with it.
+ *
+ * @example
+ * try {
+ *   await job.run();
+ * } catch (error) {
+ *   if (error instanceof KinesisSinkError) console.error("the Kinesis sink cannot go on:", error.message);
+ * }
+ */
 export class KinesisSinkError extends Error {
+  /** Always `"KinesisSinkError"`. */
   override readonly name = "KinesisSinkError";
 }

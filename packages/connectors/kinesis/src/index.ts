@@ -2,6 +2,7 @@
  * Kinesis Data Streams for Eddy: a source that survives throttling, resharding and restarts, and
  * an at-least-once batching sink.
  * @packageDocumentation
+ * @module @eddy/connector-kinesis
  */
 
 export { backoffDelay, RETRY_DEFAULTS, type RetryOptions } from "./backoff.ts";

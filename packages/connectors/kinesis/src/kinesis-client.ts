@@ -42,6 +42,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
  * };
  */
 export type KinesisConnection = Omit<KinesisClientConfig, "maxAttempts"> & {
+  /** HTTP version of `SubscribeToShard` (enhanced fan-out): `2` (default, what AWS requires) or `1.1`. */
   readonly subscribeHttpVersion?: "2" | "1.1";
 };
 
@@ -108,20 +109,37 @@ export interface StreamConsumer {
   readonly status: ConsumerStatus;
 }
 
-/** What the source and the sink need from Kinesis. */
+/**
+ * What the source and the sink need from Kinesis: the one seam between the connector and the AWS
+ * SDK. The SDK's own retries are off; callers apply the connector's retry policy.
+ *
+ * @example
+ * const proxy: StreamProxy = createStreamProxy({ region: "eu-west-1" });
+ * const shards = await proxy.listShards("fx-ticks");
+ * console.log(shards.map((s) => `${s.shardId}${s.closed ? " (closed)" : ""}`));
+ * proxy.close();
+ */
 export interface StreamProxy {
+  /** Every shard of the stream (`ListShards`, all pages), open and closed. */
   listShards(stream: string, signal?: AbortSignal): Promise<ShardInfo[]>;
+  /** A shard iterator at `start` (`GetShardIterator`). */
   getShardIterator(
     stream: string,
     shardId: string,
     start: IteratorStart,
     signal?: AbortSignal,
   ): Promise<string>;
+  /** One `GetRecords` call: records, the next iterator, and child shards at the end of a closed shard. */
   getRecords(iterator: string, limit: number, signal?: AbortSignal): Promise<GetRecordsResult>;
+  /** One `PutRecords` call; resolves with the entries Kinesis rejected (empty when all were written). */
   putRecords(stream: string, entries: readonly PutEntry[]): Promise<PutRecordsFailure[]>;
+  /** The stream's ARN (`DescribeStreamSummary`). */
   streamArn(stream: string, signal?: AbortSignal): Promise<string>;
+  /** Registers an enhanced fan-out consumer. */
   registerConsumer(streamArn: string, name: string, signal?: AbortSignal): Promise<StreamConsumer>;
+  /** An enhanced fan-out consumer's ARN and status. */
   describeConsumer(streamArn: string, name: string, signal?: AbortSignal): Promise<StreamConsumer>;
+  /** Deregisters an enhanced fan-out consumer. */
   deregisterConsumer(consumerArn: string): Promise<void>;
   /** Events of one subscription (Kinesis ends it after about five minutes). */
   subscribeToShard(
@@ -130,16 +148,31 @@ export interface StreamProxy {
     start: IteratorStart,
     signal: AbortSignal,
   ): Promise<AsyncIterable<SubscriptionEvent>>;
+  /** Releases the SDK client's connections. */
   close(): void;
 }
 
-/** Stream administration, for tests, benchmarks and examples. */
+/**
+ * Stream administration, for tests, benchmarks and examples.
+ *
+ * @example
+ * const admin: StreamAdmin = createStreamAdmin({ region: "us-east-1", endpoint: "http://127.0.0.1:4567" });
+ * await admin.createStream("fx-ticks", 2);
+ * await admin.waitUntilActive("fx-ticks");
+ * admin.close();
+ */
 export interface StreamAdmin {
+  /** Creates a provisioned stream with `shardCount` shards. */
   createStream(stream: string, shardCount: number): Promise<void>;
+  /** Deletes a stream. */
   deleteStream(stream: string): Promise<void>;
+  /** Resolves once the stream is `ACTIVE`; rejects after `timeoutMs`. */
   waitUntilActive(stream: string, timeoutMs?: number): Promise<void>;
+  /** Splits a shard at `newStartingHashKey` (resharding). */
   splitShard(stream: string, shardId: string, newStartingHashKey: string): Promise<void>;
+  /** Merges two adjacent shards (resharding). */
   mergeShards(stream: string, shardId: string, adjacentShardId: string): Promise<void>;
+  /** Releases the SDK client's connections. */
   close(): void;
 }
 
@@ -192,7 +225,14 @@ function clientConfig(connection: KinesisConnection): KinesisClientConfig {
   return { ...config, maxAttempts: 1 };
 }
 
-/** Creates the SDK-backed {@link StreamProxy}. */
+/**
+ * Creates the SDK-backed {@link StreamProxy}.
+ *
+ * @example
+ * const proxy = createStreamProxy({ region: "eu-west-1" });
+ * const arn = await proxy.streamArn("fx-ticks");
+ * proxy.close();
+ */
 export function createStreamProxy(connection: KinesisConnection = {}): StreamProxy {
   const base = clientConfig(connection);
   const client = new KinesisClient({
@@ -370,7 +410,14 @@ export function createStreamProxy(connection: KinesisConnection = {}): StreamPro
   };
 }
 
-/** Creates the SDK-backed {@link StreamAdmin}. */
+/**
+ * Creates the SDK-backed {@link StreamAdmin}.
+ *
+ * @example
+ * const admin = createStreamAdmin({ region: "eu-west-1" });
+ * await admin.deleteStream("scratch-stream");
+ * admin.close();
+ */
 export function createStreamAdmin(connection: KinesisConnection = {}): StreamAdmin {
   const client = new KinesisClient({
     requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }),

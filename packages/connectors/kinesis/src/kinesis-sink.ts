@@ -11,7 +11,15 @@ import {
 import { AGGREGATION_MAX_BYTES, KINESIS_SINK_DEFAULTS, type KinesisSinkOptions } from "./options.ts";
 import { type BufferedEntry, EntryBuffer, entrySize } from "./sink-batching.ts";
 
-/** What `sink.metrics()` reports. */
+/**
+ * What `sink.metrics()` reports.
+ *
+ * @example
+ * const sink = kinesisSink<Tick>({ stream: "fx-ticks", partitionKey: (t) => t.symbol });
+ * ticks.sink(sink);
+ * const figures: KinesisSinkMetrics = sink.metrics();
+ * console.log(`${figures.records} records in ${figures.requests} requests, ${figures.buffered} buffered`);
+ */
 export interface KinesisSinkMetrics {
   /** User records accepted by `write`. */
   readonly records: number;
@@ -21,11 +29,20 @@ export interface KinesisSinkMetrics {
   readonly retriedEntries: number;
   /** Records waiting in the buffer (or in an open aggregate, or for a retry). */
   readonly buffered: number;
+  /** PutRecords calls in flight now. */
   readonly inFlightRequests: number;
 }
 
-/** A Kinesis Data Streams sink: a {@link Sink} with its metrics. */
+/**
+ * A Kinesis Data Streams sink: a {@link Sink} with its metrics.
+ *
+ * @example
+ * const sink: KinesisSink<Tick> = kinesisSink({ stream: "fx-ticks", partitionKey: (t) => t.symbol });
+ * ticks.sink(sink);
+ * setInterval(() => console.log(sink.metrics().retriedEntries, "entries retried"), 10_000).unref();
+ */
 export interface KinesisSink<T> extends Sink<T> {
+  /** Counters of the running sink (a snapshot). */
   metrics(): KinesisSinkMetrics;
 }
 
@@ -68,7 +85,8 @@ const defaultSerialize = (value: unknown): Uint8Array => encoder.encode(JSON.str
  * - With `aggregation`, records of one partition key are packed into KPL aggregates.
  *
  * @example
- * stats.sink(kinesisSink({ stream: "fx-stats", partitionKey: (r) => r.key }));
+ * const perMinute = ticks.keyBy((t) => t.symbol).window(tumbling(minutes(1))).aggregate(stats((t) => t.price));
+ * perMinute.sink(kinesisSink({ stream: "fx-stats", partitionKey: (r) => r.key }));
  */
 export function kinesisSink<T>(options: KinesisSinkOptions<T>): KinesisSink<T> {
   return new KinesisSinkWriter(options);

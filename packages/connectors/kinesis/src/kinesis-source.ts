@@ -19,17 +19,36 @@ import { parseShardPosition, type ShardPosition } from "./shard-position.ts";
 import type { ShardMetrics, ShardReaderContext } from "./shard-reader.ts";
 import { type ShardToRead, ShardTracker } from "./shard-tracker.ts";
 
-/** What `source.metrics()` reports: per shard, and the source's totals. */
+/**
+ * What `source.metrics()` reports: per shard, and the source's totals.
+ *
+ * @example
+ * const source = kinesisSource({ stream: "fx-ticks", decode: json<Tick>() });
+ * job.source(source);
+ * const figures: KinesisSourceMetrics = source.metrics();
+ * console.log(`${figures.records} records, ${figures.millisBehindLatest} ms behind, ${Object.keys(figures.shards).length} shards`);
+ */
 export interface KinesisSourceMetrics {
+  /** Per shard id, its figures. */
   readonly shards: Readonly<Record<string, Readonly<ShardMetrics>>>;
   /** The largest `millisBehindLatest` over shards being read (0 when caught up). */
   readonly millisBehindLatest: number;
+  /** User records handed downstream, over all shards. */
   readonly records: number;
+  /** Records sent to the dead-letter output, over all shards. */
   readonly deadLetters: number;
+  /** Calls retried after throttling or transient errors, over all shards. */
   readonly retries: number;
 }
 
-/** A Kinesis Data Streams source: a {@link Source} with its dead-letter tag and its metrics. */
+/**
+ * A Kinesis Data Streams source: a {@link Source} with its dead-letter tag and its metrics.
+ *
+ * @example
+ * const source: KinesisSource<Tick> = kinesisSource({ stream: "fx-ticks", decode: json<Tick>() });
+ * const stream = job.source(source);
+ * stream.getSideOutput(source.deadLetters).sink(consoleSink());
+ */
 export interface KinesisSource<T> extends Source<T> {
   /** The side output of records that cannot be decoded: `stream.getSideOutput(source.deadLetters)`. */
   readonly deadLetters: OutputTag<KinesisDeadLetter>;
@@ -58,7 +77,7 @@ export interface KinesisSource<T> extends Source<T> {
  *   the error; the job goes on.
  *
  * @example
- * const ticks = kinesisSource({ stream: "fx-ticks", decode: json<FxTick>(), initialPosition: "TRIM_HORIZON" });
+ * const ticks = kinesisSource({ stream: "fx-ticks", decode: json<Tick>(), initialPosition: "TRIM_HORIZON" });
  * const stream = job.source(ticks).withWatermarks(boundedOutOfOrderness(seconds(5)));
  * stream.getSideOutput(ticks.deadLetters).sink(consoleSink());
  */

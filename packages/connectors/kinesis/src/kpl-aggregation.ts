@@ -5,6 +5,9 @@ import protobuf from "protobufjs";
  * The KPL aggregation format: magic bytes `F3 89 9A C2`, a protobuf `AggregatedRecord`, and the
  * MD5 digest of the protobuf bytes. One Kinesis record then carries many user records, each with
  * its own partition key; consumers address them as (sequence number, sub-sequence number = index).
+ *
+ * @example
+ * const isAggregate = (data: Uint8Array) => KPL_MAGIC.every((byte, i) => data[i] === byte);
  */
 export const KPL_MAGIC = Uint8Array.of(0xf3, 0x89, 0x9a, 0xc2);
 const DIGEST_BYTES = 16;
@@ -52,10 +55,18 @@ interface DecodedAggregate {
   records: DecodedRecord[];
 }
 
-/** One user record inside (or outside) an aggregate. */
+/**
+ * One user record inside (or outside) an aggregate.
+ *
+ * @example
+ * const record: UserRecord = { data: new TextEncoder().encode('{"price":1.08}'), partitionKey: "EURUSD" };
+ */
 export interface UserRecord {
+  /** The record's bytes. */
   readonly data: Uint8Array;
+  /** Its partition key. */
   readonly partitionKey: string;
+  /** Its explicit hash key, if the producer set one. */
   readonly explicitHashKey?: string | undefined;
 }
 
@@ -67,6 +78,10 @@ export interface UserRecord {
  * - `aggregate`: the user records, in sub-sequence order;
  * - `corrupt`: magic bytes and a matching digest, yet the protobuf does not decode (or points
  *   outside its key tables): the connector sends such a record to the dead-letter output.
+ *
+ * @example
+ * const describe = (result: Deaggregated): string =>
+ *   result.kind === "aggregate" ? `${result.records.length} user records` : result.kind === "corrupt" ? `corrupt: ${result.error}` : "a plain record";
  */
 export type Deaggregated =
   | { readonly kind: "single" }
@@ -88,7 +103,17 @@ export function hasAggregateMagic(data: Uint8Array): boolean {
 
 const toIndex = (v: number | { toNumber(): number }) => (typeof v === "number" ? v : v.toNumber());
 
-/** Splits a KPL aggregate into its user records; see {@link Deaggregated} for the cases. */
+/**
+ * Splits a KPL aggregate into its user records; see {@link Deaggregated} for the cases.
+ *
+ * @example
+ * const bytes = aggregate([
+ *   { data: new TextEncoder().encode("a"), partitionKey: "k1" },
+ *   { data: new TextEncoder().encode("b"), partitionKey: "k2" },
+ * ]);
+ * const result = deaggregate(bytes);
+ * if (result.kind === "aggregate") console.log(result.records.map((r) => r.partitionKey)); // ["k1", "k2"]
+ */
 export function deaggregate(data: Uint8Array): Deaggregated {
   if (!hasAggregateMagic(data)) return SINGLE;
   const body = data.subarray(KPL_MAGIC.length, data.length - DIGEST_BYTES);
@@ -134,6 +159,13 @@ export function deaggregate(data: Uint8Array): Deaggregated {
 /**
  * Builds one KPL aggregate of `records` (at least one). The outer record should use the first
  * record's partition key, as the KPL does.
+ *
+ * @example
+ * const records: UserRecord[] = ["EURUSD", "GBPUSD"].map((symbol) => ({
+ *   data: new TextEncoder().encode(JSON.stringify({ symbol })),
+ *   partitionKey: symbol,
+ * }));
+ * const oneKinesisRecord: Uint8Array = aggregate(records); // starts with KPL_MAGIC
  */
 export function aggregate(records: readonly UserRecord[]): Uint8Array {
   const keyIndex = new Map<string, number>();

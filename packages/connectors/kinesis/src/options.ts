@@ -5,7 +5,21 @@ import type { Decoder } from "./decoders.ts";
 import type { KinesisConnection } from "./kinesis-client.ts";
 import type { InitialPosition } from "./shard-tracker.ts";
 
-/** Options of {@link kinesisSource}; defaults in {@link KINESIS_SOURCE_DEFAULTS}. */
+/**
+ * Options of {@link kinesisSource}; defaults in {@link KINESIS_SOURCE_DEFAULTS}.
+ *
+ * @example
+ * const options: KinesisSourceOptions<Tick> = {
+ *   stream: "fx-ticks",
+ *   decode: json<Tick>(),
+ *   initialPosition: "TRIM_HORIZON",
+ *   readerType: "EFO",
+ *   efoConsumerName: "fx-pricing",
+ *   shardIdleTimeoutMs: minutes(1),
+ *   connection: { region: "eu-west-1" },
+ * };
+ * const source = kinesisSource(options);
+ */
 export interface KinesisSourceOptions<T> {
   /** Stream name or ARN. */
   readonly stream: string;
@@ -55,7 +69,14 @@ export interface KinesisSourceOptions<T> {
   readonly queuedBatchesPerShard?: number;
 }
 
-/** Defaults of {@link KinesisSourceOptions}, as Flink's Kinesis source where it has the option. */
+/**
+ * Defaults of {@link KinesisSourceOptions}, as Flink's Kinesis source where it has the option; each
+ * is described at the option of the same name.
+ *
+ * @example
+ * // Two applications read the stream: poll half as often as the default.
+ * kinesisSource({ stream: "fx-ticks", decode: json<Tick>(), getRecordsIntervalMs: KINESIS_SOURCE_DEFAULTS.getRecordsIntervalMs * 2 });
+ */
 export const KINESIS_SOURCE_DEFAULTS = {
   initialPosition: "LATEST",
   readerType: "POLLING",
@@ -67,7 +88,19 @@ export const KINESIS_SOURCE_DEFAULTS = {
   queuedBatchesPerShard: 2,
 } as const;
 
-/** Options of {@link kinesisSink}; defaults in {@link KINESIS_SINK_DEFAULTS}. */
+/**
+ * Options of {@link kinesisSink}; defaults in {@link KINESIS_SINK_DEFAULTS}.
+ *
+ * @example
+ * const options: KinesisSinkOptions<Tick> = {
+ *   stream: "fx-ticks-enriched",
+ *   partitionKey: (t) => t.symbol,
+ *   aggregation: true,
+ *   maxInFlightRequests: 1, // keeps each key's records in order, retries aside
+ *   connection: { region: "eu-west-1" },
+ * };
+ * ticks.sink(kinesisSink(options));
+ */
 export interface KinesisSinkOptions<T> {
   /** Stream name or ARN. */
   readonly stream: string;
@@ -77,6 +110,7 @@ export interface KinesisSinkOptions<T> {
   readonly explicitHashKey?: (value: T) => string | undefined;
   /** Value → bytes (default: JSON as UTF-8). A string is written as UTF-8. */
   readonly serialize?: (value: T) => Uint8Array | string;
+  /** Region, credentials, endpoint… (default: the SDK's default chain). */
   readonly connection?: KinesisConnection;
   /**
    * Packs records of one partition key into KPL aggregates (read back by this source, the KCL and
@@ -107,7 +141,13 @@ export interface KinesisSinkOptions<T> {
   readonly clock?: Clock;
 }
 
-/** Defaults of {@link KinesisSinkOptions}: exactly those of Flink's `KinesisStreamsSink`. */
+/**
+ * Defaults of {@link KinesisSinkOptions}: exactly those of Flink's `KinesisStreamsSink`; each is
+ * described at the option of the same name.
+ *
+ * @example
+ * kinesisSink<Tick>({ stream: "fx-ticks", partitionKey: (t) => t.symbol, maxTimeInBufferMS: KINESIS_SINK_DEFAULTS.maxTimeInBufferMS / 10 });
+ */
 export const KINESIS_SINK_DEFAULTS = {
   maxBatchSize: 500,
   maxInFlightRequests: 50,
@@ -118,5 +158,10 @@ export const KINESIS_SINK_DEFAULTS = {
   failOnError: false,
 } as const;
 
-/** Default size cap of one KPL aggregate written by the sink (the KPL's `AggregationMaxSize`). */
+/**
+ * Default size cap of one KPL aggregate written by the sink (the KPL's `AggregationMaxSize`).
+ *
+ * @example
+ * kinesisSink<Tick>({ stream: "fx-ticks", partitionKey: (t) => t.symbol, aggregation: { maxBytes: AGGREGATION_MAX_BYTES * 4 } });
+ */
 export const AGGREGATION_MAX_BYTES = 51_200;

@@ -10,6 +10,13 @@ import type { IteratorStart } from "./kinesis-client.ts";
  * - `timestamp`: nothing handed downstream yet, reading began at this arrival time (how a
  *   `LATEST` or `AT_TIMESTAMP` start survives a restart without jumping ahead).
  * - `finished`: a closed shard read to its end; a restore reads neither it nor its parents.
+ *
+ * @example
+ * const [latest] = await store.checkpoints("fx-pricing");
+ * for (const [shard, position] of Object.entries(latest?.sources["source(kinesis:fx-ticks)#0"] ?? {})) {
+ *   const p = position as ShardPosition;
+ *   console.log(shard, p.kind === "sequence" ? p.sequenceNumber : p.kind);
+ * }
  */
 export type ShardPosition =
   | {

@@ -8,16 +8,31 @@ import { RecordConverter } from "./record-converter.ts";
 import { FINISHED } from "./shard-position.ts";
 import type { ShardToRead } from "./shard-tracker.ts";
 
-/** What a shard's status is, as reported by `source.metrics()`. */
+/**
+ * What a shard's status is, as reported by `source.metrics()`: `idle` shards do not hold the
+ * watermark back.
+ *
+ * @example
+ * const source = kinesisSource({ stream: "fx-ticks", decode: json<Tick>() });
+ * const idle = Object.entries(source.metrics().shards).filter(([, m]) => m.status === ("idle" satisfies ShardStatus));
+ */
 export type ShardStatus = "reading" | "idle" | "finished";
 
-/** Per-shard figures of `source.metrics()`. */
+/**
+ * Per-shard figures of `source.metrics()`.
+ *
+ * @example
+ * const source = kinesisSource({ stream: "fx-ticks", decode: json<Tick>() });
+ * const lagging = Object.entries(source.metrics().shards).filter(([, m]: [string, ShardMetrics]) => (m.millisBehindLatest ?? 0) > minutes(1));
+ */
 export interface ShardMetrics {
+  /** Reading, idle, or read to its end. */
   status: ShardStatus;
   /** From the last GetRecords answer or fan-out event: how far the reader is behind the shard's tip. */
   millisBehindLatest: number | undefined;
   /** User records handed downstream (after de-aggregation). */
   records: number;
+  /** Records sent to the dead-letter output. */
   deadLetters: number;
   /** Calls retried after throttling or a transient error. */
   retries: number;

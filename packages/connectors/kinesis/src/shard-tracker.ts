@@ -1,7 +1,14 @@
 import type { ShardInfo } from "./kinesis-client.ts";
 import { type ShardPosition, type ShardStart, startAfter } from "./shard-position.ts";
 
-/** Where a job reads a stream from on its first start (Flink's `source.init.position`). */
+/**
+ * Where a job reads a stream from on its first start (Flink's `source.init.position`); a restored
+ * job always resumes from its checkpoint.
+ *
+ * @example
+ * const from: InitialPosition = "AT_TIMESTAMP";
+ * kinesisSource({ stream: "fx-ticks", decode: json<Tick>(), initialPosition: from, initialTimestamp: Date.parse("2026-01-01T00:00:00Z") });
+ */
 export type InitialPosition = "LATEST" | "TRIM_HORIZON" | "AT_TIMESTAMP";
 
 /** A shard whose parents are all read: it may be read now. */

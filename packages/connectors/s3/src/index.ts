@@ -2,6 +2,7 @@
  * Amazon S3 for Eddy: an exactly-once JSON-lines sink (two-phase commit on checkpoints) and a
  * bounded JSON-lines source for replay and backfill.
  * @packageDocumentation
+ * @module @eddy/connector-s3
  */
 export type { PendingFile, S3SinkState } from "./pending-file.ts";
 export { DEFAULT_RETRY, type RetryOptions } from "./retry.ts";

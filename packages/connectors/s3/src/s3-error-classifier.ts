@@ -20,6 +20,10 @@ const FATAL = new Set([
 /**
  * Whether a failed S3 call may be made again: `SlowDown`, 503, other 5xx and network errors may;
  * a missing bucket or a refused request may not.
+ *
+ * @example
+ * const slowDown = Object.assign(new Error("Please reduce your request rate"), { name: "SlowDown", $metadata: { httpStatusCode: 503 } });
+ * isRetryableS3Error(slowDown); // true
  */
 export function isRetryableS3Error(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

@@ -2,8 +2,22 @@ import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import type { Clock, Logger } from "@eddy/core";
 import { DEFAULT_RETRY, type RetryOptions } from "./retry.ts";
 
-/** Options of {@link s3Sink}. Rolling options follow Flink's `FileSink` `DefaultRollingPolicy`. */
+/**
+ * Options of {@link s3Sink}. Rolling options follow Flink's `FileSink` `DefaultRollingPolicy`.
+ *
+ * @example
+ * const options: S3SinkOptions<Click> = {
+ *   bucket: "analytics",
+ *   prefix: "clicks/",
+ *   keyPrefix: (c, timestamp) => `page=${encodeURIComponent(c.page)}/${eventTimePartition(c, timestamp)}`,
+ *   compression: "gzip",
+ *   rolloverInterval: minutes(5),
+ *   client: { region: "eu-west-1" },
+ * };
+ * clicks.sink(s3Sink(options));
+ */
 export interface S3SinkOptions<T> {
+  /** The bucket to write to (it must exist). */
   readonly bucket: string;
   /** Where the sink's objects go, e.g. `"events/"`. Default `""` (the bucket's root). */
   readonly prefix?: string;
@@ -55,10 +69,20 @@ export interface S3SinkOptions<T> {
   readonly name?: string;
 }
 
-/** S3's smallest part of a multipart upload (all but the last). */
+/**
+ * S3's smallest part of a multipart upload (all but the last).
+ *
+ * @example
+ * s3Sink<Click>({ bucket: "analytics", multipartPartSize: MIN_MULTIPART_PART_SIZE * 4 });
+ */
 export const MIN_MULTIPART_PART_SIZE = 5 * 1024 * 1024;
 
-/** Defaults of {@link S3SinkOptions}. */
+/**
+ * Defaults of {@link S3SinkOptions}; each is described at the option of the same name.
+ *
+ * @example
+ * s3Sink<Click>({ bucket: "analytics", maxPartSize: S3_SINK_DEFAULTS.maxPartSize / 2 });
+ */
 export const S3_SINK_DEFAULTS = {
   prefix: "",
   compression: "none",
@@ -71,7 +95,12 @@ export const S3_SINK_DEFAULTS = {
   retry: DEFAULT_RETRY,
 } as const;
 
-/** The default serializer: one JSON document and a newline (JSON lines). */
+/**
+ * The default serializer: one JSON document and a newline (JSON lines).
+ *
+ * @example
+ * jsonLine({ page: "/" }); // '{"page":"/"}\n'
+ */
 export function jsonLine(record: unknown): string {
   const text = JSON.stringify(record);
   if (text === undefined) throw new TypeError(`${typeof record} cannot be written as JSON`);
@@ -84,6 +113,9 @@ let cachedPartition = "";
 /**
  * The default key prefix: the record's event time as `dt=YYYY-MM-DD/hh=HH/` (UTC), the Hive-style
  * partitioning Athena, Glue and Spark read.
+ *
+ * @example
+ * eventTimePartition(undefined, Date.parse("2026-11-21T14:05:00Z")); // "dt=2026-11-21/hh=14/"
  */
 export function eventTimePartition(_record: unknown, timestamp: number): string {
   const hour = Math.floor(timestamp / 3_600_000);

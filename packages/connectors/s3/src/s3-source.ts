@@ -16,8 +16,23 @@ import { DEFAULT_RETRY, type RetryOptions } from "./retry.ts";
 import { S3Objects } from "./s3-client.ts";
 import { isRetryableS3Error } from "./s3-error-classifier.ts";
 
-/** Options of {@link s3Source}. */
+/**
+ * Options of {@link s3Source}.
+ *
+ * @example
+ * const deadLetters = new OutputTag<FailedRecord<string>>("bad-lines");
+ * const options: S3SourceOptions<Click> = {
+ *   bucket: "analytics",
+ *   prefix: "clicks/dt=2026-11-21/",
+ *   decode: (line) => JSON.parse(line) as Click,
+ *   deadLetters,
+ *   client: { region: "eu-west-1" },
+ * };
+ * const replay = job.source(s3Source(options));
+ * replay.getSideOutput(deadLetters).sink(consoleSink());
+ */
 export interface S3SourceOptions<T> {
+  /** The bucket to read. */
   readonly bucket: string;
   /** Objects whose keys start with this are read, in key order. */
   readonly prefix: string;
@@ -34,20 +49,31 @@ export interface S3SourceOptions<T> {
   readonly batchSize?: number;
   /** Skip objects with a path segment (below `prefix`) starting with `_` or `.`, as Hive and Athena do. Default true. */
   readonly skipHidden?: boolean;
+  /** A client to use (not destroyed by the source), or the config of one the source makes and owns. */
   readonly client?: S3Client | S3ClientConfig;
+  /** Backoff and attempts of each S3 call. Default {@link DEFAULT_RETRY}. */
   readonly retry?: Partial<RetryOptions>;
+  /** Processing time for the backoff. Default: the wall clock. */
   readonly clock?: Clock;
+  /** Names the source in checkpoints and messages. Default `s3(<bucket>/<prefix>)`. */
   readonly name?: string;
 }
 
 /**
  * Where the source is: in object `key`, `line` lines and `offset` bytes (after decompression)
  * have been emitted; `complete` once the whole object has.
+ *
+ * @example
+ * const at: S3SourcePosition = { key: "clicks/dt=2026-11-21/hh=14/part-3f2a-7.jsonl", offset: 52_311, line: 840, complete: false };
  */
 export interface S3SourcePosition {
+  /** The object being read. */
   readonly key: string;
+  /** Bytes of it emitted (after decompression). */
   readonly offset: number;
+  /** Lines of it emitted. */
   readonly line: number;
+  /** Whether the whole object has been emitted. */
   readonly complete: boolean;
 }
 
@@ -64,7 +90,7 @@ export interface S3SourcePosition {
  *
  * @example
  * job.source(s3Source<Click>({ bucket: "analytics", prefix: "clicks/dt=2026-11-21/" }))
- *   .withWatermarks(boundedOutOfOrderness(seconds(5)), (c) => c.ts);
+ *   .withWatermarks(boundedOutOfOrderness(seconds(5)), (c) => c.at);
  */
 export function s3Source<T = unknown>(options: S3SourceOptions<T>): Source<T> {
   const name = options.name ?? `s3(${options.bucket}/${options.prefix})`;

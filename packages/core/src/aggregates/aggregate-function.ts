@@ -20,9 +20,15 @@ import type { ColumnarAccumulator } from "./columnar.ts";
  * };
  */
 export interface AggregateFunction<TIn, TAcc, TOut> {
+  /** A new, empty accumulator (a window's or frame's state before its first record). */
   create(): TAcc;
+  /** Adds one record; may update `accumulator` in place and return it. */
   add(accumulator: TAcc, value: TIn): TAcc;
+  /**
+   * Combines two accumulators without modifying either (`a` holds the earlier records): merging session windows, over frames.
+   */
   merge(a: TAcc, b: TAcc): TAcc;
+  /** The aggregate's value, without modifying the accumulator; called at every firing. */
   result(accumulator: TAcc): TOut;
   /**
    * Optional: the same accumulator as a fixed number of numbers in a typed array (see

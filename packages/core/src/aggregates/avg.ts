@@ -1,9 +1,16 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { avgColumns } from "./columnar.ts";
 
-/** The accumulator of {@link avg}: a running sum and count. */
+/**
+ * The accumulator of {@link avg}: a running sum and count.
+ *
+ * @example
+ * const acc: AvgAccumulator = avg((t: Tick) => t.price).create(); // { sum: 0, count: 0 }
+ */
 export interface AvgAccumulator {
+  /** Sum of the values added. */
   sum: number;
+  /** Number of values added. */
   count: number;
 }
 

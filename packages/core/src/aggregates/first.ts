@@ -1,8 +1,14 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 
-/** The accumulator of {@link first}: whether a record was seen, and its projected value. */
+/** The accumulator of {@link first}: whether a record was seen, and its projected value.
+ *
+ * @example
+ * const acc: FirstAccumulator<number> = first((t: Tick) => t.price).create(); // { has: false, value: undefined }
+ */
 export interface FirstAccumulator<R> {
+  /** Whether a record was added (`value` is meaningful only then). */
   has: boolean;
+  /** The projected value of the first record added. */
   value: R | undefined;
 }
 

@@ -1,8 +1,14 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 
-/** The accumulator of {@link last}: whether a record was seen, and the latest projected value. */
+/** The accumulator of {@link last}: whether a record was seen, and the latest projected value.
+ *
+ * @example
+ * const acc: LastAccumulator<number> = last((t: Tick) => t.price).create(); // { has: false, value: undefined }
+ */
 export interface LastAccumulator<R> {
+  /** Whether a record was added (`value` is meaningful only then). */
   has: boolean;
+  /** The projected value of the latest record added. */
   value: R | undefined;
 }
 

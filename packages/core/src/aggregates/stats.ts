@@ -1,20 +1,43 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { statsColumns } from "./columnar.ts";
 
-/** What {@link stats} computes. */
+/**
+ * What {@link stats} computes.
+ *
+ * @example
+ * ticks
+ *   .keyBy((t) => t.symbol)
+ *   .window(tumbling(minutes(1)))
+ *   .aggregate(stats((t) => t.price))
+ *   .map((r) => `${r.key}: ${r.value.min}–${r.value.max}, mean ${r.value.avg.toFixed(4)} over ${r.value.count}`);
+ */
 export interface Stats {
+  /** Number of records. */
   readonly count: number;
+  /** Sum of the values. */
   readonly sum: number;
+  /** Smallest value (`Infinity` when empty). */
   readonly min: number;
+  /** Largest value (`-Infinity` when empty). */
   readonly max: number;
+  /** Mean (`sum / count`; `NaN` when empty). */
   readonly avg: number;
 }
 
-/** The accumulator of {@link stats}. */
+/**
+ * The accumulator of {@link stats}: count, sum, min and max (the mean is derived at the result).
+ *
+ * @example
+ * const acc: StatsAccumulator = stats((t: Tick) => t.price).create();
+ */
 export interface StatsAccumulator {
+  /** Number of records. */
   count: number;
+  /** Sum of the values. */
   sum: number;
+  /** Smallest value so far. */
   min: number;
+  /** Largest value so far. */
   max: number;
 }
 

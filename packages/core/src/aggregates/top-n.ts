@@ -4,9 +4,14 @@ import type { AggregateFunction } from "./aggregate-function.ts";
 /**
  * The accumulator of {@link topN}: the best records so far, best first, with their `by` values
  * in a parallel array (so `by` runs once per record, and no entry object is allocated per record).
+ *
+ * @example
+ * const acc: TopNAccumulator<Order> = topN(3, (o: Order) => o.amount).create(); // { values: [], keys: [] }
  */
 export interface TopNAccumulator<T> {
+  /** The best records so far, best first (at most `n`). */
   readonly values: T[];
+  /** `by(record)` of each entry of `values`, same order. */
   readonly keys: number[];
 }
 
@@ -21,8 +26,8 @@ export interface TopNAccumulator<T> {
  * For the lowest `n`, negate: `topN(3, (t) => -t.latency)`.
  *
  * @example
- * trades.keyBy((t) => t.desk).window(tumbling(hours(1))).aggregate(topN(3, (t) => t.notional))
- * // → { key: "rates", window, value: [<largest trade>, <second>, <third>] }
+ * orders.keyBy((o) => o.customer).window(tumbling(hours(1))).aggregate(topN(3, (o) => o.amount))
+ * // → { key: "acme", window, value: [<largest order>, <second>, <third>] }
  *
  * @throws PipelineDefinitionError when `n` is not a positive integer.
  */

@@ -14,7 +14,16 @@ import {
 import { checksumOf } from "./checksum.ts";
 import type { Logger } from "./logger.ts";
 
-/** How a job checkpoints. Defaults are in {@link CHECKPOINT_DEFAULTS}. */
+/**
+ * How a job checkpoints. Defaults are in {@link CHECKPOINT_DEFAULTS}.
+ *
+ * Time: `every` is processing time (the job's clock). One checkpoint is in flight at a time; a
+ * trigger while one runs is skipped, not queued.
+ *
+ * @example
+ * const checkpoints: CheckpointOptions = { every: seconds(10), retain: 5, store: new MemoryCheckpointStore() };
+ * const job = pipeline("fx-pricing", { checkpoints });
+ */
 export interface CheckpointOptions {
   /** Durable storage; `@eddy/state` has the Redis store. */
   readonly store: CheckpointStore;
@@ -26,14 +35,24 @@ export interface CheckpointOptions {
   readonly tolerableFailures?: number;
   /** First retry delay (ms), doubled per attempt with full jitter, up to `maxRetryDelay`. */
   readonly retryDelay?: number;
+  /** Longest delay between two attempts to store one checkpoint (ms). */
   readonly maxRetryDelay?: number;
 }
 
-/** Defaults of {@link CheckpointOptions}. */
+/**
+ * Defaults of {@link CheckpointOptions}.
+ *
+ * @example
+ * const lenient: CheckpointOptions = { store, tolerableFailures: CHECKPOINT_DEFAULTS.tolerableFailures * 3 };
+ */
 export const CHECKPOINT_DEFAULTS = {
+  /** Completed checkpoints kept. */
   retain: 3,
+  /** Failed attempts to store one checkpoint before the job fails. */
   tolerableFailures: 10,
+  /** First retry delay (ms). */
   retryDelay: 100,
+  /** Longest retry delay (ms). */
   maxRetryDelay: 5_000,
 } as const;
 
@@ -77,8 +96,19 @@ function deferred<T>(): PromiseWithResolversLike<T> {
   return { promise, resolve, reject };
 }
 
-/** Failing to store a checkpoint more often than tolerated. */
+/**
+ * Failing to store a checkpoint more often than tolerated (`tolerableFailures`): `job.run()`
+ * rejects with it.
+ *
+ * @example
+ * try {
+ *   await job.run();
+ * } catch (error) {
+ *   if (error instanceof CheckpointFailedError) console.error("the checkpoint store is down:", error.message);
+ * }
+ */
 export class CheckpointFailedError extends Error {
+  /** Always `"CheckpointFailedError"`. */
   override readonly name = "CheckpointFailedError";
 }
 

@@ -11,6 +11,12 @@ import { planRetention } from "./retention.ts";
 /**
  * Checkpoints kept in this process's memory: for tests and for the embedded default, where a
  * restart of the process starts from scratch anyway. Same contract as the durable stores.
+ *
+ * @example
+ * const store = new MemoryCheckpointStore();
+ * const job = pipeline("fx-pricing", { checkpoints: { every: seconds(10), store } });
+ * // … after a run:
+ * const [latest] = await store.checkpoints("fx-pricing");
  */
 export class MemoryCheckpointStore implements CheckpointStore {
   readonly description = "memory";

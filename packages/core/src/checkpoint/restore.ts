@@ -20,7 +20,17 @@ export interface RestoredCheckpoint {
   readonly sinks: ReadonlyMap<string, unknown>;
 }
 
-/** Where a job starts from: the latest checkpoint (default), a named savepoint, or nothing. */
+/**
+ * Where a job starts from: the latest checkpoint (default), a named savepoint, or nothing.
+ * Only consulted when the job has a checkpoint store. `{ savepoint }` names a savepoint taken with
+ * `job.savepoint(name)`.
+ *
+ * @example
+ * const job = pipeline("fx-pricing", {
+ *   checkpoints: { every: seconds(10), store },
+ *   startFrom: { savepoint: "before-upgrade" },
+ * });
+ */
 export type StartFrom = { readonly savepoint: string } | "latest" | "fresh";
 
 /**

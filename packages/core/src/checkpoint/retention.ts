@@ -1,6 +1,12 @@
 import type { BlobRef, CheckpointManifest } from "./checkpoint-store.ts";
 
-/** Every blob key a manifest references. */
+/**
+ * Every blob key a manifest references.
+ *
+ * @example
+ * const [latest] = await store.checkpoints("fx-pricing");
+ * const referenced = latest ? blobKeysOf(latest) : new Set<string>();
+ */
 export function blobKeysOf(manifest: CheckpointManifest): Set<string> {
   const keys = new Set<string>();
   const add = (ref: BlobRef | undefined) => {
@@ -16,7 +22,14 @@ export function blobKeysOf(manifest: CheckpointManifest): Set<string> {
 
 /**
  * Which checkpoints to drop once `added` is committed, keeping the newest `retain`, and which blob
- * keys become unreferenced (safe to delete) as a result.
+ * keys become unreferenced (safe to delete) as a result. Savepoints are never dropped, and a blob
+ * a kept checkpoint or a savepoint still references is never unreferenced. Stores call it in
+ * `commit`.
+ *
+ * @example
+ * const existing = await store.checkpoints("fx-pricing");
+ * const { drop, unreferencedBlobs } = planRetention(existing, [], 3);
+ * // `drop`: the manifests beyond the newest 3; `unreferencedBlobs`: keys safe to delete
  */
 export function planRetention(
   existing: readonly CheckpointManifest[],

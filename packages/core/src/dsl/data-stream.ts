@@ -12,6 +12,15 @@ import type { ProcessFunction } from "./process-function.ts";
 /**
  * A stream of records of type `T`, each with an event time once `withWatermarks` has assigned it.
  * Methods return new streams; nothing runs until `job.run()`.
+ *
+ * @example
+ * const job = pipeline("clicks");
+ * const pages: DataStream<string> = job
+ *   .source(fromIterable([{ user: "u1", page: "/", at: 1_000 }]))
+ *   .withWatermarks(boundedOutOfOrderness(seconds(5)), (c) => c.at)
+ *   .filter((c) => c.page !== "/health")
+ *   .map((c) => c.page);
+ * pages.sink(consoleSink());
  */
 export class DataStream<T> {
   /** @internal */

@@ -12,16 +12,34 @@ import type { DataStream } from "./data-stream.ts";
 import type { OutputTag } from "./output-tag.ts";
 import { WindowedStream } from "./windowed-stream.ts";
 
-/** One result of an over aggregate: the record, its key, and the aggregate over its frame. */
+/**
+ * One result of an over aggregate: the record, its key, and the aggregate over its frame. It
+ * carries the record's timestamp.
+ *
+ * @example
+ * const withHourlyMean: DataStream<OverResult<Tick, string, number>> = ticks
+ *   .keyBy((t) => t.symbol)
+ *   .over({ range: hours(1) })
+ *   .aggregate(avg((t) => t.price));
+ * withHourlyMean.map((r) => ({ ...r.record, deviation: r.record.price - r.value }));
+ */
 export interface OverResult<T, TKey, TValue> {
+  /** The record's key. */
   readonly key: TKey;
+  /** The record the frame ends at. */
   readonly record: T;
+  /** The aggregate over the record's frame (the record included). */
   readonly value: TValue;
 }
 
 /**
  * A stream partitioned by key: every stateful operation on it keeps state per key, checkpointed
- * per key group.
+ * per key group. Made by `DataStream.keyBy`; not itself a stream until `window(...).aggregate`,
+ * `over(...).aggregate`, `reduce` or `process` turns it into one.
+ *
+ * @example
+ * const byPage: KeyedStream<Click, string> = clicks.keyBy((c) => c.page);
+ * byPage.window(tumbling(minutes(1))).aggregate(count());
  */
 export class KeyedStream<T, TKey extends Key> {
   /** @internal */
@@ -76,6 +94,10 @@ export class KeyedStream<T, TKey extends Key> {
    *     if (n === 100) ctx.emit({ user: ctx.key, at: ctx.timestamp });
    *   },
    * });
+   * interface Alert {
+   *   readonly user: string;
+   *   readonly at: number;
+   * }
    */
   process<R, TDecl extends Record<string, StateDescriptor> = Record<never, never>>(
     fn: KeyedProcessFunction<TKey, T, R, TDecl>,
@@ -85,7 +107,18 @@ export class KeyedStream<T, TKey extends Key> {
   }
 }
 
-/** A keyed stream with an over frame chosen; `aggregate` completes it. */
+/**
+ * A keyed stream with an over frame chosen; `aggregate` completes it.
+ *
+ * Time: records are aggregated in event-time order once the watermark passes them (so each
+ * result waits for the watermark); records at or below the watermark on arrival are late.
+ *
+ * @example
+ * const late = new OutputTag<Tick>("late-ticks");
+ * const lastFive: OverStream<Tick, string> = ticks.keyBy((t) => t.symbol).over({ rows: 4 });
+ * const movingAverage = lastFive.sideOutputLateData(late).aggregate(avg((t) => t.price));
+ * movingAverage.getSideOutput(late).sink(consoleSink());
+ */
 export class OverStream<T, TKey extends Key> {
   /** @internal */
   constructor(

@@ -10,16 +10,35 @@ import type { DataStream } from "./data-stream.ts";
 import type { KeyedStream } from "./keyed-stream.ts";
 import type { OutputTag } from "./output-tag.ts";
 
-/** What a window process function gets besides the window's records. */
+/**
+ * What a window process function gets besides the window's records.
+ *
+ * @example
+ * const describe: ProcessWindowFunction<Click, string, TimeWindow, string> = (records, ctx: WindowContext<string, TimeWindow, string>) =>
+ *   ctx.emit(`${ctx.key}: ${records.length} clicks in [${ctx.window.start}, ${ctx.window.end}), watermark ${ctx.currentWatermark}`);
+ */
 export interface WindowContext<TKey, TWindow extends TimeWindow, R> {
+  /** The key whose window fired. */
   readonly key: TKey;
+  /** The window that fired. */
   readonly window: TWindow;
+  /** The watermark when it fired (`-Infinity` before the first). */
   readonly currentWatermark: number;
   /** Emits a result with timestamp `window.end - 1`. */
   emit(value: R): void;
 }
 
-/** Sees all records of a window when it fires (the window buffers them, unlike `aggregate`). */
+/**
+ * Sees all records of a window when it fires (the window buffers them, unlike `aggregate`).
+ *
+ * @example
+ * const sessions = clicks
+ *   .keyBy((c) => c.user)
+ *   .window(session(minutes(30)))
+ *   .process<{ user: string; pages: string[] }>((records, ctx) =>
+ *     ctx.emit({ user: ctx.key, pages: records.map((c) => c.page) }),
+ *   );
+ */
 export type ProcessWindowFunction<T, TKey, TWindow extends TimeWindow, R> = (
   elements: readonly T[],
   context: WindowContext<TKey, TWindow, R>,
@@ -39,6 +58,16 @@ interface WindowSettings<T, TWindow extends TimeWindow> {
  * dropped from each window whose `end - 1 + allowedLateness <= watermark` and goes to the late side
  * output only when all its windows are late. A late record within the allowed lateness fires its
  * window again at once with the updated result.
+ *
+ * @example
+ * const late = new OutputTag<Click>("late-clicks");
+ * const perMinute = clicks
+ *   .keyBy((c) => c.page)
+ *   .window(tumbling(minutes(1)))
+ *   .allowedLateness(seconds(30))
+ *   .sideOutputLateData(late)
+ *   .aggregate(count());
+ * perMinute.getSideOutput(late).sink(consoleSink());
  */
 export class WindowedStream<T, TKey extends Key, TWindow extends TimeWindow> {
   /** @internal */

@@ -6,33 +6,67 @@ import type { Cancel, Clock } from "../time/clock.ts";
  * `maxInFlightRequests` batches in flight; only the entries a batch reports as failed are sent
  * again, after a bounded exponential backoff with full jitter. Connectors share it through core,
  * since connector packages never depend on each other.
+ *
+ * Time: `maxTimeInBufferMS` and the backoff run on the writer's clock (processing time).
+ *
+ * @example
+ * const options: AsyncSinkWriterOptions = {
+ *   maxBatchSize: 500,
+ *   maxInFlightRequests: 50,
+ *   maxBufferedRequests: 10_000,
+ *   maxBatchSizeInBytes: 4 * 1024 * 1024,
+ *   maxTimeInBufferMS: 5_000,
+ *   failOnError: false,
+ *   retry: DEFAULT_RETRY,
+ * };
  */
 export interface AsyncSinkWriterOptions {
+  /** Entries per request (the service's limit or less). */
   readonly maxBatchSize: number;
+  /** Requests in flight at once. */
   readonly maxInFlightRequests: number;
   /** Buffered entries at which `write` waits (backpressure). */
   readonly maxBufferedRequests: number;
+  /** Bytes per request (the sizes given to `add`). */
   readonly maxBatchSizeInBytes: number;
   /** A buffered entry is sent at the latest this long (processing time) after the buffer's oldest one arrived. */
   readonly maxTimeInBufferMS: number;
   /** Fail the job at the first failed entry instead of retrying it. */
   readonly failOnError: boolean;
+  /** Retries of failed entries and of retryable failed requests. */
   readonly retry: RetryOptions;
 }
 
-/** Bounded retries of failed entries. */
+/**
+ * Bounded retries of failed entries: exponential backoff with full jitter, on the writer's clock.
+ *
+ * @example
+ * const patient: RetryOptions = { ...DEFAULT_RETRY, maxAttempts: 30, maxBackoffMS: 20_000 };
+ */
 export interface RetryOptions {
   /** Attempts per entry (the first included) before the job fails. */
   readonly maxAttempts: number;
   /** The backoff before attempt n is random in [0, min(maxBackoffMS, initialBackoffMS * 2^(n-2))]. */
   readonly initialBackoffMS: number;
+  /** The longest backoff between two attempts (ms). */
   readonly maxBackoffMS: number;
 }
 
-/** Defaults of {@link RetryOptions}. */
+/**
+ * Defaults of {@link RetryOptions}: 12 attempts, backoff from 50 ms doubling up to 5 s.
+ *
+ * @example
+ * const quick: RetryOptions = { ...DEFAULT_RETRY, maxAttempts: 3 };
+ */
 export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 12, initialBackoffMS: 50, maxBackoffMS: 5_000 };
 
-/** What sending one batch did. */
+/**
+ * What sending one batch did.
+ *
+ * @example
+ * // Half the entries were throttled: only those are sent again.
+ * const result: BatchResult<string> = { failed: ["b", "d"], reason: "ProvisionedThroughputExceededException" };
+ */
 export interface BatchResult<TEntry> {
   /** Entries that were not written and may be sent again (the rest were written). */
   readonly failed: readonly TEntry[];
@@ -40,7 +74,21 @@ export interface BatchResult<TEntry> {
   readonly reason?: string;
 }
 
-/** Sends batches; the one seam between the batching and a service. */
+/**
+ * Sends batches; the one seam between the batching and a service.
+ *
+ * @example
+ * const lines: string[] = [];
+ * const submitter: BatchSubmitter<string> = {
+ *   async submit(entries) {
+ *     lines.push(...entries);
+ *     return { failed: [] };
+ *   },
+ *   isRetryable: (error) => error instanceof Error && error.name === "ThrottlingException",
+ * };
+ * const writer = new AsyncSinkWriter("lines", { ...options, retry: DEFAULT_RETRY }, submitter, systemClock);
+ * declare const options: AsyncSinkWriterOptions;
+ */
 export interface BatchSubmitter<TEntry> {
   /** Sends `entries` as one request. Throws when the whole request failed. */
   submit(entries: readonly TEntry[]): Promise<BatchResult<TEntry>>;
@@ -48,8 +96,19 @@ export interface BatchSubmitter<TEntry> {
   isRetryable(error: unknown): boolean;
 }
 
-/** The writer cannot go on: the sink fails the job with this error. */
+/**
+ * The writer cannot go on (retries ran out, a non-retryable error, `failOnError`): the sink fails
+ * the job with this error, and the job resumes from its last checkpoint when restarted.
+ *
+ * @example
+ * try {
+ *   await job.run();
+ * } catch (error) {
+ *   if (error instanceof SinkWriteError) console.error("a sink gave up:", error.message);
+ * }
+ */
 export class SinkWriteError extends Error {
+  /** Always `"SinkWriteError"`. */
   override readonly name = "SinkWriteError";
 }
 
@@ -65,6 +124,27 @@ interface Slot<TEntry> {
  * (`add(entry, size, key)`) it keeps per-key order: a newer entry replaces a buffered one of the
  * same key, and an entry is never sent while another of its key is in flight, so a retried old
  * write can never land after a newer one.
+ *
+ * A sink calls `add` (then `afterAdd`, which may return a promise to wait on: backpressure) per
+ * record, and `flush` at every checkpoint barrier, so a completed checkpoint never covers an
+ * entry the service does not have (at-least-once).
+ *
+ * @example
+ * function linesSink(submitter: BatchSubmitter<string>, options: AsyncSinkWriterOptions): Sink<string> {
+ *   const writer = new AsyncSinkWriter("lines", options, submitter, systemClock);
+ *   return {
+ *     name: "lines",
+ *     async write(values) {
+ *       for (const line of values) {
+ *         writer.add(line, line.length);
+ *         await writer.afterAdd();
+ *       }
+ *     },
+ *     snapshot: () => writer.flush(),
+ *     finish: () => writer.flush(),
+ *     close: () => writer.close(),
+ *   };
+ * }
  */
 export class AsyncSinkWriter<TEntry> {
   #buffer: Slot<TEntry>[] = [];
@@ -99,6 +179,7 @@ export class AsyncSinkWriter<TEntry> {
     return this.#buffer.length;
   }
 
+  /** Requests in flight. */
   get inFlight(): number {
     return this.#inFlight;
   }

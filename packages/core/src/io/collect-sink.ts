@@ -1,13 +1,28 @@
 import type { Sink } from "../runtime/sink.ts";
 
-/** A record as a sink received it: its value and event time (`NaN` if it never had one). */
+/**
+ * A record as a sink received it: its value and event time (`NaN` if it never had one).
+ *
+ * @example
+ * const out = collectSink<number>();
+ * const stamped: CollectedRecord<number>[] = out.records(); // [{ value, timestamp }, …]
+ */
 export interface CollectedRecord<T> {
+  /** The record. */
   readonly value: T;
+  /** Its event time (`NaN` if it had none). */
   readonly timestamp: number;
 }
 
-/** What {@link collectSink} returns: the sink, and readers of what it collected. */
+/**
+ * What {@link collectSink} returns: the sink, and readers of what it collected.
+ *
+ * @example
+ * const out: Collector<string> = collectSink<string>();
+ * clicks.map((c) => c.page).sink(out.sink);
+ */
 export interface Collector<T> {
+  /** The sink to pass to `stream.sink(...)`. */
   readonly sink: Sink<T>;
   /** The values received so far, in order (a copy). */
   values(): T[];

@@ -1,6 +1,12 @@
 import type { Sink } from "../runtime/sink.ts";
 
-/** Options of {@link consoleSink}. */
+/**
+ * Options of {@link consoleSink}.
+ *
+ * @example
+ * const options: ConsoleSinkOptions<Tick> = { format: (t, ts) => `${ts} ${t.symbol} ${t.price}`, output: process.stderr };
+ * ticks.sink(consoleSink(options));
+ */
 export interface ConsoleSinkOptions<T> {
   /**
    * Renders one record as one line (without the newline). Default: strings as they are, other
@@ -25,7 +31,8 @@ export interface ConsoleSinkOptions<T> {
  * // 9
  *
  * @example
- * results.sink(consoleSink({ format: (r, ts) => `${new Date(ts).toISOString()} ${r.key}: ${r.value}` }))
+ * const results = clicks.keyBy((c) => c.page).window(tumbling(minutes(1))).aggregate(count());
+ * results.sink(consoleSink({ format: (r, ts) => `${new Date(ts).toISOString()} ${r.key}: ${r.value}` }));
  */
 export function consoleSink<T>(options: ConsoleSinkOptions<T> = {}): Sink<T> {
   const format = options.format ?? defaultFormat;

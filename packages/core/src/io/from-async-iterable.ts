@@ -8,7 +8,12 @@ import {
   yieldToEventLoop,
 } from "./source-support.ts";
 
-/** Options of {@link fromAsyncIterable}. */
+/**
+ * Options of {@link fromAsyncIterable}.
+ *
+ * @example
+ * const options: FromAsyncIterableOptions<Order> = { timestampOf: (o) => o.at, batchSize: 100, name: "orders-api" };
+ */
 export interface FromAsyncIterableOptions<T> {
   /** Event time of each record, assigned at the source (else `withWatermarks` assigns it). */
   readonly timestampOf?: (value: T) => number;
@@ -36,10 +41,14 @@ const LATER = Symbol("later");
  * Aborting the job stops a pending wait for the next value; `close` calls the iterator's `return`.
  *
  * @example
+ * async function fetchOrders(page: number): Promise<Order[]> {
+ *   const response = await fetch(`https://example.com/orders?page=${page}`);
+ *   return (await response.json()) as Order[];
+ * }
  * async function* pages() {
  *   for (let page = 0; page < 3; page++) yield* await fetchOrders(page);
  * }
- * job.source(fromAsyncIterable({ [Symbol.asyncIterator]: pages }, { timestampOf: (o) => o.createdAt }))
+ * job.source(fromAsyncIterable({ [Symbol.asyncIterator]: pages }, { timestampOf: (o) => o.at }));
  *
  * @throws PipelineDefinitionError when `batchSize` is not a positive integer.
  */

@@ -8,7 +8,12 @@ import {
   yieldToEventLoop,
 } from "./source-support.ts";
 
-/** Options of {@link fromIterable}. */
+/**
+ * Options of {@link fromIterable}.
+ *
+ * @example
+ * const options: FromIterableOptions<Click> = { timestampOf: (c) => c.at, batchSize: 500, name: "sample-clicks" };
+ */
 export interface FromIterableOptions<T> {
   /**
    * Event time of each record, assigned at the source. Without it, records carry no timestamp
@@ -38,7 +43,8 @@ export interface FromIterableOptions<T> {
  *
  * @example
  * // Pre-stamped records: event time taken from the record.
- * fromIterable(clicks, { timestampOf: (c) => c.at })
+ * const sample: Click[] = [{ user: "u1", page: "/", at: 1_000 }, { user: "u2", page: "/cart", at: 2_500 }];
+ * fromIterable(sample, { timestampOf: (c) => c.at });
  *
  * @throws PipelineDefinitionError when `batchSize` is not a positive integer.
  */

@@ -10,7 +10,12 @@ import {
   yieldToEventLoop,
 } from "./source-support.ts";
 
-/** Options of {@link generatorSource}. */
+/**
+ * Options of {@link generatorSource}.
+ *
+ * @example
+ * const options: GeneratorSourceOptions<number> = { generate: (i) => i * i, count: 1_000_000, ratePerSecond: 10_000 };
+ */
 export interface GeneratorSourceOptions<T> {
   /** The record at `index` (0, 1, 2, …). Must be a pure function of `index` for replays to match. */
   readonly generate: (index: number) => T;
@@ -44,8 +49,9 @@ export interface GeneratorSourceOptions<T> {
  *
  * @example
  * // 500 ticks per second, forever, each stamped 2 ms apart in event time.
+ * const SYMBOLS = ["EURUSD", "GBPUSD", "USDJPY", "AUDUSD"];
  * job.source(generatorSource({ ratePerSecond: 500, generate: (i) => ({ symbol: SYMBOLS[i % 4], price: 1 + (i % 7) / 100, at: i * 2 }) }))
- *   .withWatermarks(monotonous(), (t) => t.at)
+ *   .withWatermarks(monotonous(), (t) => t.at);
  *
  * @throws PipelineDefinitionError when `count` is not an integer >= 0, `ratePerSecond` is not a
  * finite number > 0, or `batchSize` is not a positive integer.

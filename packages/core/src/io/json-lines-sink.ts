@@ -3,7 +3,13 @@ import { type FileHandle, mkdir, open, readdir, rename, stat, unlink } from "nod
 import { join } from "node:path";
 import type { Sink, SinkContext } from "../runtime/sink.ts";
 
-/** Options of {@link jsonLinesSink}. */
+/**
+ * Options of {@link jsonLinesSink}.
+ *
+ * @example
+ * const options: JsonLinesSinkOptions = { name: "large-orders", overwrite: true };
+ * orders.sink(jsonLinesSink("out/large-orders", options));
+ */
 export interface JsonLinesSinkOptions {
   /** Names the sink in messages (default `"json-lines"`). */
   readonly name?: string;
@@ -18,10 +24,20 @@ export interface JsonLinesSinkOptions {
 /**
  * A part file closed at a checkpoint barrier and waiting for that checkpoint to complete: what
  * a {@link jsonLinesSink} keeps in checkpoints. File names are relative to the directory.
+ *
+ * @example
+ * const part: PendingPart = {
+ *   checkpointId: 7,
+ *   inProgress: ".part-3f2a.inprogress",
+ *   committed: "part-0000000000000007-checkpoint.jsonl",
+ * };
  */
 export interface PendingPart {
+  /** The checkpoint whose barrier closed the part; it is committed when that checkpoint completes. */
   readonly checkpointId: number;
+  /** The hidden file the lines were written to. */
   readonly inProgress: string;
+  /** The name it is renamed to on commit. */
   readonly committed: string;
 }
 
@@ -64,7 +80,10 @@ const finalPart = (lastCheckpointId: number) => `part-${pad(lastCheckpointId)}-f
  *
  * @example
  * const job = pipeline("orders", { checkpoints: { every: seconds(10), store } });
- * job.source(orders).filter((o) => o.total > 100).sink(jsonLinesSink("out/large-orders"));
+ * job
+ *   .source(jsonLinesSource("orders.jsonl", { decode: (json) => json as Order }))
+ *   .filter((o) => o.amount > 100)
+ *   .sink(jsonLinesSink("out/large-orders"));
  * await job.run();
  * // out/large-orders/part-0000000000000001-checkpoint.jsonl, …
  */

@@ -3,10 +3,30 @@ import { describeError, PipelineDefinitionError } from "../runtime/errors.ts";
 import type { Source, SourceContext, SourceEvent, SourceReader } from "../runtime/source.ts";
 import { positiveInteger, SINGLE_SPLIT, SOURCE_DEFAULTS } from "./source-support.ts";
 
-/** What to do with a line that is not valid JSON (or that `decode` rejects). */
+/**
+ * What to do with a line that is not valid JSON (or that `decode` rejects): `"fail"` the job, or a
+ * dead-letter hook that gets the line, the reason and its 1-based line number.
+ *
+ * @example
+ * const rejected: string[] = [];
+ * const onInvalidLine: InvalidLineHandler = (line, error, n) => rejected.push(`line ${n}: ${error}`);
+ * jsonLinesSource("orders.jsonl", { onInvalidLine });
+ */
 export type InvalidLineHandler = "fail" | ((line: string, error: string, lineNumber: number) => void);
 
-/** Options of {@link jsonLinesSource}. */
+/**
+ * Options of {@link jsonLinesSource}.
+ *
+ * @example
+ * const options: JsonLinesSourceOptions<Order> = {
+ *   decode: (json) => {
+ *     const order = json as Order;
+ *     if (typeof order.amount !== "number") throw new Error("amount is not a number");
+ *     return order;
+ *   },
+ *   onInvalidLine: "fail",
+ * };
+ */
 export interface JsonLinesSourceOptions<T> {
   /**
    * Checks and converts each parsed line; a throw makes the line invalid (see `onInvalidLine`).
@@ -25,9 +45,18 @@ export interface JsonLinesSourceOptions<T> {
   readonly name?: string;
 }
 
-/** Where a {@link jsonLinesSource} resumes: the byte offset after the last line read, and that line's number. */
+/**
+ * Where a {@link jsonLinesSource} resumes: the byte offset after the last line read, and that
+ * line's number. It is what the source stores in checkpoints.
+ *
+ * @example
+ * const [latest] = await store.checkpoints("orders");
+ * const position = latest?.sources["source(json-lines)#0"]?.["0"] as JsonLinesPosition | undefined;
+ */
 export interface JsonLinesPosition {
+  /** Byte offset just after the last line read. */
   readonly offset: number;
+  /** That line's 1-based number. */
   readonly line: number;
 }
 
@@ -58,7 +87,7 @@ const EMPTY = Buffer.alloc(0);
  *     decode: (json) => json as Order,
  *     onInvalidLine: (line, error, n) => rejected.push(`${n}: ${error}`),
  *   }))
- *   .withWatermarks(boundedOutOfOrderness(seconds(5)), (o) => o.createdAt)
+ *   .withWatermarks(boundedOutOfOrderness(seconds(5)), (o) => o.at);
  *
  * @throws PipelineDefinitionError when `batchSize` is not a positive integer.
  */

@@ -7,6 +7,9 @@ import type { Cancel, Clock } from "../time/clock.ts";
  * Defaults of the built-in sources' options.
  * - `batchSize`: records per batch handed downstream (1000): large enough that the per-batch
  *   cost of the runtime vanishes, small enough that checkpoint barriers are not held up long.
+ *
+ * @example
+ * fromIterable(new Array(10_000).fill(0), { batchSize: SOURCE_DEFAULTS.batchSize * 10 });
  */
 export const SOURCE_DEFAULTS = { batchSize: 1000 } as const;
 

@@ -6,7 +6,18 @@ import type { Key } from "../state/key-group.ts";
 import { type KeyEntry, KeyedHeap } from "../state/keyed-heap.ts";
 import { SlidingAggregator } from "./sliding-aggregator.ts";
 
-/** `{ range: ms }`: records with timestamps in [ts − range, ts]; `{ rows: n }`: n preceding records plus the current one. */
+/**
+ * `{ range: ms }`: records with timestamps in [ts − range, ts]; `{ rows: n }`: n preceding records plus the current one.
+ *
+ * Kinesis Data Analytics equivalents: `{ range: hours(1) }` is `RANGE INTERVAL '1' HOUR PRECEDING`,
+ * `{ rows: 9 }` is `ROWS 9 PRECEDING`.
+ *
+ * @example
+ * const lastHour: OverFrame = { range: hours(1) };
+ * const lastTen: OverFrame = { rows: 9 };
+ * ticks.keyBy((t) => t.symbol).over(lastHour).aggregate(max((t) => t.price));
+ * ticks.keyBy((t) => t.symbol).over(lastTen).aggregate(avg((t) => t.price));
+ */
 export type OverFrame = { readonly range: number } | { readonly rows: number };
 
 export interface OverOperatorConfig<T, TKey extends Key, TAcc, R, TOut> {

@@ -3,6 +3,9 @@ import type { OutputTag } from "../dsl/output-tag.ts";
 /**
  * Identifies a source split (a Kinesis shard, a file): records of one split are in order, and
  * watermarks are generated per split.
+ *
+ * @example
+ * const shard: SplitId = "shardId-000000000003";
  */
 export type SplitId = string;
 
@@ -10,12 +13,24 @@ export type SplitId = string;
  * Records travel in columnar batches so that the RxJS cost is paid per batch, not per record:
  * `values[i]` has event time `timestamps[i]` (`NaN` before timestamps are assigned).
  * `tag` is set when the batch belongs to a side output of the operator that emitted it.
+ *
+ * @example
+ * const batch: DataBatch<Click> = {
+ *   kind: "data",
+ *   values: [{ user: "u1", page: "/", at: 1_000 }],
+ *   timestamps: [1_000],
+ * };
  */
 export interface DataBatch<T> {
+  /** Discriminates data from control elements. */
   readonly kind: "data";
+  /** The records. */
   readonly values: T[];
+  /** `timestamps[i]` is the event time of `values[i]` (`NaN` before one is assigned). */
   readonly timestamps: number[];
+  /** The source split the records came from, where known (the watermark assigner needs it). */
   readonly split?: SplitId | undefined;
+  /** Set when the records belong to a side output of the operator that emitted them. */
   readonly tag?: OutputTag<unknown> | undefined;
 }
 
@@ -45,7 +60,26 @@ export interface EndOfInput {
   readonly kind: "end";
 }
 
-/** What flows between operators: data and control elements, in one ordered stream. */
+/**
+ * What flows between operators: data and control elements, in one ordered stream. A watermark
+ * follows the records it covers; a barrier separates the records of two checkpoints.
+ *
+ * @example
+ * const describe = (element: StreamElement<unknown>): string => {
+ *   switch (element.kind) {
+ *     case "data":
+ *       return `${element.values.length} records`;
+ *     case "watermark":
+ *       return `watermark ${element.timestamp}`;
+ *     case "barrier":
+ *       return `barrier of checkpoint ${element.checkpointId}`;
+ *     case "split-status":
+ *       return `split ${element.split} ${element.status}`;
+ *     case "end":
+ *       return "end of input";
+ *   }
+ * };
+ */
 export type StreamElement<T> = DataBatch<T> | Watermark | Barrier | SplitStatus | EndOfInput;
 
 /** The watermark that closes every event-time window: sent once a bounded input has ended. */

@@ -8,6 +8,17 @@ import type { OperatorMetrics } from "./metrics.ts";
  * Where an operator sends what it produces. Records emitted while handling one input element are
  * sent downstream in order, in batches (one when the handler returns, earlier ones of a thousand
  * or so while it emits many), and always before any watermark that follows them.
+ *
+ * @example
+ * // An operator that emits each record twice.
+ * const twice: OperatorFactory<string, string> = (_context, output: Output<string>) => ({
+ *   processBatch(batch) {
+ *     for (let i = 0; i < batch.values.length; i++) {
+ *       output.emit(batch.values[i]!, batch.timestamps[i]!);
+ *       output.emit(batch.values[i]!, batch.timestamps[i]!);
+ *     }
+ *   },
+ * });
  */
 export interface Output<TOut> {
   /** Emits one record with event time `timestamp`. */
@@ -23,7 +34,21 @@ export interface Output<TOut> {
   emitWatermark(timestamp: number): void;
 }
 
-/** What the runtime gives an operator. */
+/**
+ * What the runtime gives an operator.
+ *
+ * @example
+ * // Drops records older than a minute of processing time, counting them as failed.
+ * const fresh: OperatorFactory<Click, Click> = (context: OperatorContext, output) => ({
+ *   processBatch(batch) {
+ *     const cutoff = context.clock.now() - minutes(1);
+ *     for (let i = 0; i < batch.values.length; i++) {
+ *       if (batch.timestamps[i]! >= cutoff) output.emit(batch.values[i]!, batch.timestamps[i]!);
+ *       else context.metrics.failedRecords++;
+ *     }
+ *   },
+ * });
+ */
 export interface OperatorContext {
   /** Name used in error messages and metrics, e.g. `window(tumbling 1m).aggregate(count)#4`. */
   readonly name: string;
@@ -31,6 +56,7 @@ export interface OperatorContext {
   readonly clock: Clock;
   /** Number of key groups keyed state is split into (fixed for a job's life). */
   readonly keyGroups: number;
+  /** The operator's counters (records in and out are counted by the runtime). */
   readonly metrics: OperatorMetrics;
   /** The last watermark this operator received (`-Infinity` before the first). */
   currentWatermark(): number;
@@ -57,6 +83,23 @@ export interface OperatorSnapshot {
 /**
  * The logic of one operator. Plain synchronous code: the runtime's adapter runs it on RxJS, in
  * input order, and passes control elements along. User code never sees the adapter.
+ *
+ * @example
+ * // Emits a running count of records, kept across restores.
+ * const counter: OperatorFactory<unknown, number> = (_context, output) => {
+ *   let seen = 0;
+ *   const operator: Operator<unknown> = {
+ *     processBatch(batch) {
+ *       for (const timestamp of batch.timestamps) output.emit(++seen, timestamp);
+ *     },
+ *     snapshotState: () => ({ operator: seen }),
+ *     restoreState: (snapshot) => {
+ *       seen = snapshot.operator as number;
+ *     },
+ *   };
+ *   return operator;
+ * };
+ * clicks.transform("count", counter, { name: "click-counter" });
  */
 export interface Operator<TIn> {
   /** Records of one batch, in order. */
@@ -78,7 +121,18 @@ export interface Operator<TIn> {
   close?(): void;
 }
 
-/** Builds an operator; called again with fresh state after every restore. */
+/**
+ * Builds an operator; called again with fresh state after every restore. `DataStream.transform`
+ * adds one to a pipeline.
+ *
+ * @example
+ * const upper: OperatorFactory<string, string> = (_context, output) => ({
+ *   processBatch(batch) {
+ *     output.emitBatch(batch.values.map((s) => s.toUpperCase()), batch.timestamps.slice());
+ *   },
+ * });
+ * clicks.map((c) => c.page).transform("upper", upper);
+ */
 export type OperatorFactory<TIn, TOut> = (
   context: OperatorContext,
   output: Output<TOut>,
@@ -87,7 +141,14 @@ export type OperatorFactory<TIn, TOut> = (
   readonly generatesWatermarks?: boolean;
 };
 
-/** Options every operator-creating DSL method accepts. */
+/**
+ * Options every operator-creating DSL method accepts.
+ *
+ * @example
+ * const errors = new OutputTag<FailedRecord<Click>>("parse-errors");
+ * const options: OperatorOptions<Click> = { name: "parse-url", errors };
+ * clicks.map((c) => new URL(c.page), options);
+ */
 export interface OperatorOptions<TIn = unknown> {
   /**
    * A stable name: it identifies the operator's state in checkpoints (like Flink's `uid`), so set

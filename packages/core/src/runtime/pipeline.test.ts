@@ -103,6 +103,26 @@ describe("running a job", () => {
     expect(source.closed).toBe(true);
   });
 
+  test("a job settles only once its sources are closed, whether it finishes or fails", async () => {
+    const slowClose = () => new Promise<void>((resolve) => setTimeout(resolve, 30));
+    const finishing = countingSource([1, 2, 3], { slowClose });
+    const ok = pipeline("closes-finished", quiet);
+    ok.source(finishing).sink(recordingSink());
+    await ok.run();
+    expect(finishing.closed).toBe(true);
+
+    const failing = countingSource([1, 2, 3], { slowClose });
+    const bad = pipeline("closes-failed", quiet);
+    bad
+      .source(failing)
+      .map(() => {
+        throw new Error("boom");
+      })
+      .sink(recordingSink());
+    await expect(bad.run()).rejects.toThrow(/boom/);
+    expect(failing.closed).toBe(true);
+  });
+
   test("with an error output the failing record is routed and the job goes on", async () => {
     const errors = new OutputTag<FailedRecord<number>>("errors");
     const good = recordingSink<number>();

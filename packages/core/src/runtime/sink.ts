@@ -1,4 +1,17 @@
-/** What the runtime tells a sink when it opens it. */
+/**
+ * What the runtime tells a sink when it opens it.
+ *
+ * @example
+ * const sink: Sink<string> = {
+ *   name: "resumable",
+ *   open(context: SinkContext) {
+ *     if (context.restoredCheckpointId !== undefined) console.log("restored from", context.restoredCheckpointId, context.restoredState);
+ *   },
+ *   write(values) {
+ *     for (const v of values) console.log(v);
+ *   },
+ * };
+ */
 export interface SinkContext {
   /** The sink's state from the checkpoint being restored (what its `snapshot` returned), if any. */
   readonly restoredState: unknown;
@@ -13,10 +26,40 @@ export interface SinkContext {
  * Guarantees follow from the hooks a sink implements: with `snapshot` alone (flush at the barrier)
  * it is at-least-once; with `snapshot` returning pending work and `notifyCheckpointComplete`
  * making it visible, exactly-once (two-phase commit, as Flink's `TwoPhaseCommitSinkFunction`).
+ *
+ * @example
+ * // Exactly-once into an in-memory "table": lines become visible when their checkpoint completes.
+ * const visible: string[] = [];
+ * let staged: string[] = [];
+ * const pending = new Map<number, string[]>();
+ * const table: Sink<string> = {
+ *   name: "table",
+ *   write(values) {
+ *     staged.push(...values);
+ *   },
+ *   snapshot(checkpointId) {
+ *     pending.set(checkpointId, staged);
+ *     staged = [];
+ *     return [...pending.entries()]; // kept in the checkpoint, for a restore to commit again
+ *   },
+ *   notifyCheckpointComplete(checkpointId) {
+ *     for (const [id, lines] of pending) if (id <= checkpointId) visible.push(...lines);
+ *     for (const id of [...pending.keys()]) if (id <= checkpointId) pending.delete(id);
+ *   },
+ *   finish() {
+ *     visible.push(...staged);
+ *   },
+ * };
  */
 export interface Sink<T> {
+  /** Names the sink in messages and metrics. */
   readonly name: string;
+  /** Called once before the first write, with the state restored for it (if any). */
   open?(context: SinkContext): Promise<void> | void;
+  /**
+   * Writes one batch: `timestamps[i]` is the event time of `values[i]`. A returned promise holds the
+   * next write (backpressure).
+   */
   write(values: T[], timestamps: number[]): Promise<void> | void;
   /**
    * A barrier reached the sink: flush or pre-commit, and return state to keep in the checkpoint
@@ -27,5 +70,6 @@ export interface Sink<T> {
   notifyCheckpointComplete?(checkpointId: number): Promise<void> | void;
   /** End of a bounded input: flush; for transactional sinks, commit what remains. */
   finish?(): Promise<void> | void;
+  /** Releases resources; called when the job ends, however it ends. */
   close?(): Promise<void> | void;
 }

@@ -34,6 +34,8 @@ export class SourceDriver<T> {
   readonly #positions = new Map<SplitId, unknown>();
   readonly #barriers: { checkpointId: number; full: boolean }[] = [];
   #wake: (() => void) | undefined;
+  /** Each subscription's read loop: read errors go to the subscriber, a failing close rejects it. */
+  readonly #runs: Promise<void>[] = [];
   #finished = false;
   #stopped = false;
 
@@ -50,12 +52,23 @@ export class SourceDriver<T> {
         this.#wake?.();
       };
       services.signal.addEventListener("abort", onAbort, { once: true });
-      void this.#run(subscriber, stop.signal);
+      const run = this.#run(subscriber, stop.signal);
+      // A reader whose close fails rejects `closed()`, which the job reports; not unhandled before.
+      run.catch(() => {});
+      this.#runs.push(run);
       return () => {
         services.signal.removeEventListener("abort", onAbort);
         onAbort();
       };
     });
+  }
+
+  /**
+   * Settles once every run of the source has ended and its reader is closed (at once if it never
+   * ran): a job settles only after its sources have released their connections and timers.
+   */
+  closed(): Promise<void> {
+    return Promise.all(this.#runs).then(() => undefined);
   }
 
   /** Whether the source has been read to its end. */

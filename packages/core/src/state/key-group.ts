@@ -1,13 +1,28 @@
-/** A key of a keyed stream: hashable the same way in every process, so state can be restored. */
+/**
+ * A key of a keyed stream: hashable the same way in every process, so state can be restored.
+ * Derive a string for composite keys.
+ *
+ * @example
+ * const keyOf = (o: Order): Key => `${o.customer}|${new Date(o.at).getUTCFullYear()}`;
+ * orders.keyBy(keyOf);
+ */
 export type Key = string | number;
 
-/** Default number of key groups; like Flink's max parallelism, fixed for the life of a job. */
+/**
+ * Default number of key groups; like Flink's max parallelism, fixed for the life of a job.
+ *
+ * @example
+ * const job = pipeline("fx-pricing", { keyGroups: DEFAULT_KEY_GROUPS * 2 }); // for very many keys
+ */
 export const DEFAULT_KEY_GROUPS = 128;
 
 /**
  * The key group a key belongs to: murmur3's 32-bit finaliser over the key's UTF-16 code units
  * (numbers hashed by their decimal text), modulo the number of groups. Stable across processes
  * and Node versions, which is what restore needs.
+ *
+ * @example
+ * const group = keyGroupOf("EURUSD", DEFAULT_KEY_GROUPS); // an integer in 0..127, the same in every process
  */
 export function keyGroupOf(key: Key, keyGroups: number): number {
   const text = typeof key === "string" ? key : String(key);

@@ -1,9 +1,20 @@
 import { type Key, keyGroupOf } from "./key-group.ts";
 
-/** One key's state, as held on the heap. `group` is computed once, when the key is first seen. */
+/**
+ * One key's state, as held on the heap. `group` is computed once, when the key is first seen.
+ *
+ * @example
+ * const heap = new KeyedHeap<string, number>(DEFAULT_KEY_GROUPS);
+ * const entry: KeyEntry<string, number> = heap.getOrCreate("EURUSD", () => 0);
+ * entry.state += 1;
+ * heap.touch(entry);
+ */
 export interface KeyEntry<TKey extends Key, TState> {
+  /** The key. */
   readonly key: TKey;
+  /** Its key group ({@link keyGroupOf}). */
   readonly group: number;
+  /** The key's state; call {@link KeyedHeap.touch} after changing it. */
   state: TState;
   /** @internal changed since the last snapshot */
   dirty: boolean;
@@ -19,12 +30,23 @@ export interface KeyEntry<TKey extends Key, TState> {
  * the group's state, or its changes, in `columns`, plain data in a form of its own (typed arrays
  * of many keys), which only it reads back; `entries` and `deleted` are then empty. A snapshot
  * is serialized whole, so `columns` costs a few buffers per group rather than an object per key.
+ *
+ * @example
+ * const heap = new KeyedHeap<string, number>(4);
+ * heap.getOrCreate("a", () => 1);
+ * const snapshots: KeyGroupSnapshot[] = heap.snapshot(false, (state) => state);
+ * // [{ group: <group of "a">, mode: "full", entries: [["a", 1]], deleted: [] }]
  */
 export interface KeyGroupSnapshot {
+  /** The key group. */
   readonly group: number;
+  /** `full` replaces the group; `delta` applies on top of the group's earlier snapshots. */
   readonly mode: "full" | "delta";
+  /** Keys and their encoded state: all of the group's (`full`) or those changed (`delta`). */
   readonly entries: Array<[Key, unknown]>;
+  /** Keys removed since the previous snapshot (`delta` only). */
   readonly deleted: Key[];
+  /** Instead of `entries` and `deleted`: the group's state (or its changes) in the operator's own columns. */
   readonly columns?: unknown;
 }
 
@@ -37,6 +59,16 @@ export const MAX_DELTAS_PER_GROUP = 8;
  * writes only those (as per-key-group deltas) and restore replays the chain.
  *
  * On the record path the cost is one Map lookup plus {@link KeyedHeap.touch}, a flag test.
+ *
+ * @example
+ * // Inside a custom operator: counts per key, checkpointed incrementally.
+ * const heap = new KeyedHeap<string, number>(DEFAULT_KEY_GROUPS);
+ * const entry = heap.getOrCreate("EURUSD", () => 0);
+ * entry.state++;
+ * heap.touch(entry);
+ * const delta = heap.snapshot(false, (n) => n); // only the groups changed since the last snapshot
+ * const restored = new KeyedHeap<string, number>(DEFAULT_KEY_GROUPS);
+ * restored.restore(delta, (data) => data as number);
  */
 export class KeyedHeap<TKey extends Key, TState> {
   readonly #entries = new Map<TKey, KeyEntry<TKey, TState>>();
@@ -50,14 +82,17 @@ export class KeyedHeap<TKey extends Key, TState> {
    */
   #everythingChanged = false;
 
+  /** @param keyGroups the job's number of key groups */
   constructor(readonly keyGroups: number) {
     this.#deltasSinceFull = new Uint16Array(keyGroups);
   }
 
+  /** Number of keys held. */
   get size(): number {
     return this.#entries.size;
   }
 
+  /** The key's entry, if the key has state. */
   get(key: TKey): KeyEntry<TKey, TState> | undefined {
     return this.#entries.get(key);
   }
@@ -111,6 +146,7 @@ export class KeyedHeap<TKey extends Key, TState> {
     this.#deletedCount = 0;
   }
 
+  /** Every key's entry (for timers and end-of-input firing). */
   values(): IterableIterator<KeyEntry<TKey, TState>> {
     return this.#entries.values();
   }

@@ -12,13 +12,28 @@ import { DEFAULT_KEY_GROUPS } from "../state/key-group.ts";
 import { v8Serde } from "../state/serde.ts";
 import { VirtualClock } from "../time/clock.ts";
 
-/** A record as the harness saw it come out. */
+/**
+ * A record as the harness saw it come out.
+ *
+ * @example
+ * const h = createTestHarness((input: DataStream<number>) => input.map((n) => n + 1));
+ * await h.processElement(1, 500);
+ * const out: TimestampedValue<number>[] = h.output(); // [{ value: 2, timestamp: 500 }]
+ */
 export interface TimestampedValue<T> {
+  /** The record. */
   readonly value: T;
+  /** Its event time. */
   readonly timestamp: number;
 }
 
-/** Options of {@link createTestHarness}. */
+/**
+ * Options of {@link createTestHarness}.
+ *
+ * @example
+ * const options: TestHarnessOptions = { keyGroups: 4, startTime: Date.parse("2026-01-01T00:00:00Z"), split: "shard-1" };
+ * const h = createTestHarness((input: DataStream<Click>) => input.filter((c) => c.page !== "/health"), options);
+ */
 export interface TestHarnessOptions {
   /** Key groups (default 128). */
   readonly keyGroups?: number;
@@ -33,11 +48,26 @@ export interface TestHarnessOptions {
  * records and watermarks, move processing time, snapshot and restore mid-stream, and read exactly
  * what came out. Everything runs synchronously; the methods return promises so tests read the same
  * whatever the runtime does later.
+ *
+ * @example
+ * const late = new OutputTag<Click>("late");
+ * const h: TestHarness<Click, WindowResult<string, TimeWindow, number>> = createTestHarness((input: DataStream<Click>) =>
+ *   input.keyBy((c) => c.page).window(tumbling(minutes(1))).sideOutputLateData(late).aggregate(count()),
+ * );
+ * await h.processElement({ user: "u1", page: "/", at: 1_000 }, 1_000);
+ * await h.snapshotAndRestore(); // the window's count survives a restore
+ * await h.processElement({ user: "u2", page: "/", at: 2_000 }, 2_000);
+ * await h.processWatermark(59_999);
+ * expect(h.values()).toEqual([{ key: "/", window: { start: 0, end: 60_000 }, value: 2 }]);
+ * await h.processElement({ user: "u3", page: "/", at: 3_000 }, 3_000); // behind the watermark
+ * expect(h.sideOutput(late).map((r) => r.value.user)).toEqual(["u3"]);
  */
 export interface TestHarness<TIn, TOut> {
+  /** One record with event time `timestamp`, as one batch. */
   processElement(value: TIn, timestamp: number): Promise<void>;
   /** Several records in one batch (as a source would send them). */
   processElements(records: readonly TimestampedValue<TIn>[]): Promise<void>;
+  /** A watermark: everything it makes due fires before this resolves. */
   processWatermark(timestamp: number): Promise<void>;
   /** Moves processing time to `timestamp`, firing processing-time timers due by then. */
   setProcessingTime(timestamp: number): Promise<void>;

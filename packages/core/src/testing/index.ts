@@ -2,6 +2,7 @@
  * Test utilities for Eddy pipelines: a virtual-time harness that pushes records and watermarks
  * through a pipeline fragment and collects exactly what comes out.
  * @packageDocumentation
+ * @module @eddy/core/testing
  */
 
 export { VirtualClock } from "../time/clock.ts";

@@ -21,29 +21,61 @@ export function windowStart(timestamp: number, offset: number, size: number): nu
 /**
  * A tumbling assigner. Its `size` and `offset` are exposed so the window operator computes the one
  * window of a record inline, without the array `assignWindows` returns.
+ *
+ * @example
+ * const perMinute: TumblingWindowAssigner = tumbling(minutes(1));
+ * perMinute.assignWindows(90_000); // [{ start: 60_000, end: 120_000 }]
  */
 export interface TumblingWindowAssigner extends WindowAssigner<TimeWindow> {
+  /** Discriminates the built-in assigners. */
   readonly kind: "tumbling";
+  /** Window length (ms). */
   readonly size: number;
+  /** Shift of the window starts (ms): starts are `offset + k * size`. */
   readonly offset: number;
 }
 
-/** A sliding assigner; `size`, `slide` and `offset` let the window operator skip `assignWindows`. */
+/**
+ * A sliding assigner; `size`, `slide` and `offset` let the window operator skip `assignWindows`.
+ *
+ * @example
+ * const fiveMinutesEveryMinute: SlidingWindowAssigner = sliding(minutes(5), minutes(1));
+ * fiveMinutesEveryMinute.assignWindows(90_000).length; // 5
+ */
 export interface SlidingWindowAssigner extends WindowAssigner<TimeWindow> {
+  /** Discriminates the built-in assigners. */
   readonly kind: "sliding";
+  /** Window length (ms). */
   readonly size: number;
+  /** Distance between window starts (ms). */
   readonly slide: number;
+  /** Shift of the window starts (ms): starts are `offset + k * slide`. */
   readonly offset: number;
 }
 
-/** A session assigner: windows of one key within `gap` of each other merge. */
+/**
+ * A session assigner: windows of one key within `gap` of each other merge.
+ *
+ * @example
+ * const visits: SessionWindowAssigner = session(minutes(30));
+ * clicks.keyBy((c) => c.user).window(visits).aggregate(count());
+ */
 export interface SessionWindowAssigner extends WindowAssigner<TimeWindow> {
+  /** Discriminates the built-in assigners. */
   readonly kind: "session";
+  /** Inactivity (ms) that ends a session. */
   readonly gap: number;
 }
 
-/** The assigner of `global()`: one window per key for all time. */
+/**
+ * The assigner of `global()`: one window per key for all time.
+ *
+ * @example
+ * const everything: GlobalWindowAssigner = global();
+ * orders.keyBy((o) => o.customer).window(everything).trigger(countTrigger(5)).aggregate(count());
+ */
 export interface GlobalWindowAssigner extends WindowAssigner<GlobalWindow> {
+  /** Discriminates the built-in assigners. */
   readonly kind: "global";
 }
 
@@ -166,7 +198,7 @@ export function sliding(size: number, slide: number, offset = 0): SlidingWindowA
  *
  * @throws PipelineDefinitionError when `gap` is not a finite number > 0.
  * @example
- * clicks.keyBy((c) => c.userId).window(session(minutes(30))).aggregate(count())
+ * clicks.keyBy((c) => c.user).window(session(minutes(30))).aggregate(count())
  */
 export function session(gap: number): SessionWindowAssigner {
   requirePositive("session", "gap", gap);
@@ -219,7 +251,7 @@ export function global(): GlobalWindowAssigner {
  *
  * @throws PipelineDefinitionError when `size` is not a finite number > 0 or `|offset| >= size`.
  * @example
- * requests.keyBy((r) => r.path).window(tumblingProcessingTime(seconds(10))).aggregate(count())
+ * clicks.keyBy((c) => c.page).window(tumblingProcessingTime(seconds(10))).aggregate(count())
  */
 export function tumblingProcessingTime(size: number, offset = 0): TumblingWindowAssigner {
   return tumblingAssigner("tumblingProcessingTime", size, offset, false, processingTimeTrigger);
@@ -231,7 +263,7 @@ export function tumblingProcessingTime(size: number, offset = 0): TumblingWindow
  *
  * @throws PipelineDefinitionError as {@link sliding}.
  * @example
- * requests.keyBy((r) => r.path).window(slidingProcessingTime(minutes(1), seconds(10))).aggregate(count())
+ * clicks.keyBy((c) => c.page).window(slidingProcessingTime(minutes(1), seconds(10))).aggregate(count())
  */
 export function slidingProcessingTime(size: number, slide: number, offset = 0): SlidingWindowAssigner {
   return slidingAssigner("slidingProcessingTime", size, slide, offset, false, processingTimeTrigger);

@@ -7,8 +7,17 @@ import type { TimeWindow } from "./window.ts";
  * the trigger states of the windows being merged away, earliest window first. The merged window's
  * own state starts empty; a stateful trigger combines these into it (Flink's
  * `mergePartitionedState`).
+ *
+ * @example
+ * const merging: Pick<Trigger, "onMerge"> = {
+ *   onMerge(_window, ctx) {
+ *     const states = (ctx as MergeTriggerContext).mergedStates<number>();
+ *     ctx.setState(states.reduce<number>((sum, n) => sum + (n ?? 0), 0));
+ *   },
+ * };
  */
 export interface MergeTriggerContext extends TriggerContext {
+  /** The trigger states of the windows merged away, earliest window first. */
   mergedStates<S>(): readonly (S | undefined)[];
 }
 
@@ -17,10 +26,12 @@ export interface MergeTriggerContext extends TriggerContext {
  * triggers with state that must survive session merges.
  *
  * @example
- * onMerge(window, ctx) {
- *   const total = mergedTriggerStates<number>(ctx).reduce((a, n) => a + (n ?? 0), 0);
- *   ctx.setState(total);
- * }
+ * const countingTrigger: Pick<Trigger, "onMerge"> = {
+ *   onMerge(_window, ctx) {
+ *     const total = mergedTriggerStates<number>(ctx).reduce<number>((a, n) => a + (n ?? 0), 0);
+ *     ctx.setState(total);
+ *   },
+ * };
  */
 export function mergedTriggerStates<S>(context: TriggerContext): readonly (S | undefined)[] {
   return "mergedStates" in context && typeof context.mergedStates === "function"
@@ -80,7 +91,7 @@ const PROCESSING_TIME_TRIGGER: Trigger<TimeWindow> = {
  * default of the processing-time assigners. Event time plays no part.
  *
  * @example
- * requests.keyBy((r) => r.path).window(tumblingProcessingTime(seconds(10))).trigger(processingTimeTrigger())
+ * clicks.keyBy((c) => c.page).window(tumblingProcessingTime(seconds(10))).trigger(processingTimeTrigger())
  */
 export function processingTimeTrigger(): Trigger<TimeWindow> {
   return PROCESSING_TIME_TRIGGER;

@@ -13,6 +13,8 @@ export function countingSource<T>(
     batchSize?: number;
     gate?: (batchIndex: number) => Promise<void> | undefined;
     onRead?: () => void;
+    /** Awaited before the reader counts as closed (a connection that takes time to shut). */
+    slowClose?: () => Promise<void>;
   } = {},
 ): Source<T> & { closed: boolean } {
   const batchSize = options.batchSize ?? 2;
@@ -31,7 +33,8 @@ export function countingSource<T>(
           next += batch.length;
           return { kind: "data", split: "0", values: batch, position: next };
         },
-        close() {
+        async close() {
+          await options.slowClose?.();
           source.closed = true;
         },
       };

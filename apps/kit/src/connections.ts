@@ -1,0 +1,55 @@
+import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { FirehoseClientConfig } from "@aws-sdk/client-firehose";
+import type { KinesisConnection } from "@eddy/connector-kinesis";
+
+/** How an app reaches Kinesis, DynamoDB, Firehose and Redis: the local stack, or AWS. */
+export interface Connections {
+  /** Said on startup, e.g. `local stack (.eddy/stack.json)`. */
+  readonly description: string;
+  readonly kinesis: KinesisConnection;
+  readonly dynamodb: DynamoDBClientConfig;
+  readonly firehose: FirehoseClientConfig;
+  /** The local stack's Redis; none on AWS (give `--checkpoints redis://…` for ElastiCache). */
+  readonly redisUrl: string | undefined;
+  /** The local stack's bucket, where delivery streams the app creates deliver to. */
+  readonly bucket: string | undefined;
+}
+
+/**
+ * Real AWS: every client takes credentials and region from the SDK's default chain
+ * (`AWS_PROFILE`, `AWS_REGION`, environment keys, SSO, instance roles…), as any AWS tool does.
+ */
+export function awsConnections(): Connections {
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  return {
+    description: `AWS (${region ? `region ${region}` : "the SDK's default region"}, default credential chain)`,
+    kinesis: {},
+    dynamodb: {},
+    firehose: {},
+    redisUrl: undefined,
+    bucket: undefined,
+  };
+}
+
+/**
+ * The local stack that `npm run stack` started, as its `.eddy/stack.json` (or `path`) describes
+ * it. Throws saying how to start one when none is running.
+ */
+export async function localStackConnections(path: string): Promise<Connections> {
+  // Imported here, not at the top: the stand-ins are a development tool, never loaded on AWS.
+  const { readStackFile, localClientConfig } = await import("@eddy/local-stack");
+  const stack = await readStackFile(path);
+  if (!stack) {
+    throw new Error(
+      `no local stack is running (${path} is missing or its process has exited): start one with \`npm run stack\` in another terminal, or use --mode embedded`,
+    );
+  }
+  return {
+    description: `local stack (${path})`,
+    kinesis: { ...localClientConfig(stack.kinesis), subscribeHttpVersion: "1.1" },
+    dynamodb: localClientConfig(stack.dynamodb),
+    firehose: localClientConfig(stack.firehose),
+    redisUrl: stack.redis,
+    bucket: stack.bucket,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * What the example apps share, so each app's own files are about its job: settings from flags and
+ * environment ({@link readSettings}), the runtime they choose ({@link resolveRuntime}: embedded,
+ * local stack or AWS), sources and sinks by mode, resources on the local stack, the producer job,
+ * and console styling.
+ * @packageDocumentation
+ */
+export { awsConnections, type Connections, localStackConnections } from "./connections.ts";
+export { deadLetterConsole } from "./console-sinks.ts";
+export { type DeadLetter, kinesisDeadLetter, operatorDeadLetter, withUndecodable } from "./dead-letters.ts";
+export { outputsOf, type StreamOutputs, sinkAll } from "./outputs.ts";
+export { type ProducerOptions, producerJob, runProducer } from "./producer.ts";
+export { hashOf, noise, seededRandom } from "./random.ts";
+export {
+  type AppResources,
+  ensureDeliveryStream,
+  ensureDynamoDbTable,
+  ensureKinesisStream,
+  ensureResources,
+} from "./resources.ts";
+export { appLogger, runApp } from "./run.ts";
+export {
+  checkpointStoreFor,
+  DATA_DIRECTORY,
+  MODE_DEFAULTS,
+  MODES,
+  type Mode,
+  pipelineOptions,
+  producerSettings,
+  type Runtime,
+  type RuntimeSettings,
+  resolveProducerRuntime,
+  resolveRuntime,
+  runtimeSettings,
+  SINK_KINDS,
+  type SinkKind,
+  SOURCE_KINDS,
+  type SourceKind,
+} from "./runtime.ts";
+export {
+  boolean,
+  duration,
+  helpText,
+  integer,
+  listOf,
+  oneOf,
+  percentage,
+  positiveNumber,
+  readmeSettingsTable,
+  readSettings,
+  type Setting,
+  SettingsError,
+  type SettingValues,
+  settingsOrExit,
+  settingsTable,
+  text,
+} from "./settings.ts";
+export {
+  APP_KINESIS_DEFAULTS,
+  type RecordSource,
+  type RecordSourceOptions,
+  recordSource,
+} from "./sources.ts";
+export { clockTime, dateTime, shortDuration, style, thousands } from "./style.ts";

@@ -1,0 +1,120 @@
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  ResourceInUseException,
+} from "@aws-sdk/client-dynamodb";
+import {
+  CreateDeliveryStreamCommand,
+  ResourceInUseException as DeliveryStreamInUseException,
+  FirehoseClient,
+  type FirehoseClientConfig,
+} from "@aws-sdk/client-firehose";
+import { createStreamAdmin, type KinesisConnection } from "@eddy/connector-kinesis";
+import type { Runtime } from "./runtime.ts";
+
+/**
+ * Creates what the apps write to and read from when it is missing, for the local stack: a
+ * Kinesis stream, a DynamoDB table, a Firehose delivery stream to S3. Existing ones are left as
+ * they are. On AWS, create them yourself (the READMEs show the commands): a delivery stream needs
+ * an IAM role, which an example app should not create.
+ */
+
+/** A Kinesis data stream with `shards` shards, active on return. */
+export async function ensureKinesisStream(
+  connection: KinesisConnection,
+  stream: string,
+  shards: number,
+): Promise<void> {
+  const admin = createStreamAdmin(connection);
+  try {
+    await admin.createStream(stream, shards);
+  } catch (error) {
+    if ((error as { name?: string }).name !== "ResourceInUseException") throw error;
+    await admin.waitUntilActive(stream);
+  } finally {
+    admin.close();
+  }
+}
+
+/** A table with a string partition key (and sort key), billed per request. */
+export async function ensureDynamoDbTable(
+  config: DynamoDBClientConfig,
+  table: string,
+  key: { readonly partition: string; readonly sort?: string },
+): Promise<void> {
+  const client = new DynamoDBClient(config);
+  const names = key.sort === undefined ? [key.partition] : [key.partition, key.sort];
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        KeySchema: names.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? "HASH" : "RANGE" })),
+        AttributeDefinitions: names.map((name) => ({ AttributeName: name, AttributeType: "S" })),
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** A Direct PUT delivery stream writing to `s3://bucket/prefix`, buffering at most `bufferSeconds`. */
+export async function ensureDeliveryStream(
+  config: FirehoseClientConfig,
+  deliveryStream: string,
+  destination: { readonly bucket: string; readonly prefix: string; readonly bufferSeconds: number },
+): Promise<void> {
+  const client = new FirehoseClient(config);
+  try {
+    await client.send(
+      new CreateDeliveryStreamCommand({
+        DeliveryStreamName: deliveryStream,
+        DeliveryStreamType: "DirectPut",
+        ExtendedS3DestinationConfiguration: {
+          BucketARN: `arn:aws:s3:::${destination.bucket}`,
+          RoleARN: "arn:aws:iam::000000000000:role/local-firehose",
+          Prefix: destination.prefix,
+          BufferingHints: { SizeInMBs: 5, IntervalInSeconds: destination.bufferSeconds },
+          CompressionFormat: "UNCOMPRESSED",
+        },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof DeliveryStreamInUseException)) throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** What an app reads and writes, for {@link ensureResources}. */
+export interface AppResources {
+  readonly stream: { readonly name: string; readonly shards: number };
+  /** Created when the `dynamodb` sink is on. */
+  readonly table?: { readonly name: string; readonly partitionKey: string };
+  /** Created when the `firehose` sink is on, delivering to the stack's bucket under `prefix`. */
+  readonly deliveryStream?: { readonly name: string; readonly prefix: string };
+}
+
+/**
+ * On the local stack (`--create-resources`, the default there): creates the app's stream, and its
+ * table and delivery stream when those sinks are on. Does nothing otherwise.
+ */
+export async function ensureResources(runtime: Runtime, resources: AppResources): Promise<void> {
+  const aws = runtime.connections;
+  if (!aws || !runtime.createResources) return;
+  await ensureKinesisStream(aws.kinesis, resources.stream.name, resources.stream.shards);
+  const { table, deliveryStream } = resources;
+  if (table && runtime.sinks.has("dynamodb")) {
+    await ensureDynamoDbTable(aws.dynamodb, table.name, { partition: table.partitionKey });
+  }
+  if (deliveryStream && aws.bucket && runtime.sinks.has("firehose")) {
+    await ensureDeliveryStream(aws.firehose, deliveryStream.name, {
+      bucket: aws.bucket,
+      prefix: deliveryStream.prefix,
+      bufferSeconds: 10,
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MemoryCheckpointStore } from "@eddy/core";
+import { FileCheckpointStore, RedisCheckpointStore } from "@eddy/state";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { checkpointStoreFor, resolveRuntime, runtimeSettings } from "./runtime.ts";
+import { readSettings } from "./settings.ts";
+
+let directory: string;
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), "eddy-runtime-"));
+});
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+const settings = (argv: string[]) => readSettings(runtimeSettings("test-app"), argv, {});
+
+test("embedded mode: the generator, console and files, file checkpoints, no AWS", async () => {
+  const runtime = await resolveRuntime(settings(["--checkpoints", join(directory, "cp")]));
+  expect(runtime.mode).toBe("embedded");
+  expect(runtime.source).toBe("generator");
+  expect([...runtime.sinks]).toEqual(["console", "files"]);
+  expect(runtime.store).toBeInstanceOf(FileCheckpointStore);
+  expect(runtime.connections).toBeUndefined();
+  expect(runtime.startFrom).toBe("latest");
+  await runtime.close();
+});
+
+test("embedded mode refuses what needs AWS, saying which mode to pick", async () => {
+  await expect(resolveRuntime(settings(["--source", "kinesis"]))).rejects.toThrow(
+    /--mode local .* or --mode aws/,
+  );
+  await expect(resolveRuntime(settings(["--sinks", "console,dynamodb"]))).rejects.toThrow(
+    /embedded mode uses no AWS/,
+  );
+});
+
+test("local mode reads the stack file, checkpoints to the stack's Redis and creates resources", async () => {
+  const stackFile = join(directory, "stack.json");
+  await expect(resolveRuntime(settings(["--mode", "local", "--stack-file", stackFile]))).rejects.toThrow(
+    /no local stack is running .*npm run stack/,
+  );
+  const endpoints = {
+    note: "",
+    region: "us-east-1",
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    kinesis: "http://127.0.0.1:1",
+    dynamodb: "http://127.0.0.1:2",
+    s3: "http://127.0.0.1:3",
+    firehose: "http://127.0.0.1:4",
+    redis: "redis://127.0.0.1:5",
+    bucket: "b",
+    pid: process.pid,
+    startedAt: "",
+  };
+  await writeFile(stackFile, JSON.stringify(endpoints));
+  const runtime = await resolveRuntime(settings(["--mode", "local", "--stack-file", stackFile, "--fresh"]));
+  expect(runtime.source).toBe("kinesis");
+  expect([...runtime.sinks]).toEqual(["console", "dynamodb", "firehose"]);
+  expect(runtime.store).toBeInstanceOf(RedisCheckpointStore);
+  expect(runtime.store?.description).toContain("127.0.0.1:5");
+  expect(runtime.connections?.dynamodb).toMatchObject({
+    endpoint: "http://127.0.0.1:2",
+    region: "us-east-1",
+  });
+  expect(runtime.createResources).toBe(true);
+  expect(runtime.startFrom).toBe("fresh");
+  await runtime.close();
+});
+
+test("aws mode uses the SDK's defaults and will not create resources", async () => {
+  const runtime = await resolveRuntime(settings(["--mode", "aws", "--checkpoints", "memory"]));
+  expect(runtime.connections?.kinesis).toEqual({});
+  expect(runtime.store).toBeInstanceOf(MemoryCheckpointStore);
+  expect(runtime.createResources).toBe(false);
+  await expect(resolveRuntime(settings(["--mode", "aws", "--create-resources"]))).rejects.toThrow(
+    /local stack only/,
+  );
+});
+
+test("checkpoint stores by description", () => {
+  expect(checkpointStoreFor("none")).toBeUndefined();
+  expect(checkpointStoreFor("memory")).toBeInstanceOf(MemoryCheckpointStore);
+  expect(checkpointStoreFor("redis://127.0.0.1:6399")).toBeInstanceOf(RedisCheckpointStore);
+  expect(checkpointStoreFor(join(directory, "x"))).toBeInstanceOf(FileCheckpointStore);
+});

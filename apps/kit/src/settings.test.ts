@@ -1,0 +1,110 @@
+import { describe, expect, test } from "vitest";
+import {
+  boolean,
+  duration,
+  helpText,
+  integer,
+  listOf,
+  percentage,
+  readSettings,
+  type Setting,
+  SettingsError,
+  settingsTable,
+} from "./settings.ts";
+
+const SETTINGS = {
+  rate: { flag: "rate", env: "T_RATE", description: "per second", parse: integer(1), default: 240 },
+  within: {
+    flag: "within",
+    env: "T_WITHIN",
+    description: "how long",
+    parse: duration,
+    default: 60_000,
+    defaultText: "`60s`",
+  },
+  fresh: {
+    flag: "fresh",
+    env: "T_FRESH",
+    description: "start over",
+    parse: boolean,
+    default: false,
+    switch: true,
+  },
+  sinks: {
+    flag: "sinks",
+    env: "T_SINKS",
+    description: "a | list",
+    parse: listOf(["console", "files"]),
+    default: undefined,
+  } as Setting<("console" | "files")[] | undefined>,
+} satisfies Record<string, Setting<unknown>>;
+
+describe("readSettings", () => {
+  test("a flag wins over its variable, a variable over the default", () => {
+    expect(readSettings(SETTINGS, [], {})).toEqual({
+      rate: 240,
+      within: 60_000,
+      fresh: false,
+      sinks: undefined,
+    });
+    expect(readSettings(SETTINGS, [], { T_RATE: "500", T_FRESH: "true", T_SINKS: "files, console" })).toEqual(
+      {
+        rate: 500,
+        within: 60_000,
+        fresh: true,
+        sinks: ["files", "console"],
+      },
+    );
+    expect(
+      readSettings(SETTINGS, ["--rate", "7", "--within", "2m", "--fresh"], { T_RATE: "500" }),
+    ).toMatchObject({
+      rate: 7,
+      within: 120_000,
+      fresh: true,
+    });
+  });
+
+  test("an empty variable counts as not set", () => {
+    expect(readSettings(SETTINGS, [], { T_RATE: "" }).rate).toBe(240);
+  });
+
+  test("a value a setting cannot take is refused, naming the flag or variable and why", () => {
+    expect(() => readSettings(SETTINGS, ["--rate", "fast"], {})).toThrow(SettingsError);
+    expect(() => readSettings(SETTINGS, ["--rate", "fast"], {})).toThrow(
+      '--rate="fast": must be a whole number >= 1',
+    );
+    expect(() => readSettings(SETTINGS, [], { T_WITHIN: "soon" })).toThrow(
+      'T_WITHIN="soon": must be a duration such as 500ms, 5s, 2m or 1h',
+    );
+    expect(() => readSettings(SETTINGS, [], { T_SINKS: "console,kafka" })).toThrow(
+      "must be one of console, files",
+    );
+  });
+
+  test("an unknown flag is refused, pointing at --help", () => {
+    expect(() => readSettings(SETTINGS, ["--rat", "5"], {})).toThrow(/Unknown option '--rat'.*--help/);
+  });
+});
+
+test("parsers", () => {
+  expect([duration("250ms"), duration("5s"), duration("1.5m"), duration("1h"), duration("40")]).toEqual([
+    250, 5_000, 90_000, 3_600_000, 40,
+  ]);
+  expect([percentage("0.5%"), percentage("2")]).toEqual([0.005, 0.02]);
+  expect(() => percentage("150%")).toThrow(/percentage/);
+  expect([boolean("yes"), boolean("0")]).toEqual([true, false]);
+});
+
+test("--help and the README table list every setting with its default", () => {
+  const help = helpText("test app", SETTINGS);
+  expect(help).toContain("  --rate <value>   T_RATE, default `240`\n      per second\n");
+  expect(help).toContain("--fresh");
+  expect(settingsTable(SETTINGS).split("\n")).toEqual([
+    "| flag | environment variable | default | meaning |",
+    "| --- | --- | --- | --- |",
+    "| `--rate` | `T_RATE` | `240` | per second |",
+    "| `--within` | `T_WITHIN` | `60s` | how long |",
+    "| `--fresh` | `T_FRESH` | `false` | start over |",
+    "| `--sinks` | `T_SINKS` | — | a \\| list |",
+  ]);
+});

@@ -1,0 +1,26 @@
+import type { Example } from "./example.ts";
+
+const FENCE_OPEN = /^(\s*)```(ts|typescript)\s*$/;
+const FENCE_CLOSE = /^\s*```\s*$/;
+
+/** Every ```ts (or ```typescript) block of a Markdown page. */
+export function markdownExamples(file: string, text: string, packageName?: string): Example[] {
+  const examples: Example[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const open = FENCE_OPEN.exec(lines[i]!);
+    if (!open) continue;
+    const indent = open[1]!.length;
+    const start = i + 1;
+    let end = start;
+    while (end < lines.length && !FENCE_CLOSE.test(lines[end]!)) end++;
+    if (end === lines.length) throw new Error(`${file}:${i + 1}: a code block that is never closed`);
+    const code = lines
+      .slice(start, end)
+      .map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length)))
+      .join("\n");
+    examples.push({ file, line: start + 1, subject: file, code, packageName });
+    i = end;
+  }
+  return examples;
+}
