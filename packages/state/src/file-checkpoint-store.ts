@@ -36,7 +36,10 @@ export interface FileCheckpointStoreOptions {
  * @example
  * const durable = FILE_CHECKPOINT_DEFAULTS.fsync; // true: a stored checkpoint survives a power loss
  */
-export const FILE_CHECKPOINT_DEFAULTS = { fsync: true } as const;
+export const FILE_CHECKPOINT_DEFAULTS = {
+  /** A stored checkpoint survives a power loss. */
+  fsync: true,
+} as const;
 
 /** Blob files written at once. */
 const WRITE_CONCURRENCY = 32;
@@ -90,6 +93,7 @@ export class FileCheckpointStore implements CheckpointStore {
   #ready: Promise<void> | undefined;
 
   constructor(
+    /** Where the checkpoints are: `jobs/` and `blobs/` below it. */
     readonly directory: string,
     options: FileCheckpointStoreOptions = {},
   ) {
