@@ -53,6 +53,8 @@ try {
   const batches = keyedEvents(EVENTS, 10_000, 200, 1_000);
   const plain: number[] = [];
   const checkpointed: number[] = [];
+  const plainCpu: number[] = [];
+  const checkpointedCpu: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     await settle();
     const a = await timed(() => windows(batches, undefined));
@@ -63,14 +65,17 @@ try {
     }
     plain.push(EVENTS / (a.ms / 1000));
     checkpointed.push(EVENTS / (b.ms / 1000));
+    plainCpu.push(a.cpuMs);
+    checkpointedCpu.push(b.cpuMs);
     console.log(
-      `  run ${run + 1}: no checkpoints ${formatRate(plain.at(-1)!)}, checkpoint every 1 s ${formatRate(checkpointed.at(-1)!)} (${b.result.checkpoints} checkpoints, the last one final)`,
+      `  run ${run + 1}: no checkpoints ${formatRate(plain.at(-1)!)}, checkpoint every 1 s ${formatRate(checkpointed.at(-1)!)} (${b.result.checkpoints} checkpoints, the last one final; main-thread CPU ${a.cpuMs.toFixed(0)} vs ${b.cpuMs.toFixed(0)} ms)`,
     );
   }
   const p = median(plain);
   const c = median(checkpointed);
+  const cpuRatio = median(plainCpu) / median(checkpointedCpu);
   console.log(
-    `median of ${RUNS}: no checkpoints ${formatRate(p)}, with checkpoints ${formatRate(c)}, ratio ${(c / p).toFixed(2)}x (target >= 0.8x)`,
+    `median of ${RUNS}: no checkpoints ${formatRate(p)}, with checkpoints ${formatRate(c)}, ratio ${(c / p).toFixed(2)}x (target >= 0.8x); main-thread CPU ratio ${cpuRatio.toFixed(2)}x`,
   );
 } finally {
   await redis.stop();

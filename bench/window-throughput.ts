@@ -131,6 +131,8 @@ export async function main(): Promise<void> {
   const batches = keyedEvents(EVENTS, KEYS, DISORDER, BATCH);
   const loop: number[] = [];
   const ours: number[] = [];
+  const loopCpu: number[] = [];
+  const oursCpu: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     await settle();
     const a = await timed(() => handWritten(batches));
@@ -143,14 +145,16 @@ export async function main(): Promise<void> {
     }
     loop.push(EVENTS / (a.ms / 1000));
     ours.push(EVENTS / (b.ms / 1000));
+    loopCpu.push(a.cpuMs);
+    oursCpu.push(b.cpuMs);
     console.log(
-      `  run ${run + 1}: hand-written ${formatRate(loop.at(-1)!)}, eddy ${formatRate(ours.at(-1)!)}`,
+      `  run ${run + 1}: hand-written ${formatRate(loop.at(-1)!)}, eddy ${formatRate(ours.at(-1)!)} (main-thread CPU ${a.cpuMs.toFixed(0)} vs ${b.cpuMs.toFixed(0)} ms)`,
     );
   }
   const l = median(loop);
   const e = median(ours);
   console.log(
-    `median of ${RUNS}: hand-written ${formatRate(l)}, eddy ${formatRate(e)}, ratio ${(e / l).toFixed(2)}x`,
+    `median of ${RUNS}: hand-written ${formatRate(l)}, eddy ${formatRate(e)}, ratio ${(e / l).toFixed(2)}x; main-thread CPU ${median(loopCpu).toFixed(0)} vs ${median(oursCpu).toFixed(0)} ms, ratio ${(median(loopCpu) / median(oursCpu)).toFixed(2)}x`,
   );
 }
 

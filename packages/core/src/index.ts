@@ -6,6 +6,7 @@
 
 export type { AggregateFunction } from "./aggregates/aggregate-function.ts";
 export { type AvgAccumulator, avg } from "./aggregates/avg.ts";
+export { type ColumnarAccumulator, numberColumn } from "./aggregates/columnar.ts";
 export { count } from "./aggregates/count.ts";
 export { type FirstAccumulator, first } from "./aggregates/first.ts";
 export { type LastAccumulator, last } from "./aggregates/last.ts";

@@ -33,6 +33,27 @@ describe("msgpackSerde", () => {
     expect(roundTrip(blob)).toEqual(blob);
   });
 
+  test("round-trips window state in columns as typed arrays, bit for bit", () => {
+    const columns = {
+      cleared: [1_700_000_000_000],
+      runs: [1_700_000_001_000, 1_700_000_002_000, 3],
+      keys: ["EURUSD", 42, "GBPUSD"],
+      seqs: Float64Array.from([3, 2 ** 40, 9]),
+      flags: Uint8Array.from([3, 1, 0]),
+      width: 4,
+      // Odd lengths and offsets: the decoder must not assume the buffer is aligned.
+      values: Float64Array.from([1, 1.0999, -0, Number.NaN, 2, 2.5, 1, 1.5, 0, 0, Infinity, -Infinity]),
+      accs: [],
+    };
+    const blob = { entries: [], deleted: [], columns };
+    const back = roundTrip(blob) as typeof blob;
+    expect(back).toEqual(blob);
+    expect(back.columns.values).toBeInstanceOf(Float64Array);
+    expect(back.columns.seqs).toBeInstanceOf(Float64Array);
+    expect(back.columns.flags).toBeInstanceOf(Uint8Array);
+    expect(Object.is(back.columns.values[2], -0)).toBe(true);
+  });
+
   test("keeps Maps, Sets, undefined, typed arrays and dates apart from plain objects", () => {
     const value = {
       byKey: new Map<Key, unknown>([

@@ -1,4 +1,4 @@
-import { CorruptCheckpointError } from "@eddy/core";
+import { CHECKPOINT_FORMAT_VERSION, CorruptCheckpointError } from "@eddy/core";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { planCommit } from "./commit-plan.ts";
@@ -84,15 +84,18 @@ describe("RedisCheckpointStore in Redis", () => {
     const job = uniqueJob("version");
     await store.commit(new CheckpointBuilder(job).next(1, ALL_FULL), 3);
     const stored = JSON.parse((await redis.hget(store.keys.checkpoints(job), "1"))!);
+    const other = CHECKPOINT_FORMAT_VERSION + 1;
     await redis.hset(
       store.keys.checkpoints(job),
       "2",
-      JSON.stringify({ ...stored, checkpointId: 2, version: 2 }),
+      JSON.stringify({ ...stored, checkpointId: 2, version: other }),
     );
     const failure = await store.checkpoints(job).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CheckpointFormatError);
     expect((failure as Error).message).toMatch(
-      /field 2 .* has checkpoint format version 2; this @eddy\/state reads version 1/,
+      new RegExp(
+        `field 2 .* has checkpoint format version ${other}; this @eddy/state reads version ${CHECKPOINT_FORMAT_VERSION}`,
+      ),
     );
   });
 

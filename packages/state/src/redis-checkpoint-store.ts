@@ -160,12 +160,15 @@ export class RedisCheckpointStore implements CheckpointStore {
     }
 
     // The pending record goes first: a writer that dies among the blob writes leaves it behind,
-    // and the next publish deletes whatever it lists.
-    const batch = this.#redis.pipeline();
-    batch.sadd(this.keys.pendingIndex(job), String(checkpointId));
-    if (writes.length > 0) batch.sadd(this.keys.pending(job, checkpointId), ...writes.map(([key]) => key));
-    for (const [key, bytes] of writes) batch.set(key, bytes);
-    throwFirstError(await batch.exec());
+    // and the next publish deletes whatever it lists. Commands sent without waiting go out on the
+    // one connection in order, like a pipeline, but without it copying every blob into one
+    // buffer first (a full checkpoint of large state is tens of megabytes).
+    const sent: Promise<unknown>[] = [this.#redis.sadd(this.keys.pendingIndex(job), String(checkpointId))];
+    if (writes.length > 0) {
+      sent.push(this.#redis.sadd(this.keys.pending(job, checkpointId), ...writes.map(([key]) => key)));
+    }
+    for (const [key, bytes] of writes) sent.push(this.#redis.set(key, bytes));
+    await settledInOrder(sent);
 
     await this.#afterBlobsWritten?.(checkpointId);
     await this.#publish(manifest, retain);
@@ -317,6 +320,12 @@ export function redisCheckpoints(
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Waits for every command; throws the first one's error, as a pipeline's results would. */
+async function settledInOrder(sent: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(sent);
+  for (const result of results) if (result.status === "rejected") throw result.reason;
 }
 
 function throwFirstError(results: [Error | null, unknown][] | null): unknown[] {

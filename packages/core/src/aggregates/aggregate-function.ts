@@ -1,3 +1,5 @@
+import type { ColumnarAccumulator } from "./columnar.ts";
+
 /**
  * An incremental aggregation, as in Flink: a window or an over frame holds one accumulator, not
  * its records.
@@ -28,4 +30,11 @@ export interface AggregateFunction<TIn, TAcc, TOut> {
   merge(a: TAcc, b: TAcc): TAcc;
   /** The aggregate's value, without modifying the accumulator; called at every firing. */
   result(accumulator: TAcc): TOut;
+  /**
+   * Optional: the same accumulator as a fixed number of numbers in a typed array (see
+   * {@link ColumnarAccumulator}), which event-time windows use to keep accumulators without an
+   * object per window. `count`, `sum`, `min`, `max`, `avg` and `stats` have it; without it
+   * operators hold the accumulator objects `create` and `add` return.
+   */
+  readonly columnar?: ColumnarAccumulator<TIn, TAcc>;
 }

@@ -1,4 +1,5 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
+import { avgColumns } from "./columnar.ts";
 
 /**
  * The accumulator of {@link avg}: a running sum and count.
@@ -33,5 +34,6 @@ export function avg<T>(of: (value: T) => number): AggregateFunction<T, AvgAccumu
     },
     merge: (a, b) => ({ sum: a.sum + b.sum, count: a.count + b.count }),
     result: (acc) => acc.sum / acc.count,
+    columnar: avgColumns(of),
   };
 }

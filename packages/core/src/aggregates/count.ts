@@ -1,4 +1,5 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
+import { numberColumn } from "./columnar.ts";
 
 /**
  * Counts records. The accumulator is the count itself; an empty accumulator's result is `0`.
@@ -11,10 +12,12 @@ import type { AggregateFunction } from "./aggregate-function.ts";
  * // → { key: "/home", window: { start, end }, value: 42 }
  */
 export function count(): AggregateFunction<unknown, number, number> {
+  const add = (acc: number) => acc + 1;
   return {
     create: () => 0,
-    add: (acc) => acc + 1,
+    add,
     merge: (a, b) => a + b,
     result: (acc) => acc,
+    columnar: numberColumn(0, add),
   };
 }

@@ -1,4 +1,5 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
+import { numberColumn } from "./columnar.ts";
 
 /**
  * The largest `of(record)`. Follows `Math.max`: an empty accumulator's result is `-Infinity`
@@ -12,10 +13,12 @@ import type { AggregateFunction } from "./aggregate-function.ts";
  * // → { key: "EURUSD", window: { start, end }, value: 1.0873 }
  */
 export function max<T>(of: (value: T) => number): AggregateFunction<T, number, number> {
+  const add = (acc: number, value: T) => Math.max(acc, of(value));
   return {
     create: () => Number.NEGATIVE_INFINITY,
-    add: (acc, value) => Math.max(acc, of(value)),
+    add,
     merge: (a, b) => Math.max(a, b),
     result: (acc) => acc,
+    columnar: numberColumn(Number.NEGATIVE_INFINITY, add),
   };
 }

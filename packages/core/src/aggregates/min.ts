@@ -1,4 +1,5 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
+import { numberColumn } from "./columnar.ts";
 
 /**
  * The smallest `of(record)`. Follows `Math.min`: an empty accumulator's result is `Infinity`
@@ -12,10 +13,12 @@ import type { AggregateFunction } from "./aggregate-function.ts";
  * // → { key: "EURUSD", window: { start, end }, value: 1.0841 }
  */
 export function min<T>(of: (value: T) => number): AggregateFunction<T, number, number> {
+  const add = (acc: number, value: T) => Math.min(acc, of(value));
   return {
     create: () => Number.POSITIVE_INFINITY,
-    add: (acc, value) => Math.min(acc, of(value)),
+    add,
     merge: (a, b) => Math.min(a, b),
     result: (acc) => acc,
+    columnar: numberColumn(Number.POSITIVE_INFINITY, add),
   };
 }

@@ -1,4 +1,5 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
+import { statsColumns } from "./columnar.ts";
 
 /**
  * What {@link stats} computes.
@@ -76,5 +77,6 @@ export function stats<T>(of: (value: T) => number): AggregateFunction<T, StatsAc
       max: acc.max,
       avg: acc.sum / acc.count,
     }),
+    columnar: statsColumns(of),
   };
 }

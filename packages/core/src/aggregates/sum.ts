@@ -1,4 +1,5 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
+import { numberColumn } from "./columnar.ts";
 
 /**
  * Sums `of(record)` over the records; an empty accumulator's result is `0`.
@@ -12,10 +13,12 @@ import type { AggregateFunction } from "./aggregate-function.ts";
  * // → { key: "c-17", window: { start, end }, value: 129.5 }
  */
 export function sum<T>(of: (value: T) => number): AggregateFunction<T, number, number> {
+  const add = (acc: number, value: T) => acc + of(value);
   return {
     create: () => 0,
-    add: (acc, value) => acc + of(value),
+    add,
     merge: (a, b) => a + b,
     result: (acc) => acc,
+    columnar: numberColumn(0, add),
   };
 }

@@ -1,10 +1,11 @@
 /**
  * The stored format's version; a store refuses manifests of another version with a clear error.
+ * 2: event-time windows write their state in columns (`WindowColumns`), not an object per window.
  *
  * @example
  * const usable = (await store.checkpoints("fx-pricing")).filter((m) => m.version === CHECKPOINT_FORMAT_VERSION);
  */
-export const CHECKPOINT_FORMAT_VERSION = 1;
+export const CHECKPOINT_FORMAT_VERSION = 2;
 
 /**
  * Points at one stored blob: its key in the store, and what it must hash to.

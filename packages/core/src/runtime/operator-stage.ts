@@ -15,6 +15,13 @@ export interface OperatorSpec<TIn, TOut> {
   readonly errors?: OutputTag<FailedRecord<TIn>> | undefined;
 }
 
+/**
+ * Records an operator emits go downstream once this many have gathered, even mid-element: a
+ * watermark that fires a window of many keys then hands its results on while they are young, so
+ * the collector need not promote (or V8 pretenure) a whole firing's worth of objects.
+ */
+const MAX_BATCH = 1_024;
+
 /** Collects what an operator emits and sends it downstream in batches, before control elements. */
 class BatchingOutput<TOut> implements Output<TOut> {
   #values: TOut[] = [];
@@ -30,6 +37,7 @@ class BatchingOutput<TOut> implements Output<TOut> {
   emit(value: TOut, timestamp: number): void {
     this.#values.push(value);
     this.#timestamps.push(timestamp);
+    if (this.#values.length >= MAX_BATCH) this.flush();
   }
 
   emitBatch(values: TOut[], timestamps: number[]): void {

@@ -6,8 +6,8 @@ import type { OperatorMetrics } from "./metrics.ts";
 
 /**
  * Where an operator sends what it produces. Records emitted while handling one input element are
- * sent downstream as one batch when the handler returns, and always before any watermark that
- * follows them.
+ * sent downstream in order, in batches (one when the handler returns, earlier ones of a thousand
+ * or so while it emits many), and always before any watermark that follows them.
  *
  * @example
  * // An operator that emits each record twice.

@@ -4,7 +4,7 @@ import type { Clock } from "../time/clock.ts";
 import type { JobMetrics } from "./metrics.ts";
 import type { OperatorSnapshot } from "./operator.ts";
 
-/** One key group's snapshot, serialized: `blob` holds `{ entries, deleted }`. */
+/** One key group's snapshot, serialized: `blob` holds `{ entries, deleted }` (and `columns`, if any). */
 export interface SerializedKeyGroup {
   readonly group: number;
   readonly mode: KeyGroupSnapshot["mode"];
@@ -38,7 +38,11 @@ export function serializeSnapshot(
     keyGroups: (snapshot.keyGroups ?? []).map((s) => ({
       group: s.group,
       mode: s.mode,
-      blob: serde.serialize({ entries: s.entries, deleted: s.deleted }),
+      blob: serde.serialize(
+        s.columns === undefined
+          ? { entries: s.entries, deleted: s.deleted }
+          : { entries: s.entries, deleted: s.deleted, columns: s.columns },
+      ),
     })),
     operator: snapshot.operator === undefined ? undefined : serde.serialize(snapshot.operator),
   };
@@ -51,8 +55,13 @@ export function deserializeSnapshot(
 ): OperatorSnapshot {
   return {
     keyGroups: snapshot.keyGroups.map((s) => {
-      const { entries, deleted } = serde.deserialize(s.blob) as Pick<KeyGroupSnapshot, "entries" | "deleted">;
-      return { group: s.group, mode: s.mode, entries, deleted };
+      const { entries, deleted, columns } = serde.deserialize(s.blob) as Pick<
+        KeyGroupSnapshot,
+        "entries" | "deleted" | "columns"
+      >;
+      return columns === undefined
+        ? { group: s.group, mode: s.mode, entries, deleted }
+        : { group: s.group, mode: s.mode, entries, deleted, columns };
     }),
     operator: snapshot.operator === undefined ? undefined : serde.deserialize(snapshot.operator),
   };

@@ -26,6 +26,11 @@ export interface KeyEntry<TKey extends Key, TState> {
  * Keyed state of one key group at a checkpoint. A `full` snapshot replaces the group; a `delta`
  * upserts `entries` and removes `deleted` on top of the group's previous snapshots.
  *
+ * An operator that keeps its state column-wise (the event-time window operator) may instead put
+ * the group's state, or its changes, in `columns`, plain data in a form of its own (typed arrays
+ * of many keys), which only it reads back; `entries` and `deleted` are then empty. A snapshot
+ * is serialized whole, so `columns` costs a few buffers per group rather than an object per key.
+ *
  * @example
  * const heap = new KeyedHeap<string, number>(4);
  * heap.getOrCreate("a", () => 1);
@@ -41,10 +46,12 @@ export interface KeyGroupSnapshot {
   readonly entries: Array<[Key, unknown]>;
   /** Keys removed since the previous snapshot (`delta` only). */
   readonly deleted: Key[];
+  /** Instead of `entries` and `deleted`: the group's state (or its changes) in the operator's own columns. */
+  readonly columns?: unknown;
 }
 
 /** After this many deltas in a row a key group is written whole again, which bounds restore work. */
-const MAX_DELTAS_PER_GROUP = 8;
+export const MAX_DELTAS_PER_GROUP = 8;
 
 /**
  * Keyed state on the heap, like Flink's heap state backend: a Map from key to entry, with
@@ -211,6 +218,12 @@ export class KeyedHeap<TKey extends Key, TState> {
     this.#deltasSinceFull.fill(0);
     const byGroup = new Map<number, Map<TKey, unknown>>();
     for (const s of snapshots) {
+      if (s.columns !== undefined) {
+        // Another kind of operator wrote this state: restoring it as entries would lose it.
+        throw new TypeError(
+          `key group ${s.group} holds state in columns, which only the operator that wrote it reads`,
+        );
+      }
       let group = byGroup.get(s.group);
       if (!group || s.mode === "full") {
         group = new Map();

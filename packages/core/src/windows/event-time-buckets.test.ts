@@ -1,22 +1,25 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
+import { type StatsAccumulator, stats } from "../aggregates/stats.ts";
 import { OutputTag } from "../dsl/output-tag.ts";
 import { describeError } from "../runtime/errors.ts";
 import { OperatorMetrics } from "../runtime/metrics.ts";
-import type { Operator, OperatorContext, OperatorFactory, Output } from "../runtime/operator.ts";
+import type { Operator, OperatorFactory, OperatorSnapshot, Output } from "../runtime/operator.ts";
 import { extendChain, type OperatorStateChain, restoreFromChain } from "../runtime/snapshot-chain.ts";
 import { serializeSnapshot } from "../runtime/stage-runtime.ts";
-import type { Key } from "../state/key-group.ts";
-import { KeyedHeap } from "../state/keyed-heap.ts";
+import { type Key, keyGroupOf } from "../state/key-group.ts";
+import { KeyedHeap, type KeyGroupSnapshot } from "../state/keyed-heap.ts";
 import { v8Serde } from "../state/serde.ts";
-import { VirtualClock } from "../time/clock.ts";
 import type { WindowAssigner } from "./assigner.ts";
 import { sliding, tumbling } from "./assigners.ts";
+import { directContext } from "./test-support/direct-context.ts";
 import type { Trigger } from "./trigger.ts";
 import { eventTimeTrigger } from "./triggers.ts";
 import type { TimeWindow } from "./window.ts";
+import { decodeKeys, keyedWindowState, type WindowColumns } from "./window-columns.ts";
 import { genericWindowOperator, type WindowOperatorConfig, windowOperator } from "./window-operator.ts";
+import type { EncodedOperatorState } from "./window-slots.ts";
 
 /**
  * The fast path (event-time tumbling and sliding windows with the default trigger) held to the
@@ -52,6 +55,8 @@ interface Case {
   /** Some key selections, adds and result functions throw. */
   readonly failures: boolean;
   readonly finalWatermark: boolean;
+  /** The aggregate keeps its accumulators in columns (stats) rather than as objects (collect). */
+  readonly columnar: boolean;
   readonly steps: readonly Step[];
 }
 
@@ -69,10 +74,39 @@ const collect = (failures: boolean): AggregateFunction<Rec, number[], number[]> 
   result: (acc) => acc,
 });
 
+/** Count, sum, min and max: an aggregate with a columnar form. */
+const statsOf = (failures: boolean) =>
+  stats((r: Rec) => {
+    if (failures && r.v === 13) throw new Error(`cannot add ${r.v}`);
+    return r.v;
+  });
+
+/** The case's aggregate, and how its accumulator shows in results. */
+function aggregateOf(c: Case): {
+  aggregate: AggregateFunction<Rec, unknown, unknown>;
+  values: (acc: unknown) => number[];
+  sum: (acc: unknown) => number;
+} {
+  if (c.columnar) {
+    const view = (acc: unknown) => acc as StatsAccumulator;
+    return {
+      aggregate: statsOf(c.failures),
+      values: (acc) => [view(acc).count, view(acc).sum, view(acc).min, view(acc).max],
+      sum: (acc) => view(acc).sum,
+    };
+  }
+  return {
+    aggregate: collect(c.failures),
+    values: (acc) => [...(acc as number[])],
+    sum: (acc) => (acc as number[]).reduce((a, b) => a + b, 0),
+  };
+}
+
 function configOf(
   c: Case,
   trigger: Trigger<TimeWindow>,
-): WindowOperatorConfig<Rec, string, TimeWindow, number[], Fired> {
+): WindowOperatorConfig<Rec, string, TimeWindow, unknown, Fired> {
+  const { aggregate, values, sum } = aggregateOf(c);
   return {
     keyOf: (r) => {
       if (c.failures && r.key === "d" && r.v === 7) throw new Error("no key");
@@ -82,14 +116,13 @@ function configOf(
     trigger,
     allowedLateness: c.lateness,
     lateDataTag: c.lateTag ? LATE : undefined,
-    aggregate: collect(c.failures),
+    aggregate,
     fire: (key, window, acc, emit, watermark) => {
       // Not at end of input, where a window would fail again (and stop the job) after failing late.
-      const sum = acc.reduce((a, b) => a + b, 0);
-      if (c.failures && key === "c" && sum === 17 && watermark < Number.POSITIVE_INFINITY) {
+      if (c.failures && key === "c" && sum(acc) === 17 && watermark < Number.POSITIVE_INFINITY) {
         throw new Error("no result");
       }
-      emit({ key, start: window.start, end: window.end, values: [...acc], watermark });
+      emit({ key, start: window.start, end: window.end, values: values(acc), watermark });
     },
   };
 }
@@ -116,11 +149,19 @@ interface Outcome {
   error?: string;
 }
 
-/** What a chain of checkpoints restores to, independent of how its deltas were cut. */
-function stateOf(chain: OperatorStateChain): unknown {
+/**
+ * What a chain of checkpoints restores to, independent of how its deltas were cut and of the
+ * format (either path's), as the generic path holds it: key → encoded windows, timers included.
+ */
+function stateOf(chain: OperatorStateChain, c: Case): unknown {
   const snapshot = restoreFromChain(chain, v8Serde);
+  const keyed = keyedWindowState(snapshot.keyGroups ?? [], {
+    allowedLateness: c.lateness,
+    watermark: (snapshot.operator as EncodedOperatorState).watermark,
+    columnar: aggregateOf(c).aggregate.columnar,
+  });
   const heap = new KeyedHeap<Key, unknown>(1);
-  heap.restore(snapshot.keyGroups ?? [], (data) => data);
+  heap.restore(keyed, (data) => data);
   const keys = [...heap.values()].map((entry) => [entry.key, entry.state] as const);
   keys.sort(([a], [b]) => (String(a) < String(b) ? -1 : 1));
   return { keys, operator: snapshot.operator };
@@ -150,16 +191,13 @@ function drive(c: Case, factory: (generation: number) => OperatorFactory<Rec, Fi
   const open = (generation: number): Operator<Rec> => {
     // After a restart the runtime's watermark starts over; the operator keeps its own.
     const restarted = generation > 0;
-    const context: OperatorContext = {
-      name: "window#1",
-      clock: new VirtualClock(),
+    const context = directContext({
       keyGroups: 8,
       metrics,
       currentWatermark: () => (restarted ? Number.NEGATIVE_INFINITY : upstream),
-      scheduleProcessingTime: () => () => {},
       fail: (error, value, timestamp) =>
         outcome.failed.push({ error: describeError(error), value, timestamp }),
-    };
+    });
     return factory(generation)(context, output);
   };
   let generation = 0;
@@ -167,7 +205,7 @@ function drive(c: Case, factory: (generation: number) => OperatorFactory<Rec, Fi
   let chain: OperatorStateChain | undefined;
   const checkpoint = (full: boolean) => {
     chain = extendChain(chain, serializeSnapshot(operator.snapshotState!(full), v8Serde));
-    outcome.states.push(stateOf(chain));
+    outcome.states.push(stateOf(chain, c));
   };
   try {
     for (const step of c.steps) {
@@ -245,6 +283,7 @@ const cases = (failures: fc.Arbitrary<boolean>): fc.Arbitrary<Case> =>
     lateTag: fc.boolean(),
     failures,
     finalWatermark: fc.boolean(),
+    columnar: fc.boolean(),
     steps: fc.array(step, { maxLength: 40 }),
   });
 
@@ -303,6 +342,7 @@ describe("the fast path, scripted", () => {
     lateTag: false,
     failures: false,
     finalWatermark: true,
+    columnar: false,
     steps,
     ...changes,
   });
@@ -314,11 +354,11 @@ describe("the fast path, scripted", () => {
     const c = script([records(rec("a", 1), rec("b", 2), rec("a", 12))]);
     const fired: Fired[] = [];
     const windows: TimeWindow[] = [];
-    const factory = windowOperator<Rec, string, TimeWindow, number[], Fired>({
+    const factory = windowOperator<Rec, string, TimeWindow, unknown, Fired>({
       ...configOf(c, eventTimeTrigger()),
       fire: (key, window, acc, emit, watermark) => {
         windows.push(window);
-        emit({ key, start: window.start, end: window.end, values: [...acc], watermark });
+        emit({ key, start: window.start, end: window.end, values: [...(acc as number[])], watermark });
       },
     });
     for (const { value } of drive(c, () => factory).emitted) fired.push(value);
@@ -406,7 +446,7 @@ describe("the fast path, scripted", () => {
     expect(outcome).toEqual(drive(c, generic(c)));
   });
 
-  test("after a long gap between checkpoints (too many changes to list), the next one still has exactly the open windows", () => {
+  test("after a long gap between checkpoints, in which many windows came and went, the next one still has exactly the open windows", () => {
     // Many windows come and go between the checkpoints, far more than the change list may hold.
     const steps: Step[] = [records(rec("k0", 0), rec("k1", 0)), { kind: "checkpoint", full: false }];
     for (let w = 0; w < 40; w++) {
@@ -428,5 +468,109 @@ describe("the fast path, scripted", () => {
       expect.objectContaining({ key: "k5", start: 400, values: [1, 1] }),
     );
     expect(outcome).toEqual(drive(c, generic(c)));
+  });
+});
+
+describe("the fast path's checkpoints", () => {
+  /** A stats window operator on `tumbling(10)`, driven directly, with four key groups. */
+  function open() {
+    let watermark = Number.NEGATIVE_INFINITY;
+    const context = directContext({ currentWatermark: () => watermark });
+    const emitted: string[] = [];
+    const output: Output<string> = {
+      emit: (value) => emitted.push(value),
+      emitBatch: () => {},
+      emitSide: () => {},
+      emitWatermark: () => {},
+    };
+    const operator = windowOperator<Rec, string, TimeWindow, StatsAccumulator, string>({
+      keyOf: (r) => r.key,
+      assigner: tumbling(10),
+      trigger: eventTimeTrigger(),
+      allowedLateness: 0,
+      lateDataTag: undefined,
+      aggregate: stats((r: Rec) => r.v),
+      fire: (key, window, acc, emit) => emit(`${key}@${window.start}:${acc.count}/${acc.sum}`),
+    })(context, output);
+    /** Every key group snapshot so far, oldest first: what a restore replays. */
+    const chain: KeyGroupSnapshot[] = [];
+    let last: OperatorSnapshot | undefined;
+    return {
+      operator,
+      emitted,
+      chain,
+      restoreFrom(other: { chain: KeyGroupSnapshot[]; last: () => OperatorSnapshot | undefined }) {
+        operator.restoreState!({ keyGroups: other.chain, operator: other.last()!.operator });
+      },
+      last: () => last,
+      records(...records: Rec[]) {
+        operator.processBatch({ kind: "data", values: records, timestamps: records.map((r) => r.ts) });
+      },
+      watermark(at: number) {
+        watermark = at;
+        operator.processWatermark!(at);
+      },
+      /** Takes a checkpoint; what each written group holds: its mode, cleared starts and rows as `key@start`. */
+      checkpoint(full: boolean) {
+        last = operator.snapshotState!(full);
+        chain.push(...last.keyGroups!);
+        return last.keyGroups!.map((g) => {
+          const c = g.columns as WindowColumns;
+          const keys = decodeKeys(c);
+          const rows: string[] = [];
+          let row = 0;
+          for (let r = 0; r < c.runs.length; r += 3) {
+            for (let i = 0; i < c.runs[r + 2]!; i++) rows.push(`${keys[row++]}@${c.runs[r]}`);
+          }
+          expect(g.entries).toEqual([]);
+          expect(c.width).toBe(4);
+          expect(c.values).toHaveLength(rows.length * 4);
+          return { group: g.group, mode: g.mode, cleared: c.cleared, rows };
+        });
+      },
+    };
+  }
+  const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+  const groupOfKey = (key: string) => keyGroupOf(key, 4);
+
+  test("a full checkpoint writes every group, its windows as rows of columns", () => {
+    const run = open();
+    run.records(...keys.map((key, i) => ({ key, ts: i % 20, v: i })));
+    const written = run.checkpoint(true);
+    expect(written.map((g) => g.group)).toEqual([0, 1, 2, 3]);
+    expect(written.every((g) => g.mode === "full" && g.cleared.length === 0)).toBe(true);
+    for (const g of written) {
+      const expected = keys
+        .filter((key) => groupOfKey(key) === g.group)
+        .map((key) => `${key}@${keys.indexOf(key) % 20 < 10 ? 0 : 10}`);
+      expect(g.rows.sort()).toEqual(expected.sort());
+    }
+  });
+
+  test("an incremental checkpoint writes the changed windows and, once per group, the buckets gone", () => {
+    const run = open();
+    run.records(...keys.map((key) => ({ key, ts: 1, v: 1 })));
+    run.records(...keys.map((key) => ({ key, ts: 11, v: 1 })));
+    run.checkpoint(false);
+    expect(run.checkpoint(false)).toEqual([]);
+    // Window [0, 10) fires and goes; one key's window [10, 20) changes.
+    run.watermark(9);
+    run.records({ key: "k7", ts: 12, v: 5 });
+    const written = run.checkpoint(false);
+    expect(written.map((g) => g.group)).toEqual([0, 1, 2, 3]);
+    for (const g of written) {
+      expect(g.mode).toBe("delta");
+      expect(g.cleared).toEqual([0]);
+      expect(g.rows).toEqual(g.group === groupOfKey("k7") ? ["k7@10"] : []);
+    }
+    // Restored from the chain, an operator fires what the original does.
+    const restored = open();
+    restored.restoreFrom(run);
+    const before = run.emitted.length;
+    run.watermark(19);
+    restored.watermark(19);
+    expect(restored.emitted).toEqual(run.emitted.slice(before));
+    expect(restored.emitted).toHaveLength(keys.length);
+    expect(restored.emitted).toContain("k7@10:2/6");
   });
 });

@@ -3,10 +3,14 @@ import type { OutputTag } from "../dsl/output-tag.ts";
 import { describeError, OperatorError } from "../runtime/errors.ts";
 import type { Operator, OperatorContext, OperatorSnapshot, Output } from "../runtime/operator.ts";
 import type { Key } from "../state/key-group.ts";
-import { KeyedHeap } from "../state/keyed-heap.ts";
 import { windowStart } from "./assigners.ts";
+import { BucketCheckpoints, CHANGED } from "./bucket-checkpoints.ts";
+import { restoreBuckets } from "./bucket-restore.ts";
+import { KeyRegistry } from "./key-registry.ts";
 import type { TimeWindow } from "./window.ts";
-import { type EncodedOperatorState, type EncodedSlot, EVENT, noEventTime } from "./window-slots.ts";
+import { type SpareRows, WindowBucket } from "./window-bucket.ts";
+import { FILLED, PENDING } from "./window-columns.ts";
+import { type EncodedOperatorState, noEventTime } from "./window-slots.ts";
 
 /** What {@link eventTimeBuckets} needs: a grid assigner's geometry and the window settings. */
 export interface EventTimeBucketsConfig<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut> {
@@ -27,56 +31,26 @@ export interface EventTimeBucketsConfig<T, TKey extends Key, TWindow extends Tim
   readonly offset: number;
 }
 
-/** A key's window holds records (unset only when its first `add` threw). */
-const FILLED = 1;
-/** Records were added to a key's window since it last fired. */
-const PENDING = 2;
-/** A key's window changed since the last snapshot: the next one must write its key. */
-const CHANGED = 4;
-
-/**
- * All keys' windows with the same bounds: one window object, one firing, one cleanup. The keys'
- * windows are columns (a struct of arrays) in creation order, which is the order they fire in, so
- * a record costs a Map lookup yielding a small integer and two array reads before it reaches its
- * accumulator, with no object per window in between.
- */
-interface Bucket<TKey extends Key, TWindow, TAcc> {
-  readonly start: number;
-  readonly end: number;
-  /** Shared by every key's results (frozen, so no consumer can change it under the others). */
-  readonly window: TWindow;
-  /** A key's position in the columns. */
-  readonly index: Map<TKey, number>;
-  readonly keys: TKey[];
-  /** Creation order, numbered as the generic path numbers its windows and timers. */
-  readonly seqs: number[];
-  readonly accs: (TAcc | undefined)[];
-  /** {@link FILLED}, {@link PENDING} and {@link CHANGED}: a byte per window keeps them in cache. */
-  flags: Uint8Array;
-}
-
-/** A bucket's first flags capacity; it doubles as keys arrive. */
-const INITIAL_CAPACITY = 16;
-
 /**
  * The window operator's fast path: event-time tumbling or sliding windows with the default
  * `eventTimeTrigger`. There a window's only timers are its firing at `end − 1` and its cleanup at
  * `end − 1 + allowedLateness`, both known when the window is created, and all keys' windows with
  * the same bounds fire and are cleaned up at the same watermark. So instead of per-window timers
- * the windows are grouped into buckets by bounds; a watermark fires and clears whole buckets,
- * oldest first, each in one pass.
+ * the windows are grouped into buckets by bounds (see {@link WindowBucket}); a watermark fires and
+ * clears whole buckets, oldest first, each in one pass.
  *
- * Semantics, results and their order, late data, failures and checkpoints are those of the
- * generic path in `window-operator.ts` (which tests compare it with):
+ * A record costs a Map lookup of its key's id ({@link KeyRegistry}), a look-up of that id in its
+ * bucket's index and its accumulator's update; an aggregate with a columnar form (count, sum, min,
+ * max, avg, stats) updates numbers in the bucket's typed array, so windows are no objects at all.
+ *
+ * Semantics, results and their order, late data and failures are those of the generic path in
+ * `window-operator.ts` (which tests compare it with):
  *
  * - Windows due together fire in creation order, as the generic path's timers (registered when a
  *   window is created, in that order) do.
- * - Checkpoints use the generic path's format, implicit timers and their sequence numbers
- *   included, so either path restores the other's snapshots.
- * - The {@link KeyedHeap} partitions keys into key groups and tracks which changed, for
- *   incremental checkpoints; the windows themselves live in the buckets. Changes are handed to it
- *   in one sweep before each snapshot (a flag per changed window, the key lists of cleared
- *   buckets), which keeps it off the record path altogether.
+ * - Windows are numbered as the generic path numbers its windows and timers, and either path
+ *   restores the other's checkpoints (this one writes {@link WindowColumns}, incrementally: see
+ *   {@link BucketCheckpoints}).
  *
  * Internal: `windowOperator` picks it; users never name it.
  */
@@ -87,51 +61,44 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
 ): Operator<T> {
   const { keyOf, aggregate, fire, lateDataTag, size, slide, offset } = config;
   const lateness = config.allowedLateness;
+  const columnar = aggregate.columnar;
+  const width = columnar?.width ?? 0;
 
-  type TBucket = Bucket<TKey, TWindow, TAcc>;
+  type TBucket = WindowBucket<TWindow, TAcc>;
 
-  /** Keys present in the last snapshot or to be written to the next; the state is in the buckets. */
-  const heap = new KeyedHeap<TKey, undefined>(context.keyGroups);
+  const registry = new KeyRegistry<TKey>(context.keyGroups);
+  const ids = registry.ids;
+  const checkpoints = new BucketCheckpoints(context.keyGroups);
   const metrics = context.metrics;
   /** Open buckets by window start, and the same in ascending order of start (so of end). */
   const buckets = new Map<number, TBucket>();
   const order: TBucket[] = [];
   /** `order[0, fired)` have fired: exactly the buckets with `end − 1 <= watermark`. */
   let fired = 0;
-  /** The bucket the previous record went to: most records go where the previous one did. */
-  let lastStart = Number.NaN;
-  let lastBucket: TBucket | undefined;
-  let seq = 0;
-  let liveWindows = 0;
-  /** Key lists of buckets cleared since the last snapshot: those keys lost a window. */
-  let cleared: TKey[][] = [];
-  let clearedCount = 0;
   /**
-   * Set when `cleared` outgrew the state (a job that never checkpoints, or a long gap): it is
-   * dropped and the next snapshot rewrites every key, so memory stays bounded.
+   * The bucket the previous record went to, by its window's number `floor((t − offset) / size)`:
+   * most records go where the previous one did. Forgotten when the watermark moves (lateness).
    */
-  let everythingChanged = false;
+  let lastWindow = Number.NaN;
+  let lastBucket: TBucket | undefined;
+  /** A new bucket starts with room for the rows of the bucket removed last, and a quarter more. */
+  let capacityHint = 0;
+  /** The arrays of the bucket removed last, for the next bucket to reuse. */
+  let spare: SpareRows | undefined;
+  let seq = 0;
   let watermark = context.currentWatermark();
   let firingTimestamp = 0;
   /** The window firing, named if its result function throws. */
   let currentBucket: TBucket | undefined;
-  let currentIndex = 0;
+  let currentRow = 0;
 
   const emit = (value: TOut) => output.emit(value, firingTimestamp);
-  const noState = (): undefined => undefined;
 
-  const openBucket = (start: number, end: number): TBucket => {
-    const bucket: TBucket = {
-      start,
-      end,
-      // A grid assigner's windows are plain TimeWindows, which is what TWindow is for it.
-      window: Object.freeze({ start, end }) as TWindow,
-      index: new Map(),
-      keys: [],
-      seqs: [],
-      accs: [],
-      flags: new Uint8Array(INITIAL_CAPACITY),
-    };
+  const openBucket = (start: number, end: number, rows = capacityHint): TBucket => {
+    // A grid assigner's windows are plain TimeWindows, which is what TWindow is for it.
+    const window = Object.freeze({ start, end }) as TWindow;
+    const bucket: TBucket = new WindowBucket(start, end, window, width, rows, registry.idCapacity, spare);
+    spare = undefined;
     buckets.set(start, bucket);
     let at = order.length;
     if (at > 0 && order[at - 1]!.start > start) {
@@ -151,50 +118,64 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     return bucket;
   };
 
-  /** Appends a key's window to a bucket's columns; returns its position. */
-  const pushWindow = (bucket: TBucket, key: TKey, s: number, flags: number): number => {
-    const i = bucket.keys.length;
-    if (i === bucket.flags.length) {
-      const grown = new Uint8Array(i * 2);
-      grown.set(bucket.flags);
-      bucket.flags = grown;
-    }
-    bucket.keys.push(key);
-    bucket.seqs.push(s);
-    bucket.accs.push(undefined);
-    bucket.flags[i] = flags;
-    bucket.index.set(key, i);
-    liveWindows++;
-    return i;
-  };
+  const keyId = (key: TKey): number => ids.get(key) ?? registry.register(key);
 
-  const createWindow = (bucket: TBucket, key: TKey): number => {
-    const i = pushWindow(bucket, key, seq, CHANGED);
+  const createWindow = (bucket: TBucket, id: number): number => {
+    const row = bucket.append(id, seq, CHANGED);
+    bucket.changed.push(row);
+    registry.retain(id);
+    if (width === 0) bucket.accs[row] = undefined;
     // The generic path numbers the window, its cleanup timer, and its firing timer when that is
     // a separate one still to come: the same numbers keep checkpoints interchangeable.
     seq += lateness > 0 && bucket.end - 1 > watermark ? 3 : 2;
-    return i;
+    return row;
   };
 
-  const fireWindow = (bucket: TBucket, i: number) => {
+  const accumulator = (bucket: TBucket, row: number): TAcc =>
+    width === 0 ? (bucket.accs[row] as TAcc) : columnar!.read(bucket.values, row * width);
+
+  const fireWindow = (bucket: TBucket, row: number) => {
     currentBucket = bucket;
-    currentIndex = i;
+    currentRow = row;
     firingTimestamp = bucket.end - 1;
-    fire(bucket.keys[i]!, bucket.window, bucket.accs[i] as TAcc, emit, watermark);
-    bucket.flags[i]! &= ~PENDING;
+    fire(registry.keys[bucket.ids[row]!]!, bucket.window, accumulator(bucket, row), emit, watermark);
+    bucket.flags[row]! &= ~PENDING;
   };
 
-  const add = (bucket: TBucket, i: number, value: T) => {
+  /** Flags a window changed for the next checkpoint (before it changes: an add may throw halfway). */
+  const markChanged = (bucket: TBucket, row: number) => {
     const flags = bucket.flags;
-    const f = flags[i]! | CHANGED;
-    // Marked first: a throwing add may have changed the accumulator already.
-    flags[i] = f;
-    const accs = bucket.accs;
-    accs[i] = aggregate.add((f & FILLED) === 0 ? aggregate.create() : (accs[i] as TAcc), value);
-    flags[i] = f | FILLED | PENDING;
-    // The default trigger fires a window the watermark has passed at once (an allowed-late record).
-    if (bucket.end - 1 <= watermark) fireWindow(bucket, i);
+    if ((flags[row]! & CHANGED) !== 0) return;
+    flags[row] = flags[row]! | CHANGED;
+    bucket.changed.push(row);
   };
+
+  /** Adds a record to a window whose accumulator is an object. */
+  const addObject = (bucket: TBucket, row: number, value: T) => {
+    markChanged(bucket, row);
+    const flags = bucket.flags;
+    const f = flags[row]!;
+    const accs = bucket.accs;
+    accs[row] = aggregate.add((f & FILLED) === 0 ? aggregate.create() : (accs[row] as TAcc), value);
+    flags[row] = f | FILLED | PENDING;
+    // The default trigger fires a window the watermark has passed at once (an allowed-late record).
+    if (bucket.end - 1 <= watermark) fireWindow(bucket, row);
+  };
+
+  /** Adds a record to a window whose accumulator is numbers in the bucket's typed array. */
+  const addColumnar = (bucket: TBucket, row: number, value: T) => {
+    const flags = bucket.flags;
+    const f = flags[row]!;
+    const at = row * width;
+    if ((f & FILLED) === 0) columnar!.init(bucket.values, at);
+    // A columnar add that throws has changed nothing, so marking the window after it is enough.
+    columnar!.add(bucket.values, at, value);
+    flags[row] = f | FILLED | PENDING | CHANGED;
+    if ((f & CHANGED) === 0) bucket.changed.push(row);
+    if (bucket.end - 1 <= watermark) fireWindow(bucket, row);
+  };
+
+  const add = width === 0 ? addObject : addColumnar;
 
   const lateRecord = (value: T, timestamp: number) => {
     if (lateDataTag !== undefined) {
@@ -207,52 +188,36 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
 
   const processSliding = (value: T, timestamp: number) => {
     if (!Number.isFinite(timestamp)) throw noEventTime(timestamp);
-    let key: TKey | undefined;
-    let keyed = false;
+    let id = -1;
     // Latest window first, as Flink assigns them.
     for (let start = windowStart(timestamp, offset, slide); start > timestamp - size; start -= slide) {
       const end = start + size;
       if (end - 1 + lateness <= watermark) continue;
-      if (!keyed) {
-        key = keyOf(value);
-        keyed = true;
-      }
+      if (id < 0) id = keyId(keyOf(value));
       const bucket = buckets.get(start) ?? openBucket(start, end);
-      add(bucket, bucket.index.get(key as TKey) ?? createWindow(bucket, key as TKey), value);
+      const row = bucket.rowOf(id);
+      add(bucket, row >= 0 ? row : createWindow(bucket, id), value);
     }
-    if (!keyed) lateRecord(value, timestamp);
-  };
-
-  /** Notes that these keys lost a window, for the next snapshot. */
-  const noteCleared = (keys: TKey[]) => {
-    liveWindows -= keys.length;
-    if (everythingChanged) return;
-    cleared.push(keys);
-    clearedCount += keys.length;
-    if (clearedCount > 2 * (liveWindows + heap.size) + 1_024) {
-      everythingChanged = true;
-      cleared = [];
-      clearedCount = 0;
-    }
+    if (id < 0) lateRecord(value, timestamp);
   };
 
   const fireBucket = (bucket: TBucket) => {
-    const { keys, accs, flags, window } = bucket;
-    const n = keys.length;
-    // The window's firing timer is gone from its checkpointed state (with no lateness the window is
-    // cleared at once, which marks its key anyway).
-    const changed = lateness > 0 ? CHANGED : 0;
+    const { ids: rowIds, flags, window, size: rows } = bucket;
+    const keys = registry.keys;
     currentBucket = bucket;
     firingTimestamp = bucket.end - 1;
-    let i = 0;
+    let row = 0;
     try {
-      for (; i < n; i++) {
-        const f = flags[i]!;
-        if ((f & FILLED) !== 0) fire(keys[i]!, window, accs[i] as TAcc, emit, watermark);
-        flags[i] = (f & ~PENDING) | changed;
+      for (; row < rows; row++) {
+        const f = flags[row]!;
+        if ((f & FILLED) !== 0) fire(keys[rowIds[row]!]!, window, accumulator(bucket, row), emit, watermark);
+        flags[row] = f & ~PENDING;
+        // The window's firing timer is gone from its checkpointed state (with no lateness the
+        // window is cleared at once, which the checkpoint records anyway).
+        if (lateness > 0) markChanged(bucket, row);
       }
     } catch (error) {
-      currentIndex = i;
+      currentRow = row;
       throw error;
     }
   };
@@ -262,10 +227,15 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     fired--;
     buckets.delete(bucket.start);
     if (bucket === lastBucket) {
-      lastStart = Number.NaN;
+      lastWindow = Number.NaN;
       lastBucket = undefined;
     }
-    noteCleared(bucket.keys);
+    const rowIds = bucket.ids;
+    for (let row = 0; row < bucket.size; row++) registry.release(rowIds[row]!);
+    registry.sweep();
+    checkpoints.removed(bucket);
+    capacityHint = bucket.size + (bucket.size >> 2);
+    spare = bucket.recycle();
   };
 
   /** Cleanup time of the oldest bucket: all its windows go (Flink's clearAllState), at once. */
@@ -273,8 +243,9 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     if (watermark === Number.POSITIVE_INFINITY) {
       // End of input: records the trigger never emitted are emitted rather than dropped.
       const bucket = order[0]!;
-      const n = bucket.keys.length;
-      for (let i = 0; i < n; i++) if ((bucket.flags[i]! & PENDING) !== 0) fireWindow(bucket, i);
+      for (let row = 0; row < bucket.size; row++) {
+        if ((bucket.flags[row]! & PENDING) !== 0) fireWindow(bucket, row);
+      }
     }
     removeOldest();
   };
@@ -285,14 +256,14 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
    */
   const fireWhileClearingOldest = (due: TBucket) => {
     const old = order[0]!;
-    const n = due.keys.length;
-    const m = old.keys.length;
+    const n = due.size;
+    const m = old.size;
     let i = 0;
     let j = 0;
     while (i < n || j < m) {
       if (j === m || (i < n && due.seqs[i]! < old.seqs[j]!)) {
         if ((due.flags[i]! & FILLED) !== 0) fireWindow(due, i);
-        due.flags[i++]! |= CHANGED;
+        markChanged(due, i++);
       } else {
         if ((old.flags[j]! & PENDING) !== 0) fireWindow(old, j);
         j++;
@@ -303,101 +274,12 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
 
   const failFiring = (error: unknown): never => {
     if (error instanceof OperatorError || currentBucket === undefined) throw error;
-    const { start, end, keys } = currentBucket;
+    const { start, end, ids: rowIds } = currentBucket;
     throw new OperatorError(
       context.name,
-      `firing window [${start}, ${end}) of key ${String(keys[currentIndex])} failed: ${describeError(error)}`,
+      `firing window [${start}, ${end}) of key ${String(registry.keys[rowIds[currentRow]!])} failed: ${describeError(error)}`,
       { cause: error },
     );
-  };
-
-  const hasWindows = (key: TKey): boolean => {
-    for (const bucket of order) if (bucket.index.has(key)) return true;
-    return false;
-  };
-
-  /** Hands the heap every key whose windows changed since the last snapshot. */
-  const markChanges = () => {
-    if (everythingChanged) {
-      for (const entry of heap.values()) if (!hasWindows(entry.key)) heap.remove(entry);
-    } else {
-      for (const keys of cleared) {
-        for (const key of keys) {
-          const entry = heap.get(key);
-          // A key the last snapshot did not have needs no deleting.
-          if (entry === undefined) continue;
-          if (hasWindows(key)) heap.touch(entry);
-          else heap.remove(entry);
-        }
-      }
-    }
-    for (const bucket of order) {
-      const { keys, flags } = bucket;
-      for (let i = 0; i < keys.length; i++) {
-        if (everythingChanged || (flags[i]! & CHANGED) !== 0) {
-          heap.touch(heap.getOrCreate(keys[i]!, noState));
-          flags[i]! &= ~CHANGED;
-        }
-      }
-    }
-    cleared = [];
-    clearedCount = 0;
-    everythingChanged = false;
-  };
-
-  const encodeWindow = (bucket: TBucket, i: number): EncodedSlot => {
-    const { start, end } = bucket;
-    const cleanup = end - 1 + lateness;
-    const s = bucket.seqs[i]!;
-    const flags = bucket.flags[i]!;
-    return {
-      start,
-      end,
-      seq: s,
-      acc: bucket.accs[i],
-      filled: (flags & FILLED) !== 0,
-      pending: (flags & PENDING) !== 0,
-      trigger: undefined,
-      // The timers the generic path would hold: the cleanup, and the firing until it has happened
-      // (one timer when they coincide).
-      timers:
-        lateness === 0 || end - 1 <= watermark
-          ? [cleanup, s + 1, EVENT]
-          : [cleanup, s + 1, EVENT, end - 1, s + 2, EVENT],
-    };
-  };
-
-  const encode = (_state: undefined, key: TKey): EncodedSlot[] => {
-    const windows: EncodedSlot[] = [];
-    for (const bucket of order) {
-      const i = bucket.index.get(key);
-      if (i !== undefined) windows.push(encodeWindow(bucket, i));
-    }
-    // The generic path lists a key's windows in creation order.
-    if (windows.length > 1) windows.sort((a, b) => a.seq - b.seq);
-    return windows;
-  };
-
-  /** Removes from a bucket the windows `finish` fired and cleared. */
-  const removeFinished = (bucket: TBucket, gone: TKey[]) => {
-    const { index, keys, seqs, accs, flags } = bucket;
-    let w = 0;
-    for (let i = 0; i < keys.length; i++) {
-      if ((flags[i]! & PENDING) !== 0) {
-        index.delete(keys[i]!);
-        gone.push(keys[i]!);
-        continue;
-      }
-      keys[w] = keys[i]!;
-      seqs[w] = seqs[i]!;
-      accs[w] = accs[i];
-      flags[w] = flags[i]!;
-      index.set(keys[w]!, w);
-      w++;
-    }
-    keys.length = w;
-    seqs.length = w;
-    accs.length = w;
   };
 
   return {
@@ -414,23 +296,27 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
           for (; i < n; i++) {
             const value = values[i]!;
             const timestamp = timestamps[i]!;
-            if (!Number.isFinite(timestamp)) throw noEventTime(timestamp);
-            // windowStart(timestamp, offset, size), inlined.
-            const start = offset + Math.floor((timestamp - offset) / size) * size;
-            const end = start + size;
-            if (end - 1 + lateness <= watermark) {
-              // The record's only window is late, and so is the record.
-              lateRecord(value, timestamp);
-              continue;
-            }
-            const key = keyOf(value);
+            // windowStart(timestamp, offset, size), inlined; NaN and ±Infinity never match.
+            const number = Math.floor((timestamp - offset) / size);
             let bucket = lastBucket;
-            if (start !== lastStart || bucket === undefined) {
+            if (number !== lastWindow || bucket === undefined) {
+              if (!Number.isFinite(timestamp)) throw noEventTime(timestamp);
+              const start = offset + number * size;
+              const end = start + size;
+              if (end - 1 + lateness <= watermark) {
+                // The record's only window is late, and so is the record.
+                lateRecord(value, timestamp);
+                continue;
+              }
               bucket = buckets.get(start) ?? openBucket(start, end);
-              lastStart = start;
+              lastWindow = number;
               lastBucket = bucket;
             }
-            add(bucket, bucket.index.get(key) ?? createWindow(bucket, key), value);
+            const key = keyOf(value);
+            let id = ids.get(key);
+            if (id === undefined) id = registry.register(key);
+            const row = bucket.rowOf(id);
+            add(bucket, row >= 0 ? row : createWindow(bucket, id), value);
           }
         } catch (error) {
           context.fail(error, values[i], timestamps[i]!);
@@ -443,6 +329,8 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
       // After a restore the runtime's watermark starts over; ours does not go back.
       if (timestamp <= watermark) return;
       watermark = timestamp;
+      // The remembered bucket may have become late.
+      lastWindow = Number.NaN;
       try {
         // Firings and cleanups in time order; at equal times the firing first, as a window whose
         // firing and cleanup coincide fires before it is cleared.
@@ -474,19 +362,21 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
       // by end, then creation.
       try {
         for (const bucket of order) {
-          const n = bucket.keys.length;
+          const flags = bucket.flags;
           let any = false;
-          for (let i = 0; i < n; i++) {
-            if ((bucket.flags[i]! & PENDING) === 0) continue;
-            fireWindow(bucket, i);
+          for (let row = 0; row < bucket.size; row++) {
+            if ((flags[row]! & PENDING) === 0) continue;
+            fireWindow(bucket, row);
             // Still flagged, to be removed below.
-            bucket.flags[i]! |= PENDING;
+            flags[row]! |= PENDING;
             any = true;
           }
           if (any) {
-            const gone: TKey[] = [];
-            removeFinished(bucket, gone);
-            noteCleared(gone);
+            bucket.retain(
+              (row) => (flags[row]! & PENDING) === 0,
+              (id) => registry.release(id),
+            );
+            checkpoints.rewriteAll();
           }
         }
       } catch (error) {
@@ -495,32 +385,24 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     },
 
     snapshotState(full): OperatorSnapshot {
-      markChanges();
       const operator: EncodedOperatorState = { watermark };
-      return { keyGroups: heap.snapshot(full, encode), operator };
+      return { keyGroups: checkpoints.snapshot(full, order, registry, width), operator };
     },
 
     restoreState(snapshot) {
-      const restored: { key: TKey; window: EncodedSlot }[] = [];
-      heap.restore(snapshot.keyGroups ?? [], (data, key) => {
-        const windows = data as EncodedSlot[];
-        for (const window of windows) restored.push({ key, window });
-        // A key without windows (never in our own snapshots) leaves at the next snapshot.
-        if (windows.length === 0) everythingChanged = true;
-        return undefined;
-      });
       const state = snapshot.operator as EncodedOperatorState | undefined;
+      // Before any bucket opens: it says which have fired.
       if (state !== undefined && state.watermark > watermark) watermark = state.watermark;
-      // Created in their original order, so windows due together fire as they would have.
-      restored.sort((a, b) => a.window.seq - b.window.seq);
-      let maxSeq = -1;
-      for (const { key, window: w } of restored) {
-        const bucket = buckets.get(w.start) ?? openBucket(w.start, w.end);
-        const i = pushWindow(bucket, key, w.seq, (w.filled ? FILLED : 0) | (w.pending ? PENDING : 0));
-        bucket.accs[i] = w.acc as TAcc | undefined;
-        if (w.seq > maxSeq) maxSeq = w.seq;
-        for (let t = 1; t < w.timers.length; t += 3) if (w.timers[t]! > maxSeq) maxSeq = w.timers[t]!;
-      }
+      const keyGroups = snapshot.keyGroups ?? [];
+      checkpoints.restored(keyGroups);
+      const maxSeq = restoreBuckets(keyGroups, {
+        registry,
+        keyGroups: context.keyGroups,
+        columnar,
+        allowedLateness: lateness,
+        watermark,
+        openBucket,
+      });
       seq = maxSeq + 1;
     },
   };

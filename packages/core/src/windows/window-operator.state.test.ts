@@ -1,12 +1,13 @@
 import { describe, expect, test } from "vitest";
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
-import { OperatorMetrics } from "../runtime/metrics.ts";
-import type { OperatorContext, Output } from "../runtime/operator.ts";
-import { VirtualClock } from "../time/clock.ts";
+import type { OperatorSnapshot, Output } from "../runtime/operator.ts";
 import type { WindowAssigner } from "./assigner.ts";
 import { session, sliding, tumbling } from "./assigners.ts";
+import { directContext } from "./test-support/direct-context.ts";
 import type { TimeWindow } from "./window.ts";
+import { keyedWindowState } from "./window-columns.ts";
 import { windowOperator } from "./window-operator.ts";
+import type { EncodedOperatorState } from "./window-slots.ts";
 
 /** The operator driven directly, to look at its state and at how it uses its assigner. */
 
@@ -20,17 +21,7 @@ const count: AggregateFunction<string, number, number> = {
 function open(assigner: WindowAssigner<TimeWindow>) {
   let watermark = Number.NEGATIVE_INFINITY;
   const emitted: [string, number, number][] = [];
-  const context: OperatorContext = {
-    name: "window#1",
-    clock: new VirtualClock(),
-    keyGroups: 4,
-    metrics: new OperatorMetrics("window#1"),
-    currentWatermark: () => watermark,
-    scheduleProcessingTime: () => () => {},
-    fail: (error) => {
-      throw error;
-    },
-  };
+  const context = directContext({ currentWatermark: () => watermark });
   const output: Output<[string, number]> = {
     emit: (value, timestamp) => emitted.push([...value, timestamp]),
     emitBatch: () => {},
@@ -59,6 +50,14 @@ function open(assigner: WindowAssigner<TimeWindow>) {
     },
   };
 }
+
+/** A snapshot's windows per key, whichever path wrote them, as the generic path holds them. */
+const keyedStateOf = (snapshot: OperatorSnapshot) =>
+  keyedWindowState(snapshot.keyGroups!, {
+    allowedLateness: 0,
+    watermark: (snapshot.operator as EncodedOperatorState).watermark,
+    columnar: undefined,
+  });
 
 const refusing = <TWindow extends TimeWindow>(
   assigner: WindowAssigner<TWindow>,
@@ -91,7 +90,7 @@ describe("the window operator's state", () => {
     run.records(["a", "b"], 4);
     run.records(["a"], 15);
     const snapshot = run.operator.snapshotState!(true);
-    const entries = new Map(snapshot.keyGroups!.flatMap((g) => g.entries));
+    const entries = new Map(keyedStateOf(snapshot).flatMap((g) => g.entries));
     expect(entries.get("a")).toEqual([
       expect.objectContaining({ start: 0, end: 10, acc: 1, timers: [9, expect.any(Number), 0] }),
       expect.objectContaining({ start: 10, end: 20, acc: 1, timers: [19, expect.any(Number), 0] }),
@@ -110,7 +109,7 @@ describe("the window operator's state", () => {
       ["b", 1, 9],
     ]);
     const full = run.operator.snapshotState!(true);
-    const keys = full.keyGroups!.flatMap((g) => g.entries.map(([key]) => key));
+    const keys = keyedStateOf(full).flatMap((g) => g.entries.map(([key]) => key));
     expect(keys).toEqual(["a"]);
     expect(full.operator).toEqual({ watermark: 9 });
   });

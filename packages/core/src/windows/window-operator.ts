@@ -10,6 +10,7 @@ import { eventTimeBuckets } from "./event-time-buckets.ts";
 import { type Trigger, TriggerResult } from "./trigger.ts";
 import { eventTimeTrigger, type MergeTriggerContext, neverTrigger } from "./triggers.ts";
 import type { TimeWindow } from "./window.ts";
+import { keyedWindowState } from "./window-columns.ts";
 import {
   type EncodedOperatorState,
   type EncodedSlot,
@@ -745,8 +746,17 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
       },
 
       restoreState(snapshot) {
-        heap.restore(snapshot.keyGroups ?? [], decodeSlots);
         const restored = snapshot.operator as EncodedOperatorState | undefined;
+        const keyGroups = snapshot.keyGroups ?? [];
+        // The fast path writes its windows in columns: read as this path holds them.
+        const keyed = keyGroups.some((s) => s.columns !== undefined)
+          ? keyedWindowState(keyGroups, {
+              allowedLateness: lateness,
+              watermark: restored?.watermark ?? Number.NEGATIVE_INFINITY,
+              columnar: aggregate.columnar,
+            })
+          : keyGroups;
+        heap.restore(keyed, decodeSlots);
         if (restored !== undefined && restored.watermark > watermark) watermark = restored.watermark;
         // Rebuild the timer queues in registration order, so ties fire as they would have.
         const timers: { time: number; seq: number; kind: number; slot: Slot }[] = [];

@@ -1,7 +1,8 @@
 /**
  * What both paths of the window operator (the generic one and the event-time buckets) agree on:
- * how a window is written to a checkpoint, the timer kinds, and when keys without windows leave the
- * heap. Sharing the format means either path restores the other's snapshots.
+ * how the generic path writes a window to a checkpoint (the buckets write columns, see
+ * `window-columns.ts`, and each path reads both), the timer kinds, and when keys without windows
+ * are let go.
  */
 
 /** A timer in event time. */
