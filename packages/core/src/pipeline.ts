@@ -1,5 +1,9 @@
 import type { CheckpointManifest } from "./checkpoint/checkpoint-store.ts";
-import { CheckpointCoordinator, type CheckpointOptions } from "./checkpoint/coordinator.ts";
+import {
+  CheckpointCoordinator,
+  CheckpointFailedError,
+  type CheckpointOptions,
+} from "./checkpoint/coordinator.ts";
 import { consoleLogger, type Logger } from "./checkpoint/logger.ts";
 import { loadCheckpoint, type RestoredCheckpoint, type StartFrom } from "./checkpoint/restore.ts";
 import { DataStream } from "./dsl/data-stream.ts";
@@ -246,9 +250,6 @@ class RunningJob {
   #fatal: Error | undefined;
   #failJob: (error: Error) => void = () => {};
   #cancelTimer: (() => void) | undefined;
-  #sinksAtEnd = 0;
-  #allSinksAtEnd: (() => void) | undefined;
-  #final: Promise<{ checkpointId: number; committed: Promise<unknown> }> | undefined;
 
   constructor(
     private readonly job: Job,
@@ -264,9 +265,7 @@ class RunningJob {
         checkpoints,
         {
           injectBarrier: (id, full) => {
-            let flowing = false;
-            for (const driver of this.#drivers.values()) flowing = driver.requestBarrier(id, full) || flowing;
-            return flowing;
+            for (const driver of this.#drivers.values()) driver.requestBarrier(id, full);
           },
           sinkIds: graph.sinks.map((s) => s.id),
           notifyComplete: async (id) => {
@@ -332,7 +331,7 @@ class RunningJob {
         new SinkStage(node, {
           limit,
           acknowledgeSink: (id, checkpointId, state) => coordinator?.acknowledgeSink(id, checkpointId, state),
-          finalCheckpoint: coordinator ? () => this.#finalCheckpoint(coordinator) : undefined,
+          checkpointAtEnd: coordinator ? () => coordinator.checkpointAtEnd(node.id) : undefined,
           metrics: metrics.forOperator(node.id),
           clock,
         }),
@@ -387,18 +386,6 @@ class RunningJob {
     }
   }
 
-  /** One final checkpoint, started once every sink has reached the end of its input. */
-  #finalCheckpoint(
-    coordinator: CheckpointCoordinator,
-  ): Promise<{ checkpointId: number; committed: Promise<unknown> }> {
-    this.#sinksAtEnd++;
-    this.#final ??= new Promise<void>((resolve) => {
-      this.#allSinksAtEnd = resolve;
-    }).then(() => coordinator.triggerFinal());
-    if (this.#sinksAtEnd === this.#sinks.length) this.#allSinksAtEnd?.();
-    return this.#final;
-  }
-
   savepoint(name?: string): Promise<CheckpointManifest> {
     if (!this.#coordinator) {
       return Promise.reject(
@@ -415,6 +402,9 @@ class RunningJob {
     this.#stopped = true;
     this.#cancelTimer?.();
     this.#abort.abort();
+    // No barrier is injected any more, so a pending checkpoint cannot complete; sinks waiting at
+    // their end for one must not hold the stop.
+    this.#coordinator?.abort(new CheckpointFailedError(`job "${this.job.name}" was stopped`));
   }
 
   #schedulePeriodicCheckpoints(): void {

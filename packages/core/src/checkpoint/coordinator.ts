@@ -58,11 +58,24 @@ export const CHECKPOINT_DEFAULTS = {
 
 /** The parts of a running job the coordinator talks to. */
 export interface CheckpointParticipants {
-  /** Asks every source to inject a barrier; false when every source has finished (none will flow). */
-  injectBarrier(checkpointId: number, full: boolean): boolean;
+  /** Asks every source to inject a barrier (a finished source acknowledges its final positions). */
+  injectBarrier(checkpointId: number, full: boolean): void;
   readonly sinkIds: readonly string[];
   /** Tells every sink the checkpoint is durable (after the store committed it). */
   notifyComplete(checkpointId: number): Promise<void>;
+}
+
+/**
+ * The checkpoint a sink at the end of its input joins without a barrier: it pre-commits into it
+ * (`snapshot` + `acknowledgeSink`), waits until it is stored, then commits and finishes.
+ */
+export interface EndOfInputCheckpoint {
+  readonly checkpointId: number;
+  /**
+   * True once the checkpoint is stored; false if it was abandoned (the job stopped first);
+   * rejects if storing it failed.
+   */
+  readonly stored: Promise<boolean>;
 }
 
 interface PendingCheckpoint {
@@ -74,10 +87,8 @@ interface PendingCheckpoint {
   readonly sinks: Map<string, unknown>;
   readonly done: PromiseWithResolversLike<CheckpointManifest>;
   readonly startedAt: number;
-  /** Settles when the store has it (before sinks are told): the next checkpoint may start. */
-  readonly stored: PromiseWithResolversLike<void>;
-  /** The checkpoint at the end of input: its sinks take the completion notice themselves. */
-  readonly final: boolean;
+  /** True once the store has it (before sinks are told), false if abandoned; the next may start. */
+  readonly stored: PromiseWithResolversLike<boolean>;
 }
 
 interface PromiseWithResolversLike<T> {
@@ -131,7 +142,14 @@ export class CheckpointCoordinator {
   /** Key-group chains of the last committed checkpoint: what unchanged groups point at. */
   #committed: Record<string, OperatorStateRef>;
   #lastCompletedAt: number | undefined;
-  #finalStarted = false;
+  /** Sinks at the end of their input, waiting for a checkpoint to join. */
+  readonly #joining = new Map<string, (join: EndOfInputCheckpoint | undefined) => void>();
+  /** Sinks that joined a checkpoint at the end of their input. */
+  readonly #ended = new Set<string>();
+  /** The state each ended sink pre-committed last: it stands for them in every later checkpoint. */
+  readonly #endStates = new Map<string, unknown>();
+  /** Set by {@link CheckpointCoordinator.abort}: the job is stopping and takes no more checkpoints. */
+  #aborted: Error | undefined;
 
   constructor(
     private readonly job: string,
@@ -167,8 +185,9 @@ export class CheckpointCoordinator {
     kind: CheckpointManifest["kind"] = "checkpoint",
     name?: string,
   ): Promise<CheckpointManifest> | undefined {
-    if (this.#finalStarted) {
-      // Every source has finished: no barrier would reach the sinks any more.
+    if (this.#aborted) return kind === "checkpoint" ? undefined : Promise.reject(this.#aborted);
+    if (this.#endStates.size === this.participants.sinkIds.length) {
+      // Every sink has committed its last records: there is nothing left to checkpoint.
       return kind === "checkpoint"
         ? undefined
         : Promise.reject(new CheckpointFailedError(`job "${this.job}" has reached the end of its input`));
@@ -194,39 +213,59 @@ export class CheckpointCoordinator {
     const pending = this.#pending;
     if (pending?.id !== checkpointId) return;
     pending.sinks.set(sinkId, state);
-    if (pending.sinks.size === this.participants.sinkIds.length) void this.#complete(pending);
-  }
-
-  /** The job is ending: checkpoints that can no longer complete are rejected. */
-  abort(reason: Error): void {
-    this.#pending?.done.reject(reason);
-    this.#pending = undefined;
-    for (const queued of this.#queued) queued.done.reject(reason);
-    this.#queued = [];
+    if (this.#ended.has(sinkId)) this.#endStates.set(sinkId, state);
+    this.#completeWhenAcknowledged(pending);
   }
 
   /**
-   * The last checkpoint, at the end of a bounded input (Flink's FLIP-147): every source has
-   * finished and every sink has all its records, so the checkpoint holds the final source
-   * positions and the sinks' pre-commit state. A sink commits in `finish()` only after it is
-   * stored, so a rerun of the job resumes after its end and commits nothing twice. Sinks call
-   * `snapshot(checkpointId)` and `acknowledgeSink` themselves; `committed` settles once it is stored.
+   * A sink reached the end of its input, as in Flink's FLIP-147: no barrier will reach it any
+   * more (every source upstream of it has finished), so it joins a checkpoint without one — the
+   * pending checkpoint if it has not acknowledged that yet, else the next, started at once so its
+   * last records are committed promptly. Whatever joins holds the sink's final pre-commit state;
+   * the finished source positions before it and the operators between (finished, so stateless)
+   * make it consistent. Once stored, the sink commits and finishes; later checkpoints carry its
+   * last state. The job's last checkpoint is simply the one the last sink joins.
+   *
+   * Resolves `undefined` when the job stops before a checkpoint covers the sink's end.
    */
-  async triggerFinal(): Promise<{ checkpointId: number; committed: Promise<CheckpointManifest> }> {
-    this.#finalStarted = true;
-    // Waiting for the notice to sinks could deadlock: a sink at its end is busy waiting for this.
-    while (this.#pending) await this.#pending.stored.promise.catch(() => undefined);
-    const done = deferred<CheckpointManifest>();
-    const checkpointId = this.#nextId;
-    void this.#start("checkpoint", undefined, done, true);
-    return { checkpointId, committed: done.promise };
+  checkpointAtEnd(sinkId: string): Promise<EndOfInputCheckpoint | undefined> {
+    if (this.#aborted) return Promise.resolve(undefined);
+    const pending = this.#pending;
+    if (pending && !pending.sinks.has(sinkId)) return Promise.resolve(this.#join(pending, sinkId));
+    return new Promise((resolve) => {
+      this.#joining.set(sinkId, resolve);
+      if (!pending) this.trigger("checkpoint");
+    });
+  }
+
+  /**
+   * The job stops or ends: checkpoints that can no longer complete are rejected, and sinks waiting
+   * at their end for one give up (a restart replays their end).
+   */
+  abort(reason: Error): void {
+    this.#aborted ??= reason;
+    this.#pending?.done.reject(reason);
+    this.#pending?.stored.resolve(false);
+    this.#pending = undefined;
+    for (const queued of this.#queued) queued.done.reject(reason);
+    this.#queued = [];
+    for (const resolve of this.#joining.values()) resolve(undefined);
+    this.#joining.clear();
+  }
+
+  #join(pending: PendingCheckpoint, sinkId: string): EndOfInputCheckpoint {
+    this.#ended.add(sinkId);
+    return { checkpointId: pending.id, stored: pending.stored.promise };
+  }
+
+  #completeWhenAcknowledged(pending: PendingCheckpoint): void {
+    if (pending.sinks.size === this.participants.sinkIds.length) void this.#complete(pending);
   }
 
   #start(
     kind: CheckpointManifest["kind"],
     name: string | undefined,
     done: PromiseWithResolversLike<CheckpointManifest>,
-    final = false,
   ): Promise<CheckpointManifest> {
     const pending: PendingCheckpoint = {
       id: this.#nextId++,
@@ -237,21 +276,21 @@ export class CheckpointCoordinator {
       sinks: new Map(),
       done,
       startedAt: this.services.clock.now(),
-      stored: deferred<void>(),
-      final,
+      stored: deferred<boolean>(),
     };
     pending.stored.promise.catch(() => {});
     this.#pending = pending;
     // Avoid unhandled rejections for periodic checkpoints nobody awaits.
     done.promise.catch(() => {});
-    const flowing = this.participants.injectBarrier(pending.id, kind === "savepoint");
-    // With every source finished no barrier reaches the sinks: only the final checkpoint, which
-    // the sinks take without one, can complete.
-    if (!flowing && !final) {
-      this.#pending = undefined;
-      pending.stored.resolve();
-      done.reject(new CheckpointFailedError(`job "${this.job}" has reached the end of its input`));
-    }
+    // Sinks past their end take part without a barrier: those that committed their last records
+    // with their last state, those waiting at their end by joining now.
+    for (const [sinkId, state] of this.#endStates) pending.sinks.set(sinkId, state);
+    for (const [sinkId, resolve] of this.#joining) resolve(this.#join(pending, sinkId));
+    this.#joining.clear();
+    // Sources that have finished acknowledge at once with their final positions. When none flows,
+    // every sink still running is draining to its end, where it joins: the checkpoint completes.
+    this.participants.injectBarrier(pending.id, kind === "savepoint");
+    this.#completeWhenAcknowledged(pending);
     return done.promise;
   }
 
@@ -288,11 +327,12 @@ export class CheckpointCoordinator {
     // Stored: the next checkpoint may start. Sinks hear of this one in order with their writes, so
     // a later checkpoint's snapshot never overtakes the notice.
     if (this.#pending === pending) this.#pending = undefined;
-    pending.stored.resolve();
-    // At the end of input the sinks notify themselves, right before they finish.
-    const notified = pending.final ? Promise.resolve() : this.participants.notifyComplete(pending.id);
+    pending.stored.resolve(true);
+    // Sinks that joined at their end take the notice themselves, right before they finish.
+    const notified = this.participants.notifyComplete(pending.id);
     const next = this.#queued.shift();
-    if (next && !this.#finalStarted) void this.#start(next.kind, next.name, next.done);
+    if (next) void this.#start(next.kind, next.name, next.done);
+    else if (this.#joining.size > 0) this.trigger("checkpoint");
     try {
       await notified;
       pending.done.resolve(manifest);

@@ -1,10 +1,14 @@
 import { describe, expect, test } from "vitest";
+import { count } from "../aggregates/count.ts";
 import type { CheckpointStore, CheckpointToStore } from "../checkpoint/checkpoint-store.ts";
 import { CheckpointFailedError } from "../checkpoint/coordinator.ts";
 import { type Logger, silentLogger } from "../checkpoint/logger.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { type FailedRecord, OutputTag } from "../dsl/output-tag.ts";
 import { pipeline } from "../pipeline.ts";
+import { monotonous } from "../watermarks/watermark-strategy.ts";
+import { tumbling } from "../windows/assigners.ts";
+import type { TimeWindow, WindowResult } from "../windows/window.ts";
 import { OperatorError, PipelineDefinitionError } from "./errors.ts";
 import { sumByKey } from "./test-support/sum-by-key.ts";
 import { countingSource, latch, recordingSink } from "./test-support/test-sources.ts";
@@ -423,6 +427,94 @@ describe("checkpoints", () => {
       }),
     ]);
     expect(job.metrics.status).toBe("failed");
+  });
+
+  test("a branch whose source ended commits its end while another source runs, and a restore does not fire it again", async () => {
+    const store = new MemoryCheckpointStore();
+    // Branch A: a bounded source whose windows fire at its end. Branch B: a source held open.
+    const twoBranches = (b: ReturnType<typeof countingSource<string>>) => {
+      const windows = recordingSink<WindowResult<string, TimeWindow, number>>();
+      const sums = recordingSink<[string, number]>();
+      const job = pipeline("two-branches", { ...quiet, checkpoints: { store, every: 2, retryDelay: 1 } });
+      job
+        .source(countingSource([1_000, 1_500, 2_500]))
+        .withWatermarks(monotonous(), (t) => t)
+        .keyBy(() => "all")
+        .window(tumbling(1_000))
+        .aggregate(count(), { name: "windows" })
+        .sink(windows, { name: "window-results" });
+      job
+        .source(b)
+        .transform(
+          "sum",
+          sumByKey(
+            (w: string) => w,
+            () => 1,
+          ),
+          { name: "sum" },
+        )
+        .sink(sums, { name: "sum-results" });
+      return { job, windows, sums };
+    };
+
+    const hold = latch();
+    const first = twoBranches(
+      countingSource(words, { gate: (batch) => (batch === 2 ? hold.promise : undefined) }),
+    );
+    const running = first.job.run();
+    // Branch A reaches its end, joins a checkpoint without a barrier, commits and finishes, while
+    // branch B is held: checkpoints go on for both.
+    await waitFor(() => first.windows.events.includes("finish"));
+    const joined = Number(first.windows.events.at(-3)!.split(" ")[1]);
+    expect(first.windows.events.slice(-3)).toEqual([`snapshot ${joined}`, `complete ${joined}`, "finish"]);
+    expect(first.windows.values.map((r) => [r.window.start, r.value])).toEqual([
+      [1_000, 2],
+      [2_000, 1],
+    ]);
+    const after = first.job.metrics.checkpoints.completed;
+    await waitFor(() => first.job.metrics.checkpoints.completed > after + 2);
+    const savepoint = await first.job.savepoint("mid-b");
+    expect(savepoint.sources["source(counting)#1"]).toEqual({ "0": 3 });
+    expect(savepoint.operators.windows).toBeUndefined();
+    await first.job.stop();
+    hold.open();
+    expect((await running).outcome).toBe("stopped");
+
+    const second = twoBranches(countingSource(words));
+    await second.job.run();
+    // The finished branch neither replays nor fires again; branch B resumes where it stopped.
+    expect(second.windows.values).toEqual([]);
+    expect([...first.sums.values, ...second.sums.values].map(([, n]) => n)).toEqual([
+      1, 1, 2, 1, 2, 3, 2, 3, 4, 3,
+    ]);
+  });
+
+  test("a sink waiting at its end for a checkpoint does not hold a stop, and neither commits nor finishes", async () => {
+    const store = new MemoryCheckpointStore();
+    const go = latch();
+    const release = latch();
+    let readsOfB = 0;
+    const ended = recordingSink<number>();
+    const blocked = recordingSink<string>({ slowWrite: () => release.promise });
+    // No periodic checkpoints: the first is the one the ended sink asks for at its end.
+    const job = pipeline("stops-at-end", { ...quiet, checkpoints: { store, retryDelay: 1 } });
+    job.source(countingSource([1, 2, 3], { gate: () => go.promise })).sink(ended, { name: "ended" });
+    job
+      .source(countingSource([...words, ...words], { onRead: () => readsOfB++ }))
+      .sink(blocked, { name: "blocked" });
+    const running = job.run();
+    // B's records wait in the blocked sink; the barrier of the checkpoint the ended sink joins
+    // queues behind them, so that checkpoint cannot complete.
+    await waitFor(() => readsOfB >= 2);
+    go.open();
+    await waitFor(() => ended.events.length > 0);
+    expect(ended.events).toEqual(["snapshot 1"]);
+    await job.stop();
+    release.open();
+    expect((await running).outcome).toBe("stopped");
+    expect(ended.values).toEqual([1, 2, 3]);
+    expect(ended.events).toEqual(["snapshot 1"]);
+    expect(await store.checkpoints("stops-at-end")).toEqual([]);
   });
 
   test("a corrupt blob makes the restore fall back to the checkpoint before, with a log line", async () => {

@@ -1,4 +1,5 @@
 import type { Observable, Subscription } from "rxjs";
+import type { EndOfInputCheckpoint } from "../checkpoint/coordinator.ts";
 import type { Clock } from "../time/clock.ts";
 import type { StreamElement } from "./elements.ts";
 import type { SinkNode } from "./graph.ts";
@@ -37,10 +38,10 @@ export interface SinkStageServices {
   readonly limit: InFlightLimit;
   acknowledgeSink(sinkId: string, checkpointId: number, state: unknown): void;
   /**
-   * With checkpoints, the final checkpoint a sink pre-commits into at the end of its input before
-   * `finish()` (it is taken once every sink got there).
+   * With checkpoints: the checkpoint a sink at the end of its input pre-commits into, without a
+   * barrier, before it commits and finishes; `undefined` when the job stops before one covers it.
    */
-  finalCheckpoint?(): Promise<{ checkpointId: number; committed: Promise<unknown> }>;
+  checkpointAtEnd?(): Promise<EndOfInputCheckpoint | undefined>;
   /** The sink's counters: records written, last watermark, time busy with asynchronous calls. */
   readonly metrics: OperatorMetrics;
   /** Processing time, for the busy time. */
@@ -58,6 +59,8 @@ export class SinkStage {
   /** After a failed call nothing more is called: the job is failing. */
   #failed = false;
   #subscription: Subscription | undefined;
+  /** The end of input arrived: what remains is the sink's last checkpoint and `finish`. */
+  #atEnd = false;
   /** Asynchronous writes queued or running, and since when there has been one (busy time). */
   #writesInFlight = 0;
   #busySince = 0;
@@ -98,6 +101,7 @@ export class SinkStage {
               return;
             }
             case "end":
+              this.#atEnd = true;
               this.#call(() => this.#finish(), fail, resolve);
               return;
             case "watermark":
@@ -116,20 +120,30 @@ export class SinkStage {
     });
   }
 
-  /** End of input: pre-commit into the final checkpoint (if any), then let the sink commit the rest. */
+  /**
+   * End of input. With checkpoints, the sink pre-commits into the checkpoint it joins at its end
+   * and commits once that is stored, so a restarted job resumes after the end and commits nothing
+   * twice; then it finishes. If the job stops first, it does neither: a restart replays its end.
+   */
   async #finish(): Promise<void> {
-    const final = await this.services.finalCheckpoint?.();
-    if (final) {
-      const state = await this.sink.snapshot?.(final.checkpointId);
-      this.services.acknowledgeSink(this.node.id, final.checkpointId, state);
-      await final.committed;
-      await this.sink.notifyCheckpointComplete?.(final.checkpointId);
+    if (this.services.checkpointAtEnd) {
+      const join = await this.services.checkpointAtEnd();
+      if (join === undefined) return;
+      const state = await this.sink.snapshot?.(join.checkpointId);
+      this.services.acknowledgeSink(this.node.id, join.checkpointId, state);
+      if (!(await join.stored)) return;
+      await this.sink.notifyCheckpointComplete?.(join.checkpointId);
     }
     await this.sink.finish?.();
   }
 
-  /** Tells the sink a checkpoint is durable, in order with its writes. */
+  /**
+   * Tells the sink a checkpoint is durable, in order with its writes. Once the sink has its end of
+   * input it takes no more notices: it commits through the checkpoint it joins there, whose notice
+   * covers every earlier one.
+   */
   notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    if (this.#atEnd) return Promise.resolve();
     return new Promise((resolve, reject) =>
       this.#call(() => this.sink.notifyCheckpointComplete?.(checkpointId), reject, resolve),
     );

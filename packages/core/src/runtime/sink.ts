@@ -63,12 +63,19 @@ export interface Sink<T> {
   write(values: T[], timestamps: number[]): Promise<void> | void;
   /**
    * A barrier reached the sink: flush or pre-commit, and return state to keep in the checkpoint
-   * (e.g. staged files to commit), or `undefined`.
+   * (e.g. staged files to commit), or `undefined`. At the end of its input, with checkpoints, the
+   * sink is asked once more, without a barrier, for the checkpoint that covers its last records.
    */
   snapshot?(checkpointId: number): Promise<unknown> | unknown;
-  /** Checkpoint `checkpointId` is durable: make what it covers visible. */
+  /**
+   * Checkpoint `checkpointId` is durable: make what it covers visible — every checkpoint up to
+   * it, since a notice may stand for earlier ones (a sink at its end gets only its last one).
+   */
   notifyCheckpointComplete?(checkpointId: number): Promise<void> | void;
-  /** End of a bounded input: flush; for transactional sinks, commit what remains. */
+  /**
+   * End of a bounded input, after the checkpoint covering it is committed (when the job
+   * checkpoints): flush; for transactional sinks, commit what remains.
+   */
   finish?(): Promise<void> | void;
   /** Releases resources; called when the job ends, however it ends. */
   close?(): Promise<void> | void;

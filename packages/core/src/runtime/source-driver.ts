@@ -95,16 +95,15 @@ export class SourceDriver<T> {
 
   /**
    * Asks for a barrier at the next point between batches. A finished source acknowledges with its
-   * final positions at once and returns false: no barrier of its will follow.
+   * final positions at once: no barrier of its will follow.
    */
-  requestBarrier(checkpointId: number, full: boolean): boolean {
+  requestBarrier(checkpointId: number, full: boolean): void {
     if (this.#finished) {
       this.services.acknowledgeSource(this.node.id, checkpointId, new Map(this.#positions));
-      return false;
+      return;
     }
     this.#barriers.push({ checkpointId, full });
     this.#wake?.();
-    return true;
   }
 
   async #run(subscriber: Subscriber<StreamElement<T>>, signal: AbortSignal): Promise<void> {
