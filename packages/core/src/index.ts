@@ -70,11 +70,15 @@ export type {
 } from "./keyed/keyed-process-function.ts";
 export {
   type ListState,
+  type ListStateDescriptor,
   listState,
   type MapState,
+  type MapStateDescriptor,
   mapState,
+  type StateDescriptor,
   type StateHandles,
   type ValueState,
+  type ValueStateDescriptor,
   valueState,
 } from "./keyed/state-descriptors.ts";
 export type { OverFrame } from "./over/over-operator.ts";

@@ -1,24 +1,56 @@
 import type { Key } from "../state/key-group.ts";
 
-/** Declares a single value per key. Read returns `initial` (or `undefined`) until updated. */
+/**
+ * Declares a single value per key (made by {@link valueState}). Reads return `initial` (or
+ * `undefined`) until the value is updated. State is scoped to the key of the record or timer
+ * being processed, and is part of every checkpoint.
+ *
+ * @example
+ * const lastPrice: ValueStateDescriptor<number, undefined> = valueState<number>();
+ * const counter: ValueStateDescriptor<number, number> = valueState(0);
+ */
 export interface ValueStateDescriptor<V, TInitial extends V | undefined = V | undefined> {
+  /** Which kind of state this declares. */
   readonly kind: "value";
+  /** What a read returns before the first update, or after a clear. */
   readonly initial: TInitial;
   /** @internal carries V */
   readonly __value?: V;
 }
-/** Declares a list per key. */
+/**
+ * Declares a list per key (made by {@link listState}); empty until something is added.
+ *
+ * @example
+ * const recentPages: ListStateDescriptor<string> = listState<string>();
+ */
 export interface ListStateDescriptor<V> {
+  /** Which kind of state this declares. */
   readonly kind: "list";
   /** @internal carries V */
   readonly __value?: V;
 }
-/** Declares a map per key. */
+/**
+ * Declares a map per key (made by {@link mapState}); its keys are strings or numbers.
+ *
+ * @example
+ * const hitsPerPage: MapStateDescriptor<string, number> = mapState<string, number>();
+ */
 export interface MapStateDescriptor<MK extends Key, V> {
+  /** Which kind of state this declares. */
   readonly kind: "map";
   /** @internal carries the types */
   readonly __entry?: [MK, V];
 }
+/**
+ * Any state declaration: what the `state` record of a {@link KeyedProcessFunction} holds.
+ *
+ * @example
+ * const declarations: Record<string, StateDescriptor> = {
+ *   count: valueState(0),
+ *   pages: listState<string>(),
+ *   perPage: mapState<string, number>(),
+ * };
+ */
 export type StateDescriptor =
   | ValueStateDescriptor<unknown>
   | ListStateDescriptor<unknown>
