@@ -1,7 +1,7 @@
 // Type-checks every code sample users read: the `@example` blocks of every public export's TSDoc,
-// and the ```ts blocks of docs/ and of the package READMEs, against the packages' sources. Imports
-// an example leaves out are added (see auto-imports.ts). Fails when a sample does not compile or
-// a public export has no example. Part of `check`.
+// and the ```ts blocks of the root README, of docs/ and of the package READMEs, against the
+// packages' sources. Imports an example leaves out are added (see auto-imports.ts). Fails when a
+// sample does not compile or a public export has no example. Part of `check`.
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import ts from "typescript";
@@ -62,6 +62,7 @@ const preludeNames = new Map(
 );
 
 const markdownFiles: { file: string; packageName?: string }[] = [
+  { file: join(root, "README.md") },
   ...filesUnder(join(root, "docs"), ".md").map((file) => ({ file })),
   ...packageReadmes(),
 ];
