@@ -2,7 +2,7 @@
  * What the example apps share, so each app's own files are about its job: settings from flags and
  * environment ({@link readSettings}), the runtime they choose ({@link resolveRuntime}: embedded,
  * local stack or AWS), sources and sinks by mode, resources on the local stack, the producer job,
- * and console styling.
+ * the dashboard, metrics, progress line and structured logs ({@link observe}), and console styling.
  * @packageDocumentation
  */
 export { awsConnections, type Connections, localStackConnections } from "./connections.ts";
@@ -18,7 +18,17 @@ export {
   ensureKinesisStream,
   ensureResources,
 } from "./resources.ts";
-export { appLogger, runApp } from "./run.ts";
+export {
+  appLogger,
+  LOG_LEVELS,
+  type LogLevel,
+  type Observation,
+  type ObserveSettings,
+  type ObserveTarget,
+  observe,
+  observeSettings,
+} from "./observe.ts";
+export { type AppBanner, runApp } from "./run.ts";
 export {
   checkpointStoreFor,
   DATA_DIRECTORY,
