@@ -8,16 +8,6 @@
 export { awsConnections, type Connections, localStackConnections } from "./connections.ts";
 export { deadLetterConsole } from "./console-sinks.ts";
 export { type DeadLetter, kinesisDeadLetter, operatorDeadLetter, withUndecodable } from "./dead-letters.ts";
-export { outputsOf, type StreamOutputs, sinkAll } from "./outputs.ts";
-export { type ProducerOptions, producerJob, runProducer } from "./producer.ts";
-export { hashOf, noise, seededRandom } from "./random.ts";
-export {
-  type AppResources,
-  ensureDeliveryStream,
-  ensureDynamoDbTable,
-  ensureKinesisStream,
-  ensureResources,
-} from "./resources.ts";
 export {
   appLogger,
   LOG_LEVELS,
@@ -28,6 +18,16 @@ export {
   observe,
   observeSettings,
 } from "./observe.ts";
+export { outputsOf, type StreamOutputs, sinkAll } from "./outputs.ts";
+export { type ProducerOptions, producerJob, runProducer } from "./producer.ts";
+export { hashOf, noise, seededRandom } from "./random.ts";
+export {
+  type AppResources,
+  ensureDeliveryStream,
+  ensureDynamoDbTable,
+  ensureKinesisStream,
+  ensureResources,
+} from "./resources.ts";
 export { type AppBanner, runApp } from "./run.ts";
 export {
   checkpointStoreFor,

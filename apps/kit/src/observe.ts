@@ -84,7 +84,10 @@ export type ObserveSettings = SettingValues<ReturnType<typeof observeSettings>>;
  * The apps' logger: pino's JSON lines on stderr (stdout carries the console's results), with the
  * job's name on every line the job writes.
  */
-export function appLogger(level: LogLevel, destination: { write(line: string): void } = process.stderr): EddyLogger {
+export function appLogger(
+  level: LogLevel,
+  destination: { write(line: string): void } = process.stderr,
+): EddyLogger {
   return pinoLogger({ level, destination });
 }
 

@@ -55,10 +55,8 @@ export function readSettings<S extends Record<string, Setting<unknown>>>(
   }
   let flags: Record<string, string | boolean | undefined>;
   try {
-    flags = parseArgs({ args: normalized(settings, argv), options, strict: true, allowPositionals: false }).values as Record<
-      string,
-      string | boolean | undefined
-    >;
+    flags = parseArgs({ args: normalized(settings, argv), options, strict: true, allowPositionals: false })
+      .values as Record<string, string | boolean | undefined>;
   } catch (error) {
     throw new SettingsError(`${(error as Error).message} (--help lists the settings)`);
   }
@@ -91,7 +89,8 @@ export function readSettings<S extends Record<string, Setting<unknown>>>(
  */
 function normalized(settings: Record<string, Setting<unknown>>, argv: readonly string[]): string[] {
   const bare = new Map<string, string>();
-  for (const s of Object.values(settings)) if (s.bareValue !== undefined) bare.set(`--${s.flag}`, s.bareValue);
+  for (const s of Object.values(settings))
+    if (s.bareValue !== undefined) bare.set(`--${s.flag}`, s.bareValue);
   const args: string[] = [];
   for (let i = argv[0] === "--" ? 1 : 0; i < argv.length; i++) {
     const arg = argv[i]!;
