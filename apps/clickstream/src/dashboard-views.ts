@@ -6,9 +6,9 @@ import type { ErrorRate, ErrorRateAlert } from "./error-rate-anomalies.ts";
 /** The ids of the app's dashboard views, for links and the browser test. */
 export const CLICKSTREAM_VIEW_IDS = { topPages: "top-pages", errorRate: "error-rate" } as const;
 
-/** `5xx 29.3%: 56.8 σ above its moving average 0.9%`. */
+/** `5xx 29.3% (56.8 σ above 0.9%)`: short, as it is drawn next to its marker. */
 function alertLabel(a: ErrorRateAlert): string {
-  return `5xx ${(a.rate * 100).toFixed(1)}%: ${a.zScore.toFixed(1)} σ above its moving average ${(a.expected * 100).toFixed(1)}% (${a.errors} of ${a.requests} requests)`;
+  return `5xx ${(a.rate * 100).toFixed(1)}% (${a.zScore.toFixed(1)} σ above ${(a.expected * 100).toFixed(1)}%)`;
 }
 
 /**

@@ -108,7 +108,7 @@ test("the clickstream app serves its views on the dashboard: top pages, 5xx rate
   const after = await figures(page);
   expect(after.points).toBeGreaterThan(before.points + 5);
   expect(after.markers).toBeGreaterThanOrEqual(1);
-  expect(after.alert).toMatch(/^5xx \d+\.\d%: \d+\.\d σ above its moving average/);
+  expect(after.alert).toMatch(/^5xx \d+\.\d% \(\d+\.\d σ above \d+\.\d%\)$/);
   expect(after.rows).toBe(10);
   expect(after.hits).not.toEqual(before.hits);
 

@@ -7,11 +7,11 @@ import type { PriceMoveAlert } from "./price-move-alerts.ts";
 /** The ids of the app's dashboard views, for links and the browser test. */
 export const FX_VIEW_IDS = { prices: "prices", bars: "latest-bars" } as const;
 
-/** `+0.62% in 41 s: 1.0842 → 1.0909`. */
+/** `▲ +0.62% in 41 s`: short, as it is drawn next to its marker on a small chart. */
 function alertLabel(a: PriceMoveAlert): string {
   const sign = a.change > 0 ? "+" : "−";
   const within = Math.round((a.time - a.fromTime) / 1_000);
-  return `${a.direction === "up" ? "▲" : "▼"} ${sign}${Math.abs(a.change * 100).toFixed(2)}% in ${within} s: ${a.from} → ${a.to}`;
+  return `${a.direction === "up" ? "▲" : "▼"} ${sign}${Math.abs(a.change * 100).toFixed(2)}% in ${within} s`;
 }
 
 /**

@@ -117,9 +117,9 @@ test("the FX app serves its views on the dashboard: prices with their band, aler
   expect(after.points).toBeGreaterThan(before.points);
   expect(after.markers).toBeGreaterThanOrEqual(1);
   expect(after.tiles).toBe(SYMBOL_COUNT);
-  expect(await page.locator(`[data-view="${FX_VIEW_IDS.prices}"] .alert-row`).first().textContent()).toMatch(
-    /[▲▼] [+−]\d+\.\d\d% in \d+ s/,
-  );
+  expect(
+    await page.locator(`[data-view="${FX_VIEW_IDS.prices}"] .alert-row .label`).first().textContent(),
+  ).toMatch(/^[▲▼] [+−]\d+\.\d\d% in \d+ s$/);
 
   await dashboard.screenshot(join(ARTIFACTS, "dashboard.png"));
   expect(dashboard.errors).toEqual([]);
