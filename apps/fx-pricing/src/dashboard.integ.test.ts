@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Functions given to page.evaluate and waitForFunction run in the browser, on its DOM.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
