@@ -6,6 +6,7 @@
  *   tsx src/main.ts                  # embedded: generated lines, console and files
  *   tsx src/main.ts --mode local     # the local stack of `npm run stack`
  *   tsx src/main.ts --mode aws       # real AWS
+ *   tsx src/main.ts --dashboard 8080 # and the live dashboard at http://127.0.0.1:8080
  *   tsx src/main.ts --help           # every setting
  */
 import {
@@ -24,6 +25,7 @@ import { utf8 } from "@eddy/connector-kinesis";
 import { CLICKSTREAM_DEFAULTS, clickstreamJob } from "./clickstream.ts";
 import { CLICKSTREAM_RESOURCES, CLICKSTREAM_SETTINGS } from "./clickstream-settings.ts";
 import { addConsoleMinutes, alertConsole, minuteHeader } from "./console-view.ts";
+import { clickstreamDashboardViews } from "./dashboard-views.ts";
 import { ACCESS_LOG_DEFAULTS, accessLog } from "./log-generator.ts";
 
 const settings = settingsOrExit(
@@ -94,4 +96,5 @@ await runApp(job, runtime, {
     `sessions end after ${settings.sessionGap / 60_000} min without a request; alerts at ${settings.alertThreshold} σ above the 5xx rate's EWMA (α ${settings.alertAlpha})`,
   ],
   ...(runtime.sinks.has("console") ? { header: minuteHeader() } : {}),
+  views: () => clickstreamDashboardViews(streams),
 });

@@ -5,6 +5,7 @@
  *   npm run demo                                   # embedded: generated ticks, console and files
  *   tsx src/main.ts --mode local                   # the local stack of `npm run stack`
  *   tsx src/main.ts --mode aws --stream fx-ticks   # real AWS
+ *   tsx src/main.ts --dashboard 8080               # and the live dashboard at http://127.0.0.1:8080
  *   tsx src/main.ts --help                         # every setting
  */
 import {
@@ -20,6 +21,7 @@ import {
 import { dynamoDbSink } from "@eddy/connector-dynamodb";
 import { firehoseSink } from "@eddy/connector-firehose";
 import { addConsoleBoard, alertConsole, boardHeader } from "./console-view.ts";
+import { fxDashboardViews } from "./dashboard-views.ts";
 import { fxPricingJob } from "./fx-pricing.ts";
 import { FX_RESOURCES, FX_SETTINGS } from "./fx-settings.ts";
 import { FX_TICK_DEFAULTS, fxTicks, parseFxTick } from "./fx-tick.ts";
@@ -78,4 +80,5 @@ await runApp(job, runtime, {
     `alerts on moves of ${settings.alertThreshold * 100}% within ${settings.alertWithin / 1000} s`,
   ],
   ...(runtime.sinks.has("console") ? { header: boardHeader() } : {}),
+  views: () => fxDashboardViews(streams),
 });

@@ -2,12 +2,22 @@
  * What the example apps share, so each app's own files are about its job: settings from flags and
  * environment ({@link readSettings}), the runtime they choose ({@link resolveRuntime}: embedded,
  * local stack or AWS), sources and sinks by mode, resources on the local stack, the producer job,
- * and console styling.
+ * the dashboard, metrics, progress line and structured logs ({@link observe}), and console styling.
  * @packageDocumentation
  */
 export { awsConnections, type Connections, localStackConnections } from "./connections.ts";
 export { deadLetterConsole } from "./console-sinks.ts";
 export { type DeadLetter, kinesisDeadLetter, operatorDeadLetter, withUndecodable } from "./dead-letters.ts";
+export {
+  appLogger,
+  LOG_LEVELS,
+  type LogLevel,
+  type Observation,
+  type ObserveSettings,
+  type ObserveTarget,
+  observe,
+  observeSettings,
+} from "./observe.ts";
 export { outputsOf, type StreamOutputs, sinkAll } from "./outputs.ts";
 export { type ProducerOptions, producerJob, runProducer } from "./producer.ts";
 export { hashOf, noise, seededRandom } from "./random.ts";
@@ -18,7 +28,7 @@ export {
   ensureKinesisStream,
   ensureResources,
 } from "./resources.ts";
-export { appLogger, runApp } from "./run.ts";
+export { type AppBanner, runApp } from "./run.ts";
 export {
   checkpointStoreFor,
   DATA_DIRECTORY,

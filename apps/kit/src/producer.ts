@@ -1,9 +1,8 @@
 import { type KinesisConnection, kinesisSink } from "@eddy/connector-kinesis";
-import { generatorSource, type Job, type JobResult, pipeline, type Sink } from "@eddy/core";
+import { generatorSource, type Job, type JobResult, pipeline } from "@eddy/core";
 import { ensureKinesisStream } from "./resources.ts";
 import { runApp } from "./run.ts";
 import { pipelineOptions, type Runtime } from "./runtime.ts";
-import { style, thousands } from "./style.ts";
 
 /** Options of {@link producerJob}. */
 export interface ProducerOptions<T> {
@@ -49,23 +48,8 @@ export function producerJob<T>(runtime: Runtime, options: ProducerOptions<T>): J
     }),
     { name: "kinesis" },
   );
-  records.sink(progressSink(options.stream, options.ratePerSecond ?? 10_000), { name: "progress" });
+  // How far it got is the progress line's (`--progress`): records out per second and in total.
   return job;
-}
-
-/** Prints a line about every `every` records written (about once a second at the producer's rate). */
-function progressSink<T>(stream: string, every: number): Sink<T> {
-  let written = 0;
-  let reported = 0;
-  return {
-    name: "progress",
-    write(values: T[]) {
-      written += values.length;
-      if (written - reported < every) return;
-      reported = written;
-      console.log(style("dim", `${thousands(written)} records produced for ${stream}`));
-    },
-  };
 }
 
 /**

@@ -6,9 +6,10 @@ import {
   type PipelineOptions,
   type StartFrom,
 } from "@eddy/core";
+import type { EddyLogger } from "@eddy/observability";
 import { fileCheckpoints, redisCheckpoints } from "@eddy/state";
 import { awsConnections, type Connections, localStackConnections } from "./connections.ts";
-import { appLogger } from "./run.ts";
+import { appLogger, type ObserveSettings, observeSettings } from "./observe.ts";
 import { boolean, duration, listOf, oneOf, type Setting, type SettingValues, text } from "./settings.ts";
 import { shortDuration } from "./style.ts";
 
@@ -38,7 +39,7 @@ export const MODE_DEFAULTS = {
   { source: SourceKind; sinks: readonly SinkKind[]; createResources: boolean }
 >;
 
-/** The settings every app has: mode, source, sinks, checkpoints, output. */
+/** The settings every app has: mode, source, sinks, checkpoints, output, and how to watch it run. */
 export function runtimeSettings(app: string) {
   return {
     mode: {
@@ -123,6 +124,7 @@ export function runtimeSettings(app: string) {
       defaultText: "local: `true`; aws: `false`",
       switch: true,
     } as Setting<boolean | undefined>,
+    ...observeSettings(),
   } satisfies Record<string, Setting<unknown>>;
 }
 
@@ -144,6 +146,10 @@ export interface Runtime {
   readonly connections: Connections | undefined;
   /** Lines describing the choices, for the startup banner. */
   readonly summary: readonly string[];
+  /** Dashboard, metrics, progress and log level. */
+  readonly observe: ObserveSettings;
+  /** Structured logs (pino, JSON lines on stderr) at the chosen level. */
+  readonly logger: EddyLogger;
   /** Closes what the runtime opened (the checkpoint store's connection). */
   close(): Promise<void>;
 }
@@ -198,6 +204,14 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
     createResources,
     connections,
     summary,
+    observe: {
+      dashboard: settings.dashboard,
+      metricsPort: settings.metricsPort,
+      httpHost: settings.httpHost,
+      progress: settings.progress,
+      logLevel: settings.logLevel,
+    },
+    logger: appLogger(settings.logLevel),
     close: async () => {
       await store?.close?.();
     },
@@ -217,12 +231,12 @@ export function checkpointStoreFor(spec: string): CheckpointStore | undefined {
 
 /**
  * Pipeline options from the runtime: its checkpoint store and interval, fresh or latest start, and
- * the apps' logger. A checkpoint may hold state of operators the job no longer has (the console
+ * its structured logger. A checkpoint may hold state of operators the job no longer has (the console
  * board, when the console is turned off): that state is dropped rather than refused.
  */
 export function pipelineOptions(runtime: Runtime): PipelineOptions {
   return {
-    logger: appLogger,
+    logger: runtime.logger,
     startFrom: runtime.startFrom,
     allowNonRestoredState: true,
     stopOnSignals: true,
@@ -252,6 +266,7 @@ export function producerSettings(app: string) {
       ...all.createResources,
       description: "create the stream if it is missing (local stack only)",
     },
+    ...observeSettings(),
   } satisfies Record<string, Setting<unknown>>;
 }
 

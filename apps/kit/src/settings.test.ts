@@ -81,6 +81,35 @@ describe("readSettings", () => {
     );
   });
 
+  test("a flag with a bare value may be given alone: at the end or before the next flag", () => {
+    const port = {
+      port: {
+        flag: "port",
+        env: "T_PORT",
+        description: "serve here",
+        parse: integer(0),
+        default: undefined,
+        bareValue: "8081",
+      } as Setting<number | undefined>,
+      ...SETTINGS,
+    };
+    expect(readSettings(port, [], {}).port).toBeUndefined();
+    expect(readSettings(port, ["--port"], {}).port).toBe(8081);
+    expect(readSettings(port, ["--port", "--fresh"], {})).toMatchObject({ port: 8081, fresh: true });
+    expect(readSettings(port, ["--port", "0", "--fresh"], {})).toMatchObject({ port: 0, fresh: true });
+    expect(readSettings(port, ["--port=9000"], { T_PORT: "1" }).port).toBe(9000);
+    expect(readSettings(port, [], { T_PORT: "9001" }).port).toBe(9001);
+    // Only flags with a bare value take one implied: the others still need theirs.
+    expect(() => readSettings(port, ["--rate"], {})).toThrow(/argument missing/);
+    expect(helpText("t", port)).toContain("  --port [<value>]   T_PORT, default —\n");
+    expect(settingsTable(port).split("\n")[2]).toBe("| `--port [<value>]` | `T_PORT` | — | serve here |");
+  });
+
+  test("a leading -- is not a positional argument: pnpm passes it on from `pnpm start -- --flag`", () => {
+    expect(readSettings(SETTINGS, ["--", "--rate", "7"], {}).rate).toBe(7);
+    expect(() => readSettings(SETTINGS, ["--rate", "7", "--", "x"], {})).toThrow(/Unexpected argument/);
+  });
+
   test("an unknown flag is refused, pointing at --help", () => {
     expect(() => readSettings(SETTINGS, ["--rat", "5"], {})).toThrow(/Unknown option '--rat'.*--help/);
   });

@@ -18,6 +18,11 @@ export interface Setting<T> {
   readonly defaultText?: string;
   /** A flag that takes no value (`--fresh`); its variable takes `true`/`false`. */
   readonly switch?: boolean;
+  /**
+   * The value of the flag given alone (`--dashboard` as `--dashboard 8081`): its value may then be
+   * left out, at the end of the command or before the next flag.
+   */
+  readonly bareValue?: string;
 }
 
 /** The values of a set of settings. */
@@ -50,10 +55,8 @@ export function readSettings<S extends Record<string, Setting<unknown>>>(
   }
   let flags: Record<string, string | boolean | undefined>;
   try {
-    flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<
-      string,
-      string | boolean | undefined
-    >;
+    flags = parseArgs({ args: normalized(settings, argv), options, strict: true, allowPositionals: false })
+      .values as Record<string, string | boolean | undefined>;
   } catch (error) {
     throw new SettingsError(`${(error as Error).message} (--help lists the settings)`);
   }
@@ -80,11 +83,30 @@ export function readSettings<S extends Record<string, Setting<unknown>>>(
   return values as SettingValues<S>;
 }
 
+/**
+ * `argv` as `parseArgs` should read it: without a leading `--` (`pnpm start -- --mode local` passes
+ * it on), and with the implied value after each flag given alone whose setting has a `bareValue`.
+ */
+function normalized(settings: Record<string, Setting<unknown>>, argv: readonly string[]): string[] {
+  const bare = new Map<string, string>();
+  for (const s of Object.values(settings))
+    if (s.bareValue !== undefined) bare.set(`--${s.flag}`, s.bareValue);
+  const args: string[] = [];
+  for (let i = argv[0] === "--" ? 1 : 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    args.push(arg);
+    const implied = bare.get(arg);
+    const next = argv[i + 1];
+    if (implied !== undefined && (next === undefined || next.startsWith("--"))) args.push(implied);
+  }
+  return args;
+}
+
 /** `--help`: every setting with its flag, variable, default and meaning, two lines each. */
 export function helpText(title: string, settings: Record<string, Setting<unknown>>): string {
   const entries = Object.values(settings).map(
     (s) =>
-      `  --${s.flag}${s.switch ? "" : " <value>"}   ${s.env}, default ${defaultTextOf(s)}\n      ${s.description}`,
+      `  --${s.flag}${s.switch ? "" : s.bareValue !== undefined ? " [<value>]" : " <value>"}   ${s.env}, default ${defaultTextOf(s)}\n      ${s.description}`,
   );
   return `${title}\n\nA flag wins over its environment variable, which wins over the default.\n\n${entries.join("\n")}\n`;
 }
@@ -94,8 +116,9 @@ export function settingsTable(settings: Record<string, Setting<unknown>>): strin
   const escapePipes = (text: string) => text.replaceAll("|", "\\|");
   const lines = ["| flag | environment variable | default | meaning |", "| --- | --- | --- | --- |"];
   for (const s of Object.values(settings)) {
+    const flag = s.bareValue !== undefined ? `--${s.flag} [<value>]` : `--${s.flag}`;
     lines.push(
-      `| \`--${s.flag}\` | \`${s.env}\` | ${escapePipes(defaultTextOf(s))} | ${escapePipes(s.description)} |`,
+      `| \`${flag}\` | \`${s.env}\` | ${escapePipes(defaultTextOf(s))} | ${escapePipes(s.description)} |`,
     );
   }
   return lines.join("\n");

@@ -1,9 +1,16 @@
 /**
  * Test support for the apps' end-to-end tests: a local stack per test file, apps as child
- * processes (to SIGKILL), and reading back what they wrote.
+ * processes (to SIGKILL), reading back what they wrote, and their dashboard in headless Chromium.
  * @packageDocumentation
  */
 export { type AppProcess, startApp, stopWhenDone, waitFor } from "./app-process.ts";
+export {
+  type BrowserPage,
+  type DashboardPage,
+  dashboardUrlOf,
+  ensureChromium,
+  openDashboard,
+} from "./dashboard-page.ts";
 export { localAppEnv, putRecords, runToExit } from "./local-app.ts";
 export { committedLines, deliveredLines, scanTable } from "./read-back.ts";
 export { startTestStack, type TestStack } from "./test-stack.ts";

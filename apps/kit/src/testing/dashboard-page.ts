@@ -1,0 +1,58 @@
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import { ensureChromium, launchChromium } from "@eddy/observability/test-support/chromium";
+import { type AppProcess, waitFor } from "./app-process.ts";
+
+type Browser = Awaited<ReturnType<typeof launchChromium>>;
+/** A page of playwright-core's Chromium (typed through the launcher, so the kit needs no playwright). */
+export type BrowserPage = Awaited<ReturnType<Browser["context"]["newPage"]>>;
+
+export { ensureChromium };
+
+/** A dashboard open in headless Chromium, with the page's errors collected. */
+export interface DashboardPage {
+  readonly page: BrowserPage;
+  /** Uncaught errors and `console.error` lines of the page: a test expects none. */
+  readonly errors: readonly string[];
+  /** Saves a full-page screenshot to `file` (its directory is created), for a person to look at. */
+  screenshot(file: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The dashboard's address an app printed in its banner (`--dashboard 0` picks a free port). */
+export async function dashboardUrlOf(app: AppProcess, timeoutMs = 60_000): Promise<string> {
+  const address = () => /dashboard (http:\/\/\S+)/.exec(app.output())?.[1];
+  await waitFor(() => address() !== undefined, "the app's dashboard address", timeoutMs, app.output);
+  return address()!;
+}
+
+/**
+ * Opens `url` in a fresh headless Chromium (Debian's, see `ensureChromium`). Waits for conditions
+ * get `timeoutMs` each: generous, for a machine busy with other work.
+ */
+export async function openDashboard(url: string, timeoutMs = 90_000): Promise<DashboardPage> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(timeoutMs);
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(String(error)));
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    await page.goto(url);
+    return {
+      page,
+      errors,
+      async screenshot(file) {
+        await mkdir(dirname(file), { recursive: true });
+        // Flowing edges of the graph animate for ever: a screenshot stops them rather than waiting.
+        await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
+      },
+      close: () => browser.close(),
+    };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}
