@@ -4,7 +4,7 @@ import { PipelineDefinitionError } from "../runtime/errors.ts";
 import type { OperatorFactory } from "../runtime/operator.ts";
 import type { Key } from "../state/key-group.ts";
 import { type KeyEntry, KeyedHeap } from "../state/keyed-heap.ts";
-import { SlidingAggregator } from "./sliding-aggregator.ts";
+import { createFrameAggregate, type FrameAggregate } from "./frame-aggregate.ts";
 
 /**
  * `{ range: ms }`: records with timestamps in [ts − range, ts]; `{ rows: n }`: n preceding records plus the current one.
@@ -29,7 +29,7 @@ export interface OverOperatorConfig<T, TKey extends Key, TAcc, R, TOut> {
 }
 
 /** One key's state: records waiting for the watermark, and the frame of records already processed. */
-class OverKeyState<T, TAcc> {
+class OverKeyState<T, R> {
   pendingValues: T[] = [];
   pendingTimestamps: number[] = [];
   /** Whether the pending records are in timestamp order (checked on append, so sorting is rare). */
@@ -38,7 +38,7 @@ class OverKeyState<T, TAcc> {
   queued = false;
   /** Listed in the operator's expiry queue (range frames only). */
   expiring = false;
-  constructor(readonly frame: SlidingAggregator<T, TAcc>) {}
+  constructor(readonly frame: FrameAggregate<T, R>) {}
 }
 
 /** A key's state as written to checkpoints: plain arrays. */
@@ -108,8 +108,10 @@ function sortPending<T>(state: OverKeyState<T, unknown>): void {
  * (counted in `lateRecordsSideOutput`), else it is counted in `lateRecordsDropped`. The final
  * watermark (+Infinity) processes everything still buffered.
  *
- * Cost: amortized O(1) per record for any aggregate ({@link SlidingAggregator}), plus the
- * aggregate's own `add`, `merge` and `result`. A range frame's key is removed from state once its
+ * Cost: amortized O(1) per record for any aggregate. One with a sliding form
+ * ({@link AggregateFunction.sliding}: the built-in `count`, `sum`, `avg`, `min`, `max` and
+ * `stats`) keeps running sums and monotonic deques over ring buffers; any other goes through the
+ * generic two-stacks {@link SlidingAggregator}, plus the aggregate's own `add`, `merge` and `result`. A range frame's key is removed from state once its
  * newest record is `range` older than the watermark (it can never be in a frame again); a rows
  * frame keeps its key's last n records indefinitely, as Kinesis Data Analytics does.
  *
@@ -130,11 +132,11 @@ export function overOperator<T, TKey extends Key, TAcc, R, TOut>(
   const byRange = range >= 0;
 
   return (context, output) => {
-    type State = OverKeyState<T, TAcc>;
+    type State = OverKeyState<T, R>;
     type Entry = KeyEntry<TKey, State>;
     const heap = new KeyedHeap<TKey, State>(context.keyGroups);
     const metrics = context.metrics;
-    const newState = (): State => new OverKeyState(new SlidingAggregator(aggregate));
+    const newState = (): State => new OverKeyState(createFrameAggregate(aggregate));
     let watermark = Number.NEGATIVE_INFINITY;
     // Keys with buffered records: a watermark visits only these. Two lists, swapped per watermark.
     let pendingKeys: Entry[] = [];
@@ -179,7 +181,7 @@ export function overOperator<T, TKey extends Key, TAcc, R, TOut>(
             if (byRange) frame.evictBefore(timestamp - range);
             else frame.evictToSize(rows);
             frame.push(value, timestamp);
-            output.emit(project(value, aggregate.result(frame.query()), key), timestamp);
+            output.emit(project(value, frame.result(), key), timestamp);
           }
         } catch (error) {
           context.fail(error, values[i], timestamps[i]!);

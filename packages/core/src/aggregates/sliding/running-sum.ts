@@ -1,0 +1,86 @@
+import { Float64Ring } from "./float64-ring.ts";
+
+/**
+ * The sum of a FIFO of numbers, kept by adding each value as it arrives and subtracting it as it
+ * leaves: O(1) per push and evict, where refolding the frame would be O(frame).
+ *
+ * Subtraction makes rounding errors outlive the values that caused them, so three measures keep
+ * the sum as accurate as a fresh fold of the values still held:
+ * - Neumaier's compensated summation: the exact rounding error of every addition is collected in
+ *   a second number, so the error of the running sum does not grow with the number of updates;
+ * - a rebuild from the held values once as many values were evicted since the last rebuild as are
+ *   still held (amortized O(1): each rebuild is paid for by as many evictions), which drops what
+ *   evicted values of a larger magnitude left in the compensation;
+ * - `NaN`, `+Infinity` and `-Infinity` are counted apart from the finite values (subtracting an
+ *   `Infinity` would leave `NaN` behind), and the sum follows IEEE arithmetic on them: `NaN` while
+ *   the frame holds a `NaN` or both infinities, else the infinity it holds. A finite sum that
+ *   overflows is rebuilt from the held values when read, until it is finite again.
+ */
+export class RunningSum {
+  readonly #values = new Float64Ring();
+  #sum = 0;
+  #compensation = 0;
+  #nans = 0;
+  #positiveInfinities = 0;
+  #negativeInfinities = 0;
+  #evictedSinceRebuild = 0;
+  #overflowed = false;
+
+  /** Number of values held. */
+  get size(): number {
+    return this.#values.length;
+  }
+
+  /** Adds `value` as the newest. */
+  push(value: number): void {
+    this.#values.push(value);
+    this.#include(value, 1);
+  }
+
+  /** Removes the oldest value; the sum must not be empty. */
+  evictOldest(): void {
+    const value = this.#values.shift();
+    this.#evictedSinceRebuild++;
+    if (this.#evictedSinceRebuild >= this.#values.length) this.#rebuild();
+    else this.#include(value, -1);
+  }
+
+  /** The sum of the values held (`0` when empty). */
+  value(): number {
+    if (this.#nans > 0 || (this.#positiveInfinities > 0 && this.#negativeInfinities > 0)) return Number.NaN;
+    if (this.#positiveInfinities > 0) return Number.POSITIVE_INFINITY;
+    if (this.#negativeInfinities > 0) return Number.NEGATIVE_INFINITY;
+    if (this.#overflowed) this.#rebuild();
+    return this.#sum + this.#compensation;
+  }
+
+  /** Adds (`sign` 1) or subtracts (`sign` -1) one value. */
+  #include(value: number, sign: number): void {
+    if (value - value === 0) {
+      // Finite (an infinity or NaN minus itself is NaN).
+      const x = sign * value;
+      const s = this.#sum;
+      const t = s + x;
+      // The exact error of `s + x`: whichever operand is larger in magnitude absorbs the other.
+      if (Math.abs(s) >= Math.abs(x)) this.#compensation += s - t + x;
+      else this.#compensation += x - t + s;
+      this.#sum = t;
+      if (t - t !== 0) this.#overflowed = true;
+    } else if (value !== value) this.#nans += sign;
+    else if (value > 0) this.#positiveInfinities += sign;
+    else this.#negativeInfinities += sign;
+  }
+
+  /** Recomputes the sum and the counts from the values held. */
+  #rebuild(): void {
+    this.#sum = 0;
+    this.#compensation = 0;
+    this.#nans = 0;
+    this.#positiveInfinities = 0;
+    this.#negativeInfinities = 0;
+    this.#overflowed = false;
+    this.#evictedSinceRebuild = 0;
+    const values = this.#values;
+    for (let i = 0; i < values.length; i++) this.#include(values.at(i), 1);
+  }
+}
