@@ -60,14 +60,14 @@ export class MonotonicDeque {
  * NaN < -Infinity < … < -0 < +0 < … (ties go to the newer value, which stays longer).
  */
 function beatsOrTiesForMin(x: number, y: number): boolean {
-  if (x !== x) return true;
   if (x < y) return true;
-  return x === y && !(x === 0 && 1 / x > 0 && 1 / y < 0);
+  if (x === y) return !(x === 0 && 1 / x > 0 && 1 / y < 0);
+  return Number.isNaN(x);
 }
 
 /** The same for the maximum, in the order NaN > +Infinity > … > +0 > -0 > …. */
 function beatsOrTiesForMax(x: number, y: number): boolean {
-  if (x !== x) return true;
   if (x > y) return true;
-  return x === y && !(x === 0 && 1 / x < 0 && 1 / y > 0);
+  if (x === y) return !(x === 0 && 1 / x < 0 && 1 / y > 0);
+  return Number.isNaN(x);
 }

@@ -50,7 +50,11 @@ export class RunningSum {
     if (this.#nans > 0 || (this.#positiveInfinities > 0 && this.#negativeInfinities > 0)) return Number.NaN;
     if (this.#positiveInfinities > 0) return Number.POSITIVE_INFINITY;
     if (this.#negativeInfinities > 0) return Number.NEGATIVE_INFINITY;
-    if (this.#overflowed) this.#rebuild();
+    if (this.#overflowed) {
+      this.#rebuild();
+      // The values held overflow when folded oldest first: the infinity that fold reaches.
+      if (this.#overflowed) return this.#sum;
+    }
     return this.#sum + this.#compensation;
   }
 
@@ -61,12 +65,17 @@ export class RunningSum {
       const x = sign * value;
       const s = this.#sum;
       const t = s + x;
+      if (t - t !== 0) {
+        // Overflow: there is no exact error to keep; `value` rebuilds from the values held.
+        this.#overflowed = true;
+        this.#sum = t;
+        return;
+      }
       // The exact error of `s + x`: whichever operand is larger in magnitude absorbs the other.
       if (Math.abs(s) >= Math.abs(x)) this.#compensation += s - t + x;
       else this.#compensation += x - t + s;
       this.#sum = t;
-      if (t - t !== 0) this.#overflowed = true;
-    } else if (value !== value) this.#nans += sign;
+    } else if (Number.isNaN(value)) this.#nans += sign;
     else if (value > 0) this.#positiveInfinities += sign;
     else this.#negativeInfinities += sign;
   }
