@@ -66,13 +66,21 @@ export class Float64Ring {
   }
 
   #grow(): void {
-    const old = this.#data;
-    const data = new Float64Array(old.length * 2);
-    // Unroll the circle: the tail part [head, end) then the wrapped part [0, head).
-    data.set(old.subarray(this.#head));
-    data.set(old.subarray(0, this.#head), old.length - this.#head);
-    this.#data = data;
-    this.#mask = data.length - 1;
+    this.#data = unrollDoubled(this.#data, this.#head);
+    this.#mask = this.#data.length - 1;
     this.#head = 0;
   }
+}
+
+/**
+ * A full circular buffer `data` whose oldest value is at `head`, copied in order to the start of
+ * a buffer twice its size. The structures that keep their own circular buffers (hot paths that
+ * must not call out per value) grow with it.
+ */
+export function unrollDoubled(data: Float64Array, head: number): Float64Array {
+  const doubled = new Float64Array(data.length * 2);
+  // The tail part [head, end) then the wrapped part [0, head).
+  doubled.set(data.subarray(head));
+  doubled.set(data.subarray(0, head), data.length - head);
+  return doubled;
 }

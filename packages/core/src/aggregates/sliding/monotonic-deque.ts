@@ -1,4 +1,4 @@
-import { Float64Ring } from "./float64-ring.ts";
+import { unrollDoubled } from "./float64-ring.ts";
 
 /**
  * The minimum (or maximum) of a FIFO of numbers in O(1) amortized per push and evict: a
@@ -9,65 +9,74 @@ import { Float64Ring } from "./float64-ring.ts";
  * Results follow `Math.min` / `Math.max` over the values held, bit for bit: `NaN` while the frame
  * holds a `NaN` (a `NaN` beats everything and nothing beats it), `-0` below `+0` for the minimum
  * and above it for the maximum; an empty deque gives `Infinity` (min) or `-Infinity` (max).
+ *
+ * The candidates live in two circular `Float64Array`s (values, and each one's position in the
+ * FIFO) handled inline: a call per value would box the numbers it passes, and the allocation
+ * shows at millions of records per second.
  */
 export class MonotonicDeque {
-  /** Candidates, oldest first, and the position of each in the FIFO. */
-  readonly #values = new Float64Ring();
-  readonly #positions = new Float64Ring();
+  #values = new Float64Array(16);
+  #positions = new Float64Array(16);
+  #mask = 15;
+  #head = 0;
+  #length = 0;
+  /** Position of the next value pushed, and of the oldest value still in the FIFO. */
   #pushed = 0;
   #evicted = 0;
+  readonly #forMin: boolean;
 
   /** `"min"` keeps the minimum, `"max"` the maximum. */
-  constructor(private readonly extreme: "min" | "max") {}
+  constructor(extreme: "min" | "max") {
+    this.#forMin = extreme === "min";
+  }
 
   /** Appends `value` as the newest. */
   push(value: number): void {
     const values = this.#values;
-    const positions = this.#positions;
-    if (this.extreme === "min") {
-      while (values.length > 0 && beatsOrTiesForMin(value, values.last())) {
-        values.pop();
-        positions.pop();
+    const head = this.#head;
+    const mask = this.#mask;
+    let length = this.#length;
+    // Drop the newer-side candidates `value` beats or ties (ties go to the newer, which stays
+    // longer), in the order NaN < -Infinity < … < -0 < +0 < … for the minimum, its reverse for the maximum.
+    if (this.#forMin) {
+      while (length > 0) {
+        const y = values[(head + length - 1) & mask]!;
+        if (value < y || (value === y && (value !== 0 || 1 / value < 0 || 1 / y > 0)) || Number.isNaN(value))
+          length--;
+        else break;
       }
     } else {
-      while (values.length > 0 && beatsOrTiesForMax(value, values.last())) {
-        values.pop();
-        positions.pop();
+      while (length > 0) {
+        const y = values[(head + length - 1) & mask]!;
+        if (value > y || (value === y && (value !== 0 || 1 / value > 0 || 1 / y < 0)) || Number.isNaN(value))
+          length--;
+        else break;
       }
     }
-    values.push(value);
-    positions.push(this.#pushed++);
+    if (length === values.length) {
+      this.#values = unrollDoubled(values, head);
+      this.#positions = unrollDoubled(this.#positions, head);
+      this.#mask = this.#values.length - 1;
+      this.#head = 0;
+    }
+    const at = (this.#head + length) & this.#mask;
+    this.#values[at] = value;
+    this.#positions[at] = this.#pushed++;
+    this.#length = length + 1;
   }
 
   /** Removes the oldest value of the FIFO; it must not be empty. */
   evictOldest(): void {
-    if (this.#positions.length > 0 && this.#positions.first() === this.#evicted) {
-      this.#positions.shift();
-      this.#values.shift();
+    if (this.#length > 0 && this.#positions[this.#head] === this.#evicted) {
+      this.#head = (this.#head + 1) & this.#mask;
+      this.#length--;
     }
     this.#evicted++;
   }
 
   /** The extreme of the values held. */
   value(): number {
-    if (this.#values.length > 0) return this.#values.first();
-    return this.extreme === "min" ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    if (this.#length > 0) return this.#values[this.#head]!;
+    return this.#forMin ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   }
-}
-
-/**
- * Whether a newer `x` makes an older `y` useless for the minimum: `x <= y` in the order
- * NaN < -Infinity < … < -0 < +0 < … (ties go to the newer value, which stays longer).
- */
-function beatsOrTiesForMin(x: number, y: number): boolean {
-  if (x < y) return true;
-  if (x === y) return !(x === 0 && 1 / x > 0 && 1 / y < 0);
-  return Number.isNaN(x);
-}
-
-/** The same for the maximum, in the order NaN > +Infinity > … > +0 > -0 > …. */
-function beatsOrTiesForMax(x: number, y: number): boolean {
-  if (x > y) return true;
-  if (x === y) return !(x === 0 && 1 / x < 0 && 1 / y > 0);
-  return Number.isNaN(x);
 }

@@ -1,4 +1,5 @@
-import { Float64Ring } from "./float64-ring.ts";
+import { unrollDoubled } from "./float64-ring.ts";
+import type { MonotonicDeque } from "./monotonic-deque.ts";
 
 /**
  * The sum of a FIFO of numbers, kept by adding each value as it arrives and subtracting it as it
@@ -17,7 +18,11 @@ import { Float64Ring } from "./float64-ring.ts";
  *   overflows is rebuilt from the held values when read, until it is finite again.
  */
 export class RunningSum {
-  readonly #values = new Float64Ring();
+  /** The values held, in a circular buffer handled inline (see {@link MonotonicDeque} for why). */
+  #values = new Float64Array(16);
+  #mask = 15;
+  #head = 0;
+  #length = 0;
   #sum = 0;
   #compensation = 0;
   #nans = 0;
@@ -28,20 +33,28 @@ export class RunningSum {
 
   /** Number of values held. */
   get size(): number {
-    return this.#values.length;
+    return this.#length;
   }
 
   /** Adds `value` as the newest. */
   push(value: number): void {
-    this.#values.push(value);
+    if (this.#length === this.#values.length) {
+      this.#values = unrollDoubled(this.#values, this.#head);
+      this.#mask = this.#values.length - 1;
+      this.#head = 0;
+    }
+    this.#values[(this.#head + this.#length) & this.#mask] = value;
+    this.#length++;
     this.#include(value, 1);
   }
 
   /** Removes the oldest value; the sum must not be empty. */
   evictOldest(): void {
-    const value = this.#values.shift();
+    const value = this.#values[this.#head]!;
+    this.#head = (this.#head + 1) & this.#mask;
+    this.#length--;
     this.#evictedSinceRebuild++;
-    if (this.#evictedSinceRebuild >= this.#values.length) this.#rebuild();
+    if (this.#evictedSinceRebuild >= this.#length) this.#rebuild();
     else this.#include(value, -1);
   }
 
@@ -90,6 +103,6 @@ export class RunningSum {
     this.#overflowed = false;
     this.#evictedSinceRebuild = 0;
     const values = this.#values;
-    for (let i = 0; i < values.length; i++) this.#include(values.at(i), 1);
+    for (let i = 0; i < this.#length; i++) this.#include(values[(this.#head + i) & this.#mask]!, 1);
   }
 }
