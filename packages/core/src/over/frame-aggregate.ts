@@ -1,5 +1,5 @@
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
-import { Float64Ring } from "../aggregates/sliding/float64-ring.ts";
+import { unrollDoubled } from "../aggregates/sliding/float64-ring.ts";
 import type { SlidingAccumulator } from "../aggregates/sliding/sliding-accumulator.ts";
 import { Ring } from "./ring.ts";
 import { SlidingAggregator } from "./sliding-aggregator.ts";
@@ -31,34 +31,48 @@ export function createFrameAggregate<T, TAcc, R>(fn: AggregateFunction<T, TAcc, 
   return fn.sliding ? new SlidingFormFrame(fn.sliding()) : new GenericFrame(fn);
 }
 
-/** The frame of an aggregate with a sliding form: records in rings, the aggregate in the form. */
+/**
+ * The frame of an aggregate with a sliding form: records in a ring, their timestamps in a
+ * circular `Float64Array` handled inline (a call per timestamp would box it), the aggregate in
+ * the form.
+ */
 class SlidingFormFrame<T, R> implements FrameAggregate<T, R> {
   readonly #values = new Ring<T>();
-  readonly #timestamps = new Float64Ring();
+  #timestamps = new Float64Array(16);
+  #mask = 15;
+  #head = 0;
+  #length = 0;
 
   constructor(private readonly accumulator: SlidingAccumulator<T, R>) {}
 
   get size(): number {
-    return this.#timestamps.length;
+    return this.#length;
   }
 
   newestTimestamp(): number {
-    return this.#timestamps.length > 0 ? this.#timestamps.last() : Number.NEGATIVE_INFINITY;
+    return this.#length > 0
+      ? this.#timestamps[(this.#head + this.#length - 1) & this.#mask]!
+      : Number.NEGATIVE_INFINITY;
   }
 
   push(value: T, timestamp: number): void {
     this.accumulator.push(value);
     this.#values.push(value);
-    this.#timestamps.push(timestamp);
+    if (this.#length === this.#timestamps.length) {
+      this.#timestamps = unrollDoubled(this.#timestamps, this.#head);
+      this.#mask = this.#timestamps.length - 1;
+      this.#head = 0;
+    }
+    this.#timestamps[(this.#head + this.#length) & this.#mask] = timestamp;
+    this.#length++;
   }
 
   evictBefore(lower: number): void {
-    const timestamps = this.#timestamps;
-    while (timestamps.length > 0 && timestamps.first() < lower) this.#evictOldest();
+    while (this.#length > 0 && this.#timestamps[this.#head]! < lower) this.#evictOldest();
   }
 
   evictToSize(size: number): void {
-    while (this.#timestamps.length > size) this.#evictOldest();
+    while (this.#length > size) this.#evictOldest();
   }
 
   result(): R {
@@ -66,11 +80,14 @@ class SlidingFormFrame<T, R> implements FrameAggregate<T, R> {
   }
 
   records(): { values: T[]; timestamps: number[] } {
-    return { values: this.#values.toArray(), timestamps: this.#timestamps.toArray() };
+    const timestamps = new Array<number>(this.#length);
+    for (let i = 0; i < this.#length; i++) timestamps[i] = this.#timestamps[(this.#head + i) & this.#mask]!;
+    return { values: this.#values.toArray(), timestamps };
   }
 
   #evictOldest(): void {
-    this.#timestamps.shift();
+    this.#head = (this.#head + 1) & this.#mask;
+    this.#length--;
     this.#values.shift();
     this.accumulator.evictOldest();
   }

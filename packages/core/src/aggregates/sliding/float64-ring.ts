@@ -4,7 +4,7 @@
  * to trace, unlike a JS array that is shifted or sliced.
  */
 export class Float64Ring {
-  #data: Float64Array;
+  #data: Float64Array<ArrayBuffer>;
   #mask: number;
   #head = 0;
   #length = 0;
@@ -77,7 +77,7 @@ export class Float64Ring {
  * a buffer twice its size. The structures that keep their own circular buffers (hot paths that
  * must not call out per value) grow with it.
  */
-export function unrollDoubled(data: Float64Array, head: number): Float64Array {
+export function unrollDoubled(data: Float64Array<ArrayBuffer>, head: number): Float64Array<ArrayBuffer> {
   const doubled = new Float64Array(data.length * 2);
   // The tail part [head, end) then the wrapped part [0, head).
   doubled.set(data.subarray(head));

@@ -37,28 +37,24 @@ export class MonotonicDeque {
     const mask = this.#mask;
     let length = this.#length;
     // Drop the newer-side candidates `value` beats or ties (ties go to the newer, which stays
-    // longer), in the order NaN < -Infinity < … < -0 < +0 < … for the minimum, its reverse for the maximum.
+    // longer). The common comparisons are inline; zeros and NaN go to a function (their order is
+    // not that of `<`), so the loop stays small enough for the optimizer to inline `push`.
     if (this.#forMin) {
       while (length > 0) {
         const y = values[(head + length - 1) & mask]!;
-        if (value < y || (value === y && (value !== 0 || 1 / value < 0 || 1 / y > 0)) || Number.isNaN(value))
-          length--;
-        else break;
+        if (value < y || (value === y && value !== 0)) length--;
+        else if (value > y || !replacesForMin(value, y)) break;
+        else length--;
       }
     } else {
       while (length > 0) {
         const y = values[(head + length - 1) & mask]!;
-        if (value > y || (value === y && (value !== 0 || 1 / value > 0 || 1 / y < 0)) || Number.isNaN(value))
-          length--;
-        else break;
+        if (value > y || (value === y && value !== 0)) length--;
+        else if (value < y || !replacesForMax(value, y)) break;
+        else length--;
       }
     }
-    if (length === values.length) {
-      this.#values = unrollDoubled(values, head);
-      this.#positions = unrollDoubled(this.#positions, head);
-      this.#mask = this.#values.length - 1;
-      this.#head = 0;
-    }
+    if (length === values.length) this.#grow();
     const at = (this.#head + length) & this.#mask;
     this.#values[at] = value;
     this.#positions[at] = this.#pushed++;
@@ -74,9 +70,33 @@ export class MonotonicDeque {
     this.#evicted++;
   }
 
+  #grow(): void {
+    this.#values = unrollDoubled(this.#values, this.#head);
+    this.#positions = unrollDoubled(this.#positions, this.#head);
+    this.#mask = this.#values.length - 1;
+    this.#head = 0;
+  }
+
   /** The extreme of the values held. */
   value(): number {
     if (this.#length > 0) return this.#values[this.#head]!;
     return this.#forMin ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   }
+}
+
+/**
+ * For a newer `x` and an older `y` that are zeros or where one is NaN: whether `x` makes `y`
+ * useless for the minimum, in the order NaN < -Infinity < … < -0 < +0 < … (ties to the newer).
+ */
+function replacesForMin(x: number, y: number): boolean {
+  if (Number.isNaN(x)) return true;
+  if (Number.isNaN(y)) return false;
+  return !(1 / x > 0 && 1 / y < 0); // +0 does not replace -0
+}
+
+/** The same for the maximum, in the order NaN > +Infinity > … > +0 > -0 > …. */
+function replacesForMax(x: number, y: number): boolean {
+  if (Number.isNaN(x)) return true;
+  if (Number.isNaN(y)) return false;
+  return !(1 / x < 0 && 1 / y > 0); // -0 does not replace +0
 }

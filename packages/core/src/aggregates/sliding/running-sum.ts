@@ -38,14 +38,17 @@ export class RunningSum {
 
   /** Adds `value` as the newest. */
   push(value: number): void {
-    if (this.#length === this.#values.length) {
-      this.#values = unrollDoubled(this.#values, this.#head);
-      this.#mask = this.#values.length - 1;
-      this.#head = 0;
-    }
+    if (this.#length === this.#values.length) this.#grow();
     this.#values[(this.#head + this.#length) & this.#mask] = value;
     this.#length++;
-    this.#include(value, 1);
+    // Neumaier's step, inline for finite values (a call would box the double it passes).
+    const s = this.#sum;
+    const t = s + value;
+    if (t - t === 0) {
+      if (Math.abs(s) >= Math.abs(value)) this.#compensation += s - t + value;
+      else this.#compensation += value - t + s;
+      this.#sum = t;
+    } else this.#include(value, 1);
   }
 
   /** Removes the oldest value; the sum must not be empty. */
@@ -53,9 +56,23 @@ export class RunningSum {
     const value = this.#values[this.#head]!;
     this.#head = (this.#head + 1) & this.#mask;
     this.#length--;
-    this.#evictedSinceRebuild++;
-    if (this.#evictedSinceRebuild >= this.#length) this.#rebuild();
-    else this.#include(value, -1);
+    if (++this.#evictedSinceRebuild >= this.#length) {
+      this.#rebuild();
+      return;
+    }
+    const s = this.#sum;
+    const t = s - value;
+    if (t - t === 0) {
+      if (Math.abs(s) >= Math.abs(value)) this.#compensation += s - t - value;
+      else this.#compensation += -value - t + s;
+      this.#sum = t;
+    } else this.#include(value, -1);
+  }
+
+  #grow(): void {
+    this.#values = unrollDoubled(this.#values, this.#head);
+    this.#mask = this.#values.length - 1;
+    this.#head = 0;
   }
 
   /** The sum of the values held (`0` when empty). */
@@ -71,7 +88,10 @@ export class RunningSum {
     return this.#sum + this.#compensation;
   }
 
-  /** Adds (`sign` 1) or subtracts (`sign` -1) one value. */
+  /**
+   * Adds (`sign` 1) or subtracts (`sign` -1) one value: the general case, for values that are not
+   * finite and sums that overflow (`push` and `evictOldest` handle the rest inline).
+   */
   #include(value: number, sign: number): void {
     if (value - value === 0) {
       // Finite (an infinity or NaN minus itself is NaN).
