@@ -8,27 +8,38 @@ import { SlidingAggregator } from "./sliding-aggregator.ts";
  * One key's over frame: its records in timestamp order and the aggregate of them. Two forms: the
  * aggregate's own {@link SlidingAccumulator} where it has one, else the generic two-stacks
  * {@link SlidingAggregator}.
+ *
+ * Records are passed as an array and an index, never as a loose timestamp: a double passed to a
+ * call the optimizer did not inline is boxed, an allocation per record.
  */
 export interface FrameAggregate<T, R> {
   /** Number of records in the frame. */
   readonly size: number;
   /** Timestamp of the newest record (`-Infinity` when empty). */
   newestTimestamp(): number;
-  /** Appends a record as the newest. If the aggregate throws, the record is not in the frame. */
-  push(value: T, timestamp: number): void;
-  /** Drops records with a timestamp below `lower` (records are pushed in timestamp order). */
-  evictBefore(lower: number): void;
-  /** Drops the oldest records until at most `size` remain. */
-  evictToSize(size: number): void;
-  /** The aggregate of the frame; it must not be empty. */
-  result(): R;
+  /**
+   * Slides the frame to record `values[index]` (timestamp `timestamps[index]`): evicts what falls
+   * out of the frame ending at it, appends it, and returns the aggregate. If the aggregate throws
+   * while adding it, the record is not in the frame (the evictions stand).
+   */
+  admit(values: readonly T[], timestamps: readonly number[], index: number): R;
+  /** Appends a restored record as the newest, without evicting anything. */
+  restore(value: T, timestamp: number): void;
   /** The frame's records, oldest first (copies: safe to keep). */
   records(): { values: T[]; timestamps: number[] };
 }
 
-/** A new, empty frame for `fn`: its sliding form if it has one, else the generic aggregation. */
-export function createFrameAggregate<T, TAcc, R>(fn: AggregateFunction<T, TAcc, R>): FrameAggregate<T, R> {
-  return fn.sliding ? new SlidingFormFrame(fn.sliding()) : new GenericFrame(fn);
+/**
+ * A new, empty frame for `fn` over `bound` (`{ range }` or `{ rows }`, validated): its sliding form
+ * if it has one, else the generic aggregation.
+ */
+export function createFrameAggregate<T, TAcc, R>(
+  fn: AggregateFunction<T, TAcc, R>,
+  bound: { readonly range: number } | { readonly rows: number },
+): FrameAggregate<T, R> {
+  const range = "range" in bound ? bound.range : -1;
+  const rows = "rows" in bound ? bound.rows : -1;
+  return fn.sliding ? new SlidingFormFrame(fn.sliding(), range, rows) : new GenericFrame(fn, range, rows);
 }
 
 /**
@@ -43,7 +54,12 @@ class SlidingFormFrame<T, R> implements FrameAggregate<T, R> {
   #head = 0;
   #length = 0;
 
-  constructor(private readonly accumulator: SlidingAccumulator<T, R>) {}
+  /** `range` >= 0 for a range frame (`rows` is then -1), else `rows`. */
+  constructor(
+    private readonly accumulator: SlidingAccumulator<T, R>,
+    private readonly range: number,
+    private readonly rows: number,
+  ) {}
 
   get size(): number {
     return this.#length;
@@ -55,7 +71,19 @@ class SlidingFormFrame<T, R> implements FrameAggregate<T, R> {
       : Number.NEGATIVE_INFINITY;
   }
 
-  push(value: T, timestamp: number): void {
+  admit(values: readonly T[], timestamps: readonly number[], index: number): R {
+    const timestamp = timestamps[index]!;
+    if (this.range >= 0) {
+      const lower = timestamp - this.range;
+      while (this.#length > 0 && this.#timestamps[this.#head]! < lower) this.#evictOldest();
+    } else {
+      while (this.#length > this.rows) this.#evictOldest();
+    }
+    this.restore(values[index]!, timestamp);
+    return this.accumulator.result();
+  }
+
+  restore(value: T, timestamp: number): void {
     this.accumulator.push(value);
     this.#values.push(value);
     if (this.#length === this.#timestamps.length) {
@@ -65,18 +93,6 @@ class SlidingFormFrame<T, R> implements FrameAggregate<T, R> {
     }
     this.#timestamps[(this.#head + this.#length) & this.#mask] = timestamp;
     this.#length++;
-  }
-
-  evictBefore(lower: number): void {
-    while (this.#length > 0 && this.#timestamps[this.#head]! < lower) this.#evictOldest();
-  }
-
-  evictToSize(size: number): void {
-    while (this.#length > size) this.#evictOldest();
-  }
-
-  result(): R {
-    return this.accumulator.result();
   }
 
   records(): { values: T[]; timestamps: number[] } {
@@ -97,7 +113,11 @@ class SlidingFormFrame<T, R> implements FrameAggregate<T, R> {
 class GenericFrame<T, TAcc, R> implements FrameAggregate<T, R> {
   readonly #frame: SlidingAggregator<T, TAcc>;
 
-  constructor(private readonly fn: AggregateFunction<T, TAcc, R>) {
+  constructor(
+    private readonly fn: AggregateFunction<T, TAcc, R>,
+    private readonly range: number,
+    private readonly rows: number,
+  ) {
     this.#frame = new SlidingAggregator(fn);
   }
 
@@ -109,20 +129,16 @@ class GenericFrame<T, TAcc, R> implements FrameAggregate<T, R> {
     return this.#frame.newestTimestamp();
   }
 
-  push(value: T, timestamp: number): void {
-    this.#frame.push(value, timestamp);
-  }
-
-  evictBefore(lower: number): void {
-    this.#frame.evictBefore(lower);
-  }
-
-  evictToSize(size: number): void {
-    this.#frame.evictToSize(size);
-  }
-
-  result(): R {
+  admit(values: readonly T[], timestamps: readonly number[], index: number): R {
+    const timestamp = timestamps[index]!;
+    if (this.range >= 0) this.#frame.evictBefore(timestamp - this.range);
+    else this.#frame.evictToSize(this.rows);
+    this.#frame.push(values[index]!, timestamp);
     return this.fn.result(this.#frame.query());
+  }
+
+  restore(value: T, timestamp: number): void {
+    this.#frame.push(value, timestamp);
   }
 
   records(): { values: T[]; timestamps: number[] } {
