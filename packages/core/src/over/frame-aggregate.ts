@@ -1,6 +1,6 @@
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
-import { unrollDoubled } from "../aggregates/sliding/float64-ring.ts";
 import type { SlidingAccumulator } from "../aggregates/sliding/sliding-accumulator.ts";
+import { unrollDoubled } from "../aggregates/sliding/unroll-doubled.ts";
 import { Ring } from "./ring.ts";
 import { SlidingAggregator } from "./sliding-aggregator.ts";
 

@@ -1,4 +1,4 @@
-import { unrollDoubled } from "./float64-ring.ts";
+import { unrollDoubled } from "./unroll-doubled.ts";
 
 /**
  * The minimum (or maximum) of a FIFO of numbers in O(1) amortized per push and evict: a

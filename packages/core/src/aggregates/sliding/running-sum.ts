@@ -1,5 +1,4 @@
-import { unrollDoubled } from "./float64-ring.ts";
-import type { MonotonicDeque } from "./monotonic-deque.ts";
+import { unrollDoubled } from "./unroll-doubled.ts";
 
 /**
  * The sum of a FIFO of numbers, kept by adding each value as it arrives and subtracting it as it
@@ -18,7 +17,7 @@ import type { MonotonicDeque } from "./monotonic-deque.ts";
  *   overflows is rebuilt from the held values when read, until it is finite again.
  */
 export class RunningSum {
-  /** The values held, in a circular buffer handled inline (see {@link MonotonicDeque} for why). */
+  /** The values held, in a circular buffer handled inline (see {@link unrollDoubled} for why). */
   #values = new Float64Array(16);
   #mask = 15;
   #head = 0;
