@@ -144,12 +144,13 @@ function releasePending<T>(state: OverKeyState<T, unknown>, n: number): void {
  * (counted in `lateRecordsSideOutput`), else it is counted in `lateRecordsDropped`. The final
  * watermark (+Infinity) processes everything still buffered.
  *
- * Cost: amortized O(1) per record for any aggregate. One with a sliding form
- * ({@link AggregateFunction.sliding}: the built-in `count`, `sum`, `avg`, `min`, `max` and
- * `stats`) keeps running sums and monotonic deques over ring buffers; any other goes through the
- * generic two-stacks {@link SlidingAggregator}, plus the aggregate's own `add`, `merge` and `result`. A range frame's key is removed from state once its
- * newest record is `range` older than the watermark (it can never be in a frame again); a rows
- * frame keeps its key's last n records indefinitely, as Kinesis Data Analytics does.
+ * Cost: amortized O(1) per record for any aggregate, no rescan of the frame. An aggregate with a
+ * sliding form ({@link AggregateFunction.sliding}: the built-in `count`, `sum`, `avg`, `min`,
+ * `max` and `stats`) keeps compensated running sums and monotonic deques in typed-array rings;
+ * any other goes through the generic two-stacks {@link SlidingAggregator}, plus the aggregate's
+ * own `add`, `merge` and `result`. A range frame's key is removed from state once its newest
+ * record is `range` older than the watermark (it can never be in a frame again); a rows frame
+ * keeps its key's last n records indefinitely, as Kinesis Data Analytics does.
  *
  * Errors: a throwing key selector or aggregate fails that record (the job, or the `errors`
  * output), and processing goes on with the next one.
