@@ -12,6 +12,7 @@ export { type FirstAccumulator, first } from "./aggregates/first.ts";
 export { type LastAccumulator, last } from "./aggregates/last.ts";
 export { max } from "./aggregates/max.ts";
 export { min } from "./aggregates/min.ts";
+export type { SlidingAccumulator } from "./aggregates/sliding/sliding-accumulator.ts";
 export { type Stats, type StatsAccumulator, stats } from "./aggregates/stats.ts";
 export { sum } from "./aggregates/sum.ts";
 export { type TopNAccumulator, topN } from "./aggregates/top-n.ts";

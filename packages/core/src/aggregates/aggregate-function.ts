@@ -1,4 +1,5 @@
 import type { ColumnarAccumulator } from "./columnar.ts";
+import type { SlidingAccumulator } from "./sliding/sliding-accumulator.ts";
 
 /**
  * An incremental aggregation, as in Flink: a window or an over frame holds one accumulator, not
@@ -37,4 +38,11 @@ export interface AggregateFunction<TIn, TAcc, TOut> {
    * operators hold the accumulator objects `create` and `add` return.
    */
   readonly columnar?: ColumnarAccumulator<TIn, TAcc>;
+  /**
+   * Optional: a new accumulator for a sliding frame, which adds records at one end and evicts them
+   * at the other (see {@link SlidingAccumulator}). Over frames use it instead of their generic
+   * two-stacks aggregation of `add` and `merge`. `count`, `sum`, `min`, `max`, `avg` and `stats`
+   * have it (O(1) amortized per record: running sums and monotonic deques).
+   */
+  readonly sliding?: () => SlidingAccumulator<TIn, TOut>;
 }

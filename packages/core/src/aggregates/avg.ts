@@ -1,5 +1,6 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { avgColumns } from "./columnar.ts";
+import { slidingAvg } from "./sliding/sliding-accumulator.ts";
 
 /**
  * The accumulator of {@link avg}: a running sum and count.
@@ -35,5 +36,6 @@ export function avg<T>(of: (value: T) => number): AggregateFunction<T, AvgAccumu
     merge: (a, b) => ({ sum: a.sum + b.sum, count: a.count + b.count }),
     result: (acc) => acc.sum / acc.count,
     columnar: avgColumns(of),
+    sliding: () => slidingAvg(of),
   };
 }

@@ -1,5 +1,6 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { numberColumn } from "./columnar.ts";
+import { slidingCount } from "./sliding/sliding-accumulator.ts";
 
 /**
  * Counts records. The accumulator is the count itself; an empty accumulator's result is `0`.
@@ -19,5 +20,6 @@ export function count(): AggregateFunction<unknown, number, number> {
     merge: (a, b) => a + b,
     result: (acc) => acc,
     columnar: numberColumn(0, add),
+    sliding: slidingCount,
   };
 }

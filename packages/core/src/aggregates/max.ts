@@ -1,5 +1,6 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { numberColumn } from "./columnar.ts";
+import { slidingExtreme } from "./sliding/sliding-accumulator.ts";
 
 /**
  * The largest `of(record)`. Follows `Math.max`: an empty accumulator's result is `-Infinity`
@@ -20,5 +21,6 @@ export function max<T>(of: (value: T) => number): AggregateFunction<T, number, n
     merge: (a, b) => Math.max(a, b),
     result: (acc) => acc,
     columnar: numberColumn(Number.NEGATIVE_INFINITY, add),
+    sliding: () => slidingExtreme("max", of),
   };
 }

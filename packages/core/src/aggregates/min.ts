@@ -1,5 +1,6 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { numberColumn } from "./columnar.ts";
+import { slidingExtreme } from "./sliding/sliding-accumulator.ts";
 
 /**
  * The smallest `of(record)`. Follows `Math.min`: an empty accumulator's result is `Infinity`
@@ -20,5 +21,6 @@ export function min<T>(of: (value: T) => number): AggregateFunction<T, number, n
     merge: (a, b) => Math.min(a, b),
     result: (acc) => acc,
     columnar: numberColumn(Number.POSITIVE_INFINITY, add),
+    sliding: () => slidingExtreme("min", of),
   };
 }

@@ -1,5 +1,6 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { statsColumns } from "./columnar.ts";
+import { slidingStats } from "./sliding/sliding-accumulator.ts";
 
 /**
  * What {@link stats} computes.
@@ -78,5 +79,6 @@ export function stats<T>(of: (value: T) => number): AggregateFunction<T, StatsAc
       avg: acc.sum / acc.count,
     }),
     columnar: statsColumns(of),
+    sliding: () => slidingStats(of),
   };
 }

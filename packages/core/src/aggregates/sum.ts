@@ -1,5 +1,6 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { numberColumn } from "./columnar.ts";
+import { slidingSum } from "./sliding/sliding-accumulator.ts";
 
 /**
  * Sums `of(record)` over the records; an empty accumulator's result is `0`.
@@ -20,5 +21,6 @@ export function sum<T>(of: (value: T) => number): AggregateFunction<T, number, n
     merge: (a, b) => a + b,
     result: (acc) => acc,
     columnar: numberColumn(0, add),
+    sliding: () => slidingSum(of),
   };
 }

@@ -4,7 +4,7 @@ import { PipelineDefinitionError } from "../runtime/errors.ts";
 import type { OperatorFactory } from "../runtime/operator.ts";
 import type { Key } from "../state/key-group.ts";
 import { type KeyEntry, KeyedHeap } from "../state/keyed-heap.ts";
-import { SlidingAggregator } from "./sliding-aggregator.ts";
+import { createFrameAggregate, type FrameAggregate } from "./frame-aggregate.ts";
 
 /**
  * `{ range: ms }`: records with timestamps in [ts − range, ts]; `{ rows: n }`: n preceding records plus the current one.
@@ -29,16 +29,21 @@ export interface OverOperatorConfig<T, TKey extends Key, TAcc, R, TOut> {
 }
 
 /** One key's state: records waiting for the watermark, and the frame of records already processed. */
-class OverKeyState<T, TAcc> {
+class OverKeyState<T, R> {
+  /**
+   * Records waiting for the watermark: the first `pendingCount` slots. The arrays are kept across
+   * watermarks rather than emptied (which would drop their storage and regrow it for every batch).
+   */
   pendingValues: T[] = [];
   pendingTimestamps: number[] = [];
+  pendingCount = 0;
   /** Whether the pending records are in timestamp order (checked on append, so sorting is rare). */
   pendingSorted = true;
   /** Listed in the operator's pending keys. */
   queued = false;
   /** Listed in the operator's expiry queue (range frames only). */
   expiring = false;
-  constructor(readonly frame: SlidingAggregator<T, TAcc>) {}
+  constructor(readonly frame: FrameAggregate<T, R>) {}
 }
 
 /** A key's state as written to checkpoints: plain arrays. */
@@ -68,10 +73,10 @@ function validateFrame(frame: OverFrame): void {
   }
 }
 
-/** Index of the first timestamp above `limit` in a sorted array. */
-function upperBound(timestamps: readonly number[], limit: number): number {
+/** Index of the first timestamp above `limit` among the first `length` of a sorted array. */
+function upperBound(timestamps: readonly number[], length: number, limit: number): number {
   let lo = 0;
-  let hi = timestamps.length;
+  let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (timestamps[mid]! <= limit) lo = mid + 1;
@@ -84,12 +89,43 @@ function upperBound(timestamps: readonly number[], limit: number): number {
 function sortPending<T>(state: OverKeyState<T, unknown>): void {
   const values = state.pendingValues;
   const timestamps = state.pendingTimestamps;
-  const order = Array.from(timestamps.keys());
+  const order = Array.from({ length: state.pendingCount }, (_, i) => i);
   // Array.prototype.sort is stable, so equal timestamps stay in arrival order.
   order.sort((a, b) => timestamps[a]! - timestamps[b]!);
   state.pendingValues = order.map((i) => values[i]!);
   state.pendingTimestamps = order.map((i) => timestamps[i]!);
   state.pendingSorted = true;
+}
+
+/**
+ * Results go downstream in batches of at most this many, even within one watermark: a watermark
+ * that releases many records hands their results on while they are young (as the runtime's own
+ * output batching does).
+ */
+const RESULT_BATCH = 1_024;
+
+/** Beyond this many slots, a key's emptied pending arrays are dropped rather than kept for reuse. */
+const MAX_KEPT_PENDING = 4_096;
+
+/**
+ * Removes a key's first `n` pending records (processed). The slots they leave are cleared, so
+ * the arrays never keep a processed record alive.
+ */
+function releasePending<T>(state: OverKeyState<T, unknown>, n: number): void {
+  const values = state.pendingValues;
+  const timestamps = state.pendingTimestamps;
+  const count = state.pendingCount;
+  if (n === count && values.length > MAX_KEPT_PENDING) {
+    state.pendingValues = [];
+    state.pendingTimestamps = [];
+  } else {
+    if (n < count) {
+      values.copyWithin(0, n, count);
+      timestamps.copyWithin(0, n, count);
+    }
+    values.fill(undefined as T, count - n, count);
+  }
+  state.pendingCount = count - n;
 }
 
 /**
@@ -108,10 +144,13 @@ function sortPending<T>(state: OverKeyState<T, unknown>): void {
  * (counted in `lateRecordsSideOutput`), else it is counted in `lateRecordsDropped`. The final
  * watermark (+Infinity) processes everything still buffered.
  *
- * Cost: amortized O(1) per record for any aggregate ({@link SlidingAggregator}), plus the
- * aggregate's own `add`, `merge` and `result`. A range frame's key is removed from state once its
- * newest record is `range` older than the watermark (it can never be in a frame again); a rows
- * frame keeps its key's last n records indefinitely, as Kinesis Data Analytics does.
+ * Cost: amortized O(1) per record for any aggregate, no rescan of the frame. An aggregate with a
+ * sliding form ({@link AggregateFunction.sliding}: the built-in `count`, `sum`, `avg`, `min`,
+ * `max` and `stats`) keeps compensated running sums and monotonic deques in typed-array rings;
+ * any other goes through the generic two-stacks {@link SlidingAggregator}, plus the aggregate's
+ * own `add`, `merge` and `result`. A range frame's key is removed from state once its newest
+ * record is `range` older than the watermark (it can never be in a frame again); a rows frame
+ * keeps its key's last n records indefinitely, as Kinesis Data Analytics does.
  *
  * Errors: a throwing key selector or aggregate fails that record (the job, or the `errors`
  * output), and processing goes on with the next one.
@@ -126,15 +165,14 @@ export function overOperator<T, TKey extends Key, TAcc, R, TOut>(
   validateFrame(config.frame);
   const { keyOf, aggregate, lateDataTag, project } = config;
   const range = "range" in config.frame ? config.frame.range : -1;
-  const rows = "rows" in config.frame ? config.frame.rows : -1;
   const byRange = range >= 0;
 
   return (context, output) => {
-    type State = OverKeyState<T, TAcc>;
+    type State = OverKeyState<T, R>;
     type Entry = KeyEntry<TKey, State>;
     const heap = new KeyedHeap<TKey, State>(context.keyGroups);
     const metrics = context.metrics;
-    const newState = (): State => new OverKeyState(new SlidingAggregator(aggregate));
+    const newState = (): State => new OverKeyState(createFrameAggregate(aggregate, config.frame));
     let watermark = Number.NEGATIVE_INFINITY;
     // Keys with buffered records: a watermark visits only these. Two lists, swapped per watermark.
     let pendingKeys: Entry[] = [];
@@ -160,13 +198,35 @@ export function overOperator<T, TKey extends Key, TAcc, R, TOut>(
       expiryTimes.push(state.frame.newestTimestamp() + range);
     };
 
+    // Results of the watermark being processed, not yet handed on.
+    // The arrays are allocated at their final size where it is known (pushing would regrow them
+    // several times per batch): `resultsExpected` bounds what the watermark still releases.
+    let resultValues: TOut[] = [];
+    let resultTimestamps: number[] = [];
+    let resultCount = 0;
+    let resultsExpected = 0;
+    const allocateResults = () => {
+      const size = Math.max(1, Math.min(RESULT_BATCH, resultsExpected));
+      resultValues = new Array<TOut>(size);
+      resultTimestamps = new Array<number>(size);
+    };
+    const emitResults = () => {
+      if (resultCount === 0) return;
+      resultValues.length = resultCount;
+      resultTimestamps.length = resultCount;
+      output.emitBatch(resultValues, resultTimestamps);
+      resultsExpected -= resultCount;
+      resultCount = 0;
+    };
+
     /** Processes the key's buffered records up to the watermark, in timestamp order. */
     const processKey = (entry: Entry, upTo: number) => {
       const state = entry.state;
       if (!state.pendingSorted) sortPending(state);
       const values = state.pendingValues;
       const timestamps = state.pendingTimestamps;
-      const n = upTo === Number.POSITIVE_INFINITY ? timestamps.length : upperBound(timestamps, upTo);
+      const count = state.pendingCount;
+      const n = upTo === Number.POSITIVE_INFINITY ? count : upperBound(timestamps, count, upTo);
       if (n === 0) return;
       const frame = state.frame;
       const key = entry.key;
@@ -174,26 +234,23 @@ export function overOperator<T, TKey extends Key, TAcc, R, TOut>(
       while (i < n) {
         try {
           for (; i < n; i++) {
-            const value = values[i]!;
-            const timestamp = timestamps[i]!;
-            if (byRange) frame.evictBefore(timestamp - range);
-            else frame.evictToSize(rows);
-            frame.push(value, timestamp);
-            output.emit(project(value, aggregate.result(frame.query()), key), timestamp);
+            const result = frame.admit(values, timestamps, i);
+            // Gathered here and handed on as whole batches: `output.emit(value, timestamp)`
+            // would box each timestamp unless the optimizer inlined it.
+            if (resultCount === 0) allocateResults();
+            resultValues[resultCount] = project(values[i]!, result, key);
+            resultTimestamps[resultCount] = timestamps[i]!;
+            if (++resultCount >= RESULT_BATCH) emitResults();
           }
         } catch (error) {
+          // Results before the failing record go first, as they came first.
+          emitResults();
           context.fail(error, values[i], timestamps[i]!);
           i++;
         }
       }
-      if (n === values.length) {
-        values.length = 0;
-        timestamps.length = 0;
-      } else {
-        values.splice(0, n);
-        timestamps.splice(0, n);
-      }
-      if (frame.size === 0 && values.length === 0)
+      releasePending(state, n);
+      if (frame.size === 0 && state.pendingCount === 0)
         heap.remove(entry); // every record failed
       else {
         heap.touch(entry);
@@ -209,7 +266,7 @@ export function overOperator<T, TKey extends Key, TAcc, R, TOut>(
         const state = entry.state;
         state.expiring = false;
         if (entry.removed) continue;
-        if (state.pendingTimestamps.length > 0) continue; // queued again once processed
+        if (state.pendingCount > 0) continue; // queued again once processed
         if (state.frame.newestTimestamp() + range <= watermark) heap.remove(entry);
         else enqueueExpiry(entry);
       }
@@ -243,10 +300,13 @@ export function overOperator<T, TKey extends Key, TAcc, R, TOut>(
               }
               const entry = heap.getOrCreate(keyOf(value), newState);
               const state = entry.state;
+              const count = state.pendingCount;
               const pending = state.pendingTimestamps;
-              if (pending.length > 0 && timestamp < pending[pending.length - 1]!) state.pendingSorted = false;
-              state.pendingValues.push(value);
-              pending.push(timestamp);
+              if (count > 0 && timestamp < pending[count - 1]!) state.pendingSorted = false;
+              // Writing at `count` appends while the arrays are full, else reuses a slot.
+              state.pendingValues[count] = value;
+              pending[count] = timestamp;
+              state.pendingCount = count + 1;
               heap.touch(entry);
               enqueuePending(entry);
             }
@@ -262,12 +322,15 @@ export function overOperator<T, TKey extends Key, TAcc, R, TOut>(
         watermark = next;
         const visiting = pendingKeys;
         pendingKeys = stillPending;
+        resultsExpected = 0;
+        for (let k = 0; k < visiting.length; k++) resultsExpected += visiting[k]!.state.pendingCount;
         for (let k = 0; k < visiting.length; k++) {
           const entry = visiting[k]!;
           processKey(entry, watermark);
-          if (entry.state.pendingTimestamps.length > 0) pendingKeys.push(entry);
+          if (entry.state.pendingCount > 0) pendingKeys.push(entry);
           else entry.state.queued = false;
         }
+        emitResults();
         visiting.length = 0;
         stillPending = visiting;
         if (byRange) expireKeys();
@@ -277,8 +340,8 @@ export function overOperator<T, TKey extends Key, TAcc, R, TOut>(
         const keyGroups = heap.snapshot(full, (state): OverKeySnapshot<T> => {
           const { values, timestamps } = state.frame.records();
           return {
-            pendingValues: state.pendingValues,
-            pendingTimestamps: state.pendingTimestamps,
+            pendingValues: state.pendingValues.slice(0, state.pendingCount),
+            pendingTimestamps: state.pendingTimestamps.slice(0, state.pendingCount),
             values,
             timestamps,
           };
@@ -294,9 +357,10 @@ export function overOperator<T, TKey extends Key, TAcc, R, TOut>(
           const saved = data as OverKeySnapshot<T>;
           const state = newState();
           for (let i = 0; i < saved.values.length; i++)
-            state.frame.push(saved.values[i]!, saved.timestamps[i]!);
-          state.pendingValues = saved.pendingValues;
-          state.pendingTimestamps = saved.pendingTimestamps;
+            state.frame.restore(saved.values[i]!, saved.timestamps[i]!);
+          state.pendingValues = saved.pendingValues.slice();
+          state.pendingTimestamps = saved.pendingTimestamps.slice();
+          state.pendingCount = saved.pendingTimestamps.length;
           const pending = saved.pendingTimestamps;
           for (let i = 1; i < pending.length && state.pendingSorted; i++) {
             if (pending[i]! < pending[i - 1]!) state.pendingSorted = false;
@@ -304,7 +368,7 @@ export function overOperator<T, TKey extends Key, TAcc, R, TOut>(
           return state;
         });
         for (const entry of heap.values()) {
-          if (entry.state.pendingTimestamps.length > 0) enqueuePending(entry);
+          if (entry.state.pendingCount > 0) enqueuePending(entry);
           if (byRange) enqueueExpiry(entry);
         }
         // Restored expiries come in key order, not time order: sort them once.
