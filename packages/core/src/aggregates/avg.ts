@@ -1,5 +1,6 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { avgColumns } from "./columnar.ts";
+import { withFastPaths } from "./fast-paths.ts";
 import { slidingAvg } from "./sliding/sliding-accumulator.ts";
 
 /**
@@ -26,16 +27,17 @@ export interface AvgAccumulator {
  * // → one { key, record, value: <mean price of the last hour> } per tick
  */
 export function avg<T>(of: (value: T) => number): AggregateFunction<T, AvgAccumulator, number> {
-  return {
-    create: () => ({ sum: 0, count: 0 }),
-    add: (acc, value) => {
-      acc.sum += of(value);
-      acc.count++;
-      return acc;
+  return withFastPaths(
+    {
+      create: () => ({ sum: 0, count: 0 }),
+      add: (acc, value) => {
+        acc.sum += of(value);
+        acc.count++;
+        return acc;
+      },
+      merge: (a, b) => ({ sum: a.sum + b.sum, count: a.count + b.count }),
+      result: (acc) => acc.sum / acc.count,
     },
-    merge: (a, b) => ({ sum: a.sum + b.sum, count: a.count + b.count }),
-    result: (acc) => acc.sum / acc.count,
-    columnar: avgColumns(of),
-    sliding: () => slidingAvg(of),
-  };
+    { columnar: avgColumns(of), sliding: () => slidingAvg(of) },
+  );
 }

@@ -1,5 +1,6 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { numberColumn } from "./columnar.ts";
+import { withFastPaths } from "./fast-paths.ts";
 import { slidingCount } from "./sliding/sliding-accumulator.ts";
 
 /**
@@ -14,12 +15,13 @@ import { slidingCount } from "./sliding/sliding-accumulator.ts";
  */
 export function count(): AggregateFunction<unknown, number, number> {
   const add = (acc: number) => acc + 1;
-  return {
-    create: () => 0,
-    add,
-    merge: (a, b) => a + b,
-    result: (acc) => acc,
-    columnar: numberColumn(0, add),
-    sliding: slidingCount,
-  };
+  return withFastPaths(
+    {
+      create: () => 0,
+      add,
+      merge: (a, b) => a + b,
+      result: (acc) => acc,
+    },
+    { columnar: numberColumn(0, add), sliding: slidingCount },
+  );
 }

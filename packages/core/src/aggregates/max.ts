@@ -1,5 +1,6 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { numberColumn } from "./columnar.ts";
+import { withFastPaths } from "./fast-paths.ts";
 import { slidingExtreme } from "./sliding/sliding-accumulator.ts";
 
 /**
@@ -15,12 +16,13 @@ import { slidingExtreme } from "./sliding/sliding-accumulator.ts";
  */
 export function max<T>(of: (value: T) => number): AggregateFunction<T, number, number> {
   const add = (acc: number, value: T) => Math.max(acc, of(value));
-  return {
-    create: () => Number.NEGATIVE_INFINITY,
-    add,
-    merge: (a, b) => Math.max(a, b),
-    result: (acc) => acc,
-    columnar: numberColumn(Number.NEGATIVE_INFINITY, add),
-    sliding: () => slidingExtreme("max", of),
-  };
+  return withFastPaths(
+    {
+      create: () => Number.NEGATIVE_INFINITY,
+      add,
+      merge: (a, b) => Math.max(a, b),
+      result: (acc) => acc,
+    },
+    { columnar: numberColumn(Number.NEGATIVE_INFINITY, add), sliding: () => slidingExtreme("max", of) },
+  );
 }

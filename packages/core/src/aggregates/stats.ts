@@ -1,5 +1,6 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { statsColumns } from "./columnar.ts";
+import { withFastPaths } from "./fast-paths.ts";
 import { slidingStats } from "./sliding/sliding-accumulator.ts";
 
 /**
@@ -55,30 +56,31 @@ export interface StatsAccumulator {
  * // → { key: "EURUSD", window, value: { count: 120, sum: 130.2, min: 1.08, max: 1.09, avg: 1.085 } }
  */
 export function stats<T>(of: (value: T) => number): AggregateFunction<T, StatsAccumulator, Stats> {
-  return {
-    create: () => ({ count: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY }),
-    add: (acc, value) => {
-      const x = of(value);
-      acc.count++;
-      acc.sum += x;
-      acc.min = Math.min(acc.min, x);
-      acc.max = Math.max(acc.max, x);
-      return acc;
+  return withFastPaths(
+    {
+      create: () => ({ count: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY }),
+      add: (acc, value) => {
+        const x = of(value);
+        acc.count++;
+        acc.sum += x;
+        acc.min = Math.min(acc.min, x);
+        acc.max = Math.max(acc.max, x);
+        return acc;
+      },
+      merge: (a, b) => ({
+        count: a.count + b.count,
+        sum: a.sum + b.sum,
+        min: Math.min(a.min, b.min),
+        max: Math.max(a.max, b.max),
+      }),
+      result: (acc) => ({
+        count: acc.count,
+        sum: acc.sum,
+        min: acc.min,
+        max: acc.max,
+        avg: acc.sum / acc.count,
+      }),
     },
-    merge: (a, b) => ({
-      count: a.count + b.count,
-      sum: a.sum + b.sum,
-      min: Math.min(a.min, b.min),
-      max: Math.max(a.max, b.max),
-    }),
-    result: (acc) => ({
-      count: acc.count,
-      sum: acc.sum,
-      min: acc.min,
-      max: acc.max,
-      avg: acc.sum / acc.count,
-    }),
-    columnar: statsColumns(of),
-    sliding: () => slidingStats(of),
-  };
+    { columnar: statsColumns(of), sliding: () => slidingStats(of) },
+  );
 }

@@ -1,5 +1,6 @@
 import type { AggregateFunction } from "./aggregate-function.ts";
 import { numberColumn } from "./columnar.ts";
+import { withFastPaths } from "./fast-paths.ts";
 import { slidingSum } from "./sliding/sliding-accumulator.ts";
 
 /**
@@ -15,12 +16,13 @@ import { slidingSum } from "./sliding/sliding-accumulator.ts";
  */
 export function sum<T>(of: (value: T) => number): AggregateFunction<T, number, number> {
   const add = (acc: number, value: T) => acc + of(value);
-  return {
-    create: () => 0,
-    add,
-    merge: (a, b) => a + b,
-    result: (acc) => acc,
-    columnar: numberColumn(0, add),
-    sliding: () => slidingSum(of),
-  };
+  return withFastPaths(
+    {
+      create: () => 0,
+      add,
+      merge: (a, b) => a + b,
+      result: (acc) => acc,
+    },
+    { columnar: numberColumn(0, add), sliding: () => slidingSum(of) },
+  );
 }

@@ -21,8 +21,10 @@ import { RunningSum } from "./running-sum.ts";
  *   frame is never read);
  * - `result()` returns a new value each time (the caller may keep it).
  *
- * An aggregate made by spreading a built-in and replacing `add` or `result` must drop `sliding`
- * (and `columnar`), which would compute the built-in's result instead.
+ * The built-ins' `sliding` and `columnar` forms are not enumerable: an aggregate made by spreading
+ * a built-in and replacing `add` or `result` does not inherit forms that would compute the
+ * built-in's result instead, and runs on the generic path. Give it forms of its own if it needs
+ * the speed.
  *
  * @example
  * // A user-defined count whose frames need no two-stacks aggregation.
