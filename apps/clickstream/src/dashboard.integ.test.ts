@@ -1,19 +1,9 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // Functions given to page.evaluate and waitForFunction run in the browser, on its DOM.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type AppProcess,
-  type BrowserPage,
-  type DashboardPage,
-  dashboardUrlOf,
-  ensureChromium,
-  openDashboard,
-  startApp,
-} from "@eddy/app-kit/testing";
+import { appWithDashboard, type BrowserPage } from "@eddy/app-kit/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { CLICKSTREAM_VIEW_IDS } from "./dashboard-views.ts";
 
@@ -24,21 +14,10 @@ const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 /** Screenshots land here (gitignored), for a person to look at after the run. */
 const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
 
-let directory: string;
-let app: AppProcess | undefined;
-let dashboard: DashboardPage | undefined;
-
-beforeAll(async () => {
-  // Installing Chromium with apt takes minutes on a fresh machine.
-  ensureChromium();
-  directory = await mkdtemp(join(tmpdir(), "eddy-clickstream-dashboard-"));
-}, 900_000);
-
-afterAll(async () => {
-  await dashboard?.close();
-  await app?.stop("SIGKILL");
-  await rm(directory, { recursive: true, force: true });
-});
+const run = appWithDashboard("clickstream");
+// Installing Chromium with apt takes minutes on a fresh machine.
+beforeAll(() => run.setUp(), 900_000);
+afterAll(() => run.tearDown());
 
 /** The figures the test watches, read from the page. */
 function figures(page: BrowserPage) {
@@ -61,19 +40,7 @@ function figures(page: BrowserPage) {
 test("the clickstream app serves its views on the dashboard: top pages, 5xx rate with alerts", async () => {
   // Embedded mode as `npm run demo:clickstream` runs it, 2.5 minutes of traffic a second so the
   // first incident (about 35 minutes in) comes soon; where checkpoints and files go is the test's.
-  app = startApp(MAIN, {}, [
-    "--dashboard",
-    "0",
-    "--rate",
-    "3000",
-    "--checkpoints",
-    join(directory, "checkpoints"),
-    "--out",
-    join(directory, "out"),
-    "--progress",
-    "off",
-  ]);
-  dashboard = await openDashboard(await dashboardUrlOf(app));
+  const { app, dashboard } = await run.start(MAIN, ["--rate", "3000"]);
   const { page } = dashboard;
 
   // The first minutes close: a full leaderboard, and the 5xx rate of each minute.

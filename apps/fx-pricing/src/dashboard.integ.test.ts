@@ -1,19 +1,9 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // Functions given to page.evaluate and waitForFunction run in the browser, on its DOM.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type AppProcess,
-  type BrowserPage,
-  type DashboardPage,
-  dashboardUrlOf,
-  ensureChromium,
-  openDashboard,
-  startApp,
-} from "@eddy/app-kit/testing";
+import { appWithDashboard, type BrowserPage } from "@eddy/app-kit/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { FX_VIEW_IDS } from "./dashboard-views.ts";
 import { SYMBOLS } from "./fx-tick.ts";
@@ -26,21 +16,10 @@ const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
 const SYMBOL_COUNT = Object.keys(SYMBOLS).length;
 
-let directory: string;
-let app: AppProcess | undefined;
-let dashboard: DashboardPage | undefined;
-
-beforeAll(async () => {
-  // Installing Chromium with apt takes minutes on a fresh machine.
-  ensureChromium();
-  directory = await mkdtemp(join(tmpdir(), "eddy-fx-dashboard-"));
-}, 900_000);
-
-afterAll(async () => {
-  await dashboard?.close();
-  await app?.stop("SIGKILL");
-  await rm(directory, { recursive: true, force: true });
-});
+const run = appWithDashboard("fx");
+// Installing Chromium with apt takes minutes on a fresh machine.
+beforeAll(() => run.setUp(), 900_000);
+afterAll(() => run.tearDown());
 
 /** The figures the test watches, read from the page. */
 function figures(page: BrowserPage) {
@@ -60,17 +39,7 @@ function figures(page: BrowserPage) {
 
 test("the FX app serves its views on the dashboard: prices with their band, alerts, bars", async () => {
   // Embedded mode as `npm run demo` runs it; only where checkpoints and files go is the test's.
-  app = startApp(MAIN, {}, [
-    "--dashboard",
-    "0",
-    "--checkpoints",
-    join(directory, "checkpoints"),
-    "--out",
-    join(directory, "out"),
-    "--progress",
-    "off",
-  ]);
-  dashboard = await openDashboard(await dashboardUrlOf(app));
+  const { app, dashboard } = await run.start(MAIN);
   const { page } = dashboard;
 
   // Every symbol gets its tile with points, and the first one-minute bars arrive.

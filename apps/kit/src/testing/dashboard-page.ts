@@ -1,7 +1,8 @@
-import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { ensureChromium, launchChromium } from "@eddy/observability/test-support/chromium";
-import { type AppProcess, waitFor } from "./app-process.ts";
+import { type AppProcess, startApp, waitFor } from "./app-process.ts";
 
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
 /** A page of playwright-core's Chromium (typed through the launcher, so the kit needs no playwright). */
@@ -55,4 +56,45 @@ export async function openDashboard(url: string, timeoutMs = 90_000): Promise<Da
     await browser.close();
     throw error;
   }
+}
+
+/** An app started with its dashboard open in Chromium (see {@link appWithDashboard}). */
+export interface AppWithDashboard {
+  readonly app: AppProcess;
+  readonly dashboard: DashboardPage;
+}
+
+/**
+ * The life of a browser test of an app: `setUp` (in `beforeAll`) installs Chromium when missing
+ * and makes a directory of the run's own; `start` runs the app's `main` as a user does, in
+ * embedded mode with `--dashboard 0`, its checkpoints and files in that directory, and opens the
+ * page; `tearDown` (in `afterAll`) closes the page, kills the app if it still runs, and removes the
+ * directory.
+ */
+export function appWithDashboard(name: string) {
+  let directory: string | undefined;
+  let started: Partial<AppWithDashboard> = {};
+  return {
+    async setUp(): Promise<void> {
+      ensureChromium();
+      directory = await mkdtemp(join(tmpdir(), `eddy-${name}-dashboard-`));
+    },
+    async start(main: string, args: readonly string[] = []): Promise<AppWithDashboard> {
+      if (directory === undefined) throw new Error("appWithDashboard: start before setUp");
+      const app = startApp(main, {}, [
+        ...["--dashboard", "0", "--progress", "off"],
+        ...["--checkpoints", join(directory, "checkpoints"), "--out", join(directory, "out")],
+        ...args,
+      ]);
+      started = { app };
+      const dashboard = await openDashboard(await dashboardUrlOf(app));
+      started = { app, dashboard };
+      return { app, dashboard };
+    },
+    async tearDown(): Promise<void> {
+      await started.dashboard?.close();
+      await started.app?.stop("SIGKILL");
+      if (directory !== undefined) await rm(directory, { recursive: true, force: true });
+    },
+  };
 }

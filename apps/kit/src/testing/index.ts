@@ -5,6 +5,8 @@
  */
 export { type AppProcess, startApp, stopWhenDone, waitFor } from "./app-process.ts";
 export {
+  type AppWithDashboard,
+  appWithDashboard,
   type BrowserPage,
   type DashboardPage,
   dashboardUrlOf,
