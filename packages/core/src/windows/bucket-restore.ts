@@ -11,6 +11,7 @@ import {
   PENDING,
   replayWindowState,
   type WindowColumns,
+  type WindowRows,
 } from "./window-columns.ts";
 
 /** Where {@link restoreBuckets} puts what it reads. */
@@ -65,7 +66,9 @@ export function restoreBuckets<TKey extends Key, TWindow, TAcc>(
   registry.reserve(rows);
   // With one bucket and no keys before, no key can be read twice: no look-up before registering.
   const keysAreNew = registry.size === 0 && capacity.size === 1;
+  let last: Staged | undefined;
   const stage = (start: number, end: number): Staged => {
+    if (last?.start === start) return last;
     let s = staged.get(start);
     if (s === undefined) {
       const n = capacity.get(start)!;
@@ -82,54 +85,92 @@ export function restoreBuckets<TKey extends Key, TWindow, TAcc>(
       };
       staged.set(start, s);
     }
+    last = s;
     return s;
   };
   let maxSeq = -1;
-  let last: Staged | undefined;
-  /** Stages a window; returns its index in its bucket's staged columns. */
-  const push = (key: Key, group: number, start: number, end: number, seq: number, flags: number): number => {
-    if (last?.start !== start) last = stage(start, end);
-    const at = last.size++;
-    const id = registry.restore(key as TKey, group, keysAreNew);
-    registry.retain(id);
-    last.ids[at] = id;
-    last.seqs[at] = seq;
-    last.flags[at] = flags & (FILLED | PENDING);
-    last.written[group] = 1;
-    return at;
-  };
   replayWindowState(snapshots, {
-    row(group, from, r, start, end) {
-      const seq = from.seqs[r]!;
-      const flags = from.flags[r]!;
-      const at = push(from.keys[r]!, group, start, end, seq, flags);
-      maxSeq = Math.max(maxSeq, lastTimerSeq(end, seq, allowedLateness, watermark));
+    rows(group, from, first, to, start, end) {
+      const into = stage(start, end);
       if (width > 0 && from.width === width) {
-        const values = from.values;
-        const into = last!.values;
-        for (let v = 0; v < width; v++) into[at * width + v] = values[r * width + v]!;
-      } else if ((flags & FILLED) === 0) {
-        // A window without records: `add` initialises its accumulator.
-      } else if (width > 0) {
-        columnar!.write(last!.values, at * width, accumulatorOf(from, r, columnar));
+        stageRows(into, registry, from, first, to, group, keysAreNew);
       } else {
-        last!.accs[at] = accumulatorOf(from, r, columnar);
+        for (let r = first; r < to; r++) {
+          const flags = from.flags[r]!;
+          const at = stageRow(into, registry, from.keys[r]!, group, from.seqs[r]!, flags, keysAreNew);
+          if ((flags & FILLED) === 0) continue; // no records: `add` initialises its accumulator
+          if (width > 0) columnar!.write(into.values, at * width, accumulatorOf(from, r, columnar));
+          else into.accs[at] = accumulatorOf(from, r, columnar);
+        }
       }
+      // A window's last timer number grows with its own: the run's highest window has it.
+      let highest = -1;
+      for (let r = first; r < to; r++) highest = Math.max(highest, from.seqs[r]!);
+      maxSeq = Math.max(maxSeq, lastTimerSeq(end, highest, allowedLateness, watermark));
     },
     slot(group, key, slot) {
       // Only the generic path writes slots, and only windows of this path's kind (grid, default
       // trigger): their timers are the implied ones, of which only the numbers matter.
+      const into = stage(slot.start, slot.end);
       const flags = (slot.filled ? FILLED : 0) | (slot.pending ? PENDING : 0);
-      const at = push(key, group, slot.start, slot.end, slot.seq, flags);
+      const at = stageRow(into, registry, key, group, slot.seq, flags, keysAreNew);
       maxSeq = Math.max(maxSeq, slot.seq);
       for (let t = 1; t < slot.timers.length; t += 3) maxSeq = Math.max(maxSeq, slot.timers[t]!);
       if (!slot.filled) return;
-      if (width > 0) columnar!.write(last!.values, at * width, slot.acc as TAcc);
-      else last!.accs[at] = slot.acc;
+      if (width > 0) columnar!.write(into.values, at * width, slot.acc as TAcc);
+      else into.accs[at] = slot.acc;
     },
   });
   for (const s of staged.values()) fill(s, target, width);
   return maxSeq;
+}
+
+/** Stages one window (accumulator aside); returns its index in `into`. */
+function stageRow<TKey extends Key>(
+  into: Staged,
+  registry: KeyRegistry<TKey>,
+  key: Key,
+  group: number,
+  seq: number,
+  flags: number,
+  keysAreNew: boolean,
+): number {
+  const at = into.size++;
+  const id = registry.restore(key as TKey, group, keysAreNew);
+  registry.retain(id);
+  into.ids[at] = id;
+  into.seqs[at] = seq;
+  into.flags[at] = flags & (FILLED | PENDING);
+  into.written[group] = 1;
+  return at;
+}
+
+/**
+ * Stages rows `[first, to)` of `from`, whose accumulators are numbers laid out as the bucket's:
+ * the common case, a loop of its own (a million rows a restore) that only copies.
+ */
+function stageRows<TKey extends Key>(
+  into: Staged,
+  registry: KeyRegistry<TKey>,
+  from: WindowRows,
+  first: number,
+  to: number,
+  group: number,
+  keysAreNew: boolean,
+): void {
+  const { keys, seqs, flags, values, width } = from;
+  const { ids, seqs: intoSeqs, flags: intoFlags, values: intoValues } = into;
+  let at = into.size;
+  for (let r = first; r < to; r++, at++) {
+    const id = registry.restore(keys[r] as TKey, group, keysAreNew);
+    registry.retain(id);
+    ids[at] = id;
+    intoSeqs[at] = seqs[r]!;
+    intoFlags[at] = flags[r]! & (FILLED | PENDING);
+  }
+  intoValues.set(values.subarray(first * width, to * width), into.size * width);
+  into.size = at;
+  if (to > first) into.written[group] = 1;
 }
 
 /** Opens `staged`'s bucket and appends its windows in creation order. */
