@@ -8,7 +8,9 @@
  *       manifest and the store's write to Redis, until the checkpoint is committed;
  *   (b) an incremental checkpoint after records for 1% of the keys;
  *   (c) a restore: read and verify every blob of the latest checkpoint (full + deltas), deserialize
- *       them, and rebuild a fresh operator from them.
+ *       them, and rebuild a fresh operator from them;
+ *   (d) then one record for each key into the restored operator (not part of the restore's time:
+ *       it shows whether a restore left work for the records after it).
  *
  * Medians of RUNS runs, with ratios to the targets (full ≤ 0.6 s, incremental ≤ 50 ms, restore
  * ≤ 1 s), for msgpackSerde and v8Serde (each serde in a process of its own); never fails on time.
@@ -226,6 +228,11 @@ interface RestoreTimes {
   decodeCpu: number;
   /** GC pauses during deserialize + rebuild. */
   decodeGc: number;
+  /**
+   * Then one record for each key into the restored operator (the records made in the same loop):
+   * what the job does next, and what a restore that left work for later would make slower.
+   */
+  firstRecords: number;
   blobs: number;
 }
 
@@ -246,9 +253,12 @@ async function restore(
   const state = restored!.operators.get(OPERATOR)!;
   const snapshot = deserializeSnapshot(state, serde);
   const t2 = performance.now();
-  openOperator().restoreState!(snapshot);
+  const operator = openOperator();
+  operator.restoreState!(snapshot);
   const t3 = performance.now();
   const decodeCpu = cpu() - c1;
+  feed(operator, KEYS, (i) => i, 7);
+  const firstRecords = performance.now() - t3;
   await settle();
   return {
     read: t1 - t0,
@@ -256,6 +266,7 @@ async function restore(
     rebuild: t3 - t2,
     decodeCpu,
     decodeGc: gcBetween(t1, t3),
+    firstRecords,
     blobs: state.keyGroups.length,
   };
 }
@@ -355,6 +366,9 @@ async function measure(only: string): Promise<Summary> {
     console.log(
       `(c) restore:     ${ms(restTotal)} = read+verify ${ms(rest.read)} + deserialize ${ms(rest.deserialize)} + rebuild ${ms(rest.rebuild)};` +
         ` ${rest.blobs} key-group blobs (full + deltas)  → ${verdict(restTotal, TARGETS.restore)}; deserialize+rebuild CPU ${ms(rest.decodeCpu)}, of it GC ${ms(rest.decodeGc)}`,
+    );
+    console.log(
+      `(d) after the restore, one record for each of the ${KEYS.toLocaleString()} keys: ${ms(rest.firstRecords)}`,
     );
     const after = process.memoryUsage();
     console.log(`    heap used ${mb(after.heapUsed)}, rss ${mb(after.rss)}`);

@@ -25,7 +25,15 @@ export const DEFAULT_KEY_GROUPS = 128;
  * const group = keyGroupOf("EURUSD", DEFAULT_KEY_GROUPS); // an integer in 0..127, the same in every process
  */
 export function keyGroupOf(key: Key, keyGroups: number): number {
-  const text = typeof key === "string" ? key : String(key);
+  return keyTextHash(typeof key === "string" ? key : String(key)) % keyGroups;
+}
+
+/**
+ * The unsigned 32-bit hash {@link keyGroupOf} takes modulo the number of groups. Internal: the
+ * window operator indexes restored keys by it, so a key's group comes with its index slot rather
+ * than from a second hash.
+ */
+export function keyTextHash(text: string): number {
   let h = 0x9747b28c ^ text.length;
   for (let i = 0; i < text.length; i++) {
     let k = text.charCodeAt(i);
@@ -40,5 +48,5 @@ export function keyGroupOf(key: Key, keyGroups: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return (h >>> 0) % keyGroups;
+  return h >>> 0;
 }

@@ -27,34 +27,48 @@ export interface BucketRestoreTarget<TKey extends Key, TWindow, TAcc> {
   openBucket(start: number, end: number, rows: number): WindowBucket<TWindow, TAcc>;
 }
 
-/** The windows read back for one bucket, in the order they were read. */
+/**
+ * The windows read back for one bucket, in the order they were read: the bucket's columns, filled
+ * as each row is read (its key registered then), to be put in creation order at the end.
+ */
 interface Staged {
   readonly start: number;
   readonly end: number;
   size: number;
-  /** Where each window's row is: a source (index into the sources) and a row of it. */
-  readonly sources: Int32Array;
-  readonly rows: Int32Array;
+  readonly ids: Int32Array;
   readonly seqs: Float64Array;
-  readonly groups: Int32Array;
+  readonly flags: Uint8Array;
+  readonly values: Float64Array;
+  readonly accs: unknown[];
+  /** Key groups with rows here. */
+  readonly written: Uint8Array;
 }
 
 /**
  * Rebuilds the event-time buckets from key-group snapshots in either path's format: every window
  * that survives the chains (see {@link replayWindowState}) goes into its bucket, each bucket's
  * windows in creation order, with room made once; keys are registered with the group they were
- * read from. Windows are staged per bucket first and appended in `seq` order, so a restore reads
- * each row once and never moves it. Returns the highest window or timer number restored (-1 for
- * none), after which numbering continues.
+ * read from (see {@link KeyRegistry.restore}). Each row is read once, in the order the snapshots
+ * hold them (key registered, numbers copied), and each bucket is then filled in `seq` order from
+ * those compact columns. Returns the highest window or timer number restored (-1 for none), after
+ * which numbering continues.
  */
 export function restoreBuckets<TKey extends Key, TWindow, TAcc>(
   snapshots: readonly KeyGroupSnapshot[],
   target: BucketRestoreTarget<TKey, TWindow, TAcc>,
 ): number {
-  const { registry, allowedLateness, watermark } = target;
+  const { registry, allowedLateness, watermark, columnar, keyGroups } = target;
+  const width = columnar?.width ?? 0;
   const staged = new Map<number, Staged>();
   const capacity = rowsPerStart(snapshots);
+  let rows = 0;
+  for (const n of capacity.values()) rows += n;
+  registry.reserve(rows);
+  // With one bucket and no keys before, no key can be read twice: no look-up before registering.
+  const keysAreNew = registry.size === 0 && capacity.size === 1;
+  let last: Staged | undefined;
   const stage = (start: number, end: number): Staged => {
+    if (last?.start === start) return last;
     let s = staged.get(start);
     if (s === undefined) {
       const n = capacity.get(start)!;
@@ -62,104 +76,122 @@ export function restoreBuckets<TKey extends Key, TWindow, TAcc>(
         start,
         end,
         size: 0,
-        sources: new Int32Array(n),
-        rows: new Int32Array(n),
+        ids: new Int32Array(n),
         seqs: new Float64Array(n),
-        groups: new Int32Array(n),
+        flags: new Uint8Array(n),
+        values: new Float64Array(n * width),
+        accs: width === 0 ? new Array(n) : [],
+        written: new Uint8Array(keyGroups),
       };
       staged.set(start, s);
     }
+    last = s;
     return s;
   };
-  /** Blocks of rows read, and the generic path's windows gathered into blocks of their own. */
-  const sources: WindowRows[] = [];
-  let lastRows: WindowRows | undefined;
-  /** The generic path's windows, as rows of a source of their own. */
-  let slots: { keys: Key[]; seqs: number[]; flags: number[]; accs: unknown[]; source: number } | undefined;
   let maxSeq = -1;
-  let last: Staged | undefined;
-  const push = (source: number, row: number, start: number, end: number, seq: number, group: number) => {
-    if (last?.start !== start) last = stage(start, end);
-    const at = last.size++;
-    last.sources[at] = source;
-    last.rows[at] = row;
-    last.seqs[at] = seq;
-    last.groups[at] = group;
-  };
   replayWindowState(snapshots, {
-    row(group, rows, row, start, end) {
-      if (rows !== lastRows) {
-        lastRows = rows;
-        sources.push(rows);
+    rows(group, from, first, to, start, end) {
+      const into = stage(start, end);
+      if (width > 0 && from.width === width) {
+        stageRows(into, registry, from, first, to, group, keysAreNew);
+      } else {
+        for (let r = first; r < to; r++) {
+          const flags = from.flags[r]!;
+          const at = stageRow(into, registry, from.keys[r]!, group, from.seqs[r]!, flags, keysAreNew);
+          if ((flags & FILLED) === 0) continue; // no records: `add` initialises its accumulator
+          if (width > 0) columnar!.write(into.values, at * width, accumulatorOf(from, r, columnar));
+          else into.accs[at] = accumulatorOf(from, r, columnar);
+        }
       }
-      const seq = rows.seqs[row]!;
-      push(sources.length - 1, row, start, end, seq, group);
-      maxSeq = Math.max(maxSeq, lastTimerSeq(end, seq, allowedLateness, watermark));
+      // A window's last timer number grows with its own: the run's highest window has it.
+      let highest = -1;
+      for (let r = first; r < to; r++) highest = Math.max(highest, from.seqs[r]!);
+      maxSeq = Math.max(maxSeq, lastTimerSeq(end, highest, allowedLateness, watermark));
     },
     slot(group, key, slot) {
-      if (slots === undefined) {
-        // Only the generic path writes slots, and only windows of this path's kind (grid, default
-        // trigger): their timers are the implied ones, of which only the numbers matter.
-        slots = { keys: [], seqs: [], flags: [], accs: [], source: sources.length };
-        const { keys, seqs, flags, accs } = slots;
-        sources.push({ keys, seqs, flags, width: 0, values: new Float64Array(0), accs });
-        lastRows = undefined;
-      }
-      slots.keys.push(key);
-      slots.seqs.push(slot.seq);
-      slots.flags.push((slot.filled ? FILLED : 0) | (slot.pending ? PENDING : 0));
-      slots.accs.push(slot.acc);
-      push(slots.source, slots.keys.length - 1, slot.start, slot.end, slot.seq, group);
+      // Only the generic path writes slots, and only windows of this path's kind (grid, default
+      // trigger): their timers are the implied ones, of which only the numbers matter.
+      const into = stage(slot.start, slot.end);
+      const flags = (slot.filled ? FILLED : 0) | (slot.pending ? PENDING : 0);
+      const at = stageRow(into, registry, key, group, slot.seq, flags, keysAreNew);
       maxSeq = Math.max(maxSeq, slot.seq);
       for (let t = 1; t < slot.timers.length; t += 3) maxSeq = Math.max(maxSeq, slot.timers[t]!);
+      if (!slot.filled) return;
+      if (width > 0) columnar!.write(into.values, at * width, slot.acc as TAcc);
+      else into.accs[at] = slot.acc;
     },
   });
-
-  // The largest bucket first: while the registry is empty its keys need no lookup (a bucket holds
-  // a key once).
-  const buckets = [...staged.values()].sort((a, b) => b.size - a.size);
-  let rows = 0;
-  for (const s of buckets) rows += s.size;
-  registry.reserve(rows);
-  for (const [i, s] of buckets.entries()) {
-    append(s, target, sources, i === 0 && registry.size === 0);
-  }
+  for (const s of staged.values()) fill(s, target, width);
   return maxSeq;
 }
 
-function append<TKey extends Key, TWindow, TAcc>(
-  staged: Staged,
-  target: BucketRestoreTarget<TKey, TWindow, TAcc>,
-  sources: readonly WindowRows[],
+/** Stages one window (accumulator aside); returns its index in `into`. */
+function stageRow<TKey extends Key>(
+  into: Staged,
+  registry: KeyRegistry<TKey>,
+  key: Key,
+  group: number,
+  seq: number,
+  flags: number,
+  keysAreNew: boolean,
+): number {
+  const at = into.size++;
+  const id = registry.restore(key as TKey, group, keysAreNew);
+  registry.retain(id);
+  into.ids[at] = id;
+  into.seqs[at] = seq;
+  into.flags[at] = flags & (FILLED | PENDING);
+  into.written[group] = 1;
+  return at;
+}
+
+/**
+ * Stages rows `[first, to)` of `from`, whose accumulators are numbers laid out as the bucket's:
+ * the common case, a loop of its own (a million rows a restore) that only copies.
+ */
+function stageRows<TKey extends Key>(
+  into: Staged,
+  registry: KeyRegistry<TKey>,
+  from: WindowRows,
+  first: number,
+  to: number,
+  group: number,
   keysAreNew: boolean,
 ): void {
-  const { registry, columnar, keyGroups } = target;
+  const { keys, seqs, flags, values, width } = from;
+  const { ids, seqs: intoSeqs, flags: intoFlags, values: intoValues } = into;
+  let at = into.size;
+  for (let r = first; r < to; r++, at++) {
+    const id = registry.restore(keys[r] as TKey, group, keysAreNew);
+    registry.retain(id);
+    ids[at] = id;
+    intoSeqs[at] = seqs[r]!;
+    intoFlags[at] = flags[r]! & (FILLED | PENDING);
+  }
+  intoValues.set(values.subarray(first * width, to * width), into.size * width);
+  into.size = at;
+  if (to > first) into.written[group] = 1;
+}
+
+/** Opens `staged`'s bucket and appends its windows in creation order. */
+function fill<TKey extends Key, TWindow, TAcc>(
+  staged: Staged,
+  target: BucketRestoreTarget<TKey, TWindow, TAcc>,
+  width: number,
+): void {
   const bucket = target.openBucket(staged.start, staged.end, staged.size);
-  const width = bucket.width;
-  const written = new Uint8Array(keyGroups);
-  bucket.written = written;
-  const order = seqOrder(staged.seqs, staged.size);
+  bucket.written = staged.written;
+  const { ids, seqs, flags, values, accs } = staged;
+  const order = seqOrder(seqs, staged.size);
+  // Opened with room for every row: appending never grows (and so never replaces) its arrays.
+  const into = bucket.values;
   for (let i = 0; i < staged.size; i++) {
     const k = order === undefined ? i : order[i]!;
-    const from = sources[staged.sources[k]!]!;
-    const r = staged.rows[k]!;
-    const group = staged.groups[k]!;
-    const key = from.keys[r] as TKey;
-    const id = (keysAreNew ? undefined : registry.ids.get(key)) ?? registry.register(key, group);
-    const flags = from.flags[r]!;
-    const row = bucket.append(id, staged.seqs[k]!, flags & (FILLED | PENDING));
-    registry.retain(id);
-    written[group] = 1;
-    if (width > 0 && from.width === width) {
-      const values = from.values;
-      for (let v = 0; v < width; v++) bucket.values[row * width + v] = values[r * width + v]!;
-    } else if ((flags & FILLED) === 0) {
-      // A window without records: `add` initialises its accumulator.
-      if (width === 0) bucket.accs[row] = undefined;
-    } else if (width > 0) {
-      columnar!.write(bucket.values, row * width, accumulatorOf(from, r, columnar));
+    const row = bucket.append(ids[k]!, seqs[k]!, flags[k]!);
+    if (width > 0) {
+      for (let v = 0; v < width; v++) into[row * width + v] = values[k * width + v]!;
     } else {
-      bucket.accs[row] = accumulatorOf(from, r, columnar);
+      bucket.accs[row] = accs[k] as TAcc;
     }
   }
 }

@@ -118,7 +118,7 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     return bucket;
   };
 
-  const keyId = (key: TKey): number => ids.get(key) ?? registry.register(key);
+  const keyId = (key: TKey): number => ids.get(key) ?? registry.idOnMiss(key);
 
   const createWindow = (bucket: TBucket, id: number): number => {
     const row = bucket.append(id, seq, CHANGED);
@@ -314,7 +314,7 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
             }
             const key = keyOf(value);
             let id = ids.get(key);
-            if (id === undefined) id = registry.register(key);
+            if (id === undefined) id = registry.idOnMiss(key);
             const row = bucket.rowOf(id);
             add(bucket, row >= 0 ? row : createWindow(bucket, id), value);
           }

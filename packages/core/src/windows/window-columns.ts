@@ -131,8 +131,8 @@ export function accumulatorOf<TAcc>(
 
 /** What {@link replayWindowState} hands over: each window still in the state, once. */
 export interface WindowStateVisitor {
-  /** Row `row` of `rows`, a window `[start, end)` of key `rows.keys[row]`. */
-  row(group: number, rows: WindowRows, row: number, start: number, end: number): void;
+  /** Rows `[from, to)` of `rows`: windows `[start, end)`, of keys `rows.keys[from, to)`. */
+  rows(group: number, rows: WindowRows, from: number, to: number, start: number, end: number): void;
   /** A window written by the generic path. */
   slot(group: number, key: Key, slot: EncodedSlot): void;
 }
@@ -186,10 +186,19 @@ function replayChain(group: number, chain: KeyGroupSnapshot[], visit: WindowStat
         const start = runs[r]!;
         const end = runs[r + 1]!;
         const to = row + runs[r + 2]!;
-        for (; row < to; row++) {
-          if (filtering && replaced(newer, keys[row]!, start)) continue;
-          visit.row(group, rows, row, start, end);
+        if (!filtering) {
+          if (row < to) visit.rows(group, rows, row, to, start, end);
+          row = to;
+          continue;
         }
+        // Rows newer snapshots replaced are few: the others are handed over in stretches.
+        let from = row;
+        for (; row < to; row++) {
+          if (!replaced(newer, keys[row]!, start)) continue;
+          if (from < row) visit.rows(group, rows, from, row, start, end);
+          from = row + 1;
+        }
+        if (from < to) visit.rows(group, rows, from, to, start, end);
       }
       if (oldest) continue;
       row = 0;
@@ -244,21 +253,23 @@ export function keyedWindowState<TAcc>(
     return windows;
   };
   replayWindowState(snapshots, {
-    row(group, rows, row, start, end) {
-      const seq = rows.seqs[row]!;
-      const flags = rows.flags[row]!;
-      const filled = (flags & FILLED) !== 0;
-      windowsOf(group, rows.keys[row]!).push({
-        start,
-        end,
-        seq,
-        // A window without records has no accumulator (its columns hold only `init`'s numbers).
-        acc: filled ? accumulatorOf(rows, row, columnar) : undefined,
-        filled,
-        pending: (flags & PENDING) !== 0,
-        trigger: undefined,
-        timers: implicitTimers(end, seq, allowedLateness, watermark),
-      });
+    rows(group, rows, from, to, start, end) {
+      for (let row = from; row < to; row++) {
+        const seq = rows.seqs[row]!;
+        const flags = rows.flags[row]!;
+        const filled = (flags & FILLED) !== 0;
+        windowsOf(group, rows.keys[row]!).push({
+          start,
+          end,
+          seq,
+          // A window without records has no accumulator (its columns hold only `init`'s numbers).
+          acc: filled ? accumulatorOf(rows, row, columnar) : undefined,
+          filled,
+          pending: (flags & PENDING) !== 0,
+          trigger: undefined,
+          timers: implicitTimers(end, seq, allowedLateness, watermark),
+        });
+      }
     },
     slot(group, key, slot) {
       windowsOf(group, key).push(slot);
