@@ -12,8 +12,10 @@ import { Packr } from "msgpackr";
  *
  * What survives a round trip: plain objects and arrays, strings, numbers (`NaN`, `±Infinity`),
  * booleans, `null`, `undefined`, `Map`s (keys of any of these types), `Set`s, typed arrays, Dates
- * and bigints. Unlike `v8Serde`, `-0` comes back as `0`, and class instances come back as plain
- * objects. Each blob is self-contained (no structures shared between blobs), so any blob can be
+ * and bigints. Unlike `v8Serde`, `-0` comes back as `0`, class instances come back as plain
+ * objects, and an object property named `__proto__` comes back named `__proto_` (msgpackr's guard
+ * against prototype pollution): keep keys that come from input data in a `Map` (or `mapState`),
+ * whose keys round-trip as they are, or use `v8Serde`. Each blob is self-contained (no structures shared between blobs), so any blob can be
  * read on its own. Blobs written with one serde cannot be read with the other: switching serdes
  * needs a fresh start (`startFrom: "fresh"`).
  *
