@@ -10,6 +10,7 @@ import {
   progressReporter,
   serveMetrics,
 } from "@eddy/observability";
+import pretty from "pino-pretty";
 import { duration, integer, oneOf, type Setting, type SettingValues, text } from "./settings.ts";
 
 /** pino's levels, lowest first; `silent` writes nothing. */
@@ -81,14 +82,20 @@ export function observeSettings() {
 export type ObserveSettings = SettingValues<ReturnType<typeof observeSettings>>;
 
 /**
- * The apps' logger: pino's JSON lines on stderr (stdout carries the console's results), with the
- * job's name on every line the job writes.
+ * The apps' logger: pino's lines on stderr (stdout carries the console's results), with the job's
+ * name on every line the job writes. JSON lines for log collectors; on a terminal, the same lines
+ * pretty-printed for the person reading them.
  */
 export function appLogger(
   level: LogLevel,
-  destination: { write(line: string): void } = process.stderr,
+  destination: { write(line: string): void } = process.stderr.isTTY ? readableOnTerminal() : process.stderr,
 ): EddyLogger {
   return pinoLogger({ level, destination });
+}
+
+/** pino-pretty to stderr, synchronously, so a line logged just before an exit is not lost. */
+function readableOnTerminal(): { write(line: string): void } {
+  return pretty({ destination: 2, sync: true, ignore: "pid,hostname,job", translateTime: "SYS:HH:MM:ss" });
 }
 
 /** What {@link observe} started: lines for the banner, and how to stop it all. */
