@@ -10,11 +10,17 @@ import type { OperatorContext, Output } from "../runtime/operator.ts";
 import { createTestHarness, type TimestampedValue } from "../testing/index.ts";
 import { VirtualClock } from "../time/clock.ts";
 import { type OverFrame, overOperator } from "./over-operator.ts";
-
-interface Tick {
-  readonly k: string;
-  readonly v: number;
-}
+import {
+  byKey,
+  expectNaiveScanResults,
+  frameArbitrary,
+  naive,
+  overHarness,
+  type Rec,
+  recordArbitrary,
+  type Tick,
+  tick,
+} from "./test-support/over-scan.ts";
 
 const count: AggregateFunction<Tick, number, number> = {
   create: () => 0,
@@ -68,32 +74,9 @@ const first: AggregateFunction<Tick, { v: number | undefined }, number | undefin
   result: (acc) => acc.v,
 };
 
-const tick = (k: string, v: number): Tick => ({ k, v });
-
-function overHarness<R>(frame: OverFrame, fn: AggregateFunction<Tick, unknown, R>, late?: OutputTag<Tick>) {
-  return createTestHarness((input: DataStream<Tick>) => {
-    const over = input.keyBy((t) => t.k).over(frame);
-    return (late ? over.sideOutputLateData(late) : over).aggregate(fn);
-  });
-}
-
 /** `[key, value, result, timestamp]` per output, for compact expectations. */
 function rows<R>(out: TimestampedValue<OverResult<Tick, string, R>>[]): [string, number, R, number][] {
   return out.map(({ value, timestamp }) => [value.key, value.record.v, value.value, timestamp]);
-}
-
-/** Outputs grouped by key: results of one key are ordered, across keys they need not be. */
-function byKey<R>(out: TimestampedValue<OverResult<Tick, string, R>>[]) {
-  const groups = new Map<string, [number, R, number][]>();
-  for (const { value, timestamp } of out) {
-    let group = groups.get(value.key);
-    if (!group) {
-      group = [];
-      groups.set(value.key, group);
-    }
-    group.push([value.record.v, value.value, timestamp]);
-  }
-  return Object.fromEntries([...groups].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 describe("over", () => {
@@ -499,70 +482,10 @@ describe("over state", () => {
 });
 
 describe("over, property", () => {
-  interface Rec {
-    readonly key: string;
-    readonly ts: number;
-    readonly v: number;
-  }
-
-  /** The batch computation: stable sort by timestamp, then scan each record's frame. */
-  function naive<TAcc, R>(records: Rec[], frame: OverFrame, fn: AggregateFunction<Tick, TAcc, R>) {
-    const sorted = records.map((r, arrival) => ({ ...r, arrival })).sort((a, b) => a.ts - b.ts);
-    const out: Record<string, [number, R, number][]> = {};
-    sorted.forEach((r, i) => {
-      const earlier = sorted.slice(0, i).filter((o) => o.key === r.key);
-      let kept = earlier;
-      if ("range" in frame) kept = earlier.filter((o) => o.ts >= r.ts - frame.range);
-      else kept = frame.rows === 0 ? [] : earlier.slice(-frame.rows);
-      const frameRecords = [...kept, r];
-      const acc = frameRecords.reduce((a, o) => fn.add(a, tick(o.key, o.v)), fn.create());
-      out[r.key] = [...(out[r.key] ?? []), [r.v, fn.result(acc), r.ts]];
-    });
-    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
-  }
-
-  const record = fc.record({
-    key: fc.constantFrom("a", "b", "c"),
-    ts: fc.integer({ min: 0, max: 60 }),
-    v: fc.integer({ min: -50, max: 50 }),
-  });
-  const frames = fc.oneof(
-    fc.integer({ min: 0, max: 30 }).map((range): OverFrame => ({ range })),
-    fc.integer({ min: 0, max: 6 }).map((rows): OverFrame => ({ rows })),
-  );
   const aggregates = [count, sum, min, max, avg, values] as AggregateFunction<Tick, unknown, unknown>[];
 
   test("results equal a naive scan of each record's frame, with watermarks and restores anywhere", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(record, { maxLength: 40 }),
-        frames,
-        fc.constantFrom(...aggregates),
-        fc.array(fc.nat(), { maxLength: 5 }),
-        fc.array(fc.nat(), { maxLength: 3 }),
-        async (records, frame, fn, watermarkAfter, restoreAfter) => {
-          const h = overHarness(frame, fn);
-          // A watermark after record i is the smallest timestamp still to come, minus 1: nothing is late.
-          const marks = new Set(watermarkAfter.map((n) => n % (records.length + 1)));
-          const restores = new Set(restoreAfter.map((n) => n % (records.length + 1)));
-          let watermark = Number.NEGATIVE_INFINITY;
-          for (let i = 0; i < records.length; i++) {
-            if (restores.has(i)) await h.snapshotAndRestore();
-            await h.processElement(tick(records[i]!.key, records[i]!.v), records[i]!.ts);
-            const rest = records.slice(i + 1).map((r) => r.ts);
-            const next = rest.length > 0 ? Math.min(...rest) - 1 : Number.POSITIVE_INFINITY;
-            if (marks.has(i) && next > watermark) {
-              watermark = next;
-              await h.processWatermark(next);
-            }
-          }
-          await h.endInput();
-          const expected = naive(records, frame, fn);
-          expect(byKey(h.output())).toEqual(expected);
-        },
-      ),
-      { numRuns: 200 },
-    );
+    await expectNaiveScanResults(aggregates, 200);
   });
 
   test("any reordering within the watermark bound gives the same results", async () => {
@@ -570,8 +493,8 @@ describe("over, property", () => {
     const bound = 5;
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(record, { selector: (r) => r.ts, maxLength: 30 }),
-        frames,
+        fc.uniqueArray(recordArbitrary, { selector: (r) => r.ts, maxLength: 30 }),
+        frameArbitrary,
         fc.array(fc.integer({ min: 0, max: bound }), { minLength: 30, maxLength: 30 }),
         async (records, frame, delays) => {
           const sorted = [...records].sort((a, b) => a.ts - b.ts);

@@ -1,4 +1,3 @@
-import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
 import { avg } from "../aggregates/avg.ts";
@@ -8,10 +7,9 @@ import { min } from "../aggregates/min.ts";
 import { stats } from "../aggregates/stats.ts";
 import { sum } from "../aggregates/sum.ts";
 import type { DataStream } from "../dsl/data-stream.ts";
-import type { OverResult } from "../dsl/keyed-stream.ts";
 import { type FailedRecord, OutputTag } from "../dsl/output-tag.ts";
-import { createTestHarness, type TimestampedValue } from "../testing/index.ts";
-import type { OverFrame } from "./over-operator.ts";
+import { createTestHarness } from "../testing/index.ts";
+import { byKey, expectNaiveScanResults, overHarness, type Tick, tick } from "./test-support/over-scan.ts";
 
 /**
  * The over operator with the built-in aggregates, which run on their sliding forms (running sums
@@ -20,12 +18,6 @@ import type { OverFrame } from "./over-operator.ts";
  * equal a naive scan of each record's frame exactly.
  */
 
-interface Tick {
-  readonly k: string;
-  readonly v: number;
-}
-
-const tick = (k: string, v: number): Tick => ({ k, v });
 const price = (t: Tick) => t.v;
 
 const builtIns: [string, AggregateFunction<Tick, unknown, unknown>][] = [
@@ -36,50 +28,6 @@ const builtIns: [string, AggregateFunction<Tick, unknown, unknown>][] = [
   ["max", max(price)],
   ["stats", stats(price)],
 ];
-
-function overHarness<R>(frame: OverFrame, fn: AggregateFunction<Tick, unknown, R>, late?: OutputTag<Tick>) {
-  return createTestHarness((input: DataStream<Tick>) => {
-    const over = input.keyBy((t) => t.k).over(frame);
-    return (late ? over.sideOutputLateData(late) : over).aggregate(fn);
-  });
-}
-
-/** Outputs grouped by key: results of one key are ordered, across keys they need not be. */
-function byKey<R>(out: TimestampedValue<OverResult<Tick, string, R>>[]) {
-  const groups: Record<string, [number, R, number][]> = {};
-  for (const { value, timestamp } of out) append(groups, value.key, [value.record.v, value.value, timestamp]);
-  return groups;
-}
-
-function append<V>(groups: Record<string, V[]>, key: string, row: V): void {
-  const group = groups[key];
-  if (group) group.push(row);
-  else groups[key] = [row];
-}
-
-interface Rec {
-  readonly key: string;
-  readonly ts: number;
-  readonly v: number;
-}
-
-/** The batch computation: stable sort by timestamp, then fold each record's frame with `add`. */
-function naive<TAcc, R>(records: Rec[], frame: OverFrame, fn: AggregateFunction<Tick, TAcc, R>) {
-  const sorted = [...records].sort((a, b) => a.ts - b.ts);
-  const out: Record<string, [number, R, number][]> = {};
-  sorted.forEach((r, i) => {
-    const earlier = sorted.slice(0, i).filter((o) => o.key === r.key);
-    const kept =
-      "range" in frame
-        ? earlier.filter((o) => o.ts >= r.ts - frame.range)
-        : frame.rows === 0
-          ? []
-          : earlier.slice(-frame.rows);
-    const acc = [...kept, r].reduce((a, o) => fn.add(a, tick(o.key, o.v)), fn.create());
-    append(out, r.key, [r.v, fn.result(acc), r.ts]);
-  });
-  return out;
-}
 
 describe("over with the built-in aggregates' sliding forms", () => {
   test("the built-ins have a sliding form, so these tests exercise it", () => {
@@ -137,46 +85,10 @@ describe("over with the built-in aggregates' sliding forms", () => {
     expect(h.sideOutput(errors).map((e) => [e.value.error, e.timestamp])).toEqual([["no price", 2]]);
   });
 
-  const record = fc.record({
-    key: fc.constantFrom("a", "b", "c"),
-    ts: fc.integer({ min: 0, max: 60 }),
-    v: fc.integer({ min: -50, max: 50 }),
-  });
-  const frames = fc.oneof(
-    fc.integer({ min: 0, max: 30 }).map((range): OverFrame => ({ range })),
-    fc.integer({ min: 0, max: 6 }).map((rows): OverFrame => ({ rows })),
-    fc.constant<OverFrame>({ range: Number.POSITIVE_INFINITY }),
-  );
-
   test("results equal a naive scan of each record's frame, with watermarks and restores anywhere", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(record, { maxLength: 40 }),
-        frames,
-        fc.constantFrom(...builtIns.map(([, fn]) => fn)),
-        fc.array(fc.nat(), { maxLength: 5 }),
-        fc.array(fc.nat(), { maxLength: 3 }),
-        async (records, frame, fn, watermarkAfter, restoreAfter) => {
-          const h = overHarness(frame, fn);
-          const marks = new Set(watermarkAfter.map((n) => n % (records.length + 1)));
-          const restores = new Set(restoreAfter.map((n) => n % (records.length + 1)));
-          let watermark = Number.NEGATIVE_INFINITY;
-          for (let i = 0; i < records.length; i++) {
-            if (restores.has(i)) await h.snapshotAndRestore();
-            await h.processElement(tick(records[i]!.key, records[i]!.v), records[i]!.ts);
-            // The smallest timestamp still to come, minus 1: nothing is late.
-            const rest = records.slice(i + 1).map((r) => r.ts);
-            const next = rest.length > 0 ? Math.min(...rest) - 1 : Number.POSITIVE_INFINITY;
-            if (marks.has(i) && next > watermark) {
-              watermark = next;
-              await h.processWatermark(next);
-            }
-          }
-          await h.endInput();
-          expect(byKey(h.output())).toEqual(naive(records, frame, fn));
-        },
-      ),
-      { numRuns: 300 },
+    await expectNaiveScanResults(
+      builtIns.map(([, fn]) => fn),
+      300,
     );
   });
 });
