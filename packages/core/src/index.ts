@@ -46,8 +46,6 @@ export {
   type AsyncSinkWriterOptions,
   type BatchResult,
   type BatchSubmitter,
-  DEFAULT_RETRY,
-  type RetryOptions,
   SinkWriteError,
 } from "./io/async-sink-writer.ts";
 export { type CollectedRecord, type Collector, collectSink } from "./io/collect-sink.ts";
@@ -84,6 +82,18 @@ export {
 } from "./keyed/state-descriptors.ts";
 export type { OverFrame } from "./over/over-operator.ts";
 export { Job, type JobResult, type PipelineOptions, pipeline } from "./pipeline.ts";
+export {
+  backoffDelay,
+  DEFAULT_RETRY,
+  RetriesExhaustedError,
+  type RetryingSettings,
+  type RetryOptions,
+  retrying,
+  retryOptions,
+  sleep,
+} from "./retry/retry-policy.ts";
+export type { ConnectorContext } from "./runtime/connector-context.ts";
+export { type DeadLetter, type DeadLetterOutput, loggingDeadLetters } from "./runtime/dead-letters.ts";
 export type { DataBatch, SplitId, StreamElement } from "./runtime/elements.ts";
 export { OperatorError, PipelineDefinitionError } from "./runtime/errors.ts";
 export type { EdgeDescription, JobDescription, NodeDescription } from "./runtime/graph.ts";

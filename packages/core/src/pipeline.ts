@@ -8,6 +8,7 @@ import { consoleLogger, type Logger } from "./checkpoint/logger.ts";
 import { loadCheckpoint, type RestoredCheckpoint, type StartFrom } from "./checkpoint/restore.ts";
 import { DataStream } from "./dsl/data-stream.ts";
 import { compileGraph } from "./runtime/compile.ts";
+import { loggingDeadLetters } from "./runtime/dead-letters.ts";
 import type { SplitId } from "./runtime/elements.ts";
 import { OperatorError, PipelineDefinitionError } from "./runtime/errors.ts";
 import { type JobDescription, JobGraph, type SourceNode } from "./runtime/graph.ts";
@@ -317,7 +318,7 @@ class RunningJob {
         acknowledgeSource: (id, checkpointId, positions) =>
           coordinator?.acknowledgeSource(id, checkpointId, positions),
         whenWritable: () => limit.whenWritable(),
-        metrics: metrics.forOperator(node.id),
+        ...this.#connectorServices(node.id),
       });
       metrics.reportSplits(node.id, () => driver.splits());
       this.#drivers.set(node.id, driver);
@@ -350,6 +351,9 @@ class RunningJob {
     try {
       for (const stage of this.#sinks) {
         await stage.sink.open?.({
+          ...this.#connectorServices(stage.node.id),
+          clock,
+          signal: this.#abort.signal,
           restoredState: restored?.sinks.get(stage.node.id),
           restoredCheckpointId: restored?.manifest.checkpointId,
         });
@@ -384,6 +388,13 @@ class RunningJob {
       await Promise.all([...this.#drivers.values()].map((driver) => driver.closed()));
       for (const stage of this.#sinks) await stage.sink.close?.();
     }
+  }
+
+  /** What every source and sink of node `id` is lent: its metrics, a bound logger, dead letters. */
+  #connectorServices(id: string) {
+    const metrics = this.services.metrics.forOperator(id);
+    const logger = this.services.logger.child?.({ connector: id }) ?? this.services.logger;
+    return { metrics, logger, deadLetters: loggingDeadLetters(logger, metrics) };
   }
 
   savepoint(name?: string): Promise<CheckpointManifest> {

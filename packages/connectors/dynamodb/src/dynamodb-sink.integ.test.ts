@@ -6,6 +6,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { generatorSource, MemoryCheckpointStore, pipeline, silentLogger } from "@eddy/core";
+import { sinkContext } from "@eddy/core/testing";
 import {
   type FaultProxy,
   type LocalDynamoDb,
@@ -183,7 +184,7 @@ describe("dynamoDbSink against dynalite", () => {
       client: clientConfig(),
       item: (r) => r,
     });
-    await sink.open!({ restoredState: undefined, restoredCheckpointId: undefined });
+    await sink.open!(sinkContext());
     await sink.write(
       [
         { id: "a", v: 1 },
@@ -267,7 +268,7 @@ describe("dynamoDbSink against dynalite", () => {
       conditionalWrite: { onlyIfNewer: "version" },
       retry: { initialBackoffMS: 5, maxBackoffMS: 50, maxAttempts: 40 },
     });
-    await sink.open!({ restoredState: undefined, restoredCheckpointId: undefined });
+    await sink.open!(sinkContext());
     const writes = [
       { id: "a", version: 3, value: "a3" },
       { id: "b", version: 1, value: "b1" },
@@ -303,7 +304,7 @@ describe("dynamoDbSink against dynalite", () => {
       marshallOptions: { removeUndefinedValues: true },
       onInvalidRecord: (_, reason) => refused.push(reason),
     });
-    await sink.open!({ restoredState: undefined, restoredCheckpointId: undefined });
+    await sink.open!(sinkContext());
     await sink.write([{ id: "x" }, { id: "y" }, {}], []);
     await sink.snapshot!(1);
     await sink.write([{ id: "x", gone: true }], []);
@@ -319,9 +320,7 @@ describe("dynamoDbSink against dynalite", () => {
       client: clientConfig(),
       item: (r) => r,
     });
-    await expect(
-      sink.open!({ restoredState: undefined, restoredCheckpointId: undefined }),
-    ).rejects.toMatchObject({
+    await expect(sink.open!(sinkContext())).rejects.toMatchObject({
       name: "ResourceNotFoundException",
     });
     await sink.close!();

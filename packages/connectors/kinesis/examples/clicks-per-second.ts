@@ -8,6 +8,7 @@
  * Against AWS: drop the stand-in and pass `connection: { region: "eu-west-1" }` (or nothing, to use
  * the SDK's default region and credentials chain).
  */
+
 import {
   boundedOutOfOrderness,
   count,
@@ -15,8 +16,10 @@ import {
   pipeline,
   seconds,
   silentLogger,
+  systemClock,
   tumbling,
 } from "@eddy/core";
+import { sinkContext } from "@eddy/core/testing";
 import { json, kinesisSink, kinesisSource } from "../src/index.ts";
 import { startKinesalite } from "../src/test-support/local-kinesis.ts";
 
@@ -33,7 +36,7 @@ try {
   // 1. A producer: 100 clicks every 100 ms for five seconds, through the sink (used directly here).
   const pages = ["/", "/pricing", "/docs", "/blog"];
   const sink = kinesisSink<Click>({ stream, connection, partitionKey: (c) => c.user, maxTimeInBufferMS: 50 });
-  await sink.open?.({ restoredState: undefined, restoredCheckpointId: undefined });
+  await sink.open?.(sinkContext({ clock: systemClock }));
   let written = 0;
   const producing = (async () => {
     for (let batch = 0; batch < 50; batch++) {

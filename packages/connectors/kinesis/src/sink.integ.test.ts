@@ -1,4 +1,5 @@
 import { fromIterable, pipeline, silentLogger } from "@eddy/core";
+import { sinkContext } from "@eddy/core/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { json } from "./decoders.ts";
 import { createStreamProxy, type KinesisRecord } from "./kinesis-client.ts";
@@ -72,7 +73,7 @@ describe("batching", () => {
       serialize: (r) => r.pad,
       maxTimeInBufferMS: 60_000,
     });
-    sink.open?.({ restoredState: undefined, restoredCheckpointId: undefined });
+    sink.open?.(sinkContext());
     await sink.write(
       Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, pad: big })),
       [],
@@ -124,7 +125,7 @@ describe("buffering", () => {
       maxInFlightRequests: 1,
       maxTimeInBufferMS: 60_000,
     });
-    sink.open?.({ restoredState: undefined, restoredCheckpointId: undefined });
+    sink.open?.(sinkContext());
     const events = testEvents(250, 5);
     const small = sink.write(events.slice(0, 10), []);
     expect(small).toBeUndefined();
@@ -148,7 +149,7 @@ describe("buffering", () => {
       partitionKey: (e) => e.key,
       maxTimeInBufferMS: 50,
     });
-    sink.open?.({ restoredState: undefined, restoredCheckpointId: undefined });
+    sink.open?.(sinkContext());
     await sink.write(testEvents(3, 1), []);
     expect(sink.metrics().requests).toBe(0);
     await new Promise((r) => setTimeout(r, 300));

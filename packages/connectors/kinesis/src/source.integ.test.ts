@@ -1,4 +1,5 @@
 import { MemoryCheckpointStore, monotonous, pipeline, silentLogger, systemClock } from "@eddy/core";
+import { sourceContext } from "@eddy/core/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { KinesisDeadLetter } from "./dead-letter.ts";
 import { json, raw } from "./decoders.ts";
@@ -242,11 +243,13 @@ describe("KPL aggregated records", () => {
       ...fast,
     });
     const stop = new AbortController();
-    const reader = await source.open({
-      clock: systemClock,
-      restoredPositions: new Map([[shard!.shardId, position]]),
-      signal: stop.signal,
-    });
+    const reader = await source.open(
+      sourceContext({
+        clock: systemClock,
+        restoredPositions: new Map([[shard!.shardId, position]]),
+        signal: stop.signal,
+      }),
+    );
     const seen: number[] = [];
     const positions: unknown[] = [];
     while (seen.length < 6) {

@@ -7,6 +7,7 @@ import {
   pipeline,
   silentLogger,
 } from "@eddy/core";
+import { sinkContext } from "@eddy/core/testing";
 import {
   type FaultProxy,
   type LocalS3,
@@ -61,7 +62,7 @@ function sinkOf<T>(prefix: string, options: Partial<S3SinkOptions<T>> = {}) {
   });
 }
 
-const fresh = { restoredState: undefined, restoredCheckpointId: undefined };
+const fresh = sinkContext();
 
 async function visibleLines(prefix: string): Promise<string[]> {
   const stored = await objects.readAll(bucket, prefix);
@@ -136,7 +137,7 @@ describe("s3Sink", () => {
 
     for (let restart = 0; restart < 2; restart++) {
       const again = sinkOf<{ id: number }>(prefix);
-      await again.open!({ restoredState: structuredClone(covered), restoredCheckpointId: 1 });
+      await again.open!(sinkContext({ restoredState: structuredClone(covered), restoredCheckpointId: 1 }));
       await again.close!();
       expect(await visibleLines(prefix)).toEqual(['{"id":1}', '{"id":2}']);
       expect(await objects.keys(bucket, `_eddy-staging/${prefix}`)).toEqual([]);

@@ -9,6 +9,7 @@ import {
   type SourceReader,
   silentLogger,
 } from "@eddy/core";
+import { sourceContext } from "@eddy/core/testing";
 import { type LocalS3, LocalS3Objects, localS3ClientConfig, startLocalS3 } from "@eddy/local-stack";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type S3SourcePosition, s3Source } from "./s3-source.ts";
@@ -47,11 +48,12 @@ const split = `${bucket}/in/`;
 
 async function open(restored?: unknown): Promise<SourceReader<{ id: number }>> {
   const source = s3Source<{ id: number }>({ bucket, prefix: "in/", client: client(), batchSize: 100 });
-  return source.open({
-    clock: { now: () => 0, schedule: () => () => {} },
-    restoredPositions: new Map(restored === undefined ? [] : [[split, restored]]),
-    signal: new AbortController().signal,
-  });
+  return source.open(
+    sourceContext({
+      clock: { now: () => 0, schedule: () => () => {} },
+      restoredPositions: new Map(restored === undefined ? [] : [[split, restored]]),
+    }),
+  );
 }
 
 async function readAll(reader: SourceReader<{ id: number }>, stopAfter = Number.POSITIVE_INFINITY) {

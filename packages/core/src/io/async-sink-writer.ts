@@ -1,3 +1,4 @@
+import { backoffDelay, type RetryOptions } from "../retry/retry-policy.ts";
 import type { Cancel, Clock } from "../time/clock.ts";
 
 /**
@@ -36,29 +37,6 @@ export interface AsyncSinkWriterOptions {
   /** Retries of failed entries and of retryable failed requests. */
   readonly retry: RetryOptions;
 }
-
-/**
- * Bounded retries of failed entries: exponential backoff with full jitter, on the writer's clock.
- *
- * @example
- * const patient: RetryOptions = { ...DEFAULT_RETRY, maxAttempts: 30, maxBackoffMS: 20_000 };
- */
-export interface RetryOptions {
-  /** Attempts per entry (the first included) before the job fails. */
-  readonly maxAttempts: number;
-  /** The backoff before attempt n is random in [0, min(maxBackoffMS, initialBackoffMS * 2^(n-2))]. */
-  readonly initialBackoffMS: number;
-  /** The longest backoff between two attempts (ms). */
-  readonly maxBackoffMS: number;
-}
-
-/**
- * Defaults of {@link RetryOptions}: 12 attempts, backoff from 50 ms doubling up to 5 s.
- *
- * @example
- * const quick: RetryOptions = { ...DEFAULT_RETRY, maxAttempts: 3 };
- */
-export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 12, initialBackoffMS: 50, maxBackoffMS: 5_000 };
 
 /**
  * What sending one batch did.
@@ -356,8 +334,7 @@ export class AsyncSinkWriter<TEntry> {
     }
     if (again.length === 0) return;
     this.#buffer = again.concat(this.#buffer);
-    const { initialBackoffMS, maxBackoffMS } = this.options.retry;
-    const delay = Math.ceil(Math.random() * Math.min(maxBackoffMS, initialBackoffMS * 2 ** (attempts - 1)));
+    const delay = backoffDelay(attempts, this.options.retry);
     const until = this.clock.now() + delay;
     if (until > this.#pausedUntil) {
       this.#pausedUntil = until;

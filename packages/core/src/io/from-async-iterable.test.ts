@@ -1,14 +1,14 @@
 import { describe, expect, test } from "vitest";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import type { SourceBatch, SourceContext, SourceReader } from "../runtime/source.ts";
-import { VirtualClock } from "../time/clock.ts";
+import { sourceContext } from "../testing/connector-contexts.ts";
 import { fromAsyncIterable } from "./from-async-iterable.ts";
 
 function contextOf(
   restored: Record<string, unknown> = {},
   signal = new AbortController().signal,
 ): SourceContext {
-  return { clock: new VirtualClock(), restoredPositions: new Map(Object.entries(restored)), signal };
+  return sourceContext({ restoredPositions: new Map(Object.entries(restored)), signal });
 }
 
 async function drain<T>(reader: SourceReader<T>): Promise<SourceBatch<T>[]> {

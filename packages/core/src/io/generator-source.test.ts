@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import type { SourceContext, SourceEvent } from "../runtime/source.ts";
+import { sourceContext } from "../testing/connector-contexts.ts";
 import { VirtualClock } from "../time/clock.ts";
 import { generatorSource } from "./generator-source.ts";
 
@@ -9,7 +10,7 @@ function contextOf(
   restored: Record<string, unknown> = {},
   signal = new AbortController().signal,
 ): SourceContext {
-  return { clock, restoredPositions: new Map(Object.entries(restored)), signal };
+  return sourceContext({ clock, restoredPositions: new Map(Object.entries(restored)), signal });
 }
 
 function summary<T>(event: SourceEvent<T> | undefined): [T[], unknown] | undefined {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Sink, SinkContext } from "../runtime/sink.ts";
+import { sinkContext } from "../testing/connector-contexts.ts";
 import { jsonLinesSink, type PendingPart } from "./json-lines-sink.ts";
 
 let dir: string;
@@ -13,11 +14,9 @@ afterEach(async () => {
   await rm(join(dir, ".."), { recursive: true, force: true });
 });
 
-const fresh: SinkContext = { restoredState: undefined, restoredCheckpointId: undefined };
-const restoring = (checkpointId: number, state: unknown): SinkContext => ({
-  restoredState: state,
-  restoredCheckpointId: checkpointId,
-});
+const fresh: SinkContext = sinkContext();
+const restoring = (checkpointId: number, state: unknown): SinkContext =>
+  sinkContext({ restoredState: state, restoredCheckpointId: checkpointId });
 
 /** The committed output as a reader sees it: committed parts in name order, line by line. */
 async function committed(): Promise<unknown[]> {

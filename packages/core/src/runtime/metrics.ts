@@ -22,6 +22,8 @@ export class OperatorMetrics {
   lateRecordsDropped = 0;
   /** Records that failed and went to an error output. */
   failedRecords = 0;
+  /** Sources and sinks: records set aside as dead letters (see `DeadLetterOutput`). */
+  deadLetters = 0;
   /** The last watermark this node sent downstream (sinks: received); `-Infinity` before the first. */
   watermark = Number.NEGATIVE_INFINITY;
   /**

@@ -1,3 +1,5 @@
+import type { ConnectorContext } from "./connector-context.ts";
+
 /**
  * What the runtime tells a sink when it opens it.
  *
@@ -12,7 +14,7 @@
  *   },
  * };
  */
-export interface SinkContext {
+export interface SinkContext extends ConnectorContext {
   /** The sink's state from the checkpoint being restored (what its `snapshot` returned), if any. */
   readonly restoredState: unknown;
   /** The id of the checkpoint being restored, if any. */

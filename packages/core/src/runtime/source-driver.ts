@@ -1,9 +1,11 @@
 import { Observable, type Subscriber } from "rxjs";
+import type { Logger } from "../checkpoint/logger.ts";
 import type { Clock } from "../time/clock.ts";
+import type { DeadLetterOutput } from "./dead-letters.ts";
 import { MAX_WATERMARK, type SplitId, type StreamElement } from "./elements.ts";
 import type { SourceNode } from "./graph.ts";
 import type { OperatorMetrics, SplitMetrics } from "./metrics.ts";
-import type { SourceEvent, SourceReader } from "./source.ts";
+import type { Source, SourceEvent, SourceReader } from "./source.ts";
 
 /** What a source driver needs from the running job. */
 export interface SourceDriverServices {
@@ -20,6 +22,10 @@ export interface SourceDriverServices {
   whenWritable(): Promise<void> | undefined;
   /** The source's counters: records out, side outputs, time waiting on backpressure. */
   readonly metrics: OperatorMetrics;
+  /** The job's logger, bound to this source. */
+  readonly logger: Logger;
+  /** Where the source's unreadable records go. */
+  readonly deadLetters: DeadLetterOutput;
 }
 
 const WOKEN = Symbol("woken");
@@ -111,9 +117,12 @@ export class SourceDriver<T> {
     try {
       await this.services.started;
       if (signal.aborted) return;
-      const source = this.node.source as { open: (c: object) => SourceReader<T> | Promise<SourceReader<T>> };
+      const source = this.node.source as Source<T>;
       reader = await source.open({
         clock: this.services.clock,
+        logger: this.services.logger,
+        metrics: this.services.metrics,
+        deadLetters: this.services.deadLetters,
         restoredPositions: new Map(this.#positions),
         signal,
       });

@@ -1,5 +1,5 @@
 import type { OutputTag } from "../dsl/output-tag.ts";
-import type { Clock } from "../time/clock.ts";
+import type { ConnectorContext } from "./connector-context.ts";
 import type { SplitId } from "./elements.ts";
 
 /**
@@ -80,13 +80,9 @@ export type SourceEvent<T> = SourceBatch<T> | SourceSplitEvent;
  *   },
  * };
  */
-export interface SourceContext {
-  /** Processing time (pacing, idleness). */
-  readonly clock: Clock;
+export interface SourceContext extends ConnectorContext {
   /** Positions per split from the checkpoint being restored; empty on a fresh start. */
   readonly restoredPositions: ReadonlyMap<SplitId, unknown>;
-  /** Aborted when the job stops: pending reads should give up. */
-  readonly signal: AbortSignal;
 }
 
 /**

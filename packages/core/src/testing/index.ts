@@ -7,6 +7,12 @@
 
 export { VirtualClock } from "../time/clock.ts";
 export {
+  type ConnectorContextOverrides,
+  sinkContext,
+  sourceContext,
+  type TestConnectorContext,
+} from "./connector-contexts.ts";
+export {
   createTestHarness,
   type TestHarness,
   type TestHarnessOptions,
