@@ -57,3 +57,31 @@ test("the stack starts every stand-in on loopback, records the endpoints, and st
   for (const url of Object.values(ports).map((p) => `http://127.0.0.1:${p}`))
     expect(await answers(url)).toBe(false);
 }, 60_000);
+
+test("when one stand-in fails to start, the stack stops the others it started and says which failed", async () => {
+  const ports = {
+    kinesis: await freePort(),
+    dynamodb: await freePort(),
+    s3: await freePort(),
+    firehose: await freePort(),
+    redis: await freePort(),
+  };
+  // No redis-server on the PATH: only Redis fails (the other stand-ins run on this Node binary).
+  const path = process.env.PATH;
+  const empty = await mkdtemp(join(tmpdir(), "eddy-no-redis-"));
+  process.env.PATH = empty;
+  let failure: unknown;
+  try {
+    await startStack({ ports, bucket: "stack-test" });
+  } catch (error) {
+    failure = error;
+  } finally {
+    process.env.PATH = path;
+    await rm(empty, { recursive: true, force: true });
+  }
+  expect(String(failure)).toMatch(/redis-server did not start/);
+  // A stand-in still starting when Redis failed would come up a moment later: give it that moment.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  for (const port of [ports.kinesis, ports.dynamodb, ports.s3, ports.firehose])
+    expect(await answers(`http://127.0.0.1:${port}`)).toBe(false);
+}, 60_000);
