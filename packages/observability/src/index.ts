@@ -1,11 +1,17 @@
 /**
- * See a running Eddy job: Prometheus and JSON metrics, a live web dashboard with custom views,
+ * See a running Eddy job: Prometheus and JSON metrics, CloudWatch metrics (EMF), a live web dashboard with custom views,
  * progress lines and structured logs. Nothing here runs unless called: a job without it only
  * increments its counters.
  * @packageDocumentation
  * @module @eddy/observability
  */
 
+export {
+  CLOUDWATCH_METRICS_DEFAULTS,
+  type CloudWatchMetricsOptions,
+  type CloudWatchMetricsReporter,
+  cloudWatchMetrics,
+} from "./cloudwatch/cloudwatch-metrics.ts";
 export {
   DASHBOARD_DEFAULTS,
   type Dashboard,

@@ -74,6 +74,7 @@ describe("sampleFrom", () => {
     lateRecordsSideOutput: 0,
     lateRecordsDropped: 0,
     failedRecords: 0,
+    deadLetters: 0,
     sideOutputRecords: {},
     watermark: undefined,
     watermarkLagMs: undefined,

@@ -60,6 +60,8 @@ describe("prometheusRegistry", () => {
       [`eddy_operator_late_records_side_output_total{${op("counts")}}`]: 1,
       [`eddy_operator_late_records_dropped_total{${op("counts")}}`]: 0,
       [`eddy_operator_failed_records_total{${op("counts")}}`]: 0,
+      [`eddy_operator_dead_letters_total{${op("ticks")}}`]: 0,
+      [`eddy_operator_dead_letters_total{${op("out")}}`]: 0,
       [`eddy_operator_records_in_total{${op("out")}}`]: 1,
       [`eddy_operator_records_in_total{${op("late-out")}}`]: 1,
       [`eddy_operator_watermark_seconds{${op("wm")}}`]: (T0 + 1_399) / 1000,
