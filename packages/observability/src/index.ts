@@ -18,6 +18,7 @@ export {
   type DashboardOptions,
   dashboard,
 } from "./dashboard/dashboard.ts";
+export type { ControlOptions } from "./http/control-routes.ts";
 export type { HttpEndpoint } from "./http/listen.ts";
 export {
   type CheckpointReading,
