@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { count } from "../aggregates/count.ts";
+import { CheckpointFailedError } from "../checkpoint/checkpoint-failed-error.ts";
 import type { CheckpointStore, CheckpointToStore } from "../checkpoint/checkpoint-store.ts";
-import { CheckpointFailedError } from "../checkpoint/coordinator.ts";
 import { type Logger, silentLogger } from "../checkpoint/logger.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { type FailedRecord, OutputTag } from "../dsl/output-tag.ts";
