@@ -81,7 +81,14 @@ export const CHECKPOINT_DEFAULTS = {
   /** Completed checkpoints kept. */
   retain: 3,
   /** Storing one checkpoint: 11 attempts, backoff from 100 ms doubling up to 5 s. */
-  retry: { maxAttempts: 11, initialBackoffMS: 100, maxBackoffMS: 5_000 },
+  retry: {
+    /** Attempts, the first included. */
+    maxAttempts: 11,
+    /** Ceiling of the first backoff (ms). */
+    initialBackoffMS: 100,
+    /** Longest backoff (ms). */
+    maxBackoffMS: 5_000,
+  },
   /** Longest time from a checkpoint's trigger until it is stored (ms): 10 minutes. */
   checkpointTimeout: 600_000,
   /** Failed checkpoints in a row tolerated: none. */
