@@ -110,13 +110,10 @@ export class CheckpointCoordinator implements CheckpointAcknowledgements {
             new CheckpointFailedError(`job "${this.#options.job}" has reached the end of its input`),
           );
     }
+    if (this.#pending && kind === "checkpoint") return undefined;
     const done = deferred<CheckpointManifest>();
-    if (this.#pending) {
-      if (kind === "checkpoint") return undefined;
-      this.#queued.push({ kind, name, done });
-      return done.promise;
-    }
-    this.#start({ kind, name, done });
+    if (this.#pending) this.#queued.push({ kind, name, done });
+    else this.#start({ kind, name, done });
     return done.promise;
   }
 
