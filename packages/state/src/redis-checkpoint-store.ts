@@ -37,8 +37,8 @@ export interface RedisCheckpointStoreOptions {
 /**
  * Defaults of the Redis store. The connection fails a command fast when Redis is down (one
  * reconnect attempt, then the command errors), because the checkpoint coordinator already retries a
- * failed commit with backoff and fails the job after `tolerableFailures`: waiting inside the client
- * too would only hide an outage.
+ * failed commit with backoff (`retry.maxAttempts`) and fails the job past its tolerated failures:
+ * waiting inside the client too would only hide an outage.
  *
  * @example
  * // A job of a team that shares one Redis: its own prefix, the default connection behaviour.
