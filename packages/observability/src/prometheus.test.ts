@@ -103,6 +103,9 @@ describe("prometheusRegistry", () => {
     w.source.push([T0 + 2_100, T0 + 2_200]);
     w.source.end();
     await w.running;
+    // One reading serves a whole scrape and is dropped at the next turn of the event loop; a run
+    // that ends within the first scrape's turn is seen by the next turn's scrape.
+    await new Promise((resolve) => setImmediate(resolve));
     const after = parse(await registry.metrics());
     const records = 'eddy_operator_records_out_total{job_name="prom-later",operator_name="ticks"}';
     expect([before.get(records), after.get(records)]).toEqual([4, 6]);
