@@ -148,3 +148,29 @@ export function formatInterval(value: SqlInterval, qualifier: IntervalQualifier 
 export function defaultQualifier(value: SqlInterval): IntervalQualifier {
   return value.kind === "year-month" ? { start: "YEAR", end: "MONTH" } : { start: "DAY", end: "SECOND" };
 }
+
+const QUALIFIER_TEXT =
+  /^\s*(YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?(?:\s+TO\s+(YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)\s*(?:\(\s*(\d+)\s*\))?)?\s*$/i;
+
+/**
+ * Parses a qualifier written as SQL (`DAY`, `DAY(3) TO SECOND`, `SECOND(2, 3)`, `MINUTE TO
+ * SECOND(3)`): how the parser passes `(a - b) DAY TO SECOND` and interval types as text.
+ */
+export function parseQualifier(text: string): IntervalQualifier {
+  const m = QUALIFIER_TEXT.exec(text);
+  if (m === null) throw new SqlFunctionError(`Illegal interval qualifier '${text}'`);
+  const start = m[1]!.toUpperCase() as DatetimeUnit;
+  const end = m[4]?.toUpperCase() as DatetimeUnit | undefined;
+  const qualifier: IntervalQualifier = {
+    start,
+    ...(end === undefined || end === start ? {} : { end }),
+    ...(m[2] === undefined ? {} : { startPrecision: Number(m[2]) }),
+    ...(m[3] !== undefined
+      ? { fractionalPrecision: Number(m[3]) }
+      : m[5] !== undefined
+        ? { fractionalPrecision: Number(m[5]) }
+        : {}),
+  };
+  checkQualifier(qualifier);
+  return qualifier;
+}

@@ -32,11 +32,11 @@ export function callLiteral(fn: SqlFunction | undefined, ...values: SqlValue[]):
 /** Calls with arguments of the given types that are not literals (per-row values). */
 export function callTyped(
   fn: SqlFunction | undefined,
-  types: readonly SqlType[],
+  types: readonly (SqlType | ArgumentInfo)[],
   ...values: SqlValue[]
 ): SqlValue {
   const f = scalar(fn);
-  const args: ArgumentInfo[] = types.map((type) => ({ type }));
+  const args: ArgumentInfo[] = types.map((type) => ("type" in type ? type : { type }));
   f.returnType(args);
   return f.prepare!(args)(values, CONTEXT);
 }
