@@ -26,7 +26,7 @@ export function callLiteral(fn: SqlFunction | undefined, ...values: SqlValue[]):
   const f = scalar(fn);
   const args = values.map(literalArgument);
   f.returnType(args);
-  return f.prepare!(args)(values, CONTEXT);
+  return (f.prepare?.(args) ?? f.evaluate)(values, CONTEXT);
 }
 
 /** Calls with arguments of the given types that are not literals (per-row values). */
@@ -38,7 +38,7 @@ export function callTyped(
   const f = scalar(fn);
   const args: ArgumentInfo[] = types.map((type) => ("type" in type ? type : { type }));
   f.returnType(args);
-  return f.prepare!(args)(values, CONTEXT);
+  return (f.prepare?.(args) ?? f.evaluate)(values, CONTEXT);
 }
 
 /** Calls with per-row values whose types are those of the values. */
