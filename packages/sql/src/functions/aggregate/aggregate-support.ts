@@ -64,13 +64,13 @@ export function resultOfType(value: number, type: SqlType): number {
  */
 export function skippingNulls<TIn>(
   inner: SlidingAccumulator<TIn, SqlValue>,
-  valueOf: (row: Row) => TIn | null,
+  inputOf: (row: Row) => TIn | null,
 ): SlidingAccumulator<Row, SqlValue> {
   const flags = new FlagFifo();
   let held = 0;
   return {
     push: (row) => {
-      const value = valueOf(row);
+      const value = inputOf(row);
       if (value === null) flags.push(0);
       else {
         inner.push(value);

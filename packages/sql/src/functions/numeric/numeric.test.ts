@@ -194,12 +194,14 @@ describe("numeric functions", () => {
   });
 
   it("EXP, LN, LOG10, POWER (their reference pages)", () => {
-    expect(callTyped(fn("EXP"), [INT], 1)).toBe(2.718281828459045);
+    // The page prints Java's Math.exp(1), one ulp above V8's (and above Math.E).
+    expect(callTyped(fn("EXP"), [INT], 1)).toBeCloseTo(2.7182818284590455, 15);
     expect(callTyped(fn("EXP"), [INT], 0)).toBe(1.0);
     expect(callTyped(fn("EXP"), [INT], -1)).toBe(0.36787944117144233);
     expect(callTyped(fn("EXP"), [INT], 10)).toBe(22026.465794806718);
     expect(callTyped(fn("EXP"), [dec(2, 1)], 2.5)).toBe(12.182493960703473);
     expect(callTyped(fn("LN"), [INT], 1)).toBe(0.0);
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: the value printed on the LN page
     expect(callTyped(fn("LN"), [INT], 10)).toBe(2.302585092994046);
     expect(callTyped(fn("LN"), [dec(2, 1)], 2.5)).toBe(0.9162907318741551);
     expect(callTyped(fn("LOG10"), [INT], 1)).toBe(0.0);
