@@ -1,9 +1,8 @@
-import type { SlidingAccumulator } from "@eddy/core";
 import { isNumericType, type SqlType } from "../../types/sql-type.ts";
 import type { SqlInterval, SqlValue } from "../../types/sql-value.ts";
 import { type AggregateSqlFunction, SqlFunctionError } from "../function-contract.ts";
 import { describeTypes, isUntyped, withNullable } from "../support/sql-types.ts";
-import { type Row, refuseDistinct, resultOfType, withForms } from "./aggregate-support.ts";
+import { refuseDistinct, resultOfType, withForms } from "./aggregate-support.ts";
 
 /**
  * Sums of weighted values and weights, the weights `2^((t - reference) / halfLife)` relative to a
@@ -33,68 +32,6 @@ function halfLifeOf(args: Parameters<AggregateSqlFunction["create"]>[0]): number
     );
   }
   return literal.ms;
-}
-
-/**
- * EXP_AVG in a sliding frame: the values and times held, sums relative to a reference time;
- * evictions subtract, and a rebuild from the held values once as many were evicted as are held
- * (amortized O(1)) rebases on the newest time and drops accumulated rounding.
- */
-class SlidingExpAvg implements SlidingAccumulator<Row, SqlValue> {
-  readonly #values: number[] = [];
-  readonly #times: number[] = [];
-  #head = 0;
-  #evictedSinceRebuild = 0;
-  #acc: ExpAvgAccumulator = { sum: 0, weight: 0, reference: 0 };
-  #flags: number[] = [];
-  #flagHead = 0;
-
-  constructor(
-    private readonly halfLife: number,
-    private readonly finish: (acc: ExpAvgAccumulator) => SqlValue,
-  ) {}
-
-  push(row: Row): void {
-    const x = row[0] ?? null;
-    const t = row[2] as number;
-    this.#flags.push(x === null ? 0 : 1);
-    if (x === null) return;
-    this.#values.push(x as number);
-    this.#times.push(t);
-    add(this.#acc, x as number, t, this.halfLife);
-  }
-
-  evictOldest(): void {
-    if (this.#flags[this.#flagHead++] === 1) {
-      const x = this.#values[this.#head]!;
-      const t = this.#times[this.#head]!;
-      this.#head++;
-      if (++this.#evictedSinceRebuild >= this.#values.length - this.#head) this.#rebuild();
-      else {
-        const w = 2 ** ((t - this.#acc.reference) / this.halfLife);
-        this.#acc.sum -= x * w;
-        this.#acc.weight -= w;
-      }
-    }
-    if (this.#flagHead > 1024 && this.#flagHead * 2 > this.#flags.length) {
-      this.#flags = this.#flags.slice(this.#flagHead);
-      this.#flagHead = 0;
-    }
-  }
-
-  #rebuild(): void {
-    this.#values.splice(0, this.#head);
-    this.#times.splice(0, this.#head);
-    this.#head = 0;
-    this.#evictedSinceRebuild = 0;
-    this.#acc = { sum: 0, weight: 0, reference: this.#times[this.#times.length - 1] ?? 0 };
-    for (let i = 0; i < this.#values.length; i++)
-      add(this.#acc, this.#values[i]!, this.#times[i]!, this.halfLife);
-  }
-
-  result(): SqlValue {
-    return this.finish(this.#acc);
-  }
 }
 
 function add(acc: ExpAvgAccumulator, x: number, t: number, halfLife: number): void {
@@ -155,7 +92,10 @@ export const expAvgFunction: AggregateSqlFunction = {
         },
         result: finish,
       },
-      { sliding: () => new SlidingExpAvg(halfLife, finish) },
+      // No sliding form: subtracting an evicted row's weighted value would leave its rounding
+      // behind; over frames run the generic two-stacks path on add and merge (O(1) amortized,
+      // nothing subtracted).
+      {},
     );
   },
 };

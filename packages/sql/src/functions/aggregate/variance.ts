@@ -65,59 +65,57 @@ function mergeMoments(a: MomentsAccumulator, b: MomentsAccumulator): MomentsAccu
 }
 
 /**
- * Moments of a FIFO of numbers: Welford's update to add, its inverse to remove, and a rebuild
- * from the values held once as many were removed as are held (amortized O(1)), so the rounding
- * that removals leave behind does not accumulate.
+ * Moments of a FIFO of numbers without subtraction: a two-stacks queue. New values go to the back
+ * (Welford's update); the front holds, for each of its values, the moments of it and every newer
+ * front value, computed once when the back is moved to the front. The frame's moments are Chan's
+ * combination of the front's oldest suffix and the back, as accurate as a fold of the values held
+ * (removing a value from running moments instead would leave the rounding of a large evicted
+ * value behind). Each value is added twice: O(1) amortized per push and evict.
  */
 class SlidingMoments implements SlidingAccumulator<number, SqlValue> {
-  #values = new Float64Array(16);
-  #head = 0;
-  #length = 0;
-  #removedSinceRebuild = 0;
-  readonly #moments: MomentsAccumulator = { count: 0, mean: 0, m2: 0 };
+  #back: number[] = [];
+  readonly #backMoments: MomentsAccumulator = { count: 0, mean: 0, m2: 0 };
+  /** Suffix moments of the front, three numbers per value, oldest first. */
+  #front = new Float64Array(48);
+  #frontHead = 0;
+  #frontLength = 0;
 
   constructor(private readonly finish: (moments: MomentsAccumulator) => SqlValue) {}
 
   push(x: number): void {
-    if (this.#length === this.#values.length) {
-      const values = new Float64Array(this.#values.length * 2);
-      for (let i = 0; i < this.#length; i++)
-        values[i] = this.#values[(this.#head + i) % this.#values.length]!;
-      this.#values = values;
-      this.#head = 0;
-    }
-    this.#values[(this.#head + this.#length) % this.#values.length] = x;
-    this.#length++;
-    addValue(this.#moments, x);
+    this.#back.push(x);
+    addValue(this.#backMoments, x);
   }
 
   evictOldest(): void {
-    const x = this.#values[this.#head]!;
-    this.#head = (this.#head + 1) % this.#values.length;
-    this.#length--;
-    const m = this.#moments;
-    if (++this.#removedSinceRebuild >= this.#length || !Number.isFinite(x)) {
-      this.#rebuild();
-      return;
-    }
-    const count = m.count - 1;
-    const mean = (m.mean * m.count - x) / count;
-    m.m2 = Math.max(0, m.m2 - (x - m.mean) * (x - mean));
-    m.mean = mean;
-    m.count = count;
+    if (this.#frontHead === this.#frontLength) this.#flip();
+    this.#frontHead++;
   }
 
-  #rebuild(): void {
-    const m = this.#moments;
-    m.count = 0;
-    m.mean = 0;
-    m.m2 = 0;
-    this.#removedSinceRebuild = 0;
-    for (let i = 0; i < this.#length; i++) addValue(m, this.#values[(this.#head + i) % this.#values.length]!);
+  /** Moves the back to the front, folding suffix moments from the newest value to the oldest. */
+  #flip(): void {
+    const values = this.#back;
+    if (this.#front.length < values.length * 3) this.#front = new Float64Array(values.length * 6);
+    const running: MomentsAccumulator = { count: 0, mean: 0, m2: 0 };
+    for (let i = values.length - 1; i >= 0; i--) {
+      addValue(running, values[i]!);
+      this.#front[i * 3] = running.count;
+      this.#front[i * 3 + 1] = running.mean;
+      this.#front[i * 3 + 2] = running.m2;
+    }
+    this.#frontHead = 0;
+    this.#frontLength = values.length;
+    this.#back = [];
+    this.#backMoments.count = 0;
+    this.#backMoments.mean = 0;
+    this.#backMoments.m2 = 0;
   }
 
   result(): SqlValue {
-    return this.finish(this.#moments);
+    if (this.#frontHead === this.#frontLength) return this.finish(this.#backMoments);
+    const at = this.#frontHead * 3;
+    const front = { count: this.#front[at]!, mean: this.#front[at + 1]!, m2: this.#front[at + 2]! };
+    return this.finish(mergeMoments(front, this.#backMoments));
   }
 }
 
