@@ -27,7 +27,12 @@ import { isIntervalType, isUntyped } from "../support/sql-types.ts";
 import { decimalText, javaDoubleText, javaRealText } from "./java-number-text.ts";
 import { parseSqlTypeText } from "./sql-type-text.ts";
 
-/** One compiled conversion. */
+/**
+ * One compiled conversion: a value of the source type (NULL passes through) to the target's.
+ *
+ * @example
+ * const toText: Cast = compileCast({ name: "INTEGER", nullable: true }, { name: "VARCHAR", length: 8, nullable: true });
+ */
 export type Cast = (value: SqlValue, context: EvaluationContext) => SqlValue;
 
 const NUMERIC_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

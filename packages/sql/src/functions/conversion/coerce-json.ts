@@ -11,7 +11,14 @@ import { SqlFunctionError } from "../function-contract.ts";
 import { fitNumber } from "../numeric/numeric-values.ts";
 import { fitCharacters } from "./cast.ts";
 
-/** Converts one JSON value (as `JSON.parse` gives it) to a column's SQL value. */
+/**
+ * Converts one JSON value (as `JSON.parse` gives it; `undefined` for a missing path) to a column's
+ * SQL value; throws a `SqlFunctionError` saying why it cannot.
+ *
+ * @example
+ * const symbol: JsonCoercion = compileJsonCoercion({ name: "VARCHAR", length: 4, nullable: true });
+ * symbol("AMZN1"); // "AMZN"
+ */
 export type JsonCoercion = (value: unknown) => SqlValue;
 
 const NUMBER_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;

@@ -37,6 +37,9 @@ const TYPE_TEXT =
  * Reads a SQL type as written in KDA (`VARCHAR(16)`, `DECIMAL(5,2)`, `DOUBLE PRECISION`,
  * `INTERVAL DAY TO SECOND`, `TIMESTAMP NOT NULL`): the `SqlType` strings of an application's input
  * schema, the column lists of the log parsers, CAST's target as the parser passes it.
+ *
+ * @example
+ * parseSqlTypeText("DECIMAL(5,2)"); // { name: "DECIMAL", precision: 5, scale: 2, nullable: true }
  */
 export function parseSqlTypeText(text: string): SqlType {
   const interval = /^\s*INTERVAL\s+(.+?)\s*(NOT\s+NULL)?\s*$/i.exec(text);

@@ -1,7 +1,12 @@
 import { SqlFunctionError } from "../function-contract.ts";
 import { civilFromDays, dayNumber, daysInMonth, epochMs, MS_PER_DAY, timeOfDay } from "./calendar.ts";
 
-/** The three datetime types. */
+/**
+ * The three datetime types.
+ *
+ * @example
+ * const kind: DatetimeKind = "TIMESTAMP";
+ */
 export type DatetimeKind = "DATE" | "TIME" | "TIMESTAMP";
 
 const DATE = /^(-?\d{4,})-(\d{1,2})-(\d{1,2})$/;
@@ -65,6 +70,9 @@ function timeOf(
 /**
  * The value of a datetime literal (`DATE '2004-12-02'`); throws KDA's message for a malformed one:
  * `Illegal TIMESTAMP literal '2007-02-19 21:25': not in format 'yyyy-MM-dd HH:mm:ss'`.
+ *
+ * @example
+ * parseDatetimeLiteral("TIMESTAMP", "2004-09-30 13:48:23"); // 1096552103000
  */
 export function parseDatetimeLiteral(kind: DatetimeKind, text: string): number {
   const value = parseDatetimeText(kind, text);
@@ -99,7 +107,13 @@ export function formatTimestamp(ms: number): string {
   return `${formatDate(ms)} ${formatTime(ms)}`;
 }
 
-/** The text of a datetime value of a kind. */
+/**
+ * The text of a datetime value of a kind, as KDA casts it to a character string:
+ * `yyyy-MM-dd`, `HH:mm:ss`, `yyyy-MM-dd HH:mm:ss` (with `.SSS` when there are milliseconds).
+ *
+ * @example
+ * formatDatetime("TIMESTAMP", Date.UTC(2007, 1, 19, 21, 25, 35)); // "2007-02-19 21:25:35"
+ */
 export function formatDatetime(kind: DatetimeKind, ms: number): string {
   return kind === "DATE" ? formatDate(ms) : kind === "TIME" ? formatTime(ms) : formatTimestamp(ms);
 }

@@ -49,6 +49,9 @@ export function checkQualifier(qualifier: IntervalQualifier): void {
  * the quotes): `'3 4'` DAY TO HOUR, `'59:59.999'` MINUTE TO SECOND, `'1-2'` YEAR TO MONTH. Throws
  * KDA's messages: `Illegal interval literal format '3:45' for INTERVAL DAY TO HOUR`,
  * `Interval field value 120 exceeds precision of MINUTE(2) field`.
+ *
+ * @example
+ * parseIntervalLiteral("3 4", { start: "DAY", end: "HOUR" }); // { kind: "day-time", ms: 273600000 }
  */
 export function parseIntervalLiteral(
   text: string,
@@ -122,6 +125,9 @@ export function parseIntervalLiteral(
  * The text of an interval value as KDA casts it to a character string: a sign, the leading field
  * unpadded, trailing fields on two digits, seconds' milliseconds when there are any — `+6:11`
  * (MINUTE TO SECOND), `+2 00:06:11` (DAY TO SECOND), `+4-04` (YEAR TO MONTH), `-2 04` (DAY TO HOUR).
+ *
+ * @example
+ * formatInterval({ kind: "day-time", ms: 371_000 }, { start: "MINUTE", end: "SECOND" }); // "+6:11"
  */
 export function formatInterval(value: SqlInterval, qualifier: IntervalQualifier | undefined): string {
   const fields = qualifierFields(qualifier ?? defaultQualifier(value));
@@ -155,6 +161,9 @@ const QUALIFIER_TEXT =
 /**
  * Parses a qualifier written as SQL (`DAY`, `DAY(3) TO SECOND`, `SECOND(2, 3)`, `MINUTE TO
  * SECOND(3)`): how the parser passes `(a - b) DAY TO SECOND` and interval types as text.
+ *
+ * @example
+ * parseQualifier("DAY(3) TO SECOND"); // { start: "DAY", end: "SECOND", startPrecision: 3 }
  */
 export function parseQualifier(text: string): IntervalQualifier {
   const m = QUALIFIER_TEXT.exec(text);

@@ -19,7 +19,12 @@ import {
   widerNumericType,
 } from "../support/sql-types.ts";
 
-/** The binary arithmetic operators. */
+/**
+ * The binary arithmetic operators.
+ *
+ * @example
+ * const op: ArithmeticOperator = "/";
+ */
 export type ArithmeticOperator = "+" | "-" | "*" | "/";
 
 const UNITS: readonly DatetimeUnit[] = ["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"];
@@ -32,7 +37,8 @@ const UNITS: readonly DatetimeUnit[] = ["YEAR", "MONTH", "DAY", "HOUR", "MINUTE"
  * 18 digits.
  *
  * @example
- * numericResultType("/", decimal(2, 1), sqlType("INTEGER")); // DECIMAL(13, 12): 5.0 / 2 = 2.500000000000
+ * const five: SqlType = { name: "DECIMAL", precision: 2, scale: 1, nullable: false };
+ * numericResultType("/", five, { name: "INTEGER", nullable: false }); // DECIMAL(13, 12): 5.0 / 2 = 2.500000000000
  */
 export function numericResultType(op: ArithmeticOperator, a: SqlType, b: SqlType): SqlType {
   const nullable = a.nullable || b.nullable;
@@ -85,7 +91,12 @@ export function unionQualifier(
   };
 }
 
-/** How an arithmetic call on the given types is evaluated. */
+/**
+ * How an arithmetic call on the given types is evaluated.
+ *
+ * @example
+ * const kind: ArithmeticKind = "datetime+interval";
+ */
 export type ArithmeticKind =
   | "numeric"
   | "datetime+interval"
@@ -97,17 +108,27 @@ export type ArithmeticKind =
   | "interval/number";
 
 /**
+ * What {@link arithmeticType} finds for a call.
+ *
+ * @example
+ * const typing: ArithmeticTyping = { type: { name: "INTEGER", nullable: false }, kind: "numeric" };
+ */
+export interface ArithmeticTyping {
+  /** The result's type. */
+  readonly type: SqlType;
+  /** Which evaluation the operands call for. */
+  readonly kind: ArithmeticKind;
+}
+
+/**
  * The result type and kind of `a op b`, or a {@link SqlFunctionError} with KDA's message for
  * operands the operator does not take (`Cannot apply '-' to arguments of type '<DATE> - <DATE>'`).
  *
  * @example
- * arithmeticType("+", sqlType("TIMESTAMP"), intervalType({ start: "DAY" })); // TIMESTAMP, "datetime+interval"
+ * const day: SqlType = { name: "INTERVAL_DAY_TIME", qualifier: { start: "DAY" }, nullable: false };
+ * arithmeticType("+", { name: "TIMESTAMP", nullable: false }, day); // { type: TIMESTAMP, kind: "datetime+interval" }
  */
-export function arithmeticType(
-  op: ArithmeticOperator,
-  a: SqlType,
-  b: SqlType,
-): { type: SqlType; kind: ArithmeticKind } {
+export function arithmeticType(op: ArithmeticOperator, a: SqlType, b: SqlType): ArithmeticTyping {
   const nullable = a.nullable || b.nullable;
   const aNumeric = isNumericType(a) || isUntyped(a);
   const bNumeric = isNumericType(b) || isUntyped(b);

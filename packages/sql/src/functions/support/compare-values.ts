@@ -1,9 +1,13 @@
 import type { SqlInterval, SqlValue } from "../../types/sql-value.ts";
 
 /**
- * Orders two non-NULL values of one comparable type: numbers (and datetimes, which are epoch
- * milliseconds), strings by UTF-16 code units (Java's `String.compareTo`), booleans (FALSE before
- * TRUE), intervals of one kind by length, binary strings byte by byte. Negative, zero or positive.
+ * Orders two non-NULL values of one comparable type (ORDER BY, MIN/MAX, comparisons): numbers (and
+ * datetimes, which are epoch milliseconds), strings by UTF-16 code units (Java's
+ * `String.compareTo`), booleans (FALSE before TRUE), intervals of one kind by length, binary
+ * strings byte by byte. Negative, zero or positive.
+ *
+ * @example
+ * compareValues("apple", "pear"); // -1
  */
 export function compareValues(a: SqlValue, b: SqlValue): number {
   if (typeof a === "number") return a < (b as number) ? -1 : a > (b as number) ? 1 : 0;
