@@ -1,7 +1,7 @@
 import { SqlFunctionError } from "../function-contract.ts";
 
 /** Characters special in JavaScript patterns, escaped when a SQL pattern means them literally. */
-const JS_SPECIAL = /[\\^$.*+?()[\]{}|/-]/;
+const JS_SPECIAL = /[\\^$.*+?()[\]{}|/]/;
 
 export function jsLiteral(ch: string): string {
   return JS_SPECIAL.test(ch) ? `\\${ch}` : ch;

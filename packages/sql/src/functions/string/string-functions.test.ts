@@ -136,6 +136,8 @@ describe("string functions", () => {
     ["1a", "_a", undefined, true],
     ["123aXYZ", "%a%", undefined, true],
     ["123aXYZ", "_%_a%_", undefined, true],
+    ["user-12-x@example.com", "%-1_-%@example.com", undefined, true],
+    ["a.b-c", "a.b-_", undefined, true],
   ])("'%s' LIKE '%s' ESCAPE %s is %s", (s, p, e, expected) => {
     expect(e === undefined ? both("LIKE", s, p) : both("LIKE", s, p, e)).toBe(expected);
   });
@@ -189,6 +191,8 @@ describe("string functions", () => {
     ["a(b{3})", "a(b{3})", undefined, false],
     ["a(b{3})", "a\\(b\\{3\\}\\)", "\\", true],
     ["13aq!24br!", "13aq\\!24br\\!%", "\\", true],
+    ["a-b.c", "a-b.c", undefined, true],
+    ["a-bxc", "a-b.c", undefined, false],
   ])("'%s' SIMILAR TO '%s' ESCAPE %s is %s", (s, p, e, expected) => {
     expect(e === undefined ? both("SIMILAR TO", s, p) : both("SIMILAR TO", s, p, e)).toBe(expected);
   });
