@@ -46,6 +46,16 @@ describe("aggregates on the documented examples", () => {
     expect(fold(callSite(fn("AVG"), [INT]), [])).toBeNull();
   });
 
+  it("SUM widens integers to BIGINT and DECIMAL(p, s) to DECIMAL(18, s)", () => {
+    const sum = aggregateOf(fn("SUM"));
+    expect(sum.returnType([{ type: t("TINYINT") }], PLAIN)).toEqual(t("BIGINT"));
+    expect(sum.returnType([{ type: decimal(5, 2) }], PLAIN)).toEqual(decimal(18, 2));
+    expect(sum.returnType([{ type: t("REAL") }], PLAIN)).toEqual(t("REAL"));
+    expect(fold(callSite(fn("SUM"), [t("TINYINT")]), rows(100, 100, 100))).toBe(300);
+    expect(fold(callSite(fn("SUM"), [decimal(5, 2)]), rows(999.99, 0.02))).toBe(1000.01);
+    expect(fold(callSite(fn("SUM"), [t("REAL")]), rows(0.1, 0.2))).toBe(Math.fround(0.1 + 0.2));
+  });
+
   it("COUNT counts rows or non-NULL values; 0 when empty", () => {
     expect(fold(callSite(fn("COUNT"), [], { star: true }), rows(1, null, 3))).toBe(3);
     expect(fold(callSite(fn("COUNT"), [INT]), rows(1, null, 3))).toBe(2);

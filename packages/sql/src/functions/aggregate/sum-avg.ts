@@ -1,8 +1,8 @@
 import { type ColumnarAccumulator, sum as coreSum } from "@eddy/core";
-import { isNumericType, type SqlType } from "../../types/sql-type.ts";
+import { isIntegerType, isNumericType, type SqlType } from "../../types/sql-type.ts";
 import type { AggregateSqlFunction } from "../function-contract.ts";
 import { fitNumber } from "../numeric/numeric-values.ts";
-import { isUntyped, withNullable } from "../support/sql-types.ts";
+import { decimal, isUntyped, MAX_DECIMAL_PRECISION, withNullable } from "../support/sql-types.ts";
 import {
   expectOneArgument,
   type Row,
@@ -37,20 +37,32 @@ const sumColumns: ColumnarAccumulator<Row, SumAccumulator> = {
   },
 };
 
+/**
+ * SUM's type: integers sum to BIGINT and DECIMAL(p, s) to DECIMAL(18, s), so a sum of TINYINT
+ * heart rates or DECIMAL(5, 2) prices does not overflow its argument's narrow range; REAL and
+ * DOUBLE stay. AVG keeps the argument's type (it stays within the values' range).
+ */
+export function sumType(type: SqlType): SqlType {
+  if (isIntegerType(type)) return { name: "BIGINT", nullable: true };
+  if (type.name === "DECIMAL") return decimal(MAX_DECIMAL_PRECISION, type.scale ?? 0);
+  return withNullable(type, true);
+}
+
 function sumLike(
   name: "SUM" | "AVG",
   finish: (sum: number, count: number, type: SqlType) => number,
 ): AggregateSqlFunction {
   const numeric = (type: SqlType) => isNumericType(type) || isUntyped(type);
+  const resultType = (type: SqlType) => (name === "SUM" ? sumType(type) : withNullable(type, true));
   return {
     kind: "aggregate",
     name,
     returnType: (args, options) => {
       refuseDistinct(name, options);
-      return withNullable(expectOneArgument(name, args, numeric, "one number"), true);
+      return resultType(expectOneArgument(name, args, numeric, "one number"));
     },
     create: (args) => {
-      const type = args[0]!.type;
+      const type = resultType(args[0]!.type);
       return withForms<SumAccumulator>(
         {
           create: () => ({ sum: 0, count: 0 }),
@@ -93,10 +105,10 @@ function sumLike(
 }
 
 /**
- * SUM(x) and AVG(x) of numbers, NULLs ignored, NULL for an empty group or frame. The result keeps
- * the argument's type (KDA: AVG of INTEGER is a truncated INTEGER; a sum out of its type's range
- * is a row error). Columnar in windows; in sliding frames core's compensated running sum, O(1)
- * per record.
+ * SUM(x) and AVG(x) of numbers, NULLs ignored, NULL for an empty group or frame. AVG keeps the
+ * argument's type (KDA: AVG of INTEGER is a truncated INTEGER); SUM widens it (see `sumType`; a
+ * sum out of BIGINT's range is a row error). Columnar in windows; in sliding frames core's
+ * compensated running sum, O(1) per record.
  */
 export const sumFunction = sumLike("SUM", (sum, _count, type) => fitNumber(sum, type));
 export const avgFunction = sumLike("AVG", (sum, count, type) => resultOfType(sum / count, type));
