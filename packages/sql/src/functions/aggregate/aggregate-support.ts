@@ -2,7 +2,7 @@ import type { AggregateFunction, SlidingAccumulator } from "@eddy/core";
 import { isIntegerType, type SqlType } from "../../types/sql-type.ts";
 import type { SqlValue } from "../../types/sql-value.ts";
 import { type AggregateCallOptions, type ArgumentInfo, SqlFunctionError } from "../function-contract.ts";
-import { fitNumber } from "../numeric/numeric-values.ts";
+import { numberFitter } from "../numeric/numeric-values.ts";
 import { describeTypes } from "../support/sql-types.ts";
 import { FlagFifo } from "./fifo.ts";
 
@@ -50,11 +50,13 @@ export function expectOneArgument(
 }
 
 /**
- * Brings a computed average-like result to the argument's type, as KDA keeps it: integers are
+ * Brings computed average-like results to the argument's type, as KDA keeps it: integers are
  * truncated (AVG of INTEGER 1 and 2 is 1), DECIMAL rounded to its scale, REAL rounded to 32 bits.
+ * Specialized once per call site.
  */
-export function resultOfType(value: number, type: SqlType): number {
-  return fitNumber(isIntegerType(type) ? Math.trunc(value) || 0 : value, type);
+export function resultOfType(type: SqlType): (value: number) => number {
+  const toType = numberFitter(type);
+  return isIntegerType(type) ? (value) => toType(Math.trunc(value) || 0) : toType;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isNumericType, type SqlType } from "../../types/sql-type.ts";
+import { isNumericType } from "../../types/sql-type.ts";
 import type { SqlInterval, SqlValue } from "../../types/sql-value.ts";
 import { type AggregateSqlFunction, SqlFunctionError } from "../function-contract.ts";
 import { describeTypes, isUntyped, withNullable } from "../support/sql-types.ts";
@@ -69,9 +69,9 @@ export const expAvgFunction: AggregateSqlFunction = {
   },
   create: (args) => {
     const halfLife = halfLifeOf(args);
-    const type: SqlType = args[0]!.type;
+    const toType = resultOfType(args[0]!.type);
     const finish = (acc: ExpAvgAccumulator): SqlValue =>
-      acc.weight === 0 ? null : resultOfType(acc.sum / acc.weight, type);
+      acc.weight === 0 ? null : toType(acc.sum / acc.weight);
     return withForms<ExpAvgAccumulator>(
       {
         create: () => ({ sum: 0, weight: 0, reference: 0 }),

@@ -1,7 +1,7 @@
 import { type ColumnarAccumulator, sum as coreSum } from "@eddy/core";
 import { isIntegerType, isNumericType, type SqlType } from "../../types/sql-type.ts";
 import type { AggregateSqlFunction } from "../function-contract.ts";
-import { fitNumber } from "../numeric/numeric-values.ts";
+import { numberFitter } from "../numeric/numeric-values.ts";
 import { decimal, isUntyped, MAX_DECIMAL_PRECISION, withNullable } from "../support/sql-types.ts";
 import {
   expectOneArgument,
@@ -50,7 +50,8 @@ export function sumType(type: SqlType): SqlType {
 
 function sumLike(
   name: "SUM" | "AVG",
-  finish: (sum: number, count: number, type: SqlType) => number,
+  /** The result from the sum and count, specialized for the result type once per call site. */
+  finishFor: (type: SqlType) => (sum: number, count: number) => number,
 ): AggregateSqlFunction {
   const numeric = (type: SqlType) => isNumericType(type) || isUntyped(type);
   const resultType = (type: SqlType) => (name === "SUM" ? sumType(type) : withNullable(type, true));
@@ -62,7 +63,7 @@ function sumLike(
       return resultType(expectOneArgument(name, args, numeric, "one number"));
     },
     create: (args) => {
-      const type = resultType(args[0]!.type);
+      const finish = finishFor(resultType(args[0]!.type));
       return withForms<SumAccumulator>(
         {
           create: () => ({ sum: 0, count: 0 }),
@@ -75,7 +76,7 @@ function sumLike(
             return acc;
           },
           merge: (a, b) => ({ sum: a.sum + b.sum, count: a.count + b.count }),
-          result: (acc) => (acc.count === 0 ? null : finish(acc.sum, acc.count, type)),
+          result: (acc) => (acc.count === 0 ? null : finish(acc.sum, acc.count)),
         },
         {
           columnar: sumColumns,
@@ -93,7 +94,7 @@ function sumLike(
                   sum.evictOldest();
                   count--;
                 },
-                result: () => finish(sum.result(), count, type),
+                result: () => finish(sum.result(), count),
               },
               (row) => (row[0] ?? null) as number | null,
             );
@@ -110,5 +111,11 @@ function sumLike(
  * sum out of BIGINT's range is a row error). Columnar in windows; in sliding frames core's
  * compensated running sum, O(1) per record.
  */
-export const sumFunction = sumLike("SUM", (sum, _count, type) => fitNumber(sum, type));
-export const avgFunction = sumLike("AVG", (sum, count, type) => resultOfType(sum / count, type));
+export const sumFunction = sumLike("SUM", (type) => {
+  const toType = numberFitter(type);
+  return (sum) => toType(sum);
+});
+export const avgFunction = sumLike("AVG", (type) => {
+  const toType = resultOfType(type);
+  return (sum, count) => toType(sum / count);
+});

@@ -133,11 +133,11 @@ function statistic(name: Statistic): AggregateSqlFunction {
       return withNullable(expectOneArgument(name, args, numeric, "one number"), true);
     },
     create: (args) => {
-      const type = args[0]!.type;
+      const toType = resultOfType(args[0]!.type);
       const finish = (m: MomentsAccumulator): SqlValue => {
         if (m.count === 0 || (sample && m.count === 1)) return null;
         const variance = m.m2 / (sample ? m.count - 1 : m.count);
-        return resultOfType(root ? Math.sqrt(variance) : variance, type);
+        return toType(root ? Math.sqrt(variance) : variance);
       };
       return withForms<MomentsAccumulator>(
         {

@@ -7,7 +7,7 @@ import { expectArity, requireLiteralString, wrongTypes } from "../support/argume
 import { type ScalarBody, strictScalar } from "../support/define-scalar.ts";
 import { describeType, intervalType, isIntervalType, isUntyped } from "../support/sql-types.ts";
 import { type ArithmeticOperator, arithmeticType } from "./arithmetic-types.ts";
-import { fitNumber, isIntegerName } from "./numeric-values.ts";
+import { fitNumber, isIntegerName, numberFitter } from "./numeric-values.ts";
 
 /** Adds a day-time or year-month interval to a datetime of a kind (DATE keeps whole days, TIME wraps). */
 export function addInterval(datetime: number, type: SqlType, interval: SqlInterval, sign: 1 | -1): number {
@@ -25,20 +25,21 @@ export function addInterval(datetime: number, type: SqlType, interval: SqlInterv
 function numericBody(op: ArithmeticOperator, type: SqlType): ScalarBody {
   const integer = isIntegerName(type.name);
   const exact = integer || type.name === "DECIMAL";
+  const toType = numberFitter(type);
   switch (op) {
     case "+":
-      return (v) => fitNumber((v[0] as number) + (v[1] as number), type);
+      return (v) => toType((v[0] as number) + (v[1] as number));
     case "-":
-      return (v) => fitNumber((v[0] as number) - (v[1] as number), type);
+      return (v) => toType((v[0] as number) - (v[1] as number));
     case "*":
-      return (v) => fitNumber((v[0] as number) * (v[1] as number), type);
+      return (v) => toType((v[0] as number) * (v[1] as number));
     case "/":
       return (v) => {
         const divisor = v[1] as number;
         if (divisor === 0 && exact) throw new SqlFunctionError("Division by zero");
         const quotient = (v[0] as number) / divisor;
         // Two integers divide to an integer, truncated toward zero (5 / 2 = 2, -5 / 2 = -2).
-        return fitNumber(integer ? Math.trunc(quotient) : quotient, type);
+        return toType(integer ? Math.trunc(quotient) || 0 : quotient);
       };
   }
 }
