@@ -205,6 +205,14 @@ describe("sourceContract fails sources that break it, saying how", () => {
     );
   });
 
+  test("a source made when a case runs (on a server started later) is checked then", async () => {
+    let made = 0;
+    const cases = sourceContract({ source: () => (made++, scripted({ bounded: false, perSplit: 1 })) });
+    expect(made).toBe(0);
+    await expect(cases[0]!.run()).rejects.toThrow(/needs `expected`/);
+    expect(made).toBe(1);
+  });
+
   test("an unbounded source without the records to expect is refused at once", () => {
     expect(() => sourceContract({ source: scripted({ bounded: false, perSplit: 1 }) })).toThrow(
       /needs `expected`/,

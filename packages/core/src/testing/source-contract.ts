@@ -28,9 +28,10 @@ export interface SourceContractOptions<T> {
   /**
    * The source under test. The kit opens it many times, fresh and restored at the positions it
    * reported, so every open must read the same records: a fixed list, file, bucket or stream.
-   * Small batches give it more positions to restore at.
+   * Small batches give it more positions to restore at. A function making the source is called
+   * when a case runs: for a source on a server the test starts in `beforeAll`.
    */
-  readonly source: Source<T>;
+  readonly source: Source<T> | (() => Source<T>);
   /**
    * The records the source holds, in any order across splits (a split's order is checked against
    * an uninterrupted read). Required for an unbounded source: the kit reads until it has this
@@ -122,12 +123,42 @@ interface Reading<T> {
  * });
  */
 export function sourceContract<T>(options: SourceContractOptions<T>): ContractCase[] {
-  const { source, expected } = options;
-  if (!source.bounded && expected === undefined) {
-    throw new TypeError(
-      `sourceContract(${source.name}): an unbounded source needs \`expected\`, the records to read before the kit stops`,
-    );
-  }
+  const given = options.source;
+  if (typeof given !== "function") requireExpected(given, options.expected);
+  return (Object.keys(CASES) as CaseKey[]).map((key) => ({
+    name: CASES[key],
+    async run() {
+      const source = typeof given === "function" ? given() : given;
+      requireExpected(source, options.expected);
+      await checksOf(source, options)[key]();
+    },
+  }));
+}
+
+/** The cases, by key. */
+const CASES = {
+  reads: "reads every record once, in well-formed events",
+  resumes: "positions resume exactly after the last record of their batch: no loss, no duplicate",
+  stopped:
+    "a reader stopped part-way and one restored from its positions read what an uninterrupted read does",
+  aborted: "next() resolves undefined once the signal is aborted, also a next() that was waiting",
+  closed: "close can be called twice, before any read and after an abort",
+} as const;
+type CaseKey = keyof typeof CASES;
+
+function requireExpected(source: Source<unknown>, expected: readonly unknown[] | undefined): void {
+  if (source.bounded || expected !== undefined) return;
+  throw new TypeError(
+    `sourceContract(${source.name}): an unbounded source needs \`expected\`, the records to read before the kit stops`,
+  );
+}
+
+/** The body of each case, for `source`. */
+function checksOf<T>(
+  source: Source<T>,
+  options: SourceContractOptions<T>,
+): Record<CaseKey, () => Promise<void>> {
+  const { expected } = options;
   const readTimeoutMs = options.readTimeoutMs ?? SOURCE_CONTRACT_DEFAULTS.readTimeoutMs;
   const maxRestorePoints = options.maxRestorePoints ?? SOURCE_CONTRACT_DEFAULTS.maxRestorePoints;
   const quietMs = options.quietMs ?? SOURCE_CONTRACT_DEFAULTS.quietMs;
@@ -223,105 +254,90 @@ export function sourceContract<T>(options: SourceContractOptions<T>): ContractCa
     return { reading, handle };
   };
 
-  return [
-    {
-      name: "reads every record once, in well-formed events",
-      run: withReaders(async (open) => {
-        const { handle } = await fullRead(open);
-        if (source.bounded) return;
-        // Unbounded: after the expected records, nothing more for a while. The read still waiting is aborted.
-        const quietUntil = performance.now() + quietMs;
-        let pending: Promise<SourceEvent<T> | undefined> | undefined;
-        while (performance.now() < quietUntil) {
-          pending ??= handle.reader.next();
-          const event = await Promise.race([
-            pending,
-            sleep(quietUntil - performance.now()).then((): typeof QUIET => QUIET),
-          ]);
-          if (event === QUIET) break;
-          pending = undefined;
-          if (event === undefined) break;
-          check(
-            event.kind !== "data" || event.tag !== undefined || event.values.length === 0,
-            () => `${source.name} read ${show(event)} after the ${expected!.length} expected records`,
-          );
-        }
-        handle.controller.abort();
-        if (pending) await settles(pending, `a next() waiting when the signal was aborted (${handle.what})`);
-      }),
-    },
-    {
-      name: "positions resume exactly after the last record of their batch: no loss, no duplicate",
-      run: withReaders(async (open) => {
-        const { reading: reference } = await fullRead(open);
-        const points = restorePoints(reference, maxRestorePoints);
+  return {
+    reads: withReaders(async (open) => {
+      const { handle } = await fullRead(open);
+      if (source.bounded) return;
+      // Unbounded: after the expected records, nothing more for a while. The read still waiting is aborted.
+      const quietUntil = performance.now() + quietMs;
+      let pending: Promise<SourceEvent<T> | undefined> | undefined;
+      while (performance.now() < quietUntil) {
+        pending ??= handle.reader.next();
+        const event = await Promise.race([
+          pending,
+          sleep(quietUntil - performance.now()).then((): typeof QUIET => QUIET),
+        ]);
+        if (event === QUIET) break;
+        pending = undefined;
+        if (event === undefined) break;
         check(
-          points.length > 0,
-          `${source.name} reported no position: a checkpoint could not resume it (read a source with records)`,
+          event.kind !== "data" || event.tag !== undefined || event.values.length === 0,
+          () => `${source.name} read ${show(event)} after the ${expected!.length} expected records`,
         );
-        for (const at of points) {
-          const positions = reference.positionsAfter[at]!;
-          const before = prefix(reference, at);
-          const what = `a reader restored after event #${at + 1} of ${reference.events.length} at ${show(Object.fromEntries(positions))}`;
-          const handle = await open(positions, what);
-          const after = await read(handle, reference.records.length - countRecords(before));
-          checkSameSplits(reference, before, after, what);
-          handle.closed = true;
-          await handle.reader.close?.();
-        }
-      }),
-    },
-    {
-      name: "a reader stopped part-way and one restored from its positions read what an uninterrupted read does",
-      run: withReaders(async (open) => {
-        const { reading: reference } = await fullRead(open);
-        const first = await open(new Map(), "a reader stopped part-way");
-        const part = newReading<T>();
-        const half = Math.max(1, Math.floor(reference.events.length / 2));
-        while (part.events.length < half && (await readOne(first, part))) {}
-        first.controller.abort();
-        await endsAfterAbort(first);
-        first.closed = true;
-        await first.reader.close?.();
-        const positions = part.positionsAfter.at(-1) ?? new Map();
-        const what = `a reader restored at ${show(Object.fromEntries(positions))} after ${part.events.length} events`;
-        const second = await open(positions, what);
-        const rest = await read(second, reference.records.length - part.records.length);
-        checkSameSplits(reference, part.bySplit, rest, what);
-      }),
-    },
-    {
-      name: "next() resolves undefined once the signal is aborted, also a next() that was waiting",
-      run: withReaders(async (open) => {
-        const early = await open(new Map(), "a reader aborted before its first read");
-        early.controller.abort();
-        await endsAfterAbort(early);
+      }
+      handle.controller.abort();
+      if (pending) await settles(pending, `a next() waiting when the signal was aborted (${handle.what})`);
+    }),
+    resumes: withReaders(async (open) => {
+      const { reading: reference } = await fullRead(open);
+      const points = restorePoints(reference, maxRestorePoints);
+      check(
+        points.length > 0,
+        `${source.name} reported no position: a checkpoint could not resume it (read a source with records)`,
+      );
+      for (const at of points) {
+        const positions = reference.positionsAfter[at]!;
+        const before = prefix(reference, at);
+        const what = `a reader restored after event #${at + 1} of ${reference.events.length} at ${show(Object.fromEntries(positions))}`;
+        const handle = await open(positions, what);
+        const after = await read(handle, reference.records.length - countRecords(before));
+        checkSameSplits(reference, before, after, what);
+        handle.closed = true;
+        await handle.reader.close?.();
+      }
+    }),
+    stopped: withReaders(async (open) => {
+      const { reading: reference } = await fullRead(open);
+      const first = await open(new Map(), "a reader stopped part-way");
+      const part = newReading<T>();
+      const half = Math.max(1, Math.floor(reference.events.length / 2));
+      while (part.events.length < half && (await readOne(first, part))) {}
+      first.controller.abort();
+      await endsAfterAbort(first);
+      first.closed = true;
+      await first.reader.close?.();
+      const positions = part.positionsAfter.at(-1) ?? new Map();
+      const what = `a reader restored at ${show(Object.fromEntries(positions))} after ${part.events.length} events`;
+      const second = await open(positions, what);
+      const rest = await read(second, reference.records.length - part.records.length);
+      checkSameSplits(reference, part.bySplit, rest, what);
+    }),
+    aborted: withReaders(async (open) => {
+      const early = await open(new Map(), "a reader aborted before its first read");
+      early.controller.abort();
+      await endsAfterAbort(early);
 
-        const waiting = await open(new Map(), "a reader aborted while a read waits");
-        if (!source.bounded) await read(waiting);
-        const pending = waiting.reader.next();
-        waiting.controller.abort();
-        // It may have had an event in hand already; it must neither reject nor wait forever.
-        await settles(pending, `a next() waiting when the signal was aborted (${waiting.what})`);
-        await endsAfterAbort(waiting);
-      }),
-    },
-    {
-      name: "close can be called twice, before any read and after an abort",
-      run: withReaders(async (open) => {
-        const unread = await open(new Map(), "a reader never read");
-        unread.closed = true;
-        await unread.reader.close?.();
-        await unread.reader.close?.();
-        const aborted = await open(new Map(), "a reader aborted after one read");
-        await readOne(aborted, newReading());
-        aborted.controller.abort();
-        aborted.closed = true;
-        await aborted.reader.close?.();
-        await aborted.reader.close?.();
-      }),
-    },
-  ];
+      const waiting = await open(new Map(), "a reader aborted while a read waits");
+      if (!source.bounded) await read(waiting);
+      const pending = waiting.reader.next();
+      waiting.controller.abort();
+      // It may have had an event in hand already; it must neither reject nor wait forever.
+      await settles(pending, `a next() waiting when the signal was aborted (${waiting.what})`);
+      await endsAfterAbort(waiting);
+    }),
+    closed: withReaders(async (open) => {
+      const unread = await open(new Map(), "a reader never read");
+      unread.closed = true;
+      await unread.reader.close?.();
+      await unread.reader.close?.();
+      const aborted = await open(new Map(), "a reader aborted after one read");
+      await readOne(aborted, newReading());
+      aborted.controller.abort();
+      aborted.closed = true;
+      await aborted.reader.close?.();
+      await aborted.reader.close?.();
+    }),
+  };
 
   /** A `next()` after the reader's signal was aborted resolves `undefined`. */
   async function endsAfterAbort(handle: OpenReader<T>): Promise<void> {
@@ -336,6 +352,7 @@ export function sourceContract<T>(options: SourceContractOptions<T>): ContractCa
     try {
       return await within(promise, readTimeoutMs, what);
     } catch (error) {
+      if (error instanceof ContractViolation) throw error;
       return violation(`${what} rejected (it should resolve undefined): ${show(error)}`);
     }
   }
