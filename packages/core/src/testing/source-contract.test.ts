@@ -207,7 +207,11 @@ describe("sourceContract fails sources that break it, saying how", () => {
 
   test("a source made when a case runs (on a server started later) is checked then", async () => {
     let made = 0;
-    const cases = sourceContract({ source: () => (made++, scripted({ bounded: false, perSplit: 1 })) });
+    const source = () => {
+      made++;
+      return scripted({ bounded: false, perSplit: 1 });
+    };
+    const cases = sourceContract({ source });
     expect(made).toBe(0);
     await expect(cases[0]!.run()).rejects.toThrow(/needs `expected`/);
     expect(made).toBe(1);
