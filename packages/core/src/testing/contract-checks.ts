@@ -103,6 +103,15 @@ export function within<T>(promise: Promise<T>, ms: number, what: string, more = 
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Runs `cleanUp`, ignoring what it throws or rejects with. */
+export async function quietly(cleanUp: () => unknown): Promise<void> {
+  try {
+    await cleanUp();
+  } catch {
+    // Cleaning up after a case: its outcome is already decided.
+  }
+}
+
 /** The error `promise` rejects with; a violation saying `what` if it resolves. */
 export async function rejection(promise: Promise<unknown>, what: string): Promise<unknown> {
   try {

@@ -8,7 +8,15 @@ import {
   type TestConnectorContext,
 } from "./connector-contexts.ts";
 import { type ContractCase, ContractViolation } from "./contract-case.ts";
-import { canonical, check, describeDifference, difference, show, violation } from "./contract-checks.ts";
+import {
+  canonical,
+  check,
+  describeDifference,
+  difference,
+  quietly,
+  show,
+  violation,
+} from "./contract-checks.ts";
 
 /**
  * Where a sink under {@link sinkContract} writes: one per case, fresh and empty (a new directory,
@@ -342,7 +350,7 @@ class Destination<T> {
   async closeAll(): Promise<void> {
     for (const run of this.#opened) {
       run.controller.abort();
-      if (!run.closed) await Promise.resolve(run.sink.close?.()).catch(() => {});
+      if (!run.closed) await quietly(() => run.sink.close?.());
     }
   }
 
