@@ -1,4 +1,4 @@
-import { fromIterable, pipeline, silentLogger } from "@eddy/core";
+import { fromIterable, pipeline, silentLogger, VirtualClock } from "@eddy/core";
 import { sinkContext } from "@eddy/core/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { json } from "./decoders.ts";
@@ -63,17 +63,19 @@ describe("batching", () => {
     ).toEqual([...events].sort((a, b) => (a.key + a.seq).localeCompare(b.key + b.seq)));
   });
 
-  test("at most maxBatchSizeInBytes per call; a record over maxRecordSizeInBytes fails the write, naming it", async () => {
+  test("at most maxBatchSizeInBytes per call; a record over maxRecordSizeInBytes is a dead letter, or fails the write with failOnError, naming it", async () => {
     const stream = await kinesis.createStream("batch-bytes", 1);
     const big = "x".repeat(1_000_000);
-    const sink = kinesisSink<{ id: string; pad: string }>({
+    const options = {
       stream,
       connection: kinesis.connection,
-      partitionKey: (r) => r.id,
-      serialize: (r) => r.pad,
+      partitionKey: (r: { id: string }) => r.id,
+      serialize: (r: { pad: string }) => r.pad,
       maxTimeInBufferMS: 60_000,
-    });
-    sink.open?.(sinkContext());
+    };
+    const sink = kinesisSink<{ id: string; pad: string }>(options);
+    const context = sinkContext();
+    sink.open?.(context);
     await sink.write(
       Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, pad: big })),
       [],
@@ -81,11 +83,27 @@ describe("batching", () => {
     await sink.finish?.();
     // 12 records of ~1 MB: five fit in 5 MiB.
     expect(sink.metrics().requests).toBe(3);
-    expect(() => sink.write([{ id: "huge", pad: "y".repeat(1024 * 1024) }], [])).toThrow(
-      /the record with partition key "huge" is 1048580 bytes \(data and partition key\), more than maxRecordSizeInBytes \(1048576\)/,
-    );
+    const tooLarge =
+      /the record with partition key "huge" is 1048580 bytes \(data and partition key\), more than maxRecordSizeInBytes \(1048576\)/;
+    const huge = { id: "huge", pad: "y".repeat(1024 * 1024) };
+    await sink.write([huge, { id: "small", pad: "z" }], [1_000, 2_000]);
+    await sink.finish?.();
+    expect(context.deadLettersSent).toHaveLength(1);
+    expect(context.deadLettersSent[0]).toMatchObject({
+      origin: `kinesis(${stream})`,
+      reason: "too-large",
+      value: huge,
+      timestamp: 1_000,
+      details: { partitionKey: "huge" },
+    });
+    expect(context.deadLettersSent[0]!.error).toMatch(tooLarge);
     await sink.close?.();
-    expect(await storedRecords(stream)).toHaveLength(12);
+    expect(await storedRecords(stream)).toHaveLength(13);
+
+    const strict = kinesisSink<{ id: string; pad: string }>({ ...options, failOnError: true });
+    strict.open?.(sinkContext());
+    expect(() => strict.write([huge], [])).toThrow(tooLarge);
+    await strict.close?.();
   });
 });
 
@@ -141,7 +159,7 @@ describe("buffering", () => {
     await sink.close?.();
   });
 
-  test("a partial batch leaves after maxTimeInBufferMS", async () => {
+  test("a partial batch leaves after maxTimeInBufferMS of the job's clock", async () => {
     const stream = await kinesis.createStream("buffer-time", 1);
     const sink = kinesisSink<TestEvent>({
       stream,
@@ -149,11 +167,15 @@ describe("buffering", () => {
       partitionKey: (e) => e.key,
       maxTimeInBufferMS: 50,
     });
-    sink.open?.(sinkContext());
+    const clock = new VirtualClock();
+    sink.open?.(sinkContext({ clock }));
     await sink.write(testEvents(3, 1), []);
-    expect(sink.metrics().requests).toBe(0);
-    await new Promise((r) => setTimeout(r, 300));
+    clock.advanceTo(49);
+    expect(sink.metrics()).toMatchObject({ requests: 0, buffered: 3 });
+    clock.advanceTo(50);
     expect(sink.metrics()).toMatchObject({ requests: 1, buffered: 0 });
+    await sink.snapshot?.(1);
+    expect(await storedRecords(stream)).toHaveLength(3);
     await sink.close?.();
   });
 });
@@ -177,7 +199,7 @@ describe("failures", () => {
         }),
       );
       await expect(job.run()).rejects.toThrow(
-        /Kinesis rejected the record with partition key "k\d": ProvisionedThroughputExceededException: .*\(failOnError is set\)/,
+        /the record with partition key "k\d" failed \(ProvisionedThroughputExceededException: .*\) and failOnError is set/,
       );
     } finally {
       await throttling.stop();

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { VirtualClock } from "../time/clock.ts";
 import {
@@ -326,5 +327,35 @@ describe("AsyncSinkWriter", () => {
     const order = Array.from({ length: 3_000 }, (_, i) => String(i));
     order.splice(7, 2, "8", "7");
     expect(service.written).toEqual(order);
+  });
+
+  test("a batch holds at most maxBatchSize entries and maxBatchSizeInBytes bytes, in order, and at least one entry", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 1_000 }), { maxLength: 300 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1_000, max: 5_000 }),
+        async (sizes, maxBatchSize, maxBatchSizeInBytes) => {
+          const service = new ScriptedService();
+          const writer = new AsyncSinkWriter(
+            "t",
+            { ...options, maxBatchSize, maxBatchSizeInBytes, maxBufferedRequests: 1_000 },
+            service,
+            new VirtualClock(),
+          );
+          sizes.forEach((size, i) => writer.add(`${i}:${size}`, size));
+          await writer.flush();
+          for (const batch of service.batches) {
+            expect(batch.length).toBeGreaterThan(0);
+            expect(batch.length).toBeLessThanOrEqual(maxBatchSize);
+            expect(batch.reduce((n, e) => n + Number(e.split(":")[1]), 0)).toBeLessThanOrEqual(
+              maxBatchSizeInBytes,
+            );
+          }
+          expect(service.batches.flat()).toEqual(sizes.map((size, i) => `${i}:${size}`));
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 });

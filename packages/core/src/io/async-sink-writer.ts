@@ -238,6 +238,14 @@ export class AsyncSinkWriter<TEntry> {
     return this.#until(() => this.buffered < this.options.maxBufferedRequests);
   }
 
+  /**
+   * Sends what is buffered now, as the buffer timer does (within `maxInFlightRequests`), without
+   * waiting: for a sink that buffers on its own before the writer (e.g. open KPL aggregates).
+   */
+  sendBuffered(): void {
+    this.#pump(true);
+  }
+
   /** Sends everything buffered and waits until nothing is buffered or in flight (the barrier). */
   async flush(): Promise<void> {
     if (this.#fatal) throw this.#fatal;
