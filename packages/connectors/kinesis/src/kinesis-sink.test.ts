@@ -89,7 +89,7 @@ describe("kinesisSink on a scripted stream", () => {
     expect(proxy.calls).toHaveLength(4);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     // Backoff ceilings 100, 200, 400 ms (full jitter), on virtual time.
-    gaps.forEach((gap, i) => expect(gap).toBeLessThanOrEqual([100, 200, 400][i]! + 1));
+    for (const [i, gap] of gaps.entries()) expect(gap).toBeLessThanOrEqual([100, 200, 400][i]! + 1);
     expect(sink.metrics().retriedEntries).toBe(9);
   });
 

@@ -343,7 +343,7 @@ describe("AsyncSinkWriter", () => {
             service,
             new VirtualClock(),
           );
-          sizes.forEach((size, i) => writer.add(`${i}:${size}`, size));
+          for (const [i, size] of sizes.entries()) writer.add(`${i}:${size}`, size);
           await writer.flush();
           for (const batch of service.batches) {
             expect(batch.length).toBeGreaterThan(0);
