@@ -53,9 +53,7 @@ async function onClock<T>(clock: VirtualClock, promise: Promise<T>, step = 10): 
 
 describe("kinesisSink on a scripted stream", () => {
   test("only the entries Kinesis rejected are sent again, after a backoff, until all are stored", async () => {
-    const proxy = new ScriptedStreamProxy((entries, call) =>
-      call === 1 ? [throttled(1), throttled(3)] : [],
-    );
+    const proxy = new ScriptedStreamProxy((_, call) => (call === 1 ? [throttled(1), throttled(3)] : []));
     const { sink, clock } = open(proxy);
     await sink.write(ticks(5), []);
     const started = clock.now();
