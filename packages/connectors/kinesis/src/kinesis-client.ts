@@ -241,6 +241,7 @@ function clientConfig(connection: KinesisConnection): KinesisClientConfig {
  * the SDK's default chain).
  *
  * @example
+ * import { KinesisClient } from "@aws-sdk/client-kinesis";
  * const access: KinesisClientOptions = { client: new KinesisClient({ region: "eu-west-1", maxAttempts: 1 }) };
  */
 export interface KinesisClientOptions {

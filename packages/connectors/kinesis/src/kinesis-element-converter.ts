@@ -7,12 +7,19 @@ import type { PutEntry } from "./kinesis-client.ts";
 export interface KinesisEntry extends PutEntry {
   /** User records in it: 1, or more for a KPL aggregate. */
   readonly records: number;
+  /** Bytes Kinesis counts against its limits: data and partition key. */
+  readonly size: number;
 }
 
-/** A record turned into an entry, or why it cannot be written. */
-export type Converted =
-  | { readonly entry: KinesisEntry; readonly size: number }
-  | { readonly reason: "too-large" | "invalid"; readonly error: string; readonly partitionKey?: string };
+/** Why a record cannot be written. */
+export interface Unwritable {
+  readonly reason: "too-large" | "invalid";
+  readonly error: string;
+  readonly partitionKey?: string;
+}
+
+/** A record turned into an entry (one object per record: this is the sink's hot path), or why it cannot be written. */
+export type Converted = KinesisEntry | Unwritable;
 
 /** How records become entries: the user's functions and the record size limit. */
 export interface ConverterSettings<T> {
@@ -67,7 +74,7 @@ export function convertRecord<T>(value: T, settings: ConverterSettings<T>): Conv
         partitionKey,
       };
     }
-    return { entry: { data, partitionKey, explicitHashKey, records: 1 }, size };
+    return { data, partitionKey, explicitHashKey, records: 1, size };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return {

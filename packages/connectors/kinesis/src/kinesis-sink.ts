@@ -10,7 +10,12 @@ import {
 } from "@eddy/core";
 import { KinesisBatchSubmitter, type SubmitterCounts } from "./kinesis-batch-submitter.ts";
 import { type StreamProxy, streamProxyFor } from "./kinesis-client.ts";
-import { type ConverterSettings, convertRecord, type KinesisEntry } from "./kinesis-element-converter.ts";
+import {
+  type ConverterSettings,
+  convertRecord,
+  type KinesisEntry,
+  type Unwritable,
+} from "./kinesis-element-converter.ts";
 import { AGGREGATION_MAX_BYTES, KINESIS_SINK_DEFAULTS, type KinesisSinkOptions } from "./options.ts";
 import { type AggregateLimits, RecordAggregator } from "./record-aggregator.ts";
 import { resolveRetry } from "./retry.ts";
@@ -219,7 +224,7 @@ class KinesisSinkWriter<T> implements KinesisSink<T> {
       clock,
     );
     const aggregator = s.aggregation
-      ? new RecordAggregator(s.aggregation, (entry, size) => writer.add(entry, size))
+      ? new RecordAggregator(s.aggregation, (entry) => writer.add(entry, entry.size))
       : undefined;
     this.#running = { context, clock, proxy, submitter, writer, aggregator };
   }
@@ -230,9 +235,9 @@ class KinesisSinkWriter<T> implements KinesisSink<T> {
     for (let i = 0; i < values.length; i++) {
       const value = values[i]!;
       const converted = convertRecord(value, converter);
-      if ("entry" in converted) {
-        if (aggregator) aggregator.add(converted.entry, converted.size);
-        else writer.add(converted.entry, converted.size);
+      if ("data" in converted) {
+        if (aggregator) aggregator.add(converted);
+        else writer.add(converted, converted.size);
       } else {
         this.#setAside(value, timestamps[i], converted);
       }
@@ -304,11 +309,7 @@ class KinesisSinkWriter<T> implements KinesisSink<T> {
     });
   }
 
-  #setAside(
-    value: T,
-    timestamp: number | undefined,
-    problem: Exclude<ReturnType<typeof convertRecord>, { entry: unknown }>,
-  ): void {
+  #setAside(value: T, timestamp: number | undefined, problem: Unwritable): void {
     if (this.settings.failOnError) {
       throw new SinkWriteError(
         `${this.name}: a record cannot be written because ${problem.error} (failOnError is set)`,

@@ -9,6 +9,7 @@ import type { InitialPosition } from "./shard-tracker.ts";
  * Options of {@link kinesisSource}; defaults in {@link KINESIS_SOURCE_DEFAULTS}.
  *
  * @example
+ * import { KinesisClient } from "@aws-sdk/client-kinesis";
  * const options: KinesisSourceOptions<Tick> = {
  *   stream: "fx-ticks",
  *   decode: json<Tick>(),
@@ -90,6 +91,7 @@ export const KINESIS_SOURCE_DEFAULTS = {
  * Options of {@link kinesisSink}; defaults in {@link KINESIS_SINK_DEFAULTS}.
  *
  * @example
+ * import { KinesisClient } from "@aws-sdk/client-kinesis";
  * const options: KinesisSinkOptions<Tick> = {
  *   stream: "fx-ticks-enriched",
  *   partitionKey: (t) => t.symbol,

@@ -29,7 +29,7 @@ export class RecordAggregator {
 
   constructor(
     private readonly limits: AggregateLimits,
-    private readonly emit: (entry: KinesisEntry, size: number) => void,
+    private readonly emit: (entry: KinesisEntry) => void,
   ) {}
 
   /** User records waiting in open aggregates. */
@@ -37,11 +37,11 @@ export class RecordAggregator {
     return this.#pending;
   }
 
-  add(entry: KinesisEntry, size: number): void {
+  add(entry: KinesisEntry): void {
     const { maxBytes, maxRecords } = this.limits;
     const added = aggregatedRecordOverhead(entry);
     if (AGGREGATE_FIXED_BYTES + added > maxBytes) {
-      this.emit(entry, size);
+      this.emit(entry);
       return;
     }
     const key = entry.partitionKey;
@@ -68,9 +68,12 @@ export class RecordAggregator {
     this.#pending -= open.records.length;
     const first = open.records[0]!;
     const data = open.records.length === 1 ? first.data : aggregate(open.records);
-    this.emit(
-      { data, partitionKey, explicitHashKey: first.explicitHashKey, records: open.records.length },
-      entrySize(data, partitionKey),
-    );
+    this.emit({
+      data,
+      partitionKey,
+      explicitHashKey: first.explicitHashKey,
+      records: open.records.length,
+      size: entrySize(data, partitionKey),
+    });
   }
 }
