@@ -130,13 +130,24 @@ export class SinkWriteError extends Error {
   override readonly name: string = "SinkWriteError";
 }
 
+/**
+ * What the writer keeps of an entry besides its value and size; only keyed and retried entries
+ * have one, so the everyday path allocates nothing per entry.
+ */
 interface Slot<TEntry> {
   value: TEntry;
-  readonly size: number;
+  size: number;
   readonly key: string | undefined;
   attempts: number;
   /** Sent in a batch of its own: a batch holding it was refused as invalid, and the bad entry is being found. */
   alone: boolean;
+}
+
+/** One request's entries, with their slots (if any) and sizes, by position. */
+interface Batch<TEntry> {
+  readonly entries: TEntry[];
+  readonly slots: (Slot<TEntry> | undefined)[];
+  readonly sizes: number[];
 }
 
 /**
@@ -168,8 +179,11 @@ interface Slot<TEntry> {
  * }
  */
 export class AsyncSinkWriter<TEntry> {
-  /** Buffered slots from `#head` on: taking a batch moves the head instead of copying the rest. */
-  #buffer: Slot<TEntry>[] = [];
+  // The buffer, from #head on, as parallel arrays: taking a batch moves the head instead of
+  // copying the rest, and an entry without a key or a retry needs no object of its own.
+  #values: TEntry[] = [];
+  #sizes: number[] = [];
+  #slots: (Slot<TEntry> | undefined)[] = [];
   #head = 0;
   #bufferedBytes = 0;
   readonly #byKey = new Map<string, Slot<TEntry>>();
@@ -199,7 +213,7 @@ export class AsyncSinkWriter<TEntry> {
 
   /** Entries buffered (not in flight), retries waiting for their backoff included. */
   get buffered(): number {
-    return this.#buffer.length - this.#head;
+    return this.#values.length - this.#head;
   }
 
   /** Requests in flight. */
@@ -210,20 +224,23 @@ export class AsyncSinkWriter<TEntry> {
   /** Buffers one entry of `size` bytes. Throws the writer's fatal error, if any. */
   add(value: TEntry, size: number, key?: string): void {
     if (this.#fatal) throw this.#fatal;
+    let slot: Slot<TEntry> | undefined;
     if (key !== undefined) {
       const existing = this.#byKey.get(key);
       if (existing) {
         existing.value = value;
         this.#bufferedBytes += size - existing.size;
-        (existing as { size: number }).size = size;
+        existing.size = size;
         existing.attempts = 0;
         return;
       }
+      slot = { value, size, key, attempts: 0, alone: false };
+      this.#byKey.set(key, slot);
     }
-    const slot: Slot<TEntry> = { value, size, key, attempts: 0, alone: false };
-    this.#buffer.push(slot);
+    this.#values.push(value);
+    this.#sizes.push(size);
+    this.#slots.push(slot);
     this.#bufferedBytes += size;
-    if (key !== undefined) this.#byKey.set(key, slot);
     if (this.#timer === undefined) this.#armTimer();
   }
 
@@ -287,48 +304,61 @@ export class AsyncSinkWriter<TEntry> {
       const full = this.buffered >= o.maxBatchSize || this.#bufferedBytes >= o.maxBatchSizeInBytes;
       if (!force && !this.#flushing && !full) return;
       const batch = this.#takeBatch();
-      if (batch.length === 0) return;
+      if (batch === undefined) return;
       this.#send(batch);
     }
   }
 
-  #takeBatch(): Slot<TEntry>[] {
+  #takeBatch(): Batch<TEntry> | undefined {
     const o = this.options;
-    const buffer = this.#buffer;
-    const batch: Slot<TEntry>[] = [];
+    const values = this.#values;
+    const sizes = this.#sizes;
+    const slots = this.#slots;
+    const batch: Batch<TEntry> = { entries: [], slots: [], sizes: [] };
     let bytes = 0;
-    let skipped: Slot<TEntry>[] | undefined;
+    let skipped: number[] | undefined;
     let i = this.#head;
-    while (i < buffer.length && batch.length < o.maxBatchSize) {
-      const slot = buffer[i]!;
-      if (slot.key !== undefined && this.#inFlightKeys.has(slot.key)) {
+    while (i < values.length && batch.entries.length < o.maxBatchSize) {
+      const slot = slots[i];
+      if (slot?.key !== undefined && this.#inFlightKeys.has(slot.key)) {
         skipped ??= [];
-        skipped.push(slot);
+        skipped.push(i);
         i++;
         continue;
       }
-      if (batch.length > 0 && (slot.alone || bytes + slot.size > o.maxBatchSizeInBytes)) break;
-      batch.push(slot);
-      bytes += slot.size;
+      const size = slot ? slot.size : sizes[i]!;
+      if (batch.entries.length > 0 && (slot?.alone || bytes + size > o.maxBatchSizeInBytes)) break;
+      batch.entries.push(slot ? slot.value : values[i]!);
+      batch.slots.push(slot);
+      batch.sizes.push(size);
+      bytes += size;
       i++;
-      if (slot.alone) break;
+      if (slot?.alone) break;
     }
-    if (batch.length === 0) return batch;
+    if (batch.entries.length === 0) return undefined;
     if (skipped) {
-      this.#buffer = skipped.concat(buffer.slice(i));
+      const keep = (array: unknown[]) => skipped.map((j) => array[j]).concat(array.slice(i));
+      this.#values = keep(values) as TEntry[];
+      this.#sizes = keep(sizes) as number[];
+      this.#slots = keep(slots) as (Slot<TEntry> | undefined)[];
       this.#head = 0;
     } else {
-      // Let go of the taken slots now; compact once the head has passed half the array.
-      for (let j = this.#head; j < i; j++) buffer[j] = undefined as unknown as Slot<TEntry>;
+      // Let go of the taken entries now; compact once the head has passed half the arrays.
+      for (let j = this.#head; j < i; j++) {
+        values[j] = undefined as TEntry;
+        slots[j] = undefined;
+      }
       this.#head = i;
-      if (i > 1024 && i * 2 > buffer.length) {
-        this.#buffer = buffer.slice(i);
+      if (i > 1024 && i * 2 > values.length) {
+        this.#values = values.slice(i);
+        this.#sizes = sizes.slice(i);
+        this.#slots = slots.slice(i);
         this.#head = 0;
       }
     }
     this.#bufferedBytes -= bytes;
-    for (const slot of batch) {
-      if (slot.key !== undefined) {
+    for (const slot of batch.slots) {
+      if (slot?.key !== undefined) {
         this.#byKey.delete(slot.key);
         this.#inFlightKeys.add(slot.key);
       }
@@ -336,24 +366,23 @@ export class AsyncSinkWriter<TEntry> {
     return batch;
   }
 
-  #send(batch: Slot<TEntry>[]): void {
+  #send(batch: Batch<TEntry>): void {
     this.#inFlight++;
-    const entries = batch.map((s) => s.value);
+    const { entries } = batch;
     this.submitter.submit(entries).then(
-      (result) => this.#completed(batch, entries, result),
+      (result) => this.#completed(batch, result),
       (error: unknown) => {
         if (this.submitter.isRetryable(error)) {
-          this.#completed(batch, entries, { failed: entries, reason: errorMessage(error) });
+          this.#completed(batch, { failed: entries, reason: errorMessage(error) });
         } else if (this.submitter.isInvalidRequest?.(error)) {
           // One entry spoils the request: send each alone, and reject the one refused alone.
-          if (batch.length === 1) {
-            this.#completed(batch, entries, {
+          if (entries.length === 1) {
+            this.#completed(batch, {
               failed: [],
               rejected: [{ entry: entries[0]!, reason: errorMessage(error) }],
             });
           } else {
-            for (const slot of batch) slot.alone = true;
-            this.#completed(batch, entries, { failed: [] }, batch);
+            this.#completed(batch, { failed: [] }, true);
           }
         } else {
           this.#fail(
@@ -361,27 +390,36 @@ export class AsyncSinkWriter<TEntry> {
               cause: error,
             }),
           );
-          this.#completed(batch, entries, { failed: [] });
+          this.#completed(batch, { failed: [] });
         }
       },
     );
   }
 
-  #completed(
-    batch: Slot<TEntry>[],
-    entries: TEntry[],
-    result: BatchResult<TEntry>,
-    isolate?: Slot<TEntry>[],
-  ): void {
+  #completed(batch: Batch<TEntry>, result: BatchResult<TEntry>, isolate = false): void {
     this.#inFlight--;
-    for (const slot of batch) if (slot.key !== undefined) this.#inFlightKeys.delete(slot.key);
+    for (const slot of batch.slots) if (slot?.key !== undefined) this.#inFlightKeys.delete(slot.key);
     if (result.rejected) for (const { entry, reason } of result.rejected) this.#reject(entry, reason);
-    if (result.failed.length > 0) this.#requeue(batch, entries, result.failed, result.reason ?? "failed");
-    if (isolate) this.#putBack(isolate);
+    if (result.failed.length > 0) this.#requeue(batch, result.failed, result.reason ?? "failed");
+    if (isolate) {
+      const alone = batch.entries.map((_, i) => this.#slotOf(batch, i));
+      for (const slot of alone) slot.alone = true;
+      this.#putBack(alone);
+    }
     this.#wake();
     if (this.#fatal || this.#closed) return;
     this.#pump(false);
     if (this.buffered > 0 && this.#timer === undefined) this.#armTimer();
+  }
+
+  /** The slot of a batch's `i`-th entry, made when it needs one (a retry). */
+  #slotOf(batch: Batch<TEntry>, i: number): Slot<TEntry> {
+    let slot = batch.slots[i];
+    if (slot === undefined) {
+      slot = { value: batch.entries[i]!, size: batch.sizes[i]!, key: undefined, attempts: 0, alone: false };
+      batch.slots[i] = slot;
+    }
+    return slot;
   }
 
   #reject(entry: TEntry, reason: string): void {
@@ -394,13 +432,13 @@ export class AsyncSinkWriter<TEntry> {
     this.#fail(new SinkWriteError(`${this.name}: ${this.#describe(entry)} was rejected (${reason})${why}`));
   }
 
-  #requeue(batch: Slot<TEntry>[], entries: TEntry[], failed: readonly TEntry[], reason: string): void {
+  #requeue(batch: Batch<TEntry>, failed: readonly TEntry[], reason: string): void {
     const failedSet = new Set(failed);
     const again: Slot<TEntry>[] = [];
     let attempts = 0;
-    for (let i = 0; i < batch.length; i++) {
-      if (!failedSet.has(entries[i]!)) continue;
-      const slot = batch[i]!;
+    for (let i = 0; i < batch.entries.length; i++) {
+      if (!failedSet.has(batch.entries[i]!)) continue;
+      const slot = this.#slotOf(batch, i);
       slot.attempts++;
       if (this.options.failOnError) {
         this.#fail(
@@ -442,7 +480,10 @@ export class AsyncSinkWriter<TEntry> {
       this.#bufferedBytes += slot.size;
     }
     if (again.length > 0) {
-      this.#buffer = again.concat(this.#buffer.slice(this.#head));
+      const head = this.#head;
+      this.#values = again.map((s) => s.value).concat(this.#values.slice(head));
+      this.#sizes = again.map((s) => s.size).concat(this.#sizes.slice(head));
+      this.#slots = (again as (Slot<TEntry> | undefined)[]).concat(this.#slots.slice(head));
       this.#head = 0;
     }
     return again.length;
