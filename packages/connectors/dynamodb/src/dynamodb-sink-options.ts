@@ -46,6 +46,7 @@ export type ConditionalWrite =
  * Options of {@link dynamoDbSink}. Names and defaults follow Flink's `DynamoDbSink`.
  *
  * @example
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
  * const options: DynamoDbSinkOptions<Order> = {
  *   tableName: "orders",
  *   item: (o) => ({ id: o.id, customer: o.customer, amount: o.amount, at: o.at }),

@@ -6,6 +6,7 @@ import { DEFAULT_RETRY, type RetryOptions } from "@eddy/core";
  * Options of {@link firehoseSink}. Names and defaults follow Flink's `KinesisFirehoseSink`.
  *
  * @example
+ * import { FirehoseClient } from "@aws-sdk/client-firehose";
  * const options: FirehoseSinkOptions<Click> = {
  *   deliveryStreamName: "clicks-to-s3",
  *   serializer: (c) => `${c.at},${c.user},${c.page}\n`,

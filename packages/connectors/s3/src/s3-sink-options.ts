@@ -5,6 +5,7 @@ import { type AwsSdkClient, type Clock, DEFAULT_RETRY, type Logger, type RetryOp
  * Options of {@link s3Sink}. Rolling options follow Flink's `FileSink` `DefaultRollingPolicy`.
  *
  * @example
+ * import { S3Client } from "@aws-sdk/client-s3";
  * const options: S3SinkOptions<Click> = {
  *   bucket: "analytics",
  *   prefix: "clicks/",

@@ -22,6 +22,7 @@ import { S3Objects } from "./s3-objects.ts";
  * Options of {@link s3Source}.
  *
  * @example
+ * import { S3Client } from "@aws-sdk/client-s3";
  * const deadLetters = new OutputTag<FailedRecord<string>>("bad-lines");
  * const options: S3SourceOptions<Click> = {
  *   bucket: "analytics",
