@@ -17,7 +17,11 @@
  * measured process's CPU time per record (connector + SDK; the stand-in is another process).
  *
  *   BENCH_BASELINE=packages/connectors/kinesis/bench/.baseline/src BENCH_RUNS=7 BENCH_SHARDS=2 tsx …/kinesis.bench.ts
+ *
+ * With `BENCH_STANDIN=null` the A/B writes go to a Kinesis that stores nothing and answers every
+ * PutRecords at once (an HTTP server in this process): what is left is the connector and the SDK.
  */
+import { createServer } from "node:http";
 import { resolve } from "node:path";
 import { fromIterable, OutputTag, pipeline, type Sink, type SourceBatch, silentLogger } from "@eddy/core";
 import type { KinesisDeadLetter } from "../src/dead-letter.ts";
@@ -37,7 +41,8 @@ import { runUntil } from "../src/test-support/producer.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
-const STANDIN = process.env.BENCH_STANDIN === "kinesis-local" ? "kinesis-local" : "kinesalite";
+const STANDIN =
+  (["kinesis-local", "null"] as const).find((s) => s === process.env.BENCH_STANDIN) ?? "kinesalite";
 const RECORDS = Number(process.env.BENCH_EVENTS ?? (STANDIN === "kinesalite" ? 20_000 : 3_000));
 const SHARDS = (process.env.BENCH_SHARDS ?? "1,2,8").split(",").map(Number);
 const BASELINE = process.env.BENCH_BASELINE;
@@ -241,10 +246,15 @@ async function abWrites(baselineDir: string): Promise<void> {
   console.log(
     "shards | mode       | this build      | baseline        | ratio | CPU/record this | CPU/record baseline | CPU ratio",
   );
-  const kinesis = STANDIN === "kinesalite" ? await startKinesaliteProcess() : await startKinesisLocal();
+  const kinesis =
+    STANDIN === "null"
+      ? await startNullKinesis()
+      : STANDIN === "kinesalite"
+        ? await startKinesaliteProcess()
+        : await startKinesisLocal();
   try {
     const ticks = Array.from({ length: RECORDS }, (_, i) => tick(i));
-    for (const shards of SHARDS) {
+    for (const shards of STANDIN === "null" ? [1] : SHARDS) {
       for (const aggregation of [false, true]) {
         const figures = { current: [] as WriteFigures[], baseline: [] as WriteFigures[] };
         // One unmeasured run of each warms the JIT and the stand-in up.
@@ -275,6 +285,35 @@ async function abWrites(baselineDir: string): Promise<void> {
   } finally {
     await kinesis.stop().catch(() => {});
   }
+}
+
+/** A Kinesis that stores nothing and answers every PutRecords at once, in this process. */
+async function startNullKinesis(): Promise<LocalKinesis> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const { Records } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { Records: unknown[] };
+      const stored = Records.map((_, i) => ({ SequenceNumber: String(i), ShardId: "shardId-000000000000" }));
+      response.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+      response.end(JSON.stringify({ FailedRecordCount: 0, Records: stored }));
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const connection = {
+    region: "us-east-1",
+    endpoint,
+    credentials: { accessKeyId: "null", secretAccessKey: "null" },
+  };
+  return {
+    kind: "kinesalite",
+    endpoint,
+    connection,
+    admin: { deleteStream: async () => {} } as unknown as LocalKinesis["admin"],
+    createStream: async (prefix) => prefix,
+    stop: () => new Promise<void>((done) => server.close(() => done())),
+  };
 }
 
 if (BASELINE) {
