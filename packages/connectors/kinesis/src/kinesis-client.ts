@@ -25,8 +25,9 @@ import {
   SubscribeToShardCommand,
   type SubscribeToShardCommandOutput,
 } from "@aws-sdk/client-kinesis";
-import { type AwsSdkClient, isAwsSdkClient } from "@eddy/core";
+import { type AwsSdkClient, DEFAULT_RETRY, isAwsSdkClient, sleep, systemClock } from "@eddy/core";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { retryCall } from "./retry.ts";
 
 /**
  * The only file of this package that talks to `@aws-sdk/client-kinesis` (like Flink's
@@ -163,7 +164,8 @@ export interface StreamProxy {
 }
 
 /**
- * Stream administration, for tests, benchmarks and examples.
+ * Stream administration, for tests, benchmarks and examples. Throttled and transient failures are
+ * retried with core's `DEFAULT_RETRY` on the wall clock (administration runs outside a job).
  *
  * @example
  * const admin: StreamAdmin = createStreamAdmin({ region: "us-east-1", endpoint: "http://127.0.0.1:4567" });
@@ -476,41 +478,55 @@ export function createStreamAdmin(connection: KinesisConnection = {}): StreamAdm
     requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }),
     ...clientConfig(connection),
   });
+  // Administration runs outside a job: core's retry policy on the wall clock.
+  const call = <R>(operation: string, send: () => Promise<R>): Promise<R> =>
+    retryCall(operation, send, { clock: systemClock, retry: DEFAULT_RETRY });
   const admin: StreamAdmin = {
     async createStream(stream, shardCount) {
-      await client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: shardCount }));
+      await call(`CreateStream ${stream}`, () =>
+        client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: shardCount })),
+      );
       await admin.waitUntilActive(stream);
     },
     async deleteStream(stream) {
-      await client.send(new DeleteStreamCommand({ StreamName: stream, EnforceConsumerDeletion: true }));
+      await call(`DeleteStream ${stream}`, () =>
+        client.send(new DeleteStreamCommand({ StreamName: stream, EnforceConsumerDeletion: true })),
+      );
     },
     async waitUntilActive(stream, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
+      const deadline = systemClock.now() + timeoutMs;
       for (;;) {
-        const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+        const out = await call(`DescribeStreamSummary ${stream}`, () =>
+          client.send(new DescribeStreamSummaryCommand({ StreamName: stream })),
+        );
         if (out.StreamDescriptionSummary?.StreamStatus === "ACTIVE") return;
-        if (Date.now() > deadline)
+        if (systemClock.now() > deadline) {
           throw new Error(`stream ${stream} did not become ACTIVE in ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 20));
+        }
+        await sleep(systemClock, 20);
       }
     },
     async splitShard(stream, shardId, newStartingHashKey) {
-      await client.send(
-        new SplitShardCommand({
-          StreamName: stream,
-          ShardToSplit: shardId,
-          NewStartingHashKey: newStartingHashKey,
-        }),
+      await call(`SplitShard ${stream}/${shardId}`, () =>
+        client.send(
+          new SplitShardCommand({
+            StreamName: stream,
+            ShardToSplit: shardId,
+            NewStartingHashKey: newStartingHashKey,
+          }),
+        ),
       );
       await admin.waitUntilActive(stream);
     },
     async mergeShards(stream, shardId, adjacentShardId) {
-      await client.send(
-        new MergeShardsCommand({
-          StreamName: stream,
-          ShardToMerge: shardId,
-          AdjacentShardToMerge: adjacentShardId,
-        }),
+      await call(`MergeShards ${stream}/${shardId}`, () =>
+        client.send(
+          new MergeShardsCommand({
+            StreamName: stream,
+            ShardToMerge: shardId,
+            AdjacentShardToMerge: adjacentShardId,
+          }),
+        ),
       );
       await admin.waitUntilActive(stream);
     },
