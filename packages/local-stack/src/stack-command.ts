@@ -5,6 +5,22 @@ import { removeStackFile, stackFilePath, writeStackFile } from "./stack-file.ts"
 // `pnpm stack`: the local AWS stack for development, in the foreground until Ctrl-C.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
+const USAGE = `usage: npm run stack [-- --help]
+
+Starts local stand-ins for AWS on 127.0.0.1 for development (kinesis-local, dynalite, s3rver, a local
+Firehose and redis-server), writes their endpoints to ${stackFilePath()} for the apps' --mode local,
+and runs in the foreground until Ctrl-C, which stops them all. Takes no other options.`;
+
+const args = process.argv.slice(2);
+if (args.includes("-h") || args.includes("--help")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args.length > 0) {
+  console.error(`npm run stack: unknown argument ${args[0]}\n\n${USAGE}`);
+  process.exit(2);
+}
+
 const path = stackFilePath();
 console.log("eddy local stack: DEVELOPMENT ONLY — local stand-ins for AWS on 127.0.0.1, not AWS itself");
 console.log(LOCAL_FIREHOSE_NOTICE);

@@ -41,12 +41,14 @@ export async function startStack(
       stops.push(() => server.stop());
       return server;
     };
-    const [s3, dynamodb, redis, kinesis] = await Promise.all([
+    // All four start together; when one fails, wait for the others to settle so that none is left
+    // running unseen, then stop those that did start.
+    const [s3, dynamodb, redis, kinesis] = await allStarted([
       startLocalS3({ port: ports.s3, directory: options.s3Directory }).then(started),
       startLocalDynamoDb({ port: ports.dynamodb }).then(started),
       startLocalRedis({ port: ports.redis }).then(started),
       startLocalKinesis({ port: ports.kinesis }).then(started),
-    ]);
+    ] as const);
     const firehose = await startLocalFirehose({
       s3Endpoint: s3.endpoint,
       port: ports.firehose,
@@ -85,4 +87,23 @@ export async function startStack(
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Like `Promise.all`, but settles only once every promise has: a rejection does not leave the
+ * others running in the background. Rejects with the first failure, the others attached as causes.
+ */
+async function allStarted<T extends readonly unknown[]>(
+  starting: { readonly [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  const settled = await Promise.allSettled(starting);
+  const failures = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failures.length === 1) throw failures[0]!.reason;
+  if (failures.length > 1) {
+    throw new AggregateError(
+      failures.map((f) => f.reason),
+      failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason))).join("; "),
+    );
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

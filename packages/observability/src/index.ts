@@ -1,5 +1,5 @@
 /**
- * See a running Eddy job: Prometheus and JSON metrics, a live web dashboard with custom views,
+ * See a running Eddy job: Prometheus and JSON metrics, CloudWatch metrics (EMF), a live web dashboard with custom views,
  * progress lines and structured logs. Nothing here runs unless called: a job without it only
  * increments its counters.
  * @packageDocumentation
@@ -7,11 +7,18 @@
  */
 
 export {
+  CLOUDWATCH_METRICS_DEFAULTS,
+  type CloudWatchMetricsOptions,
+  type CloudWatchMetricsReporter,
+  cloudWatchMetrics,
+} from "./cloudwatch/cloudwatch-metrics.ts";
+export {
   DASHBOARD_DEFAULTS,
   type Dashboard,
   type DashboardOptions,
   dashboard,
 } from "./dashboard/dashboard.ts";
+export type { ControlOptions } from "./http/control-routes.ts";
 export type { HttpEndpoint } from "./http/listen.ts";
 export {
   type CheckpointReading,

@@ -34,6 +34,8 @@ export interface NodeReading extends NodeDescription {
   readonly lateRecordsDropped: number;
   /** Records that failed in a user function and went to the error output. */
   readonly failedRecords: number;
+  /** Sources and sinks: records set aside as dead letters. */
+  readonly deadLetters: number;
   /** Records this node sent to side outputs, by tag id. */
   readonly sideOutputRecords: Readonly<Record<string, number>>;
   /** The watermark the node sent downstream (sinks: received). */
@@ -177,6 +179,7 @@ export function readJob(job: Job, history = HISTORY_IN_READING): JobReading {
       lateRecordsSideOutput: m.lateRecordsSideOutput,
       lateRecordsDropped: m.lateRecordsDropped,
       failedRecords: m.failedRecords,
+      deadLetters: m.deadLetters,
       sideOutputRecords: Object.fromEntries(m.sideOutputRecords),
       watermark,
       watermarkLagMs: typeof watermark === "number" ? time - watermark : undefined,

@@ -128,6 +128,13 @@ const SPECS: readonly MetricSpec[] = [
     series: (r) => perNode(r, (n) => (n.kind === "operator" ? n.failedRecords : undefined)),
   },
   {
+    name: "operator_dead_letters_total",
+    help: "Records a source or sink could not read or write, set aside as dead letters with their reason.",
+    type: "counter",
+    labels: ["job_name", "operator_name"],
+    series: (r) => perNode(r, (n) => (n.kind === "source" || n.kind === "sink" ? n.deadLetters : undefined)),
+  },
+  {
     name: "operator_watermark_seconds",
     help: "The node's current watermark (event time, seconds since the epoch); +Inf once the input ended.",
     type: "gauge",

@@ -1,5 +1,7 @@
 import type { Job } from "@eddy/core";
 import type { Registry } from "prom-client";
+import { type ControlOptions, checkControlOptions, controlRoutes } from "./http/control-routes.ts";
+import { healthRoutes } from "./http/health-routes.ts";
 import { type HttpEndpoint, listen, type RequestHandler, send } from "./http/listen.ts";
 import { readJob } from "./job-reading.ts";
 import { JobSampler, type SamplerOptions, sampleFrom } from "./job-sampler.ts";
@@ -20,6 +22,11 @@ export interface ServeMetricsOptions extends PrometheusOptions {
   readonly host?: string;
   /** How often rates for the JSON endpoint are sampled. */
   readonly sample?: SamplerOptions;
+  /**
+   * Turns on the control endpoints (`POST /savepoints`, `POST /stop`), each guarded by this bearer
+   * token. Off by default: without it nobody can change the running job over HTTP.
+   */
+  readonly control?: ControlOptions;
 }
 
 /**
@@ -83,18 +90,23 @@ export function metricsRoutes(job: Job, options: ServeMetricsOptions = {}): Metr
 }
 
 /**
- * Serves the job's metrics over HTTP while it runs: `/metrics` for Prometheus, `/metrics.json`
- * for anything else. Off unless called: without it nothing is read, sampled or served. Close it
- * when the job is done.
+ * Serves the job over HTTP while it runs: `/metrics` for Prometheus, `/metrics.json` for anything
+ * else, `/healthz` and `/readyz` for a container orchestrator's probes, and — only with
+ * `control` — `POST /savepoints` and `POST /stop` behind a bearer token. Off unless called:
+ * without it nothing is read, sampled or served. Close it when the job is done.
  *
  * @example
  * const metrics = await serveMetrics(job, { port: 9249, host: "0.0.0.0" });
  * try { await job.run(); } finally { await metrics.close(); }
  */
 export async function serveMetrics(job: Job, options: ServeMetricsOptions = {}): Promise<MetricsServer> {
+  const owner = `serveMetrics(${job.name})`;
+  checkControlOptions(owner, options.control);
   const routes = metricsRoutes(job, options);
+  const handlers = [routes.handler, healthRoutes(job)];
+  if (options.control !== undefined) handlers.push(controlRoutes(job, options.control));
   try {
-    const endpoint = await listen(`serveMetrics(${job.name})`, [routes.handler], {
+    const endpoint = await listen(owner, handlers, {
       port: options.port ?? SERVE_METRICS_DEFAULTS.port,
       host: options.host ?? SERVE_METRICS_DEFAULTS.host,
     });

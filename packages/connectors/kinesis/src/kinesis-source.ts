@@ -272,8 +272,9 @@ async function openReader<T>(
   track(discovery.loop(settings.discoveryIntervalMs));
 
   return {
-    next(): Promise<SourceEvent<T>> {
-      return queue.take();
+    next(): Promise<SourceEvent<T> | undefined> {
+      // Once the job stops, a read (also one waiting) ends rather than wait for shards that stopped.
+      return queue.take(signal);
     },
     millisBehindLatest() {
       // Read by the job's metrics on demand: each shard's lag as of its last GetRecords or event.

@@ -177,7 +177,7 @@ class S3JsonLinesReader<T> implements SourceReader<T> {
   }
 
   async next(): Promise<SourceEvent<T> | undefined> {
-    if (this.#finished) return undefined;
+    if (this.#finished || this.context.signal.aborted) return undefined;
     if (this.#failed) return this.#deadLetter();
     if (!this.#object) {
       const key = await this.#nextKey();

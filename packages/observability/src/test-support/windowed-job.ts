@@ -41,8 +41,10 @@ export function startWindowedJob(
   name: string,
   /** More sinks of the windows' results (e.g. dashboard views). */
   alsoTo: readonly Sink<WindowResult<string, TimeWindow, number>>[] = [],
+  /** Processing time it starts at: a whole second. */
+  start = T0,
 ): WindowedJob {
-  const clock = new VirtualClock(T0);
+  const clock = new VirtualClock(start);
   const source = scriptedSource<number>();
   const out = collectSink<WindowResult<string, TimeWindow, number>>();
   const late = collectSink<number>();

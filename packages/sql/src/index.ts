@@ -1,0 +1,66 @@
+/**
+ * Kinesis Data Analytics SQL applications on Eddy: the dialect's types and values, its built-in
+ * functions, and (as the package grows) the parser, checker and planner that lower an application
+ * onto Eddy's operators.
+ * @packageDocumentation
+ * @module @eddy/sql
+ */
+
+export { type Cast, compileCast } from "./functions/conversion/cast.ts";
+export {
+  coerceJsonValue,
+  compileJsonCoercion,
+  type JsonCoercion,
+} from "./functions/conversion/coerce-json.ts";
+export { parseSqlTypeText } from "./functions/conversion/sql-type-text.ts";
+export {
+  type DatetimeKind,
+  formatDatetime,
+  parseDatetimeLiteral,
+} from "./functions/datetime/datetime-literals.ts";
+export {
+  formatInterval,
+  parseIntervalLiteral,
+  parseQualifier,
+} from "./functions/datetime/interval-literals.ts";
+export {
+  type AggregateCallOptions,
+  type AggregateSqlFunction,
+  type AnalyticSqlFunction,
+  type ArgumentInfo,
+  type EvaluationContext,
+  type ScalarSqlFunction,
+  type SqlFunction,
+  SqlFunctionError,
+  type TableEmit,
+  type TableFunctionInstance,
+  type TableSqlFunction,
+} from "./functions/function-contract.ts";
+export {
+  type ArithmeticKind,
+  type ArithmeticOperator,
+  type ArithmeticTyping,
+  arithmeticType,
+  numericResultType,
+} from "./functions/numeric/arithmetic-types.ts";
+export { builtinFunctions, createFunctionRegistry } from "./functions/registry.ts";
+export { compareValues } from "./functions/support/compare-values.ts";
+export {
+  type DatetimeUnit,
+  formatSqlType,
+  type IntervalQualifier,
+  isCharacterType,
+  isDatetimeType,
+  isIntegerType,
+  isNumericType,
+  type SqlField,
+  type SqlType,
+  type SqlTypeName,
+} from "./types/sql-type.ts";
+export type {
+  DayTimeInterval,
+  SqlInterval,
+  SqlRowValue,
+  SqlValue,
+  YearMonthInterval,
+} from "./types/sql-value.ts";
