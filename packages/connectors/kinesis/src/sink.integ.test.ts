@@ -2,12 +2,13 @@ import { fromIterable, pipeline, silentLogger, VirtualClock } from "@eddy/core";
 import { sinkContext } from "@eddy/core/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { json } from "./decoders.ts";
-import { createStreamProxy, type KinesisRecord } from "./kinesis-client.ts";
+import { createStreamProxy } from "./kinesis-client.ts";
 import { kinesisSink } from "./kinesis-sink.ts";
 import { kinesisSource } from "./kinesis-source.ts";
 import { collectSink } from "./test-support/collect-sink.ts";
 import { connectionFor, type LocalKinesis, startKinesalite } from "./test-support/local-kinesis.ts";
 import { runUntil, type TestEvent, testEvents } from "./test-support/producer.ts";
+import { storedRecords } from "./test-support/stored-records.ts";
 import { startThrottlingProxy } from "./test-support/throttling-proxy.ts";
 
 const quiet = { logger: silentLogger, stopOnSignals: false } as const;
@@ -19,25 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await kinesis?.stop();
 });
-
-/** Every Kinesis record stored in `stream` (aggregates not unpacked). */
-async function storedRecords(stream: string): Promise<KinesisRecord[]> {
-  const proxy = createStreamProxy(kinesis.connection);
-  const out: KinesisRecord[] = [];
-  for (const shard of await proxy.listShards(stream)) {
-    let iterator: string | undefined = await proxy.getShardIterator(stream, shard.shardId, {
-      type: "TRIM_HORIZON",
-    });
-    for (;;) {
-      const result = await proxy.getRecords(iterator!, 10_000);
-      out.push(...result.records);
-      if (result.records.length === 0 || !result.nextIterator) break;
-      iterator = result.nextIterator;
-    }
-  }
-  proxy.close();
-  return out;
-}
 
 const decoder = new TextDecoder();
 
@@ -55,7 +37,7 @@ describe("batching", () => {
     job.source(fromIterable(events, { batchSize: 100 })).sink(sink);
     await job.run();
     expect(sink.metrics()).toMatchObject({ records: 1_200, requests: 3, buffered: 0, inFlightRequests: 0 });
-    const stored = await storedRecords(stream);
+    const stored = await storedRecords(kinesis.connection, stream);
     expect(
       stored
         .map((r) => JSON.parse(decoder.decode(r.data)) as TestEvent)
@@ -98,7 +80,7 @@ describe("batching", () => {
     });
     expect(context.deadLettersSent[0]!.error).toMatch(tooLarge);
     await sink.close?.();
-    expect(await storedRecords(stream)).toHaveLength(13);
+    expect(await storedRecords(kinesis.connection, stream)).toHaveLength(13);
 
     const strict = kinesisSink<{ id: string; pad: string }>({ ...options, failOnError: true });
     strict.open?.(sinkContext());
@@ -152,10 +134,10 @@ describe("buffering", () => {
     expect(full).toBeInstanceOf(Promise);
     await full;
     expect(sink.metrics().buffered).toBeLessThan(100);
-    expect(await storedRecords(stream)).toHaveLength(200);
+    expect(await storedRecords(kinesis.connection, stream)).toHaveLength(200);
     await sink.snapshot?.(1);
     expect(sink.metrics()).toMatchObject({ buffered: 0, inFlightRequests: 0 });
-    expect(await storedRecords(stream)).toHaveLength(250);
+    expect(await storedRecords(kinesis.connection, stream)).toHaveLength(250);
     await sink.close?.();
   });
 
@@ -175,7 +157,7 @@ describe("buffering", () => {
     clock.advanceTo(50);
     expect(sink.metrics()).toMatchObject({ requests: 1, buffered: 0 });
     await sink.snapshot?.(1);
-    expect(await storedRecords(stream)).toHaveLength(3);
+    expect(await storedRecords(kinesis.connection, stream)).toHaveLength(3);
     await sink.close?.();
   });
 });
@@ -232,7 +214,7 @@ describe("KPL aggregation on write", () => {
     });
     writer.source(fromIterable(events, { batchSize: 300 })).sink(sink);
     await writer.run();
-    const stored = await storedRecords(stream);
+    const stored = await storedRecords(kinesis.connection, stream);
     expect(stored.length).toBeLessThan(30);
     expect(stored.length).toBeGreaterThan(3);
 
