@@ -5,7 +5,7 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { generatorSource, MemoryCheckpointStore, pipeline, silentLogger } from "@eddy/core";
+import { generatorSource, MemoryCheckpointStore, pipeline, silentLogger, systemClock } from "@eddy/core";
 import { sinkContext } from "@eddy/core/testing";
 import {
   type FaultProxy,
@@ -268,7 +268,8 @@ describe("dynamoDbSink against dynalite", () => {
       conditionalWrite: { onlyIfNewer: "version" },
       retry: { initialBackoffMS: 5, maxBackoffMS: 50, maxAttempts: 40 },
     });
-    await sink.open!(sinkContext());
+    // Backoffs run on the job's clock: here the wall clock.
+    await sink.open!(sinkContext({ clock: systemClock }));
     const writes = [
       { id: "a", version: 3, value: "a3" },
       { id: "b", version: 1, value: "b1" },
