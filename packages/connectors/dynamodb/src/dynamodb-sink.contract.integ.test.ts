@@ -71,6 +71,8 @@ describe("dynamoDbSink keeps the Sink contract", () => {
       };
     },
     record: (i) => ({ id: `t${i}`, amount: i * 10 }),
+    // An empty string as the hash key: DynamoDB refuses the item for good (a ValidationException).
+    badRecord: { id: "", amount: -1 },
   });
   for (const c of cases) test(c.name, c.run);
 });

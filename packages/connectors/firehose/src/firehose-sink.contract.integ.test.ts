@@ -78,6 +78,8 @@ describe("firehoseSink keeps the Sink contract", () => {
       };
     },
     record: (i) => ({ id: i, page: `/p/${i % 5}` }),
+    // Over Firehose's 1,000 KiB record limit: set aside as "too-large", never sent.
+    badRecord: { id: -1, page: "x".repeat(1_100_000) },
   });
   for (const c of cases) test(c.name, c.run);
 });

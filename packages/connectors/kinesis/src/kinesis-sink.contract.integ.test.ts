@@ -45,6 +45,8 @@ for (const aggregation of [false, true]) {
         };
       },
       record: (i) => ({ key: `k${i % 3}`, seq: i }),
+      // Over Kinesis's 1 MiB record limit: set aside as "too-large", never sent.
+      badRecord: { key: "k0", seq: -1, padding: "x".repeat(1_100_000) } as TestEvent,
     });
     for (const c of cases) test(c.name, c.run);
   });
