@@ -274,6 +274,16 @@ describe("S3CheckpointStore in S3", () => {
     );
     expect(() => s3Checkpoints({ bucket: "" })).toThrow("s3Checkpoints: bucket must be a bucket name");
   });
+
+  test("a missing bucket is an error, not a job without checkpoints", async () => {
+    const store = fixture.store({ bucket: `missing-${fixture.bucket}` });
+    await expect(store.checkpoints(uniqueName("missing"))).rejects.toMatchObject({ name: "NoSuchBucket" });
+    await expect(
+      store.commit(new CheckpointBuilder(uniqueName("missing")).next(1, ALL_FULL), 1),
+    ).rejects.toMatchObject({
+      name: "NoSuchBucket",
+    });
+  });
 });
 
 describe("S3CheckpointStore through throttling", () => {

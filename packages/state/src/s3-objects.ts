@@ -53,7 +53,7 @@ export class S3Objects {
     private readonly retry: { readonly policy: RetryOptions; readonly clock: Clock },
   ) {}
 
-  /** The object's bytes and ETag; `undefined` when there is no such key. */
+  /** The object's bytes and ETag; `undefined` when there is no such key (a missing bucket throws). */
   async get(key: string): Promise<{ bytes: Uint8Array; etag: string } | undefined> {
     return this.#retried(`GetObject s3://${this.bucket}/${key}`, async () => {
       let response: GetObjectCommandOutput;
@@ -62,7 +62,9 @@ export class S3Objects {
           new GetObjectCommand({ Bucket: this.bucket, Key: key }),
         )) as GetObjectCommandOutput;
       } catch (error) {
-        if (statusOf(error) === 404 || nameOf(error) === "NoSuchKey") return undefined;
+        if (nameOf(error) === "NoSuchKey" || (statusOf(error) === 404 && nameOf(error) !== "NoSuchBucket")) {
+          return undefined;
+        }
         throw error;
       }
       return { bytes: await response.Body!.transformToByteArray(), etag: response.ETag ?? "" };
