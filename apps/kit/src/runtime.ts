@@ -2,13 +2,14 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { S3Client } from "@aws-sdk/client-s3";
 import {
+  type AwsSdkClient,
   type CheckpointStore,
   MemoryCheckpointStore,
   type PipelineOptions,
   type StartFrom,
 } from "@eddy/core";
 import type { EddyLogger } from "@eddy/observability";
-import { fileCheckpoints, redisCheckpoints, type S3ClientLike, s3Checkpoints } from "@eddy/state";
+import { fileCheckpoints, redisCheckpoints, s3Checkpoints } from "@eddy/state";
 import { checkpointsSetting, defaultCheckpoints, isOnThisMachine, s3Location } from "./checkpoint-spec.ts";
 import { awsConnections, type Connections, localStackConnections } from "./connections.ts";
 import { appLogger, type ObserveSettings, observeSettings } from "./observe.ts";
@@ -248,7 +249,7 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
  * `s3://<bucket>/<prefix>` (through `s3Client`, else a client of the SDK's defaults), or a
  * directory.
  */
-export function checkpointStoreFor(spec: string, s3Client?: S3ClientLike): CheckpointStore | undefined {
+export function checkpointStoreFor(spec: string, s3Client?: AwsSdkClient): CheckpointStore | undefined {
   if (spec === "none") return undefined;
   if (spec === "memory") return new MemoryCheckpointStore();
   if (/^rediss?:\/\//i.test(spec)) return redisCheckpoints(spec);

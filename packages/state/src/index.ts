@@ -38,5 +38,4 @@ export {
   type S3CheckpointStoreOptions,
   s3Checkpoints,
 } from "./s3-checkpoint-store.ts";
-export type { S3ClientLike } from "./s3-objects.ts";
 export { StaleCheckpointWriterError } from "./stale-writer-error.ts";

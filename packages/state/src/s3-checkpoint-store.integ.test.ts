@@ -173,7 +173,8 @@ describe("S3CheckpointStore in S3", () => {
     // The conditional index write reaches S3, but its answer never comes back.
     const losing = {
       config: real.config,
-      async send(command: object, options?: object) {
+      destroy: () => {},
+      async send(command: unknown, options?: unknown) {
         const input = (command as { input?: { IfMatch?: string; IfNoneMatch?: string } }).input;
         const result = await real.send(command as never, options as never);
         if (dropNext && (input?.IfMatch !== undefined || input?.IfNoneMatch !== undefined)) {
@@ -260,7 +261,8 @@ describe("S3CheckpointStore in S3", () => {
 
   test("a client from another copy of the SDK is used by its shape; anything else is refused", async () => {
     const foreign = {
-      send: (command: object) => fixture.client.send(command as never),
+      send: (command: unknown) => fixture.client.send(command as never),
+      destroy: () => {},
       config: fixture.client.config,
     };
     expect(foreign).not.toBeInstanceOf(S3Client);
@@ -269,8 +271,14 @@ describe("S3CheckpointStore in S3", () => {
     const checkpoint = new CheckpointBuilder(job).next(1, ALL_FULL);
     await store.commit(checkpoint, 1);
     expect(await store.checkpoints(job)).toEqual([checkpoint.manifest]);
+    const where = `s3Checkpoints(s3://${fixture.bucket}/)`;
     expect(() => s3Checkpoints({ bucket: fixture.bucket, client: { region: "eu-west-1" } as never })).toThrow(
-      "s3Checkpoints: client must be an AWS SDK v3 S3Client (an object with send() and config)",
+      `${where}: client must be an AWS SDK v3 S3 client, got object`,
+    );
+    expect(() =>
+      s3Checkpoints({ bucket: fixture.bucket, client: { ...foreign, config: { serviceId: "Kinesis" } } }),
+    ).toThrow(
+      `${where}: client must be an AWS SDK v3 S3 client (send, destroy, config.serviceId "S3"), but its config.serviceId is "Kinesis"`,
     );
     expect(() => s3Checkpoints({ bucket: "" })).toThrow("s3Checkpoints: bucket must be a bucket name");
   });

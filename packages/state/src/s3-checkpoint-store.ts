@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { S3Client } from "@aws-sdk/client-s3";
 import {
+  type AwsSdkClient,
   type BlobRef,
   CHECKPOINT_FORMAT_VERSION,
   type CheckpointManifest,
@@ -10,6 +10,7 @@ import {
   CorruptCheckpointError,
   checksumOf,
   consoleLogger,
+  isAwsSdkClient,
   type Logger,
   type RetryOptions,
   retryOptions,
@@ -27,7 +28,7 @@ import {
   parseIndex,
   parsePendingRecord,
 } from "./s3-job-index.ts";
-import { CONFLICT, isS3ClientLike, type S3ClientLike, S3Objects } from "./s3-objects.ts";
+import { CONFLICT, S3Objects } from "./s3-objects.ts";
 import { StaleCheckpointWriterError } from "./stale-writer-error.ts";
 
 /**
@@ -43,12 +44,13 @@ export interface S3CheckpointStoreOptions {
   /** A "folder" of the bucket the store keeps everything under; `/` is added when missing. */
   readonly prefix?: string;
   /**
-   * An AWS SDK v3 S3 client, taken by its shape ({@link S3ClientLike}), used as given and not
+   * An AWS SDK v3 S3 client, taken by its shape (`AwsSdkClient`: `send`, `destroy` and a `config`
+   * whose `serviceId` is `"S3"`, so a client of another SDK copy works), used as given and not
    * closed by the store. Without one the store builds its own with `maxAttempts: 1` (Eddy retries,
    * the SDK does not) and the SDK's default resolution of region, credentials and endpoint
    * (`AWS_REGION`, profiles, `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`), and closes it in `close()`.
    */
-  readonly client?: S3ClientLike;
+  readonly client?: AwsSdkClient;
   /** Retries of each S3 call on throttling, 5xx and network errors. */
   readonly retry?: Partial<RetryOptions>;
   /** Uploads (and reads) in flight at once. */
@@ -67,7 +69,7 @@ export interface S3CheckpointStoreOptions {
 /**
  * Defaults of {@link S3CheckpointStoreOptions}. A failed S3 call is retried a few times with a
  * short backoff; the checkpoint coordinator retries a failed commit as a whole on top of that
- * (`tolerableFailures`), so a longer outage fails the job rather than hiding in here.
+ * (the checkpoint options' `retry`), so a longer outage fails the job rather than hiding in here.
  *
  * @example
  * const patient = s3Checkpoints({
@@ -137,8 +139,6 @@ export class S3CheckpointStore implements CheckpointStore {
   /** This store's name in the indexes it publishes: a new one per instance. */
   readonly writer = randomUUID();
   readonly #objects: S3Objects;
-  /** The client the store built, which `close()` destroys; `undefined` when one was given. */
-  readonly #ownClient: S3Client | undefined;
   readonly #concurrency: number;
   readonly #logger: Logger;
   readonly #afterUploads: S3CheckpointStoreOptions["afterUploads"];
@@ -155,16 +155,13 @@ export class S3CheckpointStore implements CheckpointStore {
         `s3Checkpoints: bucket must be a bucket name, got ${JSON.stringify(options.bucket)}`,
       );
     }
-    if (options.client !== undefined && !isS3ClientLike(options.client)) {
-      throw new TypeError(
-        "s3Checkpoints: client must be an AWS SDK v3 S3Client (an object with send() and config)",
-      );
-    }
     this.layout = new S3CheckpointLayout(options.prefix ?? S3_CHECKPOINT_DEFAULTS.prefix);
     this.description = `s3://${options.bucket}/${this.layout.prefix}`;
-    this.#ownClient = options.client === undefined ? new S3Client({ maxAttempts: 1 }) : undefined;
     const where = `s3Checkpoints(${this.description})`;
-    this.#objects = new S3Objects((options.client ?? this.#ownClient)!, options.bucket, {
+    if (options.client !== undefined && !isAwsSdkClient(options.client, "S3", where)) {
+      throw new TypeError(`${where}: client must be an AWS SDK v3 S3 client, got ${typeof options.client}`);
+    }
+    this.#objects = new S3Objects(options.client, options.bucket, {
       policy: retryOptions(options.retry, S3_CHECKPOINT_DEFAULTS.retry, where),
       clock: options.clock ?? systemClock,
     });
@@ -263,7 +260,7 @@ export class S3CheckpointStore implements CheckpointStore {
 
   /** Closes the client the store built (a client given in the options is left open). */
   async close(): Promise<void> {
-    this.#ownClient?.destroy();
+    this.#objects.close();
   }
 
   /**

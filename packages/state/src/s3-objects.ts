@@ -1,38 +1,26 @@
-import {
-  DeleteObjectsCommand,
-  type DeleteObjectsCommandOutput,
-  GetObjectCommand,
-  type GetObjectCommandOutput,
-  ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
-  PutObjectCommand,
-  type PutObjectCommandOutput,
+import type {
+  DeleteObjectsCommandOutput,
+  GetObjectCommandOutput,
+  ListObjectsV2CommandOutput,
+  PutObjectCommandOutput,
 } from "@aws-sdk/client-s3";
-import { type Clock, type RetryOptions, retrying } from "@eddy/core";
+import { type AwsSdkClient, type Clock, type RetryOptions, retrying } from "@eddy/core";
+
+type Sdk = typeof import("@aws-sdk/client-s3");
+let sdk: Promise<Sdk> | undefined;
 
 /**
- * An S3 client as the store uses it: anything with the AWS SDK v3 `S3Client`'s `send` and
- * `config`. Checked by its shape, not with `instanceof`, so a client built by another copy or
- * version of `@aws-sdk/client-s3` (the application's own) is used as given.
- *
- * @example
- * import { S3Client } from "@aws-sdk/client-s3";
- * const client: S3ClientLike = new S3Client({ region: "eu-west-1", maxAttempts: 1 });
- * const store = s3Checkpoints({ bucket: "my-checkpoints", prefix: "fx-pricing/", client });
+ * `@aws-sdk/client-s3`, loaded on first use: it is an optional peer dependency, so an application
+ * that keeps its checkpoints elsewhere neither installs nor loads it.
  */
-export interface S3ClientLike {
-  /** Sends one command and resolves with its output. */
-  send(command: object, options?: object): Promise<unknown>;
-  /** The client's resolved configuration (region, endpoint, credentials). */
-  readonly config: object;
-}
-
-/** Whether `value` has the shape of an AWS SDK v3 S3 client. */
-export function isS3ClientLike(value: unknown): value is S3ClientLike {
-  const candidate = value as Partial<S3ClientLike> | null | undefined;
-  return (
-    typeof candidate?.send === "function" && typeof candidate.config === "object" && candidate.config !== null
-  );
+function loadSdk(): Promise<Sdk> {
+  sdk ??= import("@aws-sdk/client-s3").catch((error: unknown) => {
+    sdk = undefined;
+    throw new Error("s3Checkpoints needs the AWS SDK's S3 client: npm install @aws-sdk/client-s3", {
+      cause: error,
+    });
+  });
+  return sdk;
 }
 
 /** A conditional write lost: the object changed (412), is gone (404) or is being written (409). */
@@ -44,21 +32,34 @@ const DELETE_BATCH = 1_000;
 /**
  * The one place the S3 checkpoint store talks to S3. Every call is retried with core's policy on
  * throttling (`SlowDown`, 503), other 5xx answers and network errors; the client's own attempts
- * run inside each (a client the store builds makes one). Other errors are thrown at once.
+ * run inside each. A client given is used as given; without one, the first call builds one with
+ * `maxAttempts: 1` (Eddy retries, the SDK does not) and the SDK's default region, credentials and
+ * endpoint, which {@link S3Objects.close} destroys. Other errors are thrown at once.
  */
 export class S3Objects {
+  #client: Promise<AwsSdkClient> | undefined;
+  #built: AwsSdkClient | undefined;
+
   constructor(
-    private readonly client: S3ClientLike,
+    given: AwsSdkClient | undefined,
     readonly bucket: string,
     private readonly retry: { readonly policy: RetryOptions; readonly clock: Clock },
-  ) {}
+  ) {
+    if (given !== undefined) this.#client = Promise.resolve(given);
+  }
+
+  /** Destroys the client this seam built (a client given is left open). */
+  close(): void {
+    this.#built?.destroy();
+  }
 
   /** The object's bytes and ETag; `undefined` when there is no such key (a missing bucket throws). */
   async get(key: string): Promise<{ bytes: Uint8Array; etag: string } | undefined> {
     return this.#retried(`GetObject s3://${this.bucket}/${key}`, async () => {
       let response: GetObjectCommandOutput;
       try {
-        response = (await this.client.send(
+        const { GetObjectCommand } = await loadSdk();
+        response = (await this.#send(
           new GetObjectCommand({ Bucket: this.bucket, Key: key }),
         )) as GetObjectCommandOutput;
       } catch (error) {
@@ -74,7 +75,8 @@ export class S3Objects {
   /** Writes `bytes` at `key` unconditionally; resolves with the new ETag. */
   async put(key: string, bytes: Uint8Array): Promise<string> {
     return this.#retried(`PutObject s3://${this.bucket}/${key}`, async () => {
-      const response = (await this.client.send(
+      const { PutObjectCommand } = await loadSdk();
+      const response = (await this.#send(
         new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentLength: bytes.byteLength }),
       )) as PutObjectCommandOutput;
       return response.ETag ?? "";
@@ -94,7 +96,8 @@ export class S3Objects {
     const condition = expected === undefined ? { IfNoneMatch: "*" } : { IfMatch: expected };
     try {
       return await this.#retried(`conditional PutObject s3://${this.bucket}/${key}`, async () => {
-        const response = (await this.client.send(
+        const { PutObjectCommand } = await loadSdk();
+        const response = (await this.#send(
           new PutObjectCommand({
             Bucket: this.bucket,
             Key: key,
@@ -121,7 +124,8 @@ export class S3Objects {
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const batch = keys.slice(i, i + DELETE_BATCH);
       const response = await this.#retried(`DeleteObjects s3://${this.bucket}`, async () => {
-        return (await this.client.send(
+        const { DeleteObjectsCommand } = await loadSdk();
+        return (await this.#send(
           new DeleteObjectsCommand({
             Bucket: this.bucket,
             Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
@@ -139,7 +143,8 @@ export class S3Objects {
     let token: string | undefined;
     do {
       const page = await this.#retried(`ListObjectsV2 s3://${this.bucket}/${prefix}`, async () => {
-        return (await this.client.send(
+        const { ListObjectsV2Command } = await loadSdk();
+        return (await this.#send(
           new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
         )) as ListObjectsV2CommandOutput;
       });
@@ -147,6 +152,14 @@ export class S3Objects {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
     return keys;
+  }
+
+  async #send(command: object): Promise<unknown> {
+    this.#client ??= loadSdk().then(({ S3Client }) => {
+      this.#built = new S3Client({ maxAttempts: 1 });
+      return this.#built;
+    });
+    return (await this.#client).send(command);
   }
 
   #retried<T>(operation: string, attempt: () => Promise<T>): Promise<T> {
