@@ -204,8 +204,15 @@ test("a run SIGKILLed halfway and restarted ends with the query's rows, and so d
   expectCorrect(uninterrupted);
   expectSameRows(inRowOrder(uninterrupted.rows), inRowOrder([...expectedByRows.values()].flat()));
 
-  // The crashed run: the same DynamoDB items and files, exactly; Firehose is at-least-once, so S3
-  // holds every row, some of those after the last checkpoint twice.
+  expectSameAsUninterrupted(afterCrash);
+}, 240_000);
+
+/**
+ * A crashed and restarted run's outputs: the same DynamoDB items and files as the uninterrupted
+ * run's, exactly; Firehose is at-least-once, so S3 holds every row, some of those after the last
+ * checkpoint twice.
+ */
+function expectSameAsUninterrupted(afterCrash: Outputs): void {
   expectCorrect(afterCrash);
   expect(afterCrash.latest).toEqual(uninterrupted.latest);
   expect(afterCrash.bars).toEqual(uninterrupted.bars);
@@ -213,7 +220,7 @@ test("a run SIGKILLed halfway and restarted ends with the query's rows, and so d
   const distinct = (rows: readonly FxRow[]) => new Set(rows.map((r) => JSON.stringify(r)));
   expect(distinct(afterCrash.rows)).toEqual(distinct(uninterrupted.rows));
   expect(afterCrash.rows.length).toBeGreaterThanOrEqual(uninterrupted.rows.length);
-}, 240_000);
+}
 
 test("with --checkpoints s3://…, a run SIGKILLed halfway and restarted ends with the uninterrupted run's outputs", async () => {
   const ticks = stack.unique("fx-ticks-s3");
@@ -243,14 +250,7 @@ test("with --checkpoints s3://…, a run SIGKILLed halfway and restarted ends wi
     restarted.output(),
   ).toBe(0);
   expect(restarted.output()).toMatch(/resuming from checkpoint \d+/);
-  const afterCrash = await outputsOf("fx-s3");
-
-  expectCorrect(afterCrash);
-  expect(afterCrash.latest).toEqual(uninterrupted.latest);
-  expect(afterCrash.bars).toEqual(uninterrupted.bars);
-  expect(afterCrash.alerts).toEqual(uninterrupted.alerts);
-  const distinct = (rows: readonly FxRow[]) => new Set(rows.map((r) => JSON.stringify(r)));
-  expect(distinct(afterCrash.rows)).toEqual(distinct(uninterrupted.rows));
+  expectSameAsUninterrupted(await outputsOf("fx-s3"));
   // The final savepoint is the latest; nothing is left pending in the bucket.
   expect((await store.checkpoints("fx-s3"))[0]?.kind).toBe("savepoint");
   expect(await stack.s3.keys(stack.endpoints.bucket, store.layout.pendingPrefix("fx-s3"))).toEqual([]);
