@@ -12,6 +12,7 @@
 import {
   deadLetterConsole,
   ensureResources,
+  orExit,
   outputsOf,
   pipelineOptions,
   recordSource,
@@ -32,7 +33,7 @@ const settings = settingsOrExit(
   "clickstream: page hits, leaderboards, sessions and 5xx anomalies from web server logs",
   CLICKSTREAM_SETTINGS,
 );
-const runtime = await resolveRuntime(settings);
+const runtime = await orExit(resolveRuntime(settings));
 await ensureResources(runtime, {
   stream: { name: settings.stream, shards: CLICKSTREAM_RESOURCES.shards },
   table: { name: settings.table, partitionKey: "minute" },

@@ -7,7 +7,7 @@
  *   tsx src/producer.ts                       # to the local stack (`npm run stack`), until Ctrl-C
  *   tsx src/producer.ts --mode aws --rate 100 # to the stream `clickstream-logs` on AWS
  */
-import { producerSettings, resolveProducerRuntime, runProducer, settingsOrExit } from "@eddy/app-kit";
+import { orExit, producerSettings, resolveProducerRuntime, runProducer, settingsOrExit } from "@eddy/app-kit";
 import { CLICKSTREAM_RESOURCES, LINE_SETTINGS } from "./clickstream-settings.ts";
 import { ACCESS_LOG_DEFAULTS, accessLog } from "./log-generator.ts";
 
@@ -15,7 +15,7 @@ const settings = settingsOrExit("clickstream producer: web server log lines into
   ...producerSettings("clickstream"),
   ...LINE_SETTINGS,
 });
-await runProducer(await resolveProducerRuntime(settings), {
+await runProducer(await orExit(resolveProducerRuntime(settings)), {
   title: "clickstream producer: Apache combined-log lines, partitioned by client IP",
   stream: settings.stream,
   shards: CLICKSTREAM_RESOURCES.shards,

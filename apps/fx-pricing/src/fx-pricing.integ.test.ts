@@ -16,7 +16,7 @@ import {
   whileRunning,
 } from "@eddy/app-kit/testing";
 import { eventually } from "@eddy/core/testing";
-import { redisCheckpoints } from "@eddy/state";
+import { redisCheckpoints, s3Checkpoints } from "@eddy/state";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { FX_PRICING_DEFAULTS, type FxBar, type FxRow } from "./fx-pricing.ts";
 import { FX_TICK_DEFAULTS, type FxTick, fxTicks, SYMBOLS } from "./fx-tick.ts";
@@ -49,25 +49,32 @@ afterAll(async () => {
 });
 
 /** The settings of one app instance: its own job name, table, delivery stream and output directory. */
-function appEnv(name: string): Record<string, string> {
+function appEnv(name: string, ticks = stream): Record<string, string> {
   return {
     ...localAppEnv(stack, name),
-    FX_STREAM: stream,
+    FX_STREAM: ticks,
     FX_TABLE: `${name}-latest`,
     FX_DELIVERY_STREAM: `${name}-archive`,
   };
 }
 
-async function produce(ticks: number): Promise<void> {
-  const env = { FX_STREAM: stream, FX_SEED: String(SEED), FX_TICKS: String(ticks), FX_RATE: "max" };
+async function produce(ticks: number, into = stream): Promise<void> {
+  // The producer checkpoints its position under its job name: one per stream.
+  const env = {
+    EDDY_JOB: `producer-${into}`,
+    FX_STREAM: into,
+    FX_SEED: String(SEED),
+    FX_TICKS: String(ticks),
+    FX_RATE: "max",
+  };
   const { code, output } = await runToExit(PRODUCER, stack, env);
   expect(code, output).toBe(0);
 }
 
 /** Records the producer cannot write: not JSON, and a tick whose price is a string. */
-async function produceMalformed(): Promise<void> {
+async function produceMalformed(into = stream): Promise<void> {
   const last = INPUT.at(-1)!.timestamp;
-  await putRecords(stack, stream, [
+  await putRecords(stack, into, [
     { data: "{ not json", partitionKey: "EURUSD" },
     {
       data: JSON.stringify({ symbol: "EURUSD", price: "1.1", ask: 1, bid: 1, timestamp: last }),
@@ -197,8 +204,15 @@ test("a run SIGKILLed halfway and restarted ends with the query's rows, and so d
   expectCorrect(uninterrupted);
   expectSameRows(inRowOrder(uninterrupted.rows), inRowOrder([...expectedByRows.values()].flat()));
 
-  // The crashed run: the same DynamoDB items and files, exactly; Firehose is at-least-once, so S3
-  // holds every row, some of those after the last checkpoint twice.
+  expectSameAsUninterrupted(afterCrash);
+}, 240_000);
+
+/**
+ * A crashed and restarted run's outputs: the same DynamoDB items and files as the uninterrupted
+ * run's, exactly; Firehose is at-least-once, so S3 holds every row, some of those after the last
+ * checkpoint twice.
+ */
+function expectSameAsUninterrupted(afterCrash: Outputs): void {
   expectCorrect(afterCrash);
   expect(afterCrash.latest).toEqual(uninterrupted.latest);
   expect(afterCrash.bars).toEqual(uninterrupted.bars);
@@ -206,4 +220,62 @@ test("a run SIGKILLed halfway and restarted ends with the query's rows, and so d
   const distinct = (rows: readonly FxRow[]) => new Set(rows.map((r) => JSON.stringify(r)));
   expect(distinct(afterCrash.rows)).toEqual(distinct(uninterrupted.rows));
   expect(afterCrash.rows.length).toBeGreaterThanOrEqual(uninterrupted.rows.length);
+}
+
+test("with --checkpoints s3://…, a run SIGKILLed halfway and restarted ends with the uninterrupted run's outputs", async () => {
+  const ticks = stack.unique("fx-ticks-s3");
+  const prefix = `${stack.unique("checkpoints")}/`;
+  const env: Record<string, string> = {
+    ...appEnv("fx-s3", ticks),
+    EDDY_CHECKPOINTS: `s3://${stack.endpoints.bucket}/${prefix}`,
+  };
+  await produce(HALF, ticks);
+  const crashed = startApp(MAIN, env);
+  const store = s3Checkpoints({ bucket: stack.endpoints.bucket, prefix, client: stack.s3.client });
+  await eventually(
+    async () =>
+      (await store.checkpoints("fx-s3")).length > 0 &&
+      (await committedLines(join(env.EDDY_OUT!, "bars"))).length > 100,
+    whileRunning(crashed, "a checkpoint in S3 and the first bars", 60_000),
+  );
+  expect(crashed.output()).toContain(`checkpoints every 300 ms in s3://${stack.endpoints.bucket}/${prefix}`);
+  expect(await crashed.stop("SIGKILL")).toBe("SIGKILL");
+  expect((await outputsOf("fx-s3", false)).bars.length).toBeLessThan(EXPECTED.bars.length / 2 + 10);
+
+  await produce(TICKS, ticks);
+  await produceMalformed(ticks);
+  const restarted = startApp(MAIN, env);
+  expect(
+    await stopWhenDone(restarted, () => complete("fx-s3"), "fx-s3 to write every output", 60_000),
+    restarted.output(),
+  ).toBe(0);
+  expect(restarted.output()).toMatch(/resuming from checkpoint \d+/);
+  expectSameAsUninterrupted(await outputsOf("fx-s3"));
+  // The final savepoint is the latest; nothing is left pending in the bucket.
+  expect((await store.checkpoints("fx-s3"))[0]?.kind).toBe("savepoint");
+  expect(await stack.s3.keys(stack.endpoints.bucket, store.layout.pendingPrefix("fx-s3"))).toEqual([]);
 }, 240_000);
+
+test("--mode aws without durable checkpoints exits 2 with one line; a directory given explicitly warns once and runs", async () => {
+  const refused = startApp(MAIN, {}, ["--mode", "aws", "--source", "generator", "--sinks", "console"]);
+  expect(await refused.exited).toBe(2);
+  expect(refused.output().trim().split("\n")).toEqual([
+    expect.stringMatching(
+      /^--mode aws needs checkpoints that outlive the container .*--checkpoints s3:\/\/<bucket>\/<prefix>/,
+    ),
+  ]);
+
+  const directory = join(stack.directory, "aws-checkpoints");
+  const explicit = startApp(MAIN, {}, [
+    ...["--mode", "aws", "--source", "generator", "--sinks", "files", "--ticks", "500", "--rate", "max"],
+    ...["--checkpoints", directory, "--out", join(stack.directory, "aws-out"), "--progress", "off"],
+  ]);
+  expect(await explicit.exited, explicit.output()).toBe(0);
+  const warnings = explicit
+    .output()
+    .split("\n")
+    .filter((line) => line.includes("lost with the container"));
+  expect(warnings).toEqual([
+    expect.stringContaining(`checkpoints in ${directory} are lost with the container`),
+  ]);
+}, 120_000);

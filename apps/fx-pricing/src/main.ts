@@ -11,6 +11,7 @@
 import {
   deadLetterConsole,
   ensureResources,
+  orExit,
   outputsOf,
   pipelineOptions,
   recordSource,
@@ -30,7 +31,7 @@ const settings = settingsOrExit(
   "fx-pricing: rolling FX statistics, one-minute bars and price-move alerts",
   FX_SETTINGS,
 );
-const runtime = await resolveRuntime(settings);
+const runtime = await orExit(resolveRuntime(settings));
 await ensureResources(runtime, {
   stream: { name: settings.stream, shards: FX_RESOURCES.shards },
   table: { name: settings.table, partitionKey: "symbol" },

@@ -6,7 +6,7 @@
  *   tsx src/producer.ts                      # to the local stack (`npm run stack`), until Ctrl-C
  *   tsx src/producer.ts --mode aws --rate 50 # to the stream `fx-ticks` on AWS
  */
-import { producerSettings, resolveProducerRuntime, runProducer, settingsOrExit } from "@eddy/app-kit";
+import { orExit, producerSettings, resolveProducerRuntime, runProducer, settingsOrExit } from "@eddy/app-kit";
 import { FX_RESOURCES, TICK_SETTINGS } from "./fx-settings.ts";
 import { FX_TICK_DEFAULTS, fxTicks } from "./fx-tick.ts";
 
@@ -14,7 +14,7 @@ const settings = settingsOrExit("fx-pricing producer: FX ticks into a Kinesis st
   ...producerSettings("fx-pricing"),
   ...TICK_SETTINGS,
 });
-await runProducer(await resolveProducerRuntime(settings), {
+await runProducer(await orExit(resolveProducerRuntime(settings)), {
   title: "fx-pricing producer: FX ticks, partitioned by symbol",
   stream: settings.stream,
   shards: FX_RESOURCES.shards,

@@ -1,5 +1,6 @@
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { FirehoseClientConfig } from "@aws-sdk/client-firehose";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { KinesisConnection } from "@eddy/connector-kinesis";
 
 /** How an app reaches Kinesis, DynamoDB, Firehose and Redis: the local stack, or AWS. */
@@ -9,6 +10,8 @@ export interface Connections {
   readonly kinesis: KinesisConnection;
   readonly dynamodb: DynamoDBClientConfig;
   readonly firehose: FirehoseClientConfig;
+  /** The local stack's S3, for `--checkpoints s3://…`; on AWS the store resolves S3 as the SDK does. */
+  readonly s3: S3ClientConfig | undefined;
   /** The local stack's Redis; none on AWS (give `--checkpoints redis://…` for ElastiCache). */
   readonly redisUrl: string | undefined;
   /** The local stack's bucket, where delivery streams the app creates deliver to. */
@@ -26,6 +29,7 @@ export function awsConnections(): Connections {
     kinesis: {},
     dynamodb: {},
     firehose: {},
+    s3: undefined,
     redisUrl: undefined,
     bucket: undefined,
   };
@@ -37,7 +41,7 @@ export function awsConnections(): Connections {
  */
 export async function localStackConnections(path: string): Promise<Connections> {
   // Imported here, not at the top: the stand-ins are a development tool, never loaded on AWS.
-  const { readStackFile, localClientConfig } = await import("@eddy/local-stack");
+  const { readStackFile, localClientConfig, localS3ClientConfig } = await import("@eddy/local-stack");
   const stack = await readStackFile(path);
   if (!stack) {
     throw new Error(
@@ -49,6 +53,7 @@ export async function localStackConnections(path: string): Promise<Connections> 
     kinesis: { ...localClientConfig(stack.kinesis), subscribeHttpVersion: "1.1" },
     dynamodb: localClientConfig(stack.dynamodb),
     firehose: localClientConfig(stack.firehose),
+    s3: localS3ClientConfig(stack.s3),
     redisUrl: stack.redis,
     bucket: stack.bucket,
   };

@@ -54,6 +54,7 @@ export {
   integer,
   listOf,
   oneOf,
+  orExit,
   percentage,
   positiveNumber,
   readmeSettingsTable,

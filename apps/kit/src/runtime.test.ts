@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryCheckpointStore } from "@eddy/core";
-import { FileCheckpointStore, RedisCheckpointStore } from "@eddy/state";
+import { FileCheckpointStore, RedisCheckpointStore, S3CheckpointStore } from "@eddy/state";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { checkpointStoreFor, resolveRuntime, runtimeSettings } from "./runtime.ts";
-import { readSettings } from "./settings.ts";
+import { readSettings, SettingsError } from "./settings.ts";
 
 let directory: string;
 beforeAll(async () => {
@@ -80,9 +80,39 @@ test("aws mode uses the SDK's defaults and will not create resources", async () 
   );
 });
 
+test("aws mode will not default to checkpoints on the container's disk: it says what to pass", async () => {
+  const refused = resolveRuntime(settings(["--mode", "aws"]));
+  await expect(refused).rejects.toThrow(SettingsError);
+  await expect(resolveRuntime(settings(["--mode", "aws"]))).rejects.toThrow(
+    /^--mode aws needs checkpoints that outlive the container .*: pass --checkpoints s3:\/\/<bucket>\/<prefix> or --checkpoints redis:\/\/<host>:<port> \(or --checkpoints <directory> to keep them on local disk anyway\)$/,
+  );
+  const explicit = await resolveRuntime(settings(["--mode", "aws", "--checkpoints", join(directory, "aws")]));
+  expect(explicit.store).toBeInstanceOf(FileCheckpointStore);
+  await explicit.close();
+  const s3 = await resolveRuntime(settings(["--mode", "aws", "--checkpoints", "s3://my-bucket/eddy"]));
+  expect(s3.store?.description).toBe("s3://my-bucket/eddy/");
+  await s3.close();
+});
+
 test("checkpoint stores by description", () => {
   expect(checkpointStoreFor("none")).toBeUndefined();
   expect(checkpointStoreFor("memory")).toBeInstanceOf(MemoryCheckpointStore);
   expect(checkpointStoreFor("redis://127.0.0.1:6399")).toBeInstanceOf(RedisCheckpointStore);
   expect(checkpointStoreFor(join(directory, "x"))).toBeInstanceOf(FileCheckpointStore);
+  const s3 = checkpointStoreFor("s3://my-bucket/team/fx");
+  expect(s3).toBeInstanceOf(S3CheckpointStore);
+  expect(s3?.description).toBe("s3://my-bucket/team/fx/");
+  expect(checkpointStoreFor("s3://my-bucket")?.description).toBe("s3://my-bucket/");
+});
+
+test("--checkpoints names a store it knows, or says what it takes", () => {
+  expect(settings(["--checkpoints", "s3://my-bucket/eddy/"]).checkpoints).toBe("s3://my-bucket/eddy/");
+  expect(() => settings(["--checkpoints", "gs://my-bucket/eddy"])).toThrow(
+    '--checkpoints="gs://my-bucket/eddy": gs:// is not a checkpoint store: give a directory, s3://<bucket>/<prefix>, redis://<host>:<port>, memory or none',
+  );
+  expect(() => settings(["--checkpoints", "s3://"])).toThrow(
+    /must be s3:\/\/<bucket>\/<prefix> with a bucket name/,
+  );
+  expect(() => settings(["--checkpoints", "s3://My_Bucket/x"])).toThrow(/got "My_Bucket"/);
+  expect(() => settings(["--checkpoints", "redis://"])).toThrow(/is not a Redis URL/);
 });

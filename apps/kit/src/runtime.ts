@@ -1,16 +1,28 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { S3Client } from "@aws-sdk/client-s3";
 import {
+  type AwsSdkClient,
   type CheckpointStore,
   MemoryCheckpointStore,
   type PipelineOptions,
   type StartFrom,
 } from "@eddy/core";
 import type { EddyLogger } from "@eddy/observability";
-import { fileCheckpoints, redisCheckpoints } from "@eddy/state";
+import { fileCheckpoints, redisCheckpoints, s3Checkpoints } from "@eddy/state";
+import { checkpointsSetting, defaultCheckpoints, isOnThisMachine, s3Location } from "./checkpoint-spec.ts";
 import { awsConnections, type Connections, localStackConnections } from "./connections.ts";
 import { appLogger, type ObserveSettings, observeSettings } from "./observe.ts";
-import { boolean, duration, listOf, oneOf, type Setting, type SettingValues, text } from "./settings.ts";
+import {
+  boolean,
+  duration,
+  listOf,
+  oneOf,
+  type Setting,
+  SettingsError,
+  type SettingValues,
+  text,
+} from "./settings.ts";
 import { shortDuration } from "./style.ts";
 
 export const MODES = ["embedded", "local", "aws"] as const;
@@ -71,10 +83,10 @@ export function runtimeSettings(app: string) {
       flag: "checkpoints",
       env: "EDDY_CHECKPOINTS",
       description:
-        "where checkpoints go: a directory, `redis://host:port`, `memory` (lost on exit) or `none`",
-      parse: text,
+        "where checkpoints go: `s3://bucket/prefix`, `redis://host:port`, a directory, `memory` (lost on exit) or `none`; with `--mode aws` a directory is lost with the container, so it must be given explicitly",
+      parse: checkpointsSetting,
       default: undefined,
-      defaultText: "local: the stack's Redis; embedded, aws: `.eddy/checkpoints`",
+      defaultText: "local: the stack's Redis; embedded: `.eddy/checkpoints`; aws: none, it must be given",
     } as Setting<string | undefined>,
     checkpointEvery: {
       flag: "checkpoint-every",
@@ -166,7 +178,7 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
   const sinks = new Set<SinkKind>(settings.sinks ?? defaults.sinks);
   const needsAws = source === "kinesis" || sinks.has("dynamodb") || sinks.has("firehose");
   if (mode === "embedded" && needsAws) {
-    throw new Error(
+    throw new SettingsError(
       "embedded mode uses no AWS: choose --mode local (the local stack) or --mode aws for Kinesis, DynamoDB or Firehose",
     );
   }
@@ -178,12 +190,25 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
         : undefined;
   const createResources = settings.createResources ?? defaults.createResources;
   if (createResources && mode === "aws") {
-    throw new Error(
+    throw new SettingsError(
       "--create-resources works against the local stack only: on AWS, create the stream, table and delivery stream as the README shows",
     );
   }
-  const checkpoints = settings.checkpoints ?? connections?.redisUrl ?? resolve(DATA_DIRECTORY, "checkpoints");
-  const store = checkpointStoreFor(checkpoints);
+  const checkpoints =
+    settings.checkpoints ??
+    defaultCheckpoints(mode, connections?.redisUrl, resolve(DATA_DIRECTORY, "checkpoints"));
+  const logger = appLogger(settings.logLevel);
+  if (mode === "aws" && isOnThisMachine(checkpoints)) {
+    logger.warn(
+      `checkpoints in ${checkpoints} are lost with the container (a replaced ECS task or pod starts over): pass --checkpoints s3://<bucket>/<prefix> or redis://<host>:<port> to keep them`,
+    );
+  }
+  // On the local stack, S3 is the stand-in; elsewhere the store resolves S3 as the SDK does.
+  const s3Client =
+    /^s3:\/\//i.test(checkpoints) && connections?.s3
+      ? new S3Client({ ...connections.s3, maxAttempts: 1 })
+      : undefined;
+  const store = checkpointStoreFor(checkpoints, s3Client);
   const summary = [
     `${mode} mode${connections ? ` — ${connections.description}` : " — no AWS, no Redis"}`,
     `source ${source}; sinks ${[...sinks].join(", ")}${sinks.has("files") ? ` (files in ${settings.out})` : ""}`,
@@ -211,21 +236,25 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
       progress: settings.progress,
       logLevel: settings.logLevel,
     },
-    logger: appLogger(settings.logLevel),
+    logger,
     close: async () => {
       await store?.close?.();
+      s3Client?.destroy();
     },
   };
 }
 
 /**
- * A checkpoint store from its description: `none`, `memory`, `redis://…` (or `rediss://…`), or
- * a directory.
+ * A checkpoint store from its description: `none`, `memory`, `redis://…` (or `rediss://…`),
+ * `s3://<bucket>/<prefix>` (through `s3Client`, else a client of the SDK's defaults), or a
+ * directory.
  */
-export function checkpointStoreFor(spec: string): CheckpointStore | undefined {
+export function checkpointStoreFor(spec: string, s3Client?: AwsSdkClient): CheckpointStore | undefined {
   if (spec === "none") return undefined;
   if (spec === "memory") return new MemoryCheckpointStore();
-  if (/^rediss?:\/\//.test(spec)) return redisCheckpoints(spec);
+  if (/^rediss?:\/\//i.test(spec)) return redisCheckpoints(spec);
+  if (/^s3:\/\//i.test(spec))
+    return s3Checkpoints({ ...s3Location(spec), ...(s3Client ? { client: s3Client } : {}) });
   return fileCheckpoints(resolve(spec));
 }
 

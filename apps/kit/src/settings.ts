@@ -222,6 +222,21 @@ export function settingsOrExit<S extends Record<string, Setting<unknown>>>(
 }
 
 /**
+ * Awaits `work`, e.g. `resolveRuntime(settings)`: settings that do not fit together (a
+ * {@link SettingsError}) print their message and exit with status 2, as {@link settingsOrExit}
+ * does for a single bad setting; other errors are thrown as they are.
+ */
+export async function orExit<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}
+
+/**
  * The settings table of an app's README: what sits between `<!-- settings… -->` and
  * `<!-- /settings -->`, for a test to compare with {@link settingsTable}.
  */

@@ -26,6 +26,7 @@ export { startKinesalite } from "./kinesalite.ts";
 export { type LocalKinesis, startLocalKinesis } from "./kinesis.ts";
 export { freePort, waitForPort } from "./ports.ts";
 export { type LocalRedis, startLocalRedis } from "./redis.ts";
+export { startS3ConditionalWrites } from "./s3-conditional/conditional-writes-server.ts";
 export { LocalS3Objects, type StoredObject } from "./s3-objects.ts";
 export { type LocalS3, startLocalS3 } from "./s3rver.ts";
 export { type LocalStack, STACK_PORTS, startStack } from "./stack.ts";

@@ -1,7 +1,8 @@
 /**
  * Checkpoints of large window state, measured on the real window operator: 1M keys, each with an
  * open 1 s tumbling event-time window of `stats` (fed through the operator, two records a key),
- * 128 key groups, a real Redis this script starts on a free port. As a job runs them:
+ * 128 key groups, in a real Redis this script starts on a free port, or in the local S3 (s3rver
+ * behind its conditional-write layer) it starts. As a job runs them:
  *
  *   (a) a full checkpoint: the pause it causes (the operator's snapshot and its serialization,
  *       which run synchronously as the barrier passes), then the coordinator's checksums and
@@ -13,20 +14,24 @@
  *       it shows whether a restore left work for the records after it).
  *
  * Medians of RUNS runs, with ratios to the targets (full ≤ 0.6 s, incremental ≤ 50 ms, restore
- * ≤ 1 s), for msgpackSerde and v8Serde (each serde in a process of its own); never fails on time.
+ * ≤ 1 s), for msgpackSerde and v8Serde, in Redis or S3 (each serde and store in a process of its
+ * own; with both stores, S3's times as ratios to Redis's, measured in the same run); never fails on
+ * time.
  * It drives core's operator, coordinator and restore directly (not through a pipeline) so that
  * each step can be timed on its own.
  *
- *   ./node_modules/.bin/tsx packages/state/bench/checkpoint.bench.ts [keys] [runs] [both|msgpack|v8]
+ *   ./node_modules/.bin/tsx packages/state/bench/checkpoint.bench.ts [keys] [runs] [both|msgpack|v8] [redis|s3|both]
  */
 import { spawn } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { PerformanceObserver } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { S3Client } from "@aws-sdk/client-s3";
 import {
   type CheckpointManifest,
   CheckpointMetrics,
+  type CheckpointStore,
   checksumOf,
   type Operator,
   type OperatorContext,
@@ -38,6 +43,7 @@ import {
   VirtualClock,
   v8Serde,
 } from "@eddy/core";
+import { LocalS3Objects, localS3ClientConfig, startLocalS3 } from "@eddy/local-stack";
 import { CheckpointCoordinator } from "../../core/src/checkpoint/coordinator.ts";
 import { restoreFirstUsable } from "../../core/src/checkpoint/restore.ts";
 import { deserializeSnapshot, serializeSnapshot } from "../../core/src/runtime/stage-runtime.ts";
@@ -45,12 +51,15 @@ import { eventTimeTrigger } from "../../core/src/windows/triggers.ts";
 import { windowOperator } from "../../core/src/windows/window-operator.ts";
 import { msgpackSerde } from "../src/msgpack-serde.ts";
 import { RedisCheckpointStore } from "../src/redis-checkpoint-store.ts";
+import { S3CheckpointStore } from "../src/s3-checkpoint-store.ts";
 import { startRedisServer } from "../src/test-support/redis-server.ts";
 
 const KEYS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Math.max(3, Number(process.argv[3] ?? 3));
 /** `both` (default), `msgpack` or `v8`. */
 const SERDES = process.argv[4] ?? "both";
+/** `redis` (default), `s3` or `both`. */
+const STORES = process.argv[5] ?? "redis";
 const KEY_GROUPS = 128;
 const CHANGED = Math.round(KEYS / 100);
 const TARGETS = { full: 600, incremental: 50, restore: 1_000 };
@@ -134,9 +143,9 @@ interface CheckpointTimes {
   pauseCpu: number;
   /** GC pauses during snapshot + serialize. */
   pauseGc: number;
-  /** From the operator's acknowledgement to the blobs being in Redis: checksums, manifest, writes. */
+  /** From the operator's acknowledgement to the blobs being in the store: checksums, manifest, writes. */
   writeBlobs: number;
-  /** Publishing the manifest (one Lua script), until the checkpoint is committed. */
+  /** Publishing the manifest (Redis: one Lua script; S3: the index's conditional write and the sweep). */
   publish: number;
   /** sha256 of this checkpoint's blobs, measured apart (it is part of writeBlobs). */
   checksums: number;
@@ -152,7 +161,7 @@ class Checkpointer {
 
   constructor(
     readonly job: string,
-    store: RedisCheckpointStore,
+    store: CheckpointStore,
     readonly serde: Serde<unknown>,
   ) {
     this.#coordinator = new CheckpointCoordinator({
@@ -232,11 +241,7 @@ interface RestoreTimes {
   blobs: number;
 }
 
-async function restore(
-  store: RedisCheckpointStore,
-  job: string,
-  serde: Serde<unknown>,
-): Promise<RestoreTimes> {
+async function restore(store: CheckpointStore, job: string, serde: Serde<unknown>): Promise<RestoreTimes> {
   const t0 = performance.now();
   const restored = await restoreFirstUsable(store, await store.checkpoints(job), {
     job,
@@ -286,26 +291,60 @@ const verdict = (value: number, target: number) =>
 
 type Summary = { full: number; pause: number; incremental: number; restore: number };
 
-/** Measures one serde in this process (a fresh heap, so one serde's garbage does not tax the other). */
-async function measure(only: string): Promise<Summary> {
+/** A store of the kind asked for, on a server this script starts, and how to stop both. */
+async function openStore(
+  kind: string,
+  onBlobsWritten: () => void,
+): Promise<{ store: CheckpointStore; stop(): Promise<void> }> {
+  if (kind === "s3") {
+    const s3 = await startLocalS3();
+    const objects = new LocalS3Objects(s3.endpoint);
+    const bucket = `bench-${Date.now()}`;
+    await objects.createBucket(bucket);
+    const client = new S3Client({ ...localS3ClientConfig(s3.endpoint), maxAttempts: 1 });
+    const store = new S3CheckpointStore({
+      bucket,
+      client,
+      logger: silentLogger,
+      afterUploads: onBlobsWritten,
+    });
+    return {
+      store,
+      async stop() {
+        client.destroy();
+        objects.close();
+        await s3.stop();
+      },
+    };
+  }
+  const server = await startRedisServer();
+  const store = new RedisCheckpointStore(
+    { host: "127.0.0.1", port: server.port, commandTimeout: 300_000 },
+    { logger: silentLogger, afterBlobsWritten: onBlobsWritten },
+  );
+  return {
+    store,
+    async stop() {
+      await store.close();
+      await server.stop();
+    },
+  };
+}
+
+/** Measures one serde and store in this process (a fresh heap, so one's garbage does not tax the other). */
+async function measure(only: string, storeKind: string): Promise<Summary> {
   const [name, serde] = only === "v8" ? ["v8Serde", v8Serde] : ["msgpackSerde", msgpackSerde];
+  const where = storeKind === "s3" ? "the local S3 (s3rver)" : "Redis";
   console.log(
-    `checkpoint benchmark, ${name}: ${KEYS.toLocaleString()} keys in open 1 s windows of the window operator (stats), ${KEY_GROUPS} key groups, medians of ${RUNS} runs`,
+    `checkpoint benchmark, ${name} in ${where}: ${KEYS.toLocaleString()} keys in open 1 s windows of the window operator (stats), ${KEY_GROUPS} key groups, medians of ${RUNS} runs`,
   );
   console.log(
     `load average ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores (wall times inflate when it exceeds the cores; CPU times less so)`,
   );
-  const server = await startRedisServer();
   let checkpointer: Checkpointer | undefined;
-  const store = new RedisCheckpointStore(
-    { host: "127.0.0.1", port: server.port, commandTimeout: 300_000 },
-    {
-      logger: silentLogger,
-      afterBlobsWritten: () => {
-        if (checkpointer) checkpointer.blobsWrittenAt = performance.now();
-      },
-    },
-  );
+  const { store, stop } = await openStore(storeKind, () => {
+    if (checkpointer) checkpointer.blobsWrittenAt = performance.now();
+  });
   try {
     const t = performance.now();
     const operator = openOperator();
@@ -347,15 +386,15 @@ async function measure(only: string): Promise<Summary> {
     const incPause = median(incrementals.map((f) => f.snapshot + f.serialize));
     const restTotal = median(restores.map((f) => f.read + f.deserialize + f.rebuild));
 
-    console.log(`\n== ${name} ==`);
+    console.log(`\n== ${name} in ${where} ==`);
     console.log(
       `(a) full:        ${ms(fullTotal)} = pause ${ms(fullPause)} (snapshot ${ms(full.snapshot)} + serialize ${ms(full.serialize)})` +
-        ` + checksums and Redis writes ${ms(full.writeBlobs)} (of it sha256 ${ms(full.checksums)}) + publish ${ms(full.publish)};` +
+        ` + checksums and writes ${ms(full.writeBlobs)} (of it sha256 ${ms(full.checksums)}) + publish ${ms(full.publish)};` +
         ` ${full.blobs} blobs, ${mb(full.bytes)}  → ${verdict(fullTotal, TARGETS.full)}; pause CPU ${ms(full.pauseCpu)}, of it GC ${ms(full.pauseGc)}`,
     );
     console.log(
       `(b) incremental: ${ms(incTotal)} = pause ${ms(incPause)} (snapshot ${ms(inc.snapshot)} + serialize ${ms(inc.serialize)})` +
-        ` + checksums and Redis writes ${ms(inc.writeBlobs)} + publish ${ms(inc.publish)};` +
+        ` + checksums and writes ${ms(inc.writeBlobs)} + publish ${ms(inc.publish)};` +
         ` ${CHANGED.toLocaleString()} keys changed, ${inc.blobs} blobs, ${mb(inc.bytes)}  → ${verdict(incTotal, TARGETS.incremental)}; pause CPU ${ms(inc.pauseCpu)}, of it GC ${ms(inc.pauseGc)}`,
     );
     console.log(
@@ -369,19 +408,18 @@ async function measure(only: string): Promise<Summary> {
     console.log(`    heap used ${mb(after.heapUsed)}, rss ${mb(after.rss)}`);
     return { full: fullTotal, pause: fullPause, incremental: incTotal, restore: restTotal };
   } finally {
-    await store.close();
-    await server.stop();
+    await stop();
   }
 }
 
 const RESULT = "RESULT ";
 
-/** Runs this script for one serde in a child process and relays its output. */
-function measureInChild(only: string): Promise<Summary> {
+/** Runs this script for one serde and store in a child process and relays its output. */
+function measureInChild(only: string, storeKind: string): Promise<Summary> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [...process.execArgv, fileURLToPath(import.meta.url), String(KEYS), String(RUNS), only],
+      [...process.execArgv, fileURLToPath(import.meta.url), String(KEYS), String(RUNS), only, storeKind],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     let result: Summary | undefined;
@@ -390,18 +428,25 @@ function measureInChild(only: string): Promise<Summary> {
       else console.log(line);
     });
     child.once("exit", (code) =>
-      result ? resolve(result) : reject(new Error(`the ${only} benchmark exited with ${code}`)),
+      result ? resolve(result) : reject(new Error(`the ${only} ${storeKind} benchmark exited with ${code}`)),
     );
   });
 }
 
-if (SERDES === "both") {
-  const v8 = await measureInChild("v8");
-  const mp = await measureInChild("msgpack");
+const ratios = (a: Summary, b: Summary) =>
+  `full ${(a.full / b.full).toFixed(2)}, pause ${(a.pause / b.pause).toFixed(2)}, incremental ${(a.incremental / b.incremental).toFixed(2)}, restore ${(a.restore / b.restore).toFixed(2)}`;
+
+if (STORES === "both") {
+  const serde = SERDES === "v8" ? "v8" : "msgpack";
+  const redis = await measureInChild(serde, "redis");
+  const s3 = await measureInChild(serde, "s3");
+  console.log(`\n== the local S3 vs Redis, ${serde} (ratio > 1: S3 slower) ==`);
+  console.log(ratios(s3, redis));
+} else if (SERDES === "both") {
+  const v8 = await measureInChild("v8", STORES);
+  const mp = await measureInChild("msgpack", STORES);
   console.log("\n== msgpackSerde vs v8Serde (ratio < 1: msgpack faster) ==");
-  console.log(
-    `full ${(mp.full / v8.full).toFixed(2)}, pause ${(mp.pause / v8.pause).toFixed(2)}, incremental ${(mp.incremental / v8.incremental).toFixed(2)}, restore ${(mp.restore / v8.restore).toFixed(2)}`,
-  );
+  console.log(ratios(mp, v8));
 } else {
-  console.log(`${RESULT}${JSON.stringify(await measure(SERDES))}`);
+  console.log(`${RESULT}${JSON.stringify(await measure(SERDES, STORES))}`);
 }

@@ -1,7 +1,8 @@
 /**
- * Durable checkpoint storage for Eddy jobs: {@link redisCheckpoints} stores checkpoints in Redis
- * (incremental key-group blobs, atomic publish, retention, savepoints), and {@link msgpackSerde}
- * serializes state blobs faster and smaller than the default structured clone.
+ * Durable checkpoint storage for Eddy jobs: {@link redisCheckpoints} stores checkpoints in Redis,
+ * {@link s3Checkpoints} in S3 and {@link fileCheckpoints} in a directory (incremental key-group
+ * blobs, atomic publish, retention, savepoints), and {@link msgpackSerde} serializes state blobs
+ * faster and smaller than the default structured clone.
  *
  * @example
  * import { pipeline, seconds } from "@eddy/core";
@@ -30,3 +31,11 @@ export {
   type RedisCheckpointStoreOptions,
   redisCheckpoints,
 } from "./redis-checkpoint-store.ts";
+export { S3CheckpointLayout } from "./s3-checkpoint-layout.ts";
+export {
+  S3_CHECKPOINT_DEFAULTS,
+  S3CheckpointStore,
+  type S3CheckpointStoreOptions,
+  s3Checkpoints,
+} from "./s3-checkpoint-store.ts";
+export { StaleCheckpointWriterError } from "./stale-writer-error.ts";

@@ -9,9 +9,10 @@ import {
   type Logger,
 } from "@eddy/core";
 import { Redis, type RedisOptions } from "ioredis";
+import { blobsToStore } from "./blobs-to-store.ts";
 import { planCommit } from "./commit-plan.ts";
 import { CheckpointKeyLayout } from "./key-layout.ts";
-import { CheckpointFormatError, parseManifest, refsByKey, refuseOtherVersion } from "./manifest-json.ts";
+import { CheckpointFormatError, parseManifest } from "./manifest-json.ts";
 import { PUBLISH_SCRIPT, publishArguments } from "./publish-script.ts";
 
 /**
@@ -137,22 +138,13 @@ export class RedisCheckpointStore implements CheckpointStore {
     });
   }
 
-  async commit({ manifest, blobs }: CheckpointToStore, retain: number): Promise<void> {
-    refuseOtherVersion(manifest);
+  async commit(checkpoint: CheckpointToStore, retain: number): Promise<void> {
+    const { manifest } = checkpoint;
     const { job, checkpointId } = manifest;
-    const refs = refsByKey(manifest);
-    const writes: [string, Buffer][] = [];
-    for (const [key, bytes] of blobs) {
-      const ref = refs.get(key);
-      // A blob no ref points at could never be read back; storing it would only leak it.
-      if (ref === undefined) continue;
-      if (bytes.byteLength !== ref.size) {
-        throw new Error(
-          `checkpoint ${checkpointId} of job "${job}": blob ${key} has ${bytes.byteLength} bytes, its ref says ${ref.size}`,
-        );
-      }
-      writes.push([this.keys.blob(ref), asBuffer(bytes)]);
-    }
+    const writes = blobsToStore(checkpoint).map(({ ref, bytes }): [string, Buffer] => [
+      this.keys.blob(ref),
+      asBuffer(bytes),
+    ]);
 
     // The pending record goes first: a writer that dies among the blob writes leaves it behind,
     // and the next publish deletes whatever it lists. Commands sent without waiting go out on the
