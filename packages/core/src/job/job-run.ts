@@ -17,7 +17,7 @@ import type { Serde } from "../state/serde.ts";
 import type { Cancel, Clock } from "../time/clock.ts";
 import { DEAD_LETTER_SINK_ID, DeadLetterChannel } from "./dead-letter-channel.ts";
 import { FirstFailure } from "./first-failure.ts";
-import { keepProcessAlive } from "./keep-alive.ts";
+import { keepProcessAlive } from "../time/keep-alive.ts";
 import { schedulePeriodicCheckpoints } from "./periodic-checkpoints.ts";
 import type { PipelineOptions } from "./pipeline-options.ts";
 import { stopOnProcessSignals } from "./process-signals.ts";

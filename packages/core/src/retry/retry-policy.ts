@@ -1,4 +1,5 @@
 import type { Clock } from "../time/clock.ts";
+import { keepProcessAlive } from "../time/keep-alive.ts";
 
 /**
  * Bounded retries with exponential backoff and full jitter, on the job's clock (processing time).
@@ -82,6 +83,9 @@ export function backoffDelay(
 
 /**
  * Resolves after `ms` of the clock's time; rejects with the signal's reason if it is aborted first.
+ * While it waits it holds the process open, as `setTimeout` would: the clock's own timers do not
+ * (a finished job must not keep a process alive), so a script awaiting a backoff before any job
+ * runs would otherwise end mid-wait.
  *
  * @example
  * await sleep(systemClock, 250);
@@ -92,12 +96,15 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
       reject(abortReason(signal));
       return;
     }
+    const release = keepProcessAlive();
     const onAbort = () => {
       cancel();
+      release();
       reject(abortReason(signal!));
     };
     const cancel = clock.schedule(clock.now() + ms, () => {
       signal?.removeEventListener("abort", onAbort);
+      release();
       resolve();
     });
     signal?.addEventListener("abort", onAbort, { once: true });
