@@ -73,7 +73,8 @@ const FATAL = new Set([
   "ResourceConflictException",
 ]);
 
-function isRetryable(error: unknown): boolean {
+/** Whether another invocation may do better than the one that threw `error`. */
+export function isRetryableLambdaError(error: unknown): boolean {
   if (error instanceof LambdaInvocationError) return error.retryable;
   if (!(error instanceof Error)) return false;
   if (FATAL.has(error.name)) return false;
@@ -87,6 +88,7 @@ function isRetryable(error: unknown): boolean {
 export interface LambdaInvokerSettings {
   /** The client; by default one for the function's region, built with `maxAttempts: 1`. */
   readonly client?: LambdaClientLike;
+  /** Retries of {@link LambdaInvoker.invoke} (not of `invokeOnce`). */
   readonly retry: RetryOptions;
   /** Backoffs between attempts run on it. */
   readonly clock: Clock;
@@ -117,11 +119,11 @@ export class LambdaInvoker {
 
   /** Invokes the function with `payload` (JSON) and returns its parsed JSON answer. */
   invoke(payload: string, operation: string): Promise<unknown> {
-    return retrying(() => this.#attempt(payload), {
+    return retrying(() => this.invokeOnce(payload), {
       operation: `${operation} (${this.functionArn})`,
       retry: this.settings.retry,
       clock: this.settings.clock,
-      isRetryable,
+      isRetryable: isRetryableLambdaError,
       signal: this.settings.signal,
       exhausted: (attempts, last) =>
         new LambdaInvocationError(
@@ -137,14 +139,15 @@ export class LambdaInvoker {
     if (this.#owned) (this.#client as LambdaClient).destroy();
   }
 
-  async #attempt(payload: string): Promise<unknown> {
+  /** One invocation, no retry: for callers that retry themselves (the Lambda output's batching writer). */
+  async invokeOnce(payload: string): Promise<unknown> {
     let response: InvokeCommandOutput;
     try {
       response = (await this.#client.send(
         new InvokeCommand({ FunctionName: this.functionArn, Payload: new TextEncoder().encode(payload) }),
       )) as InvokeCommandOutput;
     } catch (error) {
-      if (isRetryable(error)) throw error;
+      if (isRetryableLambdaError(error)) throw error;
       throw new LambdaInvocationError(this.functionArn, `Invoke was refused: ${describe(error)}`, false, {
         cause: error,
       });
