@@ -32,8 +32,20 @@ export interface RecordColumn {
  * const csv: RecordFormat = { kind: "CSV", columnDelimiter: ",", rowDelimiter: "\n" };
  */
 export type RecordFormat =
-  | { readonly kind: "JSON"; readonly rowPath: string }
-  | { readonly kind: "CSV"; readonly columnDelimiter: string; readonly rowDelimiter: string };
+  | {
+      /** JSON documents. */
+      readonly kind: "JSON";
+      /** `RecordRowPath`: where the rows are in a document (`$`, or `$.records[0:]` for each element). */
+      readonly rowPath: string;
+    }
+  | {
+      /** Delimited text. */
+      readonly kind: "CSV";
+      /** `RecordColumnDelimiter`, one or more characters. */
+      readonly columnDelimiter: string;
+      /** `RecordRowDelimiter`, one or more characters. */
+      readonly rowDelimiter: string;
+    };
 
 /**
  * A source's schema (KDA's `SourceSchema`): the format and the columns of the rows it gives, for
@@ -47,6 +59,7 @@ export type RecordFormat =
  * };
  */
 export interface RecordSchema {
+  /** How records split into rows and columns. */
   readonly format: RecordFormat;
   /** Always UTF-8, the only encoding KDA accepts. */
   readonly encoding: "UTF-8";
@@ -65,6 +78,7 @@ export interface RecordSchema {
  * };
  */
 export interface AwsResource {
+  /** As the description gives it. */
   readonly arn: string;
   /** The stream, delivery stream or function name (a Lambda qualifier kept: `name:alias`). */
   readonly name: string;
@@ -82,7 +96,9 @@ export interface AwsResource {
  * };
  */
 export interface InputSource {
+  /** A Kinesis data stream or a Firehose delivery stream. */
   readonly kind: "kinesis" | "firehose";
+  /** The stream. */
   readonly resource: AwsResource;
 }
 
@@ -108,12 +124,15 @@ export type InputStartingPosition = "NOW" | "TRIM_HORIZON" | "LAST_STOPPED_POINT
  * };
  */
 export interface ApplicationInput {
+  /** `NamePrefix` of the in-application streams (1–32 characters). */
   readonly namePrefix: string;
   /** The in-application streams, `<namePrefix>_001` to `_<count>` (`InputParallelism.Count`, 1–64). */
   readonly streamNames: readonly string[];
+  /** Where the records come from. */
   readonly source: InputSource;
   /** The Lambda function that preprocesses records before they are mapped, if any. */
   readonly preprocessor?: AwsResource;
+  /** `InputSchema`: how records map to the streams' rows. */
   readonly schema: RecordSchema;
   /** As the description gives it; absent when it gives none (a CreateApplication request). */
   readonly startingPosition?: InputStartingPosition;
@@ -133,8 +152,11 @@ export interface ApplicationInput {
 export interface ApplicationOutput {
   /** The in-application stream, exact case (KDA compares output names case-sensitively). */
   readonly stream: string;
+  /** A Kinesis data stream, a Firehose delivery stream or a Lambda function. */
   readonly kind: "kinesis" | "firehose" | "lambda";
+  /** The destination. */
   readonly resource: AwsResource;
+  /** `DestinationSchema.RecordFormatType`: how rows are written (see `compileOutputFormat`). */
   readonly format: "JSON" | "CSV";
 }
 
@@ -148,8 +170,11 @@ export interface ApplicationOutput {
 export interface ReferenceDataSource {
   /** The table's name in SQL, exact case. */
   readonly table: string;
+  /** The bucket of `S3ReferenceDataSource.BucketARN`. */
   readonly bucket: string;
+  /** `FileKey`: the object's key. */
   readonly key: string;
+  /** `ReferenceSchema`: how the object maps to the table's rows. */
   readonly schema: RecordSchema;
 }
 
@@ -164,12 +189,16 @@ export interface ReferenceDataSource {
  * app.input?.streamNames; // ["SOURCE_SQL_STREAM_001"]
  */
 export interface SqlApplication {
+  /** `ApplicationName`. */
   readonly name: string;
   /** The application's ARN (a CreateApplication request has none: one is made up from the name). */
   readonly arn: string;
   /** The SQL, when the description carries it. */
   readonly code?: string;
+  /** The streaming input; an application without one reads only reference data and VALUES. */
   readonly input?: ApplicationInput;
+  /** Up to three destinations. */
   readonly outputs: readonly ApplicationOutput[];
+  /** Up to one reference table. */
   readonly referenceData: readonly ReferenceDataSource[];
 }

@@ -29,12 +29,19 @@ export type InputErrorName = "PARSE_FAILED" | "COERCION_FAILED" | "PREPROCESSING
  * };
  */
 export interface ErrorStreamRow {
+  /** When the error happened: the failing row's ROWTIME (epoch ms), so a replay writes the same. */
   readonly ERROR_TIME: number;
+  /** `ERROR`. */
   readonly ERROR_LEVEL: string;
+  /** What kind of error ({@link InputErrorName}, or the planner's names). */
   readonly ERROR_NAME: string;
+  /** What was wrong, and where. */
   readonly MESSAGE: string;
+  /** ROWTIME of the row (or record) that failed. */
   readonly DATA_ROWTIME: number | null;
+  /** The failing row or record, hex-encoded. */
   readonly DATA_ROW: string | null;
+  /** The pump whose query failed; NULL for the input layer. */
   readonly PUMP_NAME: string | null;
 }
 

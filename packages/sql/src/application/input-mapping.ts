@@ -38,8 +38,18 @@ export function inputStreamColumns(schema: RecordSchema): SqlField[] {
  * if (mapped.error !== undefined) console.warn(mapped.error.MESSAGE);
  */
 export type MappedRecord =
-  | { readonly rows: SqlValue[][]; readonly error?: undefined }
-  | { readonly rows: readonly []; readonly error: ErrorStreamRow };
+  | {
+      /** The record's rows, in order. */
+      readonly rows: SqlValue[][];
+      /** None. */
+      readonly error?: undefined;
+    }
+  | {
+      /** None: nothing of a rejected record reaches the stream. */
+      readonly rows: readonly [];
+      /** Why the record was rejected. */
+      readonly error: ErrorStreamRow;
+    };
 
 /**
  * An input schema compiled once: record bytes in, rows of the in-application stream out.

@@ -14,11 +14,14 @@
  * };
  */
 export interface InputRecord {
+  /** The record's payload. */
   readonly data: Uint8Array;
   /** Epoch ms. */
   readonly arrivalTime: number;
-  /** Kinesis sources only. */
+  /** The shard it was read from (Kinesis sources only). */
   readonly shardId?: string;
+  /** Its partition key (Kinesis sources only). */
   readonly partitionKey?: string;
+  /** Its sequence number (Kinesis sources only): the preprocessor's record id. */
   readonly sequenceNumber?: string;
 }

@@ -50,9 +50,11 @@ export class LambdaInvocationError extends Error {
   override readonly name = "LambdaInvocationError";
 
   constructor(
+    /** The function, as Eddy named it. */
     readonly functionArn: string,
     /** What went wrong (the message adds the function). */
     readonly problem: string,
+    /** Whether another invocation may do better. */
     readonly retryable: boolean,
     options?: { readonly cause?: unknown },
   ) {

@@ -22,11 +22,17 @@ import { isRetryableLambdaError, type LambdaClientLike, LambdaInvoker } from "./
  * const slow: Partial<LambdaOutputSinkOptions<string>> = { maxTimeInBufferMS: LAMBDA_OUTPUT_DEFAULTS.maxTimeInBufferMS * 10 };
  */
 export const LAMBDA_OUTPUT_DEFAULTS = Object.freeze({
+  /** Records per invocation. */
   maxBatchSize: 500,
+  /** Bytes of base64 record data per invocation (and at most: Lambda's request is 6 MB). */
   maxBatchSizeInBytes: 5 * 1024 * 1024,
+  /** Invocations at once: one keeps the records in order. */
   maxInFlightRequests: 1,
+  /** Buffered records at which writes wait (backpressure). */
   maxBufferedRequests: 10_000,
+  /** The longest a record waits for its batch (processing time). */
   maxTimeInBufferMS: 1_000,
+  /** Retries of failed records and invocations. */
   retry: DEFAULT_RETRY,
 });
 
@@ -41,6 +47,7 @@ export const LAMBDA_OUTPUT_DEFAULTS = Object.freeze({
  * };
  */
 export interface LambdaOutputSinkOptions<T> {
+  /** The destination function (`LambdaOutputDescription.ResourceARN`). */
   readonly functionArn: string;
   /** Sent as `applicationArn`. */
   readonly applicationArn: string;
@@ -48,12 +55,17 @@ export interface LambdaOutputSinkOptions<T> {
   readonly serializer: (value: T) => string | Uint8Array;
   /** By default a `LambdaClient` for the function's region with `maxAttempts: 1`. */
   readonly client?: LambdaClientLike;
+  /** Names the sink (default `lambda(<functionArn>)`). */
   readonly name?: string;
+  /** Records per invocation (default {@link LAMBDA_OUTPUT_DEFAULTS}). */
   readonly maxBatchSize?: number;
-  /** Bytes of record data per invocation (base64, as sent). */
+  /** Bytes of record data per invocation (base64, as sent; at most 5 MB). */
   readonly maxBatchSizeInBytes?: number;
+  /** Invocations at once (default 1, in order). */
   readonly maxInFlightRequests?: number;
+  /** Buffered records at which writes wait. */
   readonly maxBufferedRequests?: number;
+  /** The longest a record waits for its batch (processing time, ms). */
   readonly maxTimeInBufferMS?: number;
   /** Retries of records the function reports `DeliveryFailed` (or leaves out) and of failed invocations. */
   readonly retry?: Partial<RetryOptions>;

@@ -18,8 +18,11 @@ import { type LambdaClientLike, LambdaInvocationError, LambdaInvoker } from "./l
  * };
  */
 export const LAMBDA_PREPROCESSOR_DEFAULTS = Object.freeze({
+  /** Records per invocation. */
   maxRecordsPerInvocation: 500,
+  /** Bytes of one invocation's request (Lambda's limit for a synchronous Invoke, and the most). */
   maxPayloadBytes: 6 * 1024 * 1024,
+  /** Retries of failed invocations. */
   retry: DEFAULT_RETRY,
 });
 
@@ -36,6 +39,7 @@ export const LAMBDA_PREPROCESSOR_DEFAULTS = Object.freeze({
  * };
  */
 export interface LambdaPreprocessorOptions {
+  /** The function (`InputLambdaProcessor.ResourceARN`). */
   readonly functionArn: string;
   /** Sent as `applicationArn`. */
   readonly applicationArn: string;
@@ -53,6 +57,7 @@ export interface LambdaPreprocessorOptions {
   readonly retry?: Partial<RetryOptions>;
   /** Backoffs run on it (default the system clock). */
   readonly clock?: Clock;
+  /** Stops retrying when aborted (the job's signal). */
   readonly signal?: AbortSignal;
 }
 
@@ -66,9 +71,28 @@ export interface LambdaPreprocessorOptions {
  * if (outcome.result === "Ok") console.log(new TextDecoder().decode(outcome.data));
  */
 export type PreprocessOutcome =
-  | { readonly result: "Ok"; readonly record: InputRecord; readonly data: Uint8Array }
-  | { readonly result: "Dropped"; readonly record: InputRecord }
-  | { readonly result: "ProcessingFailed"; readonly record: InputRecord; readonly error: ErrorStreamRow };
+  | {
+      /** The function transformed the record. */
+      readonly result: "Ok";
+      /** The record sent. */
+      readonly record: InputRecord;
+      /** What the input mapping reads instead of the record's bytes. */
+      readonly data: Uint8Array;
+    }
+  | {
+      /** The function dropped the record on purpose. */
+      readonly result: "Dropped";
+      /** The record sent. */
+      readonly record: InputRecord;
+    }
+  | {
+      /** The function could not process the record. */
+      readonly result: "ProcessingFailed";
+      /** The record sent. */
+      readonly record: InputRecord;
+      /** Its error_stream row (`PREPROCESSING_FAILED`). */
+      readonly error: ErrorStreamRow;
+    };
 
 /**
  * Sends records through an input's Lambda preprocessor.

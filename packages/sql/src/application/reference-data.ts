@@ -39,9 +39,13 @@ export interface S3ClientLike {
  * const tables = new Map([[table.name, table.rows]]); // what the planner joins against
  */
 export interface ReferenceTable {
+  /** `TableName`, exact case. */
   readonly name: string;
+  /** The reference schema's columns, in row order. */
   readonly columns: readonly SqlField[];
+  /** The rows, in file order. */
   readonly rows: SqlValue[][];
+  /** The error_stream rows of the file's rows that could not be mapped. */
   readonly errors: readonly ErrorStreamRow[];
 }
 
@@ -75,6 +79,7 @@ export interface LoadReferenceDataOptions {
   readonly retry?: Partial<RetryOptions>;
   /** Backoffs run on it, and it dates the error rows (default the system clock). */
   readonly clock?: Clock;
+  /** Stops retrying when aborted. */
   readonly signal?: AbortSignal;
 }
 
