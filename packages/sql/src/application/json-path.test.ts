@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { splitJsonDocuments } from "./json-documents.ts";
 import { memberAt, parseJsonPath } from "./json-path.ts";
 
 describe("parseJsonPath", () => {
@@ -31,25 +30,5 @@ describe("parseJsonPath", () => {
     expect(memberAt(record, ["customerName", "first"])).toBeUndefined();
     expect(memberAt(record, ["list", "0"])).toBeUndefined();
     expect(memberAt(record, ["toString"])).toBeUndefined();
-  });
-});
-
-describe("splitJsonDocuments", () => {
-  it("gives one document, several concatenated or separated by whitespace, or none", () => {
-    expect(splitJsonDocuments('{"a":1}')).toEqual([{ a: 1 }]);
-    expect(splitJsonDocuments('{"a":1}{"a":2}')).toEqual([{ a: 1 }, { a: 2 }]);
-    expect(splitJsonDocuments('{"a":"}{"}\n\n [1, [2]]\r\n{"b":"\\"{"} 7 "x"')).toEqual([
-      { a: "}{" },
-      [1, [2]],
-      { b: '"{' },
-      7,
-      "x",
-    ]);
-    expect(splitJsonDocuments(" \n ")).toEqual([]);
-  });
-
-  it("names the document that does not parse", () => {
-    expect(() => splitJsonDocuments('{"a":1}\n{"a":}')).toThrow(/^JSON document 2 \(at character 9\): /);
-    expect(() => splitJsonDocuments("{oops")).toThrow(/^JSON document 1 \(at character 1\): /);
   });
 });
