@@ -42,8 +42,10 @@ export {
   type AsyncSinkWriterOptions,
   type BatchResult,
   type BatchSubmitter,
+  type RejectedEntry,
   SinkWriteError,
 } from "./io/async-sink-writer.ts";
+export { type AwsSdkClient, isAwsSdkClient } from "./io/aws-sdk-client.ts";
 export { type CollectedRecord, type Collector, collectSink } from "./io/collect-sink.ts";
 export { type ConsoleSinkOptions, consoleSink } from "./io/console-sink.ts";
 export { type FromAsyncIterableOptions, fromAsyncIterable } from "./io/from-async-iterable.ts";

@@ -1,6 +1,6 @@
+import { eventually } from "@eddy/core/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { prometheusRegistry } from "./prometheus.ts";
-import { waitFor } from "./test-support/scripted-source.ts";
 import { startWindowedJob, T0, type WindowedJob } from "./test-support/windowed-job.ts";
 
 let fixture: WindowedJob | undefined;
@@ -15,10 +15,10 @@ async function knownState(name: string): Promise<WindowedJob> {
   const w = startWindowedJob(name);
   fixture = w;
   w.source.push([T0 + 100, T0 + 900, T0 + 1_500]);
-  await waitFor(() => w.out.values().length === 1, "the first window");
+  await eventually(() => w.out.values().length === 1, { what: "the first window" });
   // The watermark is at T0 + 1399: the window [T0, T0 + 1000) is closed, so this one is late.
   w.source.push([T0 + 200]);
-  await waitFor(() => w.late.values().length === 1, "the late record");
+  await eventually(() => w.late.values().length === 1, { what: "the late record" });
   w.source.lag.set("0", 2_500);
   w.clock.advanceTo(T0 + 2_000);
   await w.job.savepoint("known");

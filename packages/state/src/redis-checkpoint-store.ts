@@ -1,6 +1,5 @@
 import {
   type BlobRef,
-  CHECKPOINT_FORMAT_VERSION,
   type CheckpointManifest,
   type CheckpointStore,
   type CheckpointToStore,
@@ -12,7 +11,7 @@ import {
 import { Redis, type RedisOptions } from "ioredis";
 import { planCommit } from "./commit-plan.ts";
 import { CheckpointKeyLayout } from "./key-layout.ts";
-import { CheckpointFormatError, parseManifest, refsByKey } from "./manifest-json.ts";
+import { CheckpointFormatError, parseManifest, refsByKey, refuseOtherVersion } from "./manifest-json.ts";
 import { PUBLISH_SCRIPT, publishArguments } from "./publish-script.ts";
 
 /**
@@ -139,11 +138,7 @@ export class RedisCheckpointStore implements CheckpointStore {
   }
 
   async commit({ manifest, blobs }: CheckpointToStore, retain: number): Promise<void> {
-    if (manifest.version !== CHECKPOINT_FORMAT_VERSION) {
-      throw new CheckpointFormatError(
-        `checkpoint ${manifest.checkpointId} of job "${manifest.job}" has format version ${String(manifest.version)}; this store writes version ${CHECKPOINT_FORMAT_VERSION}`,
-      );
-    }
+    refuseOtherVersion(manifest);
     const { job, checkpointId } = manifest;
     const refs = refsByKey(manifest);
     const writes: [string, Buffer][] = [];
