@@ -1,5 +1,5 @@
 /**
- * Development only: local stand-ins for Kinesis, DynamoDB, S3 and Firehose, and Redis, for the
+ * Development only: local stand-ins for Kinesis, DynamoDB, S3, Firehose and Lambda, and Redis, for the
  * `pnpm stack` command and for tests that start their own servers.
  * @packageDocumentation
  */
@@ -24,6 +24,16 @@ export {
 export { evaluatePrefix, formatUtc } from "./firehose/s3-prefix.ts";
 export { startKinesalite } from "./kinesalite.ts";
 export { type LocalKinesis, startLocalKinesis } from "./kinesis.ts";
+export {
+  LAMBDA_LIMITS,
+  LOCAL_LAMBDA_NOTICE,
+  type LocalLambda,
+  type LocalLambdaContext,
+  type LocalLambdaHandler,
+  type LocalLambdaInvocation,
+  type LocalLambdaOptions,
+  startLocalLambda,
+} from "./lambda/lambda-server.ts";
 export { freePort, waitForPort } from "./ports.ts";
 export { type LocalRedis, startLocalRedis } from "./redis.ts";
 export { startS3ConditionalWrites } from "./s3-conditional/conditional-writes-server.ts";
