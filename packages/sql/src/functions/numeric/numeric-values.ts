@@ -8,9 +8,6 @@ const INTEGER_BOUNDS: Record<string, readonly [number, number]> = {
   BIGINT: [-(2 ** 63), 2 ** 63 - 1],
 };
 
-/** The largest finite REAL (32-bit float). */
-const MAX_REAL = 3.4028234663852886e38;
-
 /** Rounds half away from zero to `scale` digits after the point, on the double's exact value. */
 export function roundToScale(value: number, scale: number): number {
   if (!Number.isFinite(value) || Math.abs(value) >= 1e21) return value;
@@ -36,8 +33,11 @@ export function fitNumber(value: number, type: SqlType): number {
   }
   switch (type.name) {
     case "REAL": {
-      if (Number.isFinite(value) && Math.abs(value) > MAX_REAL) throw overflow(value, type);
-      return Math.fround(value);
+      // Out of range only when it rounds past the largest float: 3.4028235E38, the text Java
+      // writes for Float.MAX_VALUE, is a double just above it that rounds back to it.
+      const rounded = Math.fround(value);
+      if (Number.isFinite(value) && !Number.isFinite(rounded)) throw overflow(value, type);
+      return rounded;
     }
     case "DECIMAL": {
       const scale = type.scale ?? 0;

@@ -8,6 +8,7 @@ import { decimal, intervalType } from "../support/sql-types.ts";
 import { callTyped, t, typeFor } from "../support/test-support.ts";
 import { numericResultType } from "./arithmetic-types.ts";
 import { numericFamily } from "./index.ts";
+import { fitNumber } from "./numeric-values.ts";
 
 const fn = (name: string) => numericFamily.find((f) => f.name === name);
 const INT = t("INTEGER");
@@ -246,5 +247,16 @@ describe("numeric functions", () => {
     expect(() => typeFor(fn("STEP"), t("VARCHAR"), interval("1", "DAY")[1])).toThrow(
       "STEP expects a datetime BY an interval, or an integer BY an integer; got VARCHAR and INTERVAL DAY TO SECOND",
     );
+  });
+});
+
+describe("fitNumber: REAL", () => {
+  it("takes what rounds to a finite float, such as Java's text of Float.MAX_VALUE, and refuses what rounds past it", () => {
+    const real: SqlType = { name: "REAL", nullable: true };
+    const maxFloat = 3.4028234663852886e38;
+    expect(fitNumber(3.4028235e38, real)).toBe(maxFloat);
+    expect(fitNumber(-3.4028235e38, real)).toBe(-maxFloat);
+    expect(fitNumber(0.1, real)).toBe(Math.fround(0.1));
+    expect(() => fitNumber(3.5e38, real)).toThrow("Numeric value 3.5e+38 is out of range for REAL");
   });
 });
