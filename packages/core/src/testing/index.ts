@@ -5,6 +5,10 @@
  * @module @eddy/core/testing
  */
 
+export {
+  type LeaseStoreContractOptions,
+  leaseStoreContract,
+} from "../cluster/testing/lease-store-contract.ts";
 export { VirtualClock } from "../time/clock.ts";
 export {
   type ConnectorContextOverrides,
