@@ -22,6 +22,7 @@ export {
   fileCheckpoints,
 } from "./file-checkpoint-store.ts";
 export { CheckpointKeyLayout } from "./key-layout.ts";
+export { LeaseKeyLayout } from "./lease-key-layout.ts";
 export { CheckpointFormatError } from "./manifest-json.ts";
 export { msgpackSerde } from "./msgpack-serde.ts";
 export {
@@ -30,3 +31,9 @@ export {
   type RedisCheckpointStoreOptions,
   redisCheckpoints,
 } from "./redis-checkpoint-store.ts";
+export {
+  REDIS_LEASE_DEFAULTS,
+  RedisLeaseStore,
+  type RedisLeaseStoreOptions,
+  redisLeases,
+} from "./redis-lease-store.ts";
