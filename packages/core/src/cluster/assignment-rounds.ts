@@ -3,7 +3,7 @@ import type { Millis } from "../time/duration.ts";
 import type { CounterWatch } from "./counter-watch.ts";
 import { holderOf } from "./lease.ts";
 import { planAssignment } from "./lease-assignment.ts";
-import type { LeaseTiming } from "./lease-defaults.ts";
+import { type LeaseTiming, renewIntervalOf } from "./lease-defaults.ts";
 import type { LeaseEvent } from "./lease-events.ts";
 import type { LeaderFence, LeaseStore, LeaseTableSnapshot } from "./lease-store.ts";
 
@@ -25,29 +25,39 @@ export interface AssignmentRoundsContext {
  * `assignmentIntervalMs` it also balances, with at most `maxMovesPerRound` graceful handoffs. It
  * judges liveness and expiry from the counters its worker has been watching all along (every
  * worker watches them), so a new leader need not wait a failover time before it can act.
+ *
+ * While workers keep joining (one proved alive within the last heartbeat interval and poll), it
+ * waits with leases nobody holds — at most a failover time — and with balancing: at a cold start
+ * of many workers, or a rolling restart, that gives the leases to the workers that are there
+ * instead of to the first few and moving them later, a handful per round.
  */
 export class AssignmentRounds {
   #nextBalanceAt: Millis | undefined;
   #round = 0;
   /** Pending handoffs by lease, with when this leader first saw each (its own clock). */
   #handoffs = new Map<string, { from: string; to: string; since: Millis }>();
+  /** The live workers of the last pass, when that set last grew, and since when unowned leases wait. */
+  #members: Set<string> | undefined = new Set<string>();
+  #grewAt: Millis = Number.NEGATIVE_INFINITY;
+  #waitingSince: Millis | undefined;
 
   constructor(private readonly context: AssignmentRoundsContext) {}
 
-  /** Forgets what an earlier leadership of this worker knew: handoff ages restart from now. */
-  reset(now: Millis): void {
+  /**
+   * Starts a leadership at `now`: handoff ages restart from now. A worker that has watched the
+   * others for a heartbeat interval (`warm`) knows who is alive and acts at once; one that has
+   * just started treats everyone it sees as joining.
+   */
+  reset(now: Millis, warm: boolean): void {
     this.#handoffs.clear();
+    this.#members = warm ? undefined : new Set();
+    this.#waitingSince = undefined;
     this.#nextBalanceAt = now + this.context.timing.assignmentIntervalMs;
   }
 
   /** One assignment pass over `snapshot`, read at `now`, under `fence`. */
   async run(snapshot: LeaseTableSnapshot, now: Millis, fence: LeaderFence): Promise<void> {
     const { timing, leases, workers, store, emit, workerId } = this.context;
-    const balance = this.#nextBalanceAt === undefined || now >= this.#nextBalanceAt;
-    if (balance) {
-      this.#round += 1;
-      this.#nextBalanceAt = now + timing.assignmentIntervalMs;
-    }
     const dead = new Set<string>();
     const live = new Set<string>([workerId]);
     for (const record of snapshot.workers) {
@@ -58,6 +68,18 @@ export class AssignmentRounds {
       else if (workers.hasMoved(record.workerId)) live.add(record.workerId);
     }
     dead.delete(workerId);
+    if (this.#members && [...live].some((worker) => !this.#members?.has(worker))) this.#grewAt = now;
+    this.#members = live;
+    const joining = now - this.#grewAt < renewIntervalOf(timing) + timing.pollIntervalMs;
+    const waitedEnough =
+      this.#waitingSince !== undefined && now - this.#waitingSince >= timing.failoverTimeMs;
+    const assignUnowned = !joining || waitedEnough;
+    this.#waitingSince = assignUnowned ? undefined : (this.#waitingSince ?? now);
+    const balance = assignUnowned && (this.#nextBalanceAt === undefined || now >= this.#nextBalanceAt);
+    if (balance) {
+      this.#round += 1;
+      this.#nextBalanceAt = now + timing.assignmentIntervalMs;
+    }
     const expired = new Set(
       snapshot.leases
         .filter(
@@ -72,6 +94,7 @@ export class AssignmentRounds {
       deadWorkers: dead,
       expired,
       handoffsTimedOut: this.#handoffsTimedOut(snapshot, now),
+      assignUnowned,
       balance,
       maxMoves: timing.maxMovesPerRound,
       threshold: timing.balanceThreshold,

@@ -12,6 +12,8 @@ export interface AssignmentInput {
   readonly expired: ReadonlySet<string>;
   /** Leases whose handoff has been pending longer than the handoff timeout. */
   readonly handoffsTimedOut: ReadonlySet<string>;
+  /** Whether leases nobody holds are assigned in this pass (else they wait, uncounted). */
+  readonly assignUnowned: boolean;
   /** Whether this is a balancing round (moves allowed). */
   readonly balance: boolean;
   readonly maxMoves: number;
@@ -70,6 +72,7 @@ export function planAssignment(input: AssignmentInput): AssignmentPlan {
   for (const lease of active) {
     const holder = holderOf(lease);
     const reason = needOf(lease, holder, input);
+    if (reason === "unowned" && !input.assignUnowned) continue;
     if (reason) {
       const target = lease.checkpointOwner !== undefined ? lease.leaseOwner : undefined;
       needy.push({ lease, reason, prefer: target });

@@ -110,8 +110,8 @@ export class LeaseCoordinator {
   readonly #timers: Cancel[] = [];
   #state: "new" | "running" | "stopped" = "new";
   #incarnation = 0;
-  #workerCounter = 0;
   #startedAt: Millis = 0;
+  #workerCounter = 0;
   #revision: number | undefined;
   #snapshotAt: Millis = Number.NEGATIVE_INFINITY;
 
@@ -312,7 +312,12 @@ export class LeaseCoordinator {
     this.#election.observe(lock, now);
     const wasLeader = this.isLeader;
     if (this.#state !== "running") return;
-    if (!wasLeader && (await this.#election.campaign(lock, now))) this.#rounds.reset(now);
+    if (!wasLeader && (await this.#election.campaign(lock, now))) {
+      this.#rounds.reset(
+        now,
+        now - this.#startedAt >= renewIntervalOf(this.#timing) + this.#timing.pollIntervalMs,
+      );
+    }
     const leading = this.isLeader;
     const stale = now - this.#snapshotAt >= renewIntervalOf(this.#timing);
     if (!leading && !stale && revision === this.#revision) return;
@@ -327,11 +332,7 @@ export class LeaseCoordinator {
       if (assignedToMe && !this.#held.has(lease.leaseKey) && !isFinished(lease)) await this.#take(lease);
     }
     const fence = this.#election.fence;
-    // A leader judges liveness by counters it watched move: it waits until every live worker
-    // has had one heartbeat in its view, else it would hand everything to itself at a cold start.
-    const watchedLongEnough =
-      now - this.#startedAt >= renewIntervalOf(this.#timing) + this.#timing.pollIntervalMs;
-    if (fence && watchedLongEnough && this.#state === "running") await this.#rounds.run(snapshot, now, fence);
+    if (fence && this.#state === "running") await this.#rounds.run(snapshot, now, fence);
   }
 
   #observe(snapshot: LeaseTableSnapshot, now: Millis): void {
