@@ -1,7 +1,7 @@
 import type { Logger } from "../checkpoint/logger.ts";
 import type { Millis } from "../time/duration.ts";
 import type { CounterWatch } from "./counter-watch.ts";
-import { holderOf } from "./lease.ts";
+import { holderOf, type Lease } from "./lease.ts";
 import { planAssignment } from "./lease-assignment.ts";
 import { type LeaseTiming, renewIntervalOf } from "./lease-defaults.ts";
 import type { LeaseEvent } from "./lease-events.ts";
@@ -55,8 +55,11 @@ export class AssignmentRounds {
     this.#nextBalanceAt = now + this.context.timing.assignmentIntervalMs;
   }
 
-  /** One assignment pass over `snapshot`, read at `now`, under `fence`. */
-  async run(snapshot: LeaseTableSnapshot, now: Millis, fence: LeaderFence): Promise<void> {
+  /**
+   * One assignment pass over `snapshot`, read at `now`, under `fence`; resolves the leases it
+   * assigned to this worker itself, which it may take at once.
+   */
+  async run(snapshot: LeaseTableSnapshot, now: Millis, fence: LeaderFence): Promise<Lease[]> {
     const { timing, leases, workers, store, emit, workerId } = this.context;
     const dead = new Set<string>();
     const live = new Set<string>([workerId]);
@@ -100,6 +103,7 @@ export class AssignmentRounds {
       threshold: timing.balanceThreshold,
     });
 
+    const mine: Lease[] = [];
     for (const { lease, to, reason } of plan.assignments) {
       const write = await store.assignLease(lease.leaseKey, {
         leader: fence,
@@ -109,7 +113,8 @@ export class AssignmentRounds {
       if (write.ok) {
         this.#handoffs.delete(lease.leaseKey);
         emit({ type: "assigned", leaseKey: lease.leaseKey, from: holderOf(lease), to, reason });
-      } else if (write.code === "leader") return;
+        if (to === workerId) mine.push(write.lease);
+      } else if (write.code === "leader") return mine;
     }
     for (const { lease, from, to } of plan.moves) {
       const write = await store.startHandoff(lease.leaseKey, {
@@ -120,8 +125,9 @@ export class AssignmentRounds {
       if (write.ok) {
         this.#handoffs.set(lease.leaseKey, { from, to, since: now });
         emit({ type: "handoffStarted", leaseKey: lease.leaseKey, from, to, round: this.#round });
-      } else if (write.code === "leader") return;
+      } else if (write.code === "leader") return mine;
     }
+    return mine;
   }
 
   /** Pending handoffs older than the handoff timeout, aged from when this leader first saw them. */

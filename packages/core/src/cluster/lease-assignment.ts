@@ -43,8 +43,8 @@ interface Load {
  * 1. Leases that are finished, or whose parents are not all finished (or deleted), are left out:
  *    parents before children, like KCL's `BlockOnParentShardTask`, but decided once, by the leader.
  * 2. Leases nobody holds, whose counter stood still for the failover time, whose holder is known
- *    dead, or whose handoff timed out are assigned first, each to the least loaded live worker (a
- *    timed-out handoff to its target when that is alive).
+ *    dead, or whose handoff timed out are assigned first, each to the least loaded live worker
+ *    other than the holder that let it expire (a timed-out handoff to its target when alive).
  * 3. In a balancing round, while the busiest live worker holds more than `threshold` leases over
  *    the idlest, one of its leases moves to the idlest — at most `maxMoves` a round, each a
  *    graceful handoff. Loads count leases by their next owner (a pending handoff counts for its
@@ -78,7 +78,8 @@ export function planAssignment(input: AssignmentInput): AssignmentPlan {
       needy.push({ lease, reason, prefer: target });
       continue;
     }
-    const next = lease.leaseOwner!;
+    // A lease counts for its next owner: a pending handoff's target, unless that died.
+    const next = loads.has(lease.leaseOwner!) ? lease.leaseOwner! : holder!;
     add(next, lease, 1);
     if (lease.checkpointOwner === undefined) {
       const list = movable.get(next) ?? [];
@@ -89,7 +90,9 @@ export function planAssignment(input: AssignmentInput): AssignmentPlan {
 
   const assignments: { lease: Lease; to: string; reason: AssignmentReason }[] = [];
   for (const { lease, reason, prefer } of needy) {
-    const to = prefer !== undefined && loads.has(prefer) ? prefer : leastLoaded(loads);
+    // Not back to a holder that let the lease expire, unless it is the only worker left.
+    const holder = holderOf(lease);
+    const to = prefer !== undefined && loads.has(prefer) ? prefer : leastLoaded(loads, holder);
     add(to, lease, 1);
     assignments.push({ lease, to, reason });
   }
@@ -119,11 +122,10 @@ function needOf(
   if (holder === undefined) return "unowned";
   if (input.expired.has(lease.leaseKey)) return "expired";
   if (input.deadWorkers.has(holder)) return "owner-dead";
-  if (lease.checkpointOwner !== undefined) {
-    if (input.handoffsTimedOut.has(lease.leaseKey)) return "handoff-timeout";
-    // A handoff to a worker that died meanwhile: give the lease to someone alive at once.
-    if (input.deadWorkers.has(lease.leaseOwner!)) return "owner-dead";
-  }
+  // A handoff whose target died meanwhile still completes: the holder checkpoints and releases,
+  // and the released lease (held by a dead worker) is reassigned at the next pass.
+  if (lease.checkpointOwner !== undefined && input.handoffsTimedOut.has(lease.leaseKey))
+    return "handoff-timeout";
   return undefined;
 }
 
@@ -135,8 +137,10 @@ function parentsFinished(lease: Lease, byKey: ReadonlyMap<string, Lease>): boole
   });
 }
 
-function leastLoaded(loads: ReadonlyMap<string, Load>): string {
-  return pick(loads, (a, b) => a.count - b.count || a.throughput - b.throughput);
+function leastLoaded(loads: ReadonlyMap<string, Load>, avoid?: string): string {
+  const others = avoid !== undefined && loads.has(avoid) && loads.size > 1;
+  const candidates = others ? new Map([...loads].filter(([worker]) => worker !== avoid)) : loads;
+  return pick(candidates, (a, b) => a.count - b.count || a.throughput - b.throughput);
 }
 
 function mostLoaded(loads: ReadonlyMap<string, Load>): string {

@@ -332,7 +332,8 @@ export class LeaseCoordinator {
       if (assignedToMe && !this.#held.has(lease.leaseKey) && !isFinished(lease)) await this.#take(lease);
     }
     const fence = this.#election.fence;
-    if (fence && this.#state === "running") await this.#rounds.run(snapshot, now, fence);
+    if (!fence || this.#state !== "running") return;
+    for (const lease of await this.#rounds.run(snapshot, now, fence)) await this.#take(lease);
   }
 
   #observe(snapshot: LeaseTableSnapshot, now: Millis): void {
