@@ -49,6 +49,7 @@ export type {
   LeaderFence,
   LeaderLock,
   LeaderWrite,
+  LeaseCounters,
   LeaseRefusal,
   LeaseStore,
   LeaseTableSnapshot,

@@ -12,9 +12,12 @@ import { tagged } from "./key-layout.ts";
  *                                                ownerSwitchesSinceCheckpoint, checkpointOwner,
  *                                                and Eddy's keyGroups (JSON) and throughput
  * <prefix>job:{<job>}:leases             set     every leaseKey of the job
- * <prefix>job:{<job>}:lease-revision     counter moved when who holds (or should hold) a lease changes
+ * <prefix>job:{<job>}:lease-counters     hash    leaseKey → leaseCounter (a copy, for watching counters cheaply)
+ * <prefix>job:{<job>}:lease-revision     counter moved when who holds (or should hold) a lease changes,
+ *                                                or a worker joins or leaves
  * <prefix>job:{<job>}:worker:<workerId>  hash    counter, incarnation, left
  * <prefix>job:{<job>}:workers            set     every worker id that ever joined the job
+ * <prefix>job:{<job>}:worker-counters    hash    workerId → counter (a copy, for watching counters cheaply)
  * <prefix>job:{<job>}:leader             hash    leader, leaseCounter, token
  * <prefix>job:{<job>}:leader-token       counter INCRed by every acquisition: the fencing tokens
  * <prefix>job:{<job>}:key-groups         hash    key group → {"leaseKey","epoch","state"} JSON
@@ -52,6 +55,11 @@ export class LeaseKeyLayout {
     return `${this.#base}:leases`;
   }
 
+  /** Each lease's counter, by lease key. */
+  leaseCounters(): string {
+    return `${this.#base}:lease-counters`;
+  }
+
   /** The lease table's revision. */
   revision(): string {
     return `${this.#base}:lease-revision`;
@@ -65,6 +73,11 @@ export class LeaseKeyLayout {
   /** The set of the job's worker ids. */
   workers(): string {
     return `${this.#base}:workers`;
+  }
+
+  /** Each worker record's counter, by worker id. */
+  workerCounters(): string {
+    return `${this.#base}:worker-counters`;
   }
 
   /** The leader lock's hash. */

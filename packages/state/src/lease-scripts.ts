@@ -45,6 +45,12 @@ local function notLeader(leaderKey, worker, token, lease, key)
   if lock.leader then seen = '"' .. lock.leader .. '" with token ' .. lock.token end
   return answer('leader', '"' .. worker .. '" with token ' .. token .. ' is not the leader (the lock says ' .. seen .. '); its write to "' .. lease.leaseKey .. '" is refused', key)
 end
+-- Moves a record's counter and copies it into the job's index of counters (read by counters()).
+local function bump(key, field, index, name)
+  local counter = redis.call('HINCRBY', key, field, 1)
+  redis.call('HSET', index, name, counter)
+  return counter
+end
 local function setCheckpoint(key, checkpoint, subSequence)
   redis.call('HSET', key, 'checkpoint', checkpoint, 'ownerSwitchesSinceCheckpoint', 0)
   if subSequence == '' then redis.call('HDEL', key, 'checkpointSubSequenceNumber')
@@ -54,7 +60,7 @@ end
 
 const script = (body: string): string => PRELUDE + body;
 
-/** KEYS lease, index, revision. ARGV leaseKey, parents JSON, key groups JSON, has checkpoint, checkpoint, sub-sequence. */
+/** KEYS lease, index, revision, lease counters. ARGV leaseKey, parents JSON, key groups JSON, has checkpoint, checkpoint, sub-sequence. */
 export const CREATE_LEASE = script(`
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return answer('exists', 'lease "' .. ARGV[1] .. '" already exists', KEYS[1])
@@ -63,11 +69,12 @@ redis.call('HSET', KEYS[1], 'leaseKey', ARGV[1], 'leaseCounter', 0, 'ownerSwitch
   'parentShardIds', ARGV[2], 'keyGroups', ARGV[3])
 if ARGV[4] == '1' then setCheckpoint(KEYS[1], ARGV[5], ARGV[6]) end
 redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[4], ARGV[1], 0)
 redis.call('INCR', KEYS[3])
 return answer('ok', '', KEYS[1])
 `);
 
-/** KEYS lease, worker record, revision. ARGV leaseKey, worker, incarnation, expected counter. */
+/** KEYS lease, worker record, revision, lease counters. ARGV leaseKey, worker, incarnation, expected counter. */
 export const TAKE_LEASE = script(`
 local lease = read(KEYS[1])
 if not lease then return missing(ARGV[1]) end
@@ -87,19 +94,19 @@ if lease.checkpointOwner and lease.checkpointOwner ~= ARGV[2] then
 end
 local previous = holder(lease)
 if lease.checkpointOwner ~= ARGV[2] then redis.call('HSET', KEYS[1], 'leaseOwner', ARGV[2]) end
-redis.call('HINCRBY', KEYS[1], 'leaseCounter', 1)
+bump(KEYS[1], 'leaseCounter', KEYS[4], ARGV[1])
 if previous and previous ~= ARGV[2] then redis.call('HINCRBY', KEYS[1], 'ownerSwitchesSinceCheckpoint', 1) end
 redis.call('INCR', KEYS[3])
 return answer('ok', '', KEYS[1])
 `);
 
-/** KEYS lease. ARGV leaseKey, worker, expected counter, throughput (or ''). */
+/** KEYS lease, lease counters. ARGV leaseKey, worker, expected counter, throughput (or ''). */
 export const RENEW_LEASE = script(`
 local lease = read(KEYS[1])
 if not lease then return missing(ARGV[1]) end
 local refusal = notHeld(lease, ARGV[2], ARGV[3], KEYS[1])
 if refusal then return refusal end
-redis.call('HINCRBY', KEYS[1], 'leaseCounter', 1)
+bump(KEYS[1], 'leaseCounter', KEYS[2], ARGV[1])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'throughput', ARGV[4]) end
 return answer('ok', '', KEYS[1])
 `);
@@ -114,7 +121,7 @@ setCheckpoint(KEYS[1], ARGV[4], ARGV[5])
 return answer('ok', '', KEYS[1])
 `);
 
-/** KEYS lease, revision. ARGV leaseKey, worker, expected counter, has checkpoint, checkpoint, sub-sequence. */
+/** KEYS lease, revision, lease counters. ARGV leaseKey, worker, expected counter, has checkpoint, checkpoint, sub-sequence. */
 export const RELEASE_LEASE = script(`
 local lease = read(KEYS[1])
 if not lease then return missing(ARGV[1]) end
@@ -128,12 +135,12 @@ if lease.checkpointOwner then
 else
   redis.call('HDEL', KEYS[1], 'leaseOwner')
 end
-redis.call('HINCRBY', KEYS[1], 'leaseCounter', 1)
+bump(KEYS[1], 'leaseCounter', KEYS[3], ARGV[1])
 redis.call('INCR', KEYS[2])
 return answer('ok', '', KEYS[1])
 `);
 
-/** KEYS lease, leader, revision. ARGV leaseKey, leader, token, expected counter, has target, target. */
+/** KEYS lease, leader, revision, lease counters. ARGV leaseKey, leader, token, expected counter, has target, target. */
 export const ASSIGN_LEASE = script(`
 local lease = read(KEYS[1])
 if not lease then return missing(ARGV[1]) end
@@ -147,7 +154,7 @@ else
   redis.call('HDEL', KEYS[1], 'leaseOwner')
 end
 redis.call('HDEL', KEYS[1], 'checkpointOwner')
-redis.call('HINCRBY', KEYS[1], 'leaseCounter', 1)
+bump(KEYS[1], 'leaseCounter', KEYS[4], ARGV[1])
 redis.call('INCR', KEYS[3])
 return answer('ok', '', KEYS[1])
 `);
@@ -233,7 +240,7 @@ end
 return {'ok', ''}
 `);
 
-/** KEYS worker record, workers. ARGV worker, expected counter. */
+/** KEYS worker record, workers, worker counters, revision. ARGV worker, expected counter. */
 export const CLAIM_WORKER = script(`
 local record = read(KEYS[1])
 local counter = 0
@@ -244,6 +251,8 @@ end
 counter = counter + 1
 redis.call('HSET', KEYS[1], 'workerId', ARGV[1], 'counter', counter, 'incarnation', counter, 'left', 0)
 redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], counter)
+redis.call('INCR', KEYS[4])
 return answer('ok', '', KEYS[1])
 `);
 
@@ -257,19 +266,20 @@ if record.left == '1' or tonumber(record.incarnation) ~= tonumber(ARGV[2]) then
 end
 `;
 
-/** KEYS worker record. ARGV worker, incarnation, expected counter. */
+/** KEYS worker record, worker counters. ARGV worker, incarnation, expected counter. */
 export const HEARTBEAT = script(`${WORKER_FENCE}
 if tonumber(record.counter) ~= tonumber(ARGV[3]) then
   return answer('counter', 'worker "' .. ARGV[1] .. '" has counter ' .. record.counter .. ', not ' .. ARGV[3], KEYS[1])
 end
-redis.call('HINCRBY', KEYS[1], 'counter', 1)
+bump(KEYS[1], 'counter', KEYS[2], ARGV[1])
 return answer('ok', '', KEYS[1])
 `);
 
-/** KEYS worker record. ARGV worker, incarnation. */
+/** KEYS worker record, worker counters, revision. ARGV worker, incarnation. */
 export const LEAVE_WORKER = script(`${WORKER_FENCE}
-redis.call('HINCRBY', KEYS[1], 'counter', 1)
+bump(KEYS[1], 'counter', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[1], 'left', 1)
+redis.call('INCR', KEYS[3])
 return answer('ok', '', KEYS[1])
 `);
 

@@ -91,11 +91,13 @@ describe("RedisLeaseStore in Redis", () => {
     expect(keys).toEqual(
       [
         "lease:shardId-000000000001",
+        "lease-counters",
         "lease-revision",
         "leader",
         "leader-token",
         "leases",
         "worker:worker-a",
+        "worker-counters",
         "workers",
       ]
         .map((suffix) => `layout-test:job:${tag}:${suffix}`)
@@ -169,7 +171,7 @@ describe("RedisLeaseStore in Redis", () => {
     }
     await mine.clear();
     expect(await redis.keys(`eddy:job:{${mine.keys.job}}:*`)).toEqual([]);
-    expect((await redis.keys(`eddy:job:{${theirs.keys.job}}:*`)).length).toBe(7);
+    expect((await redis.keys(`eddy:job:{${theirs.keys.job}}:*`)).length).toBe(9);
   });
 
   test("a bad job name or prefix is refused with the reason", () => {

@@ -4,6 +4,7 @@ import {
   type LeaderLock,
   type LeaderWrite,
   type Lease,
+  type LeaseCounters,
   type LeaseRefusal,
   type LeaseStore,
   type LeaseTableSnapshot,
@@ -59,17 +60,17 @@ export const REDIS_LEASE_DEFAULTS = {
 
 /** The scripts, as commands ioredis sends by EVALSHA (falling back to EVAL when Redis lacks them). */
 const COMMANDS = {
-  eddyLeaseCreate: { lua: scripts.CREATE_LEASE, numberOfKeys: 3 },
-  eddyLeaseTake: { lua: scripts.TAKE_LEASE, numberOfKeys: 3 },
-  eddyLeaseRenew: { lua: scripts.RENEW_LEASE, numberOfKeys: 1 },
+  eddyLeaseCreate: { lua: scripts.CREATE_LEASE, numberOfKeys: 4 },
+  eddyLeaseTake: { lua: scripts.TAKE_LEASE, numberOfKeys: 4 },
+  eddyLeaseRenew: { lua: scripts.RENEW_LEASE, numberOfKeys: 2 },
   eddyLeaseCheckpoint: { lua: scripts.CHECKPOINT_LEASE, numberOfKeys: 1 },
-  eddyLeaseRelease: { lua: scripts.RELEASE_LEASE, numberOfKeys: 2 },
-  eddyLeaseAssign: { lua: scripts.ASSIGN_LEASE, numberOfKeys: 3 },
+  eddyLeaseRelease: { lua: scripts.RELEASE_LEASE, numberOfKeys: 3 },
+  eddyLeaseAssign: { lua: scripts.ASSIGN_LEASE, numberOfKeys: 4 },
   eddyLeaseHandoff: { lua: scripts.START_HANDOFF, numberOfKeys: 3 },
   eddyLeasePublish: { lua: scripts.PUBLISH },
-  eddyWorkerClaim: { lua: scripts.CLAIM_WORKER, numberOfKeys: 2 },
-  eddyWorkerHeartbeat: { lua: scripts.HEARTBEAT, numberOfKeys: 1 },
-  eddyWorkerLeave: { lua: scripts.LEAVE_WORKER, numberOfKeys: 1 },
+  eddyWorkerClaim: { lua: scripts.CLAIM_WORKER, numberOfKeys: 4 },
+  eddyWorkerHeartbeat: { lua: scripts.HEARTBEAT, numberOfKeys: 2 },
+  eddyWorkerLeave: { lua: scripts.LEAVE_WORKER, numberOfKeys: 3 },
   eddyLeaderAcquire: { lua: scripts.ACQUIRE_LEADERSHIP, numberOfKeys: 2 },
   eddyLeaderRenew: { lua: scripts.RENEW_LEADERSHIP, numberOfKeys: 1 },
   eddyLeaderResign: { lua: scripts.RESIGN_LEADERSHIP, numberOfKeys: 1 },
@@ -89,7 +90,9 @@ type Answer = [code: string, message: string, fields?: string[]];
  * the job's hash tag (see {@link LeaseKeyLayout}). Every conditional write — create-if-absent,
  * take, renew, checkpoint, release, assign, handoff, the fenced publish, the worker and leader
  * writes — is one Lua script, sent by EVALSHA (EVAL the first time on a connection and whenever
- * Redis answers NOSCRIPT). A snapshot is one MULTI/EXEC of the records, so it reads one moment.
+ * Redis answers NOSCRIPT). A snapshot is one MULTI/EXEC of the records, so it reads one moment;
+ * the scripts also keep a copy of every counter in one hash per job, so watching the counters
+ * (`counters()`, what workers do every few seconds) costs four reads, not one per record.
  *
  * The leader lock is a hash watched like a lease rather than a key that expires (`SET NX PX`):
  * the store keeps no clock, so Redis's clock never decides a leader dead either, and a test on a
@@ -143,6 +146,7 @@ export class RedisLeaseStore implements LeaseStore {
       this.keys.lease(lease.leaseKey),
       this.keys.leases(),
       this.keys.revision(),
+      this.keys.leaseCounters(),
       lease.leaseKey,
       JSON.stringify(lease.parentShardIds),
       JSON.stringify(lease.keyGroups),
@@ -190,6 +194,28 @@ export class RedisLeaseStore implements LeaseStore {
     };
   }
 
+  async counters(): Promise<LeaseCounters> {
+    // Four reads in one round trip; each is exact, and watching needs no more than that.
+    const results = await this.#redis
+      .pipeline()
+      .get(this.keys.revision())
+      .hgetall(this.keys.leader())
+      .hgetall(this.keys.leaseCounters())
+      .hgetall(this.keys.workerCounters())
+      .exec();
+    if (results === null) throw new Error(`reading the counters of ${this.description} was aborted`);
+    const [revision, leader, leases, workers] = results.map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    }) as [string | null, Record<string, string>, Record<string, string>, Record<string, string>];
+    return {
+      revision: Number(revision ?? 0),
+      leader: parseLock(leader),
+      leases: new Map(Object.entries(leases).map(([key, counter]) => [key, Number(counter)])),
+      workers: new Map(Object.entries(workers).map(([id, counter]) => [id, Number(counter)])),
+    };
+  }
+
   async revision(): Promise<number> {
     return Number((await this.#redis.get(this.keys.revision())) ?? 0);
   }
@@ -202,6 +228,7 @@ export class RedisLeaseStore implements LeaseStore {
       this.keys.lease(leaseKey),
       this.keys.worker(request.worker),
       this.keys.revision(),
+      this.keys.leaseCounters(),
       leaseKey,
       request.worker,
       request.incarnation,
@@ -216,6 +243,7 @@ export class RedisLeaseStore implements LeaseStore {
   ): Promise<LeaseWrite> {
     const answer = await this.#commands.eddyLeaseRenew(
       this.keys.lease(leaseKey),
+      this.keys.leaseCounters(),
       leaseKey,
       request.worker,
       request.expectedCounter,
@@ -256,6 +284,7 @@ export class RedisLeaseStore implements LeaseStore {
     const answer = await this.#commands.eddyLeaseRelease(
       this.keys.lease(leaseKey),
       this.keys.revision(),
+      this.keys.leaseCounters(),
       leaseKey,
       request.worker,
       request.expectedCounter,
@@ -274,6 +303,7 @@ export class RedisLeaseStore implements LeaseStore {
       this.keys.lease(leaseKey),
       this.keys.leader(),
       this.keys.revision(),
+      this.keys.leaseCounters(),
       leaseKey,
       request.leader.worker,
       request.leader.token,
@@ -348,6 +378,8 @@ export class RedisLeaseStore implements LeaseStore {
     const answer = await this.#commands.eddyWorkerClaim(
       this.keys.worker(request.worker),
       this.keys.workers(),
+      this.keys.workerCounters(),
+      this.keys.revision(),
       request.worker,
       request.expectedCounter,
     );
@@ -361,6 +393,7 @@ export class RedisLeaseStore implements LeaseStore {
   }): Promise<WorkerWrite> {
     const answer = await this.#commands.eddyWorkerHeartbeat(
       this.keys.worker(request.worker),
+      this.keys.workerCounters(),
       request.worker,
       request.incarnation,
       request.expectedCounter,
@@ -371,6 +404,8 @@ export class RedisLeaseStore implements LeaseStore {
   async leaveWorker(request: { worker: string; incarnation: number }): Promise<WorkerWrite> {
     const answer = await this.#commands.eddyWorkerLeave(
       this.keys.worker(request.worker),
+      this.keys.workerCounters(),
+      this.keys.revision(),
       request.worker,
       request.incarnation,
     );
@@ -423,6 +458,8 @@ export class RedisLeaseStore implements LeaseStore {
       this.keys.leases(),
       this.keys.workers(),
       this.keys.revision(),
+      this.keys.leaseCounters(),
+      this.keys.workerCounters(),
       this.keys.leader(),
       this.keys.leaderToken(),
       this.keys.keyGroups(),

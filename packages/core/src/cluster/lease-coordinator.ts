@@ -9,7 +9,13 @@ import { LeaderElection } from "./leader-election.ts";
 import { holderOf, isFinished, type Lease } from "./lease.ts";
 import { type LeaseTiming, type LeaseTimingOptions, leaseTiming, renewIntervalOf } from "./lease-defaults.ts";
 import type { LeaseEvent } from "./lease-events.ts";
-import type { LeaseStore, LeaseTableSnapshot, PublishResult } from "./lease-store.ts";
+import type {
+  LeaderLock,
+  LeaseCounters,
+  LeaseStore,
+  LeaseTableSnapshot,
+  PublishResult,
+} from "./lease-store.ts";
 
 /**
  * Options of a {@link LeaseCoordinator}: where the leases are, who this worker is, its clock, and
@@ -112,8 +118,9 @@ export class LeaseCoordinator {
   #incarnation = 0;
   #startedAt: Millis = 0;
   #workerCounter = 0;
-  #revision: number | undefined;
+  #snapshot: LeaseTableSnapshot | undefined;
   #snapshotAt: Millis = Number.NEGATIVE_INFINITY;
+  #watchedAt: Millis = Number.NEGATIVE_INFINITY;
 
   constructor(options: LeaseCoordinatorOptions) {
     if (typeof options.workerId !== "string" || options.workerId === "") {
@@ -166,7 +173,7 @@ export class LeaseCoordinator {
     this.#state = "running";
     this.#startedAt = this.#clock.now();
     const snapshot = await this.#claim();
-    this.#observe(snapshot, this.#clock.now());
+    this.#observeSnapshot(snapshot, this.#clock.now());
     await this.#adopt(snapshot);
     await this.#poll();
     this.#every(renewIntervalOf(this.#timing), () => this.#renewTick());
@@ -304,45 +311,78 @@ export class LeaseCoordinator {
     await Promise.all([this.#held.renewAll(), this.#election.renew()]);
   }
 
+  /**
+   * Every poll interval: read the revision and the leader lock — or, every renewal interval and
+   * always as leader, every counter (a few reads), so this worker's view of which counters move is
+   * current when it becomes leader; campaign for the lock; read the whole table only when the
+   * revision moved (or, as leader, for each balancing round); take what is assigned to it; lead.
+   */
   async #poll(): Promise<void> {
     if (this.#state !== "running") return;
     this.#expireUnrenewed();
-    const [revision, lock] = await Promise.all([this.#store.revision(), this.#store.readLeader()]);
+    const start = this.#clock.now();
+    let counters: LeaseCounters | undefined;
+    let revision: number;
+    let lock: LeaderLock;
+    if (this.isLeader || start - this.#watchedAt >= renewIntervalOf(this.#timing)) {
+      counters = await this.#store.counters();
+      ({ revision, leader: lock } = counters);
+    } else {
+      [revision, lock] = await Promise.all([this.#store.revision(), this.#store.readLeader()]);
+    }
     let now = this.#clock.now();
+    if (counters) this.#observeCounters(counters, now);
     this.#election.observe(lock, now);
-    const wasLeader = this.isLeader;
     if (this.#state !== "running") return;
-    if (!wasLeader && (await this.#election.campaign(lock, now))) {
-      this.#rounds.reset(
-        now,
-        now - this.#startedAt >= renewIntervalOf(this.#timing) + this.#timing.pollIntervalMs,
-      );
+    if (!this.isLeader && (await this.#election.campaign(lock, now))) {
+      const warm = now - this.#startedAt >= renewIntervalOf(this.#timing) + this.#timing.pollIntervalMs;
+      this.#rounds.reset(now, warm);
+      counters ??= await this.#store.counters();
+      now = this.#clock.now();
+      this.#observeCounters(counters, now);
     }
     const leading = this.isLeader;
-    const stale = now - this.#snapshotAt >= renewIntervalOf(this.#timing);
-    if (!leading && !stale && revision === this.#revision) return;
-
-    const snapshot = await this.#store.snapshot();
-    now = this.#clock.now();
-    this.#observe(snapshot, now);
-    this.#election.observe(snapshot.leader, now);
-    for (const lease of snapshot.leases) this.#held.notice(lease);
-    for (const lease of snapshot.leases) {
-      const assignedToMe = lease.leaseOwner === this.workerId && lease.checkpointOwner === undefined;
-      if (assignedToMe && !this.#held.has(lease.leaseKey) && !isFinished(lease)) await this.#take(lease);
+    const balancing = leading && now - this.#snapshotAt >= this.#timing.assignmentIntervalMs;
+    let snapshot = this.#snapshot;
+    if (!snapshot || revision !== snapshot.revision || balancing) {
+      snapshot = await this.#store.snapshot();
+      now = this.#clock.now();
+      this.#observeSnapshot(snapshot, now);
+      this.#election.observe(snapshot.leader, now);
+      for (const lease of snapshot.leases) this.#held.notice(lease);
+      for (const lease of snapshot.leases) {
+        const assignedToMe = lease.leaseOwner === this.workerId && lease.checkpointOwner === undefined;
+        if (assignedToMe && !this.#held.has(lease.leaseKey) && !isFinished(lease)) await this.#take(lease);
+      }
     }
     const fence = this.#election.fence;
     if (!fence || this.#state !== "running") return;
-    for (const lease of await this.#rounds.run(snapshot, now, fence)) await this.#take(lease);
+    // Holders have not changed since the snapshot (same revision); the counters read now are newer.
+    const view =
+      counters && counters.revision === snapshot.revision ? withCounters(snapshot, counters) : snapshot;
+    for (const lease of await this.#rounds.run(view, now, fence)) await this.#take(lease);
   }
 
-  #observe(snapshot: LeaseTableSnapshot, now: Millis): void {
-    this.#revision = snapshot.revision;
+  #observeSnapshot(snapshot: LeaseTableSnapshot, now: Millis): void {
+    this.#snapshot = snapshot;
     this.#snapshotAt = now;
-    for (const lease of snapshot.leases) this.#leaseWatch.observe(lease.leaseKey, lease.leaseCounter, now);
-    for (const worker of snapshot.workers) this.#workerWatch.observe(worker.workerId, worker.counter, now);
-    this.#leaseWatch.retain(new Set(snapshot.leases.map((l) => l.leaseKey)));
-    this.#workerWatch.retain(new Set(snapshot.workers.map((w) => w.workerId)));
+    this.#observeCounters(
+      {
+        revision: snapshot.revision,
+        leader: snapshot.leader,
+        leases: new Map(snapshot.leases.map((l) => [l.leaseKey, l.leaseCounter])),
+        workers: new Map(snapshot.workers.map((w) => [w.workerId, w.counter])),
+      },
+      now,
+    );
+  }
+
+  #observeCounters(counters: LeaseCounters, now: Millis): void {
+    this.#watchedAt = now;
+    for (const [key, counter] of counters.leases) this.#leaseWatch.observe(key, counter, now);
+    for (const [id, counter] of counters.workers) this.#workerWatch.observe(id, counter, now);
+    this.#leaseWatch.retain(new Set(counters.leases.keys()));
+    this.#workerWatch.retain(new Set(counters.workers.keys()));
   }
 
   #expireUnrenewed(): void {
@@ -387,4 +427,22 @@ export class LeaseCoordinator {
     cancel = this.#clock.schedule(next, fire);
     this.#timers.push(() => cancel());
   }
+}
+
+/** `snapshot` with the counters of `counters` (read later, at the same revision). */
+function withCounters(snapshot: LeaseTableSnapshot, counters: LeaseCounters): LeaseTableSnapshot {
+  return {
+    ...snapshot,
+    leader: counters.leader,
+    leases: snapshot.leases.map((lease) => {
+      const counter = counters.leases.get(lease.leaseKey);
+      return counter === undefined || counter === lease.leaseCounter
+        ? lease
+        : { ...lease, leaseCounter: counter };
+    }),
+    workers: snapshot.workers.map((worker) => {
+      const counter = counters.workers.get(worker.workerId);
+      return counter === undefined || counter === worker.counter ? worker : { ...worker, counter };
+    }),
+  };
 }

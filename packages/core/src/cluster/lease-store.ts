@@ -171,6 +171,27 @@ export interface LeaseTableSnapshot {
 }
 
 /**
+ * Every counter of the table, without the rest of it: what a worker reads to watch leases, workers
+ * and the leader lock move (a few commands in Redis where a {@link LeaseTableSnapshot} reads every
+ * record).
+ *
+ * @example
+ * const { leases, workers } = await store.counters();
+ * console.log(`shard-1 at ${leases.get("shard-1")}, worker-a at ${workers.get("worker-a")}`);
+ * declare const store: LeaseStore;
+ */
+export interface LeaseCounters {
+  /** See {@link LeaseStore.revision}. */
+  readonly revision: number;
+  /** Each lease's `leaseCounter`, by `leaseKey`. */
+  readonly leases: ReadonlyMap<string, number>;
+  /** Each worker record's `counter`, by worker id. */
+  readonly workers: ReadonlyMap<string, number>;
+  /** The leader lock. */
+  readonly leader: LeaderLock;
+}
+
+/**
  * One lease covered by a {@link PublishRequest}: the counter the publisher holds it with, and the
  * position to record.
  *
@@ -304,10 +325,13 @@ export interface LeaseStore {
   readLease(leaseKey: string): Promise<Lease | undefined>;
   /** Leases, workers and the leader lock as of one moment. */
   snapshot(): Promise<LeaseTableSnapshot>;
+  /** Every counter and the leader lock, as of one moment or a few moments close together. */
+  counters(): Promise<LeaseCounters>;
   /**
-   * A number that moves whenever who holds (or should hold) a lease changes: a lease created,
-   * taken, assigned, handed off or released. Renewals, checkpoints and publishes leave it alone, so
-   * a worker can read this one number often and the whole table only when it moved.
+   * A number that moves whenever who holds (or should hold) a lease changes — a lease created,
+   * taken, assigned, handed off or released — or a worker joins (claims its record) or leaves.
+   * Renewals, heartbeats, checkpoints and publishes leave it alone, so a worker can read this one
+   * number often and the whole table only when it moved.
    */
   revision(): Promise<number>;
 
@@ -392,7 +416,7 @@ export interface LeaseStore {
 
   /**
    * Starts a new incarnation of `worker`: refused unless its record's counter is `expectedCounter`
-   * (0 when it has none). Moves the counter; the incarnation is the new counter value.
+   * (0 when it has none). Moves the counter (and the revision); the incarnation is the new counter.
    */
   claimWorker(request: { readonly worker: string; readonly expectedCounter: number }): Promise<WorkerWrite>;
   /** Moves the worker's counter: refused unless it is `expectedCounter` in incarnation `incarnation`, not left. */
@@ -401,7 +425,7 @@ export interface LeaseStore {
     readonly incarnation: number;
     readonly expectedCounter: number;
   }): Promise<WorkerWrite>;
-  /** Marks the worker as left (refused unless `incarnation` is current); moves its counter. */
+  /** Marks the worker as left (refused unless `incarnation` is current); moves its counter and the revision. */
   leaveWorker(request: { readonly worker: string; readonly incarnation: number }): Promise<WorkerWrite>;
 
   /** The leader lock as stored. */

@@ -4,6 +4,7 @@ import type {
   LeaderFence,
   LeaderLock,
   LeaderWrite,
+  LeaseCounters,
   LeaseRefusal,
   LeaseStore,
   LeaseTableSnapshot,
@@ -50,6 +51,15 @@ export class MemoryLeaseStore implements LeaseStore {
       revision: this.#revision,
       leases: sortedValues(this.#leases),
       workers: sortedValues(this.#workers),
+      leader: this.#leader,
+    };
+  }
+
+  async counters(): Promise<LeaseCounters> {
+    return {
+      revision: this.#revision,
+      leases: new Map([...this.#leases.values()].map((lease) => [lease.leaseKey, lease.leaseCounter])),
+      workers: new Map([...this.#workers.values()].map((record) => [record.workerId, record.counter])),
       leader: this.#leader,
     };
   }
@@ -265,6 +275,7 @@ export class MemoryLeaseStore implements LeaseStore {
         worker: record,
       };
     }
+    this.#revision += 1;
     return this.#writeWorker({
       workerId: request.worker,
       counter: counter + 1,
@@ -296,6 +307,7 @@ export class MemoryLeaseStore implements LeaseStore {
     const record = this.#workers.get(request.worker);
     const refusal = workerRefusal(record, request.worker, request.incarnation);
     if (refusal || !record) return refusal ?? missingWorker(request.worker);
+    this.#revision += 1;
     return this.#writeWorker({ ...record, counter: record.counter + 1, left: true });
   }
 

@@ -32,10 +32,10 @@ async function violationOf(open: () => LeaseStore, pattern: RegExp): Promise<str
 }
 
 describe("leaseStoreContract", () => {
-  test("has 17 cases, each named as a sentence", () => {
+  test("has 18 cases, each named as a sentence", () => {
     const cases = leaseStoreContract({ open: () => new MemoryLeaseStore() });
-    expect(cases).toHaveLength(17);
-    expect(new Set(cases.map((c) => c.name)).size).toBe(17);
+    expect(cases).toHaveLength(18);
+    expect(new Set(cases.map((c) => c.name)).size).toBe(18);
   });
 
   test("fails a store whose take ignores the counter", async () => {

@@ -90,7 +90,8 @@ const TIMING = { ...LEASE_DEFAULTS };
  *   token; a deposed leader's renewals and writes are refused; resigning frees it;
  * - worker records: a new claim fences the previous incarnation's heartbeats and takes;
  * - the fenced publish is all-or-nothing, and key-group pointers read back with lease and epoch;
- * - the revision moves with ownership, not with renewals, checkpoints or publishes;
+ * - the revision moves with ownership and with workers joining and leaving, not with renewals,
+ *   heartbeats, checkpoints or publishes; `counters()` agrees with a snapshot;
  * - with {@link LeaseCoordinator}s on a virtual clock: a crashed holder's lease is reassigned only
  *   after its counter stood still for the failover time on the leader's clock, and soon after; a
  *   paused worker's publish is refused once its lease was taken; a worker restarted with the same
@@ -785,7 +786,7 @@ export function leaseStoreContract<TStore extends LeaseStore>(
       }),
     },
     {
-      name: "the revision moves when ownership changes, not with renewals, checkpoints or publishes",
+      name: "the revision moves when ownership changes or workers join or leave, not with renewals, heartbeats, checkpoints or publishes",
       run: withStore(async (store) => {
         const revisions: number[] = [await store.revision()];
         const moved = async (what: string, expected: boolean) => {
@@ -828,6 +829,54 @@ export function leaseStoreContract<TStore extends LeaseStore>(
         await moved("a release", true);
         await store.assignLease("s", { leader, expectedCounter: lease.leaseCounter + 1, to: "c" });
         await moved("assignLease", true);
+        const claimed = succeeded(
+          await store.claimWorker({ worker: "joiner", expectedCounter: 0 }),
+          "a new worker's claim",
+        );
+        await moved("a worker's claim (it joined)", true);
+        await store.heartbeat({
+          worker: "joiner",
+          incarnation: claimed.worker.incarnation,
+          expectedCounter: claimed.worker.counter,
+        });
+        await moved("a heartbeat", false);
+        await store.leaveWorker({ worker: "joiner", incarnation: claimed.worker.incarnation });
+        await moved("a worker leaving", true);
+      }),
+    },
+    {
+      name: "counters() reads every lease's and worker's counter and the leader lock, as a snapshot does",
+      run: withStore(async (store) => {
+        const empty = await store.counters();
+        check(empty.leases.size === 0 && empty.workers.size === 0, "a new store's counters are not empty");
+        await store.createLease({ leaseKey: "s0" });
+        await store.createLease({ leaseKey: "s1" });
+        const a = await claim(store, "a");
+        await claim(store, "b");
+        const held = await take(store, "s0", "a", a);
+        await store.renewLease("s0", { worker: "a", expectedCounter: held.leaseCounter });
+        await store.heartbeat({ worker: "a", incarnation: a, expectedCounter: a });
+        await lead(store, "b");
+        const [counters, snapshot] = [await store.counters(), await store.snapshot()];
+        const expected = {
+          revision: snapshot.revision,
+          leases: Object.fromEntries(snapshot.leases.map((l) => [l.leaseKey, l.leaseCounter])),
+          workers: Object.fromEntries(snapshot.workers.map((w) => [w.workerId, w.counter])),
+          leader: snapshot.leader,
+        };
+        const actual = {
+          revision: counters.revision,
+          leases: Object.fromEntries(counters.leases),
+          workers: Object.fromEntries(counters.workers),
+          leader: counters.leader,
+        };
+        check(
+          JSON.stringify(actual) ===
+            JSON.stringify({ ...expected, leases: { s0: 2, s1: 0 }, workers: { a: 2, b: 1 } }) &&
+            JSON.stringify(expected.leases) === JSON.stringify(actual.leases) &&
+            JSON.stringify(expected.workers) === JSON.stringify(actual.workers),
+          `counters() reads ${JSON.stringify(actual)}; the snapshot says ${JSON.stringify(expected)}`,
+        );
       }),
     },
     {
