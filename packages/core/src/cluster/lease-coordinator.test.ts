@@ -198,6 +198,34 @@ describe("LeaseCoordinator", () => {
     expect(a.isLeader).toBe(false);
   });
 
+  test("a heartbeat whose answer was lost does not make the worker think it is superseded", async () => {
+    const inner = new MemoryLeaseStore();
+    let loseNextAnswer = false;
+    const lossy = new Proxy(inner, {
+      get: (target, name) => {
+        const value: unknown = Reflect.get(target, name, target);
+        if (typeof value !== "function") return value;
+        if (name !== "heartbeat") return value.bind(target);
+        return async (...args: Parameters<LeaseStore["heartbeat"]>) => {
+          const answer = await target.heartbeat(...args);
+          if (!loseNextAnswer) return answer;
+          loseNextAnswer = false;
+          throw new Error("connection reset");
+        };
+      },
+    });
+    const f = fleet(lossy);
+    await inner.createLease({ leaseKey: "s0" });
+    const a = f.add("a");
+    await a.start();
+    await f.run(10_000);
+    loseNextAnswer = true;
+    await f.run(30_000);
+    expect(loseNextAnswer).toBe(false);
+    expect(f.of("superseded")).toEqual([]);
+    expect(keysOf(a)).toEqual(["s0"]);
+  });
+
   test("a publish waits for a renewal in flight, so the renewal never makes it stale", async () => {
     const inner = new MemoryLeaseStore();
     let holdRenewal: Promise<void> | undefined;

@@ -300,11 +300,19 @@ export class LeaseCoordinator {
         incarnation: this.#incarnation,
         expectedCounter: this.#workerCounter,
       });
-      if (!beat.ok) {
+      if (beat.ok) this.#workerCounter = beat.worker.counter;
+      else if (
+        beat.code === "counter" &&
+        beat.worker?.incarnation === this.#incarnation &&
+        !beat.worker.left
+      ) {
+        // Only this incarnation moves its record's counter: an earlier heartbeat landed but its
+        // answer was lost. Catch up with it.
+        this.#workerCounter = beat.worker.counter;
+      } else {
         this.#supersede(beat.message);
         return;
       }
-      this.#workerCounter = beat.worker.counter;
     } catch (error) {
       this.#logger.warn(`heartbeat of "${this.workerId}" failed: ${(error as Error).message}`);
     }
