@@ -45,6 +45,8 @@ export {
 export { LEASE_DEFAULTS, type LeaseTimingOptions } from "./cluster/lease-defaults.ts";
 export type { AssignmentReason, LeaseEvent } from "./cluster/lease-events.ts";
 export type {
+  AssignLeaseRequest,
+  CheckpointLeaseRequest,
   KeyGroupPointer,
   LeaderFence,
   LeaderLock,
@@ -58,6 +60,10 @@ export type {
   PublishedLease,
   PublishRequest,
   PublishResult,
+  ReleaseLeaseRequest,
+  RenewLeaseRequest,
+  StartHandoffRequest,
+  TakeLeaseRequest,
   WorkerRecord,
   WorkerWrite,
 } from "./cluster/lease-store.ts";

@@ -1,6 +1,7 @@
 import {
+  type AssignLeaseRequest,
+  type CheckpointLeaseRequest,
   type KeyGroupPointer,
-  type LeaderFence,
   type LeaderLock,
   type LeaderWrite,
   type Lease,
@@ -13,12 +14,17 @@ import {
   newLease,
   type PublishRequest,
   type PublishResult,
+  type ReleaseLeaseRequest,
+  type RenewLeaseRequest,
+  type StartHandoffRequest,
+  type TakeLeaseRequest,
   type WorkerRecord,
   type WorkerWrite,
 } from "@eddy/core";
-import { Redis, type RedisOptions } from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
 import { LeaseKeyLayout } from "./lease-key-layout.ts";
 import * as scripts from "./lease-scripts.ts";
+import { connect, disconnect } from "./redis-connection.ts";
 
 /**
  * Options of {@link redisLeases}. Defaults are in {@link REDIS_LEASE_DEFAULTS}.
@@ -114,30 +120,14 @@ export class RedisLeaseStore implements LeaseStore {
   readonly #commands: ScriptCommands;
 
   constructor(connection: string | RedisOptions, options: RedisLeaseStoreOptions) {
-    const defaults: RedisOptions = {
-      lazyConnect: true,
-      maxRetriesPerRequest: REDIS_LEASE_DEFAULTS.maxRetriesPerRequest,
-      connectTimeout: REDIS_LEASE_DEFAULTS.connectTimeout,
-      commandTimeout: REDIS_LEASE_DEFAULTS.commandTimeout,
-      retryStrategy: (times) => Math.min(100 * times, REDIS_LEASE_DEFAULTS.maxReconnectDelay),
-    };
-    if (typeof connection !== "string" && connection.keyPrefix) {
-      throw new Error("redisLeases: use the store's `prefix` option instead of ioredis' `keyPrefix`");
-    }
-    this.#redis =
-      typeof connection === "string"
-        ? new Redis(connection, defaults)
-        : new Redis({ ...defaults, ...connection });
+    const { redis, description } = connect(connection, REDIS_LEASE_DEFAULTS, "redisLeases");
+    this.#redis = redis;
     // Errors reach the caller of each command; without a listener ioredis would also print them.
     this.#redis.on("error", () => {});
     for (const [name, definition] of Object.entries(COMMANDS)) this.#redis.defineCommand(name, definition);
     this.#commands = this.#redis as unknown as ScriptCommands;
     this.keys = new LeaseKeyLayout(options.prefix ?? REDIS_LEASE_DEFAULTS.prefix, options.job);
-    const { host, port, db, path, tls } = this.#redis.options;
-    const where = path
-      ? `redis+unix://${path}`
-      : `${tls ? "rediss" : "redis"}://${host}:${port}${db ? `/${db}` : ""}`;
-    this.description = `${where} job ${options.job}`;
+    this.description = `${description} job ${options.job}`;
   }
 
   async createLease(init: NewLease): Promise<LeaseWrite> {
@@ -220,10 +210,7 @@ export class RedisLeaseStore implements LeaseStore {
     return Number((await this.#redis.get(this.keys.revision())) ?? 0);
   }
 
-  async takeLease(
-    leaseKey: string,
-    request: { worker: string; incarnation: number; expectedCounter: number },
-  ): Promise<LeaseWrite> {
+  async takeLease(leaseKey: string, request: TakeLeaseRequest): Promise<LeaseWrite> {
     const answer = await this.#commands.eddyLeaseTake(
       this.keys.lease(leaseKey),
       this.keys.worker(request.worker),
@@ -237,10 +224,7 @@ export class RedisLeaseStore implements LeaseStore {
     return leaseWrite(answer);
   }
 
-  async renewLease(
-    leaseKey: string,
-    request: { worker: string; expectedCounter: number; throughput?: number },
-  ): Promise<LeaseWrite> {
+  async renewLease(leaseKey: string, request: RenewLeaseRequest): Promise<LeaseWrite> {
     const answer = await this.#commands.eddyLeaseRenew(
       this.keys.lease(leaseKey),
       this.keys.leaseCounters(),
@@ -252,15 +236,7 @@ export class RedisLeaseStore implements LeaseStore {
     return leaseWrite(answer);
   }
 
-  async checkpointLease(
-    leaseKey: string,
-    request: {
-      worker: string;
-      expectedCounter: number;
-      checkpoint: string;
-      checkpointSubSequenceNumber?: number;
-    },
-  ): Promise<LeaseWrite> {
+  async checkpointLease(leaseKey: string, request: CheckpointLeaseRequest): Promise<LeaseWrite> {
     const answer = await this.#commands.eddyLeaseCheckpoint(
       this.keys.lease(leaseKey),
       leaseKey,
@@ -272,15 +248,7 @@ export class RedisLeaseStore implements LeaseStore {
     return leaseWrite(answer);
   }
 
-  async releaseLease(
-    leaseKey: string,
-    request: {
-      worker: string;
-      expectedCounter: number;
-      checkpoint?: string;
-      checkpointSubSequenceNumber?: number;
-    },
-  ): Promise<LeaseWrite> {
+  async releaseLease(leaseKey: string, request: ReleaseLeaseRequest): Promise<LeaseWrite> {
     const answer = await this.#commands.eddyLeaseRelease(
       this.keys.lease(leaseKey),
       this.keys.revision(),
@@ -295,10 +263,7 @@ export class RedisLeaseStore implements LeaseStore {
     return leaseWrite(answer);
   }
 
-  async assignLease(
-    leaseKey: string,
-    request: { leader: LeaderFence; expectedCounter: number; to: string | undefined },
-  ): Promise<LeaseWrite> {
+  async assignLease(leaseKey: string, request: AssignLeaseRequest): Promise<LeaseWrite> {
     const answer = await this.#commands.eddyLeaseAssign(
       this.keys.lease(leaseKey),
       this.keys.leader(),
@@ -314,10 +279,7 @@ export class RedisLeaseStore implements LeaseStore {
     return leaseWrite(answer);
   }
 
-  async startHandoff(
-    leaseKey: string,
-    request: { leader: LeaderFence; expectedCounter: number; to: string },
-  ): Promise<LeaseWrite> {
+  async startHandoff(leaseKey: string, request: StartHandoffRequest): Promise<LeaseWrite> {
     const answer = await this.#commands.eddyLeaseHandoff(
       this.keys.lease(leaseKey),
       this.keys.leader(),
@@ -470,16 +432,7 @@ export class RedisLeaseStore implements LeaseStore {
 
   /** Closes the connection (an open one keeps the process alive); commands in flight fail. */
   async close(): Promise<void> {
-    if (this.#redis.status === "end") return;
-    if (this.#redis.status === "wait") {
-      this.#redis.disconnect();
-      return;
-    }
-    try {
-      await this.#redis.quit();
-    } catch {
-      this.#redis.disconnect();
-    }
+    await disconnect(this.#redis);
   }
 }
 

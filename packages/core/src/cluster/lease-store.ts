@@ -286,6 +286,100 @@ export interface KeyGroupPointer {
 }
 
 /**
+ * A take ({@link LeaseStore.takeLease}): who takes, in which incarnation, and the counter it saw.
+ *
+ * @example
+ * const request: TakeLeaseRequest = { worker: "worker-a", incarnation: 3, expectedCounter: 17 };
+ */
+export interface TakeLeaseRequest {
+  /** The taking worker. */
+  readonly worker: string;
+  /** Its incarnation (from `claimWorker`): an older process of the same id is refused. */
+  readonly incarnation: number;
+  /** The counter the worker saw: the take is refused if the lease was written since. */
+  readonly expectedCounter: number;
+}
+
+/**
+ * A renewal ({@link LeaseStore.renewLease}).
+ *
+ * @example
+ * const request: RenewLeaseRequest = { worker: "worker-a", expectedCounter: 18, throughput: 950 };
+ */
+export interface RenewLeaseRequest {
+  /** The holder. */
+  readonly worker: string;
+  /** The counter its last write produced. */
+  readonly expectedCounter: number;
+  /** Records per second of the split, for the leader's balancing (default: leave it as stored). */
+  readonly throughput?: number;
+}
+
+/**
+ * A checkpoint of one lease ({@link LeaseStore.checkpointLease}).
+ *
+ * @example
+ * const request: CheckpointLeaseRequest = { worker: "worker-a", expectedCounter: 19, checkpoint: "4959...0098" };
+ */
+export interface CheckpointLeaseRequest {
+  /** The holder. */
+  readonly worker: string;
+  /** The counter its last write produced. */
+  readonly expectedCounter: number;
+  /** The position to record. */
+  readonly checkpoint: string;
+  /** The sub-sequence number of `checkpoint` (default none). */
+  readonly checkpointSubSequenceNumber?: number;
+}
+
+/**
+ * A release ({@link LeaseStore.releaseLease}), with the final position when given.
+ *
+ * @example
+ * const request: ReleaseLeaseRequest = { worker: "worker-a", expectedCounter: 20, checkpoint: SHARD_END };
+ */
+export interface ReleaseLeaseRequest {
+  /** The holder. */
+  readonly worker: string;
+  /** The counter its last write produced. */
+  readonly expectedCounter: number;
+  /** The position to record with the release (default: leave the stored one). */
+  readonly checkpoint?: string;
+  /** The sub-sequence number of `checkpoint`. */
+  readonly checkpointSubSequenceNumber?: number;
+}
+
+/**
+ * The leader's assignment of a lease ({@link LeaseStore.assignLease}).
+ *
+ * @example
+ * const request: AssignLeaseRequest = { leader: { worker: "worker-a", token: 4 }, expectedCounter: 31, to: "worker-c" };
+ */
+export interface AssignLeaseRequest {
+  /** The leader's fence. */
+  readonly leader: LeaderFence;
+  /** The counter the leader saw. */
+  readonly expectedCounter: number;
+  /** The worker the lease goes to; `undefined` evicts it (nobody owns it after). */
+  readonly to: string | undefined;
+}
+
+/**
+ * The leader's request to move a lease gracefully ({@link LeaseStore.startHandoff}).
+ *
+ * @example
+ * const request: StartHandoffRequest = { leader: { worker: "worker-a", token: 4 }, expectedCounter: 31, to: "worker-c" };
+ */
+export interface StartHandoffRequest {
+  /** The leader's fence. */
+  readonly leader: LeaderFence;
+  /** The counter the leader saw. */
+  readonly expectedCounter: number;
+  /** The worker the lease goes to once its holder released it. */
+  readonly to: string;
+}
+
+/**
  * Where a job's leases live: a table of {@link Lease}s, worker records, a leader lock and key-group
  * state pointers, in which **every write is conditional**: on the lease's `leaseCounter` (and who
  * holds it), on the worker's incarnation, or on the leader's fencing token. Writes that do not hold
@@ -341,69 +435,37 @@ export interface LeaseStore {
    * takes it back keeping the handoff pending, as after a restart). Moves the counter; counts an
    * owner switch when the holder changes.
    */
-  takeLease(
-    leaseKey: string,
-    request: { readonly worker: string; readonly incarnation: number; readonly expectedCounter: number },
-  ): Promise<LeaseWrite>;
+  takeLease(leaseKey: string, request: TakeLeaseRequest): Promise<LeaseWrite>;
   /**
    * The holder renews the lease: refused unless `worker` holds it (see `holderOf`) with
    * `expectedCounter`. Moves the counter; records `throughput` when given.
    */
-  renewLease(
-    leaseKey: string,
-    request: { readonly worker: string; readonly expectedCounter: number; readonly throughput?: number },
-  ): Promise<LeaseWrite>;
+  renewLease(leaseKey: string, request: RenewLeaseRequest): Promise<LeaseWrite>;
   /**
    * The holder records a position: refused unless `worker` holds the lease with `expectedCounter`.
    * Resets `ownerSwitchesSinceCheckpoint`; leaves the counter as it is.
    */
-  checkpointLease(
-    leaseKey: string,
-    request: {
-      readonly worker: string;
-      readonly expectedCounter: number;
-      readonly checkpoint: string;
-      readonly checkpointSubSequenceNumber?: number;
-    },
-  ): Promise<LeaseWrite>;
+  checkpointLease(leaseKey: string, request: CheckpointLeaseRequest): Promise<LeaseWrite>;
   /**
    * The holder gives the lease up, recording `checkpoint` first when given. With a handoff pending
    * the lease passes to its `leaseOwner` (the handoff's target, who takes it next); otherwise it is
    * left without owner. Refused unless `worker` holds it with `expectedCounter`. Moves the counter.
    */
-  releaseLease(
-    leaseKey: string,
-    request: {
-      readonly worker: string;
-      readonly expectedCounter: number;
-      readonly checkpoint?: string;
-      readonly checkpointSubSequenceNumber?: number;
-    },
-  ): Promise<LeaseWrite>;
+  releaseLease(leaseKey: string, request: ReleaseLeaseRequest): Promise<LeaseWrite>;
   /**
    * The leader gives the lease to `to` (or to nobody: an eviction), whoever holds it, cancelling a
    * pending handoff: for unowned and expired leases, and handoffs that timed out. Refused unless the
    * counter is `expectedCounter` and `leader` holds the leader lock with its token. Moves the
    * counter, which fences the old holder.
    */
-  assignLease(
-    leaseKey: string,
-    request: {
-      readonly leader: LeaderFence;
-      readonly expectedCounter: number;
-      readonly to: string | undefined;
-    },
-  ): Promise<LeaseWrite>;
+  assignLease(leaseKey: string, request: AssignLeaseRequest): Promise<LeaseWrite>;
   /**
    * The leader asks the holder to hand the lease to `to`: `checkpointOwner` becomes the holder,
    * `leaseOwner` becomes `to`. Refused unless the counter is `expectedCounter`, the lease has a
    * holder and no handoff pending, and the leader fence holds. Leaves the counter as it is, so the
    * holder's renewals go on until it releases.
    */
-  startHandoff(
-    leaseKey: string,
-    request: { readonly leader: LeaderFence; readonly expectedCounter: number; readonly to: string },
-  ): Promise<LeaseWrite>;
+  startHandoff(leaseKey: string, request: StartHandoffRequest): Promise<LeaseWrite>;
   /**
    * The fenced publish, in one atomic step: for every lease of the request, `worker` holds it and
    * its counter is the given one; every key group is carried by one of those leases. If all hold,

@@ -1,5 +1,7 @@
 import { holderOf, type Lease, type NewLease, newLease } from "./lease.ts";
 import type {
+  AssignLeaseRequest,
+  CheckpointLeaseRequest,
   KeyGroupPointer,
   LeaderFence,
   LeaderLock,
@@ -11,6 +13,10 @@ import type {
   LeaseWrite,
   PublishRequest,
   PublishResult,
+  ReleaseLeaseRequest,
+  RenewLeaseRequest,
+  StartHandoffRequest,
+  TakeLeaseRequest,
   WorkerRecord,
   WorkerWrite,
 } from "./lease-store.ts";
@@ -68,10 +74,7 @@ export class MemoryLeaseStore implements LeaseStore {
     return this.#revision;
   }
 
-  async takeLease(
-    leaseKey: string,
-    request: { worker: string; incarnation: number; expectedCounter: number },
-  ): Promise<LeaseWrite> {
+  async takeLease(leaseKey: string, request: TakeLeaseRequest): Promise<LeaseWrite> {
     const lease = this.#leases.get(leaseKey);
     if (!lease) return missing(leaseKey);
     const record = this.#workers.get(request.worker);
@@ -104,113 +107,79 @@ export class MemoryLeaseStore implements LeaseStore {
     );
   }
 
-  async renewLease(
-    leaseKey: string,
-    request: { worker: string; expectedCounter: number; throughput?: number },
-  ): Promise<LeaseWrite> {
-    const lease = this.#leases.get(leaseKey);
-    const refusal = heldRefusal(leaseKey, lease, request.worker, request.expectedCounter);
-    if (refusal || !lease) return refusal ?? missing(leaseKey);
-    return this.#write(
-      {
-        ...lease,
-        leaseCounter: lease.leaseCounter + 1,
-        throughput: request.throughput ?? lease.throughput,
-      },
-      false,
+  async renewLease(leaseKey: string, request: RenewLeaseRequest): Promise<LeaseWrite> {
+    return this.#asHolder(leaseKey, request, (lease) =>
+      this.#write(
+        {
+          ...lease,
+          leaseCounter: lease.leaseCounter + 1,
+          throughput: request.throughput ?? lease.throughput,
+        },
+        false,
+      ),
     );
   }
 
-  async checkpointLease(
-    leaseKey: string,
-    request: {
-      worker: string;
-      expectedCounter: number;
-      checkpoint: string;
-      checkpointSubSequenceNumber?: number;
-    },
-  ): Promise<LeaseWrite> {
-    const lease = this.#leases.get(leaseKey);
-    const refusal = heldRefusal(leaseKey, lease, request.worker, request.expectedCounter);
-    if (refusal || !lease) return refusal ?? missing(leaseKey);
-    return this.#write(withCheckpoint(lease, request.checkpoint, request.checkpointSubSequenceNumber), false);
-  }
-
-  async releaseLease(
-    leaseKey: string,
-    request: {
-      worker: string;
-      expectedCounter: number;
-      checkpoint?: string;
-      checkpointSubSequenceNumber?: number;
-    },
-  ): Promise<LeaseWrite> {
-    const lease = this.#leases.get(leaseKey);
-    const refusal = heldRefusal(leaseKey, lease, request.worker, request.expectedCounter);
-    if (refusal || !lease) return refusal ?? missing(leaseKey);
-    const checkpointed =
-      request.checkpoint === undefined
-        ? lease
-        : withCheckpoint(lease, request.checkpoint, request.checkpointSubSequenceNumber);
-    const handingOff = lease.checkpointOwner !== undefined;
-    return this.#write(
-      {
-        ...checkpointed,
-        // With a handoff pending the lease passes to its target, who takes it next.
-        leaseOwner: handingOff ? lease.leaseOwner : undefined,
-        checkpointOwner: undefined,
-        leaseCounter: lease.leaseCounter + 1,
-        ownerSwitchesSinceCheckpoint:
-          checkpointed.ownerSwitchesSinceCheckpoint +
-          (handingOff && lease.leaseOwner !== request.worker ? 1 : 0),
-      },
-      true,
+  async checkpointLease(leaseKey: string, request: CheckpointLeaseRequest): Promise<LeaseWrite> {
+    return this.#asHolder(leaseKey, request, (lease) =>
+      this.#write(withCheckpoint(lease, request.checkpoint, request.checkpointSubSequenceNumber), false),
     );
   }
 
-  async assignLease(
-    leaseKey: string,
-    request: { leader: LeaderFence; expectedCounter: number; to: string | undefined },
-  ): Promise<LeaseWrite> {
-    const lease = this.#leases.get(leaseKey);
-    if (!lease) return missing(leaseKey);
-    const refusal =
-      this.#leaderRefusal(request.leader, lease) ?? staleCounter(lease, request.expectedCounter);
-    if (refusal) return refusal;
-    return this.#write(
-      {
-        ...lease,
-        leaseOwner: request.to,
-        checkpointOwner: undefined,
-        leaseCounter: lease.leaseCounter + 1,
-        ownerSwitchesSinceCheckpoint:
-          request.to === undefined ? lease.ownerSwitchesSinceCheckpoint : switches(lease, request.to),
-      },
-      true,
-    );
-  }
-
-  async startHandoff(
-    leaseKey: string,
-    request: { leader: LeaderFence; expectedCounter: number; to: string },
-  ): Promise<LeaseWrite> {
-    const lease = this.#leases.get(leaseKey);
-    if (!lease) return missing(leaseKey);
-    const refusal =
-      this.#leaderRefusal(request.leader, lease) ?? staleCounter(lease, request.expectedCounter);
-    if (refusal) return refusal;
-    if (lease.checkpointOwner !== undefined) {
-      return refused(
-        "holder",
-        `lease "${leaseKey}" is already being handed from "${lease.checkpointOwner}" to "${lease.leaseOwner}"`,
-        lease,
+  async releaseLease(leaseKey: string, request: ReleaseLeaseRequest): Promise<LeaseWrite> {
+    return this.#asHolder(leaseKey, request, (lease) => {
+      const checkpointed =
+        request.checkpoint === undefined
+          ? lease
+          : withCheckpoint(lease, request.checkpoint, request.checkpointSubSequenceNumber);
+      const handingOff = lease.checkpointOwner !== undefined;
+      return this.#write(
+        {
+          ...checkpointed,
+          // With a handoff pending the lease passes to its target, who takes it next.
+          leaseOwner: handingOff ? lease.leaseOwner : undefined,
+          checkpointOwner: undefined,
+          leaseCounter: lease.leaseCounter + 1,
+          ownerSwitchesSinceCheckpoint:
+            checkpointed.ownerSwitchesSinceCheckpoint +
+            (handingOff && lease.leaseOwner !== request.worker ? 1 : 0),
+        },
+        true,
       );
-    }
-    if (lease.leaseOwner === undefined || lease.leaseOwner === request.to) {
-      const why = lease.leaseOwner === undefined ? "nobody holds it" : `"${request.to}" holds it already`;
-      return refused("holder", `lease "${leaseKey}" cannot be handed to "${request.to}": ${why}`, lease);
-    }
-    return this.#write({ ...lease, checkpointOwner: lease.leaseOwner, leaseOwner: request.to }, true);
+    });
+  }
+
+  async assignLease(leaseKey: string, request: AssignLeaseRequest): Promise<LeaseWrite> {
+    return this.#asLeader(leaseKey, request, (lease) =>
+      this.#write(
+        {
+          ...lease,
+          leaseOwner: request.to,
+          checkpointOwner: undefined,
+          leaseCounter: lease.leaseCounter + 1,
+          ownerSwitchesSinceCheckpoint:
+            request.to === undefined ? lease.ownerSwitchesSinceCheckpoint : switches(lease, request.to),
+        },
+        true,
+      ),
+    );
+  }
+
+  async startHandoff(leaseKey: string, request: StartHandoffRequest): Promise<LeaseWrite> {
+    return this.#asLeader(leaseKey, request, (lease) => {
+      if (lease.checkpointOwner !== undefined) {
+        return refused(
+          "holder",
+          `lease "${leaseKey}" is already being handed from "${lease.checkpointOwner}" to "${lease.leaseOwner}"`,
+          lease,
+        );
+      }
+      if (lease.leaseOwner === undefined || lease.leaseOwner === request.to) {
+        const why = lease.leaseOwner === undefined ? "nobody holds it" : `"${request.to}" holds it already`;
+        return refused("holder", `lease "${leaseKey}" cannot be handed to "${request.to}": ${why}`, lease);
+      }
+      return this.#write({ ...lease, checkpointOwner: lease.leaseOwner, leaseOwner: request.to }, true);
+    });
   }
 
   async publish(request: PublishRequest): Promise<PublishResult> {
@@ -317,14 +286,8 @@ export class MemoryLeaseStore implements LeaseStore {
 
   async acquireLeadership(request: { worker: string; expectedCounter: number }): Promise<LeaderWrite> {
     const lock = this.#leader;
-    if (lock.leaseCounter !== request.expectedCounter) {
-      return {
-        ok: false,
-        code: "counter",
-        message: `the leader lock has counter ${lock.leaseCounter}, not ${request.expectedCounter}`,
-        lock,
-      };
-    }
+    const stale = staleLock(lock, request.expectedCounter);
+    if (stale) return stale;
     this.#tokens += 1;
     return this.#writeLeader({
       leader: request.worker,
@@ -339,16 +302,8 @@ export class MemoryLeaseStore implements LeaseStore {
     expectedCounter: number;
   }): Promise<LeaderWrite> {
     const lock = this.#leader;
-    const refusal = lockRefusal(lock, request);
+    const refusal = lockRefusal(lock, request) ?? staleLock(lock, request.expectedCounter);
     if (refusal) return refusal;
-    if (lock.leaseCounter !== request.expectedCounter) {
-      return {
-        ok: false,
-        code: "counter",
-        message: `the leader lock has counter ${lock.leaseCounter}, not ${request.expectedCounter}`,
-        lock,
-      };
-    }
     return this.#writeLeader({ ...lock, leaseCounter: lock.leaseCounter + 1 });
   }
 
@@ -377,6 +332,32 @@ export class MemoryLeaseStore implements LeaseStore {
   #writeLeader(lock: LeaderLock): LeaderWrite {
     this.#leader = Object.freeze({ ...lock });
     return { ok: true, lock: this.#leader };
+  }
+
+  /** `write(lease)` if `request.worker` holds the lease with the expected counter, else why not. */
+  #asHolder(
+    leaseKey: string,
+    request: { worker: string; expectedCounter: number },
+    write: (lease: Lease) => LeaseWrite,
+  ): LeaseWrite {
+    const lease = this.#leases.get(leaseKey);
+    const refusal = heldRefusal(leaseKey, lease, request.worker, request.expectedCounter);
+    return refusal ?? write(lease!);
+  }
+
+  /** `write(lease)` if the leader fence and the expected counter hold, else why not. */
+  #asLeader(
+    leaseKey: string,
+    request: { leader: LeaderFence; expectedCounter: number },
+    write: (lease: Lease) => LeaseWrite,
+  ): LeaseWrite {
+    const lease = this.#leases.get(leaseKey);
+    if (!lease) return missing(leaseKey);
+    return (
+      this.#leaderRefusal(request.leader, lease) ??
+      staleCounter(lease, request.expectedCounter) ??
+      write(lease)
+    );
   }
 
   #leaderRefusal(fence: LeaderFence, lease: Lease): LeaseWrite | undefined {
@@ -485,6 +466,16 @@ function lockRefusal(lock: LeaderLock, request: { worker: string; token: number 
     ok: false,
     code: "leader",
     message: `"${request.worker}" with token ${request.token} does not hold the leader lock (${describeLock(lock)})`,
+    lock,
+  };
+}
+
+function staleLock(lock: LeaderLock, expected: number): LeaderWrite | undefined {
+  if (lock.leaseCounter === expected) return undefined;
+  return {
+    ok: false,
+    code: "counter",
+    message: `the leader lock has counter ${lock.leaseCounter}, not ${expected}`,
     lock,
   };
 }
