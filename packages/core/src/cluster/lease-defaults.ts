@@ -37,10 +37,12 @@ export interface LeaseTimingOptions {
 }
 
 /**
- * Defaults of {@link LeaseTimingOptions}. With them a crashed worker's leases are taken over in
- * 10–13 s (the failover time, plus up to one poll to see the last renewal, one to see the counter
- * stand still past it, and one for the new owner to notice the assignment), and 64 workers on 64
- * shards cost Redis a few commands per worker per second (see `lease-traffic.bench.ts`).
+ * Defaults of {@link LeaseTimingOptions}. With them a crashed worker's leases are held by others
+ * again 7–13 s after the crash: the failover time counted from its last renewal (up to a renewal
+ * interval before the crash), plus up to one poll to see that renewal, one to see the counter
+ * stand still past it, and one for the new owner to notice the assignment — median 9.5 s in the
+ * simulated fleet. 64 workers on 64 shards cost Redis 6.6 commands per worker per second
+ * (`packages/state/bench/lease-traffic.bench.ts`; docs/scale-out.md).
  *
  * @example
  * const coordinator = new LeaseCoordinator({
