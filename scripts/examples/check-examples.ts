@@ -1,9 +1,11 @@
 // Type-checks every code sample users read: the `@example` blocks of every public export's TSDoc,
 // and the ```ts blocks of the root README, of docs/ and of the package READMEs, against the
 // packages' sources. Imports an example leaves out are added (see auto-imports.ts). Fails when a
-// sample does not compile or a public export has no example. Part of `check`.
+// sample does not compile or a public export has no example. A Markdown block marked
+// `<!-- file: path -->` is a copy of that file: it compiles where the file is and must equal it.
+// Part of `check`.
 import { readdirSync, readFileSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { type ImportableName, type ImportIndex, withAutoImports } from "./auto-imports.ts";
 import { type EntryPoint, entryPoints } from "./entry-points.ts";
@@ -79,6 +81,7 @@ interface VirtualFile {
   readonly text: string;
 }
 const virtual = new Map<string, VirtualFile>();
+const copiesOutOfDate: string[] = [];
 for (const example of examples) {
   const own = entries.find((e) => e.packageName === example.packageName);
   const preferred = [own?.specifier, "@eddy/core", "@eddy/core/testing"].filter((m) => m !== undefined);
@@ -86,7 +89,15 @@ for (const example of examples) {
   const isReadme = basename(example.file) === "README.md" && example.packageName !== undefined;
   const names: ImportIndex = isReadme ? index : new Map([...preludeNames, ...index]);
   const { code, prepended, modules } = withAutoImports(example.code, names, preferred);
-  const dir = directoryFor(modules, own);
+  const dir = example.copyOf === undefined ? directoryFor(modules, own) : dirname(example.copyOf);
+  if (
+    example.copyOf !== undefined &&
+    readFileSync(example.copyOf, "utf8").trimEnd() !== example.code.trimEnd()
+  ) {
+    copiesOutOfDate.push(
+      `${relative(root, example.file)}:${example.line} (a copy of ${relative(root, example.copyOf)})`,
+    );
+  }
   const path = join(dir, `__example-${basename(example.file).replace(/\W/g, "_")}-${example.line}.ts`);
   virtual.set(path, { example, prepended, text: code });
 }
@@ -135,7 +146,13 @@ if (failures.length > 0) {
   console.error(`\nExamples that do not compile (${failures.length}):`);
   for (const failure of failures) console.error(`  ${failure}`);
 }
-if (withoutExample.length > 0 || failures.length > 0) process.exit(1);
+if (copiesOutOfDate.length > 0) {
+  console.error(
+    `\nCode blocks that no longer equal the file they copy (${copiesOutOfDate.length}): copy the file again`,
+  );
+  for (const copy of copiesOutOfDate) console.error(`  ${copy}`);
+}
+if (withoutExample.length > 0 || failures.length > 0 || copiesOutOfDate.length > 0) process.exit(1);
 
 function isTypeOnly(entry: EntryPoint, name: string): boolean {
   const checker = sourcesProgram.getTypeChecker();

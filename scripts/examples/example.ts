@@ -9,4 +9,9 @@ export interface Example {
   readonly code: string;
   /** The package whose documentation it is (its exports are imported first), if any. */
   readonly packageName?: string;
+  /**
+   * The file this sample is a copy of (a Markdown block marked `<!-- file: path -->`): it is
+   * compiled in that file's directory and must equal the file.
+   */
+  readonly copyOf?: string;
 }

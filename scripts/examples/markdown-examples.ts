@@ -1,6 +1,9 @@
+import { dirname, resolve } from "node:path";
 import type { Example } from "./example.ts";
 
 const FENCE_OPEN = /^(\s*)```(ts|typescript)\s*$/;
+/** Marks the block after it as a copy of a file, relative to the page: `<!-- file: examples/x.ts -->`. */
+const COPY_OF = /^\s*<!--\s*file:\s*(\S+)\s*-->\s*$/;
 const FENCE_CLOSE = /^\s*```\s*$/;
 
 /** Every ```ts (or ```typescript) block of a Markdown page. */
@@ -19,7 +22,15 @@ export function markdownExamples(file: string, text: string, packageName?: strin
       .slice(start, end)
       .map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length)))
       .join("\n");
-    examples.push({ file, line: start + 1, subject: file, code, packageName });
+    const copyOf = COPY_OF.exec(lines[i - 1] ?? "")?.[1];
+    examples.push({
+      file,
+      line: start + 1,
+      subject: file,
+      code,
+      packageName,
+      ...(copyOf === undefined ? {} : { copyOf: resolve(dirname(file), copyOf) }),
+    });
     i = end;
   }
   return examples;

@@ -12,8 +12,9 @@ import {
   startTestStack,
   stopWhenDone,
   type TestStack,
-  waitFor,
+  whileRunning,
 } from "@eddy/app-kit/testing";
+import { eventually } from "@eddy/core/testing";
 import { redisCheckpoints } from "@eddy/state";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Hit } from "./access-log.ts";
@@ -160,13 +161,11 @@ test("a run SIGKILLed halfway and restarted ends with the expected rows, and so 
   const crashed = startApp(MAIN, appEnv("clicks-crash"));
   const store = redisCheckpoints(stack.endpoints.redis);
   try {
-    await waitFor(
+    await eventually(
       async () =>
         (await store.checkpoints("clicks-crash")).length > 0 &&
         (await committedLines(join(appEnv("clicks-crash").EDDY_OUT!, "leaderboard"))).length > 5,
-      "a checkpoint and the first leaderboards",
-      60_000,
-      crashed.output,
+      whileRunning(crashed, "a checkpoint and the first leaderboards", 60_000),
     );
   } finally {
     await store.close();

@@ -13,8 +13,9 @@ import {
   startTestStack,
   stopWhenDone,
   type TestStack,
-  waitFor,
+  whileRunning,
 } from "@eddy/app-kit/testing";
+import { eventually } from "@eddy/core/testing";
 import { redisCheckpoints } from "@eddy/state";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { FX_PRICING_DEFAULTS, type FxBar, type FxRow } from "./fx-pricing.ts";
@@ -166,13 +167,11 @@ test("a run SIGKILLed halfway and restarted ends with the query's rows, and so d
   const crashed = startApp(MAIN, appEnv("fx-crash"));
   const store = redisCheckpoints(stack.endpoints.redis);
   try {
-    await waitFor(
+    await eventually(
       async () =>
         (await store.checkpoints("fx-crash")).length > 0 &&
         (await committedLines(join(appEnv("fx-crash").EDDY_OUT!, "bars"))).length > 100,
-      "a checkpoint and the first bars",
-      60_000,
-      crashed.output,
+      whileRunning(crashed, "a checkpoint and the first bars", 60_000),
     );
   } finally {
     await store.close();

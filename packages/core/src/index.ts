@@ -16,6 +16,8 @@ export type { SlidingAccumulator } from "./aggregates/sliding/sliding-accumulato
 export { type Stats, type StatsAccumulator, stats } from "./aggregates/stats.ts";
 export { sum } from "./aggregates/sum.ts";
 export { type TopNAccumulator, topN } from "./aggregates/top-n.ts";
+export { CheckpointFailedError } from "./checkpoint/checkpoint-failed-error.ts";
+export { CHECKPOINT_DEFAULTS, type CheckpointOptions } from "./checkpoint/checkpoint-options.ts";
 export {
   type BlobRef,
   CHECKPOINT_FORMAT_VERSION,
@@ -27,14 +29,8 @@ export {
   type OperatorStateRef,
 } from "./checkpoint/checkpoint-store.ts";
 export { checksumOf } from "./checkpoint/checksum.ts";
-export {
-  CHECKPOINT_DEFAULTS,
-  CheckpointFailedError,
-  type CheckpointOptions,
-} from "./checkpoint/coordinator.ts";
 export { consoleLogger, type Logger, silentLogger } from "./checkpoint/logger.ts";
 export { MemoryCheckpointStore } from "./checkpoint/memory-store.ts";
-export type { StartFrom } from "./checkpoint/restore.ts";
 export { blobKeysOf, planRetention } from "./checkpoint/retention.ts";
 export { holderOf, isFinished, type Lease, type NewLease, newLease, SHARD_END } from "./cluster/lease.ts";
 export {
@@ -78,8 +74,10 @@ export {
   type AsyncSinkWriterOptions,
   type BatchResult,
   type BatchSubmitter,
+  type RejectedEntry,
   SinkWriteError,
 } from "./io/async-sink-writer.ts";
+export { type AwsSdkClient, isAwsSdkClient } from "./io/aws-sdk-client.ts";
 export { type CollectedRecord, type Collector, collectSink } from "./io/collect-sink.ts";
 export { type ConsoleSinkOptions, consoleSink } from "./io/console-sink.ts";
 export { type FromAsyncIterableOptions, fromAsyncIterable } from "./io/from-async-iterable.ts";
@@ -93,6 +91,7 @@ export {
   jsonLinesSource,
 } from "./io/json-lines-source.ts";
 export { SOURCE_DEFAULTS } from "./io/source-support.ts";
+export type { StartFrom } from "./job/job-restore.ts";
 export type {
   KeyedProcessContext,
   KeyedProcessFunction,

@@ -1,7 +1,8 @@
 import { collectSink, monotonous, pipeline, silentLogger, VirtualClock } from "@eddy/core";
+import { eventually } from "@eddy/core/testing";
 import { describe, expect, test } from "vitest";
 import { readJob } from "./job-reading.ts";
-import { scriptedSource, waitFor } from "./test-support/scripted-source.ts";
+import { scriptedSource } from "./test-support/scripted-source.ts";
 
 describe("readJob", () => {
   test("derives what routing nodes carry: a union sums its inputs and holds the lowest watermark", async () => {
@@ -21,7 +22,7 @@ describe("readJob", () => {
     const running = job.run();
     left.push([1_000, 2_000, 3_000]);
     right.push([500, 1_500], "r0");
-    await waitFor(() => out.values().length === 5, "five records");
+    await eventually(() => out.values().length === 5, { what: "five records" });
     const reading = readJob(job);
     const union = reading.nodes.find((n) => n.kind === "union")!;
     expect(union).toMatchObject({ recordsIn: 5, recordsOut: 5, watermark: 1_499, watermarkLagMs: 8_501 });

@@ -1,7 +1,7 @@
+import { eventually } from "@eddy/core/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import type { JobReading, NodeReading } from "./job-reading.ts";
 import { JobSampler, sampleFrom } from "./job-sampler.ts";
-import { waitFor } from "./test-support/scripted-source.ts";
 import { startWindowedJob, T0, type WindowedJob } from "./test-support/windowed-job.ts";
 
 let fixture: WindowedJob | undefined;
@@ -20,7 +20,7 @@ describe("JobSampler", () => {
     sampler.subscribe((s) => seen.push(s.reading.time));
 
     w.source.push([T0 + 100, T0 + 900, T0 + 1_500]);
-    await waitFor(() => w.out.values().length === 1, "the first window");
+    await eventually(() => w.out.values().length === 1, { what: "the first window" });
     w.clock.advanceTo(T0 + 1_000);
     const first = sampler.latest!;
     // The first sample counts from the start of the run.
@@ -29,7 +29,7 @@ describe("JobSampler", () => {
     expect(first.totals).toMatchObject({ recordsIn: 3, recordsOut: 1, recordsInPerSecond: 3 });
 
     w.source.push([T0 + 200]);
-    await waitFor(() => w.late.values().length === 1, "the late record");
+    await eventually(() => w.late.values().length === 1, { what: "the late record" });
     w.clock.advanceTo(T0 + 2_500);
     const second = sampler.latest!;
     expect(second.reading.time).toBe(T0 + 2_000);

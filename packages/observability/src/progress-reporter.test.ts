@@ -1,7 +1,7 @@
 import { type Logger, silentLogger } from "@eddy/core";
+import { eventually } from "@eddy/core/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { type ProgressStream, progressReporter } from "./progress-reporter.ts";
-import { waitFor } from "./test-support/scripted-source.ts";
 import { startWindowedJob, T0, type WindowedJob } from "./test-support/windowed-job.ts";
 
 let fixture: WindowedJob | undefined;
@@ -21,7 +21,7 @@ async function twoSecondsIn(name: string): Promise<WindowedJob> {
   const w = startWindowedJob(name);
   fixture = w;
   w.source.push([T0 + 100, T0 + 900, T0 + 1_500]);
-  await waitFor(() => w.out.values().length === 1, "the first window");
+  await eventually(() => w.out.values().length === 1, { what: "the first window" });
   await w.job.savepoint();
   return w;
 }
@@ -46,7 +46,7 @@ describe("progressReporter", () => {
     expect(first!.slice(0, -1)).not.toContain("\n");
 
     w.source.push([T0 + 200]);
-    await waitFor(() => w.late.values().length === 1, "the late record");
+    await eventually(() => w.late.values().length === 1, { what: "the late record" });
     w.clock.advanceTo(T0 + 4_000);
     expect(out.writes[1]).toMatch(/in 0\.5\/s \(4\) \| .* \| late 1 \(dropped 0\)\n$/);
 

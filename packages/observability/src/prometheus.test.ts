@@ -1,6 +1,6 @@
+import { eventually } from "@eddy/core/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { prometheusRegistry } from "./prometheus.ts";
-import { waitFor } from "./test-support/scripted-source.ts";
 import { startWindowedJob, T0, type WindowedJob } from "./test-support/windowed-job.ts";
 
 let fixture: WindowedJob | undefined;
@@ -15,10 +15,10 @@ async function knownState(name: string): Promise<WindowedJob> {
   const w = startWindowedJob(name);
   fixture = w;
   w.source.push([T0 + 100, T0 + 900, T0 + 1_500]);
-  await waitFor(() => w.out.values().length === 1, "the first window");
+  await eventually(() => w.out.values().length === 1, { what: "the first window" });
   // The watermark is at T0 + 1399: the window [T0, T0 + 1000) is closed, so this one is late.
   w.source.push([T0 + 200]);
-  await waitFor(() => w.late.values().length === 1, "the late record");
+  await eventually(() => w.late.values().length === 1, { what: "the late record" });
   w.source.lag.set("0", 2_500);
   w.clock.advanceTo(T0 + 2_000);
   await w.job.savepoint("known");
@@ -103,6 +103,9 @@ describe("prometheusRegistry", () => {
     w.source.push([T0 + 2_100, T0 + 2_200]);
     w.source.end();
     await w.running;
+    // One reading serves a whole scrape and is dropped at the next turn of the event loop; a run
+    // that ends within the first scrape's turn is seen by the next turn's scrape.
+    await new Promise((resolve) => setImmediate(resolve));
     const after = parse(await registry.metrics());
     const records = 'eddy_operator_records_out_total{job_name="prom-later",operator_name="ticks"}';
     expect([before.get(records), after.get(records)]).toEqual([4, 6]);

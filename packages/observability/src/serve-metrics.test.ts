@@ -1,7 +1,7 @@
+import { eventually } from "@eddy/core/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import type { JobSampleJson } from "./sample-json.ts";
 import { type MetricsServer, serveMetrics } from "./serve-metrics.ts";
-import { waitFor } from "./test-support/scripted-source.ts";
 import { startWindowedJob, T0, type WindowedJob } from "./test-support/windowed-job.ts";
 
 let fixture: WindowedJob | undefined;
@@ -20,7 +20,7 @@ describe("serveMetrics", () => {
     fixture = w;
     server = await serveMetrics(w.job, { port: 0, processMetrics: false, sample: { every: 1_000 } });
     w.source.push([T0 + 100, T0 + 900, T0 + 1_500]);
-    await waitFor(() => w.out.values().length === 1, "the first window");
+    await eventually(() => w.out.values().length === 1, { what: "the first window" });
     w.source.lag.set("0", 750);
     w.clock.advanceTo(T0 + 1_000);
 
@@ -52,7 +52,7 @@ describe("serveMetrics", () => {
     fixture = w;
     server = await serveMetrics(w.job, { port: 0, processMetrics: false });
     w.source.push([T0 + 100]);
-    await waitFor(() => w.job.metrics.forOperator("wm").recordsIn === 1, "one record");
+    await eventually(() => w.job.metrics.forOperator("wm").recordsIn === 1, { what: "one record" });
     w.clock.advanceTo(T0 + 500);
     const json = (await (await fetch(`${server.url}/metrics.json`)).json()) as JobSampleJson;
     expect(json.totals).toMatchObject({ recordsIn: 1, recordsInPerSecond: 2 });

@@ -6,6 +6,23 @@
  * @module @eddy/sql
  */
 
+export { type Cast, compileCast } from "./functions/conversion/cast.ts";
+export {
+  coerceJsonValue,
+  compileJsonCoercion,
+  type JsonCoercion,
+} from "./functions/conversion/coerce-json.ts";
+export { parseSqlTypeText } from "./functions/conversion/sql-type-text.ts";
+export {
+  type DatetimeKind,
+  formatDatetime,
+  parseDatetimeLiteral,
+} from "./functions/datetime/datetime-literals.ts";
+export {
+  formatInterval,
+  parseIntervalLiteral,
+  parseQualifier,
+} from "./functions/datetime/interval-literals.ts";
 export {
   type AggregateCallOptions,
   type AggregateSqlFunction,
@@ -20,7 +37,18 @@ export {
   type TableSqlFunction,
 } from "./functions/function-contract.ts";
 export {
+  type ArithmeticKind,
+  type ArithmeticOperator,
+  type ArithmeticTyping,
+  arithmeticType,
+  numericResultType,
+} from "./functions/numeric/arithmetic-types.ts";
+export { builtinFunctions, createFunctionRegistry } from "./functions/registry.ts";
+export { compareValues } from "./functions/support/compare-values.ts";
+export {
+  type DatetimeUnit,
   formatSqlType,
+  type IntervalQualifier,
   isCharacterType,
   isDatetimeType,
   isIntegerType,

@@ -39,7 +39,7 @@ import {
   v8Serde,
 } from "@eddy/core";
 import { CheckpointCoordinator } from "../../core/src/checkpoint/coordinator.ts";
-import { loadCheckpoint } from "../../core/src/checkpoint/restore.ts";
+import { restoreFirstUsable } from "../../core/src/checkpoint/restore.ts";
 import { deserializeSnapshot, serializeSnapshot } from "../../core/src/runtime/stage-runtime.ts";
 import { eventTimeTrigger } from "../../core/src/windows/triggers.ts";
 import { windowOperator } from "../../core/src/windows/window-operator.ts";
@@ -155,29 +155,25 @@ class Checkpointer {
     store: RedisCheckpointStore,
     readonly serde: Serde<unknown>,
   ) {
-    this.#coordinator = new CheckpointCoordinator(
+    this.#coordinator = new CheckpointCoordinator({
       job,
-      KEY_GROUPS,
-      { store, retain: 3 },
-      {
+      keyGroups: KEY_GROUPS,
+      checkpoints: { store, retain: 3 },
+      participants: {
         injectBarrier: (id) => {
           this.#barrier = id;
-          return true;
         },
         sinkIds: ["sink"],
         notifyComplete: async () => {},
       },
-      {
-        clock: new VirtualClock(),
-        serde,
-        logger: silentLogger,
-        metrics: new CheckpointMetrics(),
-        onFatal: (error) => {
-          throw error;
-        },
+      clock: new VirtualClock(),
+      serde,
+      logger: silentLogger,
+      metrics: new CheckpointMetrics(),
+      onFatal: (error) => {
+        throw error;
       },
-      undefined,
-    );
+    });
   }
 
   async checkpoint(operator: Operator<Event>, full: boolean): Promise<CheckpointTimes> {
@@ -242,9 +238,8 @@ async function restore(
   serde: Serde<unknown>,
 ): Promise<RestoreTimes> {
   const t0 = performance.now();
-  const restored = await loadCheckpoint(store, job, {
-    keyGroups: KEY_GROUPS,
-    startFrom: "latest",
+  const restored = await restoreFirstUsable(store, await store.checkpoints(job), {
+    job,
     serde,
     logger: silentLogger,
   });

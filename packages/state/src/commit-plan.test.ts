@@ -1,7 +1,7 @@
 import type { BlobRef } from "@eddy/core";
+import { CheckpointBuilder } from "@eddy/core/testing";
 import { describe, expect, test } from "vitest";
 import { planCommit } from "./commit-plan.ts";
-import { CheckpointBuilder } from "./test-support/checkpoint-builder.ts";
 
 const blobKey = (ref: BlobRef) => `redis:${ref.key}`;
 const ALL_FULL = { 0: "full", 1: "full", 2: "full", 3: "full" } as const;

@@ -1,12 +1,11 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CorruptCheckpointError } from "@eddy/core";
+import { type CheckpointToStore, CorruptCheckpointError } from "@eddy/core";
+import { blobRefsOf, CheckpointBuilder, checkpointStoreContract, uniqueName } from "@eddy/core/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type FileCheckpointStore, fileCheckpoints } from "./file-checkpoint-store.ts";
 import { CheckpointFormatError } from "./manifest-json.ts";
-import { CheckpointBuilder, refsOf, uniqueJob } from "./test-support/checkpoint-builder.ts";
-import { checkpointStoreContract } from "./test-support/checkpoint-store-contract.ts";
 
 const ALL_FULL = { 0: "full", 1: "full", 2: "full", 3: "full" } as const;
 let directory: string;
@@ -25,15 +24,41 @@ async function corrupt(store: FileCheckpointStore, ref: { key: string; checksum:
   await writeFile(path, bytes);
 }
 
-checkpointStoreContract("FileCheckpointStore", async () => {
-  const store = fileCheckpoints(join(directory, "contract"));
-  return { store, corrupt: (ref) => corrupt(store, ref), close: async () => {} };
+/**
+ * What a process killed between its blob writes and the index rename leaves behind: the blobs of
+ * `checkpoint` and the pending file listing them. Returns the blob files' names.
+ */
+async function dieAfterWritingBlobs(
+  store: FileCheckpointStore,
+  checkpoint: CheckpointToStore,
+): Promise<string[]> {
+  const files = [...checkpoint.blobs].map(([key, bytes]) => {
+    const ref = blobRefsOf(checkpoint.manifest).find((r) => r.key === key)!;
+    return { name: store.blobFile(ref), bytes };
+  });
+  for (const file of files) await writeFile(join(store.directory, "blobs", file.name), file.bytes);
+  await writeFile(
+    join(store.directory, "jobs", encodeURIComponent(checkpoint.manifest.job), "pending.json"),
+    JSON.stringify(files.map((f) => f.name)),
+  );
+  return files.map((f) => f.name);
+}
+
+describe("FileCheckpointStore keeps the CheckpointStore contract", () => {
+  const cases = checkpointStoreContract({
+    open: () => fileCheckpoints(join(directory, "contract")),
+    corrupt,
+    interruptedCommit: async (store, checkpoint) => {
+      await dieAfterWritingBlobs(store, checkpoint);
+    },
+  });
+  for (const c of cases) test(c.name, c.run);
 });
 
 describe("FileCheckpointStore on disk", () => {
   test("a store opened again on the same directory finds every checkpoint (a restarted process)", async () => {
     const root = join(directory, "reopen");
-    const job = uniqueJob("reopen");
+    const job = uniqueName("reopen");
     const builder = new CheckpointBuilder(job);
     const first = builder.next(1, ALL_FULL);
     await fileCheckpoints(root, { fsync: false }).commit(first, 3);
@@ -43,7 +68,7 @@ describe("FileCheckpointStore on disk", () => {
     const reopened = fileCheckpoints(root);
     expect((await reopened.checkpoints(job)).map((m) => m.checkpointId)).toEqual([2, 1]);
     expect(await reopened.savepoint(job, "v1")).toEqual(savepoint.manifest);
-    for (const ref of refsOf(first.manifest)) {
+    for (const ref of blobRefsOf(first.manifest)) {
       expect(new TextDecoder().decode(await reopened.readBlob(ref))).toBe(
         new TextDecoder().decode(first.blobs.get(ref.key)!),
       );
@@ -53,29 +78,19 @@ describe("FileCheckpointStore on disk", () => {
   test("blobs of a commit that died before publishing are deleted by the next commit; the latest stays", async () => {
     const root = join(directory, "died");
     const store = fileCheckpoints(root, { fsync: false });
-    const job = uniqueJob("died");
+    const job = uniqueName("died");
     const builder = new CheckpointBuilder(job);
     await store.commit(builder.next(1, ALL_FULL), 3);
     const blobsAfterFirst = await readdir(join(root, "blobs"));
 
-    // What a process killed between its blob writes and the index rename leaves behind.
-    const dead = builder.next(2, { 0: "delta" });
-    const deadFiles = [...dead.blobs].map(([key, bytes]) => {
-      const ref = refsOf(dead.manifest).find((r) => r.key === key)!;
-      return { name: store.blobFile(ref), bytes };
-    });
-    for (const file of deadFiles) await writeFile(join(root, "blobs", file.name), file.bytes);
-    await writeFile(
-      join(root, "jobs", encodeURIComponent(job), "pending.json"),
-      JSON.stringify(deadFiles.map((f) => f.name)),
-    );
+    const deadFiles = await dieAfterWritingBlobs(store, builder.next(2, { 0: "delta" }));
     expect((await store.checkpoints(job)).map((m) => m.checkpointId)).toEqual([1]);
 
     const restarted = new CheckpointBuilder(job);
     restarted.next(1, ALL_FULL);
     await store.commit(restarted.next(3, { 1: "delta" }, { salt: "after-restart" }), 3);
     const remaining = new Set(await readdir(join(root, "blobs")));
-    for (const file of deadFiles) expect(remaining.has(file.name)).toBe(false);
+    for (const file of deadFiles) expect(remaining.has(file)).toBe(false);
     for (const file of blobsAfterFirst) expect(remaining.has(file)).toBe(true);
     expect((await store.checkpoints(job)).map((m) => m.checkpointId)).toEqual([3, 1]);
   });
@@ -83,7 +98,7 @@ describe("FileCheckpointStore on disk", () => {
   test("an index of another format version is refused with a clear error", async () => {
     const root = join(directory, "format");
     const store = fileCheckpoints(root, { fsync: false });
-    const job = uniqueJob("format");
+    const job = uniqueName("format");
     await store.commit(new CheckpointBuilder(job).next(1, ALL_FULL), 3);
     const index = join(root, "jobs", encodeURIComponent(job), "index.json");
     const stored = JSON.parse(await readFile(index, "utf8")) as Record<string, unknown>;

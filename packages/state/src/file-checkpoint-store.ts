@@ -11,7 +11,7 @@ import {
   checksumOf,
   planRetention,
 } from "@eddy/core";
-import { CheckpointFormatError, parseManifest, refsByKey } from "./manifest-json.ts";
+import { CheckpointFormatError, parseManifest, refsByKey, refuseOtherVersion } from "./manifest-json.ts";
 
 /**
  * Options of {@link fileCheckpoints}. Defaults are in {@link FILE_CHECKPOINT_DEFAULTS}.
@@ -104,6 +104,7 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   async commit({ manifest, blobs }: CheckpointToStore, retain: number): Promise<void> {
+    refuseOtherVersion(manifest);
     await this.#ensureDirectories();
     const job = manifest.job;
     const jobDirectory = join(this.#jobs, fileNameOf(job));

@@ -18,6 +18,17 @@ export class CheckpointFormatError extends Error {
 }
 
 /**
+ * Refuses to store a manifest of another format version than the one this package writes (a
+ * reader could not restore it), with {@link CheckpointFormatError} naming the checkpoint.
+ */
+export function refuseOtherVersion(manifest: CheckpointManifest): void {
+  if (manifest.version === CHECKPOINT_FORMAT_VERSION) return;
+  throw new CheckpointFormatError(
+    `checkpoint ${manifest.checkpointId} of job "${manifest.job}" has format version ${String(manifest.version)}; this store writes version ${CHECKPOINT_FORMAT_VERSION}`,
+  );
+}
+
+/**
  * Reads a manifest stored as JSON. Returns `undefined` for text that is not a manifest at all
  * (the caller logs and skips it) and throws {@link CheckpointFormatError} for a manifest of another
  * format version: restoring it could silently lose state, so a person has to decide.

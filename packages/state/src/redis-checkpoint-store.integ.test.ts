@@ -1,12 +1,11 @@
 import { CHECKPOINT_FORMAT_VERSION, CorruptCheckpointError } from "@eddy/core";
+import { blobRefsOf, CheckpointBuilder, checkpointStoreContract, uniqueName } from "@eddy/core/testing";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { planCommit } from "./commit-plan.ts";
 import { CheckpointFormatError } from "./manifest-json.ts";
 import { PUBLISH_SCRIPT, publishArguments } from "./publish-script.ts";
 import { type RedisCheckpointStore, redisCheckpoints } from "./redis-checkpoint-store.ts";
-import { CheckpointBuilder, refsOf, uniqueJob } from "./test-support/checkpoint-builder.ts";
-import { checkpointStoreContract } from "./test-support/checkpoint-store-contract.ts";
 import { capturingLogger, corruptBlob, rawClient, storeOn } from "./test-support/redis-fixture.ts";
 import { type RedisServer, startRedisServer } from "./test-support/redis-server.ts";
 
@@ -21,9 +20,17 @@ afterAll(async () => {
   await server.stop();
 });
 
-checkpointStoreContract("RedisCheckpointStore", async () => {
-  const store = storeOn(server);
-  return { store, corrupt: (ref) => corruptBlob(redis, store, ref), close: () => store.close() };
+describe("RedisCheckpointStore keeps the CheckpointStore contract", () => {
+  const cases = checkpointStoreContract({
+    open: () => storeOn(server),
+    corrupt: (store, ref) => corruptBlob(redis, store, ref),
+    interruptedCommit: async (_, checkpoint, retain) => {
+      const dying = storeOn(server, { afterBlobsWritten: () => Promise.reject(new Error("writer died")) });
+      await expect(dying.commit(checkpoint, retain)).rejects.toThrow("writer died");
+      await dying.close();
+    },
+  });
+  for (const c of cases) test(c.name, c.run);
 });
 
 const ALL_FULL = { 0: "full", 1: "full", 2: "full", 3: "full" } as const;
@@ -37,7 +44,7 @@ describe("RedisCheckpointStore in Redis", () => {
 
   test("keys are under the prefix and hash-tagged with the job; manifests are JSON", async () => {
     const custom = storeOn(server, { prefix: "test-layout:" });
-    const job = uniqueJob("layout");
+    const job = uniqueName("layout");
     const checkpoint = new CheckpointBuilder(job).next(1, { 0: "full" });
     await custom.commit(checkpoint, 3);
     const keys = (await redis.keys("test-layout:*")).sort();
@@ -45,7 +52,7 @@ describe("RedisCheckpointStore in Redis", () => {
     expect(custom.keys.blob(ref)).toBe(`test-layout:blob:{${job}}/1/op/kg0@${ref.checksum.slice(0, 16)}`);
     expect(keys).toEqual(
       [
-        ...refsOf(checkpoint.manifest).map((r) => custom.keys.blob(r)),
+        ...blobRefsOf(checkpoint.manifest).map((r) => custom.keys.blob(r)),
         `test-layout:job:{${job}}:checkpoints`,
         `test-layout:job:{${job}}:latest`,
         `test-layout:job:{${job}}:rev`,
@@ -81,7 +88,7 @@ describe("RedisCheckpointStore in Redis", () => {
   });
 
   test("a manifest of another format version is refused with a clear error", async () => {
-    const job = uniqueJob("version");
+    const job = uniqueName("version");
     await store.commit(new CheckpointBuilder(job).next(1, ALL_FULL), 3);
     const stored = JSON.parse((await redis.hget(store.keys.checkpoints(job), "1"))!);
     const other = CHECKPOINT_FORMAT_VERSION + 1;
@@ -102,7 +109,7 @@ describe("RedisCheckpointStore in Redis", () => {
   test("an entry that is not a manifest is skipped with a log line", async () => {
     const logger = capturingLogger();
     const logging = storeOn(server, { logger });
-    const job = uniqueJob("garbage");
+    const job = uniqueName("garbage");
     await logging.commit(new CheckpointBuilder(job).next(1, ALL_FULL), 3);
     await redis.hset(logging.keys.checkpoints(job), "7", "{not json");
     expect((await logging.checkpoints(job)).map((m) => m.checkpointId)).toEqual([1]);
@@ -113,7 +120,7 @@ describe("RedisCheckpointStore in Redis", () => {
   });
 
   test("blobs of a commit that never published are swept by the next publish", async () => {
-    const job = uniqueJob("orphans");
+    const job = uniqueName("orphans");
     const builder = new CheckpointBuilder(job);
     await store.commit(builder.next(1, ALL_FULL), 3);
     const crashing = storeOn(server, {
@@ -122,7 +129,7 @@ describe("RedisCheckpointStore in Redis", () => {
     const orphan = builder.next(2, { 0: "delta", 1: "full" });
     await expect(crashing.commit(orphan, 3)).rejects.toThrow("writer died");
     await crashing.close();
-    const orphanKeys = refsOf(orphan.manifest)
+    const orphanKeys = blobRefsOf(orphan.manifest)
       .filter((ref) => ref.key.startsWith(`${job}/2/`))
       .map((ref) => store.keys.blob(ref));
     expect(await redis.exists(...orphanKeys)).toBe(orphanKeys.length);
@@ -137,11 +144,11 @@ describe("RedisCheckpointStore in Redis", () => {
     expect(await redis.exists(store.keys.pendingIndex(job), store.keys.pending(job, 2))).toBe(0);
     const kept = await store.checkpoints(job);
     expect(kept.map((m) => m.checkpointId)).toEqual([2, 1]);
-    for (const m of kept) for (const ref of refsOf(m)) await store.readBlob(ref);
+    for (const m of kept) for (const ref of blobRefsOf(m)) await store.readBlob(ref);
   });
 
   test("publishing checkpoint N supersedes checkpoints ≥ N of an abandoned run, never its savepoints", async () => {
-    const job = uniqueJob("rollback");
+    const job = uniqueName("rollback");
     const first = new CheckpointBuilder(job);
     await store.commit(first.next(1, ALL_FULL, { kind: "savepoint", name: "v1" }), 5);
     await store.commit(first.next(2, { 0: "delta" }), 5);
@@ -162,11 +169,11 @@ describe("RedisCheckpointStore in Redis", () => {
     const savepoint = await store.savepoint(job, "v3");
     expect(savepoint).toEqual(v3.manifest);
     await store.commit(second.next(3, ALL_FULL, { salt: "second run" }), 5);
-    for (const ref of refsOf(savepoint!)) await store.readBlob(ref);
+    for (const ref of blobRefsOf(savepoint!)) await store.readBlob(ref);
   });
 
   test("a savepoint replaced by name frees the blobs only it referenced", async () => {
-    const job = uniqueJob("replace");
+    const job = uniqueName("replace");
     const builder = new CheckpointBuilder(job);
     const old = builder.next(1, ALL_FULL, { kind: "savepoint", name: "nightly" });
     await store.commit(old, 1);
@@ -175,16 +182,17 @@ describe("RedisCheckpointStore in Redis", () => {
     const replacement = builder.next(3, ALL_FULL, { kind: "savepoint", name: "nightly" });
     await store.commit(replacement, 1);
     expect(await store.savepoint(job, "nightly")).toEqual(replacement.manifest);
-    for (const ref of refsOf(old.manifest))
+    for (const ref of blobRefsOf(old.manifest))
       await expect(store.readBlob(ref)).rejects.toThrow(CorruptCheckpointError);
-    for (const ref of [...refsOf(other.manifest), ...refsOf(replacement.manifest)]) await store.readBlob(ref);
+    for (const ref of [...blobRefsOf(other.manifest), ...blobRefsOf(replacement.manifest)])
+      await store.readBlob(ref);
     expect(await redis.scard(store.keys.pinned(job))).toBe(
-      refsOf(other.manifest).length + refsOf(replacement.manifest).length,
+      blobRefsOf(other.manifest).length + blobRefsOf(replacement.manifest).length,
     );
   });
 
   test("a publish whose referenced blob is missing is refused and the latest stays", async () => {
-    const job = uniqueJob("missing");
+    const job = uniqueName("missing");
     const builder = new CheckpointBuilder(job);
     const first = builder.next(1, ALL_FULL);
     await store.commit(first, 3);
@@ -196,13 +204,13 @@ describe("RedisCheckpointStore in Redis", () => {
   });
 
   test("a publish planned before another writer published is refused, changing nothing", async () => {
-    const job = uniqueJob("conflict");
+    const job = uniqueName("conflict");
     const builder = new CheckpointBuilder(job);
     const first = builder.next(1, ALL_FULL);
     await store.commit(first, 3);
     const second = builder.next(2, { 0: "delta" });
     for (const [key, bytes] of second.blobs) {
-      const ref = refsOf(second.manifest).find((r) => r.key === key)!;
+      const ref = blobRefsOf(second.manifest).find((r) => r.key === key)!;
       await redis.set(store.keys.blob(ref), Buffer.from(bytes));
     }
     const plan = planCommit({
@@ -233,7 +241,7 @@ describe("RedisCheckpointStore in Redis", () => {
     const own = await startRedisServer();
     const logger = capturingLogger();
     const flaky = storeOn(own, { logger });
-    const job = uniqueJob("down");
+    const job = uniqueName("down");
     const builder = new CheckpointBuilder(job);
     await flaky.commit(builder.next(1, ALL_FULL), 3);
     await own.kill();

@@ -1,6 +1,5 @@
 import {
   type BlobRef,
-  CHECKPOINT_FORMAT_VERSION,
   type CheckpointManifest,
   type CheckpointStore,
   type CheckpointToStore,
@@ -12,7 +11,7 @@ import {
 import type { Redis, RedisOptions } from "ioredis";
 import { planCommit } from "./commit-plan.ts";
 import { CheckpointKeyLayout } from "./key-layout.ts";
-import { CheckpointFormatError, parseManifest, refsByKey } from "./manifest-json.ts";
+import { CheckpointFormatError, parseManifest, refsByKey, refuseOtherVersion } from "./manifest-json.ts";
 import { PUBLISH_SCRIPT, publishArguments } from "./publish-script.ts";
 import { connect, disconnect } from "./redis-connection.ts";
 
@@ -38,8 +37,8 @@ export interface RedisCheckpointStoreOptions {
 /**
  * Defaults of the Redis store. The connection fails a command fast when Redis is down (one
  * reconnect attempt, then the command errors), because the checkpoint coordinator already retries a
- * failed commit with backoff and fails the job after `tolerableFailures`: waiting inside the client
- * too would only hide an outage.
+ * failed commit with backoff (`retry.maxAttempts`) and fails the job past its tolerated failures:
+ * waiting inside the client too would only hide an outage.
  *
  * @example
  * // A job of a team that shares one Redis: its own prefix, the default connection behaviour.
@@ -123,11 +122,7 @@ export class RedisCheckpointStore implements CheckpointStore {
   }
 
   async commit({ manifest, blobs }: CheckpointToStore, retain: number): Promise<void> {
-    if (manifest.version !== CHECKPOINT_FORMAT_VERSION) {
-      throw new CheckpointFormatError(
-        `checkpoint ${manifest.checkpointId} of job "${manifest.job}" has format version ${String(manifest.version)}; this store writes version ${CHECKPOINT_FORMAT_VERSION}`,
-      );
-    }
+    refuseOtherVersion(manifest);
     const { job, checkpointId } = manifest;
     const refs = refsByKey(manifest);
     const writes: [string, Buffer][] = [];

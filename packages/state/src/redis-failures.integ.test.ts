@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { CheckpointFailedError, type CheckpointManifest, silentLogger } from "@eddy/core";
+import { blobRefsOf, uniqueName } from "@eddy/core/testing";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { msgpackSerde } from "./msgpack-serde.ts";
-import { refsOf, uniqueJob } from "./test-support/checkpoint-builder.ts";
 import { countingJob, expectedCounts } from "./test-support/counting-job.ts";
 import { capturingLogger, corruptBlob, rawClient, storeOn } from "./test-support/redis-fixture.ts";
 import { type RedisServer, startRedisServer } from "./test-support/redis-server.ts";
@@ -36,7 +36,7 @@ describe("Redis killed and restarted while a job runs", () => {
   afterAll(() => server.stop());
 
   test("processing goes on, the checkpoint is stored late, not lost, and a restart is exact", async () => {
-    const job = uniqueJob("outage");
+    const job = uniqueName("outage");
     const store = storeOn(server);
     const logger = capturingLogger();
     const checkpoints = { store, every: 100, tolerableFailures: 1_000, retryDelay: 20, maxRetryDelay: 200 };
@@ -80,7 +80,7 @@ describe("Redis killed and restarted while a job runs", () => {
 
   test("past tolerableFailures the job fails with a clear CheckpointFailedError", async () => {
     const own = await startRedisServer();
-    const job = uniqueJob("gave-up");
+    const job = uniqueName("gave-up");
     const store = storeOn(own);
     const { job: running } = countingJob(job, {
       logger: silentLogger,
@@ -118,7 +118,7 @@ describe("partial and corrupt checkpoints", () => {
   });
 
   test("a writer killed between its blob writes and the publish leaves only orphans, swept later", async () => {
-    const job = uniqueJob("killed-writer");
+    const job = uniqueName("killed-writer");
     const store = storeOn(server);
     const script = fileURLToPath(new URL("./test-support/partial-writer.ts", import.meta.url));
     const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -164,7 +164,7 @@ describe("partial and corrupt checkpoints", () => {
     // The next publish swept the orphans: gone, unless a kept checkpoint wrote the very same bytes.
     expect(await redis.exists(store.keys.pendingIndex(job), store.keys.pending(job, 2))).toBe(0);
     const live = new Set(
-      (await store.checkpoints(job)).flatMap((m) => refsOf(m).map((r) => store.keys.blob(r))),
+      (await store.checkpoints(job)).flatMap((m) => blobRefsOf(m).map((r) => store.keys.blob(r))),
     );
     const leftover = orphans.filter((key) => !live.has(key));
     expect(leftover.length).toBeGreaterThan(0);
@@ -173,7 +173,7 @@ describe("partial and corrupt checkpoints", () => {
   });
 
   test("a corrupted blob is detected, logged, and the checkpoint before it is used", async () => {
-    const job = uniqueJob("corrupt");
+    const job = uniqueName("corrupt");
     const store = storeOn(server);
     // State blobs in MessagePack here, to run msgpackSerde through a whole checkpoint and restore.
     const serde = msgpackSerde;

@@ -1,6 +1,6 @@
 import { type CheckpointStore, MemoryCheckpointStore, silentLogger } from "@eddy/core";
+import { uniqueName } from "@eddy/core/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { uniqueJob } from "./test-support/checkpoint-builder.ts";
 import { countingJob, expectedCounts } from "./test-support/counting-job.ts";
 import { storeOn } from "./test-support/redis-fixture.ts";
 import { type RedisServer, startRedisServer } from "./test-support/redis-server.ts";
@@ -57,7 +57,7 @@ const stores: [string, () => CheckpointStore][] = [
 describe.each(stores)("%s after a restart from an older savepoint", (_, open) => {
   test("the abandoned run's later savepoints stay restorable", async () => {
     const store = open();
-    const job = uniqueJob("rollback-savepoint");
+    const job = uniqueName("rollback-savepoint");
     const { v2, v3, b } = await rollBack(job, store);
     expect(b.checkpointId).toBeGreaterThan(v3.checkpointId);
     expect(b.sources).not.toEqual(v2.sources);
@@ -76,7 +76,7 @@ describe.each(stores)("%s after a restart from an older savepoint", (_, open) =>
 
   test("the latest checkpoint is the one the new run wrote last", async () => {
     const store = open();
-    const job = uniqueJob("rollback-latest");
+    const job = uniqueName("rollback-latest");
     const { b } = await rollBack(job, store);
     expect((await store.checkpoints(job))[0]).toEqual(b);
 

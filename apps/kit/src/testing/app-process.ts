@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { type EventuallyOptions, eventually } from "@eddy/core/testing";
 
 /** An app (or producer) running as a child process, so a test can SIGKILL it. */
 export interface AppProcess {
@@ -54,20 +55,12 @@ export function startApp(
   };
 }
 
-/** Polls `condition` every 200 ms until it holds; after `timeoutMs` throws naming `what` (and `context()`). */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs: number,
-  context: () => string = () => "",
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${context().slice(-4000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+/**
+ * Options for `eventually` while `app` runs: checks every 200 ms and, if the wait times out, shows
+ * the end of the app's output, which usually says why.
+ */
+export function whileRunning(app: AppProcess, what: string, timeoutMs: number): EventuallyOptions {
+  return { what, timeoutMs, intervalMs: 200, details: () => app.output().slice(-4000) };
 }
 
 /**
@@ -80,6 +73,6 @@ export async function stopWhenDone(
   what: string,
   timeoutMs: number,
 ): Promise<number | NodeJS.Signals> {
-  await waitFor(done, what, timeoutMs, app.output);
+  await eventually(done, whileRunning(app, what, timeoutMs));
   return app.stop("SIGTERM");
 }

@@ -1,8 +1,9 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { eventually } from "@eddy/core/testing";
 import { ensureChromium, launchChromium } from "@eddy/observability/test-support/chromium";
-import { type AppProcess, startApp, waitFor } from "./app-process.ts";
+import { type AppProcess, startApp, whileRunning } from "./app-process.ts";
 
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
 /** A page of playwright-core's Chromium (typed through the launcher, so the kit needs no playwright). */
@@ -23,7 +24,10 @@ export interface DashboardPage {
 /** The dashboard's address an app printed in its banner (`--dashboard 0` picks a free port). */
 export async function dashboardUrlOf(app: AppProcess, timeoutMs = 60_000): Promise<string> {
   const address = () => /dashboard (http:\/\/\S+)/.exec(app.output())?.[1];
-  await waitFor(() => address() !== undefined, "the app's dashboard address", timeoutMs, app.output);
+  await eventually(
+    () => address() !== undefined,
+    whileRunning(app, "the app's dashboard address", timeoutMs),
+  );
   return address()!;
 }
 

@@ -3,7 +3,7 @@
  * processes (to SIGKILL), reading back what they wrote, and their dashboard in headless Chromium.
  * @packageDocumentation
  */
-export { type AppProcess, startApp, stopWhenDone, waitFor } from "./app-process.ts";
+export { type AppProcess, startApp, stopWhenDone, whileRunning } from "./app-process.ts";
 export {
   type AppWithDashboard,
   appWithDashboard,

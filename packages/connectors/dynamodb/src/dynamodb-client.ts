@@ -1,139 +1,109 @@
 import {
   type AttributeValue,
   BatchWriteItemCommand,
+  type BatchWriteItemCommandOutput,
   DeleteItemCommand,
   DescribeTableCommand,
+  type DescribeTableCommandOutput,
   DynamoDBClient,
   type DynamoDBClientConfig,
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import type { BatchResult, BatchSubmitter } from "@eddy/core";
-import { isConditionFailed, isRetryableDynamoDbError } from "./dynamodb-error-classifier.ts";
-import type { ConditionalWrite } from "./dynamodb-sink-options.ts";
-import { type DynamoDbWriteRequest, keyOf } from "./dynamodb-write-request.ts";
+import { type AwsSdkClient, isAwsSdkClient } from "@eddy/core";
 
 /**
- * The one place the sink talks to DynamoDB: BatchWriteItem (unprocessed items handed back for a
- * retry), PutItem with a condition, DeleteItem, and DescribeTable for the key schema.
+ * The only file of this package that talks to `@aws-sdk/client-dynamodb`: the sink speaks to
+ * DynamoDB through the narrow {@link DynamoDbProxy} below, so its batching, retries and dead
+ * letters are tested against a scripted proxy, and against dynalite through this one.
  */
-export class DynamoDbTableClient implements BatchSubmitter<DynamoDbWriteRequest> {
-  readonly #client: DynamoDBClient;
-  readonly #owned: boolean;
-  #keyAttributes: readonly string[] = [];
 
-  constructor(
-    private readonly tableName: string,
-    client: DynamoDBClient | DynamoDBClientConfig | undefined,
-    private readonly condition: ConditionalWrite | undefined,
-  ) {
-    this.#owned = !(client instanceof DynamoDBClient);
-    this.#client = client instanceof DynamoDBClient ? client : new DynamoDBClient(client ?? {});
-  }
+/** Marshalled attributes: an item, or the key of one. */
+export type Attributes = Record<string, AttributeValue>;
 
-  /** The table's primary key attributes (partition key first). */
-  async primaryKey(): Promise<string[]> {
-    const table = await this.#client.send(new DescribeTableCommand({ TableName: this.tableName }));
-    const schema = table.Table?.KeySchema ?? [];
-    const hash = schema.find((k) => k.KeyType === "HASH")?.AttributeName;
-    const range = schema.find((k) => k.KeyType === "RANGE")?.AttributeName;
-    return [hash, range].filter((name): name is string => name !== undefined);
-  }
+/** One write of a BatchWriteItem call. */
+export type BatchWrite = { readonly put: Attributes } | { readonly delete: Attributes };
 
-  /** The attributes unprocessed items are matched back by (the sink's de-duplication key). */
-  useKeyAttributes(attributes: readonly string[]): void {
-    this.#keyAttributes = attributes;
-  }
+/** A conditional put: the `ConditionExpression` and its names and values. */
+export interface PutCondition {
+  readonly expression: string;
+  readonly names: Record<string, string> | undefined;
+  readonly values: Attributes | undefined;
+}
 
-  submit(requests: readonly DynamoDbWriteRequest[]): Promise<BatchResult<DynamoDbWriteRequest>> {
-    return this.condition ? this.#conditional(requests, this.condition) : this.#batch(requests);
-  }
+/** What the sink needs of DynamoDB. */
+export interface DynamoDbProxy {
+  /** The table's primary key attributes, partition key first (DescribeTable). */
+  primaryKey(tableName: string): Promise<string[]>;
+  /** One BatchWriteItem call; resolves with the writes DynamoDB left unprocessed. */
+  batchWrite(tableName: string, writes: readonly BatchWrite[]): Promise<BatchWrite[]>;
+  /** One PutItem call with a condition; `false` when the condition did not hold. */
+  putIfMatches(tableName: string, item: Attributes, condition: PutCondition): Promise<boolean>;
+  /** One DeleteItem call. */
+  deleteItem(tableName: string, key: Attributes): Promise<void>;
+  /** Releases the client if Eddy built it (a client the user gave is left open). */
+  close(): void;
+}
 
-  isRetryable(error: unknown): boolean {
-    return isRetryableDynamoDbError(error);
-  }
-
-  destroy(): void {
-    if (this.#owned) this.#client.destroy();
-  }
-
-  async #batch(requests: readonly DynamoDbWriteRequest[]): Promise<BatchResult<DynamoDbWriteRequest>> {
-    const response = await this.#client.send(
-      new BatchWriteItemCommand({
-        RequestItems: {
-          [this.tableName]: requests.map((r) =>
-            r.kind === "put"
-              ? { PutRequest: { Item: r.attributes } }
-              : { DeleteRequest: { Key: r.attributes } },
-          ),
-        },
-      }),
-    );
-    const unprocessed = response.UnprocessedItems?.[this.tableName] ?? [];
-    if (unprocessed.length === 0) return { failed: [] };
-    const byKey = new Map(requests.map((r) => [r.key, r]));
-    const failed: DynamoDbWriteRequest[] = [];
-    for (const item of unprocessed) {
-      const attributes = item.PutRequest?.Item ?? item.DeleteRequest?.Key;
-      const key = attributes && keyOf(attributes, this.#keyAttributes);
-      const request = key === undefined ? undefined : byKey.get(key);
-      if (request) failed.push(request);
-    }
-    // Unprocessed items we cannot match (should not happen): send the whole batch again, writes are idempotent.
-    const all = failed.length < unprocessed.length;
-    return {
-      failed: all ? requests : failed,
-      reason: `${unprocessed.length} of ${requests.length} items unprocessed`,
-    };
-  }
-
-  async #conditional(
-    requests: readonly DynamoDbWriteRequest[],
-    condition: ConditionalWrite,
-  ): Promise<BatchResult<DynamoDbWriteRequest>> {
-    const outcomes = await Promise.allSettled(requests.map((r) => this.#writeOne(r, condition)));
-    const failed: DynamoDbWriteRequest[] = [];
-    let reason: string | undefined;
-    for (let i = 0; i < outcomes.length; i++) {
-      const outcome = outcomes[i]!;
-      if (outcome.status === "fulfilled") continue;
-      // Anything but throttling and 5xx fails the job through the batch.
-      if (!isRetryableDynamoDbError(outcome.reason)) throw outcome.reason;
-      failed.push(requests[i]!);
-      reason ??= String((outcome.reason as Error).name);
-    }
-    return { failed, reason };
-  }
-
-  async #writeOne(request: DynamoDbWriteRequest, condition: ConditionalWrite): Promise<void> {
-    if (request.kind === "delete") {
-      await this.#client.send(new DeleteItemCommand({ TableName: this.tableName, Key: request.attributes }));
-      return;
-    }
-    let expression: string;
-    let names: Record<string, string> | undefined;
-    let values: Record<string, AttributeValue> | undefined;
-    if ("onlyIfNewer" in condition) {
-      const version = request.attributes[condition.onlyIfNewer];
-      expression = version ? "attribute_not_exists(#v) OR #v < :v" : "attribute_not_exists(#v)";
-      names = { "#v": condition.onlyIfNewer };
-      values = version ? { ":v": version } : undefined;
-    } else {
-      expression = condition.conditionExpression;
-      names = condition.expressionAttributeNames;
-      values = request.conditionValues;
-    }
-    try {
-      await this.#client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: request.attributes,
-          ConditionExpression: expression,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+/**
+ * The SDK-backed proxy for the sink's `client` option: a `DynamoDBClient` (recognized by its shape,
+ * so one from another copy of the SDK works) is used as given; settings (deprecated) or nothing
+ * make a client Eddy builds with `maxAttempts: 1` (Eddy retries, the SDK does not) and closes.
+ */
+export function createDynamoDbProxy(
+  client: AwsSdkClient | DynamoDBClientConfig | undefined,
+  where: string,
+): { readonly proxy: DynamoDbProxy; readonly fromSettings: boolean } {
+  const given = isAwsSdkClient(client, "DynamoDB", where) ? client : undefined;
+  const sdk: AwsSdkClient =
+    given ?? new DynamoDBClient({ ...(client as DynamoDBClientConfig), maxAttempts: 1 });
+  const proxy: DynamoDbProxy = {
+    async primaryKey(tableName) {
+      const table = (await sdk.send(
+        new DescribeTableCommand({ TableName: tableName }),
+      )) as DescribeTableCommandOutput;
+      const schema = table.Table?.KeySchema ?? [];
+      const hash = schema.find((k) => k.KeyType === "HASH")?.AttributeName;
+      const range = schema.find((k) => k.KeyType === "RANGE")?.AttributeName;
+      return [hash, range].filter((name): name is string => name !== undefined);
+    },
+    async batchWrite(tableName, writes) {
+      const response = (await sdk.send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            [tableName]: writes.map((w) =>
+              "put" in w ? { PutRequest: { Item: w.put } } : { DeleteRequest: { Key: w.delete } },
+            ),
+          },
         }),
+      )) as BatchWriteItemCommandOutput;
+      const unprocessed = response.UnprocessedItems?.[tableName] ?? [];
+      return unprocessed.map((item) =>
+        item.PutRequest?.Item ? { put: item.PutRequest.Item } : { delete: item.DeleteRequest?.Key ?? {} },
       );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
-  }
+    },
+    async putIfMatches(tableName, item, condition) {
+      try {
+        await sdk.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: condition.expression,
+            ExpressionAttributeNames: condition.names,
+            ExpressionAttributeValues: condition.values,
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof Error && error.name === "ConditionalCheckFailedException") return false;
+        throw error;
+      }
+    },
+    async deleteItem(tableName, key) {
+      await sdk.send(new DeleteItemCommand({ TableName: tableName, Key: key }));
+    },
+    close() {
+      if (!given) sdk.destroy();
+    },
+  };
+  return { proxy, fromSettings: given === undefined && client !== undefined };
 }

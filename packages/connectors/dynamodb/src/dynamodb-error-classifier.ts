@@ -32,6 +32,19 @@ export function isRetryableDynamoDbError(error: unknown): boolean {
 }
 
 /**
+ * Whether a request was refused for what an item holds (`ValidationException`: too large, a key of
+ * the wrong type, an empty key value…): the sink then writes the batch's items one by one, and an
+ * item refused alone goes to the job's dead letters.
+ *
+ * @example
+ * const tooLarge = Object.assign(new Error("Item size has exceeded the maximum allowed size"), { name: "ValidationException" });
+ * isInvalidDynamoDbRequest(tooLarge); // true
+ */
+export function isInvalidDynamoDbRequest(error: unknown): boolean {
+  return error instanceof Error && error.name === "ValidationException";
+}
+
+/**
  * A conditional write whose condition did not hold: a newer item is stored, nothing to do.
  *
  * @example

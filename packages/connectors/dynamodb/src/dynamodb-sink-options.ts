@@ -1,6 +1,6 @@
-import type { DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { marshallOptions } from "@aws-sdk/util-dynamodb";
-import type { Clock } from "@eddy/core";
+import type { AwsSdkClient, Clock } from "@eddy/core";
 import { DEFAULT_RETRY, type RetryOptions } from "@eddy/core";
 
 /**
@@ -46,11 +46,12 @@ export type ConditionalWrite =
  * Options of {@link dynamoDbSink}. Names and defaults follow Flink's `DynamoDbSink`.
  *
  * @example
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
  * const options: DynamoDbSinkOptions<Order> = {
  *   tableName: "orders",
  *   item: (o) => ({ id: o.id, customer: o.customer, amount: o.amount, at: o.at }),
  *   conditionalWrite: { onlyIfNewer: "at" },
- *   client: { region: "eu-west-1" },
+ *   client: new DynamoDBClient({ region: "eu-west-1", maxAttempts: 1 }),
  * };
  * orders.sink(dynamoDbSink(options));
  */
@@ -75,8 +76,17 @@ export interface DynamoDbSinkOptions<T> {
   readonly conditionalWrite?: ConditionalWrite;
   /** How items are marshalled (as lib-dynamodb's `marshallOptions`; same defaults). */
   readonly marshallOptions?: marshallOptions;
-  /** A client to use (not destroyed by the sink), or the config of one the sink makes and owns. */
-  readonly client?: DynamoDBClient | DynamoDBClientConfig;
+  /**
+   * The AWS SDK v3 `DynamoDBClient` to use, as given: its region, credentials, endpoint and retry
+   * settings (not closed by the sink). Eddy retries unprocessed items and failed requests itself,
+   * so the client's own attempts run inside each of Eddy's: build it with `maxAttempts: 1` to keep
+   * them from multiplying. Accepted by its shape, so a client from another copy of the SDK works.
+   * Default: a client Eddy builds from the SDK's default chain, with `maxAttempts: 1`.
+   *
+   * Client settings (a `DynamoDBClientConfig`) are still accepted here for one release, and
+   * configure the client Eddy builds (deprecated: build the client and pass it).
+   */
+  readonly client?: AwsSdkClient | DynamoDBClientConfig;
   /** Write requests per BatchWriteItem; at most 25 (the service's limit). Default 25. */
   readonly maxBatchSize?: number;
   /** Concurrent requests. Default 50. */
@@ -89,16 +99,25 @@ export interface DynamoDbSinkOptions<T> {
   readonly maxTimeInBufferMS?: number;
   /** The largest item; at most 400 KB (the service's limit). Default 400 KB. */
   readonly maxRecordSizeInBytes?: number;
-  /** Fail the job at the first unprocessed item instead of retrying it. Default false. */
+  /**
+   * Fail the job at the first unprocessed item instead of retrying it, and at a record that cannot
+   * be written (no key, too large, refused by DynamoDB) instead of sending it to the job's dead
+   * letters, naming it. Default false.
+   */
   readonly failOnError?: boolean;
   /** Backoff and attempts for unprocessed items and throttled requests. Default {@link DEFAULT_RETRY}. */
   readonly retry?: Partial<RetryOptions>;
   /**
-   * A record whose item cannot be built or marshalled, lacks a key attribute, or is too large.
-   * Default: the job fails with the reason; pass a function to route it elsewhere and go on.
+   * Takes a record whose item cannot be built or marshalled, lacks a key attribute, or is too
+   * large, instead of the job's dead letters.
+   * @deprecated Such records go to the job's dead-letter output (`SinkContext.deadLetters`) with
+   * their reason; `failOnError: true` fails the job instead.
    */
   readonly onInvalidRecord?: (record: T, reason: string) => void;
-  /** Processing time for `maxTimeInBufferMS` and backoff. Default: the wall clock. */
+  /**
+   * Processing time for `maxTimeInBufferMS` and backoff.
+   * @deprecated The sink uses the job's clock (`SinkContext.clock`); this option overrides it for one more release.
+   */
   readonly clock?: Clock;
   /** The sink's name in the job graph. Default `dynamodb(<tableName>)`. */
   readonly name?: string;

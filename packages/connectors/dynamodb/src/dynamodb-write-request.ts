@@ -18,7 +18,9 @@ export interface DynamoDbWriteRequest {
   /** The values of the de-duplication attributes, as one string. */
   readonly key: string;
   /** A custom condition's `:values`, marshalled, when the sink writes conditionally. */
-  readonly conditionValues?: Record<string, AttributeValue>;
+  readonly conditionValues?: Record<string, AttributeValue> | undefined;
+  /** The record it was made from, for the dead letter if DynamoDB refuses it. */
+  readonly record?: unknown;
 }
 
 /**

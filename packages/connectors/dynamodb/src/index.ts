@@ -12,7 +12,11 @@ export {
   type RetryOptions,
   SinkWriteError,
 } from "@eddy/core";
-export { isConditionFailed, isRetryableDynamoDbError } from "./dynamodb-error-classifier.ts";
+export {
+  isConditionFailed,
+  isInvalidDynamoDbRequest,
+  isRetryableDynamoDbError,
+} from "./dynamodb-error-classifier.ts";
 export { dynamoDbSink } from "./dynamodb-sink.ts";
 export {
   type ConditionalWrite,

@@ -1,50 +1,78 @@
-import { FirehoseClient, type FirehoseClientConfig, PutRecordBatchCommand } from "@aws-sdk/client-firehose";
-import type { BatchResult, BatchSubmitter } from "@eddy/core";
-import { isRetryableFirehoseError } from "./firehose-error-classifier.ts";
+import {
+  FirehoseClient,
+  type FirehoseClientConfig,
+  PutRecordBatchCommand,
+  type PutRecordBatchCommandOutput,
+} from "@aws-sdk/client-firehose";
+import { type AwsSdkClient, isAwsSdkClient } from "@eddy/core";
 
 /**
- * The one place the sink talks to Firehose: PutRecordBatch, with the records the response reports
- * failed (`FailedPutCount` > 0, an `ErrorCode` per record) handed back for a retry.
+ * The only file of this package that talks to `@aws-sdk/client-firehose`: the sink speaks to
+ * Firehose through the narrow {@link FirehoseProxy} below, so its batching, retries and dead letters
+ * are tested against a scripted proxy, and against the local Firehose through this one.
  */
-export class FirehoseBatchSubmitter implements BatchSubmitter<Uint8Array> {
-  readonly #client: FirehoseClient;
-  readonly #owned: boolean;
 
-  constructor(
-    private readonly deliveryStreamName: string,
-    client: FirehoseClient | FirehoseClientConfig | undefined,
-  ) {
-    this.#owned = !(client instanceof FirehoseClient);
-    this.#client = client instanceof FirehoseClient ? client : new FirehoseClient(client ?? {});
-  }
+/** A record of a PutRecordBatch call that Firehose did not take, by its index in the call. */
+export interface RecordFailure {
+  readonly index: number;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+}
 
-  async submit(records: readonly Uint8Array[]): Promise<BatchResult<Uint8Array>> {
-    const response = await this.#client.send(
-      new PutRecordBatchCommand({
-        DeliveryStreamName: this.deliveryStreamName,
-        Records: records.map((Data) => ({ Data })),
-      }),
-    );
-    if (!response.FailedPutCount) return { failed: [] };
-    const answers = response.RequestResponses ?? [];
-    const failed: Uint8Array[] = [];
-    let reason: string | undefined;
-    for (let i = 0; i < records.length; i++) {
-      const answer = answers[i];
-      // A response shorter than the request says nothing about the rest: send them again.
-      if (answer === undefined || answer.ErrorCode !== undefined) {
-        failed.push(records[i]!);
-        reason ??= `${answer?.ErrorCode ?? "missing response"}: ${answer?.ErrorMessage ?? ""}`;
+/** What the sink needs of Firehose. */
+export interface FirehoseProxy {
+  /** One PutRecordBatch call; resolves with the records Firehose did not take (empty when it took all). */
+  putRecordBatch(deliveryStreamName: string, records: readonly Uint8Array[]): Promise<RecordFailure[]>;
+  /** Releases the client if Eddy built it (a client the user gave is left open). */
+  close(): void;
+}
+
+/** How the sink got its client, for a warning on the deprecated form. */
+export interface OpenedFirehoseProxy {
+  readonly proxy: FirehoseProxy;
+  /** The `client` option held settings (deprecated) rather than a client. */
+  readonly fromSettings: boolean;
+}
+
+/**
+ * The SDK-backed proxy for the sink's `client` option: a `FirehoseClient` (recognized by its shape,
+ * so one from another copy of the SDK works) is used as given; settings (deprecated) or nothing
+ * make a client Eddy builds with `maxAttempts: 1` (Eddy retries, the SDK does not) and closes.
+ */
+export function createFirehoseProxy(
+  client: AwsSdkClient | FirehoseClientConfig | undefined,
+  where: string,
+): OpenedFirehoseProxy {
+  const given = isAwsSdkClient(client, "Firehose", where) ? client : undefined;
+  const sdk: AwsSdkClient =
+    given ?? new FirehoseClient({ ...(client as FirehoseClientConfig), maxAttempts: 1 });
+  const proxy: FirehoseProxy = {
+    async putRecordBatch(deliveryStreamName, records) {
+      const response = (await sdk.send(
+        new PutRecordBatchCommand({
+          DeliveryStreamName: deliveryStreamName,
+          Records: records.map((Data) => ({ Data })),
+        }),
+      )) as PutRecordBatchCommandOutput;
+      if (!response.FailedPutCount) return [];
+      const answers = response.RequestResponses ?? [];
+      const failures: RecordFailure[] = [];
+      for (let index = 0; index < records.length; index++) {
+        const answer = answers[index];
+        // A response shorter than the request says nothing about the rest: they count as failed.
+        if (answer === undefined || answer.ErrorCode !== undefined) {
+          failures.push({
+            index,
+            errorCode: answer?.ErrorCode ?? "MissingResponse",
+            errorMessage: answer?.ErrorMessage ?? "no answer for this record",
+          });
+        }
       }
-    }
-    return { failed, reason: `${response.FailedPutCount} of ${records.length} records failed (${reason})` };
-  }
-
-  isRetryable(error: unknown): boolean {
-    return isRetryableFirehoseError(error);
-  }
-
-  destroy(): void {
-    if (this.#owned) this.#client.destroy();
-  }
+      return failures;
+    },
+    close() {
+      if (!given) sdk.destroy();
+    },
+  };
+  return { proxy, fromSettings: given === undefined && client !== undefined };
 }

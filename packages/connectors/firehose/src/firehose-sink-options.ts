@@ -1,18 +1,17 @@
-import type { FirehoseClient, FirehoseClientConfig } from "@aws-sdk/client-firehose";
-import type { Clock } from "@eddy/core";
+import type { FirehoseClientConfig } from "@aws-sdk/client-firehose";
+import type { AwsSdkClient, Clock } from "@eddy/core";
 import { DEFAULT_RETRY, type RetryOptions } from "@eddy/core";
 
 /**
  * Options of {@link firehoseSink}. Names and defaults follow Flink's `KinesisFirehoseSink`.
  *
  * @example
- * const rejected: Click[] = [];
+ * import { FirehoseClient } from "@aws-sdk/client-firehose";
  * const options: FirehoseSinkOptions<Click> = {
  *   deliveryStreamName: "clicks-to-s3",
  *   serializer: (c) => `${c.at},${c.user},${c.page}\n`,
  *   maxTimeInBufferMS: seconds(1),
- *   onInvalidRecord: (record) => rejected.push(record),
- *   client: { region: "eu-west-1" },
+ *   client: new FirehoseClient({ region: "eu-west-1", maxAttempts: 1 }),
  * };
  * clicks.sink(firehoseSink(options));
  */
@@ -21,8 +20,17 @@ export interface FirehoseSinkOptions<T> {
   readonly deliveryStreamName: string;
   /** Turns a record into the bytes of one Firehose record. Default: {@link ndjson}. */
   readonly serializer?: (record: T) => string | Uint8Array;
-  /** A client to use (not destroyed by the sink), or the config of one the sink makes and owns. */
-  readonly client?: FirehoseClient | FirehoseClientConfig;
+  /**
+   * The AWS SDK v3 `FirehoseClient` to use, as given: its region, credentials, endpoint and retry
+   * settings (not closed by the sink). Eddy retries every failed request and record itself, so the
+   * client's own attempts run inside each of Eddy's: build it with `maxAttempts: 1` to keep them
+   * from multiplying. Accepted by its shape, so a client from another copy of the SDK works.
+   * Default: a client Eddy builds from the SDK's default chain, with `maxAttempts: 1`.
+   *
+   * Client settings (a `FirehoseClientConfig`) are still accepted here for one release, and
+   * configure the client Eddy builds (deprecated: build the client and pass it).
+   */
+  readonly client?: AwsSdkClient | FirehoseClientConfig;
   /** Records per PutRecordBatch; at most 500 (the service's limit). Default 500. */
   readonly maxBatchSize?: number;
   /** Concurrent PutRecordBatch requests. Default 50. */
@@ -35,17 +43,25 @@ export interface FirehoseSinkOptions<T> {
   readonly maxTimeInBufferMS?: number;
   /** The largest record; at most 1000 KiB (the service's limit). Default 1000 KiB. */
   readonly maxRecordSizeInBytes?: number;
-  /** Fail the job at the first failed record instead of retrying it. Default false. */
+  /**
+   * Fail the job at the first failed record instead of retrying it, and at a record that cannot be
+   * written (too large, cannot be serialized) instead of sending it to the job's dead letters,
+   * naming it. Default false.
+   */
   readonly failOnError?: boolean;
   /** Backoff and attempts for failed records. Default {@link DEFAULT_RETRY}. */
   readonly retry?: Partial<RetryOptions>;
   /**
-   * A record that cannot be serialized or is larger than `maxRecordSizeInBytes`. Default: the job
-   * fails with the reason (nothing is dropped silently); pass a function to route it elsewhere and
-   * go on.
+   * Takes a record that cannot be serialized or is larger than `maxRecordSizeInBytes`, instead of
+   * the job's dead letters.
+   * @deprecated Such records go to the job's dead-letter output (`SinkContext.deadLetters`) with
+   * their reason; `failOnError: true` fails the job instead.
    */
   readonly onInvalidRecord?: (record: T, reason: string) => void;
-  /** Processing time for `maxTimeInBufferMS` and backoff. Default: the wall clock. */
+  /**
+   * Processing time for `maxTimeInBufferMS` and backoff.
+   * @deprecated The sink uses the job's clock (`SinkContext.clock`); this option overrides it for one more release.
+   */
   readonly clock?: Clock;
   /** The sink's name in the job graph. Default `firehose(<deliveryStreamName>)`. */
   readonly name?: string;

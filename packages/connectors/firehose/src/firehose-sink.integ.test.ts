@@ -1,5 +1,6 @@
 import { CreateDeliveryStreamCommand, FirehoseClient } from "@aws-sdk/client-firehose";
-import { generatorSource, MemoryCheckpointStore, pipeline, silentLogger } from "@eddy/core";
+import { generatorSource, MemoryCheckpointStore, pipeline, silentLogger, systemClock } from "@eddy/core";
+import { sinkContext } from "@eddy/core/testing";
 import {
   type FaultProxy,
   type LocalFirehose,
@@ -165,6 +166,7 @@ describe("firehoseSink against the local Firehose", () => {
       client: clientConfig(),
       maxTimeInBufferMS: 60_000,
     });
+    await sink.open!(sinkContext({ clock: systemClock }));
     const before = proxy.stats.requests;
     await sink.write(
       Array.from({ length: 10 }, (_, n) => ({ n })),
@@ -198,6 +200,7 @@ describe("firehoseSink against the local Firehose", () => {
       client: clientConfig(),
       serializer: (n) => `${n},${"x".repeat(n % 2 === 0 ? 10 : 20_000)}\n`,
     });
+    await sink.open!(sinkContext({ clock: systemClock }));
     const values = Array.from({ length: 1500 }, (_, n) => n);
     await sink.write(values, []);
     await sink.finish!();
@@ -210,33 +213,65 @@ describe("firehoseSink against the local Firehose", () => {
     expect(lines.map((l) => Number(l.split(",")[0])).sort((a, b) => a - b)).toEqual(values);
   });
 
-  test("records too large or not serializable go to onInvalidRecord; without it the job fails with the reason", async () => {
+  test("records too large or not serializable go to the job's dead letters (or the deprecated onInvalidRecord); with failOnError the job fails with the reason", async () => {
     const stream = await newStream();
-    const invalid: string[] = [];
+    const records = [{ id: 1 }, { id: 2, blob: "x".repeat(2000) }, { id: 3, big: 1n }, { id: 4 }];
     const sink = firehoseSink<{ id: number; blob?: string; big?: bigint }>({
       deliveryStreamName: stream,
       client: clientConfig(),
       maxRecordSizeInBytes: 1024,
-      onInvalidRecord: (record, reason) => invalid.push(`${record.id}: ${reason}`),
     });
-    await sink.write([{ id: 1 }, { id: 2, blob: "x".repeat(2000) }, { id: 3, big: 1n }, { id: 4 }], []);
+    const context = sinkContext({ clock: systemClock });
+    await sink.open!(context);
+    await sink.write(records, [10, 20, 30, 40]);
     await sink.finish!();
     await sink.close!();
-    expect(invalid).toEqual([
-      "2: the record is 2019 bytes, more than maxRecordSizeInBytes (1024)",
-      "3: it cannot be serialized: Do not know how to serialize a BigInt",
+    expect(context.deadLettersSent).toEqual([
+      {
+        origin: `firehose(${stream})`,
+        reason: "too-large",
+        error: "the record is 2019 bytes, more than maxRecordSizeInBytes (1024)",
+        value: records[1],
+        timestamp: 20,
+      },
+      {
+        origin: `firehose(${stream})`,
+        reason: "invalid",
+        error: "it cannot be serialized: Do not know how to serialize a BigInt",
+        value: records[2],
+        timestamp: 30,
+      },
     ]);
     expect((await delivered(stream)).lines).toEqual(['{"id":1}', '{"id":4}']);
 
-    const strict = firehoseSink<{ big: bigint }>({ deliveryStreamName: stream, client: clientConfig() });
+    const invalid: string[] = [];
+    const routed = firehoseSink<{ id: number; big?: bigint }>({
+      deliveryStreamName: stream,
+      client: clientConfig(),
+      onInvalidRecord: (record, reason) => invalid.push(`${record.id}: ${reason}`),
+    });
+    const routedContext = sinkContext();
+    await routed.open!(routedContext);
+    await routed.write([{ id: 3, big: 1n }], []);
+    await routed.close!();
+    expect(invalid).toEqual(["3: it cannot be serialized: Do not know how to serialize a BigInt"]);
+    expect(routedContext.deadLettersSent).toEqual([]);
+
+    const strict = firehoseSink<{ big: bigint }>({
+      deliveryStreamName: stream,
+      client: clientConfig(),
+      failOnError: true,
+    });
+    await strict.open!(sinkContext());
     expect(() => strict.write([{ big: 1n }], [])).toThrow(
-      /a record is not written because it cannot be serialized/,
+      /a record is not written because it cannot be serialized: Do not know how to serialize a BigInt \(failOnError is set\)/,
     );
     await strict.close!();
   });
 
   test("a missing delivery stream fails at once instead of retrying", async () => {
     const sink = firehoseSink<number>({ deliveryStreamName: "no-such-stream", client: clientConfig() });
+    await sink.open!(sinkContext({ clock: systemClock }));
     await sink.write([1], []);
     const started = Date.now();
     await expect(sink.snapshot!(1)).rejects.toThrow(/cannot be retried: ResourceNotFoundException/);

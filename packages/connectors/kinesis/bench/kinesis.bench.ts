@@ -9,14 +9,28 @@
  *
  * The stand-in runs as its own process: its cost is not in the measured process, but it is on the
  * same two cores, so figures are those of the stand-in + connector pair, not of AWS.
+ *
+ * A/B against another build of the sink: `BENCH_BASELINE=<dir>` names a folder holding that
+ * build's `kinesis-sink.ts` (e.g. `git archive <commit> packages/connectors/kinesis/src`, unpacked
+ * under this package so its imports resolve). The write measurement then alternates the two sinks
+ * run by run (ABAB…, the order flipped every run) and prints both medians, their ratio, and the
+ * measured process's CPU time per record (connector + SDK; the stand-in is another process).
+ *
+ *   BENCH_BASELINE=packages/connectors/kinesis/bench/.baseline/src BENCH_RUNS=7 BENCH_SHARDS=2 tsx …/kinesis.bench.ts
+ *
+ * With `BENCH_STANDIN=null` the A/B writes go to a Kinesis that stores nothing and answers every
+ * PutRecords at once (an HTTP server in this process): what is left is the connector and the SDK.
  */
-import { fromIterable, OutputTag, pipeline, type SourceBatch, silentLogger } from "@eddy/core";
+import { createServer } from "node:http";
+import { resolve } from "node:path";
+import { fromIterable, OutputTag, pipeline, type Sink, type SourceBatch, silentLogger } from "@eddy/core";
 import type { KinesisDeadLetter } from "../src/dead-letter.ts";
 import { type Decoder, json, raw, utf8 } from "../src/decoders.ts";
 import type { KinesisRecord } from "../src/kinesis-client.ts";
 import { kinesisSink } from "../src/kinesis-sink.ts";
 import { kinesisSource } from "../src/kinesis-source.ts";
 import { aggregate } from "../src/kpl-aggregation.ts";
+import type { KinesisSinkOptions } from "../src/options.ts";
 import { RecordConverter } from "../src/record-converter.ts";
 import {
   type LocalKinesis,
@@ -27,9 +41,14 @@ import { runUntil } from "../src/test-support/producer.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
-const STANDIN = process.env.BENCH_STANDIN === "kinesis-local" ? "kinesis-local" : "kinesalite";
+const STANDIN =
+  (["kinesis-local", "null"] as const).find((s) => s === process.env.BENCH_STANDIN) ?? "kinesalite";
 const RECORDS = Number(process.env.BENCH_EVENTS ?? (STANDIN === "kinesalite" ? 20_000 : 3_000));
 const SHARDS = (process.env.BENCH_SHARDS ?? "1,2,8").split(",").map(Number);
+const BASELINE = process.env.BENCH_BASELINE;
+
+/** Builds a sink: this build's, or the baseline's. */
+type SinkFactory = (options: KinesisSinkOptions<Tick>) => Sink<Tick>;
 
 interface Tick {
   symbol: string;
@@ -52,15 +71,23 @@ function median(values: readonly number[]): number {
 const rate = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : `${(n / 1e3).toFixed(1)}k/s`);
 const quiet = { logger: silentLogger, stopOnSignals: false } as const;
 
+interface WriteFigures {
+  /** Records per second, end to end. */
+  readonly rate: number;
+  /** CPU time of this process per record (µs): the connector and the SDK, not the stand-in. */
+  readonly cpuPerRecord: number;
+}
+
 async function writeRate(
   kinesis: LocalKinesis,
   stream: string,
   ticks: Tick[],
   aggregation: boolean,
-): Promise<number> {
+  makeSink: SinkFactory = kinesisSink,
+): Promise<WriteFigures> {
   const job = pipeline("bench-write", quiet);
   job.source(fromIterable(ticks, { batchSize: 500 })).sink(
-    kinesisSink<Tick>({
+    makeSink({
       stream,
       connection: kinesis.connection,
       partitionKey: (t) => t.symbol,
@@ -68,9 +95,12 @@ async function writeRate(
       maxTimeInBufferMS: 100,
     }),
   );
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await job.run();
-  return ticks.length / ((performance.now() - start) / 1000);
+  const elapsed = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { rate: ticks.length / (elapsed / 1000), cpuPerRecord: (used.user + used.system) / ticks.length };
 }
 
 async function readRate(kinesis: LocalKinesis, stream: string, expected: number): Promise<number> {
@@ -136,10 +166,10 @@ async function measureShards(kinesis: LocalKinesis, shards: number, ticks: Tick[
   const reads: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const stream = await kinesis.createStream(`bench-${shards}`, shards);
-    writes.push(await writeRate(kinesis, stream, ticks, false));
+    writes.push((await writeRate(kinesis, stream, ticks, false)).rate);
     reads.push(await readRate(kinesis, stream, ticks.length));
     const aggStream = await kinesis.createStream(`bench-agg-${shards}`, shards);
-    aggregated.push(await writeRate(kinesis, aggStream, ticks, true));
+    aggregated.push((await writeRate(kinesis, aggStream, ticks, true)).rate);
     await kinesis.admin.deleteStream(stream).catch(() => {});
     await kinesis.admin.deleteStream(aggStream).catch(() => {});
   }
@@ -207,5 +237,88 @@ function decodeCost(): void {
   }
 }
 
-decodeCost();
-await throughput();
+/** The sink of this build against the baseline's, runs alternating, medians and ratios. */
+async function abWrites(baselineDir: string): Promise<void> {
+  const baseline = (await import(resolve(baselineDir, "kinesis-sink.ts"))) as { kinesisSink: SinkFactory };
+  console.log(
+    `\nKinesis sink A/B against ${STANDIN}: this build vs ${baselineDir}, ${RECORDS} records, ${RUNS} runs each, alternating`,
+  );
+  console.log(
+    "shards | mode       | this build      | baseline        | ratio | CPU/record this | CPU/record baseline | CPU ratio",
+  );
+  const kinesis =
+    STANDIN === "null"
+      ? await startNullKinesis()
+      : STANDIN === "kinesalite"
+        ? await startKinesaliteProcess()
+        : await startKinesisLocal();
+  try {
+    const ticks = Array.from({ length: RECORDS }, (_, i) => tick(i));
+    for (const shards of STANDIN === "null" ? [1] : SHARDS) {
+      for (const aggregation of [false, true]) {
+        const figures = { current: [] as WriteFigures[], baseline: [] as WriteFigures[] };
+        // One unmeasured run of each warms the JIT and the stand-in up.
+        for (let run = -1; run < RUNS; run++) {
+          const order =
+            run % 2 === 0 ? (["current", "baseline"] as const) : (["baseline", "current"] as const);
+          for (const which of order) {
+            const stream = await kinesis.createStream(`ab-${shards}`, shards);
+            const made = await writeRate(
+              kinesis,
+              stream,
+              ticks,
+              aggregation,
+              which === "current" ? kinesisSink : baseline.kinesisSink,
+            );
+            if (run >= 0) figures[which].push(made);
+            await kinesis.admin.deleteStream(stream).catch(() => {});
+          }
+        }
+        const rate = (list: WriteFigures[]) => median(list.map((f) => f.rate));
+        const cpu = (list: WriteFigures[]) => median(list.map((f) => f.cpuPerRecord));
+        const [a, b] = [figures.current, figures.baseline];
+        console.log(
+          `${String(shards).padStart(6)} | ${(aggregation ? "aggregated" : "plain").padEnd(10)} | ${rate(a).toFixed(0).padStart(9)} rec/s | ${rate(b).toFixed(0).padStart(9)} rec/s | ${(rate(a) / rate(b)).toFixed(2).padStart(5)} | ${`${cpu(a).toFixed(1)} µs`.padStart(15)} | ${`${cpu(b).toFixed(1)} µs`.padStart(19)} | ${(cpu(a) / cpu(b)).toFixed(2).padStart(9)}`,
+        );
+      }
+    }
+  } finally {
+    await kinesis.stop().catch(() => {});
+  }
+}
+
+/** A Kinesis that stores nothing and answers every PutRecords at once, in this process. */
+async function startNullKinesis(): Promise<LocalKinesis> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const { Records } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { Records: unknown[] };
+      const stored = Records.map((_, i) => ({ SequenceNumber: String(i), ShardId: "shardId-000000000000" }));
+      response.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+      response.end(JSON.stringify({ FailedRecordCount: 0, Records: stored }));
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const connection = {
+    region: "us-east-1",
+    endpoint,
+    credentials: { accessKeyId: "null", secretAccessKey: "null" },
+  };
+  return {
+    kind: "kinesalite",
+    endpoint,
+    connection,
+    admin: { deleteStream: async () => {} } as unknown as LocalKinesis["admin"],
+    createStream: async (prefix) => prefix,
+    stop: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+if (BASELINE) {
+  await abWrites(BASELINE);
+} else {
+  decodeCost();
+  await throughput();
+}

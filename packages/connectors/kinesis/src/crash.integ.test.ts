@@ -3,10 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { eventually } from "@eddy/core/testing";
 import { RedisCheckpointStore } from "@eddy/state";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { freePort, type LocalKinesis, startKinesalite } from "./test-support/local-kinesis.ts";
-import { jsonEntry, produce, testEvents, waitFor } from "./test-support/producer.ts";
+import { jsonEntry, produce, testEvents } from "./test-support/producer.ts";
 import { complete, countsByKey, latestByKey, range, type Tally } from "./test-support/tally.ts";
 
 // A real crash: the job runs in its own process, checkpointing to a real Redis, and is SIGKILLed
@@ -72,10 +73,9 @@ test("a job process SIGKILLed mid-stream restarts from its Redis checkpoint: exa
   try {
     const job = startJob(stream, output);
     const exit = killed(job);
-    await waitFor(
+    await eventually(
       async () => tallies(output).length >= 100 && (await store.checkpoints("kinesis-crash")).length > 0,
-      "100 records and a checkpoint",
-      30_000,
+      { what: "100 records and a checkpoint", timeoutMs: 30_000 },
     );
     job.kill("SIGKILL");
     await exit;
@@ -92,11 +92,10 @@ test("a job process SIGKILLed mid-stream restarts from its Redis checkpoint: exa
     const restarted = startJob(stream, output);
     const restartedExit = killed(restarted);
     try {
-      await waitFor(
-        () => complete(latestByKey(tallies(output)), expected),
-        "every record after the restart",
-        30_000,
-      );
+      await eventually(() => complete(latestByKey(tallies(output)), expected), {
+        what: "every record after the restart",
+        timeoutMs: 30_000,
+      });
     } finally {
       restarted.kill("SIGKILL");
       await restartedExit;

@@ -1,3 +1,5 @@
+import { RetriesExhaustedError } from "@eddy/core";
+
 /**
  * How the connector reacts to a failed call, decided from the error's name and HTTP status alone
  * (so this file needs no SDK import), like Flink's `AWSExceptionClassifierUtil`.
@@ -75,6 +77,15 @@ export function classifyError(error: unknown): ErrorClass {
   return "fatal";
 }
 
+/**
+ * Whether a failed call was refused for what the request holds (`ValidationException`,
+ * `InvalidArgumentException`): a record Kinesis will never accept, found by sending each alone.
+ */
+export function isInvalidRequest(error: unknown): boolean {
+  const name = errorName(error);
+  return name === "ValidationException" || name === "InvalidArgumentException";
+}
+
 export function errorName(error: unknown): string {
   if (typeof error === "string") return error;
   if (typeof error === "object" && error !== null) {
@@ -91,7 +102,8 @@ export function errorMessage(error: unknown): string {
 
 /**
  * A call kept failing with retryable errors until the retry budget ran out: the job fails with it
- * and resumes from its last checkpoint when restarted.
+ * and resumes from its last checkpoint when restarted. Core's `RetriesExhaustedError`, with advice
+ * for Kinesis in its message.
  *
  * @example
  * try {
@@ -100,37 +112,17 @@ export function errorMessage(error: unknown): string {
  *   if (error instanceof KinesisRetriesExhaustedError) console.error(`${error.operation} gave up after ${error.attempts} attempts`);
  * }
  */
-export class KinesisRetriesExhaustedError extends Error {
+export class KinesisRetriesExhaustedError extends RetriesExhaustedError {
   /** Always `"KinesisRetriesExhaustedError"`. */
-  override readonly name = "KinesisRetriesExhaustedError";
-  constructor(
-    /** The call that failed, e.g. `GetRecords(shardId-000000000001)`. */
-    readonly operation: string,
-    /** Attempts made. */
-    readonly attempts: number,
-    /** The last error. */
-    override readonly cause: unknown,
-  ) {
+  override readonly name: string = "KinesisRetriesExhaustedError";
+  constructor(operation: string, attempts: number, cause: unknown) {
     super(
+      operation,
+      attempts,
+      cause,
       `${operation} failed ${attempts} times in a row, the last time with ${errorMessage(cause)}; ` +
         "the stream is over its limits (add shards, or slow down other readers/writers) or unreachable — " +
         "raise retry.maxAttempts to wait longer",
     );
   }
-}
-
-/**
- * A record the sink can never write (too large), or a failure the sink was told not to retry
- * (`failOnError`): the job fails with it.
- *
- * @example
- * try {
- *   await job.run();
- * } catch (error) {
- *   if (error instanceof KinesisSinkError) console.error("the Kinesis sink cannot go on:", error.message);
- * }
- */
-export class KinesisSinkError extends Error {
-  /** Always `"KinesisSinkError"`. */
-  override readonly name = "KinesisSinkError";
 }

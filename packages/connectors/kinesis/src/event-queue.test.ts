@@ -20,6 +20,17 @@ describe("SourceEventQueue", () => {
     expect(await next).toMatchObject({ values: [7] });
   });
 
+  test("with a signal, take resolves undefined once it is aborted, also while it waits", async () => {
+    const queue = new SourceEventQueue<number>(10);
+    const stop = new AbortController();
+    const waiting = queue.take(stop.signal);
+    stop.abort();
+    expect(await waiting).toBeUndefined();
+    queue.push(batch("a", 1));
+    expect(await queue.take(stop.signal)).toBeUndefined();
+    expect(await queue.take()).toMatchObject({ values: [1] });
+  });
+
   test("a shard with its share queued waits for room; other shards do not", async () => {
     const queue = new SourceEventQueue<number>(2);
     queue.push(batch("a", 1));

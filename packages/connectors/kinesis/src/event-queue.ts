@@ -28,9 +28,12 @@ export class SourceEventQueue<T> {
     this.#wake();
   }
 
-  /** The next event, waiting for one. */
-  async take(): Promise<SourceEvent<T>> {
+  /** The next event, waiting for one; with `signal`, `undefined` once it is aborted (the job stops). */
+  take(): Promise<SourceEvent<T>>;
+  take(signal: AbortSignal): Promise<SourceEvent<T> | undefined>;
+  async take(signal?: AbortSignal): Promise<SourceEvent<T> | undefined> {
     for (;;) {
+      if (signal?.aborted) return undefined;
       if (this.#failure) throw this.#failure.error;
       if (this.#head < this.#events.length) {
         const event = this.#events[this.#head]!;
@@ -49,9 +52,12 @@ export class SourceEventQueue<T> {
         }
         return event;
       }
+      const wake = () => this.#wake();
+      signal?.addEventListener("abort", wake, { once: true });
       await new Promise<void>((resolve) => {
         this.#waiter = resolve;
       });
+      signal?.removeEventListener("abort", wake);
     }
   }
 

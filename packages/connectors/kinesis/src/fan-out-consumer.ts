@@ -1,7 +1,7 @@
-import type { Clock } from "@eddy/core";
-import { type RetryOptions, sleep, withRetries } from "./backoff.ts";
+import { type Clock, type RetryOptions, sleep } from "@eddy/core";
 import { classifyError } from "./errors.ts";
 import type { StreamProxy } from "./kinesis-client.ts";
+import { retryCall } from "./retry.ts";
 
 /** A registered stream consumer, and how to give it back. */
 export interface FanOutConsumer {
@@ -22,8 +22,8 @@ export async function acquireConsumer(
   context: { clock: Clock; retry: RetryOptions; signal: AbortSignal },
 ): Promise<FanOutConsumer> {
   const { clock, signal } = context;
-  const retry = { clock, options: context.retry, signal };
-  const streamArn = await withRetries(
+  const retry = { clock, retry: context.retry, signal };
+  const streamArn = await retryCall(
     `DescribeStreamSummary of ${stream}`,
     () => proxy.streamArn(stream, signal),
     retry,
@@ -31,11 +31,11 @@ export async function acquireConsumer(
   // Creation and deletion take seconds on AWS: poll patiently, independent of the call retry budget.
   const poll = { ...context.retry, maxAttempts: Number.POSITIVE_INFINITY };
   const deadline = clock.now() + 5 * 60_000;
-  let delay = context.retry.baseDelayMs;
+  let delay = context.retry.initialBackoffMS;
   for (;;) {
     if (lifecycle === "JOB_MANAGED") {
       try {
-        await withRetries(
+        await retryCall(
           `RegisterStreamConsumer ${name}`,
           () => proxy.registerConsumer(streamArn, name, signal),
           retry,
@@ -44,10 +44,10 @@ export async function acquireConsumer(
         if (classifyError(error) !== "in-use") throw error;
       }
     }
-    const consumer = await withRetries(
+    const consumer = await retryCall(
       `DescribeStreamConsumer ${name}`,
       () => proxy.describeConsumer(streamArn, name, signal),
-      { ...retry, options: poll },
+      { ...retry, retry: poll },
     ).catch((error: unknown) => {
       // Just deleted by a previous run: register again.
       if (lifecycle === "JOB_MANAGED" && errorIsNotFound(error)) return undefined;
@@ -67,7 +67,7 @@ export async function acquireConsumer(
       );
     }
     await sleep(clock, delay, signal);
-    delay = Math.min(delay * 2, context.retry.maxDelayMs);
+    delay = Math.min(delay * 2, context.retry.maxBackoffMS);
   }
 }
 

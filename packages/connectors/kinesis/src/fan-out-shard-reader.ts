@@ -1,6 +1,7 @@
-import { backoffDelay, sleep, withRetries } from "./backoff.ts";
+import { backoffDelay, sleep } from "@eddy/core";
 import { classifyError, KinesisRetriesExhaustedError } from "./errors.ts";
 import type { IteratorStart, ShardInfo, SubscriptionEvent } from "./kinesis-client.ts";
+import { retryCall } from "./retry.ts";
 import { ShardProgress, type ShardReaderContext } from "./shard-reader.ts";
 import type { ShardToRead } from "./shard-tracker.ts";
 
@@ -95,8 +96,8 @@ async function closedShardEnd<T>(
   continuation: string,
 ): Promise<{ children: readonly ShardInfo[] | undefined } | undefined> {
   const { proxy, stream, signal } = context;
-  const retry = { clock: context.clock, options: context.retry, signal };
-  const iterator = await withRetries(
+  const retry = { clock: context.clock, retry: context.retry, signal };
+  const iterator = await retryCall(
     `GetShardIterator on ${stream}/${shardId}`,
     () =>
       proxy.getShardIterator(
@@ -107,7 +108,7 @@ async function closedShardEnd<T>(
       ),
     retry,
   );
-  const result = await withRetries(
+  const result = await retryCall(
     `GetRecords on ${stream}/${shardId}`,
     () => proxy.getRecords(iterator, 1, signal),
     retry,

@@ -5,13 +5,14 @@
  * @module @eddy/connector-kinesis
  */
 
-export { backoffDelay, RETRY_DEFAULTS, type RetryOptions } from "./backoff.ts";
 export type { KinesisDeadLetter } from "./dead-letter.ts";
 export { type Decoder, json, type RecordMetadata, raw, utf8 } from "./decoders.ts";
-export { classifyError, type ErrorClass, KinesisRetriesExhaustedError, KinesisSinkError } from "./errors.ts";
+export { backoffDelay, KinesisSinkError, RETRY_DEFAULTS, type RetryOptions } from "./deprecated.ts";
+export { classifyError, type ErrorClass, KinesisRetriesExhaustedError } from "./errors.ts";
 export {
   createStreamAdmin,
   createStreamProxy,
+  type KinesisClientOptions,
   type KinesisConnection,
   type StreamAdmin,
   type StreamProxy,
@@ -26,6 +27,7 @@ export {
   type KinesisSinkOptions,
   type KinesisSourceOptions,
 } from "./options.ts";
+export type { KinesisRetryOptions } from "./retry.ts";
 export type { ShardPosition } from "./shard-position.ts";
 export type { ShardMetrics, ShardStatus } from "./shard-reader.ts";
 export type { InitialPosition } from "./shard-tracker.ts";

@@ -4,33 +4,44 @@ import {
   DeleteStreamCommand,
   DeregisterStreamConsumerCommand,
   DescribeStreamConsumerCommand,
+  type DescribeStreamConsumerCommandOutput,
   DescribeStreamSummaryCommand,
+  type DescribeStreamSummaryCommandOutput,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
+  type GetShardIteratorCommandOutput,
   KinesisClient,
   type KinesisClientConfig,
   ListShardsCommand,
+  type ListShardsCommandOutput,
   MergeShardsCommand,
   PutRecordsCommand,
+  type PutRecordsCommandOutput,
   RegisterStreamConsumerCommand,
+  type RegisterStreamConsumerCommandOutput,
   SplitShardCommand,
   type StartingPosition,
   SubscribeToShardCommand,
+  type SubscribeToShardCommandOutput,
 } from "@aws-sdk/client-kinesis";
+import { type AwsSdkClient, DEFAULT_RETRY, isAwsSdkClient, sleep, systemClock } from "@eddy/core";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { retryCall } from "./retry.ts";
 
 /**
  * The only file of this package that talks to `@aws-sdk/client-kinesis` (like Flink's
  * `StreamProxy`): everything else speaks the small, SDK-free types below, so readers, writers and
- * tests never depend on the SDK's shapes, and the SDK's own retries are off (`maxAttempts: 1`)
- * because the connector's retry policy (backoff with jitter, bounded) is the one that counts.
+ * tests never depend on the SDK's shapes. Eddy retries, the SDK does not: a client built here has
+ * `maxAttempts: 1`; a client the user passes is used as given.
  */
 
 /**
- * How to reach Kinesis: the SDK's client configuration (region, credentials, endpoint…), plus the
- * HTTP version for `SubscribeToShard`. Request/response calls use HTTP/1.1 keep-alive, which AWS
- * and every local stand-in accept; AWS requires HTTP/2 for `SubscribeToShard` (the default), while
- * some stand-ins stream its events only over HTTP/1.1.
+ * Settings for the Kinesis client Eddy builds: the SDK's client configuration (region,
+ * credentials, endpoint…), plus the HTTP version for `SubscribeToShard`. Request/response calls use
+ * HTTP/1.1 keep-alive, which AWS and every local stand-in accept; AWS requires HTTP/2 for
+ * `SubscribeToShard` (the default), while some stand-ins stream its events only over HTTP/1.1.
+ * The client is built with `maxAttempts: 1`: Eddy's retry policy is the one that counts.
  *
  * @example
  * const connection: KinesisConnection = { region: "eu-west-1" };
@@ -153,7 +164,8 @@ export interface StreamProxy {
 }
 
 /**
- * Stream administration, for tests, benchmarks and examples.
+ * Stream administration, for tests, benchmarks and examples. Throttled and transient failures are
+ * retried with core's `DEFAULT_RETRY` on the wall clock (administration runs outside a job).
  *
  * @example
  * const admin: StreamAdmin = createStreamAdmin({ region: "us-east-1", endpoint: "http://127.0.0.1:4567" });
@@ -226,25 +238,71 @@ function clientConfig(connection: KinesisConnection): KinesisClientConfig {
 }
 
 /**
- * Creates the SDK-backed {@link StreamProxy}.
+ * Where the source and sink get their Kinesis client: the user's `client`, used as given (checked
+ * by shape, never `instanceof`), or one Eddy builds from the deprecated `connection` settings (or
+ * the SDK's default chain).
+ *
+ * @example
+ * import { KinesisClient } from "@aws-sdk/client-kinesis";
+ * const access: KinesisClientOptions = { client: new KinesisClient({ region: "eu-west-1", maxAttempts: 1 }) };
+ */
+export interface KinesisClientOptions {
+  /**
+   * The AWS SDK v3 `KinesisClient` to use, as given: its region, credentials, endpoint, HTTP
+   * handler and retry settings. Eddy retries every call itself, so the client's own attempts run
+   * inside each of Eddy's: build it with `maxAttempts: 1` to keep them from multiplying. Accepted
+   * by shape, so a client from another copy of the SDK works. Not closed by Eddy. Default: a client
+   * Eddy builds (SDK default chain, `maxAttempts: 1`) and closes.
+   */
+  readonly client?: AwsSdkClient;
+  /**
+   * Settings for the client Eddy builds when no `client` is given.
+   * @deprecated Build a `KinesisClient` (with `maxAttempts: 1`) and pass it as `client`.
+   */
+  readonly connection?: KinesisConnection;
+}
+
+/** The proxy for a source's or sink's `client` / `connection` options; `where` names it in errors. */
+export function streamProxyFor(options: KinesisClientOptions, where: string): StreamProxy {
+  if (options.client === undefined) return createStreamProxy(options.connection);
+  if (options.connection !== undefined) {
+    throw new TypeError(
+      `${where}: give client or connection, not both (connection configures a client Eddy builds)`,
+    );
+  }
+  if (!isAwsSdkClient(options.client, "Kinesis", where)) {
+    throw new TypeError(
+      `${where}: client must be an AWS SDK v3 KinesisClient; settings for a client Eddy builds go in connection`,
+    );
+  }
+  return createStreamProxy(options.client);
+}
+
+/**
+ * Creates the SDK-backed {@link StreamProxy}: over `client` as given (an AWS SDK v3
+ * `KinesisClient`, recognized by its shape; not destroyed by `close`), or over a client built from
+ * connection settings (with `maxAttempts: 1`; destroyed by `close`).
  *
  * @example
  * const proxy = createStreamProxy({ region: "eu-west-1" });
  * const arn = await proxy.streamArn("fx-ticks");
  * proxy.close();
  */
-export function createStreamProxy(connection: KinesisConnection = {}): StreamProxy {
+export function createStreamProxy(from: KinesisConnection | AwsSdkClient = {}): StreamProxy {
+  const given = isAwsSdkClient(from, "Kinesis", "createStreamProxy") ? from : undefined;
+  const connection = given ? {} : (from as KinesisConnection);
   const base = clientConfig(connection);
-  const client = new KinesisClient({
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }),
-    ...base,
-  });
-  let subscriber: KinesisClient | undefined;
-  const subscribeClient = () => {
+  const client: AwsSdkClient =
+    given ??
+    new KinesisClient({ requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }), ...base });
+  let subscriber: AwsSdkClient | undefined;
+  // A given client subscribes too: its own handler decides the HTTP version.
+  const subscribeClient = (): AwsSdkClient => {
     subscriber ??=
-      connection.subscribeHttpVersion === "1.1"
+      given ??
+      (connection.subscribeHttpVersion === "1.1"
         ? new KinesisClient({ ...base, requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }) })
-        : new KinesisClient({ ...base, requestHandler: undefined });
+        : new KinesisClient({ ...base, requestHandler: undefined }));
     return subscriber;
   };
 
@@ -253,10 +311,10 @@ export function createStreamProxy(connection: KinesisConnection = {}): StreamPro
       const shards: ShardInfo[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await client.send(
+        const page = (await client.send(
           new ListShardsCommand(nextToken ? { NextToken: nextToken } : streamParams(stream)),
           { abortSignal: signal },
-        );
+        )) as ListShardsCommandOutput;
         for (const s of page.Shards ?? []) {
           const parents: string[] = [];
           if (s.ParentShardId) parents.push(s.ParentShardId);
@@ -276,7 +334,7 @@ export function createStreamProxy(connection: KinesisConnection = {}): StreamPro
 
     async getShardIterator(stream, shardId, start, signal) {
       const position = toStart(start);
-      const out = await client.send(
+      const out = (await client.send(
         new GetShardIteratorCommand({
           ...streamParams(stream),
           ShardId: shardId,
@@ -285,15 +343,15 @@ export function createStreamProxy(connection: KinesisConnection = {}): StreamPro
           Timestamp: position.Timestamp,
         }),
         { abortSignal: signal },
-      );
+      )) as GetShardIteratorCommandOutput;
       if (!out.ShardIterator) throw new Error(`GetShardIterator returned no iterator for ${shardId}`);
       return out.ShardIterator;
     },
 
     async getRecords(iterator, limit, signal) {
-      const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), {
+      const out = (await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), {
         abortSignal: signal,
-      });
+      })) as GetRecordsCommandOutput;
       return {
         records: (out.Records ?? []).map(toRecord),
         nextIterator: out.NextShardIterator ?? undefined,
@@ -303,7 +361,7 @@ export function createStreamProxy(connection: KinesisConnection = {}): StreamPro
     },
 
     async putRecords(stream, entries) {
-      const out = await client.send(
+      const out = (await client.send(
         new PutRecordsCommand({
           ...streamParams(stream),
           Records: entries.map((e) => ({
@@ -312,7 +370,7 @@ export function createStreamProxy(connection: KinesisConnection = {}): StreamPro
             ExplicitHashKey: e.explicitHashKey,
           })),
         }),
-      );
+      )) as PutRecordsCommandOutput;
       const failures: PutRecordsFailure[] = [];
       if (!out.FailedRecordCount) return failures;
       const results = out.Records ?? [];
@@ -326,21 +384,19 @@ export function createStreamProxy(connection: KinesisConnection = {}): StreamPro
 
     async streamArn(stream, signal) {
       if (stream.startsWith("arn:")) return stream;
-      const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: stream }), {
+      const out = (await client.send(new DescribeStreamSummaryCommand({ StreamName: stream }), {
         abortSignal: signal,
-      });
+      })) as DescribeStreamSummaryCommandOutput;
       const arn = out.StreamDescriptionSummary?.StreamARN;
       if (!arn) throw new Error(`DescribeStreamSummary returned no ARN for stream ${stream}`);
       return arn;
     },
 
     async registerConsumer(streamArn, name, signal) {
-      const out = await client.send(
+      const out = (await client.send(
         new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: name }),
-        {
-          abortSignal: signal,
-        },
-      );
+        { abortSignal: signal },
+      )) as RegisterStreamConsumerCommandOutput;
       return {
         arn: out.Consumer?.ConsumerARN ?? "",
         status: (out.Consumer?.ConsumerStatus ?? "CREATING") as ConsumerStatus,
@@ -348,12 +404,10 @@ export function createStreamProxy(connection: KinesisConnection = {}): StreamPro
     },
 
     async describeConsumer(streamArn, name, signal) {
-      const out = await client.send(
+      const out = (await client.send(
         new DescribeStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: name }),
-        {
-          abortSignal: signal,
-        },
-      );
+        { abortSignal: signal },
+      )) as DescribeStreamConsumerCommandOutput;
       const d = out.ConsumerDescription;
       return { arn: d?.ConsumerARN ?? "", status: (d?.ConsumerStatus ?? "CREATING") as ConsumerStatus };
     },
@@ -363,14 +417,14 @@ export function createStreamProxy(connection: KinesisConnection = {}): StreamPro
     },
 
     async subscribeToShard(consumerArn, shardId, start, signal) {
-      const out = await subscribeClient().send(
+      const out = (await subscribeClient().send(
         new SubscribeToShardCommand({
           ConsumerARN: consumerArn,
           ShardId: shardId,
           StartingPosition: toStart(start),
         }),
         { abortSignal: signal },
-      );
+      )) as SubscribeToShardCommandOutput;
       const stream = out.EventStream;
       return {
         async *[Symbol.asyncIterator]() {
@@ -404,6 +458,7 @@ export function createStreamProxy(connection: KinesisConnection = {}): StreamPro
     },
 
     close() {
+      if (given) return;
       client.destroy();
       subscriber?.destroy();
     },
@@ -423,41 +478,55 @@ export function createStreamAdmin(connection: KinesisConnection = {}): StreamAdm
     requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }),
     ...clientConfig(connection),
   });
+  // Administration runs outside a job: core's retry policy on the wall clock.
+  const call = <R>(operation: string, send: () => Promise<R>): Promise<R> =>
+    retryCall(operation, send, { clock: systemClock, retry: DEFAULT_RETRY });
   const admin: StreamAdmin = {
     async createStream(stream, shardCount) {
-      await client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: shardCount }));
+      await call(`CreateStream ${stream}`, () =>
+        client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: shardCount })),
+      );
       await admin.waitUntilActive(stream);
     },
     async deleteStream(stream) {
-      await client.send(new DeleteStreamCommand({ StreamName: stream, EnforceConsumerDeletion: true }));
+      await call(`DeleteStream ${stream}`, () =>
+        client.send(new DeleteStreamCommand({ StreamName: stream, EnforceConsumerDeletion: true })),
+      );
     },
     async waitUntilActive(stream, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
+      const deadline = systemClock.now() + timeoutMs;
       for (;;) {
-        const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+        const out = await call(`DescribeStreamSummary ${stream}`, () =>
+          client.send(new DescribeStreamSummaryCommand({ StreamName: stream })),
+        );
         if (out.StreamDescriptionSummary?.StreamStatus === "ACTIVE") return;
-        if (Date.now() > deadline)
+        if (systemClock.now() > deadline) {
           throw new Error(`stream ${stream} did not become ACTIVE in ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 20));
+        }
+        await sleep(systemClock, 20);
       }
     },
     async splitShard(stream, shardId, newStartingHashKey) {
-      await client.send(
-        new SplitShardCommand({
-          StreamName: stream,
-          ShardToSplit: shardId,
-          NewStartingHashKey: newStartingHashKey,
-        }),
+      await call(`SplitShard ${stream}/${shardId}`, () =>
+        client.send(
+          new SplitShardCommand({
+            StreamName: stream,
+            ShardToSplit: shardId,
+            NewStartingHashKey: newStartingHashKey,
+          }),
+        ),
       );
       await admin.waitUntilActive(stream);
     },
     async mergeShards(stream, shardId, adjacentShardId) {
-      await client.send(
-        new MergeShardsCommand({
-          StreamName: stream,
-          ShardToMerge: shardId,
-          AdjacentShardToMerge: adjacentShardId,
-        }),
+      await call(`MergeShards ${stream}/${shardId}`, () =>
+        client.send(
+          new MergeShardsCommand({
+            StreamName: stream,
+            ShardToMerge: shardId,
+            AdjacentShardToMerge: adjacentShardId,
+          }),
+        ),
       );
       await admin.waitUntilActive(stream);
     },

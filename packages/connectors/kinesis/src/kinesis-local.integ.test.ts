@@ -1,18 +1,12 @@
 import { pipeline, silentLogger } from "@eddy/core";
+import { eventually } from "@eddy/core/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { json } from "./decoders.ts";
 import { createStreamProxy, type ShardInfo } from "./kinesis-client.ts";
 import { kinesisSource } from "./kinesis-source.ts";
 import { collectSink } from "./test-support/collect-sink.ts";
 import { type LocalKinesis, startKinesisLocal } from "./test-support/local-kinesis.ts";
-import {
-  jsonEntry,
-  produce,
-  runUntil,
-  type TestEvent,
-  testEvents,
-  waitFor,
-} from "./test-support/producer.ts";
+import { jsonEntry, produce, runUntil, type TestEvent, testEvents } from "./test-support/producer.ts";
 import { countsByKey, range } from "./test-support/tally.ts";
 
 // kinesis-local speaks what kinesalite does not: ChildShards at a shard's end, and enhanced fan-out.
@@ -103,10 +97,10 @@ describe("against kinesis-local", () => {
     const proxy = createStreamProxy(kinesis.connection);
     const arn = await proxy.streamArn(stream);
     await proxy.registerConsumer(arn, "held");
-    await waitFor(
-      async () => (await proxy.describeConsumer(arn, "held")).status === "ACTIVE",
-      "an ACTIVE consumer",
-    );
+    await eventually(async () => (await proxy.describeConsumer(arn, "held")).status === "ACTIVE", {
+      what: "an ACTIVE consumer",
+      timeoutMs: 20_000,
+    });
     const consumer = await proxy.describeConsumer(arn, "held");
     const [shard] = await proxy.listShards(stream);
     // Someone else (a previous run, say) still holds the shard's subscription.

@@ -1,15 +1,24 @@
-import { type Cancel, type Clock, PipelineDefinitionError, type Sink, systemClock } from "@eddy/core";
-import { backoffDelay, RETRY_DEFAULTS, type RetryOptions } from "./backoff.ts";
-import { classifyError, errorMessage, KinesisRetriesExhaustedError, KinesisSinkError } from "./errors.ts";
-import { createStreamProxy, type StreamProxy } from "./kinesis-client.ts";
 import {
-  AGGREGATE_FIXED_BYTES,
-  aggregate,
-  aggregatedRecordOverhead,
-  type UserRecord,
-} from "./kpl-aggregation.ts";
+  AsyncSinkWriter,
+  type Cancel,
+  type Clock,
+  PipelineDefinitionError,
+  type RetryOptions,
+  type Sink,
+  type SinkContext,
+  SinkWriteError,
+} from "@eddy/core";
+import { KinesisBatchSubmitter, type SubmitterCounts } from "./kinesis-batch-submitter.ts";
+import { type StreamProxy, streamProxyFor } from "./kinesis-client.ts";
+import {
+  type ConverterSettings,
+  convertRecord,
+  type KinesisEntry,
+  type Unwritable,
+} from "./kinesis-element-converter.ts";
 import { AGGREGATION_MAX_BYTES, KINESIS_SINK_DEFAULTS, type KinesisSinkOptions } from "./options.ts";
-import { type BufferedEntry, EntryBuffer, entrySize } from "./sink-batching.ts";
+import { type AggregateLimits, RecordAggregator } from "./record-aggregator.ts";
+import { resolveRetry } from "./retry.ts";
 
 /**
  * What `sink.metrics()` reports.
@@ -46,28 +55,30 @@ export interface KinesisSink<T> extends Sink<T> {
   metrics(): KinesisSinkMetrics;
 }
 
-interface Resolved {
+interface Settings<T> {
   readonly maxBatchSize: number;
   readonly maxInFlightRequests: number;
   readonly maxBufferedRequests: number;
   readonly maxBatchSizeInBytes: number;
   readonly maxTimeInBufferMS: number;
-  readonly maxRecordSizeInBytes: number;
   readonly failOnError: boolean;
   readonly retry: RetryOptions;
-  readonly aggregation: { readonly maxBytes: number; readonly maxRecords: number } | undefined;
+  readonly aggregation: AggregateLimits | undefined;
+  readonly converter: ConverterSettings<T>;
 }
 
 const encoder = new TextEncoder();
 const defaultSerialize = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value));
+const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
 
 /**
  * Writes records to a Kinesis data stream with PutRecords, batched like Flink's
- * `KinesisStreamsSink` and with its option names and defaults ({@link KINESIS_SINK_DEFAULTS}).
+ * `KinesisStreamsSink` and with its option names and defaults ({@link KINESIS_SINK_DEFAULTS}),
+ * on core's `AsyncSinkWriter`.
  *
  * - Records are buffered and sent in batches of at most `maxBatchSize` records and
  *   `maxBatchSizeInBytes` bytes, with up to `maxInFlightRequests` calls at once; a partial batch
- *   leaves after `maxTimeInBufferMS`.
+ *   leaves after `maxTimeInBufferMS` (processing time, the job's clock).
  * - Only the entries Kinesis rejected are retried (with backoff and jitter, at most
  *   `retry.maxAttempts` times each, then the job fails saying so); with `failOnError` the first
  *   rejected entry fails the job. A call that fails as a whole (throttling, network) is retried the
@@ -79,9 +90,12 @@ const defaultSerialize = (value: unknown): Uint8Array => encoder.encode(JSON.str
  *   a request in flight. After a crash, records since the last checkpoint are written again:
  *   consumers may see duplicates (de-duplicate downstream by a record id if that matters).
  *   With retries or several requests in flight, records of one partition key may also be stored
- *   out of their order; set `maxInFlightRequests: 1` to limit that to retries.
- * - A record larger than `maxRecordSizeInBytes` (data and partition key) can never be written:
- *   `write` fails with an error naming its partition key and size.
+ *   out of their order; set `maxInFlightRequests: 1` to limit that to entries failed within a call.
+ * - A record Kinesis can never take — larger than `maxRecordSizeInBytes` (data and partition key),
+ *   a partition key outside 1–256 characters, a serializer that throws, a record a call is refused
+ *   for (`ValidationException`, found by sending the call's records alone) — goes to the job's
+ *   dead letters with the reason, and the job goes on; with `failOnError` it fails the job, naming
+ *   the record.
  * - With `aggregation`, records of one partition key are packed into KPL aggregates.
  *
  * @example
@@ -89,326 +103,225 @@ const defaultSerialize = (value: unknown): Uint8Array => encoder.encode(JSON.str
  * perMinute.sink(kinesisSink({ stream: "fx-stats", partitionKey: (r) => r.key }));
  */
 export function kinesisSink<T>(options: KinesisSinkOptions<T>): KinesisSink<T> {
-  return new KinesisSinkWriter(options);
+  return createKinesisSink(options, () => streamProxyFor(options, `kinesisSink(${options.stream})`));
 }
 
-function resolve<T>(options: KinesisSinkOptions<T>): Resolved {
+/**
+ * The sink over a {@link StreamProxy} that `openProxy` makes when the sink opens: what
+ * {@link kinesisSink} calls with the SDK-backed proxy, and unit tests with a scripted one.
+ */
+export function createKinesisSink<T>(
+  options: KinesisSinkOptions<T>,
+  openProxy: () => StreamProxy,
+): KinesisSink<T> {
+  return new KinesisSinkWriter(options, resolve(options), openProxy);
+}
+
+function resolve<T>(options: KinesisSinkOptions<T>): Settings<T> {
   const d = KINESIS_SINK_DEFAULTS;
+  const where = `kinesisSink(${options.stream})`;
+  const fail = (message: string): never => {
+    throw new PipelineDefinitionError(`${where}: ${message}`);
+  };
   const agg = options.aggregation;
-  const r: Resolved = {
+  const given = typeof agg === "object" ? agg : {};
+  const s: Settings<T> = {
     maxBatchSize: options.maxBatchSize ?? d.maxBatchSize,
     maxInFlightRequests: options.maxInFlightRequests ?? d.maxInFlightRequests,
     maxBufferedRequests: options.maxBufferedRequests ?? d.maxBufferedRequests,
     maxBatchSizeInBytes: options.maxBatchSizeInBytes ?? d.maxBatchSizeInBytes,
     maxTimeInBufferMS: options.maxTimeInBufferMS ?? d.maxTimeInBufferMS,
-    maxRecordSizeInBytes: options.maxRecordSizeInBytes ?? d.maxRecordSizeInBytes,
     failOnError: options.failOnError ?? d.failOnError,
-    retry: { ...RETRY_DEFAULTS, ...options.retry },
+    retry: resolveRetry(options.retry, where),
     aggregation: agg
       ? {
-          maxBytes: (typeof agg === "object" ? agg.maxBytes : undefined) ?? AGGREGATION_MAX_BYTES,
-          maxRecords: (typeof agg === "object" ? agg.maxRecords : undefined) ?? Number.POSITIVE_INFINITY,
+          maxBytes: given.maxBytes ?? AGGREGATION_MAX_BYTES,
+          maxRecords: given.maxRecords ?? Number.POSITIVE_INFINITY,
         }
       : undefined,
-  };
-  const fail = (message: string) => {
-    throw new PipelineDefinitionError(`kinesisSink(${options.stream}): ${message}`);
+    converter: {
+      stream: options.stream,
+      partitionKey: options.partitionKey,
+      explicitHashKey: options.explicitHashKey,
+      serialize: options.serialize ?? defaultSerialize,
+      maxRecordSizeInBytes: options.maxRecordSizeInBytes ?? d.maxRecordSizeInBytes,
+    },
   };
   if (!options.stream) fail("a stream name or ARN is required");
-  if (!(r.maxBatchSize >= 1 && r.maxBatchSize <= 500))
-    fail(`maxBatchSize must be in 1..500, got ${r.maxBatchSize}`);
-  if (!(r.maxInFlightRequests >= 1)) fail(`maxInFlightRequests must be >= 1, got ${r.maxInFlightRequests}`);
-  if (!(r.maxBufferedRequests >= r.maxBatchSize)) {
-    fail(`maxBufferedRequests (${r.maxBufferedRequests}) must be >= maxBatchSize (${r.maxBatchSize})`);
+  if (!options.stream.startsWith("arn:") && !STREAM_NAME.test(options.stream)) {
+    fail("a stream name is 1 to 128 letters, digits, '_', '.' or '-'");
   }
-  if (!(r.maxRecordSizeInBytes <= r.maxBatchSizeInBytes)) {
-    fail(
-      `maxRecordSizeInBytes (${r.maxRecordSizeInBytes}) must be <= maxBatchSizeInBytes (${r.maxBatchSizeInBytes})`,
-    );
+  if (!(s.maxBatchSize >= 1 && s.maxBatchSize <= 500))
+    fail(`maxBatchSize must be in 1..500, got ${s.maxBatchSize}`);
+  if (!(s.maxInFlightRequests >= 1)) fail(`maxInFlightRequests must be >= 1, got ${s.maxInFlightRequests}`);
+  if (!(s.maxBufferedRequests >= s.maxBatchSize)) {
+    fail(`maxBufferedRequests (${s.maxBufferedRequests}) must be >= maxBatchSize (${s.maxBatchSize})`);
   }
-  if (r.aggregation && !(r.aggregation.maxBytes <= r.maxRecordSizeInBytes)) {
-    fail(`aggregation.maxBytes (${r.aggregation.maxBytes}) must be <= maxRecordSizeInBytes`);
+  const maxRecord = s.converter.maxRecordSizeInBytes;
+  if (!(maxRecord <= s.maxBatchSizeInBytes)) {
+    fail(`maxRecordSizeInBytes (${maxRecord}) must be <= maxBatchSizeInBytes (${s.maxBatchSizeInBytes})`);
   }
-  return r;
+  if (s.aggregation && !(s.aggregation.maxBytes <= maxRecord)) {
+    fail(`aggregation.maxBytes (${s.aggregation.maxBytes}) must be <= maxRecordSizeInBytes`);
+  }
+  return s;
 }
 
-interface OpenAggregate {
-  readonly records: UserRecord[];
-  bytes: number;
+/** What the sink holds between `open` and `close`. */
+interface Running {
+  readonly context: SinkContext;
+  readonly clock: Clock;
+  readonly proxy: StreamProxy;
+  readonly submitter: KinesisBatchSubmitter;
+  readonly writer: AsyncSinkWriter<KinesisEntry>;
+  readonly aggregator: RecordAggregator | undefined;
 }
 
 class KinesisSinkWriter<T> implements KinesisSink<T> {
   readonly name: string;
-  readonly #options: KinesisSinkOptions<T>;
-  readonly #r: Resolved;
-  readonly #clock: Clock;
-  readonly #serialize: (value: T) => Uint8Array | string;
-  readonly #buffer = new EntryBuffer();
-  readonly #aggregates = new Map<string, OpenAggregate>();
-  #aggregatedRecords = 0;
-  #proxy: StreamProxy | undefined;
-  #inFlight = 0;
-  /** Entries waiting for a retry's backoff. */
-  #delayed = 0;
-  #timer: Cancel | undefined;
-  readonly #retryTimers = new Set<Cancel>();
-  #flushing = 0;
-  #failure: Error | undefined;
-  #waiters: (() => void)[] = [];
+  #running: Running | undefined;
+  #closed = false;
+  #aggregateTimer: Cancel | undefined;
   #records = 0;
-  #requests = 0;
-  #retried = 0;
+  readonly #counts: SubmitterCounts = { requests: 0, retriedEntries: 0 };
 
-  constructor(options: KinesisSinkOptions<T>) {
-    this.#options = options;
-    this.#r = resolve(options);
-    this.#clock = options.clock ?? systemClock;
-    this.#serialize = options.serialize ?? (defaultSerialize as (value: T) => Uint8Array);
+  constructor(
+    private readonly options: KinesisSinkOptions<T>,
+    private readonly settings: Settings<T>,
+    private readonly openProxy: () => StreamProxy,
+  ) {
     this.name = `kinesis(${options.stream})`;
   }
 
-  open(): void {
-    this.#proxy ??= createStreamProxy(this.#options.connection);
+  open(context: SinkContext): void {
+    if (this.#running && !this.#closed) return;
+    this.#closed = false;
+    const s = this.settings;
+    const clock = this.options.clock ?? context.clock;
+    const proxy = this.openProxy();
+    const submitter = new KinesisBatchSubmitter(this.options.stream, proxy, this.#counts);
+    const writer = new AsyncSinkWriter<KinesisEntry>(
+      this.name,
+      {
+        maxBatchSize: s.maxBatchSize,
+        maxInFlightRequests: s.maxInFlightRequests,
+        maxBufferedRequests: s.maxBufferedRequests,
+        maxBatchSizeInBytes: s.maxBatchSizeInBytes,
+        maxTimeInBufferMS: s.maxTimeInBufferMS,
+        failOnError: s.failOnError,
+        retry: s.retry,
+        onRejected: (entry, reason) =>
+          context.deadLetters.send({
+            origin: this.name,
+            reason: "rejected",
+            error: `Kinesis refused ${submitter.describe(entry)}: ${reason}`,
+            data: entry.data,
+            timestamp: Number.NaN,
+            details: { partitionKey: entry.partitionKey, records: entry.records },
+          }),
+      },
+      submitter,
+      clock,
+    );
+    const aggregator = s.aggregation
+      ? new RecordAggregator(s.aggregation, (entry) => writer.add(entry, entry.size))
+      : undefined;
+    this.#running = { context, clock, proxy, submitter, writer, aggregator };
   }
 
-  write(values: T[]): Promise<void> | undefined {
-    this.#throwIfFailed();
-    this.open();
-    const { partitionKey, explicitHashKey } = this.#options;
-    const maxRecord = this.#r.maxRecordSizeInBytes;
+  write(values: T[], timestamps: number[]): Promise<void> | undefined {
+    const { writer, aggregator } = this.#started();
+    const converter = this.settings.converter;
     for (let i = 0; i < values.length; i++) {
       const value = values[i]!;
-      const serialized = this.#serialize(value);
-      const data = typeof serialized === "string" ? encoder.encode(serialized) : serialized;
-      const key = partitionKey(value);
-      const size = entrySize(data, key);
-      if (size > maxRecord) {
-        throw new KinesisSinkError(
-          `kinesisSink(${this.#options.stream}): the record with partition key "${key}" is ${size} bytes ` +
-            `(data and partition key), more than maxRecordSizeInBytes (${maxRecord}); Kinesis would refuse it`,
-        );
+      const converted = convertRecord(value, converter);
+      if ("data" in converted) {
+        if (aggregator) aggregator.add(converted);
+        else writer.add(converted, converted.size);
+      } else {
+        this.#setAside(value, timestamps[i], converted);
       }
-      const hashKey = explicitHashKey?.(value);
-      if (this.#r.aggregation) this.#aggregate({ data, partitionKey: key, explicitHashKey: hashKey }, size);
-      else this.#buffer.push({ data, partitionKey: key, explicitHashKey: hashKey, size, attempts: 0 });
     }
     this.#records += values.length;
-    this.#pump(false);
-    this.#armTimer();
-    if (this.#pending() >= this.#r.maxBufferedRequests) {
-      return this.#until(() => this.#pending() < this.#r.maxBufferedRequests);
-    }
-    return undefined;
+    if (aggregator && aggregator.pending > 0) this.#aggregatesLeaveOnTime(aggregator);
+    return writer.afterAdd();
   }
 
   /** The barrier: every buffered record is stored before the checkpoint may complete. */
   async snapshot(): Promise<undefined> {
-    await this.#flushAll();
+    await this.#flush();
     return undefined;
   }
 
   async finish(): Promise<void> {
-    await this.#flushAll();
+    await this.#flush();
   }
 
   close(): void {
-    this.#timer?.();
-    this.#timer = undefined;
-    for (const cancel of this.#retryTimers) cancel();
-    this.#retryTimers.clear();
-    this.#proxy?.close();
-    this.#proxy = undefined;
+    this.#aggregateTimer?.();
+    this.#aggregateTimer = undefined;
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#running?.writer.close();
+    this.#running?.proxy.close();
   }
 
   metrics(): KinesisSinkMetrics {
+    const running = this.#running;
     return {
       records: this.#records,
-      requests: this.#requests,
-      retriedEntries: this.#retried,
-      buffered: this.#pending(),
-      inFlightRequests: this.#inFlight,
+      requests: this.#counts.requests,
+      retriedEntries: this.#counts.retriedEntries,
+      buffered: (running?.writer.buffered ?? 0) + (running?.aggregator?.pending ?? 0),
+      inFlightRequests: running?.writer.inFlight ?? 0,
     };
   }
 
-  #pending(): number {
-    return this.#buffer.length + this.#aggregatedRecords + this.#delayed;
+  #started(): Running {
+    if (!this.#running || this.#closed) {
+      throw new SinkWriteError(`${this.name}: write before open (the job opens its sinks)`);
+    }
+    return this.#running;
   }
 
-  #aggregate(record: UserRecord, size: number): void {
-    const { maxBytes, maxRecords } = this.#r.aggregation!;
-    const added = aggregatedRecordOverhead(record);
-    if (AGGREGATE_FIXED_BYTES + added > maxBytes) {
-      // Too large to share an aggregate: it travels alone, as a plain record.
-      this.#buffer.push({ ...record, size, attempts: 0 });
+  async #flush(): Promise<void> {
+    const running = this.#running;
+    if (!running || this.#closed) return;
+    running.aggregator?.closeAll();
+    await running.writer.flush();
+  }
+
+  /**
+   * Open aggregates leave `maxTimeInBufferMS` after the first of them, or at once when they hold
+   * `maxBufferedRequests` records (so the writer's backpressure covers them too).
+   */
+  #aggregatesLeaveOnTime(aggregator: RecordAggregator): void {
+    const { writer, clock } = this.#running!;
+    if (aggregator.pending >= this.settings.maxBufferedRequests) {
+      aggregator.closeAll();
       return;
     }
-    let open = this.#aggregates.get(record.partitionKey);
-    if (open && (open.bytes + added > maxBytes || open.records.length >= maxRecords)) {
-      this.#closeAggregate(record.partitionKey, open);
-      open = undefined;
-    }
-    if (!open) {
-      open = { records: [], bytes: AGGREGATE_FIXED_BYTES };
-      this.#aggregates.set(record.partitionKey, open);
-    }
-    open.records.push(record);
-    open.bytes += added;
-    this.#aggregatedRecords++;
-  }
-
-  #closeAggregate(partitionKey: string, open: OpenAggregate): void {
-    this.#aggregates.delete(partitionKey);
-    this.#aggregatedRecords -= open.records.length;
-    const first = open.records[0]!;
-    const data = open.records.length === 1 ? first.data : aggregate(open.records);
-    this.#buffer.push({
-      data,
-      partitionKey,
-      explicitHashKey: first.explicitHashKey,
-      size: entrySize(data, partitionKey),
-      attempts: 0,
+    if (this.#aggregateTimer !== undefined) return;
+    this.#aggregateTimer = clock.schedule(clock.now() + this.settings.maxTimeInBufferMS, () => {
+      this.#aggregateTimer = undefined;
+      aggregator.closeAll();
+      writer.sendBuffered();
     });
   }
 
-  #closeAllAggregates(): void {
-    for (const [key, open] of this.#aggregates) this.#closeAggregate(key, open);
-  }
-
-  /** Starts requests: full batches, or everything when flushing. */
-  #pump(force: boolean): void {
-    const { maxBatchSize, maxBatchSizeInBytes, maxInFlightRequests } = this.#r;
-    const all = force || this.#flushing > 0;
-    if (all) this.#closeAllAggregates();
-    while (
-      this.#failure === undefined &&
-      this.#inFlight < maxInFlightRequests &&
-      this.#buffer.length > 0 &&
-      (all || this.#buffer.hasFullBatch(maxBatchSize, maxBatchSizeInBytes))
-    ) {
-      this.#send(this.#buffer.takeBatch(maxBatchSize, maxBatchSizeInBytes));
+  #setAside(value: T, timestamp: number | undefined, problem: Unwritable): void {
+    if (this.settings.failOnError) {
+      throw new SinkWriteError(
+        `${this.name}: a record cannot be written because ${problem.error} (failOnError is set)`,
+      );
     }
-  }
-
-  #send(batch: BufferedEntry[]): void {
-    this.#inFlight++;
-    this.#requests++;
-    const proxy = this.#proxy!;
-    proxy
-      .putRecords(this.#options.stream, batch)
-      .then(
-        (failures) => {
-          if (failures.length === 0) return;
-          const retry: BufferedEntry[] = [];
-          for (const f of failures) {
-            const entry = batch[f.index]!;
-            if (this.#r.failOnError || classifyError(f.errorCode) === "fatal") {
-              this.#fail(
-                new KinesisSinkError(
-                  `kinesisSink(${this.#options.stream}): Kinesis rejected the record with partition key ` +
-                    `"${entry.partitionKey}": ${f.errorCode}: ${f.errorMessage}` +
-                    (this.#r.failOnError ? " (failOnError is set)" : ""),
-                ),
-              );
-              return;
-            }
-            entry.lastError = `${f.errorCode}: ${f.errorMessage}`;
-            retry.push(entry);
-          }
-          this.#retryLater(retry);
-        },
-        (error: unknown) => {
-          if (classifyError(error) === "fatal") {
-            this.#fail(error instanceof Error ? error : new Error(String(error)));
-            return;
-          }
-          const message = errorMessage(error);
-          for (const entry of batch) entry.lastError = message;
-          this.#retryLater(batch);
-        },
-      )
-      .finally(() => {
-        this.#inFlight--;
-        this.#pump(false);
-        this.#notify();
-      });
-  }
-
-  /** Puts failed entries back in front of the buffer after a backoff, or fails when they are out of attempts. */
-  #retryLater(entries: BufferedEntry[]): void {
-    let attempts = 0;
-    for (const entry of entries) {
-      entry.attempts++;
-      attempts = Math.max(attempts, entry.attempts);
-      if (entry.attempts >= this.#r.retry.maxAttempts) {
-        this.#fail(
-          new KinesisRetriesExhaustedError(
-            `PutRecords to ${this.#options.stream} (record with partition key "${entry.partitionKey}")`,
-            entry.attempts,
-            entry.lastError,
-          ),
-        );
-        return;
-      }
-    }
-    this.#retried += entries.length;
-    this.#delayed += entries.length;
-    const cancel = this.#clock.schedule(this.#clock.now() + backoffDelay(attempts, this.#r.retry), () => {
-      this.#retryTimers.delete(cancel);
-      this.#delayed -= entries.length;
-      this.#buffer.unshift(entries);
-      // Retries leave at once, not with the next full batch.
-      this.#pump(true);
-      this.#armTimer();
-      this.#notify();
+    this.#running!.context.deadLetters.send({
+      origin: this.name,
+      reason: problem.reason,
+      error: problem.error,
+      value,
+      timestamp: timestamp ?? Number.NaN,
+      ...(problem.partitionKey === undefined ? {} : { details: { partitionKey: problem.partitionKey } }),
     });
-    this.#retryTimers.add(cancel);
-  }
-
-  #armTimer(): void {
-    if (this.#timer !== undefined || this.#pending() === 0 || this.#failure) return;
-    this.#timer = this.#clock.schedule(this.#clock.now() + this.#r.maxTimeInBufferMS, () => {
-      this.#timer = undefined;
-      this.#pump(true);
-      this.#armTimer();
-    });
-  }
-
-  async #flushAll(): Promise<void> {
-    this.#throwIfFailed();
-    if (!this.#proxy) return;
-    this.#flushing++;
-    try {
-      this.#pump(true);
-      await this.#until(() => this.#pending() === 0 && this.#inFlight === 0);
-    } finally {
-      this.#flushing--;
-    }
-  }
-
-  /** Resolves once `condition` holds (checked whenever a request ends); rejects on failure. */
-  #until(condition: () => boolean): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (this.#failure) reject(this.#failure);
-        else if (condition()) resolve();
-        else this.#waiters.push(check);
-      };
-      check();
-    });
-  }
-
-  #notify(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const check of waiters) check();
-  }
-
-  #fail(error: Error): void {
-    this.#failure ??= error;
-    this.#notify();
-  }
-
-  #throwIfFailed(): void {
-    if (this.#failure) throw this.#failure;
   }
 }

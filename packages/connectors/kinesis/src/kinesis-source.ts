@@ -2,19 +2,21 @@ import {
   type Clock,
   OutputTag,
   PipelineDefinitionError,
+  type RetryOptions,
   type Source,
   type SourceContext,
   type SourceEvent,
   type SourceReader,
+  sleep,
 } from "@eddy/core";
-import { RETRY_DEFAULTS, type RetryOptions, sleep, withRetries } from "./backoff.ts";
 import type { KinesisDeadLetter } from "./dead-letter.ts";
 import { SourceEventQueue } from "./event-queue.ts";
 import { acquireConsumer, type FanOutConsumer } from "./fan-out-consumer.ts";
 import { readShardByFanOut } from "./fan-out-shard-reader.ts";
-import { createStreamProxy, type ShardInfo, type StreamProxy } from "./kinesis-client.ts";
+import { type ShardInfo, type StreamProxy, streamProxyFor } from "./kinesis-client.ts";
 import { KINESIS_SOURCE_DEFAULTS, type KinesisSourceOptions } from "./options.ts";
 import { readShardByPolling } from "./polling-shard-reader.ts";
+import { resolveRetry, retryCall } from "./retry.ts";
 import { parseShardPosition, type ShardPosition } from "./shard-position.ts";
 import type { ShardMetrics, ShardReaderContext } from "./shard-reader.ts";
 import { type ShardToRead, ShardTracker } from "./shard-tracker.ts";
@@ -126,7 +128,7 @@ interface Settings {
 function resolveOptions<T>(options: KinesisSourceOptions<T>): Settings {
   const d = KINESIS_SOURCE_DEFAULTS;
   const settings: Settings = {
-    retry: { ...RETRY_DEFAULTS, ...options.retry },
+    retry: resolveRetry(options.retry, `kinesisSource(${options.stream})`),
     initialPosition: options.initialPosition ?? d.initialPosition,
     readerType: options.readerType ?? d.readerType,
     discoveryIntervalMs: options.shardDiscoveryIntervalMs ?? d.shardDiscoveryIntervalMs,
@@ -148,8 +150,6 @@ function resolveOptions<T>(options: KinesisSourceOptions<T>): Settings {
     fail(`getRecordsMaxRecordCount must be in 1..10000, got ${settings.maxRecordCount}`);
   }
   if (!(settings.intervalMs >= 0)) fail(`getRecordsIntervalMs must be >= 0, got ${settings.intervalMs}`);
-  if (!(settings.retry.maxAttempts >= 1))
-    fail(`retry.maxAttempts must be >= 1, got ${settings.retry.maxAttempts}`);
   if (options.shardIdleTimeoutMs !== undefined && !(options.shardIdleTimeoutMs > 0)) {
     fail(`shardIdleTimeoutMs must be > 0, got ${options.shardIdleTimeoutMs}`);
   }
@@ -174,7 +174,7 @@ async function openReader<T>(
   for (const [shardId, position] of context.restoredPositions)
     restored.set(shardId, parseShardPosition(position, shardId));
 
-  const proxy = createStreamProxy(options.connection);
+  const proxy = streamProxyFor(options, `kinesisSource(${options.stream})`);
   const queue = new SourceEventQueue<T>(settings.queuedBatchesPerShard);
   const tracker = new ShardTracker(
     restored,
@@ -272,8 +272,9 @@ async function openReader<T>(
   track(discovery.loop(settings.discoveryIntervalMs));
 
   return {
-    next(): Promise<SourceEvent<T>> {
-      return queue.take();
+    next(): Promise<SourceEvent<T> | undefined> {
+      // Once the job stops, a read (also one waiting) ends rather than wait for shards that stopped.
+      return queue.take(signal);
     },
     millisBehindLatest() {
       // Read by the job's metrics on demand: each shard's lag as of its last GetRecords or event.
@@ -320,10 +321,10 @@ class Discovery {
   }
 
   async #list(): Promise<void> {
-    const shards = await withRetries(
+    const shards = await retryCall(
       `ListShards of ${this.stream}`,
       () => this.proxy.listShards(this.stream, this.signal),
-      { clock: this.clock, options: this.retry, signal: this.signal },
+      { clock: this.clock, retry: this.retry, signal: this.signal },
     );
     if (!this.signal.aborted) this.onShards(shards);
   }

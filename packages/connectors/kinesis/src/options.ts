@@ -1,14 +1,15 @@
 import type { Clock, OutputTag } from "@eddy/core";
-import type { RetryOptions } from "./backoff.ts";
 import type { KinesisDeadLetter } from "./dead-letter.ts";
 import type { Decoder } from "./decoders.ts";
-import type { KinesisConnection } from "./kinesis-client.ts";
+import type { KinesisClientOptions } from "./kinesis-client.ts";
+import type { KinesisRetryOptions } from "./retry.ts";
 import type { InitialPosition } from "./shard-tracker.ts";
 
 /**
  * Options of {@link kinesisSource}; defaults in {@link KINESIS_SOURCE_DEFAULTS}.
  *
  * @example
+ * import { KinesisClient } from "@aws-sdk/client-kinesis";
  * const options: KinesisSourceOptions<Tick> = {
  *   stream: "fx-ticks",
  *   decode: json<Tick>(),
@@ -16,17 +17,15 @@ import type { InitialPosition } from "./shard-tracker.ts";
  *   readerType: "EFO",
  *   efoConsumerName: "fx-pricing",
  *   shardIdleTimeoutMs: minutes(1),
- *   connection: { region: "eu-west-1" },
+ *   client: new KinesisClient({ region: "eu-west-1", maxAttempts: 1 }),
  * };
  * const source = kinesisSource(options);
  */
-export interface KinesisSourceOptions<T> {
+export interface KinesisSourceOptions<T> extends KinesisClientOptions {
   /** Stream name or ARN. */
   readonly stream: string;
   /** Bytes → value: `json()`, `utf8()`, `raw()` or your own; a throw makes the record a dead letter. */
   readonly decode: Decoder<T>;
-  /** Region, credentials, endpoint… (default: the SDK's default chain). */
-  readonly connection?: KinesisConnection;
   /**
    * Where a job without a checkpoint starts (Flink's `source.init.position`, default `LATEST`).
    * A restored job always resumes from its checkpoint.
@@ -61,8 +60,8 @@ export interface KinesisSourceOptions<T> {
    * a record arriving after an idle period may be late).
    */
   readonly shardIdleTimeoutMs?: number;
-  /** Retries of throttled and failed calls (backoff with full jitter, bounded). */
-  readonly retry?: Partial<RetryOptions>;
+  /** Retries of throttled and failed calls (backoff with full jitter, bounded; default core's `DEFAULT_RETRY`). */
+  readonly retry?: KinesisRetryOptions;
   /** The side output for records that cannot be decoded (default: a tag of its own, `source.deadLetters`). */
   readonly deadLetters?: OutputTag<KinesisDeadLetter>;
   /** Batches read ahead per shard before its reader waits for the job to take them. */
@@ -92,16 +91,17 @@ export const KINESIS_SOURCE_DEFAULTS = {
  * Options of {@link kinesisSink}; defaults in {@link KINESIS_SINK_DEFAULTS}.
  *
  * @example
+ * import { KinesisClient } from "@aws-sdk/client-kinesis";
  * const options: KinesisSinkOptions<Tick> = {
  *   stream: "fx-ticks-enriched",
  *   partitionKey: (t) => t.symbol,
  *   aggregation: true,
  *   maxInFlightRequests: 1, // keeps each key's records in order, retries aside
- *   connection: { region: "eu-west-1" },
+ *   client: new KinesisClient({ region: "eu-west-1", maxAttempts: 1 }),
  * };
  * ticks.sink(kinesisSink(options));
  */
-export interface KinesisSinkOptions<T> {
+export interface KinesisSinkOptions<T> extends KinesisClientOptions {
   /** Stream name or ARN. */
   readonly stream: string;
   /** The record's partition key (1–256 characters): records of one key go to one shard, in order. */
@@ -110,8 +110,6 @@ export interface KinesisSinkOptions<T> {
   readonly explicitHashKey?: (value: T) => string | undefined;
   /** Value → bytes (default: JSON as UTF-8). A string is written as UTF-8. */
   readonly serialize?: (value: T) => Uint8Array | string;
-  /** Region, credentials, endpoint… (default: the SDK's default chain). */
-  readonly connection?: KinesisConnection;
   /**
    * Packs records of one partition key into KPL aggregates (read back by this source, the KCL and
    * Flink), up to `maxBytes` each (default 51,200, the KPL's). Fewer, larger Kinesis records:
@@ -128,16 +126,24 @@ export interface KinesisSinkOptions<T> {
   readonly maxBatchSizeInBytes?: number;
   /** The longest a record waits in the buffer before a partial batch is sent (ms) (Flink: 5,000). */
   readonly maxTimeInBufferMS?: number;
-  /** Largest record, data and partition key (Flink: 1 MiB, Kinesis's limit); a larger one fails the write, naming it. */
+  /**
+   * Largest record, data and partition key (Flink: 1 MiB, Kinesis's limit): a larger one goes to
+   * the job's dead letters (`too-large`), or fails the job with `failOnError`.
+   */
   readonly maxRecordSizeInBytes?: number;
   /**
-   * Fail the job when Kinesis rejects an entry of a PutRecords call (Flink: false — the entry is
-   * retried with backoff until `retry.maxAttempts`).
+   * Fail the job, naming the record, when Kinesis rejects an entry of a PutRecords call or a record
+   * cannot be written (too large, a partition key Kinesis refuses) (Flink: false — a failed entry is
+   * retried with backoff until `retry.maxAttempts`; a record that can never be written goes to the
+   * job's dead letters).
    */
   readonly failOnError?: boolean;
-  /** Retries of throttled and failed entries and calls (backoff with full jitter, bounded). */
-  readonly retry?: Partial<RetryOptions>;
-  /** Time for `maxTimeInBufferMS` and backoff (default: the wall clock). */
+  /** Retries of throttled and failed entries and calls (backoff with full jitter, bounded; default core's `DEFAULT_RETRY`). */
+  readonly retry?: KinesisRetryOptions;
+  /**
+   * Time for `maxTimeInBufferMS` and backoff.
+   * @deprecated The sink uses the job's clock (`SinkContext.clock`); this option overrides it for one more release.
+   */
   readonly clock?: Clock;
 }
 

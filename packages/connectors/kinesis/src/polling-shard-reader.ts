@@ -1,6 +1,7 @@
-import { sleep, withRetries } from "./backoff.ts";
+import { sleep } from "@eddy/core";
 import { classifyError } from "./errors.ts";
 import type { IteratorStart } from "./kinesis-client.ts";
+import { retryCall } from "./retry.ts";
 import type { ShardPosition } from "./shard-position.ts";
 import { ShardProgress, type ShardReaderContext } from "./shard-reader.ts";
 import type { ShardToRead } from "./shard-tracker.ts";
@@ -23,10 +24,10 @@ export async function readShardByPolling<T>(
 ): Promise<void> {
   const { proxy, stream, clock, signal } = context;
   const progress = new ShardProgress(context, shard);
-  const retry = { clock, options: context.retry, signal, listener: progress.retryListener };
+  const retry = { clock, retry: context.retry, signal, onRetry: progress.countRetry };
   const label = `${stream}/${shard.shardId}`;
   const iteratorAt = (start: IteratorStart) =>
-    withRetries(
+    retryCall(
       `GetShardIterator on ${label}`,
       () => proxy.getShardIterator(stream, shard.shardId, start, signal),
       retry,
@@ -45,7 +46,7 @@ export async function readShardByPolling<T>(
     let result: Awaited<ReturnType<typeof proxy.getRecords>>;
     try {
       const current = iterator;
-      result = await withRetries(
+      result = await retryCall(
         `GetRecords on ${label}`,
         () => proxy.getRecords(current, options.maxRecordCount, signal),
         retry,

@@ -8,6 +8,7 @@ import {
   tumbling,
   type WindowResult,
 } from "@eddy/core";
+import { eventually } from "@eddy/core/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { json } from "./decoders.ts";
 import { createStreamProxy, type ShardInfo } from "./kinesis-client.ts";
@@ -15,14 +16,7 @@ import { kinesisSink } from "./kinesis-sink.ts";
 import { kinesisSource } from "./kinesis-source.ts";
 import { collectSink } from "./test-support/collect-sink.ts";
 import { connectionFor, type LocalKinesis, startKinesalite } from "./test-support/local-kinesis.ts";
-import {
-  jsonEntry,
-  produce,
-  runUntil,
-  type TestEvent,
-  testEvents,
-  waitFor,
-} from "./test-support/producer.ts";
+import { jsonEntry, produce, runUntil, type TestEvent, testEvents } from "./test-support/producer.ts";
 import {
   complete,
   countsByKey,
@@ -87,10 +81,10 @@ describe("resharding", () => {
       }
     })();
     const resharding = (async () => {
-      await waitFor(() => written >= 200, "a third of the records");
+      await eventually(() => written >= 200, { what: "a third of the records", timeoutMs: 20_000 });
       const [first] = await proxy.listShards(stream);
       await kinesis.admin.splitShard(stream, first!.shardId, middle(first!));
-      await waitFor(() => written >= 400, "two thirds of the records");
+      await eventually(() => written >= 400, { what: "two thirds of the records", timeoutMs: 20_000 });
       const open = (await proxy.listShards(stream)).filter((s) => !s.closed);
       const upperChild = open.find(
         (s) => s.parentShardIds.includes(first!.shardId) && s.endingHashKey === first!.endingHashKey,

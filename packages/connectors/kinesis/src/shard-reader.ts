@@ -1,5 +1,4 @@
-import type { Clock, OutputTag, SourceBatch } from "@eddy/core";
-import type { RetryListener, RetryOptions } from "./backoff.ts";
+import type { Clock, OutputTag, RetryOptions, SourceBatch } from "@eddy/core";
 import type { KinesisDeadLetter } from "./dead-letter.ts";
 import type { Decoder } from "./decoders.ts";
 import type { SourceEventQueue } from "./event-queue.ts";
@@ -65,7 +64,10 @@ export interface ShardReaderContext<T> {
 export class ShardProgress<T> {
   readonly converter: RecordConverter<T>;
   readonly metrics: ShardMetrics;
-  readonly retryListener: RetryListener;
+  /** Counts a retried call in the shard's metrics. */
+  readonly countRetry = (): void => {
+    this.metrics.retries++;
+  };
   #idle = false;
   #lastDataAt: number;
 
@@ -82,7 +84,6 @@ export class ShardProgress<T> {
     );
     this.metrics = context.metricsOf(shard.shardId);
     this.metrics.status = "reading";
-    this.retryListener = { onRetry: () => this.metrics.retries++ };
     this.#lastDataAt = context.clock.now();
     // The shard joins the watermark minimum now, as a split assigned in Flink does: until its
     // first record (or idleness) it holds the watermark back, so its backlog is not late.

@@ -1,13 +1,14 @@
-import { fromIterable, pipeline, silentLogger } from "@eddy/core";
+import { fromIterable, pipeline, silentLogger, VirtualClock } from "@eddy/core";
 import { sinkContext } from "@eddy/core/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { json } from "./decoders.ts";
-import { createStreamProxy, type KinesisRecord } from "./kinesis-client.ts";
+import { createStreamProxy } from "./kinesis-client.ts";
 import { kinesisSink } from "./kinesis-sink.ts";
 import { kinesisSource } from "./kinesis-source.ts";
 import { collectSink } from "./test-support/collect-sink.ts";
 import { connectionFor, type LocalKinesis, startKinesalite } from "./test-support/local-kinesis.ts";
 import { runUntil, type TestEvent, testEvents } from "./test-support/producer.ts";
+import { storedRecords } from "./test-support/stored-records.ts";
 import { startThrottlingProxy } from "./test-support/throttling-proxy.ts";
 
 const quiet = { logger: silentLogger, stopOnSignals: false } as const;
@@ -19,25 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await kinesis?.stop();
 });
-
-/** Every Kinesis record stored in `stream` (aggregates not unpacked). */
-async function storedRecords(stream: string): Promise<KinesisRecord[]> {
-  const proxy = createStreamProxy(kinesis.connection);
-  const out: KinesisRecord[] = [];
-  for (const shard of await proxy.listShards(stream)) {
-    let iterator: string | undefined = await proxy.getShardIterator(stream, shard.shardId, {
-      type: "TRIM_HORIZON",
-    });
-    for (;;) {
-      const result = await proxy.getRecords(iterator!, 10_000);
-      out.push(...result.records);
-      if (result.records.length === 0 || !result.nextIterator) break;
-      iterator = result.nextIterator;
-    }
-  }
-  proxy.close();
-  return out;
-}
 
 const decoder = new TextDecoder();
 
@@ -55,7 +37,7 @@ describe("batching", () => {
     job.source(fromIterable(events, { batchSize: 100 })).sink(sink);
     await job.run();
     expect(sink.metrics()).toMatchObject({ records: 1_200, requests: 3, buffered: 0, inFlightRequests: 0 });
-    const stored = await storedRecords(stream);
+    const stored = await storedRecords(kinesis.connection, stream);
     expect(
       stored
         .map((r) => JSON.parse(decoder.decode(r.data)) as TestEvent)
@@ -63,17 +45,19 @@ describe("batching", () => {
     ).toEqual([...events].sort((a, b) => (a.key + a.seq).localeCompare(b.key + b.seq)));
   });
 
-  test("at most maxBatchSizeInBytes per call; a record over maxRecordSizeInBytes fails the write, naming it", async () => {
+  test("at most maxBatchSizeInBytes per call; a record over maxRecordSizeInBytes is a dead letter, or fails the write with failOnError, naming it", async () => {
     const stream = await kinesis.createStream("batch-bytes", 1);
     const big = "x".repeat(1_000_000);
-    const sink = kinesisSink<{ id: string; pad: string }>({
+    const options = {
       stream,
       connection: kinesis.connection,
-      partitionKey: (r) => r.id,
-      serialize: (r) => r.pad,
+      partitionKey: (r: { id: string }) => r.id,
+      serialize: (r: { pad: string }) => r.pad,
       maxTimeInBufferMS: 60_000,
-    });
-    sink.open?.(sinkContext());
+    };
+    const sink = kinesisSink<{ id: string; pad: string }>(options);
+    const context = sinkContext();
+    sink.open?.(context);
     await sink.write(
       Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, pad: big })),
       [],
@@ -81,11 +65,27 @@ describe("batching", () => {
     await sink.finish?.();
     // 12 records of ~1 MB: five fit in 5 MiB.
     expect(sink.metrics().requests).toBe(3);
-    expect(() => sink.write([{ id: "huge", pad: "y".repeat(1024 * 1024) }], [])).toThrow(
-      /the record with partition key "huge" is 1048580 bytes \(data and partition key\), more than maxRecordSizeInBytes \(1048576\)/,
-    );
+    const tooLarge =
+      /the record with partition key "huge" is 1048580 bytes \(data and partition key\), more than maxRecordSizeInBytes \(1048576\)/;
+    const huge = { id: "huge", pad: "y".repeat(1024 * 1024) };
+    await sink.write([huge, { id: "small", pad: "z" }], [1_000, 2_000]);
+    await sink.finish?.();
+    expect(context.deadLettersSent).toHaveLength(1);
+    expect(context.deadLettersSent[0]).toMatchObject({
+      origin: `kinesis(${stream})`,
+      reason: "too-large",
+      value: huge,
+      timestamp: 1_000,
+      details: { partitionKey: "huge" },
+    });
+    expect(context.deadLettersSent[0]!.error).toMatch(tooLarge);
     await sink.close?.();
-    expect(await storedRecords(stream)).toHaveLength(12);
+    expect(await storedRecords(kinesis.connection, stream)).toHaveLength(13);
+
+    const strict = kinesisSink<{ id: string; pad: string }>({ ...options, failOnError: true });
+    strict.open?.(sinkContext());
+    expect(() => strict.write([huge], [])).toThrow(tooLarge);
+    await strict.close?.();
   });
 });
 
@@ -134,14 +134,14 @@ describe("buffering", () => {
     expect(full).toBeInstanceOf(Promise);
     await full;
     expect(sink.metrics().buffered).toBeLessThan(100);
-    expect(await storedRecords(stream)).toHaveLength(200);
+    expect(await storedRecords(kinesis.connection, stream)).toHaveLength(200);
     await sink.snapshot?.(1);
     expect(sink.metrics()).toMatchObject({ buffered: 0, inFlightRequests: 0 });
-    expect(await storedRecords(stream)).toHaveLength(250);
+    expect(await storedRecords(kinesis.connection, stream)).toHaveLength(250);
     await sink.close?.();
   });
 
-  test("a partial batch leaves after maxTimeInBufferMS", async () => {
+  test("a partial batch leaves after maxTimeInBufferMS of the job's clock", async () => {
     const stream = await kinesis.createStream("buffer-time", 1);
     const sink = kinesisSink<TestEvent>({
       stream,
@@ -149,11 +149,15 @@ describe("buffering", () => {
       partitionKey: (e) => e.key,
       maxTimeInBufferMS: 50,
     });
-    sink.open?.(sinkContext());
+    const clock = new VirtualClock();
+    sink.open?.(sinkContext({ clock }));
     await sink.write(testEvents(3, 1), []);
-    expect(sink.metrics().requests).toBe(0);
-    await new Promise((r) => setTimeout(r, 300));
+    clock.advanceTo(49);
+    expect(sink.metrics()).toMatchObject({ requests: 0, buffered: 3 });
+    clock.advanceTo(50);
     expect(sink.metrics()).toMatchObject({ requests: 1, buffered: 0 });
+    await sink.snapshot?.(1);
+    expect(await storedRecords(kinesis.connection, stream)).toHaveLength(3);
     await sink.close?.();
   });
 });
@@ -177,7 +181,7 @@ describe("failures", () => {
         }),
       );
       await expect(job.run()).rejects.toThrow(
-        /Kinesis rejected the record with partition key "k\d": ProvisionedThroughputExceededException: .*\(failOnError is set\)/,
+        /the record with partition key "k\d" failed \(ProvisionedThroughputExceededException: .*\) and failOnError is set/,
       );
     } finally {
       await throttling.stop();
@@ -210,7 +214,7 @@ describe("KPL aggregation on write", () => {
     });
     writer.source(fromIterable(events, { batchSize: 300 })).sink(sink);
     await writer.run();
-    const stored = await storedRecords(stream);
+    const stored = await storedRecords(kinesis.connection, stream);
     expect(stored.length).toBeLessThan(30);
     expect(stored.length).toBeGreaterThan(3);
 

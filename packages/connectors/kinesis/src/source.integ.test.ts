@@ -1,5 +1,5 @@
 import { MemoryCheckpointStore, monotonous, pipeline, silentLogger, systemClock } from "@eddy/core";
-import { sourceContext } from "@eddy/core/testing";
+import { eventually, sourceContext } from "@eddy/core/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { KinesisDeadLetter } from "./dead-letter.ts";
 import { json, raw } from "./decoders.ts";
@@ -9,14 +9,7 @@ import { aggregate } from "./kpl-aggregation.ts";
 import type { ShardPosition } from "./shard-position.ts";
 import { collectSink } from "./test-support/collect-sink.ts";
 import { type LocalKinesis, startKinesalite } from "./test-support/local-kinesis.ts";
-import {
-  jsonEntry,
-  produce,
-  runUntil,
-  type TestEvent,
-  testEvents,
-  waitFor,
-} from "./test-support/producer.ts";
+import { jsonEntry, produce, runUntil, type TestEvent, testEvents } from "./test-support/producer.ts";
 import {
   complete,
   countsByKey,
@@ -404,8 +397,14 @@ describe("checkpoints", () => {
 
     const first = build();
     const firstRun = first.job.run();
-    await waitFor(() => first.sink.values.length >= 120, "120 records in the first run");
-    await waitFor(async () => (await store.checkpoints("crash")).length > 0, "a checkpoint");
+    await eventually(() => first.sink.values.length >= 120, {
+      what: "120 records in the first run",
+      timeoutMs: 20_000,
+    });
+    await eventually(async () => (await store.checkpoints("crash")).length > 0, {
+      what: "a checkpoint",
+      timeoutMs: 20_000,
+    });
     expect((await store.checkpoints("crash")).length).toBeGreaterThan(0);
     await first.job.stop();
     expect((await firstRun).outcome).toBe("stopped");

@@ -1,5 +1,5 @@
 import type { PendingFile, UploadMarker } from "./pending-file.ts";
-import type { S3Objects } from "./s3-client.ts";
+import type { S3Objects } from "./s3-objects.ts";
 
 /**
  * Makes pre-committed part files visible, and clears what a crashed run left in the staging area.

@@ -4,8 +4,9 @@
  * @packageDocumentation
  * @module @eddy/connector-s3
  */
+
+export { DEFAULT_RETRY, type RetryOptions } from "@eddy/core";
 export type { PendingFile, S3SinkState } from "./pending-file.ts";
-export { DEFAULT_RETRY, type RetryOptions } from "./retry.ts";
 export { isRetryableS3Error } from "./s3-error-classifier.ts";
 export { s3Sink } from "./s3-sink.ts";
 export {

@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import type { ClosedFile } from "./pending-file.ts";
-import type { S3Objects, UploadedPart } from "./s3-client.ts";
+import type { UploadedPart } from "./s3-client.ts";
+import type { S3Objects } from "./s3-objects.ts";
 
 /** Uncompressed bytes gathered before they are gzipped as one gzip member. */
 const GZIP_CHUNK = 256 * 1024;

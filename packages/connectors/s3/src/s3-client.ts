@@ -1,21 +1,29 @@
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  type CreateMultipartUploadCommandOutput,
   DeleteObjectCommand,
   GetObjectCommand,
+  type GetObjectCommandOutput,
   HeadObjectCommand,
   ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
   UploadPartCommand,
+  type UploadPartCommandOutput,
 } from "@aws-sdk/client-s3";
-import type { Clock } from "@eddy/core";
-import { type RetryOptions, withRetry } from "./retry.ts";
-import { isNotFound, isRetryableS3Error } from "./s3-error-classifier.ts";
+import { type AwsSdkClient, isAwsSdkClient } from "@eddy/core";
+
+/**
+ * The only file of this package that talks to `@aws-sdk/client-s3`: the sink and the source speak
+ * to S3 through the narrow {@link S3Proxy} below (one method per S3 call, no retries: those are
+ * `S3Objects`'), tested against s3rver through this implementation.
+ */
 
 /** A part of a multipart upload, as CompleteMultipartUpload needs it. */
 export interface UploadedPart {
@@ -23,196 +31,104 @@ export interface UploadedPart {
   readonly ETag: string;
 }
 
-/**
- * The one place the S3 connector talks to S3. Every call is retried on throttling (`SlowDown`,
- * 503), 5xx and network errors with a bounded, jittered backoff; other errors are thrown at once.
- */
-export class S3Objects {
-  readonly #client: S3Client;
-  readonly #owned: boolean;
+/** One page of a listing. */
+export interface ListedPage {
+  readonly keys: string[];
+  /** The continuation token of the next page; `undefined` on the last. */
+  readonly next: string | undefined;
+}
 
-  constructor(
-    readonly bucket: string,
-    client: S3Client | S3ClientConfig | undefined,
-    private readonly retry: RetryOptions,
-    private readonly clock: Clock,
-  ) {
-    this.#owned = !(client instanceof S3Client);
-    this.#client = client instanceof S3Client ? client : new S3Client(client ?? {});
-  }
-
-  put(key: string, body: Uint8Array): Promise<void> {
-    return this.#retry(async () => {
-      await this.#client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: body.byteLength }),
-      );
-    });
-  }
-
-  /** Copies `from` to `to`; `false` when `from` does not exist. */
-  copy(from: string, to: string): Promise<boolean> {
-    return this.#retry(async () => {
-      try {
-        await this.#client.send(
-          new CopyObjectCommand({
-            Bucket: this.bucket,
-            Key: to,
-            CopySource: `${this.bucket}/${from.split("/").map(encodeURIComponent).join("/")}`,
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isNotFound(error)) return false;
-        throw error;
-      }
-    });
-  }
-
-  delete(key: string): Promise<void> {
-    return this.#retry(async () => {
-      await this.#client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
-    });
-  }
-
-  exists(key: string): Promise<boolean> {
-    return this.#retry(async () => {
-      try {
-        await this.#client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-        return true;
-      } catch (error) {
-        if (isNotFound(error)) return false;
-        throw error;
-      }
-    });
-  }
-
-  async readText(key: string): Promise<string> {
-    return this.#retry(async () => {
-      const response = await this.#client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return response.Body!.transformToString("utf8");
-    });
-  }
-
-  /** The object's bytes from `offset` on, as a stream (empty when `offset` is its size). */
-  async stream(key: string, offset: number): Promise<Readable> {
-    return this.#retry(async () => {
-      try {
-        const response = await this.#client.send(
-          new GetObjectCommand({
-            Bucket: this.bucket,
-            Key: key,
-            Range: offset > 0 ? `bytes=${offset}-` : undefined,
-          }),
-        );
-        return response.Body as Readable;
-      } catch (error) {
-        if ((error as Error).name === "InvalidRange") return Readable.from([]);
-        throw error;
-      }
-    });
-  }
-
-  /** One page of keys under `prefix`, in key order. */
-  async listPage(
+/** What the connector needs of S3, one call each, in one bucket. */
+export interface S3Proxy {
+  putObject(key: string, body: Uint8Array): Promise<void>;
+  copyObject(from: string, to: string): Promise<void>;
+  deleteObject(key: string): Promise<void>;
+  headObject(key: string): Promise<void>;
+  getObject(key: string, offset: number): Promise<Readable>;
+  listObjects(
     prefix: string,
     continuationToken: string | undefined,
-    startAfter?: string,
-  ): Promise<{ keys: string[]; next: string | undefined }> {
-    return this.#retry(async () => {
-      const page = await this.#client.send(
+    startAfter: string | undefined,
+  ): Promise<ListedPage>;
+  createMultipartUpload(key: string): Promise<string>;
+  uploadPart(key: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<UploadedPart>;
+  completeMultipartUpload(key: string, uploadId: string, parts: readonly UploadedPart[]): Promise<void>;
+  abortMultipartUpload(key: string, uploadId: string): Promise<void>;
+  /** Releases the client if Eddy built it (a client the user gave is left open). */
+  close(): void;
+}
+
+/**
+ * The SDK-backed proxy for a `client` option: an `S3Client` (recognized by its shape, so one from
+ * another copy of the SDK works) is used as given; settings (deprecated) or nothing make a client
+ * Eddy builds with `maxAttempts: 1` (Eddy retries, the SDK does not) and closes.
+ */
+export function createS3Proxy(
+  bucket: string,
+  client: AwsSdkClient | S3ClientConfig | undefined,
+  where: string,
+): { readonly proxy: S3Proxy; readonly fromSettings: boolean } {
+  const given = isAwsSdkClient(client, "S3", where) ? client : undefined;
+  const sdk: AwsSdkClient = given ?? new S3Client({ ...(client as S3ClientConfig), maxAttempts: 1 });
+  const Bucket = bucket;
+  const proxy: S3Proxy = {
+    async putObject(Key, Body) {
+      await sdk.send(new PutObjectCommand({ Bucket, Key, Body, ContentLength: Body.byteLength }));
+    },
+    async copyObject(from, Key) {
+      const CopySource = `${bucket}/${from.split("/").map(encodeURIComponent).join("/")}`;
+      await sdk.send(new CopyObjectCommand({ Bucket, Key, CopySource }));
+    },
+    async deleteObject(Key) {
+      await sdk.send(new DeleteObjectCommand({ Bucket, Key }));
+    },
+    async headObject(Key) {
+      await sdk.send(new HeadObjectCommand({ Bucket, Key }));
+    },
+    async getObject(Key, offset) {
+      const Range = offset > 0 ? `bytes=${offset}-` : undefined;
+      const response = (await sdk.send(
+        new GetObjectCommand({ Bucket, Key, Range }),
+      )) as GetObjectCommandOutput;
+      return response.Body as Readable;
+    },
+    async listObjects(Prefix, ContinuationToken, startAfter) {
+      const page = (await sdk.send(
         new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: prefix,
-          ContinuationToken: continuationToken,
-          StartAfter: continuationToken ? undefined : startAfter,
+          Bucket,
+          Prefix,
+          ContinuationToken,
+          StartAfter: ContinuationToken ? undefined : startAfter,
         }),
-      );
+      )) as ListObjectsV2CommandOutput;
       return {
         keys: (page.Contents ?? []).map((o) => o.Key!).filter(Boolean),
         next: page.IsTruncated ? page.NextContinuationToken : undefined,
       };
-    });
-  }
-
-  /** Every key under `prefix`. */
-  async listAll(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.listPage(prefix, token);
-      keys.push(...page.keys);
-      token = page.next;
-    } while (token);
-    return keys;
-  }
-
-  startMultipart(key: string): Promise<string> {
-    return this.#retry(async () => {
-      const response = await this.#client.send(
-        new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }),
-      );
+    },
+    async createMultipartUpload(Key) {
+      const response = (await sdk.send(
+        new CreateMultipartUploadCommand({ Bucket, Key }),
+      )) as CreateMultipartUploadCommandOutput;
       return response.UploadId!;
-    });
-  }
-
-  uploadPart(key: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<UploadedPart> {
-    return this.#retry(async () => {
-      const response = await this.#client.send(
-        new UploadPartCommand({
-          Bucket: this.bucket,
-          Key: key,
-          UploadId: uploadId,
-          PartNumber: partNumber,
-          Body: body,
-          ContentLength: body.byteLength,
-        }),
+    },
+    async uploadPart(Key, UploadId, PartNumber, Body) {
+      const response = (await sdk.send(
+        new UploadPartCommand({ Bucket, Key, UploadId, PartNumber, Body, ContentLength: Body.byteLength }),
+      )) as UploadPartCommandOutput;
+      return { PartNumber, ETag: response.ETag! };
+    },
+    async completeMultipartUpload(Key, UploadId, parts) {
+      await sdk.send(
+        new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: [...parts] } }),
       );
-      return { PartNumber: partNumber, ETag: response.ETag! };
-    });
-  }
-
-  /**
-   * Completes a multipart upload. Idempotent: if the upload is gone (completed before, e.g. by a
-   * run that crashed right after) and the object exists, that counts as done.
-   */
-  async completeMultipart(key: string, uploadId: string, parts: readonly UploadedPart[]): Promise<void> {
-    try {
-      await this.#retry(async () => {
-        await this.#client.send(
-          new CompleteMultipartUploadCommand({
-            Bucket: this.bucket,
-            Key: key,
-            UploadId: uploadId,
-            MultipartUpload: { Parts: [...parts] },
-          }),
-        );
-      });
-    } catch (error) {
-      if (await this.exists(key)) return;
-      throw error;
-    }
-  }
-
-  /** Aborts an upload; `false` if the store refused (e.g. a stand-in without AbortMultipartUpload). */
-  async abortMultipart(key: string, uploadId: string): Promise<boolean> {
-    try {
-      await this.#retry(async () => {
-        await this.#client.send(
-          new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
-        );
-      });
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return true;
-      return false;
-    }
-  }
-
-  destroy(): void {
-    if (this.#owned) this.#client.destroy();
-  }
-
-  #retry<R>(call: () => Promise<R>): Promise<R> {
-    return withRetry(call, isRetryableS3Error, this.retry, this.clock);
-  }
+    },
+    async abortMultipartUpload(Key, UploadId) {
+      await sdk.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }));
+    },
+    close() {
+      if (!given) sdk.destroy();
+    },
+  };
+  return { proxy, fromSettings: given === undefined && client !== undefined };
 }

@@ -1,18 +1,18 @@
-import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
-import type { Clock, Logger } from "@eddy/core";
-import { DEFAULT_RETRY, type RetryOptions } from "./retry.ts";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
+import { type AwsSdkClient, type Clock, DEFAULT_RETRY, type Logger, type RetryOptions } from "@eddy/core";
 
 /**
  * Options of {@link s3Sink}. Rolling options follow Flink's `FileSink` `DefaultRollingPolicy`.
  *
  * @example
+ * import { S3Client } from "@aws-sdk/client-s3";
  * const options: S3SinkOptions<Click> = {
  *   bucket: "analytics",
  *   prefix: "clicks/",
  *   keyPrefix: (c, timestamp) => `page=${encodeURIComponent(c.page)}/${eventTimePartition(c, timestamp)}`,
  *   compression: "gzip",
  *   rolloverInterval: minutes(5),
- *   client: { region: "eu-west-1" },
+ *   client: new S3Client({ region: "eu-west-1", maxAttempts: 1 }),
  * };
  * clicks.sink(s3Sink(options));
  */
@@ -57,13 +57,28 @@ export interface S3SinkOptions<T> {
    * `_eddy-staging/<prefix><fileNamePrefix>/`.
    */
   readonly stagingPrefix?: string;
-  /** A client to use (not destroyed by the sink), or the config of one the sink makes and owns. */
-  readonly client?: S3Client | S3ClientConfig;
+  /**
+   * The AWS SDK v3 `S3Client` to use, as given: its region, credentials, endpoint and retry
+   * settings (not closed by the sink). Eddy retries every S3 call itself, so the client's own
+   * attempts run inside each of Eddy's: build it with `maxAttempts: 1` to keep them from
+   * multiplying. Accepted by its shape, so a client from another copy of the SDK works. Default: a
+   * client Eddy builds from the SDK's default chain, with `maxAttempts: 1`.
+   *
+   * Client settings (an `S3ClientConfig`) are still accepted here for one release, and configure
+   * the client Eddy builds (deprecated: build the client and pass it).
+   */
+  readonly client?: AwsSdkClient | S3ClientConfig;
   /** Backoff and attempts of each S3 call. Default {@link DEFAULT_RETRY}. */
   readonly retry?: Partial<RetryOptions>;
-  /** Processing time for the rolling intervals and backoff. Default: the wall clock. */
+  /**
+   * Processing time for the rolling intervals and backoff.
+   * @deprecated The sink uses the job's clock (`SinkContext.clock`); this option overrides it for one more release.
+   */
   readonly clock?: Clock;
-  /** Where restores report what they committed and cleared. Default: core's `consoleLogger`. */
+  /**
+   * Where restores report what they committed and cleared.
+   * @deprecated The sink logs to the job's logger (`SinkContext.logger`); this option overrides it for one more release.
+   */
   readonly logger?: Logger;
   /** The sink's name in the job graph. Default `s3(<bucket>/<prefix>)`. */
   readonly name?: string;

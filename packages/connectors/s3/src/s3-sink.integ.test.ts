@@ -6,6 +6,7 @@ import {
   MemoryCheckpointStore,
   pipeline,
   silentLogger,
+  systemClock,
 } from "@eddy/core";
 import { sinkContext } from "@eddy/core/testing";
 import {
@@ -62,7 +63,8 @@ function sinkOf<T>(prefix: string, options: Partial<S3SinkOptions<T>> = {}) {
   });
 }
 
-const fresh = sinkContext();
+// The sink's rolling intervals and backoffs run on the job's clock: here the wall clock.
+const fresh = sinkContext({ clock: systemClock });
 
 async function visibleLines(prefix: string): Promise<string[]> {
   const stored = await objects.readAll(bucket, prefix);
@@ -137,7 +139,9 @@ describe("s3Sink", () => {
 
     for (let restart = 0; restart < 2; restart++) {
       const again = sinkOf<{ id: number }>(prefix);
-      await again.open!(sinkContext({ restoredState: structuredClone(covered), restoredCheckpointId: 1 }));
+      await again.open!(
+        sinkContext({ clock: systemClock, restoredState: structuredClone(covered), restoredCheckpointId: 1 }),
+      );
       await again.close!();
       expect(await visibleLines(prefix)).toEqual(['{"id":1}', '{"id":2}']);
       expect(await objects.keys(bucket, `_eddy-staging/${prefix}`)).toEqual([]);

@@ -2,16 +2,16 @@ import { inspect } from "node:util";
 import {
   type Cancel,
   type Clock,
-  consoleLogger,
   type Logger,
   type Sink,
   type SinkContext,
-  systemClock,
+  SinkWriteError,
 } from "@eddy/core";
 import { Committer } from "./committer.ts";
 import { PartFile } from "./part-file.ts";
 import type { ClosedFile, PendingFile, S3SinkState } from "./pending-file.ts";
-import { S3Objects } from "./s3-client.ts";
+import { createS3Proxy, type S3Proxy } from "./s3-client.ts";
+import { S3Objects } from "./s3-objects.ts";
 import {
   eventTimePartition,
   jsonLine,
@@ -42,15 +42,41 @@ import {
  * // s3://analytics/clicks/dt=2026-11-21/hh=14/part-mh2x0c1-k3f9-0.jsonl.gz
  */
 export function s3Sink<T>(options: S3SinkOptions<T>): Sink<T> {
-  return new S3Sink(options);
+  return createS3Sink(options, (name, context) => {
+    const { proxy, fromSettings } = createS3Proxy(options.bucket, options.client, name);
+    if (fromSettings) {
+      context.logger.warn(
+        `${name}: client settings given as client are deprecated: pass an S3Client (with maxAttempts: 1)`,
+      );
+    }
+    return proxy;
+  });
+}
+
+/**
+ * The sink over the {@link S3Proxy} that `openProxy` makes when the sink opens: what {@link s3Sink}
+ * calls with the SDK-backed proxy, and unit tests with a scripted one.
+ */
+export function createS3Sink<T>(
+  options: S3SinkOptions<T>,
+  openProxy: (name: string, context: SinkContext) => S3Proxy,
+): Sink<T> {
+  return new S3Sink(options, openProxy);
+}
+
+/** What the sink holds between `open` and `close`. */
+interface Running {
+  readonly s3: S3Objects;
+  readonly committer: Committer;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Names files of this run apart from those of earlier runs (a replay writes new files). */
+  readonly run: string;
 }
 
 class S3Sink<T> implements Sink<T> {
   readonly name: string;
-  readonly #s3: S3Objects;
-  readonly #committer: Committer;
-  readonly #clock: Clock;
-  readonly #logger: Logger;
+  #running: Running | undefined;
   readonly #prefix: string;
   readonly #errorPrefix: string;
   readonly #stagingPrefix: string;
@@ -75,11 +101,13 @@ class S3Sink<T> implements Sink<T> {
   #uploads = 0;
   #uploadWaiters: (() => void)[] = [];
   #fatal: Error | undefined;
-  readonly #run: string;
   #seq = 0;
   #timer: Cancel | undefined;
 
-  constructor(options: S3SinkOptions<T>) {
+  constructor(
+    private readonly options: S3SinkOptions<T>,
+    private readonly openProxy: (name: string, context: SinkContext) => S3Proxy,
+  ) {
     const d = S3_SINK_DEFAULTS;
     this.#prefix = options.prefix ?? d.prefix;
     this.name = options.name ?? `s3(${options.bucket}/${this.#prefix})`;
@@ -104,35 +132,44 @@ class S3Sink<T> implements Sink<T> {
     this.#extension = this.#settings.gzip ? ".jsonl.gz" : ".jsonl";
     this.#keyPrefix = options.keyPrefix ?? eventTimePartition;
     this.#serialize = options.serializer ?? jsonLine;
-    this.#clock = options.clock ?? systemClock;
-    this.#logger = options.logger ?? consoleLogger;
-    this.#s3 = new S3Objects(options.bucket, options.client, { ...d.retry, ...options.retry }, this.#clock);
-    this.#committer = new Committer(this.#s3, this.#stagingPrefix, this.#settings.maxConcurrentUploads);
-    // Names files of this run apart from those of earlier runs (a replay writes new files).
-    this.#run = `${this.#clock.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   }
 
   async open(context: SinkContext): Promise<void> {
+    const { options } = this;
+    const clock = options.clock ?? context.clock;
+    const s3 = new S3Objects(
+      options.bucket,
+      this.openProxy(this.name, context),
+      { ...S3_SINK_DEFAULTS.retry, ...options.retry },
+      clock,
+    );
+    this.#running = {
+      s3,
+      committer: new Committer(s3, this.#stagingPrefix, this.#settings.maxConcurrentUploads),
+      clock,
+      logger: options.logger ?? context.logger,
+      run: `${clock.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
+    };
     const restored = context.restoredState as S3SinkState | undefined;
     if (restored !== undefined) {
       if (restored.version !== 1)
         throw new Error(`${this.name}: unknown state version ${String(restored.version)}`);
       // Everything listed was pre-committed for the restored checkpoint (or one before it).
-      await this.#committer.commit(restored.pending);
+      await this.#started().committer.commit(restored.pending);
       if (restored.pending.length > 0) {
-        this.#logger.info(
+        this.#started().logger.info(
           `${this.name}: committed the ${restored.pending.length} part file(s) of restored checkpoint ${context.restoredCheckpointId}`,
         );
       }
     }
-    const cleared = await this.#committer.clearStaging();
+    const cleared = await this.#started().committer.clearStaging();
     if (cleared.deleted > 0) {
-      this.#logger.info(
+      this.#started().logger.info(
         `${this.name}: removed ${cleared.deleted} staged object(s) no checkpoint covers (their records are written again)`,
       );
     }
     if (cleared.abortRefused > 0) {
-      this.#logger.warn(
+      this.#started().logger.warn(
         `${this.name}: ${cleared.abortRefused} uncovered multipart upload(s) could not be aborted; they are invisible, but set an AbortIncompleteMultipartUpload lifecycle rule to free their storage`,
       );
     }
@@ -141,7 +178,7 @@ class S3Sink<T> implements Sink<T> {
 
   write(values: T[], timestamps: number[]): Promise<void> | undefined {
     if (this.#fatal) throw this.#fatal;
-    const now = this.#clock.now();
+    const now = this.#started().clock.now();
     const maxPartSize = this.#settings.maxPartSize;
     let i = 0;
     while (i < values.length) {
@@ -181,7 +218,7 @@ class S3Sink<T> implements Sink<T> {
   async notifyCheckpointComplete(checkpointId: number): Promise<void> {
     const due = this.#pending.filter((f) => f.checkpointId <= checkpointId);
     if (due.length === 0) return;
-    await this.#committer.commit(due);
+    await this.#started().committer.commit(due);
     this.#pending = this.#pending.filter((f) => f.checkpointId > checkpointId);
   }
 
@@ -192,25 +229,32 @@ class S3Sink<T> implements Sink<T> {
       ...this.#closed.map((f) => ({ ...f, checkpointId: Number.MAX_SAFE_INTEGER }) as PendingFile),
     ];
     this.#closed = [];
-    await this.#committer.commit(files);
+    await this.#started().committer.commit(files);
     this.#pending = [];
   }
 
   close(): void {
     this.#timer?.();
     this.#timer = undefined;
-    this.#s3.destroy();
+    this.#running?.s3.destroy();
+    this.#running = undefined;
+  }
+
+  #started(): Running {
+    if (!this.#running) throw new SinkWriteError(`${this.name}: used before open (the job opens its sinks)`);
+    return this.#running;
   }
 
   #newFile(partition: string, now: number): PartFile {
-    const name = `${this.#settings.fileNamePrefix}-${this.#run}-${this.#seq++}${this.#extension}`;
+    const { run, s3 } = this.#started();
+    const name = `${this.#settings.fileNamePrefix}-${run}-${this.#seq++}${this.#extension}`;
     const file = new PartFile(
       partition + name,
       this.#stagingPrefix + name,
       `${this.#stagingPrefix}${name}.upload`,
       this.#settings.gzip,
       this.#settings.multipartPartSize,
-      this.#s3,
+      s3,
       (upload) => this.#track(upload),
       now,
     );
@@ -273,9 +317,10 @@ class S3Sink<T> implements Sink<T> {
   /** Rolls files past their rollover or inactivity interval; runs on processing time. */
   #scheduleCheck(): void {
     const { rolloverInterval, inactivityInterval } = this.#settings;
+    const { clock } = this.#started();
     const every = Math.max(10, Math.min(rolloverInterval, inactivityInterval) / 4);
-    this.#timer = this.#clock.schedule(this.#clock.now() + every, () => {
-      const now = this.#clock.now();
+    this.#timer = clock.schedule(clock.now() + every, () => {
+      const now = clock.now();
       for (const [partition, file] of [...this.#open]) {
         if (now - file.openedAt >= rolloverInterval || now - file.lastWriteAt >= inactivityInterval) {
           this.#roll(partition, file);

@@ -1,32 +1,35 @@
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import {
+  type AwsSdkClient,
   type Clock,
+  DEFAULT_RETRY,
   type FailedRecord,
   type OutputTag,
+  type RetryOptions,
   type Source,
   type SourceContext,
   type SourceEvent,
   type SourceReader,
-  systemClock,
 } from "@eddy/core";
 import { type Line, LineSplitter } from "./line-splitter.ts";
-import { DEFAULT_RETRY, type RetryOptions } from "./retry.ts";
-import { S3Objects } from "./s3-client.ts";
+import { createS3Proxy, type S3Proxy } from "./s3-client.ts";
 import { isRetryableS3Error } from "./s3-error-classifier.ts";
+import { S3Objects } from "./s3-objects.ts";
 
 /**
  * Options of {@link s3Source}.
  *
  * @example
+ * import { S3Client } from "@aws-sdk/client-s3";
  * const deadLetters = new OutputTag<FailedRecord<string>>("bad-lines");
  * const options: S3SourceOptions<Click> = {
  *   bucket: "analytics",
  *   prefix: "clicks/dt=2026-11-21/",
  *   decode: (line) => JSON.parse(line) as Click,
  *   deadLetters,
- *   client: { region: "eu-west-1" },
+ *   client: new S3Client({ region: "eu-west-1", maxAttempts: 1 }),
  * };
  * const replay = job.source(s3Source(options));
  * replay.getSideOutput(deadLetters).sink(consoleSink());
@@ -49,11 +52,20 @@ export interface S3SourceOptions<T> {
   readonly batchSize?: number;
   /** Skip objects with a path segment (below `prefix`) starting with `_` or `.`, as Hive and Athena do. Default true. */
   readonly skipHidden?: boolean;
-  /** A client to use (not destroyed by the source), or the config of one the source makes and owns. */
-  readonly client?: S3Client | S3ClientConfig;
+  /**
+   * The AWS SDK v3 `S3Client` to use, as given (not closed by the source); build it with
+   * `maxAttempts: 1`, since Eddy retries each call itself. Accepted by its shape, so a client from
+   * another copy of the SDK works. Default: a client Eddy builds from the SDK's default chain, with
+   * `maxAttempts: 1`. Client settings (an `S3ClientConfig`) are still accepted for one release
+   * (deprecated: build the client and pass it).
+   */
+  readonly client?: AwsSdkClient | S3ClientConfig;
   /** Backoff and attempts of each S3 call. Default {@link DEFAULT_RETRY}. */
   readonly retry?: Partial<RetryOptions>;
-  /** Processing time for the backoff. Default: the wall clock. */
+  /**
+   * Processing time for the backoff.
+   * @deprecated The source uses the job's clock (`SourceContext.clock`); this option overrides it for one more release.
+   */
   readonly clock?: Clock;
   /** Names the source in checkpoints and messages. Default `s3(<bucket>/<prefix>)`. */
   readonly name?: string;
@@ -93,12 +105,31 @@ export interface S3SourcePosition {
  *   .withWatermarks(boundedOutOfOrderness(seconds(5)), (c) => c.at);
  */
 export function s3Source<T = unknown>(options: S3SourceOptions<T>): Source<T> {
+  return createS3Source(options, (name, context) => {
+    const { proxy, fromSettings } = createS3Proxy(options.bucket, options.client, name);
+    if (fromSettings) {
+      context.logger.warn(
+        `${name}: client settings given as client are deprecated: pass an S3Client (with maxAttempts: 1)`,
+      );
+    }
+    return proxy;
+  });
+}
+
+/**
+ * The source over the {@link S3Proxy} that `openProxy` makes when it opens: what {@link s3Source}
+ * calls with the SDK-backed proxy, and unit tests with a scripted one.
+ */
+export function createS3Source<T>(
+  options: S3SourceOptions<T>,
+  openProxy: (name: string, context: SourceContext) => S3Proxy,
+): Source<T> {
   const name = options.name ?? `s3(${options.bucket}/${options.prefix})`;
   return {
     name,
     bounded: true,
     open(context: SourceContext): SourceReader<T> {
-      return new S3JsonLinesReader<T>(name, options, context);
+      return new S3JsonLinesReader<T>(name, options, context, openProxy(name, context));
     },
   };
 }
@@ -135,9 +166,10 @@ class S3JsonLinesReader<T> implements SourceReader<T> {
     private readonly name: string,
     private readonly options: S3SourceOptions<T>,
     private readonly context: SourceContext,
+    proxy: S3Proxy,
   ) {
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.#s3 = new S3Objects(options.bucket, options.client, this.#retry, options.clock ?? systemClock);
+    this.#s3 = new S3Objects(options.bucket, proxy, this.#retry, options.clock ?? context.clock);
     this.#split = `${options.bucket}/${options.prefix}`;
     this.#decode = options.decode ?? ((line) => JSON.parse(line) as T);
     this.#batchSize = options.batchSize ?? 1000;
@@ -145,7 +177,7 @@ class S3JsonLinesReader<T> implements SourceReader<T> {
   }
 
   async next(): Promise<SourceEvent<T> | undefined> {
-    if (this.#finished) return undefined;
+    if (this.#finished || this.context.signal.aborted) return undefined;
     if (this.#failed) return this.#deadLetter();
     if (!this.#object) {
       const key = await this.#nextKey();

@@ -1,175 +1,91 @@
-import type { SplitId } from "../runtime/elements.ts";
-import type { CheckpointMetrics } from "../runtime/metrics.ts";
-import type { SerializedOperatorSnapshot } from "../runtime/stage-runtime.ts";
 import type { Serde } from "../state/serde.ts";
 import type { Clock } from "../time/clock.ts";
-import {
-  type BlobRef,
-  CHECKPOINT_FORMAT_VERSION,
-  type CheckpointManifest,
-  type CheckpointStore,
-  type KeyGroupBlobRef,
-  type OperatorStateRef,
-} from "./checkpoint-store.ts";
-import { checksumOf } from "./checksum.ts";
+import { type BlobNaming, singleWriterNaming } from "./blob-naming.ts";
+import { CheckpointFailedError } from "./checkpoint-failed-error.ts";
+import type { CheckpointMetrics } from "./checkpoint-metrics.ts";
+import { type CheckpointOptions, type CheckpointPolicy, checkpointPolicy } from "./checkpoint-options.ts";
+import type { CheckpointManifest, CheckpointToStore, OperatorStateRef } from "./checkpoint-store.ts";
+import { commitWithRetries } from "./commit-with-retries.ts";
+import { EndOfInput } from "./end-of-input.ts";
 import type { Logger } from "./logger.ts";
+import { assembleCheckpoint } from "./manifest-assembly.ts";
+import type {
+  CheckpointAcknowledgements,
+  CheckpointParticipants,
+  EndOfInputCheckpoint,
+} from "./participants.ts";
+import { type Deferred, deferred, PendingCheckpoint } from "./pending-checkpoint.ts";
+import { recordFailedAttempt, recordFailure, recordStored } from "./record-checkpoint.ts";
+import type { SerializedOperatorSnapshot } from "./serialized-snapshot.ts";
 
-/**
- * How a job checkpoints. Defaults are in {@link CHECKPOINT_DEFAULTS}.
- *
- * Time: `every` is processing time (the job's clock). One checkpoint is in flight at a time; a
- * trigger while one runs is skipped, not queued.
- *
- * @example
- * const checkpoints: CheckpointOptions = { every: seconds(10), retain: 5, store: new MemoryCheckpointStore() };
- * const job = pipeline("fx-pricing", { checkpoints });
- */
-export interface CheckpointOptions {
-  /** Durable storage; `@eddy/state` has the Redis store. */
-  readonly store: CheckpointStore;
-  /** Interval between checkpoints (ms); without it checkpoints are taken only on request. */
-  readonly every?: number;
-  /** Completed checkpoints kept; older ones are deleted. */
-  readonly retain?: number;
-  /** Failed attempts to store one checkpoint before the job fails (the store is down too long). */
-  readonly tolerableFailures?: number;
-  /** First retry delay (ms), doubled per attempt with full jitter, up to `maxRetryDelay`. */
-  readonly retryDelay?: number;
-  /** Longest delay between two attempts to store one checkpoint (ms). */
-  readonly maxRetryDelay?: number;
+/** Everything a {@link CheckpointCoordinator} is built from. */
+export interface CheckpointCoordinatorOptions {
+  /** The job's name: in manifests, blob keys and messages. */
+  readonly job: string;
+  readonly keyGroups: number;
+  /** The store, and the policy (retention, retries, timeout, tolerated failures). */
+  readonly checkpoints: CheckpointOptions;
+  readonly participants: CheckpointParticipants;
+  /** Processing time: timeouts and backoffs run on it. */
+  readonly clock: Clock;
+  /** Serializes sinks' states. */
+  readonly serde: Serde<unknown>;
+  readonly logger: Logger;
+  readonly metrics: CheckpointMetrics;
+  /** The job must fail: more checkpoints failed in a row than tolerated, or a sink's commit failed. */
+  onFatal(error: Error): void;
+  /** The checkpoint the job restored: later ones build on its key-group chains. */
+  readonly restoredFrom?: CheckpointManifest | undefined;
+  /** The newest checkpoint id in the store: new checkpoints are numbered after it. */
+  readonly highestStoredId?: number;
+  /** Store keys of the blobs (default: one writer per job). */
+  readonly blobNaming?: BlobNaming;
 }
 
-/**
- * Defaults of {@link CheckpointOptions}.
- *
- * @example
- * const lenient: CheckpointOptions = { store, tolerableFailures: CHECKPOINT_DEFAULTS.tolerableFailures * 3 };
- */
-export const CHECKPOINT_DEFAULTS = {
-  /** Completed checkpoints kept. */
-  retain: 3,
-  /** Failed attempts to store one checkpoint before the job fails. */
-  tolerableFailures: 10,
-  /** First retry delay (ms). */
-  retryDelay: 100,
-  /** Longest retry delay (ms). */
-  maxRetryDelay: 5_000,
-} as const;
-
-/** The parts of a running job the coordinator talks to. */
-export interface CheckpointParticipants {
-  /** Asks every source to inject a barrier (a finished source acknowledges its final positions). */
-  injectBarrier(checkpointId: number, full: boolean): void;
-  readonly sinkIds: readonly string[];
-  /** Tells every sink the checkpoint is durable (after the store committed it). */
-  notifyComplete(checkpointId: number): Promise<void>;
-}
-
-/**
- * The checkpoint a sink at the end of its input joins without a barrier: it pre-commits into it
- * (`snapshot` + `acknowledgeSink`), waits until it is stored, then commits and finishes.
- */
-export interface EndOfInputCheckpoint {
-  readonly checkpointId: number;
-  /**
-   * True once the checkpoint is stored; false if it was abandoned (the job stopped first);
-   * rejects if storing it failed.
-   */
-  readonly stored: Promise<boolean>;
-}
-
-interface PendingCheckpoint {
-  readonly id: number;
+interface QueuedSavepoint {
   readonly kind: CheckpointManifest["kind"];
   readonly name: string | undefined;
-  readonly sources: Map<string, ReadonlyMap<SplitId, unknown>>;
-  readonly operators: Map<string, SerializedOperatorSnapshot>;
-  readonly sinks: Map<string, unknown>;
-  readonly done: PromiseWithResolversLike<CheckpointManifest>;
-  readonly startedAt: number;
-  /** True once the store has it (before sinks are told), false if abandoned; the next may start. */
-  readonly stored: PromiseWithResolversLike<boolean>;
-}
-
-interface PromiseWithResolversLike<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function deferred<T>(): PromiseWithResolversLike<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-/**
- * Failing to store a checkpoint more often than tolerated (`tolerableFailures`): `job.run()`
- * rejects with it.
- *
- * @example
- * try {
- *   await job.run();
- * } catch (error) {
- *   if (error instanceof CheckpointFailedError) console.error("the checkpoint store is down:", error.message);
- * }
- */
-export class CheckpointFailedError extends Error {
-  /** Always `"CheckpointFailedError"`. */
-  override readonly name = "CheckpointFailedError";
+  readonly done: Deferred<CheckpointManifest>;
 }
 
 /**
  * Runs checkpoints the way Flink's coordinator does: barriers into every source; operators
  * snapshot as a barrier passes; sinks pre-commit; when every sink has acknowledged, the checkpoint
- * (source positions + operator state + sink state) is committed to the store in one atomic step,
- * and only then are sinks told it completed. One checkpoint is in flight at a time, so an
- * incremental one always builds on a committed one; a checkpoint whose store write fails is retried
- * with backoff until it succeeds or the failures exceed the tolerance, which fails the job.
+ * (source positions + operator state + sink state) is committed through the store in one atomic
+ * step, and only then are sinks told it completed.
+ *
+ * The state machine: one checkpoint is in flight at a time (`aligning`, then `committing`), so an
+ * incremental one always builds on a stored one. A periodic trigger while one is in flight is
+ * skipped; a savepoint queues. A checkpoint fails when its store write runs out of retries or when
+ * it times out; the next one is then full (nothing may build on the failed one), and past the
+ * tolerated failures in a row the job fails. Sinks at their end join checkpoints without a
+ * barrier ({@link EndOfInput}).
  */
-export class CheckpointCoordinator {
+export class CheckpointCoordinator implements CheckpointAcknowledgements {
+  readonly #options: CheckpointCoordinatorOptions;
+  readonly #policy: CheckpointPolicy;
+  readonly #naming: BlobNaming;
+  readonly #endOfInput = new EndOfInput();
   #nextId: number;
   #pending: PendingCheckpoint | undefined;
-  #queued: {
-    kind: CheckpointManifest["kind"];
-    name: string | undefined;
-    done: PromiseWithResolversLike<CheckpointManifest>;
-  }[] = [];
-  /** Key-group chains of the last committed checkpoint: what unchanged groups point at. */
-  #committed: Record<string, OperatorStateRef>;
+  #queued: QueuedSavepoint[] = [];
+  /** Operator states of the last stored checkpoint: what the next incremental one builds on. */
+  #base: Readonly<Record<string, OperatorStateRef>>;
+  /** Set after a failed checkpoint: the next takes full snapshots. */
+  #nextFull = false;
+  #failuresInARow = 0;
   #lastCompletedAt: number | undefined;
-  /** Sinks at the end of their input, waiting for a checkpoint to join. */
-  readonly #joining = new Map<string, (join: EndOfInputCheckpoint | undefined) => void>();
-  /** Sinks that joined a checkpoint at the end of their input. */
-  readonly #ended = new Set<string>();
-  /** The state each ended sink pre-committed last: it stands for them in every later checkpoint. */
-  readonly #endStates = new Map<string, unknown>();
   /** Set by {@link CheckpointCoordinator.abort}: the job is stopping and takes no more checkpoints. */
   #aborted: Error | undefined;
 
-  constructor(
-    private readonly job: string,
-    private readonly keyGroups: number,
-    private readonly options: CheckpointOptions,
-    private readonly participants: CheckpointParticipants,
-    private readonly services: {
-      clock: Clock;
-      serde: Serde<unknown>;
-      logger: Logger;
-      metrics: CheckpointMetrics;
-      onFatal(error: Error): void;
-    },
-    restoredFrom: CheckpointManifest | undefined,
-    highestStoredId = 0,
-  ) {
+  constructor(options: CheckpointCoordinatorOptions) {
+    this.#options = options;
+    this.#policy = checkpointPolicy(options.checkpoints, `job "${options.job}"`);
+    this.#naming = options.blobNaming ?? singleWriterNaming(options.job);
     // After the newest id in the store, not after the restored one: a job restarted from an older
     // checkpoint must not reuse the ids (and blob keys) of the run it rolls back from.
-    this.#nextId = Math.max(restoredFrom?.checkpointId ?? 0, highestStoredId) + 1;
-    this.#committed = restoredFrom ? { ...restoredFrom.operators } : {};
+    this.#nextId = Math.max(options.restoredFrom?.checkpointId ?? 0, options.highestStoredId ?? 0) + 1;
+    this.#base = options.restoredFrom?.operators ?? {};
   }
 
   /** Processing time of the last completed checkpoint. */
@@ -179,272 +95,257 @@ export class CheckpointCoordinator {
 
   /**
    * Starts a checkpoint (or a savepoint, which is full and kept by name). A periodic checkpoint
-   * is skipped while another is in flight; a savepoint waits for its turn.
+   * is skipped (`undefined`) while another is in flight; a savepoint waits for its turn.
    */
   trigger(
     kind: CheckpointManifest["kind"] = "checkpoint",
     name?: string,
   ): Promise<CheckpointManifest> | undefined {
     if (this.#aborted) return kind === "checkpoint" ? undefined : Promise.reject(this.#aborted);
-    if (this.#endStates.size === this.participants.sinkIds.length) {
+    if (this.#endOfInput.allEnded(this.#options.participants.sinkIds.length)) {
       // Every sink has committed its last records: there is nothing left to checkpoint.
       return kind === "checkpoint"
         ? undefined
-        : Promise.reject(new CheckpointFailedError(`job "${this.job}" has reached the end of its input`));
+        : Promise.reject(
+            new CheckpointFailedError(`job "${this.#options.job}" has reached the end of its input`),
+          );
     }
-    if (this.#pending) {
-      if (kind === "checkpoint") return undefined;
-      const done = deferred<CheckpointManifest>();
-      this.#queued.push({ kind, name, done });
-      return done.promise;
-    }
-    return this.#start(kind, name, deferred<CheckpointManifest>());
+    if (this.#pending && kind === "checkpoint") return undefined;
+    const done = deferred<CheckpointManifest>();
+    if (this.#pending) this.#queued.push({ kind, name, done });
+    else this.#start({ kind, name, done });
+    return done.promise;
   }
 
-  acknowledgeSource(sourceId: string, checkpointId: number, positions: ReadonlyMap<SplitId, unknown>): void {
-    if (this.#pending?.id === checkpointId) this.#pending.sources.set(sourceId, positions);
+  acknowledgeSource(sourceId: string, checkpointId: number, positions: ReadonlyMap<string, unknown>): void {
+    const pending = this.#aligning(checkpointId);
+    pending?.sources.set(sourceId, positions);
   }
 
   acknowledgeOperator(operatorId: string, checkpointId: number, snapshot: SerializedOperatorSnapshot): void {
-    if (this.#pending?.id === checkpointId) this.#pending.operators.set(operatorId, snapshot);
+    const pending = this.#aligning(checkpointId);
+    pending?.operators.set(operatorId, snapshot);
   }
 
   acknowledgeSink(sinkId: string, checkpointId: number, state: unknown): void {
-    const pending = this.#pending;
-    if (pending?.id !== checkpointId) return;
+    const pending = this.#aligning(checkpointId);
+    if (!pending) return;
     pending.sinks.set(sinkId, state);
-    if (this.#ended.has(sinkId)) this.#endStates.set(sinkId, state);
-    this.#completeWhenAcknowledged(pending);
+    this.#onAcknowledged(pending);
   }
 
   /**
-   * A sink reached the end of its input, as in Flink's FLIP-147: no barrier will reach it any
-   * more (every source upstream of it has finished), so it joins a checkpoint without one — the
-   * pending checkpoint if it has not acknowledged that yet, else the next, started at once so its
-   * last records are committed promptly. Whatever joins holds the sink's final pre-commit state;
-   * the finished source positions before it and the operators between (finished, so stateless)
-   * make it consistent. Once stored, the sink commits and finishes; later checkpoints carry its
-   * last state. The job's last checkpoint is simply the one the last sink joins.
+   * A sink reached the end of its input (see {@link EndOfInput}): it joins the pending checkpoint
+   * if it has not acknowledged that yet, else the next, started at once so that its last records
+   * are committed promptly. Whatever it joins holds the sink's final pre-commit state; the
+   * finished source positions before it and the operators between (finished, so stateless) make
+   * it consistent. The job's last checkpoint is simply the one the last sink joins.
    *
    * Resolves `undefined` when the job stops before a checkpoint covers the sink's end.
    */
   checkpointAtEnd(sinkId: string): Promise<EndOfInputCheckpoint | undefined> {
     if (this.#aborted) return Promise.resolve(undefined);
     const pending = this.#pending;
-    if (pending && !pending.sinks.has(sinkId)) return Promise.resolve(this.#join(pending, sinkId));
-    return new Promise((resolve) => {
-      this.#joining.set(sinkId, resolve);
-      if (!pending) this.trigger("checkpoint");
-    });
+    if (pending?.phase === "aligning" && !pending.sinks.has(sinkId)) {
+      return Promise.resolve(pending.join(sinkId));
+    }
+    const joined = this.#endOfInput.waitForNext(sinkId);
+    if (!pending) this.trigger("checkpoint");
+    return joined;
   }
 
   /**
-   * The job stops or ends: checkpoints that can no longer complete are rejected, and sinks waiting
-   * at their end for one give up (a restart replays their end).
+   * The job stops or ends: checkpoints that can no longer complete are rejected (a store write
+   * in flight may still land, but no sink hears of it), and sinks waiting at their end for one
+   * give up (a restart replays their end).
    */
   abort(reason: Error): void {
     this.#aborted ??= reason;
-    this.#pending?.done.reject(reason);
-    this.#pending?.stored.resolve(false);
+    const pending = this.#pending;
     this.#pending = undefined;
+    if (pending) {
+      pending.abort.abort(reason);
+      pending.done.reject(reason);
+      pending.settle("abandoned");
+    }
     for (const queued of this.#queued) queued.done.reject(reason);
     this.#queued = [];
-    for (const resolve of this.#joining.values()) resolve(undefined);
-    this.#joining.clear();
+    this.#endOfInput.abandon();
   }
 
-  #join(pending: PendingCheckpoint, sinkId: string): EndOfInputCheckpoint {
-    this.#ended.add(sinkId);
-    return { checkpointId: pending.id, stored: pending.stored.promise };
+  #aligning(checkpointId: number): PendingCheckpoint | undefined {
+    const pending = this.#pending;
+    return pending?.id === checkpointId && pending.phase === "aligning" ? pending : undefined;
   }
 
-  #completeWhenAcknowledged(pending: PendingCheckpoint): void {
-    if (pending.sinks.size === this.participants.sinkIds.length) void this.#complete(pending);
-  }
-
-  #start(
-    kind: CheckpointManifest["kind"],
-    name: string | undefined,
-    done: PromiseWithResolversLike<CheckpointManifest>,
-  ): Promise<CheckpointManifest> {
-    const pending: PendingCheckpoint = {
-      id: this.#nextId++,
-      kind,
-      name,
-      sources: new Map(),
-      operators: new Map(),
-      sinks: new Map(),
-      done,
-      startedAt: this.services.clock.now(),
-      stored: deferred<boolean>(),
-    };
-    pending.stored.promise.catch(() => {});
+  #start({ kind, name, done }: QueuedSavepoint): void {
+    const { clock, participants } = this.#options;
+    const full = kind === "savepoint" || this.#nextFull;
+    const pending = new PendingCheckpoint(this.#nextId++, kind, name, full, clock.now(), done);
     this.#pending = pending;
-    // Avoid unhandled rejections for periodic checkpoints nobody awaits.
-    done.promise.catch(() => {});
+    pending.cancelTimeout = clock.schedule(pending.startedAt + this.#policy.checkpointTimeout, () =>
+      this.#timedOut(pending),
+    );
     // Sinks past their end take part without a barrier: those that committed their last records
     // with their last state, those waiting at their end by joining now.
-    for (const [sinkId, state] of this.#endStates) pending.sinks.set(sinkId, state);
-    for (const [sinkId, resolve] of this.#joining) resolve(this.#join(pending, sinkId));
-    this.#joining.clear();
+    this.#endOfInput.enlist(pending);
     // Sources that have finished acknowledge at once with their final positions. When none flows,
     // every sink still running is draining to its end, where it joins: the checkpoint completes.
-    this.participants.injectBarrier(pending.id, kind === "savepoint");
-    this.#completeWhenAcknowledged(pending);
-    return done.promise;
+    participants.injectBarrier(pending.id, full);
+    this.#onAcknowledged(pending);
   }
 
-  async #complete(pending: PendingCheckpoint): Promise<void> {
-    const fatal = (error: unknown) => {
-      if (this.#pending === pending) this.#pending = undefined;
-      pending.stored.reject(error);
-      pending.done.reject(error);
-      this.services.onFatal(error instanceof Error ? error : new Error(String(error)));
-    };
-    let manifest: CheckpointManifest;
-    const attempts = { failed: 0 };
-    try {
-      const assembled = this.#assemble(pending);
-      manifest = assembled.manifest;
-      await this.#commitWithRetries(manifest, assembled.blobs, attempts);
-      this.#committed = { ...manifest.operators };
-      this.#lastCompletedAt = manifest.completedAt;
-      this.#record(pending, assembled.blobs, attempts.failed);
-    } catch (error) {
-      this.services.metrics.recordFailed(
-        {
-          checkpointId: pending.id,
-          kind: pending.kind,
-          startedAt: pending.startedAt,
-          endedAt: this.services.clock.now(),
-          failedAttempts: attempts.failed,
-        },
-        error instanceof Error ? error.message : String(error),
-      );
-      fatal(error);
+  #onAcknowledged(pending: PendingCheckpoint): void {
+    if (this.#pending !== pending || pending.phase !== "aligning") return;
+    const { sinkIds, lastSink } = this.#options.participants;
+    const missing = pending.missing(sinkIds);
+    if (
+      lastSink &&
+      !pending.lastSinkInjected &&
+      missing.length === 1 &&
+      missing[0] === lastSink.id &&
+      !pending.joined.has(lastSink.id)
+    ) {
+      pending.lastSinkInjected = true;
+      lastSink.injectBarrier(pending.id, pending.full);
       return;
     }
-    // Stored: the next checkpoint may start. Sinks hear of this one in order with their writes, so
-    // a later checkpoint's snapshot never overtakes the notice.
-    if (this.#pending === pending) this.#pending = undefined;
-    pending.stored.resolve(true);
-    // Sinks that joined at their end take the notice themselves, right before they finish.
-    const notified = this.participants.notifyComplete(pending.id);
-    const next = this.#queued.shift();
-    if (next) void this.#start(next.kind, next.name, next.done);
-    else if (this.#joining.size > 0) this.trigger("checkpoint");
+    if (missing.length === 0) void this.#commit(pending);
+  }
+
+  async #commit(pending: PendingCheckpoint): Promise<void> {
+    pending.phase = "committing";
+    const { job, clock, logger, metrics } = this.#options;
+    let checkpoint: CheckpointToStore;
+    try {
+      checkpoint = assembleCheckpoint({
+        job,
+        keyGroups: this.#options.keyGroups,
+        checkpointId: pending.id,
+        kind: pending.kind,
+        savepointName: pending.name,
+        completedAt: clock.now(),
+        base: pending.full ? undefined : this.#base,
+        acks: pending,
+        serde: this.#options.serde,
+        naming: this.#naming,
+      });
+    } catch (error) {
+      this.#failed(
+        pending,
+        new CheckpointFailedError(
+          `job "${job}": checkpoint ${pending.id} could not be assembled (${reasonOf(error)})`,
+          { cause: error },
+        ),
+      );
+      return;
+    }
+    try {
+      await commitWithRetries(checkpoint, {
+        job,
+        store: this.#options.checkpoints.store,
+        retain: this.#policy.retain,
+        retry: this.#policy.retry,
+        clock,
+        logger,
+        signal: pending.abort.signal,
+        onFailedAttempt: () => recordFailedAttempt(metrics, pending),
+      });
+    } catch (error) {
+      const { signal } = pending.abort;
+      this.#failed(pending, signal.aborted ? asError(signal.reason) : asError(error));
+      return;
+    }
+    await this.#stored(pending, checkpoint);
+  }
+
+  async #stored(pending: PendingCheckpoint, checkpoint: CheckpointToStore): Promise<void> {
+    // Stopped while the write was in flight: the store has it, but sinks are not told.
+    if (this.#pending !== pending) return;
+    const { manifest } = checkpoint;
+    this.#base = manifest.operators;
+    this.#lastCompletedAt = manifest.completedAt;
+    this.#nextFull = false;
+    this.#failuresInARow = 0;
+    recordStored(this.#options.metrics, pending, checkpoint, this.#options.clock.now());
+    // Stored: the next checkpoint may start. Sinks hear of this one first, in order with their
+    // writes, so a later checkpoint's snapshot never overtakes the notice. Sinks that joined at
+    // their end take the notice themselves, right before they finish.
+    this.#pending = undefined;
+    this.#endOfInput.stored(pending);
+    pending.settle("stored");
+    const notified = this.#options.participants.notifyComplete(pending.id);
+    this.#startNext();
     try {
       await notified;
       pending.done.resolve(manifest);
     } catch (error) {
-      fatal(error);
+      pending.done.reject(error);
+      this.#fatal(asError(error));
     }
   }
 
-  #record(pending: PendingCheckpoint, blobs: Map<string, Uint8Array>, failedAttempts: number): void {
-    let bytes = 0;
-    for (const blob of blobs.values()) bytes += blob.byteLength;
-    let groups = 0;
-    for (const snapshot of pending.operators.values()) groups += snapshot.keyGroups.length;
-    this.services.metrics.recordCompleted({
-      checkpointId: pending.id,
-      kind: pending.kind,
-      startedAt: pending.startedAt,
-      endedAt: this.services.clock.now(),
-      bytesWritten: bytes,
-      keyGroupsWritten: groups,
-      failedAttempts,
-    });
+  #timedOut(pending: PendingCheckpoint): void {
+    if (this.#pending !== pending) return;
+    const { job, participants } = this.#options;
+    const waitingFor =
+      pending.phase === "aligning"
+        ? `waiting for ${pending.missing(participants.sinkIds).join(", ")} to acknowledge it`
+        : "while storing it";
+    const timeout = new CheckpointFailedError(
+      `job "${job}": checkpoint ${pending.id} timed out after ${this.#policy.checkpointTimeout} ms ${waitingFor}`,
+    );
+    // A store write in flight cannot be called back: it may still land; no retry follows it.
+    if (pending.phase === "committing") pending.abort.abort(timeout);
+    else this.#failed(pending, timeout);
   }
 
-  #assemble(pending: PendingCheckpoint): { manifest: CheckpointManifest; blobs: Map<string, Uint8Array> } {
-    const blobs = new Map<string, Uint8Array>();
-    const prefix = `${this.job}/${pending.id}`;
-    const store = (key: string, bytes: Uint8Array): BlobRef => {
-      blobs.set(key, bytes);
-      return { key, checksum: checksumOf(bytes), size: bytes.byteLength };
-    };
-
-    const operators: Record<string, OperatorStateRef> = {};
-    for (const [operatorId, snapshot] of pending.operators) {
-      const previous = pending.kind === "savepoint" ? undefined : this.#committed[operatorId];
-      const keyGroups: Record<string, KeyGroupBlobRef[]> = { ...(previous?.keyGroups ?? {}) } as Record<
-        string,
-        KeyGroupBlobRef[]
-      >;
-      for (const group of snapshot.keyGroups) {
-        const ref = { ...store(`${prefix}/${operatorId}/kg${group.group}`, group.blob), mode: group.mode };
-        const chain = group.mode === "full" ? [] : [...(keyGroups[group.group] ?? [])];
-        chain.push(ref);
-        keyGroups[group.group] = chain;
-      }
-      const operator = snapshot.operator
-        ? store(`${prefix}/${operatorId}/op`, snapshot.operator)
-        : previous?.operator;
-      operators[operatorId] = { keyGroups, operator };
+  #failed(pending: PendingCheckpoint, failure: Error): void {
+    if (this.#pending !== pending) return;
+    const { job, clock, logger, metrics } = this.#options;
+    this.#pending = undefined;
+    this.#nextFull = true;
+    this.#failuresInARow++;
+    recordFailure(metrics, pending, failure, clock.now());
+    pending.done.reject(failure);
+    // Sinks that joined it at their end join the next one.
+    pending.settle("failed");
+    const tolerated = this.#policy.tolerableCheckpointFailures;
+    if (this.#failuresInARow > tolerated) {
+      const inARow =
+        tolerated > 0
+          ? `; that is ${this.#failuresInARow} failed checkpoints in a row (tolerableCheckpointFailures: ${tolerated})`
+          : "";
+      this.#fatal(
+        new CheckpointFailedError(
+          `${failure.message}${inARow}; the job stops and will resume from its last complete checkpoint`,
+          { cause: failure },
+        ),
+      );
+      return;
     }
-
-    const sinks: Record<string, BlobRef> = {};
-    for (const [sinkId, state] of pending.sinks) {
-      sinks[sinkId] = store(`${prefix}/sink/${sinkId}`, this.services.serde.serialize(state));
-    }
-    const sources: Record<string, Record<string, unknown>> = {};
-    for (const [sourceId, positions] of pending.sources) sources[sourceId] = Object.fromEntries(positions);
-
-    const manifest: CheckpointManifest = {
-      version: CHECKPOINT_FORMAT_VERSION,
-      job: this.job,
-      checkpointId: pending.id,
-      kind: pending.kind,
-      savepointName: pending.name,
-      completedAt: this.services.clock.now(),
-      keyGroups: this.keyGroups,
-      sources,
-      operators,
-      sinks,
-    };
-    return { manifest, blobs };
+    logger.warn(
+      `job "${job}": checkpoint ${pending.id} failed (${failure.message}); ${this.#failuresInARow} in a row, ${tolerated} tolerated: the job goes on, the next checkpoint is full`,
+    );
+    this.#startNext();
   }
 
-  async #commitWithRetries(
-    manifest: CheckpointManifest,
-    blobs: Map<string, Uint8Array>,
-    attempts: { failed: number },
-  ): Promise<void> {
-    const tolerable = this.options.tolerableFailures ?? CHECKPOINT_DEFAULTS.tolerableFailures;
-    const retain = this.options.retain ?? CHECKPOINT_DEFAULTS.retain;
-    let delay = this.options.retryDelay ?? CHECKPOINT_DEFAULTS.retryDelay;
-    const maxDelay = this.options.maxRetryDelay ?? CHECKPOINT_DEFAULTS.maxRetryDelay;
-    for (let failures = 0; ; ) {
-      try {
-        await this.options.store.commit({ manifest, blobs }, retain);
-        if (failures > 0) {
-          this.services.logger.info(
-            `checkpoint ${manifest.checkpointId} stored after ${failures} failed attempt(s)`,
-          );
-        }
-        return;
-      } catch (error) {
-        failures++;
-        attempts.failed = failures;
-        this.services.metrics.failedAttempts++;
-        const reason = error instanceof Error ? error.message : String(error);
-        if (failures > tolerable) {
-          throw new CheckpointFailedError(
-            `job "${this.job}": checkpoint ${manifest.checkpointId} could not be stored in ${this.options.store.description} after ${failures} attempts (last error: ${reason}); the job stops and will resume from its last complete checkpoint`,
-            { cause: error },
-          );
-        }
-        this.services.logger.warn(
-          `checkpoint ${manifest.checkpointId}: storing in ${this.options.store.description} failed (${reason}); retry ${failures}/${tolerable} in about ${delay} ms`,
-        );
-        await sleep(this.services.clock, Math.random() * delay);
-        delay = Math.min(maxDelay, delay * 2);
-      }
-    }
+  #startNext(): void {
+    const next = this.#queued.shift();
+    if (next) this.#start(next);
+    else if (this.#endOfInput.waiting) this.trigger("checkpoint");
+  }
+
+  #fatal(error: Error): void {
+    this.abort(error);
+    this.#options.onFatal(error);
   }
 }
 
-function sleep(clock: Clock, duration: number): Promise<void> {
-  return new Promise((resolve) => clock.schedule(clock.now() + duration, resolve));
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import {
   type BlobRef,
+  CHECKPOINT_FORMAT_VERSION,
   type CheckpointManifest,
   type CheckpointStore,
   type CheckpointToStore,
@@ -25,6 +26,11 @@ export class MemoryCheckpointStore implements CheckpointStore {
   readonly #savepoints = new Map<string, Map<string, CheckpointManifest>>();
 
   async commit({ manifest, blobs }: CheckpointToStore, retain: number): Promise<void> {
+    if (manifest.version !== CHECKPOINT_FORMAT_VERSION) {
+      throw new Error(
+        `checkpoint ${manifest.checkpointId} of job "${manifest.job}" has format version ${String(manifest.version)}; this store keeps version ${CHECKPOINT_FORMAT_VERSION}`,
+      );
+    }
     for (const [key, bytes] of blobs) this.#blobs.set(key, bytes.slice());
     const copy = structuredClone(manifest);
     if (manifest.kind === "savepoint") {

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { VirtualClock } from "../time/clock.ts";
 import {
@@ -222,5 +223,139 @@ describe("AsyncSinkWriter", () => {
     service.answerAll();
     await flushed;
     expect(service.written).toEqual(["j=1", "k=3", "j=2"]);
+  });
+
+  test("entries rejected for good go to onRejected, once, and the others are written", async () => {
+    const rejected: string[] = [];
+    const service: BatchSubmitter<string> = {
+      async submit(entries) {
+        return {
+          failed: [],
+          rejected: entries
+            .filter((e) => e.startsWith("bad"))
+            .map((entry) => ({ entry, reason: "ValidationException: no" })),
+        };
+      },
+      isRetryable: () => true,
+    };
+    const writer = new AsyncSinkWriter(
+      "t",
+      { ...options, onRejected: (entry, reason) => rejected.push(`${entry}: ${reason}`) },
+      service,
+      new VirtualClock(),
+    );
+    for (const e of ["a", "bad1", "b"]) writer.add(e, 1);
+    await writer.flush();
+    expect(rejected).toEqual(["bad1: ValidationException: no"]);
+    expect(writer.buffered).toBe(0);
+  });
+
+  test("without onRejected, or with failOnError, a rejected entry fails the writer, named by describe", async () => {
+    const service = (): BatchSubmitter<string> => ({
+      async submit(entries) {
+        return {
+          failed: [],
+          rejected: entries.map((entry) => ({ entry, reason: "ValidationException: no" })),
+        };
+      },
+      isRetryable: () => true,
+      describe: (entry) => `the line "${entry}"`,
+    });
+    const plain = new AsyncSinkWriter("t", options, service(), new VirtualClock());
+    plain.add("x", 1);
+    await expect(plain.flush()).rejects.toThrow('t: the line "x" was rejected (ValidationException: no)');
+    const strict = new AsyncSinkWriter(
+      "t",
+      { ...options, failOnError: true, onRejected: () => {} },
+      service(),
+      new VirtualClock(),
+    );
+    strict.add("y", 1);
+    await expect(strict.flush()).rejects.toThrow(
+      /the line "y" was rejected \(ValidationException: no\) and failOnError is set/,
+    );
+  });
+
+  test("a request refused as invalid is split: each entry goes alone, and only the bad one is rejected", async () => {
+    const requests: string[][] = [];
+    const rejected: string[] = [];
+    const service: BatchSubmitter<string> = {
+      async submit(entries) {
+        requests.push([...entries]);
+        if (entries.includes("bad"))
+          throw Object.assign(new Error("item too large"), { name: "ValidationException" });
+        return { failed: [] };
+      },
+      isRetryable: () => false,
+      isInvalidRequest: (error) => (error as Error).name === "ValidationException",
+    };
+    const writer = new AsyncSinkWriter(
+      "t",
+      { ...options, onRejected: (entry, reason) => rejected.push(`${entry}: ${reason}`) },
+      service,
+      new VirtualClock(),
+    );
+    for (const e of ["a", "bad", "c", "d"]) writer.add(e, 1);
+    await writer.flush();
+    expect(rejected).toEqual(["bad: ValidationException: item too large"]);
+    // The first batch (a, bad, c) was refused and then sent entry by entry; d went in a batch of its own.
+    expect(requests[0]).toEqual(["a", "bad", "c"]);
+    const alone = requests.slice(1).filter((r) => r.length === 1 && r[0] !== "d");
+    expect(alone.map((r) => r[0]).sort()).toEqual(["a", "bad", "c"]);
+    expect(requests.flat().filter((e) => e === "d")).toHaveLength(1);
+  });
+
+  test("entries leave in the order they were added, over many batches and a partial failure", async () => {
+    const clock = new VirtualClock();
+    const service = new ScriptedService((e, attempt) => e === "7" && attempt === 1);
+    const writer = new AsyncSinkWriter(
+      "t",
+      { ...options, maxInFlightRequests: 1, maxBufferedRequests: 5_000 },
+      service,
+      clock,
+    );
+    for (let i = 0; i < 3_000; i++) writer.add(String(i), 1);
+    const flushed = writer.flush();
+    for (let t = 0; service.written.length < 3_000 && t <= 1_000; t += 5) {
+      await settle();
+      clock.advanceTo(t);
+    }
+    await flushed;
+    // "7" failed in the third batch and, with one request in flight, leads the next one.
+    expect(service.batches[2]).toEqual(["6", "7", "8"]);
+    expect(service.batches[3]).toEqual(["7", "9", "10"]);
+    const order = Array.from({ length: 3_000 }, (_, i) => String(i));
+    order.splice(7, 2, "8", "7");
+    expect(service.written).toEqual(order);
+  });
+
+  test("a batch holds at most maxBatchSize entries and maxBatchSizeInBytes bytes, in order, and at least one entry", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 1_000 }), { maxLength: 300 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1_000, max: 5_000 }),
+        async (sizes, maxBatchSize, maxBatchSizeInBytes) => {
+          const service = new ScriptedService();
+          const writer = new AsyncSinkWriter(
+            "t",
+            { ...options, maxBatchSize, maxBatchSizeInBytes, maxBufferedRequests: 1_000 },
+            service,
+            new VirtualClock(),
+          );
+          for (const [i, size] of sizes.entries()) writer.add(`${i}:${size}`, size);
+          await writer.flush();
+          for (const batch of service.batches) {
+            expect(batch.length).toBeGreaterThan(0);
+            expect(batch.length).toBeLessThanOrEqual(maxBatchSize);
+            expect(batch.reduce((n, e) => n + Number(e.split(":")[1]), 0)).toBeLessThanOrEqual(
+              maxBatchSizeInBytes,
+            );
+          }
+          expect(service.batches.flat()).toEqual(sizes.map((size, i) => `${i}:${size}`));
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 });

@@ -11,7 +11,7 @@ import type { Cancel, Clock } from "../time/clock.ts";
  * Time: `maxTimeInBufferMS` and the backoff run on the writer's clock (processing time).
  *
  * @example
- * const options: AsyncSinkWriterOptions = {
+ * const options: AsyncSinkWriterOptions<Uint8Array> = {
  *   maxBatchSize: 500,
  *   maxInFlightRequests: 50,
  *   maxBufferedRequests: 10_000,
@@ -19,9 +19,10 @@ import type { Cancel, Clock } from "../time/clock.ts";
  *   maxTimeInBufferMS: 5_000,
  *   failOnError: false,
  *   retry: DEFAULT_RETRY,
+ *   onRejected: (entry, reason) => console.warn(`set aside ${entry.byteLength} bytes: ${reason}`),
  * };
  */
-export interface AsyncSinkWriterOptions {
+export interface AsyncSinkWriterOptions<TEntry = unknown> {
   /** Entries per request (the service's limit or less). */
   readonly maxBatchSize: number;
   /** Requests in flight at once. */
@@ -32,24 +33,52 @@ export interface AsyncSinkWriterOptions {
   readonly maxBatchSizeInBytes: number;
   /** A buffered entry is sent at the latest this long (processing time) after the buffer's oldest one arrived. */
   readonly maxTimeInBufferMS: number;
-  /** Fail the job at the first failed entry instead of retrying it. */
+  /**
+   * Fail the job at the first failed entry instead of retrying it, and at the first entry the
+   * service rejects instead of handing it to `onRejected`.
+   */
   readonly failOnError: boolean;
   /** Retries of failed entries and of retryable failed requests. */
   readonly retry: RetryOptions;
+  /**
+   * Takes an entry the service refused for good (`BatchResult.rejected`, or refused alone after
+   * {@link BatchSubmitter.isInvalidRequest}) with the reason: a sink sends it to its dead-letter
+   * output, and the job goes on. Without it (or with `failOnError`) the writer fails, naming the entry.
+   */
+  readonly onRejected?: (entry: TEntry, reason: string) => void;
 }
 
 /**
  * What sending one batch did.
  *
  * @example
- * // Half the entries were throttled: only those are sent again.
- * const result: BatchResult<string> = { failed: ["b", "d"], reason: "ProvisionedThroughputExceededException" };
+ * // Half the entries were throttled: only those are sent again; one was refused for good.
+ * const result: BatchResult<string> = {
+ *   failed: ["b", "d"],
+ *   reason: "ProvisionedThroughputExceededException",
+ *   rejected: [{ entry: "e", reason: "ValidationException: item too large" }],
+ * };
  */
 export interface BatchResult<TEntry> {
-  /** Entries that were not written and may be sent again (the rest were written). */
+  /** Entries that were not written and may be sent again (the rest were written or rejected). */
   readonly failed: readonly TEntry[];
   /** Why, for the message if retries run out. */
   readonly reason?: string;
+  /** Entries the service refused for good: never sent again, handed to `onRejected`. */
+  readonly rejected?: readonly RejectedEntry<TEntry>[];
+}
+
+/**
+ * An entry the service will never accept (a validation error), with its reason.
+ *
+ * @example
+ * const rejected: RejectedEntry<string> = { entry: "x", reason: "ValidationException: One or more parameter values were invalid" };
+ */
+export interface RejectedEntry<TEntry> {
+  /** The entry, as given to `add`. */
+  readonly entry: TEntry;
+  /** What the service said. */
+  readonly reason: string;
 }
 
 /**
@@ -63,6 +92,8 @@ export interface BatchResult<TEntry> {
  *     return { failed: [] };
  *   },
  *   isRetryable: (error) => error instanceof Error && error.name === "ThrottlingException",
+ *   isInvalidRequest: (error) => error instanceof Error && error.name === "ValidationException",
+ *   describe: (line) => `the line "${line.slice(0, 20)}"`,
  * };
  * const writer = new AsyncSinkWriter("lines", { ...options, retry: DEFAULT_RETRY }, submitter, systemClock);
  * declare const options: AsyncSinkWriterOptions;
@@ -72,6 +103,15 @@ export interface BatchSubmitter<TEntry> {
   submit(entries: readonly TEntry[]): Promise<BatchResult<TEntry>>;
   /** Whether a thrown error means "try the whole batch again later" (throttling, 5xx, network). */
   isRetryable(error: unknown): boolean;
+  /**
+   * Whether a thrown error means the request was refused for what one of its entries holds (a
+   * validation error): the writer then sends each of the batch's entries alone, and an entry
+   * refused alone is rejected (`onRejected`), so one bad entry does not fail the others. Default:
+   * such errors fail the writer.
+   */
+  isInvalidRequest?(error: unknown): boolean;
+  /** Names an entry in messages, e.g. `the record with partition key "EURUSD"`. Default `an entry`. */
+  describe?(entry: TEntry): string;
 }
 
 /**
@@ -86,15 +126,28 @@ export interface BatchSubmitter<TEntry> {
  * }
  */
 export class SinkWriteError extends Error {
-  /** Always `"SinkWriteError"`. */
-  override readonly name = "SinkWriteError";
+  /** `"SinkWriteError"`. */
+  override readonly name: string = "SinkWriteError";
 }
 
+/**
+ * What the writer keeps of an entry besides its value and size; only keyed and retried entries
+ * have one, so the everyday path allocates nothing per entry.
+ */
 interface Slot<TEntry> {
   value: TEntry;
-  readonly size: number;
+  size: number;
   readonly key: string | undefined;
   attempts: number;
+  /** Sent in a batch of its own: a batch holding it was refused as invalid, and the bad entry is being found. */
+  alone: boolean;
+}
+
+/** One request's entries, with their slots (if any) and sizes, by position. */
+interface Batch<TEntry> {
+  readonly entries: TEntry[];
+  readonly slots: (Slot<TEntry> | undefined)[];
+  readonly sizes: number[];
 }
 
 /**
@@ -105,10 +158,11 @@ interface Slot<TEntry> {
  *
  * A sink calls `add` (then `afterAdd`, which may return a promise to wait on: backpressure) per
  * record, and `flush` at every checkpoint barrier, so a completed checkpoint never covers an
- * entry the service does not have (at-least-once).
+ * entry the service does not have (at-least-once). Entries the service refuses for good go to
+ * `onRejected` (the sink's dead letters) and are not retried.
  *
  * @example
- * function linesSink(submitter: BatchSubmitter<string>, options: AsyncSinkWriterOptions): Sink<string> {
+ * function linesSink(submitter: BatchSubmitter<string>, options: AsyncSinkWriterOptions<string>): Sink<string> {
  *   const writer = new AsyncSinkWriter("lines", options, submitter, systemClock);
  *   return {
  *     name: "lines",
@@ -125,7 +179,12 @@ interface Slot<TEntry> {
  * }
  */
 export class AsyncSinkWriter<TEntry> {
-  #buffer: Slot<TEntry>[] = [];
+  // The buffer, from #head on, as parallel arrays: taking a batch moves the head instead of
+  // copying the rest, and an entry without a key or a retry needs no object of its own.
+  #values: TEntry[] = [];
+  #sizes: number[] = [];
+  #slots: (Slot<TEntry> | undefined)[] = [];
+  #head = 0;
   #bufferedBytes = 0;
   readonly #byKey = new Map<string, Slot<TEntry>>();
   readonly #inFlightKeys = new Set<string>();
@@ -140,7 +199,7 @@ export class AsyncSinkWriter<TEntry> {
 
   constructor(
     private readonly name: string,
-    private readonly options: AsyncSinkWriterOptions,
+    private readonly options: AsyncSinkWriterOptions<TEntry>,
     private readonly submitter: BatchSubmitter<TEntry>,
     private readonly clock: Clock,
   ) {
@@ -152,9 +211,9 @@ export class AsyncSinkWriter<TEntry> {
     }
   }
 
-  /** Entries buffered (not in flight). */
+  /** Entries buffered (not in flight), retries waiting for their backoff included. */
   get buffered(): number {
-    return this.#buffer.length;
+    return this.#values.length - this.#head;
   }
 
   /** Requests in flight. */
@@ -165,20 +224,23 @@ export class AsyncSinkWriter<TEntry> {
   /** Buffers one entry of `size` bytes. Throws the writer's fatal error, if any. */
   add(value: TEntry, size: number, key?: string): void {
     if (this.#fatal) throw this.#fatal;
+    let slot: Slot<TEntry> | undefined;
     if (key !== undefined) {
       const existing = this.#byKey.get(key);
       if (existing) {
         existing.value = value;
         this.#bufferedBytes += size - existing.size;
-        (existing as { size: number }).size = size;
+        existing.size = size;
         existing.attempts = 0;
         return;
       }
+      slot = { value, size, key, attempts: 0, alone: false };
+      this.#byKey.set(key, slot);
     }
-    const slot: Slot<TEntry> = { value, size, key, attempts: 0 };
-    this.#buffer.push(slot);
+    this.#values.push(value);
+    this.#sizes.push(size);
+    this.#slots.push(slot);
     this.#bufferedBytes += size;
-    if (key !== undefined) this.#byKey.set(key, slot);
     if (this.#timer === undefined) this.#armTimer();
   }
 
@@ -189,8 +251,16 @@ export class AsyncSinkWriter<TEntry> {
   afterAdd(): Promise<void> | undefined {
     this.#pump(false);
     if (this.#fatal) return Promise.reject(this.#fatal);
-    if (this.#buffer.length < this.options.maxBufferedRequests) return undefined;
-    return this.#until(() => this.#buffer.length < this.options.maxBufferedRequests);
+    if (this.buffered < this.options.maxBufferedRequests) return undefined;
+    return this.#until(() => this.buffered < this.options.maxBufferedRequests);
+  }
+
+  /**
+   * Sends what is buffered now, as the buffer timer does (within `maxInFlightRequests`), without
+   * waiting: for a sink that buffers on its own before the writer (e.g. open KPL aggregates).
+   */
+  sendBuffered(): void {
+    this.#pump(true);
   }
 
   /** Sends everything buffered and waits until nothing is buffered or in flight (the barrier). */
@@ -199,7 +269,7 @@ export class AsyncSinkWriter<TEntry> {
     this.#flushing = true;
     try {
       this.#pump(true);
-      await this.#until(() => this.#buffer.length === 0 && this.#inFlight === 0);
+      await this.#until(() => this.buffered === 0 && this.#inFlight === 0);
     } finally {
       this.#flushing = false;
     }
@@ -219,7 +289,7 @@ export class AsyncSinkWriter<TEntry> {
     this.#timer = this.clock.schedule(this.clock.now() + this.options.maxTimeInBufferMS, () => {
       this.#timer = undefined;
       this.#pump(true);
-      if (this.#buffer.length > 0 && this.#timer === undefined) this.#armTimer();
+      if (this.buffered > 0 && this.#timer === undefined) this.#armTimer();
     });
   }
 
@@ -231,38 +301,64 @@ export class AsyncSinkWriter<TEntry> {
         if (this.#pauseTimer === undefined) this.#schedulePause(this.#pausedUntil);
         return;
       }
-      const full = this.#buffer.length >= o.maxBatchSize || this.#bufferedBytes >= o.maxBatchSizeInBytes;
+      const full = this.buffered >= o.maxBatchSize || this.#bufferedBytes >= o.maxBatchSizeInBytes;
       if (!force && !this.#flushing && !full) return;
       const batch = this.#takeBatch();
-      if (batch.length === 0) return;
+      if (batch === undefined) return;
       this.#send(batch);
     }
   }
 
-  #takeBatch(): Slot<TEntry>[] {
+  #takeBatch(): Batch<TEntry> | undefined {
     const o = this.options;
-    const batch: Slot<TEntry>[] = [];
+    const values = this.#values;
+    const sizes = this.#sizes;
+    const slots = this.#slots;
+    const batch: Batch<TEntry> = { entries: [], slots: [], sizes: [] };
     let bytes = 0;
-    let rest: Slot<TEntry>[] | undefined;
-    let i = 0;
-    for (; i < this.#buffer.length; i++) {
-      const slot = this.#buffer[i]!;
-      if (batch.length >= o.maxBatchSize) break;
-      if (batch.length > 0 && bytes + slot.size > o.maxBatchSizeInBytes) break;
-      if (slot.key !== undefined && this.#inFlightKeys.has(slot.key)) {
-        rest ??= [];
-        rest.push(slot);
+    let skipped: number[] | undefined;
+    let i = this.#head;
+    while (i < values.length && batch.entries.length < o.maxBatchSize) {
+      const slot = slots[i];
+      if (slot?.key !== undefined && this.#inFlightKeys.has(slot.key)) {
+        skipped ??= [];
+        skipped.push(i);
+        i++;
         continue;
       }
-      batch.push(slot);
-      bytes += slot.size;
+      const size = slot ? slot.size : sizes[i]!;
+      if (batch.entries.length > 0 && (slot?.alone || bytes + size > o.maxBatchSizeInBytes)) break;
+      batch.entries.push(slot ? slot.value : values[i]!);
+      batch.slots.push(slot);
+      batch.sizes.push(size);
+      bytes += size;
+      i++;
+      if (slot?.alone) break;
     }
-    if (batch.length === 0) return batch;
-    const remaining = this.#buffer.slice(i);
-    this.#buffer = rest ? rest.concat(remaining) : remaining;
+    if (batch.entries.length === 0) return undefined;
+    if (skipped) {
+      const keep = (array: unknown[]) => skipped.map((j) => array[j]).concat(array.slice(i));
+      this.#values = keep(values) as TEntry[];
+      this.#sizes = keep(sizes) as number[];
+      this.#slots = keep(slots) as (Slot<TEntry> | undefined)[];
+      this.#head = 0;
+    } else {
+      // Let go of the taken entries now; compact once the head has passed half the arrays.
+      for (let j = this.#head; j < i; j++) {
+        values[j] = undefined as TEntry;
+        slots[j] = undefined;
+      }
+      this.#head = i;
+      if (i > 1024 && i * 2 > values.length) {
+        this.#values = values.slice(i);
+        this.#sizes = sizes.slice(i);
+        this.#slots = slots.slice(i);
+        this.#head = 0;
+      }
+    }
     this.#bufferedBytes -= bytes;
-    for (const slot of batch) {
-      if (slot.key !== undefined) {
+    for (const slot of batch.slots) {
+      if (slot?.key !== undefined) {
         this.#byKey.delete(slot.key);
         this.#inFlightKeys.add(slot.key);
       }
@@ -270,70 +366,100 @@ export class AsyncSinkWriter<TEntry> {
     return batch;
   }
 
-  #send(batch: Slot<TEntry>[]): void {
+  #send(batch: Batch<TEntry>): void {
     this.#inFlight++;
-    const entries = batch.map((s) => s.value);
+    const { entries } = batch;
     this.submitter.submit(entries).then(
-      (result) => this.#completed(batch, entries, result.failed, result.reason),
+      (result) => this.#completed(batch, result),
       (error: unknown) => {
         if (this.submitter.isRetryable(error)) {
-          this.#completed(batch, entries, entries, errorMessage(error));
+          this.#completed(batch, { failed: entries, reason: errorMessage(error) });
+        } else if (this.submitter.isInvalidRequest?.(error)) {
+          // One entry spoils the request: send each alone, and reject the one refused alone.
+          if (entries.length === 1) {
+            this.#completed(batch, {
+              failed: [],
+              rejected: [{ entry: entries[0]!, reason: errorMessage(error) }],
+            });
+          } else {
+            this.#completed(batch, { failed: [] }, true);
+          }
         } else {
           this.#fail(
             new SinkWriteError(`${this.name}: a batch failed and cannot be retried: ${errorMessage(error)}`, {
               cause: error,
             }),
           );
-          this.#completed(batch, entries, [], undefined);
+          this.#completed(batch, { failed: [] });
         }
       },
     );
   }
 
-  #completed(
-    batch: Slot<TEntry>[],
-    entries: TEntry[],
-    failed: readonly TEntry[],
-    reason: string | undefined,
-  ): void {
+  #completed(batch: Batch<TEntry>, result: BatchResult<TEntry>, isolate = false): void {
     this.#inFlight--;
-    for (const slot of batch) if (slot.key !== undefined) this.#inFlightKeys.delete(slot.key);
-    if (failed.length > 0) this.#requeue(batch, entries, failed, reason ?? "failed");
+    for (const slot of batch.slots) if (slot?.key !== undefined) this.#inFlightKeys.delete(slot.key);
+    if (result.rejected) for (const { entry, reason } of result.rejected) this.#reject(entry, reason);
+    if (result.failed.length > 0) this.#requeue(batch, result.failed, result.reason ?? "failed");
+    if (isolate) {
+      const alone = batch.entries.map((_, i) => this.#slotOf(batch, i));
+      for (const slot of alone) slot.alone = true;
+      this.#putBack(alone);
+    }
     this.#wake();
     if (this.#fatal || this.#closed) return;
     this.#pump(false);
-    if (this.#buffer.length > 0 && this.#timer === undefined) this.#armTimer();
+    if (this.buffered > 0 && this.#timer === undefined) this.#armTimer();
   }
 
-  #requeue(batch: Slot<TEntry>[], entries: TEntry[], failed: readonly TEntry[], reason: string): void {
+  /** The slot of a batch's `i`-th entry, made when it needs one (a retry). */
+  #slotOf(batch: Batch<TEntry>, i: number): Slot<TEntry> {
+    let slot = batch.slots[i];
+    if (slot === undefined) {
+      slot = { value: batch.entries[i]!, size: batch.sizes[i]!, key: undefined, attempts: 0, alone: false };
+      batch.slots[i] = slot;
+    }
+    return slot;
+  }
+
+  #reject(entry: TEntry, reason: string): void {
+    const handler = this.options.onRejected;
+    if (handler && !this.options.failOnError) {
+      handler(entry, reason);
+      return;
+    }
+    const why = this.options.failOnError ? " and failOnError is set" : "";
+    this.#fail(new SinkWriteError(`${this.name}: ${this.#describe(entry)} was rejected (${reason})${why}`));
+  }
+
+  #requeue(batch: Batch<TEntry>, failed: readonly TEntry[], reason: string): void {
     const failedSet = new Set(failed);
     const again: Slot<TEntry>[] = [];
     let attempts = 0;
-    for (let i = 0; i < batch.length; i++) {
-      if (!failedSet.has(entries[i]!)) continue;
-      const slot = batch[i]!;
+    for (let i = 0; i < batch.entries.length; i++) {
+      if (!failedSet.has(batch.entries[i]!)) continue;
+      const slot = this.#slotOf(batch, i);
       slot.attempts++;
       if (this.options.failOnError) {
-        this.#fail(new SinkWriteError(`${this.name}: an entry failed (${reason}) and failOnError is set`));
+        this.#fail(
+          new SinkWriteError(
+            `${this.name}: ${this.#describe(slot.value)} failed (${reason}) and failOnError is set`,
+          ),
+        );
         return;
       }
       if (slot.attempts >= this.options.retry.maxAttempts) {
         this.#fail(
           new SinkWriteError(
-            `${this.name}: an entry still failed after ${slot.attempts} attempts (last: ${reason}); the job fails and resumes from its last checkpoint`,
+            `${this.name}: ${this.#describe(slot.value)} still failed after ${slot.attempts} attempts (last: ${reason}); the job fails and resumes from its last checkpoint`,
           ),
         );
         return;
       }
-      // A newer entry of the same key is buffered: it supersedes this one.
-      if (slot.key !== undefined && this.#byKey.has(slot.key)) continue;
-      if (slot.key !== undefined) this.#byKey.set(slot.key, slot);
       again.push(slot);
-      this.#bufferedBytes += slot.size;
       attempts = Math.max(attempts, slot.attempts);
     }
-    if (again.length === 0) return;
-    this.#buffer = again.concat(this.#buffer);
+    if (this.#putBack(again) === 0) return;
     const delay = backoffDelay(attempts, this.options.retry);
     const until = this.clock.now() + delay;
     if (until > this.#pausedUntil) {
@@ -341,6 +467,30 @@ export class AsyncSinkWriter<TEntry> {
       this.#pauseTimer?.();
       this.#schedulePause(until);
     }
+  }
+
+  /** Puts slots back in front of the buffer, in their order; returns how many went back. */
+  #putBack(slots: readonly Slot<TEntry>[]): number {
+    const again: Slot<TEntry>[] = [];
+    for (const slot of slots) {
+      // A newer entry of the same key is buffered: it supersedes this one.
+      if (slot.key !== undefined && this.#byKey.has(slot.key)) continue;
+      if (slot.key !== undefined) this.#byKey.set(slot.key, slot);
+      again.push(slot);
+      this.#bufferedBytes += slot.size;
+    }
+    if (again.length > 0) {
+      const head = this.#head;
+      this.#values = again.map((s) => s.value).concat(this.#values.slice(head));
+      this.#sizes = again.map((s) => s.size).concat(this.#sizes.slice(head));
+      this.#slots = (again as (Slot<TEntry> | undefined)[]).concat(this.#slots.slice(head));
+      this.#head = 0;
+    }
+    return again.length;
+  }
+
+  #describe(entry: TEntry): string {
+    return this.submitter.describe?.(entry) ?? "an entry";
   }
 
   #schedulePause(until: number): void {

@@ -6,6 +6,7 @@ import { stats } from "../aggregates/stats.ts";
 import { silentLogger } from "../checkpoint/logger.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { pipeline } from "../pipeline.ts";
+import { eventually } from "../testing/eventually.ts";
 import { monotonous } from "../watermarks/watermark-strategy.ts";
 import { tumbling } from "../windows/assigners.ts";
 import { collectSink } from "./collect-sink.ts";
@@ -34,12 +35,6 @@ async function committedLines(out: string): Promise<unknown[]> {
     }
   }
   return lines;
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 2000 && !(await condition()); i++)
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  if (!(await condition())) throw new Error("condition not reached");
 }
 
 function latch(): { promise: Promise<void>; open(): void } {
@@ -151,12 +146,12 @@ describe("built-in sources and sinks in a running job", () => {
 
     const first = build(true);
     const running = first.run();
-    await waitFor(() => read === 14);
+    await eventually(() => read === 14, { what: "14 records read" });
     await first.savepoint();
     expect(await committedLines(out)).toHaveLength(14);
     // Three more records are written after the savepoint, then the job dies before committing them.
     gates.get(14)?.open();
-    await waitFor(async () => (await uncommittedLines()) === 3);
+    await eventually(async () => (await uncommittedLines()) === 3, { what: "3 lines written, uncommitted" });
     await first.stop();
     gates.get(17)?.open();
     expect((await running).outcome).toBe("stopped");

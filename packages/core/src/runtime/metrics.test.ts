@@ -3,6 +3,7 @@ import { count } from "../aggregates/count.ts";
 import { type Logger, silentLogger } from "../checkpoint/logger.ts";
 import { OutputTag } from "../dsl/output-tag.ts";
 import { pipeline } from "../pipeline.ts";
+import { eventually } from "../testing/eventually.ts";
 import { VirtualClock } from "../time/clock.ts";
 import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
 import { tumbling } from "../windows/assigners.ts";
@@ -103,7 +104,9 @@ describe("counters of a run", () => {
       .withWatermarks(boundedOutOfOrderness(50), (n) => n, { name: "wm" })
       .sink(recordingSink(), { name: "out" });
     const running = job.run();
-    await waitFor(() => job.metrics.forOperator("out").recordsIn === 2);
+    await eventually(() => job.metrics.forOperator("out").recordsIn === 2, {
+      what: "two records in the sink",
+    });
     // Bounded out-of-orderness: the highest timestamp minus the bound minus 1.
     expect(job.metrics.forOperator("wm").watermark).toBe(199);
     expect(job.metrics.forOperator("out").watermark).toBe(199);
@@ -126,7 +129,7 @@ describe("counters of a run", () => {
       { name: "out" },
     );
     const running = job.run();
-    await waitFor(() => writes === 1);
+    await eventually(() => writes === 1, { what: "the first write" });
     // The source read its next batch and waits for room: let 750 ms of processing time pass.
     await new Promise((r) => setTimeout(r, 5));
     clock.advanceTo(1_750);
@@ -171,7 +174,7 @@ describe("splits", () => {
     job.source(source, { name: "src" }).sink(recordingSink());
     expect(job.metrics.splits("src")).toEqual([]);
     const running = job.run();
-    await waitFor(() => job.metrics.splits("src").length === 3);
+    await eventually(() => job.metrics.splits("src").length === 3, { what: "three splits" });
     expect(job.metrics.splits("src")).toEqual([
       { split: "a", position: { offset: 2 }, status: "active", millisBehindLatest: 1_500 },
       { split: "b", position: undefined, status: "idle", millisBehindLatest: undefined },
@@ -213,11 +216,3 @@ describe("logging", () => {
     expect(job.metrics.status).toBe("failed");
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error("timed out waiting for a condition");
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}

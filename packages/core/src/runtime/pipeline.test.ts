@@ -1,11 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { count } from "../aggregates/count.ts";
+import { CheckpointFailedError } from "../checkpoint/checkpoint-failed-error.ts";
 import type { CheckpointStore, CheckpointToStore } from "../checkpoint/checkpoint-store.ts";
-import { CheckpointFailedError } from "../checkpoint/coordinator.ts";
 import { type Logger, silentLogger } from "../checkpoint/logger.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { type FailedRecord, OutputTag } from "../dsl/output-tag.ts";
 import { pipeline } from "../pipeline.ts";
+import { VirtualClock } from "../time/clock.ts";
 import { monotonous } from "../watermarks/watermark-strategy.ts";
 import { tumbling } from "../windows/assigners.ts";
 import type { TimeWindow, WindowResult } from "../windows/window.ts";
@@ -231,7 +232,7 @@ describe("checkpoints", () => {
       countingSource(words, { gate: (batch) => (batch === 3 ? hold.promise : undefined) }),
     );
     const running = first.job.run();
-    await waitFor(() => first.sink.values.length === 6);
+    await first.sink.until(() => first.sink.values.length === 6);
     await first.job.stop({ savepoint: true });
     hold.open();
     expect((await running).outcome).toBe("stopped");
@@ -320,7 +321,7 @@ describe("checkpoints", () => {
       countingSource(words, { gate: (b) => (b === 2 ? hold.promise : undefined) }),
     );
     const running = job.run();
-    await waitFor(() => sink.values.length === 4);
+    await sink.until(() => sink.values.length === 4);
     const manifest = await job.savepoint("mid");
     expect(manifest.sources["source(counting)#1"]).toEqual({ "0": 4 });
     hold.open();
@@ -349,7 +350,7 @@ describe("checkpoints", () => {
     // The sink logs into the same list as the store, as things happen.
     sink.events = log;
     const running = job.run();
-    await waitFor(() => sink.values.length === 2);
+    await sink.until(() => sink.values.length === 2);
     await job.savepoint();
     hold.open();
     await running;
@@ -377,7 +378,7 @@ describe("checkpoints", () => {
       logger,
     );
     const running = job.run();
-    await waitFor(() => sink.values.length === 2);
+    await sink.until(() => sink.values.length === 2);
     const manifest = await job.savepoint();
     expect(manifest.checkpointId).toBe(1);
     expect(warnings).toHaveLength(2);
@@ -402,7 +403,7 @@ describe("checkpoints", () => {
     });
     job.source(countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) })).sink(sink);
     const running = job.run();
-    await waitFor(() => sink.values.length === 2);
+    await sink.until(() => sink.values.length === 2);
     await expect(job.savepoint()).rejects.toThrow(CheckpointFailedError);
     await expect(running).rejects.toThrow(
       /checkpoint 1 could not be stored in flaky after 4 attempts \(last error: store down\)/,
@@ -427,6 +428,57 @@ describe("checkpoints", () => {
       }),
     ]);
     expect(job.metrics.status).toBe("failed");
+  });
+
+  test("a checkpoint that times out on the job's clock is tolerated, and the next one completes", async () => {
+    const clock = new VirtualClock(0);
+    const store = new MemoryCheckpointStore();
+    const hold = latch();
+    const stuck = latch();
+    const sink = recordingSink<string>();
+    const sinkStuckAtFirst = {
+      ...sink,
+      snapshot: async (id: number) => {
+        if (id === 1) await stuck.promise;
+        return sink.snapshot!(id);
+      },
+    };
+    const job = pipeline("times-out", {
+      ...quiet,
+      clock,
+      checkpoints: { store, checkpointTimeout: 1_000, tolerableCheckpointFailures: 1 },
+    });
+    job
+      .source(countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) }))
+      .sink(sinkStuckAtFirst);
+    const running = job.run();
+    await sink.until(() => sink.values.length === 2);
+    const first = job.savepoint("first");
+    clock.advanceTo(999);
+    stuck.open();
+    clock.advanceTo(1_000);
+    await expect(first).rejects.toThrow(
+      /checkpoint 1 timed out after 1000 ms waiting for sink\(recording\)#\d to acknowledge it/,
+    );
+    const second = await job.savepoint("second");
+    expect(second.checkpointId).toBe(2);
+    hold.open();
+    expect((await running).outcome).toBe("finished");
+    expect(job.metrics.checkpoints).toMatchObject({ failed: 1 });
+    expect(job.metrics.checkpoints.history.map((c) => [c.checkpointId, c.status])).toEqual([
+      [1, "failed"],
+      [2, "completed"],
+      [3, "completed"],
+    ]);
+  });
+
+  test("checkpoint options that make no sense are refused when the job is built", () => {
+    const store = new MemoryCheckpointStore();
+    expect(() => pipeline("bad", { checkpoints: { store, checkpointTimeout: 0 } })).toThrow(
+      new PipelineDefinitionError(
+        'pipeline "bad": checkpoints.checkpointTimeout must be a number of ms > 0, got 0',
+      ),
+    );
   });
 
   test("a branch whose source ended commits its end while another source runs, and a restore does not fire it again", async () => {
@@ -464,7 +516,7 @@ describe("checkpoints", () => {
     const running = first.job.run();
     // Branch A reaches its end, joins a checkpoint without a barrier, commits and finishes, while
     // branch B is held: checkpoints go on for both.
-    await waitFor(() => first.windows.events.includes("finish"));
+    await first.windows.until(() => first.windows.events.includes("finish"));
     const joined = Number(first.windows.events.at(-3)!.split(" ")[1]);
     expect(first.windows.events.slice(-3)).toEqual([`snapshot ${joined}`, `complete ${joined}`, "finish"]);
     expect(first.windows.values.map((r) => [r.window.start, r.value])).toEqual([
@@ -472,7 +524,7 @@ describe("checkpoints", () => {
       [2_000, 1],
     ]);
     const after = first.job.metrics.checkpoints.completed;
-    await waitFor(() => first.job.metrics.checkpoints.completed > after + 2);
+    await first.sums.until(() => first.job.metrics.checkpoints.completed > after + 2);
     const savepoint = await first.job.savepoint("mid-b");
     expect(savepoint.sources["source(counting)#1"]).toEqual({ "0": 3 });
     expect(savepoint.operators.windows).toBeUndefined();
@@ -494,20 +546,27 @@ describe("checkpoints", () => {
     const go = latch();
     const release = latch();
     let readsOfB = 0;
+    const twoReadsOfB = latch();
     const ended = recordingSink<number>();
     const blocked = recordingSink<string>({ slowWrite: () => release.promise });
     // No periodic checkpoints: the first is the one the ended sink asks for at its end.
     const job = pipeline("stops-at-end", { ...quiet, checkpoints: { store, retryDelay: 1 } });
     job.source(countingSource([1, 2, 3], { gate: () => go.promise })).sink(ended, { name: "ended" });
     job
-      .source(countingSource([...words, ...words], { onRead: () => readsOfB++ }))
+      .source(
+        countingSource([...words, ...words], {
+          onRead: () => {
+            if (++readsOfB === 2) twoReadsOfB.open();
+          },
+        }),
+      )
       .sink(blocked, { name: "blocked" });
     const running = job.run();
     // B's records wait in the blocked sink; the barrier of the checkpoint the ended sink joins
     // queues behind them, so that checkpoint cannot complete.
-    await waitFor(() => readsOfB >= 2);
+    await twoReadsOfB.promise;
     go.open();
-    await waitFor(() => ended.events.length > 0);
+    await ended.until(() => ended.events.length > 0);
     expect(ended.events).toEqual(["snapshot 1"]);
     await job.stop();
     release.open();
@@ -526,7 +585,7 @@ describe("checkpoints", () => {
       countingSource(words, { gate: (b) => (b === 3 ? hold.promise : undefined) }),
     );
     const running = first.job.run();
-    await waitFor(() => first.sink.values.length === 6);
+    await first.sink.until(() => first.sink.values.length === 6);
     await first.job.savepoint();
     const latest = await first.job.savepoint();
     await first.job.stop();
@@ -558,7 +617,7 @@ describe("checkpoints", () => {
       countingSource(words, { gate: (b) => (b === 1 ? hold.promise : undefined) }),
     );
     const running = gated.job.run();
-    await waitFor(() => gated.sink.values.length === 2);
+    await gated.sink.until(() => gated.sink.values.length === 2);
     await gated.job.stop({ savepoint: true });
     hold.open();
     await running;
@@ -610,12 +669,4 @@ class FlakyStore implements CheckpointStore {
   checkpoints = (job: string) => this.inner.checkpoints(job);
   savepoint = (job: string, name: string) => this.inner.savepoint(job, name);
   readBlob = (ref: Parameters<CheckpointStore["readBlob"]>[0]) => this.inner.readBlob(ref);
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error("timed out waiting for a condition");
-    await new Promise((r) => setTimeout(r, 1));
-  }
 }

@@ -1,8 +1,7 @@
 import type { Observable, Subscription } from "rxjs";
-import type { EndOfInputCheckpoint } from "../checkpoint/coordinator.ts";
+import type { EndOfInputCheckpoint } from "../checkpoint/participants.ts";
 import type { Clock } from "../time/clock.ts";
 import type { StreamElement } from "./elements.ts";
-import type { SinkNode } from "./graph.ts";
 import type { OperatorMetrics } from "./metrics.ts";
 import type { Sink } from "./sink.ts";
 
@@ -66,7 +65,8 @@ export class SinkStage {
   #busySince = 0;
 
   constructor(
-    readonly node: SinkNode,
+    /** The sink's id (its state and counters are kept under it) and the sink. */
+    readonly node: { readonly id: string; readonly sink: Sink<unknown> },
     private readonly services: SinkStageServices,
   ) {
     this.sink = node.sink;
@@ -123,18 +123,29 @@ export class SinkStage {
   /**
    * End of input. With checkpoints, the sink pre-commits into the checkpoint it joins at its end
    * and commits once that is stored, so a restarted job resumes after the end and commits nothing
-   * twice; then it finishes. If the job stops first, it does neither: a restart replays its end.
+   * twice; then it finishes. If that checkpoint fails and the job goes on, it joins the next one.
+   * If the job stops first, it does neither: a restart replays its end.
    */
   async #finish(): Promise<void> {
-    if (this.services.checkpointAtEnd) {
-      const join = await this.services.checkpointAtEnd();
-      if (join === undefined) return;
+    const { checkpointAtEnd } = this.services;
+    if (checkpointAtEnd && !(await this.#commitAtEnd(checkpointAtEnd))) return;
+    await this.sink.finish?.();
+  }
+
+  /** Joins checkpoints until one covering the end is stored (true) or the job stops (false). */
+  async #commitAtEnd(checkpointAtEnd: () => Promise<EndOfInputCheckpoint | undefined>): Promise<boolean> {
+    for (;;) {
+      const join = await checkpointAtEnd();
+      if (join === undefined) return false;
       const state = await this.sink.snapshot?.(join.checkpointId);
       this.services.acknowledgeSink(this.node.id, join.checkpointId, state);
-      if (!(await join.stored)) return;
-      await this.sink.notifyCheckpointComplete?.(join.checkpointId);
+      const outcome = await join.outcome;
+      if (outcome === "abandoned") return false;
+      if (outcome === "stored") {
+        await this.sink.notifyCheckpointComplete?.(join.checkpointId);
+        return true;
+      }
     }
-    await this.sink.finish?.();
   }
 
   /**

@@ -1,21 +1,12 @@
+import type { SerializedKeyGroup, SerializedOperatorSnapshot } from "../checkpoint/serialized-snapshot.ts";
 import type { KeyGroupSnapshot } from "../state/keyed-heap.ts";
 import type { Serde } from "../state/serde.ts";
 import type { Clock } from "../time/clock.ts";
 import type { JobMetrics } from "./metrics.ts";
 import type { OperatorSnapshot } from "./operator.ts";
 
-/** One key group's snapshot, serialized: `blob` holds `{ entries, deleted }` (and `columns`, if any). */
-export interface SerializedKeyGroup {
-  readonly group: number;
-  readonly mode: KeyGroupSnapshot["mode"];
-  readonly blob: Uint8Array;
-}
-
-/** An operator's snapshot as it goes to a checkpoint store. */
-export interface SerializedOperatorSnapshot {
-  readonly keyGroups: SerializedKeyGroup[];
-  readonly operator?: Uint8Array | undefined;
-}
+// The serialized forms are the checkpoint's contract; re-exported for the runtime's callers.
+export type { SerializedKeyGroup, SerializedOperatorSnapshot };
 
 /** Services the runtime lends to every stage of a running graph. */
 export interface StageRuntime {

@@ -1,13 +1,16 @@
 import { Subject, type Subscription } from "rxjs";
+import { CheckpointCoordinator } from "../checkpoint/coordinator.ts";
+import { silentLogger } from "../checkpoint/logger.ts";
+import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
+import { type RestoredCheckpoint, readCheckpoint } from "../checkpoint/restore.ts";
 import { DataStream } from "../dsl/data-stream.ts";
 import type { OutputTag } from "../dsl/output-tag.ts";
 import { compileGraph } from "../runtime/compile.ts";
 import type { StreamElement } from "../runtime/elements.ts";
 import { type GraphNode, JobGraph } from "../runtime/graph.ts";
 import { JobMetrics } from "../runtime/metrics.ts";
-import { extendChain, type OperatorStateChain, restoreFromChain } from "../runtime/snapshot-chain.ts";
 import type { Source } from "../runtime/source.ts";
-import type { SerializedOperatorSnapshot, StageRuntime } from "../runtime/stage-runtime.ts";
+import { deserializeSnapshot, type StageRuntime } from "../runtime/stage-runtime.ts";
 import { DEFAULT_KEY_GROUPS } from "../state/key-group.ts";
 import { v8Serde } from "../state/serde.ts";
 import { VirtualClock } from "../time/clock.ts";
@@ -73,7 +76,9 @@ export interface TestHarness<TIn, TOut> {
   setProcessingTime(timestamp: number): Promise<void>;
   /**
    * Checkpoints every operator (incrementally, as the job does), discards the running operators
-   * and continues on new ones restored from that checkpoint. Output collected so far is kept.
+   * and continues on new ones restored from that checkpoint. Output collected so far is kept. The
+   * checkpoint goes through the job's own coordinator into an in-memory store and is read back as
+   * a job restores it, so what survives here survives a job's restart.
    */
   snapshotAndRestore(): Promise<void>;
   /** Ends the input: the final watermark, then end of input. */
@@ -89,6 +94,9 @@ export interface TestHarness<TIn, TOut> {
   /** Per-operator counters (records in/out, late, failed). */
   metrics(): ReturnType<JobMetrics["snapshot"]>;
 }
+
+/** The harness's output, as a sink of the checkpoints it takes. */
+const HARNESS_OUTPUT = "harness-output";
 
 const HARNESS_SOURCE: Source<never> = {
   name: "harness",
@@ -127,10 +135,30 @@ export function createTestHarness<TIn, TOut>(
   const main: TimestampedValue<TOut>[] = [];
   const sides = new Map<OutputTag<unknown>, TimestampedValue<unknown>[]>();
   const watermarks: number[] = [];
-  let chains = new Map<string, OperatorStateChain>();
-  let acknowledged = new Map<string, SerializedOperatorSnapshot>();
-  let checkpointId = 0;
+  let restored: RestoredCheckpoint | undefined;
   let failure: unknown;
+
+  const store = new MemoryCheckpointStore();
+  const coordinator = new CheckpointCoordinator({
+    job: "test-harness",
+    keyGroups: options.keyGroups ?? DEFAULT_KEY_GROUPS,
+    checkpoints: { store, retain: 1 },
+    participants: {
+      injectBarrier: (checkpointId, full) => {
+        coordinator.acknowledgeSource(sourceNode.id, checkpointId, new Map());
+        input.next({ kind: "barrier", checkpointId, full });
+      },
+      sinkIds: [HARNESS_OUTPUT],
+      notifyComplete: async () => {},
+    },
+    clock,
+    serde: v8Serde,
+    logger: silentLogger,
+    metrics: metrics.checkpoints,
+    onFatal: (error) => {
+      failure ??= error;
+    },
+  });
 
   const runtime: StageRuntime = {
     clock,
@@ -138,10 +166,11 @@ export function createTestHarness<TIn, TOut>(
     metrics,
     serde: v8Serde,
     restoredState: (id) => {
-      const chain = chains.get(id);
-      return chain ? restoreFromChain(chain, v8Serde) : undefined;
+      const state = restored?.operators.get(id);
+      return state ? deserializeSnapshot(state, v8Serde) : undefined;
     },
-    acknowledgeOperator: (id, _checkpointId, snapshot) => acknowledged.set(id, snapshot),
+    acknowledgeOperator: (id, checkpointId, snapshot) =>
+      coordinator.acknowledgeOperator(id, checkpointId, snapshot),
   };
 
   let input: Subject<StreamElement<TIn>>;
@@ -152,6 +181,8 @@ export function createTestHarness<TIn, TOut>(
     subscription = elementsOf(outputNode).subscribe({
       next(element) {
         if (element.kind === "watermark") watermarks.push(element.timestamp);
+        if (element.kind === "barrier")
+          coordinator.acknowledgeSink(HARNESS_OUTPUT, element.checkpointId, undefined);
         if (element.kind !== "data") return;
         const target =
           element.tag === undefined ? (main as TimestampedValue<unknown>[]) : sideList(element.tag);
@@ -196,11 +227,12 @@ export function createTestHarness<TIn, TOut>(
       return failure === undefined ? Promise.resolve() : Promise.reject(failure);
     },
     async snapshotAndRestore() {
-      acknowledged = new Map();
-      await push({ kind: "barrier", checkpointId: ++checkpointId, full: false });
-      const next = new Map(chains);
-      for (const [id, snapshot] of acknowledged) next.set(id, extendChain(chains.get(id), snapshot));
-      chains = next;
+      if (failure !== undefined) throw failure;
+      const checkpoint = coordinator.trigger("checkpoint")!;
+      // An operator that failed on the barrier never lets it reach the output.
+      if (failure !== undefined) coordinator.abort(failure as Error);
+      const manifest = await checkpoint;
+      restored = await readCheckpoint(store, manifest, v8Serde);
       subscription.unsubscribe();
       start();
     },

@@ -6,8 +6,12 @@ import { OutputTag } from "../dsl/output-tag.ts";
 import { describeError } from "../runtime/errors.ts";
 import { OperatorMetrics } from "../runtime/metrics.ts";
 import type { Operator, OperatorFactory, OperatorSnapshot, Output } from "../runtime/operator.ts";
-import { extendChain, type OperatorStateChain, restoreFromChain } from "../runtime/snapshot-chain.ts";
 import { serializeSnapshot } from "../runtime/stage-runtime.ts";
+import {
+  extendChain,
+  type OperatorStateChain,
+  restoreFromChain,
+} from "../runtime/test-support/snapshot-chain.ts";
 import { type Key, keyGroupOf } from "../state/key-group.ts";
 import { KeyedHeap, type KeyGroupSnapshot } from "../state/keyed-heap.ts";
 import { v8Serde } from "../state/serde.ts";

@@ -1,6 +1,6 @@
+import { eventually } from "@eddy/core/testing";
 import { Ajv } from "ajv";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { waitFor } from "../test-support/scripted-source.ts";
 import { startWindowedJob, type WindowedJob } from "../test-support/windowed-job.ts";
 import { cloudWatchMetrics } from "./cloudwatch-metrics.ts";
 import { EMF_SCHEMA, emfTargetViolations } from "./test-support/emf-schema.ts";
@@ -49,7 +49,7 @@ describe("cloudWatchMetrics", () => {
     fixture = w;
     const reporter = cloudWatchMetrics(w.job, { namespace: "EddyTest", every: 10_000 });
     w.source.push([T0 + 100, T0 + 900, T0 + 1_500]);
-    await waitFor(() => w.out.values().length === 1, "the first window");
+    await eventually(() => w.out.values().length === 1, { what: "the first window" });
     w.source.lag.set("0", 2_500);
     await w.job.savepoint("one");
     w.clock.advanceTo(T0 + 10_000);
@@ -78,7 +78,9 @@ describe("cloudWatchMetrics", () => {
     // window [1 s, 2 s); no new checkpoint.
     documents.length = 0;
     w.source.push([T0 + 2_600]);
-    await waitFor(() => w.job.metrics.forOperator("counts").recordsIn === 4, "the fourth record");
+    await eventually(() => w.job.metrics.forOperator("counts").recordsIn === 4, {
+      what: "the fourth record",
+    });
     w.clock.advanceTo(T0 + 20_000);
     await reporter.stop();
     expect(documentFor(documents, { Job: "emf", Operator: "counts" })).toMatchObject({

@@ -1,6 +1,6 @@
+import { eventually } from "@eddy/core/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { openEvents, type ServerEvent } from "../test-support/event-reader.ts";
-import { waitFor } from "../test-support/scripted-source.ts";
 import { startWindowedJob, T0, type WindowedJob } from "../test-support/windowed-job.ts";
 import { lineChart } from "../views/line-chart.ts";
 import { table } from "../views/table.ts";
@@ -64,7 +64,7 @@ describe("dashboard", () => {
     });
 
     w.source.push([T0 + 100, T0 + 900, T0 + 1_500]);
-    await waitFor(() => w.out.values().length === 1, "the first window");
+    await eventually(() => w.out.values().length === 1, { what: "the first window" });
     const events = await openEvents(`${ui.url}/events`);
     try {
       const init = (await events.next()) as ServerEvent & { data: DashboardInit };
@@ -81,7 +81,7 @@ describe("dashboard", () => {
       expect(init.data.sample.totals).toMatchObject({ recordsIn: 3, recordsOut: 3 });
 
       w.source.push([T0 + 2_500]);
-      await waitFor(() => w.out.values().length === 2, "the second window");
+      await eventually(() => w.out.values().length === 2, { what: "the second window" });
       w.clock.advanceTo(T0 + 1_000);
       const update = (await events.next()) as ServerEvent & { data: DashboardUpdate };
       expect(update.event).toBe("sample");

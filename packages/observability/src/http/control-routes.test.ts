@@ -1,6 +1,6 @@
+import { eventually } from "@eddy/core/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { type MetricsServer, serveMetrics } from "../serve-metrics.ts";
-import { waitFor } from "../test-support/scripted-source.ts";
 import { startWindowedJob, T0, type WindowedJob } from "../test-support/windowed-job.ts";
 
 let fixture: WindowedJob | undefined;
@@ -26,7 +26,7 @@ async function served(name: string, control?: { token: string }): Promise<{ w: W
 describe("health probes", () => {
   test("/healthz and /readyz answer 200 while the job runs, /readyz 503 once it stopped", async () => {
     const { w, url } = await served("probed");
-    await waitFor(() => w.job.metrics.status === "running", "the job to run");
+    await eventually(() => w.job.metrics.status === "running", { what: "the job to run" });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
@@ -47,7 +47,7 @@ describe("control endpoints", () => {
 
   test("refuse a request without the token or with a wrong one, and change nothing", async () => {
     const { w, url } = await served("guarded", { token: TOKEN });
-    await waitFor(() => w.job.metrics.status === "running", "the job to run");
+    await eventually(() => w.job.metrics.status === "running", { what: "the job to run" });
     for (const headers of [{}, bearer("wrong-token-0123456789"), { authorization: TOKEN }]) {
       const response = await fetch(`${url}/stop`, { method: "POST", headers });
       expect(response.status).toBe(401);
@@ -61,7 +61,7 @@ describe("control endpoints", () => {
   test("with the token: a named savepoint is taken and reported; a bad body is a 400; stop stops the job", async () => {
     const { w, url } = await served("controlled", { token: TOKEN });
     w.source.push([T0 + 100]);
-    await waitFor(() => w.job.metrics.forOperator("wm").recordsIn === 1, "one record");
+    await eventually(() => w.job.metrics.forOperator("wm").recordsIn === 1, { what: "one record" });
     const taken = await fetch(`${url}/savepoints`, {
       method: "POST",
       headers: { ...bearer(TOKEN), "content-type": "application/json" },

@@ -52,12 +52,3 @@ export function scriptedSource<T>(name = "scripted"): ScriptedSource<T> {
     },
   };
 }
-
-/** Polls `condition` every millisecond of real time until it holds (or fails after `timeoutMs`). */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}

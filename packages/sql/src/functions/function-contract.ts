@@ -99,6 +99,11 @@ export interface AggregateSqlFunction {
   readonly kind: "aggregate";
   /** Upper case, as SQL names it. */
   readonly name: string;
+  /**
+   * When true, the planner passes each row's ROWTIME (epoch ms) as one more input value after the
+   * call's own arguments: `EXP_AVG(x, INTERVAL '10' SECOND)` weighs rows by their age.
+   */
+  readonly rowtimeArgument?: boolean;
   /** Checks the arguments (`*` for `COUNT(*)` is no argument) and gives the result type. */
   returnType(args: readonly ArgumentInfo[], options: AggregateCallOptions): SqlType;
   /**
@@ -126,6 +131,8 @@ export interface AggregateCallOptions {
   readonly star: boolean;
   /** `FIRST_VALUE(x) IGNORE NULLS` / `RESPECT NULLS` (the default). */
   readonly nulls: "ignore" | "respect";
+  /** `NTH_VALUE(x, n) FROM LAST`; `"first"` when absent (the default). */
+  readonly from?: "first" | "last";
 }
 
 /**

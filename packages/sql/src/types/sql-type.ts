@@ -55,6 +55,39 @@ export interface SqlType {
   readonly nullable: boolean;
   /** A `ROW`'s fields, in order. */
   readonly fields?: readonly SqlField[];
+  /**
+   * An interval type's qualifier (`DAY TO SECOND`, `MINUTE(3)`, `YEAR TO MONTH`): how its values
+   * are written and which fields `EXTRACT` and `CAST` see. Absent on other types, and on intervals
+   * whose qualifier is unknown (treated as `DAY TO SECOND` / `YEAR TO MONTH`).
+   */
+  readonly qualifier?: IntervalQualifier;
+}
+
+/**
+ * A datetime field, as interval qualifiers, `EXTRACT`, `FLOOR(... TO unit)` name it.
+ *
+ * @example
+ * const unit: DatetimeUnit = "MINUTE";
+ */
+export type DatetimeUnit = "YEAR" | "MONTH" | "DAY" | "HOUR" | "MINUTE" | "SECOND";
+
+/**
+ * An interval qualifier: its leading field (with its precision, default 2) and optional trailing
+ * field (`SECOND` with its fractional precision, default 3).
+ *
+ * @example
+ * const dayToSecond: IntervalQualifier = { start: "DAY", end: "SECOND" };
+ * const threeDigitMinutes: IntervalQualifier = { start: "MINUTE", startPrecision: 3 };
+ */
+export interface IntervalQualifier {
+  /** The leading field. */
+  readonly start: DatetimeUnit;
+  /** The trailing field, when it differs from the leading one (`DAY TO SECOND`). */
+  readonly end?: DatetimeUnit;
+  /** Digits of the leading field (`DAY(3)`); 2 when absent, as in SQL:2008. */
+  readonly startPrecision?: number;
+  /** Digits after the point of a `SECOND` field; 3 when absent (KDA keeps milliseconds). */
+  readonly fractionalPrecision?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Job, JobResult } from "@eddy/core";
+import { eventually } from "@eddy/core/testing";
 import { createStreamProxy, type KinesisConnection, type PutEntry } from "../kinesis-client.ts";
 
 /** One test record: `seq` counts up per key from 0, so order and gaps are easy to check. */
@@ -53,19 +54,6 @@ export async function produce(
   }
 }
 
-/** Polls `condition` every 20 ms until it holds or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /**
  * Runs `job` until `condition` holds, then stops it (also when the wait times out or the job
  * fails, so no job outlives its test); rethrows the job's failure.
@@ -82,7 +70,11 @@ export async function runUntil(
     failure = { error };
   });
   try {
-    await waitFor(async () => failure !== undefined || (await condition()), what, timeoutMs);
+    await eventually(async () => failure !== undefined || (await condition()), {
+      what,
+      timeoutMs,
+      intervalMs: 20,
+    });
     if (failure) throw failure.error;
   } finally {
     await job.stop();

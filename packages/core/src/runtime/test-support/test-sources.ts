@@ -43,11 +43,22 @@ export function countingSource<T>(
   return source;
 }
 
-/** Collects what it is given; records checkpoint calls in `events`. */
+/**
+ * Collects what it is given; records checkpoint calls in `events`. `until(condition)` resolves
+ * once the condition holds, checked after each of its calls: tests wait on what the sink sees,
+ * not on time.
+ */
 export function recordingSink<T>(options: { slowWrite?: () => Promise<void> } = {}): Sink<T> & {
   values: T[];
   events: string[];
+  until(condition: () => boolean): Promise<void>;
 } {
+  let waiting: { condition: () => boolean; resolve: () => void }[] = [];
+  const seen = () => {
+    const due = waiting.filter((w) => w.condition());
+    waiting = waiting.filter((w) => !due.includes(w));
+    for (const w of due) w.resolve();
+  };
   const sink = {
     name: "recording",
     values: [] as T[],
@@ -55,13 +66,16 @@ export function recordingSink<T>(options: { slowWrite?: () => Promise<void> } = 
     async write(values: T[]) {
       await options.slowWrite?.();
       sink.values.push(...values);
+      seen();
     },
     snapshot(id: number) {
       sink.events.push(`snapshot ${id}`);
+      seen();
       return { written: sink.values.length };
     },
     notifyCheckpointComplete(id: number) {
       sink.events.push(`complete ${id}`);
+      seen();
     },
     open(context: { restoredState: unknown; restoredCheckpointId: number | undefined }) {
       if (context.restoredCheckpointId !== undefined) {
@@ -70,6 +84,11 @@ export function recordingSink<T>(options: { slowWrite?: () => Promise<void> } = 
     },
     finish() {
       sink.events.push("finish");
+      seen();
+    },
+    until(condition: () => boolean): Promise<void> {
+      if (condition()) return Promise.resolve();
+      return new Promise((resolve) => waiting.push({ condition, resolve }));
     },
   };
   return sink;
