@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
-import type { LeaseStore } from "../lease-store.ts";
-import { MemoryLeaseStore } from "../memory-lease-store.ts";
+import type { LeaseStore } from "../cluster/lease-store.ts";
+import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
+import { ContractViolation } from "./contract-case.ts";
 import { leaseStoreContract } from "./lease-store-contract.ts";
 
 /** A MemoryLeaseStore with some methods replaced (each replacement gets the real store). */
@@ -26,8 +27,7 @@ async function violationOf(open: () => LeaseStore, pattern: RegExp): Promise<str
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error).name).toBe("LeaseContractViolation");
+  expect(error).toBeInstanceOf(ContractViolation);
   return (error as Error).message;
 }
 

@@ -1,9 +1,8 @@
-import { silentLogger } from "../../checkpoint/logger.ts";
-import { VirtualClock } from "../../time/clock.ts";
-import { holderOf, type Lease, newLease, SHARD_END } from "../lease.ts";
-import { LeaseCoordinator } from "../lease-coordinator.ts";
-import { LEASE_DEFAULTS } from "../lease-defaults.ts";
-import type { LeaseEvent } from "../lease-events.ts";
+import { silentLogger } from "../checkpoint/logger.ts";
+import { holderOf, type Lease, newLease, SHARD_END } from "../cluster/lease.ts";
+import { LeaseCoordinator } from "../cluster/lease-coordinator.ts";
+import { LEASE_DEFAULTS } from "../cluster/lease-defaults.ts";
+import type { LeaseEvent } from "../cluster/lease-events.ts";
 import type {
   LeaderFence,
   LeaderWrite,
@@ -12,9 +11,12 @@ import type {
   LeaseWrite,
   PublishResult,
   WorkerWrite,
-} from "../lease-store.ts";
-import { advance } from "./advance.ts";
-import { PausableClock } from "./pausable-clock.ts";
+} from "../cluster/lease-store.ts";
+import { advance } from "../cluster/testing/advance.ts";
+import { PausableClock } from "../cluster/testing/pausable-clock.ts";
+import { VirtualClock } from "../time/clock.ts";
+import type { ContractCase } from "./contract-case.ts";
+import { check, sameJson } from "./contract-checks.ts";
 
 /**
  * What {@link leaseStoreContract} tests: how to open a store, and how to dispose of one.
@@ -33,15 +35,6 @@ export interface LeaseStoreContractOptions<TStore extends LeaseStore = LeaseStor
   open(): TStore | Promise<TStore>;
   /** Disposes of a store after its case (delete its keys, close it); default `store.close()`. */
   close?(store: TStore): Promise<void> | void;
-}
-
-/** A failed check of the contract: which rule, and what was seen. */
-class LeaseContractViolation extends Error {
-  override readonly name = "LeaseContractViolation";
-}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new LeaseContractViolation(message);
 }
 
 type Write = LeaseWrite | WorkerWrite | LeaderWrite | PublishResult;
@@ -71,9 +64,8 @@ function show(lease: Lease | undefined): string {
 const TIMING = { ...LEASE_DEFAULTS };
 
 /**
- * The contract every {@link LeaseStore} keeps, as framework-free test cases `{ name, run }` (run
- * one test per case; `run` rejects with an error saying which rule broke and what was seen). Each
- * case opens a store of its own. It checks:
+ * The contract every {@link LeaseStore} keeps, as framework-free test cases (run one test per
+ * case; see {@link ContractCase}). Each case opens a store of its own. It checks:
  *
  * - `createLease` creates once (then `exists`), with KCL's attributes as given;
  * - every conditional write refuses a stale counter and changes nothing; two (or five) takers
@@ -105,12 +97,7 @@ const TIMING = { ...LEASE_DEFAULTS };
  */
 export function leaseStoreContract<TStore extends LeaseStore>(
   options: LeaseStoreContractOptions<TStore>,
-): {
-  /** What the case checks, as a sentence: the test's name. */
-  readonly name: string;
-  /** Runs the check; rejects with an error saying which rule broke and what was seen. */
-  run(): Promise<void>;
-}[] {
+): ContractCase[] {
   const withStore = (body: (store: TStore) => Promise<void>) => async (): Promise<void> => {
     const store = await options.open();
     try {
@@ -166,24 +153,24 @@ export function leaseStoreContract<TStore extends LeaseStore>(
         const created = succeeded(await store.createLease(init), "the first createLease");
         const expected = newLease(init);
         check(
-          JSON.stringify(created.lease) === JSON.stringify(expected),
+          sameJson(created.lease, expected),
           `createLease answered ${JSON.stringify(created.lease)}; expected ${JSON.stringify(expected)}`,
         );
         const stored = await store.readLease("shard-child");
         check(
-          JSON.stringify(stored) === JSON.stringify(expected),
+          sameJson(stored, expected),
           `readLease gives ${JSON.stringify(stored)}; expected ${JSON.stringify(expected)}`,
         );
         const again = await store.createLease({ leaseKey: "shard-child", keyGroups: [9] });
         refusedWith(again, "exists", "a second createLease of the same key");
         check(
-          JSON.stringify(await store.readLease("shard-child")) === JSON.stringify(expected),
+          sameJson(await store.readLease("shard-child"), expected),
           "a refused createLease changed the stored lease",
         );
         await store.createLease({ leaseKey: "shard-a" });
         const listed = (await store.snapshot()).leases.map((l) => l.leaseKey);
         check(
-          JSON.stringify(listed) === JSON.stringify(["shard-a", "shard-child"]),
+          sameJson(listed, ["shard-a", "shard-child"]),
           `snapshot lists ${JSON.stringify(listed)}; expected ["shard-a","shard-child"], sorted`,
         );
         check((await store.readLease("nothing")) === undefined, "readLease of an unknown key found a lease");
@@ -426,7 +413,7 @@ export function leaseStoreContract<TStore extends LeaseStore>(
         check(holderOf(taken) === "b" && taken.checkpoint === "final-2", `after b's take: ${show(taken)}`);
         const pointers = await store.readKeyGroups([2]);
         check(
-          JSON.stringify(pointers.get(2)?.state) === JSON.stringify({ chain: ["a/1/kg2"] }),
+          sameJson(pointers.get(2)?.state, { chain: ["a/1/kg2"] }),
           `the handoff's key-group pointer reads ${JSON.stringify(pointers.get(2))}`,
         );
       }),
@@ -614,9 +601,7 @@ export function leaseStoreContract<TStore extends LeaseStore>(
         const one = pointers.get(1);
         check(!pointers.has(0), "key group 0 was never published but has a pointer");
         check(
-          one?.leaseKey === "s1" &&
-            one.epoch === s1.leaseCounter &&
-            JSON.stringify(one.state) === JSON.stringify(state),
+          one?.leaseKey === "s1" && one.epoch === s1.leaseCounter && sameJson(one.state, state),
           `key group 1's pointer reads ${JSON.stringify(one)}; expected lease s1, epoch ${s1.leaseCounter}, the state as published`,
         );
         check(
@@ -871,10 +856,9 @@ export function leaseStoreContract<TStore extends LeaseStore>(
           leader: counters.leader,
         };
         check(
-          JSON.stringify(actual) ===
-            JSON.stringify({ ...expected, leases: { s0: 2, s1: 0 }, workers: { a: 2, b: 1 } }) &&
-            JSON.stringify(expected.leases) === JSON.stringify(actual.leases) &&
-            JSON.stringify(expected.workers) === JSON.stringify(actual.workers),
+          sameJson(actual, expected) &&
+            sameJson(actual.leases, { s0: 2, s1: 0 }) &&
+            sameJson(actual.workers, { a: 2, b: 1 }),
           `counters() reads ${JSON.stringify(actual)}; the snapshot says ${JSON.stringify(expected)}`,
         );
       }),
