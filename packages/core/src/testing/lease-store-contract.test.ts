@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { LeaseStore } from "../cluster/lease-store.ts";
 import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
-import { ContractViolation } from "./contract-case.ts";
 import { leaseStoreContract } from "./lease-store-contract.ts";
+import { violationOf } from "./test-support/violation-of.ts";
 
 /** A MemoryLeaseStore with some methods replaced (each replacement gets the real store). */
 function flawed(override: (real: MemoryLeaseStore) => Partial<LeaseStore>): () => LeaseStore {
@@ -18,17 +18,6 @@ function flawed(override: (real: MemoryLeaseStore) => Partial<LeaseStore>): () =
       },
     });
   };
-}
-
-async function violationOf(open: () => LeaseStore, pattern: RegExp): Promise<string> {
-  const found = leaseStoreContract({ open }).find((c) => pattern.test(c.name));
-  if (!found) throw new Error(`no case matches ${pattern}`);
-  const error = await found.run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ContractViolation);
-  return (error as Error).message;
 }
 
 describe("leaseStoreContract", () => {
@@ -47,10 +36,12 @@ describe("leaseStoreContract", () => {
         return real.takeLease(key, { ...request, expectedCounter: write.lease.leaseCounter });
       },
     }));
-    expect(await violationOf(open, /stale counter is refused/)).toMatch(
+    expect(await violationOf(leaseStoreContract({ open }), /stale counter is refused/)).toMatch(
       /b's take with counter 0 after a's take succeeded; it should be refused \(counter\)/,
     );
-    expect(await violationOf(open, /racing/)).toMatch(/2 racers: 2 takes succeeded; exactly one must/);
+    expect(await violationOf(leaseStoreContract({ open }), /racing/)).toMatch(
+      /2 racers: 2 takes succeeded; exactly one must/,
+    );
   });
 
   test("fails a store whose publish writes the good leases of a refused publish", async () => {
@@ -71,7 +62,7 @@ describe("leaseStoreContract", () => {
         return result;
       },
     }));
-    expect(await violationOf(open, /all or nothing/)).toMatch(
+    expect(await violationOf(leaseStoreContract({ open }), /all or nothing/)).toMatch(
       /a refused publish wrote the checkpoint of its good lease/,
     );
   });
@@ -88,7 +79,7 @@ describe("leaseStoreContract", () => {
         return renewed;
       },
     }));
-    expect(await violationOf(open, /graceful handoff/)).toMatch(
+    expect(await violationOf(leaseStoreContract({ open }), /graceful handoff/)).toMatch(
       /checkpointOwner a, leaseOwner b, the same counter/,
     );
   });
@@ -103,7 +94,7 @@ describe("leaseStoreContract", () => {
         });
       },
     }));
-    expect(await violationOf(open, /assignLease gives/)).toMatch(
+    expect(await violationOf(leaseStoreContract({ open }), /assignLease gives/)).toMatch(
       /assignLease by a worker that is not the leader succeeded/,
     );
   });
@@ -115,7 +106,7 @@ describe("leaseStoreContract", () => {
         return real.renewLease(key, { ...request, expectedCounter: lease?.leaseCounter ?? 0 });
       },
     }));
-    expect(await violationOf(open, /only the holder renews/)).toMatch(
+    expect(await violationOf(leaseStoreContract({ open }), /only the holder renews/)).toMatch(
       /a renewal with the counter before the last succeeded/,
     );
   });
@@ -127,6 +118,8 @@ describe("leaseStoreContract", () => {
         return real.heartbeat({ ...request, incarnation: record?.incarnation ?? request.incarnation });
       },
     }));
-    expect(await violationOf(open, /worker records/)).toMatch(/the old incarnation's heartbeat succeeded/);
+    expect(await violationOf(leaseStoreContract({ open }), /worker records/)).toMatch(
+      /the old incarnation's heartbeat succeeded/,
+    );
   });
 });

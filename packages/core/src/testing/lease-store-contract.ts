@@ -16,7 +16,7 @@ import { advance } from "../cluster/testing/advance.ts";
 import { PausableClock } from "../cluster/testing/pausable-clock.ts";
 import { VirtualClock } from "../time/clock.ts";
 import type { ContractCase } from "./contract-case.ts";
-import { check, sameJson } from "./contract-checks.ts";
+import { check, sameJson, withOpened } from "./contract-checks.ts";
 
 /**
  * What {@link leaseStoreContract} tests: how to open a store, and how to dispose of one.
@@ -98,14 +98,7 @@ const TIMING = { ...LEASE_DEFAULTS };
 export function leaseStoreContract<TStore extends LeaseStore>(
   options: LeaseStoreContractOptions<TStore>,
 ): ContractCase[] {
-  const withStore = (body: (store: TStore) => Promise<void>) => async (): Promise<void> => {
-    const store = await options.open();
-    try {
-      await body(store);
-    } finally {
-      await (options.close ? options.close(store) : store.close());
-    }
-  };
+  const withStore = withOpened(() => options.open(), options.close?.bind(options));
   /** A worker record claimed and a lease taken by it. */
   const claim = async (store: LeaseStore, worker: string): Promise<number> => {
     const record = (await store.snapshot()).workers.find((w) => w.workerId === worker);
