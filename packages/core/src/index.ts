@@ -32,6 +32,38 @@ export { checksumOf } from "./checkpoint/checksum.ts";
 export { consoleLogger, type Logger, silentLogger } from "./checkpoint/logger.ts";
 export { MemoryCheckpointStore } from "./checkpoint/memory-store.ts";
 export { blobKeysOf, planRetention } from "./checkpoint/retention.ts";
+export { holderOf, isFinished, type Lease, type NewLease, newLease, SHARD_END } from "./cluster/lease.ts";
+export {
+  type HeldLease,
+  LeaseCoordinator,
+  type LeaseCoordinatorOptions,
+} from "./cluster/lease-coordinator.ts";
+export { LEASE_DEFAULTS, type LeaseTimingOptions } from "./cluster/lease-defaults.ts";
+export type { AssignmentReason, LeaseEvent } from "./cluster/lease-events.ts";
+export type {
+  AssignLeaseRequest,
+  CheckpointLeaseRequest,
+  KeyGroupPointer,
+  LeaderFence,
+  LeaderLock,
+  LeaderWrite,
+  LeaseCounters,
+  LeaseRefusal,
+  LeaseStore,
+  LeaseTableSnapshot,
+  LeaseWrite,
+  PublishedKeyGroup,
+  PublishedLease,
+  PublishRequest,
+  PublishResult,
+  ReleaseLeaseRequest,
+  RenewLeaseRequest,
+  StartHandoffRequest,
+  TakeLeaseRequest,
+  WorkerRecord,
+  WorkerWrite,
+} from "./cluster/lease-store.ts";
+export { MemoryLeaseStore } from "./cluster/memory-lease-store.ts";
 export { DataStream } from "./dsl/data-stream.ts";
 export { KeyedStream, type OverResult, OverStream } from "./dsl/keyed-stream.ts";
 export { type FailedRecord, OutputTag } from "./dsl/output-tag.ts";

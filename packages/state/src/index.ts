@@ -23,6 +23,7 @@ export {
   fileCheckpoints,
 } from "./file-checkpoint-store.ts";
 export { CheckpointKeyLayout } from "./key-layout.ts";
+export { LeaseKeyLayout } from "./lease-key-layout.ts";
 export { CheckpointFormatError } from "./manifest-json.ts";
 export { msgpackSerde } from "./msgpack-serde.ts";
 export {
@@ -31,6 +32,12 @@ export {
   type RedisCheckpointStoreOptions,
   redisCheckpoints,
 } from "./redis-checkpoint-store.ts";
+export {
+  REDIS_LEASE_DEFAULTS,
+  RedisLeaseStore,
+  type RedisLeaseStoreOptions,
+  redisLeases,
+} from "./redis-lease-store.ts";
 export { S3CheckpointLayout } from "./s3-checkpoint-layout.ts";
 export {
   S3_CHECKPOINT_DEFAULTS,

@@ -83,7 +83,7 @@ export class CheckpointKeyLayout {
 }
 
 /** `name` with its first `/`-separated segment in braces: that segment is the Cluster hash tag. */
-function tagged(name: string): string {
+export function tagged(name: string): string {
   const escaped = name.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const slash = escaped.indexOf("/");
   const segment = slash < 0 ? escaped : escaped.slice(0, slash);

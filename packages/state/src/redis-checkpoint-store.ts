@@ -8,12 +8,13 @@ import {
   consoleLogger,
   type Logger,
 } from "@eddy/core";
-import { Redis, type RedisOptions } from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
 import { blobsToStore } from "./blobs-to-store.ts";
 import { planCommit } from "./commit-plan.ts";
 import { CheckpointKeyLayout } from "./key-layout.ts";
 import { CheckpointFormatError, parseManifest } from "./manifest-json.ts";
 import { PUBLISH_SCRIPT, publishArguments } from "./publish-script.ts";
+import { connect, disconnect } from "./redis-connection.ts";
 
 /**
  * Options of {@link redisCheckpoints}. Defaults are in {@link REDIS_CHECKPOINT_DEFAULTS}.
@@ -100,29 +101,12 @@ export class RedisCheckpointStore implements CheckpointStore {
   #unreachable = false;
 
   constructor(connection: string | RedisOptions, options: RedisCheckpointStoreOptions = {}) {
-    const defaults: RedisOptions = {
-      // Connect on first use, so creating a store (e.g. at import time) opens no socket yet.
-      lazyConnect: true,
-      maxRetriesPerRequest: REDIS_CHECKPOINT_DEFAULTS.maxRetriesPerRequest,
-      connectTimeout: REDIS_CHECKPOINT_DEFAULTS.connectTimeout,
-      commandTimeout: REDIS_CHECKPOINT_DEFAULTS.commandTimeout,
-      retryStrategy: (times) => Math.min(100 * times, REDIS_CHECKPOINT_DEFAULTS.maxReconnectDelay),
-    };
-    if (typeof connection !== "string" && connection.keyPrefix) {
-      // ioredis would prefix KEYS but not the blob keys stored as set members (savepoint pins).
-      throw new Error("redisCheckpoints: use the store's `prefix` option instead of ioredis' `keyPrefix`");
-    }
-    this.#redis =
-      typeof connection === "string"
-        ? new Redis(connection, defaults)
-        : new Redis({ ...defaults, ...connection });
+    const { redis, description } = connect(connection, REDIS_CHECKPOINT_DEFAULTS, "redisCheckpoints");
+    this.#redis = redis;
+    this.description = description;
     this.keys = new CheckpointKeyLayout(options.prefix ?? REDIS_CHECKPOINT_DEFAULTS.prefix);
     this.#logger = options.logger ?? consoleLogger;
     this.#afterBlobsWritten = options.afterBlobsWritten;
-    const { host, port, db, path, tls } = this.#redis.options;
-    this.description = path
-      ? `redis+unix://${path}`
-      : `${tls ? "rediss" : "redis"}://${host}:${port}${db ? `/${db}` : ""}`;
 
     this.#redis.on("error", (error: Error) => {
       if (this.#unreachable) return;
@@ -185,16 +169,7 @@ export class RedisCheckpointStore implements CheckpointStore {
 
   /** Closes the connection (an open one keeps the process alive); commands in flight fail. */
   async close(): Promise<void> {
-    if (this.#redis.status === "end") return;
-    if (this.#redis.status === "wait") {
-      this.#redis.disconnect();
-      return;
-    }
-    try {
-      await this.#redis.quit();
-    } catch {
-      this.#redis.disconnect();
-    }
+    await disconnect(this.#redis);
   }
 
   async #publish(manifest: CheckpointManifest, retain: number): Promise<void> {

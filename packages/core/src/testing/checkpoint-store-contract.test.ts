@@ -10,7 +10,8 @@ import {
 import { checksumOf } from "../checkpoint/checksum.ts";
 import { blobKeysOf } from "../checkpoint/retention.ts";
 import { checkpointStoreContract } from "./checkpoint-store-contract.ts";
-import { type ContractCase, ContractViolation } from "./contract-case.ts";
+import type { ContractCase } from "./contract-case.ts";
+import { violationOf } from "./test-support/violation-of.ts";
 
 /** How the naive store misbehaves. */
 interface Flaws {
@@ -76,17 +77,6 @@ function contract(flaws: Flaws): ContractCase[] {
       store.blobs.set(ref.key, new TextEncoder().encode("garbage"));
     },
   });
-}
-
-async function violationOf(cases: ContractCase[], pattern: RegExp): Promise<string> {
-  const found = cases.find((c) => pattern.test(c.name));
-  if (!found) throw new Error(`no case matches ${pattern}`);
-  const error = await found.run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ContractViolation);
-  return (error as Error).message;
 }
 
 describe("checkpointStoreContract", () => {

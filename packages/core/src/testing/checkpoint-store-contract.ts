@@ -8,7 +8,7 @@ import {
 } from "../checkpoint/checkpoint-store.ts";
 import { blobRefsOf, CheckpointBuilder, uniqueName } from "./checkpoint-builder.ts";
 import type { ContractCase } from "./contract-case.ts";
-import { check, rejection, sameJson, show, violation } from "./contract-checks.ts";
+import { check, rejection, sameJson, show, violation, withOpened } from "./contract-checks.ts";
 
 /**
  * What {@link checkpointStoreContract} tests: how to open the store, and what the contract cannot
@@ -74,14 +74,7 @@ const ALL_FULL = { 0: "full", 1: "full", 2: "full", 3: "full" } as const;
 export function checkpointStoreContract<TStore extends CheckpointStore>(
   options: CheckpointStoreContractOptions<TStore>,
 ): ContractCase[] {
-  const withStore = (body: (store: TStore) => Promise<void>) => async (): Promise<void> => {
-    const store = await options.open();
-    try {
-      await body(store);
-    } finally {
-      await (options.close ? options.close(store) : store.close?.());
-    }
-  };
+  const withStore = withOpened(() => options.open(), options.close?.bind(options));
   const cases: ContractCase[] = [
     {
       name: "an unknown job has no checkpoints and no savepoints",

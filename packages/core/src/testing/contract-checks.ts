@@ -121,3 +121,21 @@ export async function rejection(promise: Promise<unknown>, what: string): Promis
   }
   return violation(`${what} resolved; it should have rejected`);
 }
+
+/**
+ * A case body that gets a subject opened for it: `open()` before, then `close(subject)` — or the
+ * subject's own `close()` — after, whether the body passed or not.
+ */
+export function withOpened<TSubject extends { close?(): unknown }>(
+  open: () => TSubject | Promise<TSubject>,
+  close: ((subject: TSubject) => unknown) | undefined,
+): (body: (subject: TSubject) => Promise<void>) => () => Promise<void> {
+  return (body) => async () => {
+    const subject = await open();
+    try {
+      await body(subject);
+    } finally {
+      await (close ? close(subject) : subject.close?.());
+    }
+  };
+}

@@ -1,7 +1,7 @@
 /**
  * Test utilities for Eddy pipelines and connectors: a virtual-time harness that pushes records
  * and watermarks through a pipeline fragment and collects exactly what comes out; contract kits
- * that every source, sink and checkpoint store passes (ours and yours), runnable in any test
+ * that every source, sink, checkpoint store and lease store passes (ours and yours), runnable in any test
  * framework; contexts to open a connector with outside a job; and `eventually`, for waiting on
  * things that happen in their own time.
  * @packageDocumentation
@@ -31,6 +31,7 @@ export {
   type TestHarnessOptions,
   type TimestampedValue,
 } from "./harness.ts";
+export { type LeaseStoreContractOptions, leaseStoreContract } from "./lease-store-contract.ts";
 export {
   SINK_CONTRACT_DEFAULTS,
   type SinkContractOptions,

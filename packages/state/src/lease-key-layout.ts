@@ -1,0 +1,97 @@
+import { tagged } from "./key-layout.ts";
+
+/**
+ * Where the Redis lease store keeps one job's leases. Every key carries the job's hash tag (the
+ * same as its checkpoints', see {@link CheckpointKeyLayout}), so a Redis Cluster keeps a job's
+ * leases in one slot and each Lua script can check and write several of them atomically:
+ *
+ * ```text
+ * <prefix>job:{<job>}:lease:<leaseKey>   hash    one lease, fields named as in KCL's lease table:
+ *                                                leaseKey, leaseOwner, leaseCounter, checkpoint,
+ *                                                checkpointSubSequenceNumber, parentShardIds (JSON),
+ *                                                ownerSwitchesSinceCheckpoint, checkpointOwner,
+ *                                                and Eddy's keyGroups (JSON) and throughput
+ * <prefix>job:{<job>}:leases             set     every leaseKey of the job
+ * <prefix>job:{<job>}:lease-counters     hash    leaseKey → leaseCounter (a copy, for watching counters cheaply)
+ * <prefix>job:{<job>}:lease-revision     counter moved when who holds (or should hold) a lease changes,
+ *                                                or a worker joins or leaves
+ * <prefix>job:{<job>}:worker:<workerId>  hash    counter, incarnation, left
+ * <prefix>job:{<job>}:workers            set     every worker id that ever joined the job
+ * <prefix>job:{<job>}:worker-counters    hash    workerId → counter (a copy, for watching counters cheaply)
+ * <prefix>job:{<job>}:leader             hash    leader, leaseCounter, token
+ * <prefix>job:{<job>}:leader-token       counter INCRed by every acquisition: the fencing tokens
+ * <prefix>job:{<job>}:key-groups         hash    key group → {"leaseKey","epoch","state"} JSON
+ * ```
+ *
+ * @example
+ * const keys = new LeaseKeyLayout("eddy:", "fx-pricing");
+ * keys.lease("shardId-000000000001"); // "eddy:job:{fx-pricing}:lease:shardId-000000000001"
+ */
+export class LeaseKeyLayout {
+  readonly #base: string;
+
+  /**
+   * @param prefix prepended to every key; must not contain `{` or `}`
+   * @param job the job's name
+   */
+  constructor(
+    readonly prefix: string,
+    readonly job: string,
+  ) {
+    if (/[{}]/.test(prefix)) {
+      throw new Error(`redis lease key prefix "${prefix}" must not contain "{" or "}" (hash tags)`);
+    }
+    if (job === "") throw new Error("redisLeases needs a job name; got an empty string");
+    this.#base = `${prefix}job:${tagged(job)}`;
+  }
+
+  /** One lease's hash. */
+  lease(leaseKey: string): string {
+    return `${this.#base}:lease:${leaseKey}`;
+  }
+
+  /** The set of the job's lease keys. */
+  leases(): string {
+    return `${this.#base}:leases`;
+  }
+
+  /** Each lease's counter, by lease key. */
+  leaseCounters(): string {
+    return `${this.#base}:lease-counters`;
+  }
+
+  /** The lease table's revision. */
+  revision(): string {
+    return `${this.#base}:lease-revision`;
+  }
+
+  /** One worker's record. */
+  worker(workerId: string): string {
+    return `${this.#base}:worker:${workerId}`;
+  }
+
+  /** The set of the job's worker ids. */
+  workers(): string {
+    return `${this.#base}:workers`;
+  }
+
+  /** Each worker record's counter, by worker id. */
+  workerCounters(): string {
+    return `${this.#base}:worker-counters`;
+  }
+
+  /** The leader lock's hash. */
+  leader(): string {
+    return `${this.#base}:leader`;
+  }
+
+  /** The counter the leader tokens are drawn from. */
+  leaderToken(): string {
+    return `${this.#base}:leader-token`;
+  }
+
+  /** The key groups' state pointers. */
+  keyGroups(): string {
+    return `${this.#base}:key-groups`;
+  }
+}
