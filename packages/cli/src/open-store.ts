@@ -27,11 +27,21 @@ export async function withStore<T>(
       `--store ${url} names no stored checkpoints: give redis://<host>:<port>[/<db>], s3://<bucket>/<prefix> or a directory`,
     );
   }
-  // What the store reports on the way (a manifest it cannot read) goes to stderr, not into the output.
-  const report = (message: string) => io.err(`eddy: ${message}\n`);
+  // What the store reports on the way (a manifest it cannot read) goes to stderr after the output;
+  // when the command fails, the report of a lost connection says why better than the error does.
+  const reports: string[] = [];
+  const report = (message: string) => reports.push(message);
   const store = checkpointStoreAt(location, { logger: { info: () => {}, warn: report, error: report } })!;
   try {
-    return await work(store);
+    const result = await work(store);
+    for (const message of reports) io.err(`eddy: ${message}\n`);
+    return result;
+  } catch (error) {
+    const unreachable = reports.find((message) => message.includes(" is unreachable ("));
+    if ((error as Error).name === "MaxRetriesPerRequestError" && unreachable !== undefined) {
+      throw new Error(unreachable.replace(/; .*$/, ""));
+    }
+    throw error;
   } finally {
     await store.close?.();
   }
