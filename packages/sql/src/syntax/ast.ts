@@ -200,14 +200,14 @@ export interface InExpression {
  * `CASE [operand] WHEN ... THEN ... [ELSE ...] END`.
  *
  * @example
- * declare const when: Expression, then: Expression, span: SourceSpan;
- * const choice: CaseExpression = { kind: "case", branches: [{ when, then }], span };
+ * declare const when: Expression, result: Expression, span: SourceSpan;
+ * const choice: CaseExpression = { kind: "case", branches: [{ when, result }], span };
  */
 export interface CaseExpression {
   readonly kind: "case";
   /** The simple form's operand (`CASE x WHEN 1 ...`). */
   readonly operand?: Expression;
-  readonly branches: readonly { readonly when: Expression; readonly then: Expression }[];
+  readonly branches: readonly { readonly when: Expression; readonly result: Expression }[];
   readonly otherwise?: Expression;
   readonly span: SourceSpan;
 }

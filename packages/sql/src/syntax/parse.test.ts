@@ -24,7 +24,7 @@ function shape(e: Expression): string {
     case "in":
       return `(IN ${shape(e.arg)} ${e.list.map(shape).join(" ")})`;
     case "case":
-      return `(CASE ${e.branches.map((b) => `${shape(b.when)}→${shape(b.then)}`).join(" ")}${e.otherwise ? ` ELSE ${shape(e.otherwise)}` : ""})`;
+      return `(CASE ${e.branches.map((b) => `${shape(b.when)}→${shape(b.result)}`).join(" ")}${e.otherwise ? ` ELSE ${shape(e.otherwise)}` : ""})`;
     case "interval-of":
       return `(${shape(e.arg)} ${e.qualifier.start}${e.qualifier.end ? ` TO ${e.qualifier.end}` : ""})`;
     case "field":

@@ -1197,13 +1197,13 @@ class KdaSqlParser extends EmbeddedActionsParser {
   private caseExpression = this.RULE("caseExpression", (): CaseExpression => {
     const first = this.CONSUME(t.Case);
     const operand = this.OPTION(() => this.SUBRULE(this.expression));
-    const branches: { when: Expression; then: Expression }[] = [];
+    const branches: { when: Expression; result: Expression }[] = [];
     this.AT_LEAST_ONE(() => {
       this.CONSUME(t.When);
       const when = this.SUBRULE2(this.expression);
       this.CONSUME(t.Then);
-      const then = this.SUBRULE3(this.expression);
-      branches.push({ when, then });
+      const result = this.SUBRULE3(this.expression);
+      branches.push({ when, result });
     });
     const otherwise = this.OPTION2(() => {
       this.CONSUME(t.Else);
