@@ -236,7 +236,7 @@ export class ExpressionChecker {
     const matches = scope.columns.filter(
       (c) => c.name === id.name && (qualifier === undefined || c.qualifier === qualifier),
     );
-    if (matches.length === 0 && id.name === "ROWTIME" && !id.quoted)
+    if (matches.length === 0 && id.name === "ROWTIME")
       return { kind: "rowtime", type: sqlType("TIMESTAMP", false), span };
     if (matches.length > 1 && qualifier === undefined)
       throw this.error(

@@ -115,23 +115,38 @@ export interface TypedField extends TypedBase {
 
 /** Whether an expression contains an aggregate or analytic call (outside subqueries). */
 export function containsAggregate(e: TypedExpression): boolean {
+  if (e.kind === "aggregate" || e.kind === "analytic") return true;
+  let found = false;
+  forEachChild(e, (child) => {
+    found ||= containsAggregate(child);
+  });
+  return found;
+}
+
+/** Calls `visit` on each direct child of an expression. */
+export function forEachChild(e: TypedExpression, visit: (child: TypedExpression) => void): void {
   switch (e.kind) {
-    case "aggregate":
-    case "analytic":
-      return true;
     case "call":
     case "logical":
-      return e.args.some(containsAggregate);
+    case "aggregate":
+    case "analytic":
+      e.args.forEach(visit);
+      return;
     case "is":
-      return containsAggregate(e.arg) || (e.other !== undefined && containsAggregate(e.other));
+      visit(e.arg);
+      if (e.other !== undefined) visit(e.other);
+      return;
     case "case":
-      return (
-        e.branches.some((b) => containsAggregate(b.when) || containsAggregate(b.result)) ||
-        (e.otherwise !== undefined && containsAggregate(e.otherwise))
-      );
+      for (const b of e.branches) {
+        visit(b.when);
+        visit(b.result);
+      }
+      if (e.otherwise !== undefined) visit(e.otherwise);
+      return;
     case "field":
-      return containsAggregate(e.arg);
+      visit(e.arg);
+      return;
     default:
-      return false;
+      return;
   }
 }
