@@ -57,19 +57,18 @@ export function lowerOver(
     if (slots.length === 0) return;
     const late = new OutputTag<OverInput>(`over-late-${w}`);
     const aggregate = windowAggregate(node, slots);
-    const before = stream;
-    stream = stream
+    const aggregated = stream
       .keyBy((input) => input.keys[w]!)
       .over(window.frame ?? historyFrame(node, slots))
       .sideOutputLateData(late)
-      .aggregate(aggregate)
-      .map((result) => {
-        slots.forEach((slot, i) => {
-          result.record.results[slot] = result.value[i]!;
-        });
-        return result.record;
+      .aggregate(aggregate);
+    lateRowsToErrors(aggregated.getSideOutput(late), "OVER window", node.input.columns, lowering);
+    stream = aggregated.map((result) => {
+      slots.forEach((slot, i) => {
+        result.record.results[slot] = result.value[i]!;
       });
-    lateRowsToErrors(before.getSideOutput(late), "OVER window", node.input.columns, lowering);
+      return result.record;
+    });
   });
   return stream.map((input) => [...input.row, ...input.results]);
 }

@@ -62,7 +62,7 @@ export function lowerTumblingAggregate(
       merge: (a, b) => ({ keys: a.keys ?? b.keys, calls: calls.merge(a.calls, b.calls) }),
       result: (acc) => [...(acc.keys ?? []), ...calls.result(acc.calls)],
     });
-  lateRowsToErrors(prepared.getSideOutput(late), "GROUP BY", node.input.columns, lowering);
+  lateRowsToErrors(results.getSideOutput(late), "GROUP BY", node.input.columns, lowering);
   return results.process<SqlRow>({
     processElement: (result, context) => context.emit(result.value, result.window.end),
   });
