@@ -5,6 +5,7 @@ import { lowerOver } from "./over-aggregate.ts";
 import { type LoweringContext, rowStep } from "./row-step.ts";
 import { lowerFilter, lowerProject } from "./simple-nodes.ts";
 import { lowerStagger } from "./stagger-aggregate.ts";
+import { lowerStreamJoin } from "./stream-join.ts";
 import { lowerTableFunction } from "./table-function.ts";
 import { lowerTableJoin } from "./table-join.ts";
 import { lowerTumblingAggregate } from "./tumbling-aggregate.ts";
@@ -126,6 +127,8 @@ export function lowerPlan(plan: LogicalPlan, sources: PlanSources, options: Lowe
         );
       case "table-function":
         return lowerTableFunction(node, lowerNode(node.input, context));
+      case "stream-join":
+        return lowerStreamJoin(node, lowerNode(node.left, context), lowerNode(node.right, context), context);
       case "union": {
         const [first, ...rest] = node.inputs.map((input) => lowerNode(input, context));
         return first!.union(...rest);
