@@ -309,6 +309,7 @@ class ApplicationChecker {
           );
         for (const column of columns) {
           if (qualifier !== undefined && column.qualifier !== qualifier) continue;
+          if (column.hidden) continue;
           items.push({
             name: column.name,
             expression: {
@@ -599,11 +600,29 @@ class ApplicationChecker {
     };
   }
 
+  // A join side (not itself a join) gets its ROWTIME as a hidden last column, for `s.ROWTIME`.
+  private withRowtime(side: ScopedSource): ScopedSource {
+    if (side.source.kind === "join") return side;
+    const rowtime: CheckedColumn = {
+      name: "ROWTIME",
+      type: { name: "TIMESTAMP", nullable: false },
+      monotonic: true,
+      hidden: true,
+    };
+    const index = side.source.columns.length;
+    const qualifier = side.qualifiers[0];
+    return {
+      source: { ...side.source, columns: [...side.source.columns, rowtime] },
+      scope: [...side.scope, { ...rowtime, index, ...(qualifier === undefined ? {} : { qualifier }) }],
+      qualifiers: side.qualifiers,
+    };
+  }
+
   private join(from: Extract<FromItem, { kind: "join" }>): ScopedSource {
     if (from.natural)
       throw this.error(from.span, "NATURAL JOIN is not supported; write the condition with ON");
-    const left = this.source(from.left);
-    const right = this.source(from.right);
+    const left = this.withRowtime(this.source(from.left));
+    const right = this.withRowtime(this.source(from.right));
     const offset = left.source.columns.length;
     const scope = [...left.scope, ...right.scope.map((c) => ({ ...c, index: c.index + offset }))];
     const qualifiers = [...left.qualifiers, ...right.qualifiers];

@@ -32,6 +32,8 @@ export interface ScopeColumn {
   readonly index: number;
   /** Non-decreasing in the input (ROWTIME-derived): a streaming GROUP BY may key on it. */
   readonly monotonic?: boolean;
+  /** Left out of `*` (a join side's ROWTIME). */
+  readonly hidden?: boolean;
 }
 
 /** What an expression may refer to. */
@@ -233,6 +235,9 @@ export class ExpressionChecker {
     scope: Scope,
     span: SourceSpan,
   ): TypedExpression {
+    // Unqualified ROWTIME is the output row's time; `s.ROWTIME` is a join side's own (a column).
+    if (id.name === "ROWTIME" && qualifier === undefined)
+      return { kind: "rowtime", type: sqlType("TIMESTAMP", false), span };
     const matches = scope.columns.filter(
       (c) => c.name === id.name && (qualifier === undefined || c.qualifier === qualifier),
     );
@@ -246,7 +251,7 @@ export class ExpressionChecker {
     const match = matches[0];
     if (match === undefined) {
       const known = scope.columns
-        .filter((c) => qualifier === undefined || c.qualifier === qualifier)
+        .filter((c) => (qualifier === undefined || c.qualifier === qualifier) && c.name !== "ROWTIME")
         .map((c) => c.name);
       const hint = this.spellingHint(id, known);
       const where = qualifier === undefined ? "" : ` of ${qualifier}`;

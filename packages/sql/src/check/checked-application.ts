@@ -10,6 +10,11 @@ import type { TypedExpression } from "./typed-expression.ts";
  */
 export interface CheckedColumn extends SqlField {
   readonly monotonic: boolean;
+  /**
+   * A join side's ROWTIME, appended to its columns so that `s.ROWTIME` reads the side's own row
+   * time (the planner projects it in); `*` leaves it out.
+   */
+  readonly hidden?: boolean;
 }
 
 /**
