@@ -112,6 +112,12 @@ describe("checkApplication", () => {
       "a window frame must end at CURRENT ROW (KDA allows no offset or FOLLOWING windows)",
     ],
     [
+      "SELECT STREAM TICKER FROM SOURCE_SQL_STREAM_001 ORDER BY TICKER",
+      1,
+      58,
+      "a streaming ORDER BY must start with a monotonic time expression such as FLOOR(s.ROWTIME TO MINUTE), or use ORDER BY ... WITHIN",
+    ],
+    [
       "SELECT STREAM * FROM error_stream",
       1,
       22,

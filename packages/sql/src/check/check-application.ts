@@ -350,6 +350,13 @@ class ApplicationChecker {
     }));
     const within =
       select.within === undefined ? undefined : this.intervalMs(select.within, "ORDER BY ... WITHIN");
+    // §7.5: a streaming ORDER BY gathers rows while its leading (monotonic) expression holds still.
+    const leading = orderBy[0];
+    if (leading !== undefined && within === undefined && !isMonotonic(leading.expression))
+      throw this.error(
+        select.orderBy[0]!.expression.span,
+        "a streaming ORDER BY must start with a monotonic time expression such as FLOOR(s.ROWTIME TO MINUTE), or use ORDER BY ... WITHIN",
+      );
     return {
       kind: "select",
       stream: select.stream,

@@ -94,6 +94,26 @@ describe("planApplication", () => {
     ]);
   });
 
+  it("plans a streaming ORDER BY as a sort under the select list, keyed on the aggregation's row", () => {
+    const plan = compileSql(
+      `SELECT STREAM TICKER, COUNT(*) AS N FROM SOURCE_SQL_STREAM_001
+       GROUP BY TICKER, FLOOR(ROWTIME TO MINUTE) ORDER BY FLOOR(ROWTIME TO MINUTE), N DESC`,
+      context,
+    );
+    const query = plan.queries[0]!.query;
+    expect(spine(query)).toEqual(["project", "sort", "tumbling-aggregate", "scan"]);
+    const sort = (query as { input: PlanNode }).input;
+    if (sort.kind !== "sort") throw new Error("not a sort");
+    // The sort reads the key column (FLOOR) and the aggregate column (N) of the aggregation's row.
+    expect(sort.group.evaluate([null, 60_000, 3], 0, { rowtime: 0, queryStart: 0 })).toBe(60_000);
+    expect(
+      sort.keys.map((k) => [
+        k.expression.evaluate([null, 60_000, 3], 0, { rowtime: 0, queryStart: 0 }),
+        k.descending,
+      ]),
+    ).toEqual([[3, true]]);
+  });
+
   it("computes VALUES rows once, at plan time", () => {
     const plan = compileSql("VALUES (1 + 1, 'a'), (3, 'bc')", context);
     expect(plan.queries[0]!.query).toMatchObject({

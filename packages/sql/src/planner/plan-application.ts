@@ -185,8 +185,6 @@ class Planner {
   }
 
   private select(select: CheckedSelect): PlanNode {
-    if (select.orderBy.length > 0 && select.within === undefined)
-      throw new SqlPlanError("a streaming ORDER BY without WITHIN is not planned yet");
     let node = this.source(select.source);
     if (select.where !== undefined)
       node = {
@@ -198,6 +196,10 @@ class Planner {
     let items = select.items.map((i) => i.expression);
     let having = select.having;
     let rowtime = select.rowtime;
+    // A streaming ORDER BY (not T-sort) sorts the rows below the select list: its keys are
+    // rewritten like the select list's, onto the aggregation's row.
+    const sorting = select.within === undefined ? select.orderBy : [];
+    let order = sorting.map((o) => o.expression);
     const grouped = select.groupBy.length > 0 || select.stagger !== undefined;
     if (grouped) {
       const keys = select.stagger?.partitionBy ?? select.groupBy;
@@ -206,6 +208,7 @@ class Planner {
       items = items.map(collect);
       having = having === undefined ? undefined : collect(having);
       rowtime = rowtime === undefined ? undefined : collect(rowtime);
+      order = order.map(collect);
       const keyColumns = keys.map((k, i) => ({ name: `KEY$${i}`, type: k.type }));
       const aggregateColumns = aggregates.map((a, i) => ({ name: `AGG$${i}`, type: a.type }));
       const calls = aggregates.map((a) => this.aggregateCall(a));
@@ -231,17 +234,33 @@ class Planner {
     } else {
       const over: (TypedAggregate | TypedAnalytic)[] = [];
       const width = node.columns.length;
-      items = items.map((e) =>
+      const overColumns = (e: TypedExpression) =>
         rewrite(e, (x) => {
           if ((x.kind !== "aggregate" && x.kind !== "analytic") || x.over === undefined) return undefined;
           over.push(x);
           return outputColumn(x, width + over.length - 1, `OVER$${over.length - 1}`);
-        }),
-      );
+        });
+      items = items.map(overColumns);
+      order = order.map(overColumns);
       if (over.length > 0) node = this.overNode(node, over, select.windows);
     }
     if (having !== undefined)
       node = { kind: "filter", input: node, predicate: compileExpression(having), columns: node.columns };
+    const [leading, ...rest] = order;
+    if (leading !== undefined) {
+      const buckets = grouped ? undefined : bucketsOf(sorting[0]!.expression);
+      node = {
+        kind: "sort",
+        input: node,
+        group: compileExpression(leading),
+        ...(buckets === undefined ? {} : { buckets }),
+        keys: rest.map((e, i) => {
+          const descending = sorting[i + 1]!.descending;
+          return { expression: compileExpression(e), descending, nullsFirst: descending };
+        }),
+        columns: node.columns,
+      };
+    }
     const expressions = items.map((e) => compileExpression(e));
     node = {
       kind: "project",

@@ -4,6 +4,7 @@ import { checkApplication } from "../../src/check/check-application.ts";
 import { parseSqlTypeText } from "../../src/functions/conversion/sql-type-text.ts";
 import { createFunctionRegistry } from "../../src/functions/registry.ts";
 import { tableFunctions } from "../../src/functions/table/index.ts";
+import { planApplication } from "../../src/planner/plan-application.ts";
 import { parseSql } from "../../src/syntax/parse.ts";
 import type { SqlField } from "../../src/types/sql-type.ts";
 import { awsSolutionApps } from "../apps/index.ts";
@@ -11,7 +12,7 @@ import { applicationCases } from "./index.ts";
 
 const functions = createFunctionRegistry({ extra: tableFunctions() });
 
-// Every documented application and both published AWS Solutions apps parse and check.
+// Every documented application and both published AWS Solutions apps parse and check (the apps plan too).
 describe("checking AWS's applications", () => {
   it.each(applicationCases.map((c) => [c.id, c] as const))("%s", (_id, c) => {
     const inputs = Object.fromEntries(
@@ -32,5 +33,8 @@ describe("checking AWS's applications", () => {
     const app = checkApplication(parseSql(a.sql), { inputs, functions });
     expect(app.pumps.length).toBeGreaterThan(0);
     expect(app.inputs.map((i) => i.name)).toEqual([input.streamNames[0]]);
+    // ... and plan: every pump gets a plan whose columns fit its target.
+    const plan = planApplication(app, { queryStart: 0 });
+    for (const pump of plan.pumps) expect(pump.query.columns.length).toBe(pump.targetColumns.length);
   });
 });
