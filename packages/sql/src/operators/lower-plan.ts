@@ -4,6 +4,7 @@ import { NotNullViolation } from "./error-rows.ts";
 import { lowerOver } from "./over-aggregate.ts";
 import { type LoweringContext, rowStep } from "./row-step.ts";
 import { lowerFilter, lowerProject } from "./simple-nodes.ts";
+import { lowerDistinct, lowerSort, lowerTSort } from "./sort-operators.ts";
 import { lowerStagger } from "./stagger-aggregate.ts";
 import { lowerStreamJoin } from "./stream-join.ts";
 import { lowerTableFunction } from "./table-function.ts";
@@ -129,12 +130,16 @@ export function lowerPlan(plan: LogicalPlan, sources: PlanSources, options: Lowe
         return lowerTableFunction(node, lowerNode(node.input, context));
       case "stream-join":
         return lowerStreamJoin(node, lowerNode(node.left, context), lowerNode(node.right, context), context);
+      case "sort":
+        return lowerSort(node, lowerNode(node.input, context), context);
+      case "t-sort":
+        return lowerTSort(node, lowerNode(node.input, context), context);
+      case "distinct":
+        return lowerDistinct(lowerNode(node.input, context));
       case "union": {
         const [first, ...rest] = node.inputs.map((input) => lowerNode(input, context));
         return first!.union(...rest);
       }
-      default:
-        throw new PipelineDefinitionError(`the ${node.kind} plan node is not supported yet`);
     }
   };
 

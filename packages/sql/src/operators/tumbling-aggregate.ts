@@ -1,12 +1,15 @@
 import {
   type DataStream,
   eventTimeTrigger,
+  type OperatorFactory,
   OutputTag,
   PipelineDefinitionError,
   type TimeWindow,
   tumbling,
   type WindowAssigner,
+  type WindowResult,
 } from "@eddy/core";
+import { compareValues } from "../functions/support/compare-values.ts";
 import type { RowtimeBuckets, SqlRow, TumblingAggregateNode } from "../plan/logical-plan.ts";
 import type { SqlValue } from "../types/sql-value.ts";
 import { combinedAggregate } from "./aggregate-calls.ts";
@@ -24,7 +27,9 @@ interface GroupAccumulator {
  * A streaming GROUP BY on Eddy's keyed tumbling windows: keyed by the group keys other than the
  * ROWTIME one, windowed by the buckets that key denotes. A window fires when the watermark passes
  * its end (a row of a later bucket, `advance`, or the end of input), and its rows are stamped
- * with the window's END (A1). Late rows go to the error stream (A2).
+ * with the window's END (A1), the rows one watermark releases in group-key order (A16: each batch
+ * the window operator emits, up to about a thousand rows, is sorted). Late rows go to the error
+ * stream (A2).
  */
 export function lowerTumblingAggregate(
   node: TumblingAggregateNode,
@@ -63,9 +68,40 @@ export function lowerTumblingAggregate(
       result: (acc) => [...(acc.keys ?? []), ...calls.result(acc.calls)],
     });
   lateRowsToErrors(results.getSideOutput(late), "GROUP BY", node.input.columns, lowering);
-  return results.process<SqlRow>({
-    processElement: (result, context) => context.emit(result.value, result.window.end),
+  const keyCount = node.groupKeys.length;
+  const emitInKeyOrder: OperatorFactory<WindowResult<string, TimeWindow, SqlRow>, SqlRow> = (
+    _context,
+    output,
+  ) => ({
+    processBatch(batch) {
+      const results = batch.values;
+      const order = results.map((_, i) => i);
+      order.sort(
+        (a, b) =>
+          results[a]!.window.end - results[b]!.window.end ||
+          compareKeys(results[a]!.value, results[b]!.value, keyCount),
+      );
+      for (const i of order) output.emit(results[i]!.value, results[i]!.window.end);
+    },
   });
+  return results.transform("group-by-emit", emitInKeyOrder);
+}
+
+/**
+ * Orders two result rows by their first `count` values (the group keys), NULLs first: rows that
+ * one watermark releases leave in group-key order (A16: the aggregate page prints them by CITY).
+ */
+function compareKeys(a: SqlRow, b: SqlRow, count: number): number {
+  for (let i = 0; i < count; i++) {
+    const x = a[i] ?? null;
+    const y = b[i] ?? null;
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    const order = compareValues(x, y);
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
 /** The window assigner of a ROWTIME key's buckets. */

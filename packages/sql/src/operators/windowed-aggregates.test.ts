@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { GoldenApplicationCase } from "../../test/golden/golden-case.ts";
 import { runApplicationCase } from "../../test/golden/golden-runner.ts";
 import { goldenCase } from "../../test/golden/index.ts";
-import type { LogicalPlan, PlanNode } from "../plan/logical-plan.ts";
+import type { CompiledExpression, LogicalPlan, PlanNode } from "../plan/logical-plan.ts";
 import {
   aggregate,
+  call,
   col,
   field,
   fields,
@@ -99,5 +100,75 @@ describe("stagger windows", () => {
     expect(run.rows.DESTINATION_SQL_STREAM).toEqual(expected);
     // Both windows end after the last row (11:01:15): they close at the end of input.
     expect(run.beforeFinish.DESTINATION_SQL_STREAM).toEqual([]);
+  });
+});
+
+describe("tumbling GROUP BY on FLOOR(ROWTIME TO DAY) (the aggregate functions page)", () => {
+  const DAY = 86_400_000;
+  const weather = input("WEATHERSTREAM", [field("CITY", T.varchar(16)), field("TEMP", T.integer)]);
+  const temp = col(1, T.integer);
+
+  /** GROUP BY FLOOR(ROWTIME TO DAY)[, CITY] with the given aggregates, then a select list over its columns. */
+  function perDay(
+    withCity: boolean,
+    aggregates: ReturnType<typeof aggregate>[],
+    select: () => { names: string[]; expressions: CompiledExpression[] },
+  ): LogicalPlan {
+    const groupKeys = withCity ? [step(rowtime, DAY), col(0, T.varchar(16))] : [step(rowtime, DAY)];
+    const grouped: PlanNode = {
+      kind: "tumbling-aggregate",
+      input: scan(weather),
+      groupKeys,
+      window: { key: 0, buckets: { kind: "fixed", size: DAY, offset: 0 } },
+      aggregates,
+      columns: fields(["K0", "K1", "A0", "A1", "A2", "A3"].slice(0, groupKeys.length + aggregates.length), [
+        ...groupKeys,
+        ...aggregates,
+      ]),
+    };
+    const { names, expressions } = select();
+    const query: PlanNode = {
+      kind: "project",
+      input: grouped,
+      expressions,
+      columns: fields(names, expressions),
+    };
+    return { inputs: [weather], streams: [], referenceTables: [], pumps: [], queries: [{ name: "", query }] };
+  }
+
+  it("emits a day's row when the next day's first row arrives; the last day waits for a bound", async () => {
+    const example = golden("sql-reference-aggregate-functions/min-max-per-day");
+    const plan = perDay(false, [aggregate("MIN", [temp]), aggregate("MAX", [temp])], () => ({
+      names: ["FLOOR_DAY", "MIN_TEMP", "MAX_TEMP"],
+      expressions: [col(0, T.timestamp), col(1, T.integer), col(2, T.integer)],
+    }));
+    const run = await runApplicationCase(example, plan);
+    const expected = example.expected[""]!;
+    expect(run.rows[""]).toEqual(expected);
+    expect(run.beforeFinish[""]).toEqual(expected.slice(0, expected.length - example.heldUntilBound![""]!));
+  });
+
+  it("emits one row per city when a day closes, in CITY order (A16); SUM/COUNT of INTEGER truncates", async () => {
+    const example = golden("sql-reference-aggregate-functions/min-max-avg-per-city-per-day");
+    const aggregates = [
+      aggregate("MIN", [temp]),
+      aggregate("MAX", [temp]),
+      aggregate("SUM", [temp]),
+      aggregate("COUNT", [temp]),
+    ];
+    const plan = perDay(true, aggregates, () => ({
+      names: ["FLOOR_DAY", "CITY", "MIN_TEMP", "MAX_TEMP", "AVG_TEMP"],
+      expressions: [
+        col(0, T.timestamp),
+        col(1, T.varchar(16)),
+        col(2, T.integer),
+        col(3, T.integer),
+        call("/", col(4, T.integer), col(5, T.bigint)),
+      ],
+    }));
+    const run = await runApplicationCase(example, plan);
+    const expected = example.expected[""]!;
+    expect(run.rows[""]).toEqual(expected);
+    expect(run.beforeFinish[""]).toEqual(expected.slice(0, expected.length - example.heldUntilBound![""]!));
   });
 });
