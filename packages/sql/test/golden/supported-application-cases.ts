@@ -7,6 +7,7 @@ export const supportedApplicationCases: readonly string[] = [
   "stagger-window-concepts/tumbling-partial-results",
   "stagger-window-concepts/stagger-complete-results",
   "sql-reference-aggregate-functions/min-max-per-day",
+  "sql-reference-aggregate-functions/min-max-avg-per-city-per-day",
   "sql-reference-join-clause/example-1",
   "sql-reference-join-clause/example-2",
   "sql-reference-join-clause/example-3",
