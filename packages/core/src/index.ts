@@ -146,13 +146,17 @@ export type {
   Output,
 } from "./runtime/operator.ts";
 export type { Sink, SinkContext } from "./runtime/sink.ts";
-export type {
-  Source,
-  SourceBatch,
-  SourceContext,
-  SourceEvent,
-  SourceReader,
-  SourceSplitEvent,
+export {
+  isSplittable,
+  type Source,
+  type SourceBatch,
+  type SourceContext,
+  type SourceEvent,
+  type SourceReader,
+  type SourceSplit,
+  type SourceSplitEvent,
+  type SplitListingContext,
+  type SplittableSource,
 } from "./runtime/source.ts";
 export { DEFAULT_KEY_GROUPS, type Key, keyGroupOf } from "./state/key-group.ts";
 export { type KeyEntry, KeyedHeap, type KeyGroupSnapshot } from "./state/keyed-heap.ts";
