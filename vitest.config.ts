@@ -4,7 +4,12 @@ import { defineConfig } from "vitest/config";
 // `integration` (`*.integ.test.ts`: Redis, the AWS stand-ins, child processes, a browser, seconds of
 // real time: `npm run test:integration`). `vitest run` (and `npm test`) runs both.
 const INTEGRATION = "**/*.integ.test.ts";
-const TESTS = ["packages/**/*.test.ts", "apps/**/*.test.ts", "docs/examples/**/*.test.ts"];
+const TESTS = [
+  "packages/**/*.test.ts",
+  "apps/**/*.test.ts",
+  "docs/examples/**/*.test.ts",
+  "scripts/**/*.test.ts",
+];
 const NEVER = ["**/node_modules/**", "**/dist/**"];
 
 export default defineConfig({

@@ -29,7 +29,6 @@ export {
   type OperatorStateRef,
 } from "./checkpoint/checkpoint-store.ts";
 export { checksumOf } from "./checkpoint/checksum.ts";
-export { consoleLogger, type Logger, silentLogger } from "./checkpoint/logger.ts";
 export { MemoryCheckpointStore } from "./checkpoint/memory-store.ts";
 export { blobKeysOf, planRetention } from "./checkpoint/retention.ts";
 export { holderOf, isFinished, type Lease, type NewLease, newLease, SHARD_END } from "./cluster/lease.ts";
@@ -66,7 +65,6 @@ export type {
 export { MemoryLeaseStore } from "./cluster/memory-lease-store.ts";
 export { DataStream } from "./dsl/data-stream.ts";
 export { KeyedStream, type OverResult, OverStream } from "./dsl/keyed-stream.ts";
-export { type FailedRecord, OutputTag } from "./dsl/output-tag.ts";
 export type { ProcessContext, ProcessFunction } from "./dsl/process-function.ts";
 export { type ProcessWindowFunction, type WindowContext, WindowedStream } from "./dsl/windowed-stream.ts";
 export {
@@ -112,6 +110,7 @@ export {
   type ValueStateDescriptor,
   valueState,
 } from "./keyed/state-descriptors.ts";
+export { consoleLogger, type Logger, silentLogger } from "./logging/logger.ts";
 export type { OverFrame } from "./over/over-operator.ts";
 export { Job, type JobResult, type PipelineOptions, pipeline } from "./pipeline.ts";
 export {
@@ -146,6 +145,7 @@ export type {
   OperatorOptions,
   Output,
 } from "./runtime/operator.ts";
+export { type FailedRecord, OutputTag } from "./runtime/output-tag.ts";
 export type { Sink, SinkContext } from "./runtime/sink.ts";
 export {
   isSplittable,

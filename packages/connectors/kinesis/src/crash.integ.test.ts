@@ -50,12 +50,11 @@ function startJob(stream: string, output: string): ChildProcess {
   );
 }
 
+/** The tallies the job has written: a last line without its newline is still being written, so it is left out. */
 function tallies(output: string): Tally[] {
   if (!existsSync(output)) return [];
-  return readFileSync(output, "utf8")
-    .split("\n")
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as Tally);
+  const lines = readFileSync(output, "utf8").split("\n");
+  return lines.slice(0, -1).map((line) => JSON.parse(line) as Tally);
 }
 
 const killed = (child: ChildProcess) => new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -1,8 +1,8 @@
+import type { Logger } from "../logging/logger.ts";
 import { type RetryOptions, retrying } from "../retry/retry-policy.ts";
 import type { Clock } from "../time/clock.ts";
 import { CheckpointFailedError } from "./checkpoint-failed-error.ts";
 import type { CheckpointStore, CheckpointToStore } from "./checkpoint-store.ts";
-import type { Logger } from "./logger.ts";
 
 /** What {@link commitWithRetries} needs besides the checkpoint. */
 export interface CommitSettings {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import type { Logger } from "../logging/logger.ts";
 import { v8Serde } from "../state/serde.ts";
 import { VirtualClock } from "../time/clock.ts";
 import { CheckpointFailedError } from "./checkpoint-failed-error.ts";
@@ -7,7 +8,6 @@ import { CheckpointMetrics } from "./checkpoint-metrics.ts";
 import type { CheckpointOptions } from "./checkpoint-options.ts";
 import type { CheckpointManifest } from "./checkpoint-store.ts";
 import { CheckpointCoordinator } from "./coordinator.ts";
-import type { Logger } from "./logger.ts";
 import type { EndOfInputCheckpoint } from "./participants.ts";
 import type { SerializedOperatorSnapshot } from "./serialized-snapshot.ts";
 import { ScriptedStore } from "./test-support/scripted-store.ts";

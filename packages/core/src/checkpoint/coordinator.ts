@@ -1,3 +1,4 @@
+import type { Logger } from "../logging/logger.ts";
 import type { Serde } from "../state/serde.ts";
 import type { Clock } from "../time/clock.ts";
 import { type BlobNaming, singleWriterNaming } from "./blob-naming.ts";
@@ -7,7 +8,6 @@ import { type CheckpointOptions, type CheckpointPolicy, checkpointPolicy } from 
 import type { CheckpointManifest, CheckpointToStore, OperatorStateRef } from "./checkpoint-store.ts";
 import { commitWithRetries } from "./commit-with-retries.ts";
 import { EndOfInput } from "./end-of-input.ts";
-import type { Logger } from "./logger.ts";
 import { assembleCheckpoint } from "./manifest-assembly.ts";
 import type {
   CheckpointAcknowledgements,

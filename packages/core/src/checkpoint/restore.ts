@@ -1,6 +1,6 @@
+import type { Logger } from "../logging/logger.ts";
 import type { Serde } from "../state/serde.ts";
 import { type CheckpointManifest, type CheckpointStore, CorruptCheckpointError } from "./checkpoint-store.ts";
-import type { Logger } from "./logger.ts";
 import type { SerializedKeyGroup, SerializedOperatorSnapshot } from "./serialized-snapshot.ts";
 import { replayOrder } from "./state-chain.ts";
 

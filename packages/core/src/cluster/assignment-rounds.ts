@@ -1,4 +1,4 @@
-import type { Logger } from "../checkpoint/logger.ts";
+import type { Logger } from "../logging/logger.ts";
 import type { Millis } from "../time/duration.ts";
 import type { CounterWatch } from "./counter-watch.ts";
 import { holderOf, type Lease } from "./lease.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { silentLogger } from "../checkpoint/logger.ts";
+import { silentLogger } from "../logging/logger.ts";
 import { VirtualClock } from "../time/clock.ts";
 import { holderOf, SHARD_END } from "./lease.ts";
 import { LeaseCoordinator, type LeaseCoordinatorOptions } from "./lease-coordinator.ts";

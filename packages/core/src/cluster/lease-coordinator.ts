@@ -1,5 +1,5 @@
 import { type Observable, Subject } from "rxjs";
-import { consoleLogger, type Logger } from "../checkpoint/logger.ts";
+import { consoleLogger, type Logger } from "../logging/logger.ts";
 import { type Cancel, type Clock, systemClock } from "../time/clock.ts";
 import type { Millis } from "../time/duration.ts";
 import { AssignmentRounds } from "./assignment-rounds.ts";

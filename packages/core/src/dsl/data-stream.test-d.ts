@@ -1,11 +1,11 @@
 import { describe, expectTypeOf, test } from "vitest";
 import { pipeline } from "../pipeline.ts";
+import { type FailedRecord, OutputTag } from "../runtime/output-tag.ts";
 import type { Sink } from "../runtime/sink.ts";
 import type { Source } from "../runtime/source.ts";
 import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
 import type { DataStream } from "./data-stream.ts";
 import type { KeyedStream } from "./keyed-stream.ts";
-import { type FailedRecord, OutputTag } from "./output-tag.ts";
 
 interface Click {
   readonly page: string;

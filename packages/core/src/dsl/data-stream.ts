@@ -1,13 +1,13 @@
 import type { GraphNode, JobGraph } from "../runtime/graph.ts";
 import type { OperatorFactory, OperatorOptions } from "../runtime/operator.ts";
 import type { OperatorPartitioning } from "../runtime/operator-stage.ts";
+import type { FailedRecord, OutputTag } from "../runtime/output-tag.ts";
 import type { Sink } from "../runtime/sink.ts";
 import type { Key } from "../state/key-group.ts";
 import { timestampAssigner } from "../watermarks/timestamp-assigner.ts";
 import type { WatermarkStrategy } from "../watermarks/watermark-strategy.ts";
 import { filterOperator, flatMapOperator, mapOperator, processOperator } from "./basic-operators.ts";
 import { KeyedStream } from "./keyed-stream.ts";
-import type { FailedRecord, OutputTag } from "./output-tag.ts";
 import type { ProcessFunction } from "./process-function.ts";
 
 /**

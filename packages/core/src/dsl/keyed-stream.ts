@@ -6,11 +6,11 @@ import type { StateDescriptor } from "../keyed/state-descriptors.ts";
 import { type OverFrame, overOperator } from "../over/over-operator.ts";
 import type { OperatorOptions } from "../runtime/operator.ts";
 import type { OperatorPartitioning } from "../runtime/operator-stage.ts";
+import type { OutputTag } from "../runtime/output-tag.ts";
 import type { Key } from "../state/key-group.ts";
 import type { WindowAssigner } from "../windows/assigner.ts";
 import type { TimeWindow } from "../windows/window.ts";
 import type { DataStream } from "./data-stream.ts";
-import type { OutputTag } from "./output-tag.ts";
 import { WindowedStream } from "./windowed-stream.ts";
 
 /**

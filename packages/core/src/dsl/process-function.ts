@@ -1,4 +1,4 @@
-import type { OutputTag } from "./output-tag.ts";
+import type { OutputTag } from "../runtime/output-tag.ts";
 
 /**
  * What a (non-keyed) process function gets for each record.

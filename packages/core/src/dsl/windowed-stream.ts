@@ -1,6 +1,7 @@
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import type { OperatorOptions } from "../runtime/operator.ts";
+import type { OutputTag } from "../runtime/output-tag.ts";
 import type { Key } from "../state/key-group.ts";
 import type { WindowAssigner } from "../windows/assigner.ts";
 import type { Trigger } from "../windows/trigger.ts";
@@ -8,7 +9,6 @@ import type { TimeWindow, WindowResult } from "../windows/window.ts";
 import { windowOperator } from "../windows/window-operator.ts";
 import type { DataStream } from "./data-stream.ts";
 import type { KeyedStream } from "./keyed-stream.ts";
-import type { OutputTag } from "./output-tag.ts";
 
 /**
  * What a window process function gets besides the window's records.

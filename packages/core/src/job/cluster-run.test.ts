@@ -1,12 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { count } from "../aggregates/count.ts";
-import { silentLogger } from "../checkpoint/logger.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { isFinished } from "../cluster/lease.ts";
 import type { LeaseStore } from "../cluster/lease-store.ts";
 import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
 import { fromIterable } from "../io/from-iterable.ts";
 import { generatorSource } from "../io/generator-source.ts";
+import { silentLogger } from "../logging/logger.ts";
 import { pipeline } from "../pipeline.ts";
 import type { Sink } from "../runtime/sink.ts";
 import { eventually } from "../testing/eventually.ts";

@@ -1,5 +1,5 @@
 import { type Observable, Subject } from "rxjs";
-import type { Logger } from "../checkpoint/logger.ts";
+import type { Logger } from "../logging/logger.ts";
 import { type DeadLetter, type DeadLetterOutput, loggingDeadLetters } from "../runtime/dead-letters.ts";
 import type { StreamElement } from "../runtime/elements.ts";
 import type { OperatorMetrics } from "../runtime/metrics.ts";

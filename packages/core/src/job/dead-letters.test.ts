@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { type Logger, silentLogger } from "../checkpoint/logger.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
+import { type Logger, silentLogger } from "../logging/logger.ts";
 import { pipeline } from "../pipeline.ts";
 import type { DeadLetter, DeadLetterOutput } from "../runtime/dead-letters.ts";
 import type { Sink } from "../runtime/sink.ts";

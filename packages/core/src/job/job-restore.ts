@@ -3,8 +3,8 @@ import {
   type CheckpointManifest,
   type CheckpointStore,
 } from "../checkpoint/checkpoint-store.ts";
-import type { Logger } from "../checkpoint/logger.ts";
 import { type RestoredCheckpoint, restoreFirstUsable } from "../checkpoint/restore.ts";
+import type { Logger } from "../logging/logger.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import type { Serde } from "../state/serde.ts";
 

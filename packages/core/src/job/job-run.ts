@@ -1,8 +1,8 @@
 import { CheckpointFailedError } from "../checkpoint/checkpoint-failed-error.ts";
 import type { CheckpointManifest } from "../checkpoint/checkpoint-store.ts";
 import { CheckpointCoordinator } from "../checkpoint/coordinator.ts";
-import type { Logger } from "../checkpoint/logger.ts";
 import type { RestoredCheckpoint } from "../checkpoint/restore.ts";
+import type { Logger } from "../logging/logger.ts";
 import { compileGraph } from "../runtime/compile.ts";
 import { loggingDeadLetters } from "../runtime/dead-letters.ts";
 import type { SplitId } from "../runtime/elements.ts";

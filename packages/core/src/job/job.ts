@@ -1,7 +1,7 @@
 import { checkpointPolicy } from "../checkpoint/checkpoint-options.ts";
 import type { CheckpointManifest } from "../checkpoint/checkpoint-store.ts";
-import { consoleLogger, type Logger } from "../checkpoint/logger.ts";
 import { DataStream } from "../dsl/data-stream.ts";
+import { consoleLogger, type Logger } from "../logging/logger.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import { type JobDescription, JobGraph } from "../runtime/graph.ts";
 import { JobMetrics } from "../runtime/metrics.ts";

@@ -1,5 +1,5 @@
 import type { CheckpointOptions } from "../checkpoint/checkpoint-options.ts";
-import type { Logger } from "../checkpoint/logger.ts";
+import type { Logger } from "../logging/logger.ts";
 import type { DeadLetter } from "../runtime/dead-letters.ts";
 import type { Sink } from "../runtime/sink.ts";
 import type { Serde } from "../state/serde.ts";

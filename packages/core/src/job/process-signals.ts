@@ -1,4 +1,4 @@
-import type { Logger } from "../checkpoint/logger.ts";
+import type { Logger } from "../logging/logger.ts";
 
 /** The signals a deployment stops a process with. */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGTERM", "SIGINT"];

@@ -1,4 +1,4 @@
-import type { OutputTag } from "../dsl/output-tag.ts";
+import type { OutputTag } from "../runtime/output-tag.ts";
 import type { StateDescriptor, StateHandles } from "./state-descriptors.ts";
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
 import type { DataStream } from "../dsl/data-stream.ts";
-import { type FailedRecord, OutputTag } from "../dsl/output-tag.ts";
 import { OperatorError } from "../runtime/errors.ts";
 import { OperatorMetrics } from "../runtime/metrics.ts";
 import type { OperatorContext, Output } from "../runtime/operator.ts";
+import { type FailedRecord, OutputTag } from "../runtime/output-tag.ts";
 import { createTestHarness, type TestHarness } from "../testing/index.ts";
 import { VirtualClock } from "../time/clock.ts";
 import type { KeyedProcessFunction } from "./keyed-process-function.ts";

@@ -1,6 +1,6 @@
-import type { OutputTag } from "../dsl/output-tag.ts";
 import { describeError, OperatorError } from "../runtime/errors.ts";
 import type { OperatorFactory, Output } from "../runtime/operator.ts";
+import type { OutputTag } from "../runtime/output-tag.ts";
 import type { Key } from "../state/key-group.ts";
 import { type KeyEntry, KeyedHeap } from "../state/keyed-heap.ts";
 import type { Cancel } from "../time/clock.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { DataStream } from "../dsl/data-stream.ts";
-import { type FailedRecord, OutputTag } from "../dsl/output-tag.ts";
 import { OperatorError } from "../runtime/errors.ts";
+import { type FailedRecord, OutputTag } from "../runtime/output-tag.ts";
 import { createTestHarness, type TestHarness } from "../testing/index.ts";
 
 interface Order {

@@ -7,7 +7,7 @@ import { min } from "../aggregates/min.ts";
 import { stats } from "../aggregates/stats.ts";
 import { sum } from "../aggregates/sum.ts";
 import type { DataStream } from "../dsl/data-stream.ts";
-import { type FailedRecord, OutputTag } from "../dsl/output-tag.ts";
+import { type FailedRecord, OutputTag } from "../runtime/output-tag.ts";
 import { createTestHarness } from "../testing/index.ts";
 import { byKey, expectNaiveScanResults, overHarness, type Tick, tick } from "./test-support/over-scan.ts";
 

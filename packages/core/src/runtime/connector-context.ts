@@ -1,4 +1,4 @@
-import type { Logger } from "../checkpoint/logger.ts";
+import type { Logger } from "../logging/logger.ts";
 import type { Clock } from "../time/clock.ts";
 import type { DeadLetterOutput } from "./dead-letters.ts";
 import type { OperatorMetrics } from "./metrics.ts";

@@ -1,4 +1,4 @@
-import type { Logger } from "../checkpoint/logger.ts";
+import type { Logger } from "../logging/logger.ts";
 import type { OperatorMetrics } from "./metrics.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { OutputTag } from "../dsl/output-tag.ts";
+import type { OutputTag } from "./output-tag.ts";
 
 /**
  * Identifies a source split (a Kinesis shard, a file): records of one split are in order, and

@@ -1,6 +1,6 @@
-import type { OutputTag } from "../dsl/output-tag.ts";
 import { PipelineDefinitionError } from "./errors.ts";
 import type { OperatorSpec } from "./operator-stage.ts";
+import type { OutputTag } from "./output-tag.ts";
 import type { Sink } from "./sink.ts";
 import type { Source } from "./source.ts";
 

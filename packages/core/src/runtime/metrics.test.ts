@@ -1,12 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { count } from "../aggregates/count.ts";
-import { type Logger, silentLogger } from "../checkpoint/logger.ts";
-import { OutputTag } from "../dsl/output-tag.ts";
+import { type Logger, silentLogger } from "../logging/logger.ts";
 import { pipeline } from "../pipeline.ts";
 import { eventually } from "../testing/eventually.ts";
 import { VirtualClock } from "../time/clock.ts";
 import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
 import { tumbling } from "../windows/assigners.ts";
+import { OutputTag } from "./output-tag.ts";
 import type { Source, SourceEvent } from "./source.ts";
 import { countingSource, latch, recordingSink } from "./test-support/test-sources.ts";
 

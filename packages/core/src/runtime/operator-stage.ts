@@ -1,11 +1,11 @@
 import { Observable, type OperatorFunction } from "rxjs";
-import type { FailedRecord, OutputTag } from "../dsl/output-tag.ts";
 import type { Key } from "../state/key-group.ts";
 import type { Cancel } from "../time/clock.ts";
 import type { StreamElement } from "./elements.ts";
 import { describeError, OperatorError } from "./errors.ts";
 import type { OperatorMetrics } from "./metrics.ts";
 import type { OperatorContext, OperatorFactory, Output } from "./operator.ts";
+import type { FailedRecord, OutputTag } from "./output-tag.ts";
 import { type StageRuntime, serializeSnapshot } from "./stage-runtime.ts";
 
 /**

@@ -1,8 +1,8 @@
-import type { FailedRecord, OutputTag } from "../dsl/output-tag.ts";
 import type { KeyGroupSnapshot } from "../state/keyed-heap.ts";
 import type { Cancel, Clock } from "../time/clock.ts";
 import type { DataBatch, SplitStatus } from "./elements.ts";
 import type { OperatorMetrics } from "./metrics.ts";
+import type { FailedRecord, OutputTag } from "./output-tag.ts";
 
 /**
  * Where an operator sends what it produces. Records emitted while handling one input element are

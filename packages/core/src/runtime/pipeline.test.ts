@@ -2,15 +2,15 @@ import { describe, expect, test } from "vitest";
 import { count } from "../aggregates/count.ts";
 import { CheckpointFailedError } from "../checkpoint/checkpoint-failed-error.ts";
 import type { CheckpointStore, CheckpointToStore } from "../checkpoint/checkpoint-store.ts";
-import { type Logger, silentLogger } from "../checkpoint/logger.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
-import { type FailedRecord, OutputTag } from "../dsl/output-tag.ts";
+import { type Logger, silentLogger } from "../logging/logger.ts";
 import { pipeline } from "../pipeline.ts";
 import { VirtualClock } from "../time/clock.ts";
 import { monotonous } from "../watermarks/watermark-strategy.ts";
 import { tumbling } from "../windows/assigners.ts";
 import type { TimeWindow, WindowResult } from "../windows/window.ts";
 import { OperatorError, PipelineDefinitionError } from "./errors.ts";
+import { type FailedRecord, OutputTag } from "./output-tag.ts";
 import { sumByKey } from "./test-support/sum-by-key.ts";
 import { countingSource, latch, recordingSink } from "./test-support/test-sources.ts";
 

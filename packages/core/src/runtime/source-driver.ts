@@ -1,5 +1,5 @@
 import { Observable, type Subscriber } from "rxjs";
-import type { Logger } from "../checkpoint/logger.ts";
+import type { Logger } from "../logging/logger.ts";
 import type { Clock } from "../time/clock.ts";
 import type { DeadLetterOutput } from "./dead-letters.ts";
 import { MAX_WATERMARK, type SplitId, type StreamElement } from "./elements.ts";

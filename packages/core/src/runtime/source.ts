@@ -1,7 +1,7 @@
-import type { OutputTag } from "../dsl/output-tag.ts";
 import type { Key } from "../state/key-group.ts";
 import type { ConnectorContext } from "./connector-context.ts";
 import type { SplitId } from "./elements.ts";
+import type { OutputTag } from "./output-tag.ts";
 
 /**
  * A batch of records read from one split, with the split's position after its last record.

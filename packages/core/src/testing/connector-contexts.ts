@@ -1,4 +1,4 @@
-import { silentLogger } from "../checkpoint/logger.ts";
+import { silentLogger } from "../logging/logger.ts";
 import type { ConnectorContext } from "../runtime/connector-context.ts";
 import type { DeadLetter } from "../runtime/dead-letters.ts";
 import type { SplitId } from "../runtime/elements.ts";

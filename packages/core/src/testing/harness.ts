@@ -1,14 +1,14 @@
 import { Subject, type Subscription } from "rxjs";
 import { CheckpointCoordinator } from "../checkpoint/coordinator.ts";
-import { silentLogger } from "../checkpoint/logger.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { type RestoredCheckpoint, readCheckpoint } from "../checkpoint/restore.ts";
 import { DataStream } from "../dsl/data-stream.ts";
-import type { OutputTag } from "../dsl/output-tag.ts";
+import { silentLogger } from "../logging/logger.ts";
 import { compileGraph } from "../runtime/compile.ts";
 import type { StreamElement } from "../runtime/elements.ts";
 import { type GraphNode, JobGraph } from "../runtime/graph.ts";
 import { JobMetrics } from "../runtime/metrics.ts";
+import type { OutputTag } from "../runtime/output-tag.ts";
 import type { Source } from "../runtime/source.ts";
 import { deserializeSnapshot, type StageRuntime } from "../runtime/stage-runtime.ts";
 import { DEFAULT_KEY_GROUPS } from "../state/key-group.ts";

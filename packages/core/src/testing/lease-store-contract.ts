@@ -1,4 +1,3 @@
-import { silentLogger } from "../checkpoint/logger.ts";
 import { holderOf, type Lease, newLease, SHARD_END } from "../cluster/lease.ts";
 import { LeaseCoordinator } from "../cluster/lease-coordinator.ts";
 import { LEASE_DEFAULTS } from "../cluster/lease-defaults.ts";
@@ -14,6 +13,7 @@ import type {
 } from "../cluster/lease-store.ts";
 import { advance } from "../cluster/testing/advance.ts";
 import { PausableClock } from "../cluster/testing/pausable-clock.ts";
+import { silentLogger } from "../logging/logger.ts";
 import { VirtualClock } from "../time/clock.ts";
 import type { ContractCase } from "./contract-case.ts";
 import { check, sameJson, withOpened } from "./contract-checks.ts";

@@ -1,4 +1,4 @@
-import { silentLogger } from "../checkpoint/logger.ts";
+import { silentLogger } from "../logging/logger.ts";
 import type { Sink } from "../runtime/sink.ts";
 import { v8Serde } from "../state/serde.ts";
 import { systemClock } from "../time/clock.ts";

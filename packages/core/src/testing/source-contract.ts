@@ -1,4 +1,4 @@
-import { silentLogger } from "../checkpoint/logger.ts";
+import { silentLogger } from "../logging/logger.ts";
 import type { SplitId } from "../runtime/elements.ts";
 import type { Source, SourceEvent, SourceReader } from "../runtime/source.ts";
 import { systemClock } from "../time/clock.ts";

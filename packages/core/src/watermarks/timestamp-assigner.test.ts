@@ -1,12 +1,12 @@
 import { Subject } from "rxjs";
 import { describe, expect, test } from "vitest";
 import type { DataStream } from "../dsl/data-stream.ts";
-import { type FailedRecord, OutputTag } from "../dsl/output-tag.ts";
 import { compileGraph } from "../runtime/compile.ts";
 import type { StreamElement } from "../runtime/elements.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import { JobGraph } from "../runtime/graph.ts";
 import { JobMetrics } from "../runtime/metrics.ts";
+import { type FailedRecord, OutputTag } from "../runtime/output-tag.ts";
 import { v8Serde } from "../state/serde.ts";
 import { createTestHarness } from "../testing/index.ts";
 import { VirtualClock } from "../time/clock.ts";

@@ -2,10 +2,10 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
 import { type StatsAccumulator, stats } from "../aggregates/stats.ts";
-import { OutputTag } from "../dsl/output-tag.ts";
 import { describeError } from "../runtime/errors.ts";
 import { OperatorMetrics } from "../runtime/metrics.ts";
 import type { Operator, OperatorFactory, OperatorSnapshot, Output } from "../runtime/operator.ts";
+import { OutputTag } from "../runtime/output-tag.ts";
 import { serializeSnapshot } from "../runtime/stage-runtime.ts";
 import {
   extendChain,

@@ -1,7 +1,7 @@
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
-import type { OutputTag } from "../dsl/output-tag.ts";
 import { describeError, OperatorError } from "../runtime/errors.ts";
 import type { Operator, OperatorContext, OperatorSnapshot, Output } from "../runtime/operator.ts";
+import type { OutputTag } from "../runtime/output-tag.ts";
 import type { Key } from "../state/key-group.ts";
 import { windowStart } from "./assigners.ts";
 import { BucketCheckpoints, CHANGED } from "./bucket-checkpoints.ts";

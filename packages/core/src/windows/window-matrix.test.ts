@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
 import type { DataStream } from "../dsl/data-stream.ts";
-import { type FailedRecord, OutputTag } from "../dsl/output-tag.ts";
 import type { WindowedStream } from "../dsl/windowed-stream.ts";
+import { type FailedRecord, OutputTag } from "../runtime/output-tag.ts";
 import { createTestHarness, type TestHarness } from "../testing/index.ts";
 import type { WindowAssigner } from "./assigner.ts";
 import { session, sliding, tumbling } from "./assigners.ts";

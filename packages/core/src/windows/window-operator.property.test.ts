@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
 import type { DataStream } from "../dsl/data-stream.ts";
-import { OutputTag } from "../dsl/output-tag.ts";
+import { OutputTag } from "../runtime/output-tag.ts";
 import { createTestHarness, type TestHarness } from "../testing/index.ts";
 import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
 import type { WindowAssigner } from "./assigner.ts";

@@ -1,7 +1,7 @@
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
-import type { OutputTag } from "../dsl/output-tag.ts";
 import { describeError, OperatorError, PipelineDefinitionError } from "../runtime/errors.ts";
 import type { OperatorFactory, OperatorSnapshot } from "../runtime/operator.ts";
+import type { OutputTag } from "../runtime/output-tag.ts";
 import type { Key } from "../state/key-group.ts";
 import { type KeyEntry, KeyedHeap } from "../state/keyed-heap.ts";
 import type { WindowAssigner } from "./assigner.ts";

@@ -1,9 +1,9 @@
 import { describe, expectTypeOf, test } from "vitest";
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
 import type { DataStream } from "../dsl/data-stream.ts";
-import { OutputTag } from "../dsl/output-tag.ts";
 import type { WindowedStream } from "../dsl/windowed-stream.ts";
 import { pipeline } from "../pipeline.ts";
+import { OutputTag } from "../runtime/output-tag.ts";
 import type { Source } from "../runtime/source.ts";
 import type { WindowAssigner } from "./assigner.ts";
 import { global, session, sliding, tumbling, tumblingProcessingTime } from "./assigners.ts";

@@ -1,4 +1,4 @@
-import { silentLogger } from "../../checkpoint/logger.ts";
+import { silentLogger } from "../../logging/logger.ts";
 import type { VirtualClock } from "../../time/clock.ts";
 import type { Millis } from "../../time/duration.ts";
 import { holderOf, isFinished, type Lease, SHARD_END } from "../lease.ts";

@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import type { AggregateFunction } from "../../aggregates/aggregate-function.ts";
 import type { DataStream } from "../../dsl/data-stream.ts";
 import type { OverResult } from "../../dsl/keyed-stream.ts";
-import type { OutputTag } from "../../dsl/output-tag.ts";
+import type { OutputTag } from "../../runtime/output-tag.ts";
 import { createTestHarness, type TimestampedValue } from "../../testing/index.ts";
 import type { OverFrame } from "../over-operator.ts";
 
