@@ -58,6 +58,7 @@ function countsJob(
         partitions: 4,
         partitionKey: bySymbol,
         batchSize: 200,
+        ratePerSecond: options.ratePerSecond,
         generate: tickAt,
       }),
     )
@@ -119,19 +120,19 @@ describe("a job on several workers (cluster)", () => {
       cluster: { leases, workerId: "a", ...FAST },
     });
     const runs = [first.run()];
-    await eventually(async () => (await leases.snapshot()).leases.every((l) => l.checkpoint !== undefined), {
-      what: "worker a to publish a checkpoint of every split",
-    });
+    await eventually(
+      async () => {
+        const table = (await leases.snapshot()).leases;
+        return table.length === 4 && table.every((l) => l.checkpoint !== undefined);
+      },
+      { what: "worker a to publish a checkpoint of every split" },
+    );
     const second = countsJob(written[1]!, {
       store,
       ratePerSecond: 6_000,
       cluster: { leases, workerId: "b", ...FAST },
     });
     runs.push(second.run());
-    await eventually(async () => (await leases.snapshot()).leases.some((l) => l.leaseOwner === "b"), {
-      what: "a split handed to worker b",
-      timeoutMs: 15_000,
-    });
     expect((await Promise.all(runs)).map((o) => o.outcome)).toEqual(["finished", "finished"]);
 
     expect(written[1]!.size).toBeGreaterThan(0);
@@ -191,6 +192,26 @@ describe("a job on several workers (cluster)", () => {
     await job.stop();
     expect((await running).outcome).toBe("stopped");
     expect(await checkpointOf("partition-0")).toBe(frozen);
+  });
+
+  test("a worker restarted with its id takes its splits back and continues from their published state", async () => {
+    const { expected, leases, store, written } = await twoWorkerSetting();
+    const cluster = { leases, workerId: "a", ...FAST };
+    const first = countsJob(written[0]!, { store, ratePerSecond: 6_000, cluster });
+    const running = first.run();
+    await eventually(
+      async () => (await leases.snapshot()).leases.filter((l) => Number(l.checkpoint) > 9_000).length === 4,
+      { what: "worker a to publish every split past a third of the input", timeoutMs: 15_000 },
+    );
+    await first.stop();
+    expect((await running).outcome).toBe("stopped");
+    const resumedAt = (await leases.snapshot()).leases.map((l) => Number(l.checkpoint));
+
+    expect((await countsJob(written[1]!, { store, cluster }).run()).outcome).toBe("finished");
+    // The restarted worker read on from where the first stopped, and its windows there count the
+    // records before that point too: state, not only positions, was restored.
+    for (const position of resumedAt) expect(position).toBeLessThan(30_000);
+    expect(new Map([...written[0]!, ...written[1]!].sort())).toEqual(new Map([...expected].sort()));
   });
 
   test("a worker started after the job finished has nothing left to do", async () => {

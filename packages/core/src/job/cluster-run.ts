@@ -250,7 +250,6 @@ export class ClusterRun {
 
   /** A checkpoint of `run` was refused: stop reading its splits now; the leases held decide what is next. */
   #refused(run: SplitRun | undefined, error: Error): void {
-    if (error instanceof PipelineDefinitionError) this.#failure ??= error;
     if (!run || run !== this.#current) return;
     this.#settings.logger.error(`"${this.#coordinator.workerId}" stops its pipeline: ${error.message}`);
     run.checkpoints.retire();

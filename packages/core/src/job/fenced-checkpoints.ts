@@ -9,7 +9,6 @@ import type {
 import type { Lease } from "../cluster/lease.ts";
 import type { LeaseCoordinator } from "../cluster/lease-coordinator.ts";
 import type { PublishedKeyGroup } from "../cluster/lease-store.ts";
-import { PipelineDefinitionError } from "../runtime/errors.ts";
 import { type PublishedKeyGroupState, positionToCheckpoint } from "./published-state.ts";
 
 /**
@@ -31,7 +30,7 @@ export interface FencedCheckpointsSettings {
   readonly leases: readonly Lease[];
   /**
    * A checkpoint of the run cannot count: the publish was refused (this worker no longer holds a
-   * lease it read, a zombie), or it holds state the run's leases do not carry. The run must stop.
+   * lease it read, a zombie). The run must stop.
    */
   onRefused(error: Error): void;
 }
@@ -45,7 +44,8 @@ export interface FencedCheckpointsSettings {
 export class FencedCheckpoints implements CheckpointStore {
   readonly description: string;
   readonly #settings: FencedCheckpointsSettings;
-  readonly #carried = new Map<number, string>();
+  /** The key groups the run's leases carry. */
+  readonly #carried: ReadonlySet<number>;
   readonly #inFlight = new Set<Promise<void>>();
   #highestId = 0;
   #retired = false;
@@ -53,9 +53,7 @@ export class FencedCheckpoints implements CheckpointStore {
   constructor(settings: FencedCheckpointsSettings) {
     this.#settings = settings;
     this.description = `${settings.store.description}, published fenced by "${settings.coordinator.workerId}"`;
-    for (const lease of settings.leases) {
-      for (const group of lease.keyGroups) this.#carried.set(group, lease.leaseKey);
-    }
+    this.#carried = new Set(settings.leases.flatMap((lease) => lease.keyGroups));
   }
 
   /** The highest checkpoint id a commit was started for: the next run numbers after it. */
@@ -96,13 +94,7 @@ export class FencedCheckpoints implements CheckpointStore {
 
   async #commit(checkpoint: CheckpointToStore): Promise<void> {
     const { coordinator, store } = this.#settings;
-    let keyGroups: PublishedKeyGroup[];
-    try {
-      keyGroups = this.#keyGroupsOf(checkpoint.manifest);
-    } catch (error) {
-      this.#refused(error as Error);
-      throw error;
-    }
+    const keyGroups = this.#keyGroupsOf(checkpoint.manifest);
     await store.commit(checkpoint, KEEP_EVERY_CHECKPOINT);
     const positions = checkpoint.manifest.sources[this.#settings.sourceId] ?? {};
     const result = await coordinator.publish({
@@ -124,21 +116,17 @@ export class FencedCheckpoints implements CheckpointStore {
 
   /**
    * The pointer of every key group the run's leases carry — also of those without state, so an
-   * older pointer never pairs with a newer position. State in a key group none of them carries
-   * means records of a key reached this worker from a split that does not own the key.
+   * older pointer never pairs with a newer position. Other key groups are left out: a full
+   * snapshot lists every key group, empty ones too, and these belong to other workers' splits
+   * (the start-up check makes sure no record of theirs reaches this worker).
    */
   #keyGroupsOf(manifest: CheckpointManifest): PublishedKeyGroup[] {
     const chains = new Map<number, Record<string, readonly KeyGroupBlobRef[]>>();
-    for (const group of this.#carried.keys()) chains.set(group, {});
+    for (const group of this.#carried) chains.set(group, {});
     for (const [operatorId, state] of Object.entries(manifest.operators)) {
       for (const [group, chain] of Object.entries(state.keyGroups)) {
         const perOperator = chains.get(Number(group));
-        if (perOperator === undefined) {
-          throw new PipelineDefinitionError(
-            `operator "${operatorId}" keeps state in key group ${group}, which none of the splits "${this.#settings.coordinator.workerId}" reads carries (${this.#settings.leases.map((l) => l.leaseKey).join(", ")}): its key is not co-partitioned with the source`,
-          );
-        }
-        perOperator[operatorId] = chain;
+        if (perOperator !== undefined) perOperator[operatorId] = chain;
       }
     }
     return [...chains].map(([keyGroup, operators]) => {
