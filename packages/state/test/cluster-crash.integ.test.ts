@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { holderOf } from "@eddy/core";
+import { eventually } from "@eddy/core/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { redisLeases } from "../src/index.ts";
 import { type RedisServer, startRedisServer } from "../src/test-support/redis-server.ts";
 
 const WORKER = fileURLToPath(new URL("cluster-worker.ts", import.meta.url));
@@ -67,9 +70,23 @@ test(`${WORKERS} worker processes, a random one SIGKILLed ${KILLS} times, write 
   const results = `${job}:results`;
   const workers = new Map<string, Worker>();
   for (let i = 0; i < WORKERS; i++) workers.set(`w${i}`, start(job, results, RATE, `w${i}`));
+  const table = redisLeases(redis.url, { job });
+  // Start-up takes seconds on a busy machine: the kills begin once the workers hold every split.
+  await eventually(
+    async () => (await table.snapshot()).leases.filter((l) => holderOf(l) !== undefined).length === 8,
+    {
+      what: "the workers to hold every split",
+      timeoutMs: 60_000,
+    },
+  );
   for (let kill = 0; kill < KILLS; kill++) {
-    await pause(1_500 + Math.random() * 1_500);
-    const id = `w${Math.floor(Math.random() * WORKERS)}`;
+    await pause(1_000 + Math.random() * 1_500);
+    // A worker that holds splits, so that every kill loses state in flight that must be restored.
+    const holders = [...new Set((await table.snapshot()).leases.map(holderOf))].filter(
+      (w) => w !== undefined,
+    );
+    expect(holders.length, `no worker holds a split at kill ${kill + 1}`).toBeGreaterThan(0);
+    const id = holders[Math.floor(Math.random() * holders.length)]!;
     const victim = workers.get(id)!;
     victim.child.kill("SIGKILL");
     const { signal, output } = await victim.exit;
@@ -79,6 +96,7 @@ test(`${WORKERS} worker processes, a random one SIGKILLed ${KILLS} times, write 
     await pause(Math.random() < 0.5 ? 0 : 2_500);
     workers.set(id, start(job, results, RATE, id));
   }
+  await table.close();
   const exits = await Promise.all([...workers.values()].map((w) => w.exit));
   for (const exit of exits) {
     expect(exit.code, exit.output).toBe(0);

@@ -42,12 +42,12 @@ const idempotentResults: Sink<{ field: string; value: string }> = {
 
 const store = redisCheckpoints(url);
 const leases = workerId === undefined ? undefined : redisLeases(url, { job: name });
+const cluster = workerId === undefined || leases === undefined ? undefined : { leases, workerId };
 const job = pipeline(name, {
   logger: workerId === undefined ? silentLogger : consoleLogger,
   checkpoints: { every: 100, store },
-  cluster: leases && {
-    leases,
-    workerId,
+  cluster: cluster && {
+    ...cluster,
     // Failover in about two seconds, so the test sees splits move between workers.
     leaseDurationMs: 1_500,
     failoverTimeMs: 1_500,
