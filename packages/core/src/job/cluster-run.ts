@@ -141,6 +141,11 @@ export class ClusterRun {
   }
 
   #onLeaseEvent(event: LeaseEvent): void {
+    if (event.type === "lost") {
+      this.#settings.logger.warn(
+        `"${this.#coordinator.workerId}" lost ${event.lease.leaseKey} and stops reading it: ${event.reason}`,
+      );
+    }
     if (event.type === "handoffRequested") this.#handoffs.add(event.lease.leaseKey);
     else if (event.type === "superseded") {
       this.#failure ??= new Error(
