@@ -1,16 +1,10 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { S3Client } from "@aws-sdk/client-s3";
-import {
-  type AwsSdkClient,
-  type CheckpointStore,
-  MemoryCheckpointStore,
-  type PipelineOptions,
-  type StartFrom,
-} from "@eddy/core";
+import type { AwsSdkClient, CheckpointStore, PipelineOptions, StartFrom } from "@eddy/core";
 import type { EddyLogger } from "@eddy/observability";
-import { fileCheckpoints, redisCheckpoints, s3Checkpoints } from "@eddy/state";
-import { checkpointsSetting, defaultCheckpoints, isOnThisMachine, s3Location } from "./checkpoint-spec.ts";
+import { checkpointStoreAt } from "@eddy/state";
+import { checkpointsSetting, defaultCheckpoints, isOnThisMachine } from "./checkpoint-spec.ts";
 import { awsConnections, type Connections, localStackConnections } from "./connections.ts";
 import { appLogger, type ObserveSettings, observeSettings } from "./observe.ts";
 import {
@@ -250,12 +244,7 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
  * directory.
  */
 export function checkpointStoreFor(spec: string, s3Client?: AwsSdkClient): CheckpointStore | undefined {
-  if (spec === "none") return undefined;
-  if (spec === "memory") return new MemoryCheckpointStore();
-  if (/^rediss?:\/\//i.test(spec)) return redisCheckpoints(spec);
-  if (/^s3:\/\//i.test(spec))
-    return s3Checkpoints({ ...s3Location(spec), ...(s3Client ? { client: s3Client } : {}) });
-  return fileCheckpoints(resolve(spec));
+  return checkpointStoreAt(spec, { s3Client });
 }
 
 /**

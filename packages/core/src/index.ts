@@ -28,6 +28,15 @@ export {
   type KeyGroupBlobRef,
   type OperatorStateRef,
 } from "./checkpoint/checkpoint-store.ts";
+export {
+  blobsFreedBy,
+  CheckpointDeletionRefusedError,
+  type CheckpointStoreAdmin,
+  type DeleteCheckpointOptions,
+  isCheckpointStoreAdmin,
+  refuseDeletingLatest,
+  savepointNameOf,
+} from "./checkpoint/checkpoint-store-admin.ts";
 export { checksumOf } from "./checkpoint/checksum.ts";
 export { MemoryCheckpointStore } from "./checkpoint/memory-store.ts";
 export { blobKeysOf, planRetention } from "./checkpoint/retention.ts";

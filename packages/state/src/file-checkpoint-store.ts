@@ -1,15 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { type FileHandle, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readdir, readFile, rename, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import {
   type BlobRef,
   CHECKPOINT_FORMAT_VERSION,
   type CheckpointManifest,
   type CheckpointStore,
+  type CheckpointStoreAdmin,
   type CheckpointToStore,
   CorruptCheckpointError,
   checksumOf,
+  type DeleteCheckpointOptions,
   planRetention,
+  refuseDeletingLatest,
+  savepointNameOf,
 } from "@eddy/core";
 import { CheckpointFormatError, parseManifest, refsByKey, refuseOtherVersion } from "./manifest-json.ts";
 
@@ -84,7 +88,7 @@ const fileNameOf = (text: string) => encodeURIComponent(text).replaceAll("*", "%
  *   checkpoints: { every: seconds(5), store: fileCheckpoints(".eddy/checkpoints") },
  * });
  */
-export class FileCheckpointStore implements CheckpointStore {
+export class FileCheckpointStore implements CheckpointStore, CheckpointStoreAdmin {
   readonly description: string;
   readonly #blobs: string;
   readonly #jobs: string;
@@ -132,7 +136,7 @@ export class FileCheckpointStore implements CheckpointStore {
     const all = [manifest, ...index.checkpoints.filter((m) => m.checkpointId !== manifest.checkpointId)];
     const savepoints = { ...index.savepoints };
     if (manifest.kind === "savepoint") {
-      const name = manifest.savepointName ?? String(manifest.checkpointId);
+      const name = savepointNameOf(manifest);
       if (savepoints[name]) replaced.push(savepoints[name]);
       savepoints[name] = manifest;
     }
@@ -157,6 +161,53 @@ export class FileCheckpointStore implements CheckpointStore {
     return (await this.#readIndex(job)).savepoints[name];
   }
 
+  async jobs(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.#jobs);
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+    const jobs: string[] = [];
+    for (const name of names) {
+      const job = decodeURIComponent(name);
+      const index = await this.#readIndex(job);
+      if (index.checkpoints.length > 0 || Object.keys(index.savepoints).length > 0) jobs.push(job);
+    }
+    return jobs.sort();
+  }
+
+  async savepoints(job: string): Promise<CheckpointManifest[]> {
+    const index = await this.#readIndex(job);
+    return Object.values(index.savepoints).sort((a, b) => b.checkpointId - a.checkpointId);
+  }
+
+  async deleteCheckpoint(
+    job: string,
+    checkpointId: number,
+    options?: DeleteCheckpointOptions,
+  ): Promise<boolean> {
+    const index = await this.#readIndex(job);
+    const removed = index.checkpoints.find((m) => m.checkpointId === checkpointId);
+    if (removed === undefined) return false;
+    refuseDeletingLatest(job, index.checkpoints, checkpointId, options);
+    await this.#replaceIndex(job, removed, {
+      ...index,
+      checkpoints: index.checkpoints.filter((m) => m !== removed),
+    });
+    return true;
+  }
+
+  async deleteSavepoint(job: string, name: string): Promise<boolean> {
+    const index = await this.#readIndex(job);
+    const removed = index.savepoints[name];
+    if (removed === undefined) return false;
+    const { [name]: _, ...savepoints } = index.savepoints;
+    await this.#replaceIndex(job, removed, { ...index, savepoints });
+    return true;
+  }
+
   async readBlob(ref: BlobRef): Promise<Uint8Array> {
     const path = join(this.#blobs, this.blobFile(ref));
     let bytes: Uint8Array;
@@ -172,6 +223,15 @@ export class FileCheckpointStore implements CheckpointStore {
       throw new CorruptCheckpointError(`blob ${ref.key} in ${this.description} fails its checksum (${path})`);
     }
     return bytes;
+  }
+
+  /** Publishes `next` (the index without `removed`), then deletes the blob files only `removed` used. */
+  async #replaceIndex(job: string, removed: CheckpointManifest, next: JobIndex): Promise<void> {
+    await this.#writeAtomically(this.#indexPath(job), JSON.stringify(next));
+    const live = this.#filesOf([...next.checkpoints, ...Object.values(next.savepoints)]);
+    for (const file of this.#filesOf([removed])) {
+      if (!live.has(file)) await unlinkIfPresent(join(this.#blobs, file));
+    }
   }
 
   /** The file name of a blob under `<directory>/blobs`. */

@@ -17,6 +17,12 @@
  */
 
 export {
+  type CheckpointStoreAtOptions,
+  type CheckpointStoreLocation,
+  checkpointStoreAt,
+  parseCheckpointStoreUrl,
+} from "./checkpoint-store-url.ts";
+export {
   FILE_CHECKPOINT_DEFAULTS,
   FileCheckpointStore,
   type FileCheckpointStoreOptions,

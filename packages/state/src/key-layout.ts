@@ -72,6 +72,22 @@ export class CheckpointKeyLayout {
     return `${this.#job(job)}:rev`;
   }
 
+  /** A `SCAN MATCH` pattern for the keys of every job's checkpoints and savepoints hashes. */
+  jobsPattern(): string {
+    return `${this.prefix.replace(/[*?[\]\\]/g, "\\$&")}job:*`;
+  }
+
+  /**
+   * The job whose checkpoints or savepoints hash `key` is, or `undefined` for any other key (the
+   * inverse of {@link checkpoints} and {@link savepoints}).
+   */
+  jobOf(key: string): string | undefined {
+    const start = `${this.prefix}job:`;
+    const suffix = /:(checkpoints|savepoints)$/.exec(key);
+    if (!key.startsWith(start) || suffix === null) return undefined;
+    return untagged(key.slice(start.length, suffix.index));
+  }
+
   /** The Redis key holding the bytes `ref` points at. */
   blob(ref: Pick<BlobRef, "key" | "checksum">): string {
     return `${this.prefix}blob:${tagged(ref.key)}@${ref.checksum.slice(0, 16)}`;
@@ -90,4 +106,14 @@ export function tagged(name: string): string {
   const rest = slash < 0 ? "" : escaped.slice(slash);
   // An empty tag (`{}`) would make Redis hash the whole key; "%00" cannot come from an escaped name.
   return `{${segment === "" ? "%00" : segment}}${rest}`;
+}
+
+/** The name `tagged` was given: braces of the tag removed, escapes undone; `undefined` if not tagged. */
+export function untagged(text: string): string | undefined {
+  const match = /^\{([^}]*)\}(.*)$/s.exec(text);
+  if (match === null) return undefined;
+  const segment = match[1] === "%00" ? "" : match[1]!;
+  return `${segment}${match[2]}`.replace(/%(25|7B|7D)/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
 }

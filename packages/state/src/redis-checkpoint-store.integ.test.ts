@@ -42,6 +42,38 @@ describe("RedisCheckpointStore in Redis", () => {
   });
   afterAll(() => store.close());
 
+  test("jobs() finds names with slashes, braces and percent signs, under its own prefix only", async () => {
+    const mine = storeOn(server, { prefix: "jobs-test:" });
+    const names = [uniqueName("team/{fx}%20"), uniqueName("plain"), uniqueName("")];
+    for (const job of names) await mine.commit(new CheckpointBuilder(job).next(1, ALL_FULL), 3);
+    const savepointOnly = uniqueName("savepoint-only");
+    await mine.commit(
+      new CheckpointBuilder(savepointOnly).next(1, ALL_FULL, { kind: "savepoint", name: "v1" }),
+      3,
+    );
+    await mine.deleteCheckpoint(savepointOnly, 1, { force: true });
+    const other = storeOn(server, { prefix: "jobs-test-other:" });
+    await other.commit(new CheckpointBuilder("elsewhere").next(1, ALL_FULL), 3);
+    expect(await mine.jobs()).toEqual([...names, savepointOnly].sort());
+    await Promise.all([mine.close(), other.close()]);
+  });
+
+  test("a publish planned before a deletion is planned again, and nothing the deletion kept is lost", async () => {
+    const job = uniqueName("delete-race");
+    const builder = new CheckpointBuilder(job);
+    for (let id = 1; id <= 3; id++) await store.commit(builder.next(id, { 0: "delta", 1: "full" }), 5);
+    const admin = storeOn(server);
+    const revision = await redis.get(store.keys.revision(job));
+    expect(await admin.deleteCheckpoint(job, 2)).toBe(true);
+    expect(await redis.get(store.keys.revision(job))).toBe(String(Number(revision) + 1));
+    expect(await redis.get(store.keys.latest(job))).toBe("3");
+    await store.commit(builder.next(4, { 2: "delta" }), 5);
+    const kept = await store.checkpoints(job);
+    expect(kept.map((m) => m.checkpointId)).toEqual([4, 3, 1]);
+    for (const manifest of kept) for (const ref of blobRefsOf(manifest)) await store.readBlob(ref);
+    await admin.close();
+  });
+
   test("keys are under the prefix and hash-tagged with the job; manifests are JSON", async () => {
     const custom = storeOn(server, { prefix: "test-layout:" });
     const job = uniqueName("layout");

@@ -1,18 +1,23 @@
 import {
   type BlobRef,
+  blobsFreedBy,
   type CheckpointManifest,
   type CheckpointStore,
+  type CheckpointStoreAdmin,
   type CheckpointToStore,
   CorruptCheckpointError,
   checksumOf,
   consoleLogger,
+  type DeleteCheckpointOptions,
   type Logger,
+  refuseDeletingLatest,
 } from "@eddy/core";
 import type { Redis, RedisOptions } from "ioredis";
 import { blobsToStore } from "./blobs-to-store.ts";
 import { planCommit } from "./commit-plan.ts";
+import { DELETE_SCRIPT, type DeletionPlan, deleteArguments } from "./delete-script.ts";
 import { CheckpointKeyLayout } from "./key-layout.ts";
-import { CheckpointFormatError, parseManifest } from "./manifest-json.ts";
+import { CheckpointFormatError, parseManifest, refsByKey } from "./manifest-json.ts";
 import { PUBLISH_SCRIPT, publishArguments } from "./publish-script.ts";
 import { connect, disconnect } from "./redis-connection.ts";
 
@@ -91,7 +96,7 @@ export const REDIS_CHECKPOINT_DEFAULTS = {
  * const store = redisCheckpoints("redis://127.0.0.1:6379");
  * const job = pipeline("fx-pricing", { checkpoints: { every: seconds(10), store } });
  */
-export class RedisCheckpointStore implements CheckpointStore {
+export class RedisCheckpointStore implements CheckpointStore, CheckpointStoreAdmin {
   readonly description: string;
   /** Where each job's keys are. */
   readonly keys: CheckpointKeyLayout;
@@ -158,6 +163,62 @@ export class RedisCheckpointStore implements CheckpointStore {
     return this.#parseAll({ [name]: json }, key, job)[0];
   }
 
+  async jobs(): Promise<string[]> {
+    const jobs = new Set<string>();
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.#redis.scan(cursor, "MATCH", this.keys.jobsPattern(), "COUNT", 1_000);
+      for (const key of keys) {
+        const job = this.keys.jobOf(key);
+        if (job !== undefined) jobs.add(job);
+      }
+      cursor = next;
+    } while (cursor !== "0");
+    return [...jobs].sort();
+  }
+
+  async savepoints(job: string): Promise<CheckpointManifest[]> {
+    const key = this.keys.savepoints(job);
+    const stored = await this.#redis.hgetall(key);
+    return this.#parseAll(stored, key, job).sort((a, b) => b.checkpointId - a.checkpointId);
+  }
+
+  async deleteCheckpoint(
+    job: string,
+    checkpointId: number,
+    options?: DeleteCheckpointOptions,
+  ): Promise<boolean> {
+    return this.#delete(job, ({ revision, checkpoints, savepoints, complete }) => {
+      const removed = checkpoints.find((m) => m.checkpointId === checkpointId);
+      if (removed === undefined) return undefined;
+      refuseDeletingLatest(job, checkpoints, checkpointId, options);
+      const left = checkpoints.filter((m) => m !== removed);
+      return {
+        revision,
+        checkpointId,
+        latest: left[0]?.checkpointId,
+        pins: undefined,
+        freed: complete ? blobsFreedBy(removed, [...left, ...savepoints], (ref) => this.keys.blob(ref)) : [],
+      };
+    });
+  }
+
+  async deleteSavepoint(job: string, name: string): Promise<boolean> {
+    return this.#delete(job, ({ revision, checkpoints, savepoints, savepointNames, complete }) => {
+      const removed = savepoints.find((_, i) => savepointNames[i] === name);
+      if (removed === undefined) return undefined;
+      const left = savepoints.filter((m) => m !== removed);
+      const blobKey = (ref: BlobRef) => this.keys.blob(ref);
+      return {
+        revision,
+        savepointName: name,
+        latest: checkpoints[0]?.checkpointId,
+        pins: [...new Set(left.flatMap((m) => [...refsByKey(m).values()].map(blobKey)))],
+        freed: complete ? blobsFreedBy(removed, [...checkpoints, ...left], blobKey) : [],
+      };
+    });
+  }
+
   async readBlob(ref: BlobRef): Promise<Uint8Array> {
     const bytes = await this.#redis.getBuffer(this.keys.blob(ref));
     if (bytes === null)
@@ -170,6 +231,49 @@ export class RedisCheckpointStore implements CheckpointStore {
   /** Closes the connection (an open one keeps the process alive); commands in flight fail. */
   async close(): Promise<void> {
     await disconnect(this.#redis);
+  }
+
+  /**
+   * Reads the job's manifests, plans a deletion from them (`undefined`: nothing to delete) and
+   * carries it out atomically, planning again when a publish came in between.
+   */
+  async #delete(job: string, plan: (stored: StoredJob) => DeletionPlan | undefined): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const read = this.#redis.pipeline();
+      read.get(this.keys.revision(job));
+      read.hgetall(this.keys.checkpoints(job));
+      read.hgetall(this.keys.savepoints(job));
+      const [revision, checkpointFields, savepointFields] = throwFirstError(await read.exec()) as [
+        string | null,
+        Record<string, string>,
+        Record<string, string>,
+      ];
+      const checkpoints = this.#parseForPlanning(checkpointFields, job).sort(
+        (a, b) => b.checkpointId - a.checkpointId,
+      );
+      const savepointEntries = Object.entries(savepointFields).flatMap(([name, json]) =>
+        this.#parseForPlanning({ [name]: json }, job).map((m) => [name, m] as const),
+      );
+      const complete =
+        checkpoints.length === Object.keys(checkpointFields).length &&
+        savepointEntries.length === Object.keys(savepointFields).length;
+      const planned = plan({
+        revision: revision ?? "0",
+        checkpoints,
+        savepoints: savepointEntries.map(([, m]) => m),
+        savepointNames: savepointEntries.map(([name]) => name),
+        complete,
+      });
+      if (planned === undefined) return false;
+      const args = deleteArguments(this.keys, job, planned);
+      const answer = String(await this.#redis.eval(DELETE_SCRIPT, ...(args as [number, ...string[]])));
+      if (answer === "OK") return true;
+      if (attempt >= REDIS_CHECKPOINT_DEFAULTS.maxPublishConflicts) {
+        throw new Error(
+          `job "${job}": nothing was deleted: the job kept publishing checkpoints in ${this.description} meanwhile`,
+        );
+      }
+    }
   }
 
   async #publish(manifest: CheckpointManifest, retain: number): Promise<void> {
@@ -278,6 +382,18 @@ export function redisCheckpoints(
   options?: RedisCheckpointStoreOptions,
 ): RedisCheckpointStore {
   return new RedisCheckpointStore(urlOrOptions, options);
+}
+
+/** A job's manifests as a deletion plans from them. */
+interface StoredJob {
+  readonly revision: string;
+  /** Newest first. */
+  readonly checkpoints: readonly CheckpointManifest[];
+  readonly savepoints: readonly CheckpointManifest[];
+  /** The name each of `savepoints` is stored under. */
+  readonly savepointNames: readonly string[];
+  /** Whether every stored manifest could be read (else no blob is deleted: which are live is unknown). */
+  readonly complete: boolean;
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

@@ -54,12 +54,24 @@ export class S3CheckpointLayout {
     return `${this.pendingPrefix(job)}${token}.json`;
   }
 
+  /** Under this, every job's objects. */
+  jobsPrefix(): string {
+    return `${this.prefix}jobs/`;
+  }
+
+  /** The job whose index object `key` is, or `undefined` for any other key. */
+  jobOf(key: string): string | undefined {
+    const match = /^([^/]+)\/index\.json$/.exec(key.slice(this.jobsPrefix().length));
+    if (!key.startsWith(this.jobsPrefix()) || match === null) return undefined;
+    return decodeURIComponent(match[1]!);
+  }
+
   /** The object holding the bytes `ref` points at. */
   blob(ref: Pick<BlobRef, "key" | "checksum">): string {
     return `${this.prefix}blobs/${ref.key}@${ref.checksum.slice(0, 16)}`;
   }
 
   #job(job: string): string {
-    return `${this.prefix}jobs/${encodeURIComponent(job)}/`;
+    return `${this.jobsPrefix()}${encodeURIComponent(job)}/`;
   }
 }

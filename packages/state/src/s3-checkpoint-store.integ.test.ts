@@ -133,6 +133,29 @@ describe("S3CheckpointStore in S3", () => {
     expect(keys).not.toContain(old.layout.blob(staleOnly[0]!).slice("zombie/".length));
   });
 
+  test("a deletion by another store (the eddy command) does not fence the running job's store", async () => {
+    const job = uniqueName("admin/job");
+    const running = fixture.store({ prefix: "admin/" });
+    const run = new CheckpointBuilder(job);
+    for (let id = 1; id <= 3; id++) await running.commit(run.next(id, { 0: "delta", 1: "full" }), 5);
+
+    const admin = fixture.store({ prefix: "admin/" });
+    expect(await admin.jobs()).toContain(job);
+    expect(await admin.deleteCheckpoint(job, 2)).toBe(true);
+    await running.commit(run.next(4, { 2: "delta" }), 5);
+    expect((await admin.checkpoints(job)).map((m) => m.checkpointId)).toEqual([4, 3, 1]);
+    const manifests = (await keysOf("admin/", job)).filter((k) => k.includes("/manifests/"));
+    expect(manifests.map((k) => k.replace(/^.*\/manifests\/(\d+)-.*$/, "$1")).sort()).toEqual([
+      "1",
+      "3",
+      "4",
+    ]);
+    await admin.deleteCheckpoint(job, 4, { force: true });
+    await admin.deleteCheckpoint(job, 3, { force: true });
+    await admin.deleteCheckpoint(job, 1, { force: true });
+    expect(await admin.jobs()).not.toContain(job);
+  });
+
   test("a crash between the uploads and the pointer move leaves the previous latest; a later publish deletes the orphans", async () => {
     const job = uniqueName("crash");
     const builder = new CheckpointBuilder(job);

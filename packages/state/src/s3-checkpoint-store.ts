@@ -2,17 +2,21 @@ import { randomUUID } from "node:crypto";
 import {
   type AwsSdkClient,
   type BlobRef,
+  blobsFreedBy,
   CHECKPOINT_FORMAT_VERSION,
   type CheckpointManifest,
   type CheckpointStore,
+  type CheckpointStoreAdmin,
   type CheckpointToStore,
   type Clock,
   CorruptCheckpointError,
   checksumOf,
   consoleLogger,
+  type DeleteCheckpointOptions,
   isAwsSdkClient,
   type Logger,
   type RetryOptions,
+  refuseDeletingLatest,
   retryOptions,
   systemClock,
 } from "@eddy/core";
@@ -132,7 +136,7 @@ interface Sweep {
  * const store = s3Checkpoints({ bucket: "my-checkpoints", prefix: "eddy/" });
  * const job = pipeline("fx-pricing", { checkpoints: { every: seconds(10), store } });
  */
-export class S3CheckpointStore implements CheckpointStore {
+export class S3CheckpointStore implements CheckpointStore, CheckpointStoreAdmin {
   readonly description: string;
   /** Where each job's objects are. */
   readonly layout: S3CheckpointLayout;
@@ -246,6 +250,54 @@ export class S3CheckpointStore implements CheckpointStore {
     return manifest;
   }
 
+  async jobs(): Promise<string[]> {
+    const jobs: string[] = [];
+    for (const key of await this.#objects.keys(this.layout.jobsPrefix())) {
+      const job = this.layout.jobOf(key);
+      if (job === undefined) continue;
+      // An index whose checkpoints and savepoints were all deleted stays behind (a running job
+      // may still publish over it): such a job has nothing to list.
+      const index = (await this.#readIndex(job))?.index;
+      if (index && (index.checkpoints.length > 0 || Object.keys(index.savepoints).length > 0)) jobs.push(job);
+    }
+    return jobs.sort();
+  }
+
+  async savepoints(job: string): Promise<CheckpointManifest[]> {
+    const read = await this.#readIndex(job);
+    const manifests: CheckpointManifest[] = [];
+    for (const entry of Object.values(read?.index.savepoints ?? {})) {
+      const manifest = await this.#manifest(job, entry);
+      if (manifest instanceof CorruptCheckpointError) throw manifest;
+      manifests.push(manifest);
+    }
+    return manifests.sort((a, b) => b.checkpointId - a.checkpointId);
+  }
+
+  async deleteCheckpoint(
+    job: string,
+    checkpointId: number,
+    options?: DeleteCheckpointOptions,
+  ): Promise<boolean> {
+    return this.#delete(job, (index) => {
+      const removed = index.checkpoints.find((e) => e.checkpointId === checkpointId);
+      if (removed === undefined) return undefined;
+      refuseDeletingLatest(job, index.checkpoints, checkpointId, options);
+      return { removed, next: { ...index, checkpoints: index.checkpoints.filter((e) => e !== removed) } };
+    });
+  }
+
+  async deleteSavepoint(job: string, name: string): Promise<boolean> {
+    return this.#delete(job, (index) => {
+      const removed = index.savepoints[name];
+      if (removed === undefined) return undefined;
+      const savepoints = Object.fromEntries(
+        Object.entries(index.savepoints).filter(([other]) => other !== name),
+      );
+      return { removed, next: { ...index, savepoints } };
+    });
+  }
+
   async readBlob(ref: BlobRef): Promise<Uint8Array> {
     const key = this.layout.blob(ref);
     const object = await this.#objects.get(key);
@@ -261,6 +313,61 @@ export class S3CheckpointStore implements CheckpointStore {
   /** Closes the client the store built (a client given in the options is left open). */
   async close(): Promise<void> {
     this.#objects.close();
+  }
+
+  /**
+   * Replaces the job's index with what `plan` makes of it (`undefined`: nothing to delete) by one
+   * conditional write, then deletes the manifest and blobs nothing left references. The index
+   * keeps its writer, so the running job that wrote it adopts the change instead of taking it
+   * for another writer's publish (and fencing itself).
+   */
+  async #delete(
+    job: string,
+    plan: (index: JobIndex) => { removed: IndexEntry; next: JobIndex } | undefined,
+  ): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const read = await this.#readIndex(job);
+      if (read === undefined) return false;
+      const planned = plan(read.index);
+      if (planned === undefined) return false;
+      const next: JobIndex = { ...planned.next, revision: read.index.revision + 1 };
+      const stored = await this.#storedManifests(job, read.index);
+      const etag = await this.#objects.putIfUnchanged(
+        this.layout.index(job),
+        new TextEncoder().encode(JSON.stringify(next)),
+        read.etag,
+      );
+      if (etag === CONFLICT) {
+        if (attempt >= S3_CHECKPOINT_DEFAULTS.maxPublishConflicts) {
+          throw new Error(
+            `job "${job}": nothing was deleted: the job kept publishing checkpoints in ${this.description} meanwhile`,
+          );
+        }
+        continue;
+      }
+      if (this.#views.has(job)) this.#views.set(job, { etag, index: next });
+      const left = [...next.checkpoints, ...Object.values(next.savepoints)];
+      if (left.some((e) => e.manifest === planned.removed.manifest)) return true;
+      const removed = stored.byKey.get(planned.removed.manifest);
+      if (removed === undefined || stored.unreadable.length > 0) {
+        this.#logger.warn(
+          `job "${job}": some manifests in ${this.description} cannot be read, so no blobs are deleted`,
+        );
+        return true;
+      }
+      const remaining = left.flatMap((e) => stored.byKey.get(e.manifest) ?? []);
+      const garbage = [
+        planned.removed.manifest,
+        ...blobsFreedBy(removed, remaining, (ref) => this.layout.blob(ref)),
+      ];
+      const failed = await this.#objects.deleteAll(garbage);
+      if (failed.length > 0) {
+        this.#logger.warn(
+          `job "${job}": ${failed.length} objects in ${this.description} could not be deleted`,
+        );
+      }
+      return true;
+    }
   }
 
   /**

@@ -6,6 +6,13 @@ import {
   type CheckpointToStore,
   CorruptCheckpointError,
 } from "./checkpoint-store.ts";
+import {
+  blobsFreedBy,
+  type CheckpointStoreAdmin,
+  type DeleteCheckpointOptions,
+  refuseDeletingLatest,
+  savepointNameOf,
+} from "./checkpoint-store-admin.ts";
 import { checksumOf } from "./checksum.ts";
 import { planRetention } from "./retention.ts";
 
@@ -19,7 +26,7 @@ import { planRetention } from "./retention.ts";
  * // … after a run:
  * const [latest] = await store.checkpoints("fx-pricing");
  */
-export class MemoryCheckpointStore implements CheckpointStore {
+export class MemoryCheckpointStore implements CheckpointStore, CheckpointStoreAdmin {
   readonly description = "memory";
   readonly #blobs = new Map<string, Uint8Array>();
   readonly #checkpoints = new Map<string, CheckpointManifest[]>();
@@ -35,7 +42,7 @@ export class MemoryCheckpointStore implements CheckpointStore {
     const copy = structuredClone(manifest);
     if (manifest.kind === "savepoint") {
       const byName = this.#savepoints.get(manifest.job) ?? new Map<string, CheckpointManifest>();
-      byName.set(manifest.savepointName ?? String(manifest.checkpointId), copy);
+      byName.set(savepointNameOf(manifest), copy);
       this.#savepoints.set(manifest.job, byName);
     }
     // A checkpoint id committed again (a rolled-back run's) replaces the stored one.
@@ -63,12 +70,51 @@ export class MemoryCheckpointStore implements CheckpointStore {
     return this.#savepoints.get(job)?.get(name);
   }
 
+  async jobs(): Promise<string[]> {
+    const jobs = new Set<string>();
+    for (const [job, list] of this.#checkpoints) if (list.length > 0) jobs.add(job);
+    for (const [job, byName] of this.#savepoints) if (byName.size > 0) jobs.add(job);
+    return [...jobs].sort();
+  }
+
+  async savepoints(job: string): Promise<CheckpointManifest[]> {
+    return [...(this.#savepoints.get(job)?.values() ?? [])].sort((a, b) => b.checkpointId - a.checkpointId);
+  }
+
+  async deleteCheckpoint(
+    job: string,
+    checkpointId: number,
+    options?: DeleteCheckpointOptions,
+  ): Promise<boolean> {
+    const checkpoints = this.#checkpoints.get(job) ?? [];
+    const removed = checkpoints.find((m) => m.checkpointId === checkpointId);
+    if (removed === undefined) return false;
+    refuseDeletingLatest(job, checkpoints, checkpointId, options);
+    const kept = checkpoints.filter((m) => m !== removed);
+    this.#checkpoints.set(job, kept);
+    this.#deleteBlobs(blobsFreedBy(removed, [...kept, ...(await this.savepoints(job))]));
+    return true;
+  }
+
+  async deleteSavepoint(job: string, name: string): Promise<boolean> {
+    const byName = this.#savepoints.get(job);
+    const removed = byName?.get(name);
+    if (byName === undefined || removed === undefined) return false;
+    byName.delete(name);
+    this.#deleteBlobs(blobsFreedBy(removed, [...(this.#checkpoints.get(job) ?? []), ...byName.values()]));
+    return true;
+  }
+
   async readBlob(ref: BlobRef): Promise<Uint8Array> {
     const bytes = this.#blobs.get(ref.key);
     if (!bytes) throw new CorruptCheckpointError(`blob ${ref.key} is missing from the memory store`);
     if (checksumOf(bytes) !== ref.checksum)
       throw new CorruptCheckpointError(`blob ${ref.key} fails its checksum`);
     return bytes;
+  }
+
+  #deleteBlobs(keys: readonly string[]): void {
+    for (const key of keys) this.#blobs.delete(key);
   }
 
   /** Test hook: overwrite a stored blob's bytes, as a disk or a bug might. */

@@ -7,6 +7,12 @@ import {
   type CheckpointToStore,
   CorruptCheckpointError,
 } from "../checkpoint/checkpoint-store.ts";
+import {
+  blobsFreedBy,
+  type CheckpointStoreAdmin,
+  type DeleteCheckpointOptions,
+  refuseDeletingLatest,
+} from "../checkpoint/checkpoint-store-admin.ts";
 import { checksumOf } from "../checkpoint/checksum.ts";
 import { blobKeysOf } from "../checkpoint/retention.ts";
 import { checkpointStoreContract } from "./checkpoint-store-contract.ts";
@@ -19,10 +25,12 @@ interface Flaws {
   readonly trustsBlobs?: boolean;
   readonly deletesSharedBlobs?: boolean;
   readonly anyVersion?: boolean;
+  readonly deletesLatest?: boolean;
+  readonly deletesSharedOnDelete?: boolean;
 }
 
 /** A store kept in maps, written for this test with the flaws it is told to have. */
-class NaiveStore implements CheckpointStore {
+class NaiveStore implements CheckpointStore, CheckpointStoreAdmin {
   readonly description = "naive";
   readonly blobs = new Map<string, Uint8Array>();
   readonly #checkpoints = new Map<string, CheckpointManifest[]>();
@@ -60,6 +68,42 @@ class NaiveStore implements CheckpointStore {
     return this.#savepoints.get(`${job}/${name}`);
   }
 
+  async jobs(): Promise<string[]> {
+    const jobs = [...this.#checkpoints].filter(([, list]) => list.length > 0).map(([job]) => job);
+    for (const savepoint of this.#savepoints.values()) jobs.push(savepoint.job);
+    return [...new Set(jobs)].sort();
+  }
+
+  async savepoints(job: string): Promise<CheckpointManifest[]> {
+    return [...this.#savepoints.values()]
+      .filter((m) => m.job === job)
+      .sort((a, b) => b.checkpointId - a.checkpointId);
+  }
+
+  async deleteCheckpoint(job: string, id: number, options?: DeleteCheckpointOptions): Promise<boolean> {
+    const list = this.#checkpoints.get(job) ?? [];
+    const removed = list.find((m) => m.checkpointId === id);
+    if (!removed) return false;
+    if (!this.flaws.deletesLatest) refuseDeletingLatest(job, list, id, options);
+    const kept = list.filter((m) => m !== removed);
+    this.#checkpoints.set(job, kept);
+    this.#free(removed, [...kept, ...(await this.savepoints(job))]);
+    return true;
+  }
+
+  async deleteSavepoint(job: string, name: string): Promise<boolean> {
+    const removed = this.#savepoints.get(`${job}/${name}`);
+    if (!removed) return false;
+    this.#savepoints.delete(`${job}/${name}`);
+    this.#free(removed, [...(this.#checkpoints.get(job) ?? []), ...(await this.savepoints(job))]);
+    return true;
+  }
+
+  #free(removed: CheckpointManifest, remaining: CheckpointManifest[]): void {
+    const keys = this.flaws.deletesSharedOnDelete ? blobKeysOf(removed) : blobsFreedBy(removed, remaining);
+    for (const key of keys) this.blobs.delete(key);
+  }
+
   async readBlob(ref: BlobRef): Promise<Uint8Array> {
     const bytes = this.blobs.get(ref.key);
     if (bytes === undefined) throw new CorruptCheckpointError(`${ref.key} is missing`);
@@ -82,7 +126,7 @@ function contract(flaws: Flaws): ContractCase[] {
 describe("checkpointStoreContract", () => {
   describe("passes a store that keeps the contract", () => {
     const cases = contract({});
-    test("eleven cases without interruptedCommit", () => expect(cases).toHaveLength(11));
+    test("sixteen cases without interruptedCommit", () => expect(cases).toHaveLength(16));
     for (const c of cases) test(c.name, c.run);
   });
 
@@ -117,9 +161,46 @@ describe("checkpointStoreContract", () => {
       // A "crash" that is no crash: the commit completes.
       interruptedCommit: (store, checkpoint, retain) => store.commit(checkpoint, retain),
     });
-    expect(cases).toHaveLength(12);
+    expect(cases).toHaveLength(17);
     expect(await violationOf(cases, /dies before it publishes/)).toMatch(
       /after a commit of checkpoint 2 died, checkpoints\("died-\w+"\) lists ids \[ 2, 1 \], not \[ 1 \]/,
     );
   });
+
+  test("fails a store that deletes the latest checkpoint without force", async () => {
+    expect(await violationOf(contract({ deletesLatest: true }), /only with force/)).toMatch(
+      /deleteCheckpoint of the latest checkpoint without force resolved; it should have rejected/,
+    );
+  });
+
+  test("fails a store whose deletion deletes blobs a kept checkpoint shares", async () => {
+    expect(await violationOf(contract({ deletesSharedOnDelete: true }), /deleting a checkpoint/)).toMatch(
+      /blob delete-\w+\/1\/op\/kg0 of kept checkpoint 3 cannot be read/,
+    );
+  });
+
+  test("fails a store without the admin operations, and leaves their cases out with admin: false", async () => {
+    const plain: CheckpointStore = new MemoryStoreWithoutAdmin();
+    const cases = checkpointStoreContract({ open: () => plain, corrupt: () => {} });
+    expect(await violationOf(cases, /jobs\(\) lists/)).toMatch(/lacks the CheckpointStoreAdmin operations/);
+    expect(checkpointStoreContract({ open: () => plain, corrupt: () => {}, admin: false })).toHaveLength(11);
+  });
 });
+
+/** A store with only the CheckpointStore members (a third-party store written before the admin interface). */
+class MemoryStoreWithoutAdmin implements CheckpointStore {
+  readonly description = "without admin";
+  readonly #inner = new NaiveStore({});
+  commit(checkpoint: CheckpointToStore, retain: number): Promise<void> {
+    return this.#inner.commit(checkpoint, retain);
+  }
+  checkpoints(job: string): Promise<CheckpointManifest[]> {
+    return this.#inner.checkpoints(job);
+  }
+  savepoint(job: string, name: string): Promise<CheckpointManifest | undefined> {
+    return this.#inner.savepoint(job, name);
+  }
+  readBlob(ref: BlobRef): Promise<Uint8Array> {
+    return this.#inner.readBlob(ref);
+  }
+}

@@ -1,14 +1,14 @@
 import {
   type BlobRef,
   CHECKPOINT_FORMAT_VERSION,
-  type CheckpointManifest,
   type CheckpointStore,
   type CheckpointToStore,
-  CorruptCheckpointError,
 } from "../checkpoint/checkpoint-store.ts";
 import { blobRefsOf, CheckpointBuilder, uniqueName } from "./checkpoint-builder.ts";
+import { checkpointStoreAdminCases } from "./checkpoint-store-admin-contract.ts";
+import { checkBlob, checkCorrupt, checkIds, checkManifest, readAll } from "./checkpoint-store-checks.ts";
 import type { ContractCase } from "./contract-case.ts";
-import { check, rejection, sameJson, show, violation, withOpened } from "./contract-checks.ts";
+import { check, rejection, sameJson, show, withOpened } from "./contract-checks.ts";
 
 /**
  * What {@link checkpointStoreContract} tests: how to open the store, and what the contract cannot
@@ -36,6 +36,12 @@ export interface CheckpointStoreContractOptions<TStore extends CheckpointStore =
   interruptedCommit?(store: TStore, checkpoint: CheckpointToStore, retain: number): Promise<void>;
   /** Releases the store after a case; default: `store.close()`. */
   close?(store: TStore): Promise<void> | void;
+  /**
+   * Whether to run the cases of `CheckpointStoreAdmin` (listing jobs and savepoints,
+   * deleting): default `true`, and a store without those operations fails them. Pass `false` for
+   * a store that does not offer them.
+   */
+  readonly admin?: boolean;
 }
 
 const ALL_FULL = { 0: "full", 1: "full", 2: "full", 3: "full" } as const;
@@ -59,7 +65,11 @@ const ALL_FULL = { 0: "full", 1: "full", 2: "full", 3: "full" } as const;
  * - a checkpoint id committed again replaces the stored one (a retried commit, a restarted run);
  * - jobs do not see or delete each other's checkpoints;
  * - a manifest of another format version than `CHECKPOINT_FORMAT_VERSION` is refused at commit
- *   with an error naming the version, and the job's checkpoints stay as they were.
+ *   with an error naming the version, and the job's checkpoints stay as they were;
+ * - unless `admin: false`, the `CheckpointStoreAdmin` operations: `jobs()` and
+ *   `savepoints(job)` list what was committed; deleting a checkpoint or a savepoint deletes only
+ *   the blobs nothing else retained references; the latest checkpoint is deleted only with
+ *   `force`; deleting what is not there resolves `false`.
  *
  * @example
  * import { describe, test } from "vitest";
@@ -278,6 +288,7 @@ export function checkpointStoreContract<TStore extends CheckpointStore>(
       }),
     },
   ];
+  if (options.admin !== false) cases.push(...checkpointStoreAdminCases(withStore));
   const { interruptedCommit } = options;
   if (!interruptedCommit) return cases;
   cases.push({
@@ -307,65 +318,4 @@ export function checkpointStoreContract<TStore extends CheckpointStore>(
     }),
   });
   return cases;
-}
-
-async function checkIds(
-  store: CheckpointStore,
-  job: string,
-  ids: number[],
-  when: string,
-): Promise<CheckpointManifest[]> {
-  const listed = await store.checkpoints(job);
-  const got = listed.map((m) => m.checkpointId);
-  check(sameJson(got, ids), () => `${when}, checkpoints("${job}") lists ids ${show(got)}, not ${show(ids)}`);
-  return listed;
-}
-
-function checkManifest(
-  actual: CheckpointManifest | undefined,
-  expected: CheckpointManifest,
-  what: string,
-): void {
-  if (sameJson(actual, expected)) return;
-  if (actual?.checkpointId !== expected.checkpointId || actual.kind !== expected.kind) {
-    const name = (m: CheckpointManifest | undefined) =>
-      m === undefined
-        ? "missing"
-        : `${m.kind} ${m.checkpointId}${m.savepointName ? ` "${m.savepointName}"` : ""}`;
-    violation(`${what} is ${name(actual)}, not the ${name(expected)} committed`);
-  }
-  const fields = (Object.keys(expected) as (keyof CheckpointManifest)[]).filter(
-    (field) => !sameJson(actual[field], expected[field]),
-  );
-  violation(
-    `${what} differs from the manifest committed in ${fields.join(", ")}: ${fields
-      .map((field) => `${field} is ${show(actual[field])}, not ${show(expected[field])}`)
-      .join("; ")}`,
-  );
-}
-
-async function checkBlob(store: CheckpointStore, ref: BlobRef, expected: Uint8Array): Promise<void> {
-  const bytes = await store.readBlob(ref);
-  const [got, want] = [new TextDecoder().decode(bytes), new TextDecoder().decode(expected)];
-  check(got === want, () => `readBlob(${ref.key}) gave ${show(got)}, not the bytes committed: ${show(want)}`);
-}
-
-/** Reads every blob of `manifest`: each must still be there and whole. */
-async function readAll(store: CheckpointStore, manifest: CheckpointManifest, what: string): Promise<void> {
-  for (const ref of blobRefsOf(manifest)) {
-    try {
-      await store.readBlob(ref);
-    } catch (error) {
-      check(false, () => `blob ${ref.key} of ${what} cannot be read: ${show(error)}`);
-    }
-  }
-}
-
-async function checkCorrupt(read: Promise<unknown>, what: string): Promise<unknown> {
-  const error = await rejection(read, what);
-  check(
-    error instanceof CorruptCheckpointError,
-    () => `${what} should fail with CorruptCheckpointError, not ${show(error)}`,
-  );
-  return error;
 }
