@@ -25,7 +25,7 @@ import {
 } from "../src/operators/test-support/plan-builders.ts";
 import type { LogicalPlan, PlanNode, SqlRow } from "../src/plan/logical-plan.ts";
 
-const N = 200_000;
+const N = 1_000_000;
 const BATCH = 1_000;
 const SYMBOLS = 50;
 
