@@ -95,8 +95,14 @@ describe("sqlHarness", () => {
     expect(() => h.rows("NOPE")).toThrow('rows: the application has no stream "NOPE"');
   });
 
-  it("needs a compiler for SQL text until the planner lands", async () => {
-    await expect(sqlHarness("SELECT STREAM * FROM TICKS")).rejects.toThrow(/needs the `compile` option/);
+  it("runs SQL text through the planner, or through the compile step it is given", async () => {
+    const h = await sqlHarness('SELECT STREAM "SYMBOL" FROM "TICKS" WHERE "SYMBOL" <> \'B\';', {
+      inputs: { TICKS: { SYMBOL: "VARCHAR(4)" } },
+    });
+    await h.push("TICKS", { SYMBOL: "A" }, 10);
+    await h.push("TICKS", { SYMBOL: "B" }, 20);
+    await h.finish();
+    expect(h.rows()).toEqual([{ ROWTIME: 10, SYMBOL: "A" }]);
     const compiled = await sqlHarness("ignored", { compile: () => plan(countPerMinute(ticks)) });
     await compiled.push("TICKS", { SYMBOL: "A" }, 0);
     await compiled.finish();

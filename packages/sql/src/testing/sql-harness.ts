@@ -3,6 +3,7 @@ import { createTestHarness, type TestHarness } from "@eddy/core/testing";
 import { lowerPlan } from "../operators/lower-plan.ts";
 import { ERROR_STREAM, ERROR_STREAM_COLUMNS } from "../plan/error-stream.ts";
 import type { InputStreamDef, LogicalPlan, SqlRow, ValuesNode } from "../plan/logical-plan.ts";
+import { compileSql } from "../planner/compile-sql.ts";
 import type { SqlField } from "../types/sql-type.ts";
 import type { SqlValue } from "../types/sql-value.ts";
 
@@ -59,7 +60,7 @@ export interface SqlHarnessOptions {
   readonly inputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Reference tables by name. */
   readonly referenceTables?: Readonly<Record<string, HarnessReferenceTable>>;
-  /** Compiles SQL text; required to run text until `@eddy/sql` ships its planner. */
+  /** Compiles SQL text; default: `@eddy/sql`'s parser, checker and planner (`compileSql`). */
   readonly compile?: SqlCompiler;
   /** When the application started (`CURRENT_TIMESTAMP`, `ERROR_TIME`), epoch ms; default 0. */
   readonly queryStart?: number;
@@ -127,7 +128,7 @@ export async function sqlHarness(
   options: SqlHarnessOptions = {},
 ): Promise<SqlHarness> {
   const queryStart = options.queryStart ?? 0;
-  const plan = typeof source === "string" ? compileText(source, options) : source;
+  const plan = typeof source === "string" ? compileText(source, options, queryStart) : source;
   const inputs = new Map(plan.inputs.map((input) => [input.name, input]));
   const columnsOf = new Map<string, readonly SqlField[]>([[ERROR_STREAM, ERROR_STREAM_COLUMNS]]);
   for (const stream of [...plan.inputs, ...plan.streams]) columnsOf.set(stream.name, stream.columns);
@@ -220,16 +221,12 @@ export async function sqlHarness(
   };
 }
 
-function compileText(sql: string, options: SqlHarnessOptions): LogicalPlan {
-  if (!options.compile) {
-    throw new Error(
-      "sqlHarness: running SQL text needs the `compile` option until @eddy/sql's planner lands; pass a LogicalPlan instead",
-    );
-  }
+function compileText(sql: string, options: SqlHarnessOptions, queryStart: number): LogicalPlan {
   const referenceTables = Object.fromEntries(
     Object.entries(options.referenceTables ?? {}).map(([name, table]) => [name, table.columns ?? {}]),
   );
-  return options.compile(sql, { inputs: options.inputs ?? {}, referenceTables });
+  const context = { inputs: options.inputs ?? {}, referenceTables };
+  return options.compile ? options.compile(sql, context) : compileSql(sql, { ...context, queryStart });
 }
 
 function rowOf(input: InputStreamDef, record: Readonly<Record<string, SqlValue>>): SqlRow {
