@@ -19,11 +19,34 @@ import { s3Checkpoints } from "./s3-checkpoint-store.ts";
  * if (location.kind === "s3") console.log(location.bucket, location.prefix);
  */
 export type CheckpointStoreLocation =
-  | { readonly kind: "none" }
-  | { readonly kind: "memory" }
-  | { readonly kind: "redis"; readonly url: string }
-  | { readonly kind: "s3"; readonly bucket: string; readonly prefix: string }
-  | { readonly kind: "directory"; readonly path: string };
+  | {
+      /** `none`: no checkpoints. */
+      readonly kind: "none";
+    }
+  | {
+      /** `memory`: in this process, lost when it ends. */
+      readonly kind: "memory";
+    }
+  | {
+      /** `redis://` or `rediss://`. */
+      readonly kind: "redis";
+      /** The URL as given. */
+      readonly url: string;
+    }
+  | {
+      /** `s3://<bucket>/<prefix>`. */
+      readonly kind: "s3";
+      /** The bucket's name. */
+      readonly bucket: string;
+      /** The "folder" under which the store keeps its objects (may be empty). */
+      readonly prefix: string;
+    }
+  | {
+      /** Anything without a scheme: a directory. */
+      readonly kind: "directory";
+      /** The path as given (relative to the working directory). */
+      readonly path: string;
+    };
 
 /** `scheme://` at the start of a store URL. */
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
