@@ -7,7 +7,7 @@ import { formatSqlExcerpt, type SqlLocation } from "./source-excerpt.ts";
  *
  * @example
  * try {
- *   parseSql("SELECT STREAM FROM s");
+ *   compileSql("SELECT STREAM FROM S", { inputs: { S: { N: "INTEGER" } }, referenceTables: {} });
  * } catch (error) {
  *   if (error instanceof SqlError) console.log(error.line, error.column, error.reason);
  * }
