@@ -16,11 +16,16 @@ export function evaluateCallArguments(
   rowtime: number,
   context: RowContext,
 ): CallArguments[] {
-  return calls.map((call) => {
-    const values = call.args.map((arg) => arg.evaluate(row, rowtime, context));
+  // Loops, not map: this runs for every row of every aggregation.
+  const all = new Array<CallArguments>(calls.length);
+  for (let c = 0; c < calls.length; c++) {
+    const call = calls[c]!;
+    const values = new Array<SqlValue>(call.args.length);
+    for (let a = 0; a < call.args.length; a++) values[a] = call.args[a]!.evaluate(row, rowtime, context);
     if (call.kind === "aggregate" && call.rowtimeArgument) values.push(rowtime);
-    return values;
-  });
+    all[c] = values;
+  }
+  return all;
 }
 
 /**

@@ -7,8 +7,13 @@ import type { SqlValue } from "../types/sql-value.ts";
  */
 export function groupKeyOf(values: readonly SqlValue[]): string {
   let key = "";
-  for (const value of values) key += `${tokenOf(value)}\u0000`;
+  for (const value of values) key += keyToken(value);
   return key;
+}
+
+/** One value's part of a {@link groupKeyOf} key (a group key is the concatenation of its values'). */
+export function keyToken(value: SqlValue): string {
+  return `${tokenOf(value)}\u0000`;
 }
 
 function tokenOf(value: SqlValue): string {

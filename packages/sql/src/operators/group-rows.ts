@@ -3,7 +3,7 @@ import type { AggregateCall, CompiledExpression, SqlRow } from "../plan/logical-
 import type { SqlField } from "../types/sql-type.ts";
 import type { SqlValue } from "../types/sql-value.ts";
 import { type CallArguments, evaluateCallArguments } from "./aggregate-calls.ts";
-import { groupKeyOf } from "./group-key.ts";
+import { keyToken } from "./group-key.ts";
 import type { HeldRow } from "./late-rows.ts";
 import { type LoweringContext, rowStep } from "./row-step.ts";
 
@@ -31,9 +31,14 @@ export function groupRows(
   calls: readonly AggregateCall[],
 ): DataStream<GroupInput> {
   return rowStep<GroupInput>(input, label, columns, lowering, (row, rowtime, context, emit) => {
-    const values = keys.map((key) => key.evaluate(row, rowtime, context));
-    const partition = windowKey < 0 ? values : values.filter((_, i) => i !== windowKey);
+    const values = new Array<SqlValue>(keys.length);
+    let key = "";
+    for (let i = 0; i < keys.length; i++) {
+      const value = keys[i]!.evaluate(row, rowtime, context);
+      values[i] = value;
+      if (i !== windowKey) key += keyToken(value);
+    }
     const args = evaluateCallArguments(calls, row, rowtime, context);
-    emit({ key: groupKeyOf(partition), keys: values, args, row }, rowtime);
+    emit({ key, keys: values, args, row }, rowtime);
   });
 }

@@ -1,12 +1,7 @@
 import { type AggregateFunction, type DataStream, OutputTag, type OverFrame } from "@eddy/core";
-import type { AggregateCall, OverNode, SqlRow } from "../plan/logical-plan.ts";
+import type { OverNode, SqlRow } from "../plan/logical-plan.ts";
 import type { SqlValue } from "../types/sql-value.ts";
-import {
-  analyticAggregate,
-  type CallArguments,
-  combinedAggregate,
-  evaluateCallArguments,
-} from "./aggregate-calls.ts";
+import { analyticAggregate, type CallArguments, evaluateCallArguments } from "./aggregate-calls.ts";
 import { groupKeyOf } from "./group-key.ts";
 import { type HeldRow, lateRowsToErrors } from "./late-rows.ts";
 import { type LoweringContext, rowStep } from "./row-step.ts";
@@ -73,78 +68,68 @@ export function lowerOver(
   return stream.map((input) => [...input.row, ...input.results]);
 }
 
-/** The calls of one window as one aggregate: each result in the order of `slots`. */
+/**
+ * The calls of one window as one aggregate over the rows' envelopes, each result in the order of
+ * `slots`; with a sliding form when every call has one (the registry's aggregates do, and analytic
+ * calls keep their frame's rows), so a frame costs O(1) per row. One flat level: this runs for
+ * every row.
+ */
 function windowAggregate(
   node: OverNode,
   slots: readonly number[],
 ): AggregateFunction<OverInput, unknown[], SqlValue[]> {
-  const parts = slots.map((slot) => {
+  const parts: AggregateFunction<readonly CallArguments[], unknown, SqlValue>[] = slots.map((slot) => {
     const call = node.calls[slot]!.call;
-    return call.kind === "aggregate"
-      ? combinedAggregate([call as AggregateCall], [slot])
-      : single(analyticAggregate(call, slot));
+    return call.kind === "aggregate" ? pickArguments(call.aggregate, slot) : analyticAggregate(call, slot);
   });
-  const combined = combinedParts(parts);
+  const count = parts.length;
+  const allSliding = parts.every((part) => part.sliding !== undefined);
   return {
-    create: combined.create,
-    add: (acc, input) => combined.add(acc, input.args),
-    merge: combined.merge,
-    result: combined.result,
-    ...(combined.sliding && {
+    create: () => parts.map((part) => part.create()),
+    add: (accs, input) => {
+      for (let i = 0; i < count; i++) accs[i] = parts[i]!.add(accs[i], input.args);
+      return accs;
+    },
+    merge: (a, b) => parts.map((part, i) => part.merge(a[i], b[i])),
+    result: (accs) => parts.map((part, i) => part.result(accs[i])),
+    ...(allSliding && {
       sliding: () => {
-        const form = combined.sliding!();
+        const forms = parts.map((part) => part.sliding!());
         return {
-          push: (input: OverInput) => form.push(input.args),
-          evictOldest: form.evictOldest,
-          result: form.result,
+          push: (input: OverInput) => {
+            for (let i = 0; i < count; i++) forms[i]!.push(input.args);
+          },
+          evictOldest: () => {
+            for (let i = 0; i < count; i++) forms[i]!.evictOldest();
+          },
+          result: () => {
+            const values = new Array<SqlValue>(count);
+            for (let i = 0; i < count; i++) values[i] = forms[i]!.result();
+            return values;
+          },
         };
       },
     }),
   };
 }
 
-type PartAggregate = AggregateFunction<readonly CallArguments[], unknown, SqlValue[]>;
-
-/** An aggregate of one value as one of a list. */
-function single(fn: AggregateFunction<readonly CallArguments[], CallArguments[], SqlValue>): PartAggregate {
+/** An aggregate over one call's arguments, fed every call's arguments of a row. */
+function pickArguments(
+  fn: AggregateFunction<readonly SqlValue[], unknown, SqlValue>,
+  slot: number,
+): AggregateFunction<readonly CallArguments[], unknown, SqlValue> {
   return {
     create: fn.create,
-    add: (acc, args) => fn.add(acc as CallArguments[], args),
-    merge: (a, b) => fn.merge(a as CallArguments[], b as CallArguments[]),
-    result: (acc) => [fn.result(acc as CallArguments[])],
+    add: (acc, args) => fn.add(acc, args[slot]!),
+    merge: fn.merge,
+    result: fn.result,
     ...(fn.sliding && {
       sliding: () => {
         const form = fn.sliding!();
-        return { push: form.push, evictOldest: form.evictOldest, result: () => [form.result()] };
-      },
-    }),
-  };
-}
-
-/** Several parts, their results concatenated in order. */
-function combinedParts(
-  parts: readonly PartAggregate[],
-): AggregateFunction<readonly CallArguments[], unknown[], SqlValue[]> {
-  const allSliding = parts.every((part) => part.sliding !== undefined);
-  return {
-    create: () => parts.map((part) => part.create()),
-    add: (accs, args) => {
-      for (let i = 0; i < parts.length; i++) accs[i] = parts[i]!.add(accs[i], args);
-      return accs;
-    },
-    merge: (a, b) => parts.map((part, i) => part.merge(a[i], b[i])),
-    result: (accs) => parts.flatMap((part, i) => part.result(accs[i])),
-    ...(allSliding && {
-      sliding: () => {
-        const forms = parts.map((part) => part.sliding!());
         return {
-          push: (args: readonly CallArguments[]) => {
-            for (const form of forms) form.push(args);
-          },
-          evictOldest: () => {
-            for (const form of forms) form.evictOldest();
-          },
-          result: () => forms.flatMap((form) => form.result()),
+          push: (args: readonly CallArguments[]) => form.push(args[slot]!),
+          evictOldest: () => form.evictOldest(),
+          result: () => form.result(),
         };
       },
     }),
