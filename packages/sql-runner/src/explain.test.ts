@@ -109,6 +109,13 @@ describe("eddy-sql explain", () => {
       /^eddy-sql: --application .*not-kda\.json: ApplicationDetail\.ApplicationName: .*\n$/,
     );
 
+    const noApplication = await run("explain", "--sql", join(dir, "app.sql"));
+    expect(noApplication).toEqual({
+      code: 2,
+      out: "",
+      err: "eddy-sql: required option '-a, --application <file>' not specified (see eddy-sql explain --help)\n",
+    });
+
     const missing = await run("explain", "--application", join(dir, "nope.json"));
     expect(missing).toEqual({
       code: 2,

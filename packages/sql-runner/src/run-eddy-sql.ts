@@ -34,7 +34,7 @@ export async function runEddySql(argv: readonly string[], io: RunnerIo = process
       writeErr: (text) => io.err(text),
       outputError: (text, write) =>
         write(
-          `eddy-sql: ${text.replace(/^error: /, "").replace(/\n+$/, "")} (see ${command.name()} --help)\n`,
+          `eddy-sql: ${text.replace(/^error: /, "").replace(/\n+$/, "")} (see ${command === program ? "eddy-sql" : `eddy-sql ${command.name()}`} --help)\n`,
         ),
     });
   }
