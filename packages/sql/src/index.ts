@@ -1,11 +1,17 @@
 /**
  * Kinesis Data Analytics SQL applications on Eddy: the dialect's types and values, its built-in
- * functions, and (as the package grows) the parser, checker and planner that lower an application
- * onto Eddy's operators.
+ * functions, the parser, checker and planner ({@link compileSql}, {@link planSqlApplication}),
+ * the lowering of a plan onto Eddy's operators ({@link lowerPlan}), {@link explainPlan}, and the
+ * application layer around the SQL (KDA's application description, input mapping, Lambda
+ * preprocessing and outputs, reference data, output formats) that `eddy-sql run` wires up.
  * @packageDocumentation
  * @module @eddy/sql
  */
 
+export * from "./application/index.ts";
+export { planSqlApplication } from "./application/plan-sql-application.ts";
+export { SqlCheckError } from "./check/check-error.ts";
+export { explainPlan } from "./explain/explain-plan.ts";
 export { type Cast, compileCast } from "./functions/conversion/cast.ts";
 export {
   coerceJsonValue,
@@ -45,6 +51,12 @@ export {
 } from "./functions/numeric/arithmetic-types.ts";
 export { builtinFunctions, createFunctionRegistry } from "./functions/registry.ts";
 export { compareValues } from "./functions/support/compare-values.ts";
+export {
+  type LoweredPlan,
+  type LowerPlanOptions,
+  lowerPlan,
+  type PlanSources,
+} from "./operators/lower-plan.ts";
 export { ERROR_STREAM, ERROR_STREAM_COLUMNS } from "./plan/error-stream.ts";
 export {
   type AggregateCall,
@@ -82,6 +94,11 @@ export {
   type UnionNode,
   type ValuesNode,
 } from "./plan/logical-plan.ts";
+export { compileSql } from "./planner/compile-sql.ts";
+export { SqlPlanError } from "./planner/plan-application.ts";
+export type { SourceSpan } from "./syntax/ast.ts";
+export type { SqlLocation } from "./syntax/source-excerpt.ts";
+export { SqlError, SqlSyntaxError } from "./syntax/sql-error.ts";
 export {
   type DatetimeUnit,
   formatSqlType,

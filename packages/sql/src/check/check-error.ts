@@ -5,8 +5,16 @@ import { SqlError } from "../syntax/sql-error.ts";
  * SQL that parses but does not make sense: an unknown stream, column or function, arguments of the
  * wrong types, a streaming GROUP BY without a monotonic expression… Like a syntax error it names
  * line and column and shows the line with carets under the offending part.
+ *
+ * @example
+ * try {
+ *   compileSql("SELECT STREAM NOPE FROM S", { inputs: { S: { N: "INTEGER" } }, referenceTables: {} });
+ * } catch (error) {
+ *   if (error instanceof SqlCheckError) console.error(error.message); // line 1, column 15 …
+ * }
  */
 export class SqlCheckError extends SqlError {
+  /** Always `"SqlCheckError"`. */
   override readonly name = "SqlCheckError";
 
   constructor(text: string, span: SourceSpan, reason: string) {

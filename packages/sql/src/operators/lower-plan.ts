@@ -15,6 +15,14 @@ import { lowerTumblingAggregate } from "./tumbling-aggregate.ts";
  * Where a lowered plan's rows come from: the caller wires sources (Kinesis, the test harness),
  * assigns ROWTIMEs and watermarks as each input's {@link RowtimePolicy} says, and loads reference
  * tables.
+ *
+ * @example
+ * declare const ticks: DataStream<SqlRow>;
+ * const sources: PlanSources = {
+ *   input: () => ticks,
+ *   values: () => { throw new Error("no VALUES in this application"); },
+ *   referenceRows: () => [],
+ * };
  */
 export interface PlanSources {
   /** The rows of an input stream, ROWTIME as their timestamps, with watermarks. */
@@ -25,7 +33,14 @@ export interface PlanSources {
   referenceRows(table: string): readonly SqlRow[];
 }
 
-/** A plan on Eddy's DSL: one stream per in-application stream and bare query, and the error stream. */
+/**
+ * A plan on Eddy's DSL: one stream per in-application stream and bare query, and the error stream.
+ *
+ * @example
+ * declare const plan: LogicalPlan, sources: PlanSources;
+ * const lowered: LoweredPlan = lowerPlan(plan, sources, { queryStart: Date.now() });
+ * lowered.streams.get("DESTINATION_SQL_STREAM"); // the rows the application outputs
+ */
 export interface LoweredPlan {
   /** Rows of every input and in-application stream that the plan fills or reads, by name. */
   readonly streams: ReadonlyMap<string, DataStream<SqlRow>>;
@@ -35,7 +50,12 @@ export interface LoweredPlan {
   readonly errors: DataStream<SqlRow> | undefined;
 }
 
-/** Options of {@link lowerPlan}. */
+/**
+ * Options of {@link lowerPlan}.
+ *
+ * @example
+ * const options: LowerPlanOptions = { queryStart: Date.now() };
+ */
 export interface LowerPlanOptions {
   /** When the application started (`CURRENT_TIMESTAMP`…), epoch ms. */
   readonly queryStart: number;
@@ -46,6 +66,10 @@ export interface LowerPlanOptions {
  * streams, and every in-application stream the union of the pumps that insert into it (merged
  * by the watermark: downstream operators order rows by ROWTIME, as KDA merges inserters). A
  * stream read by several pumps is lowered once and shared.
+ *
+ * @example
+ * declare const plan: LogicalPlan, sources: PlanSources;
+ * const { streams, queries, errors } = lowerPlan(plan, sources, { queryStart: Date.now() });
  */
 export function lowerPlan(plan: LogicalPlan, sources: PlanSources, options: LowerPlanOptions): LoweredPlan {
   const errors: DataStream<SqlRow>[] = [];

@@ -36,8 +36,17 @@ export interface PlanOptions {
 
 /**
  * A construct the planner does not lower yet (it checks, but has no plan): the message says which.
+ *
+ * @example
+ * declare const sql: string;
+ * try {
+ *   compileSql(sql, { inputs: {}, referenceTables: {} });
+ * } catch (error) {
+ *   if (error instanceof SqlPlanError) console.error(`not supported yet: ${error.message}`);
+ * }
  */
 export class SqlPlanError extends Error {
+  /** Always `"SqlPlanError"`. */
   override readonly name = "SqlPlanError";
 }
 

@@ -7,12 +7,13 @@ import { formatSqlExcerpt, type SqlLocation } from "./source-excerpt.ts";
  *
  * @example
  * try {
- *   parseSql("SELECT STREAM FROM s");
+ *   compileSql("SELECT STREAM FROM S", { inputs: { S: { N: "INTEGER" } }, referenceTables: {} });
  * } catch (error) {
  *   if (error instanceof SqlError) console.log(error.line, error.column, error.reason);
  * }
  */
 export class SqlError extends Error {
+  /** `"SqlError"`, or the subclass's name (`"SqlSyntaxError"`, `"SqlCheckError"`). */
   override readonly name: string = "SqlError";
   /** 1-based line of the offending token. */
   readonly line: number;
@@ -36,5 +37,6 @@ export class SqlError extends Error {
  * const error = new SqlSyntaxError("VALUES (", { line: 1, column: 9, length: 1 }, "expected an expression, found the end of the SQL");
  */
 export class SqlSyntaxError extends SqlError {
+  /** Always `"SqlSyntaxError"`. */
   override readonly name = "SqlSyntaxError";
 }
