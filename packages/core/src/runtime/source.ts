@@ -1,3 +1,4 @@
+import type { AwsAccess } from "../aws/aws-access.ts";
 import type { ConnectorContext } from "./connector-context.ts";
 import type { SplitId } from "./elements.ts";
 import type { OutputTag } from "./output-tag.ts";
@@ -149,4 +150,9 @@ export interface Source<T> {
   readonly bounded: boolean;
   /** Opens a reader that resumes at `context.restoredPositions` (empty on a fresh start). */
   open(context: SourceContext): SourceReader<T> | Promise<SourceReader<T>>;
+  /**
+   * Optional: the AWS access it needs (actions on resources), for `iamPolicy(job)` and
+   * `eddy iam-policy`; computed from options alone, without calling AWS.
+   */
+  awsAccess?(): readonly AwsAccess[];
 }
