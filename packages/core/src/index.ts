@@ -90,6 +90,7 @@ export {
   iamPolicy,
   policyOf,
 } from "./iam/iam-policy.ts";
+export { type AwsCall, checkPolicy } from "./iam/policy-check.ts";
 export {
   AsyncSinkWriter,
   type AsyncSinkWriterOptions,

@@ -5,6 +5,7 @@ import { pipeline } from "../pipeline.ts";
 import type { Sink } from "../runtime/sink.ts";
 import type { Source } from "../runtime/source.ts";
 import { iamPolicy, policyOf } from "./iam-policy.ts";
+import { checkPolicy } from "./policy-check.ts";
 
 const WHERE = { region: "eu-west-1", account: "123456789012" };
 
@@ -130,5 +131,39 @@ describe("iamPolicy", () => {
       },
       { Effect: "Allow", Action: ["s3:PutObject"], Resource: ["arn:aws:s3:::cp/*"] },
     ]);
+  });
+});
+
+describe("checkPolicy", () => {
+  const document = policyOf(
+    [
+      {
+        service: "kinesis",
+        actions: ["kinesis:GetRecords", "kinesis:ListShards"],
+        resources: [awsArn("kinesis", "stream/fx")],
+      },
+      { service: "s3", actions: ["s3:PutObject"], resources: [awsArn("s3", "b/p/*")] },
+    ],
+    WHERE,
+  ).document;
+  const stream = "arn:aws:kinesis:eu-west-1:123456789012:stream/fx";
+
+  it("lists calls no statement allows, matching IAM wildcards", () => {
+    const calls = [
+      { action: "kinesis:GetRecords", resource: stream },
+      { action: "kinesis:ListShards", resource: stream },
+      { action: "s3:PutObject", resource: "arn:aws:s3:::b/p/dt=1/part-0.jsonl" },
+      { action: "s3:PutObject", resource: "arn:aws:s3:::b/other/x" },
+      { action: "kinesis:PutRecords", resource: stream },
+      { action: "kinesis:GetRecords", resource: `${stream}x` },
+    ];
+    expect(checkPolicy(document, calls)).toEqual({ denied: calls.slice(3), unused: [] });
+  });
+
+  it("lists granted actions on resources no call exercised", () => {
+    expect(checkPolicy(document, [{ action: "kinesis:getrecords", resource: stream }])).toEqual({
+      denied: [],
+      unused: [`kinesis:ListShards ${stream}`, "s3:PutObject arn:aws:s3:::b/p/*"],
+    });
   });
 });
