@@ -1,3 +1,3 @@
 import { libraryBuild } from "../../tsdown.base.ts";
 
-export default libraryBuild();
+export default libraryBuild(["src/index.ts", "src/testing/index.ts"]);

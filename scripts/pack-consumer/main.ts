@@ -24,6 +24,8 @@ import {
 } from "@eddy/core";
 import { createTestHarness, VirtualClock } from "@eddy/core/testing";
 import * as observability from "@eddy/observability";
+import type { LogicalPlan } from "@eddy/sql";
+import { sqlHarness } from "@eddy/sql/testing";
 import { msgpackSerde, redisCheckpoints } from "@eddy/state";
 
 interface Tick {
@@ -69,6 +71,30 @@ await harness.processElement(ticks[0]!, 1_000);
 await harness.processWatermark(59_999);
 assert.deepEqual(harness.values(), [{ key: "EURUSD", window: { start: 0, end: 60_000 }, value: 1 }]);
 
+// @eddy/sql's testing subpath runs a plan (a bare VALUES query) on the core harness.
+const valuesPlan: LogicalPlan = {
+  inputs: [],
+  streams: [],
+  referenceTables: [],
+  pumps: [],
+  queries: [
+    {
+      name: "",
+      query: {
+        kind: "values",
+        rows: [[1], [2]],
+        columns: [{ name: "X", type: { name: "INTEGER", nullable: false } }],
+      },
+    },
+  ],
+};
+const sql = await sqlHarness(valuesPlan, { queryStart: 7 });
+await sql.finish();
+assert.deepEqual(sql.rows(), [
+  { ROWTIME: 7, X: 1 },
+  { ROWTIME: 7, X: 2 },
+]);
+
 // Connectors and the Redis store are built (not started): their option types come from the
 // published declarations and their AWS SDK and ioredis dependencies from the registry.
 const region = { region: "us-east-1" };
@@ -84,4 +110,6 @@ const builtConnectors = [
 assert.equal(builtConnectors.length, 7);
 assert.equal(typeof observability, "object");
 
-console.log(`consumer ok: ${out.values().length} window results, harness ${harness.values().length}`);
+console.log(
+  `consumer ok: ${out.values().length} window results, harness ${harness.values().length}, sql ${sql.rows().length}`,
+);

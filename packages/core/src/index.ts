@@ -113,6 +113,7 @@ export {
   jsonLinesSource,
 } from "./io/json-lines-source.ts";
 export { SOURCE_DEFAULTS } from "./io/source-support.ts";
+export type { ClusterOptions } from "./job/cluster-options.ts";
 export type { StartFrom } from "./job/job-restore.ts";
 export type {
   KeyedProcessContext,
@@ -170,13 +171,17 @@ export type {
 } from "./runtime/operator.ts";
 export { type FailedRecord, OutputTag } from "./runtime/output-tag.ts";
 export type { Sink, SinkContext } from "./runtime/sink.ts";
-export type {
-  Source,
-  SourceBatch,
-  SourceContext,
-  SourceEvent,
-  SourceReader,
-  SourceSplitEvent,
+export {
+  isSplittable,
+  type Source,
+  type SourceBatch,
+  type SourceContext,
+  type SourceEvent,
+  type SourceReader,
+  type SourceSplit,
+  type SourceSplitEvent,
+  type SplitListingContext,
+  type SplittableSource,
 } from "./runtime/source.ts";
 export { DEFAULT_KEY_GROUPS, type Key, keyGroupOf } from "./state/key-group.ts";
 export { type KeyEntry, KeyedHeap, type KeyGroupSnapshot } from "./state/keyed-heap.ts";

@@ -45,6 +45,43 @@ export {
 } from "./functions/numeric/arithmetic-types.ts";
 export { builtinFunctions, createFunctionRegistry } from "./functions/registry.ts";
 export { compareValues } from "./functions/support/compare-values.ts";
+export { ERROR_STREAM, ERROR_STREAM_COLUMNS } from "./plan/error-stream.ts";
+export {
+  type AggregateCall,
+  type AnalyticCall,
+  type CompiledExpression,
+  type DistinctNode,
+  type FilterNode,
+  type InputStreamDef,
+  type JoinWindow,
+  type LogicalPlan,
+  type OverCall,
+  type OverNode,
+  type OverWindow,
+  type PlanNode,
+  type PlanNodeBase,
+  type ProjectNode,
+  type PumpDef,
+  planInputs,
+  type QueryDef,
+  type ReferenceTableDef,
+  type RowtimeBuckets,
+  type RowtimePolicy,
+  type ScanNode,
+  type SortKey,
+  type SortNode,
+  type SqlRow,
+  type StaggerAggregateNode,
+  type StreamDef,
+  type StreamJoinNode,
+  type TableFunctionNode,
+  type TableJoinNode,
+  type TSortNode,
+  type TumblingAggregateNode,
+  type UnaryPlanNode,
+  type UnionNode,
+  type ValuesNode,
+} from "./plan/logical-plan.ts";
 export {
   type DatetimeUnit,
   formatSqlType,

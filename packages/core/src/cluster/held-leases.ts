@@ -158,20 +158,48 @@ export class HeldLeases {
         })),
         keyGroups: request.keyGroups,
       });
-      if (result.ok) {
-        for (const published of request.leases) {
-          const held = this.#held.get(published.leaseKey);
-          if (!held || published.checkpoint === undefined) continue;
-          held.lease = {
-            ...held.lease,
-            checkpoint: published.checkpoint,
-            checkpointSubSequenceNumber: published.checkpointSubSequenceNumber,
-            ownerSwitchesSinceCheckpoint: 0,
-          };
-        }
+      if (!result.ok) {
+        await this.#loseTakenAmong(request.leases.map((l) => l.leaseKey));
+        return result;
+      }
+      for (const published of request.leases) {
+        const held = this.#held.get(published.leaseKey);
+        if (!held || published.checkpoint === undefined) continue;
+        held.lease = {
+          ...held.lease,
+          checkpoint: published.checkpoint,
+          checkpointSubSequenceNumber: published.checkpointSubSequenceNumber,
+          ownerSwitchesSinceCheckpoint: 0,
+        };
       }
       return result;
     });
+  }
+
+  /**
+   * After a refused publish: the leases among `leaseKeys` that someone else wrote since this
+   * worker's last write are lost — a refusal is how a paused worker learns it is a zombie, before
+   * its next renewal would tell it.
+   */
+  async #loseTakenAmong(leaseKeys: readonly string[]): Promise<void> {
+    for (const key of leaseKeys) {
+      const held = this.#held.get(key);
+      if (!held) continue;
+      let stored: Lease | undefined;
+      try {
+        stored = await this.context.store.readLease(key);
+      } catch {
+        return; // Unknown: the next renewal decides.
+      }
+      if (this.#held.get(key) !== held) continue;
+      if (stored === undefined) this.#lose(held, `lease "${key}" no longer exists`);
+      else if (
+        holderOf(stored) !== this.context.workerId ||
+        stored.leaseCounter !== held.lease.leaseCounter
+      ) {
+        this.#lose(held, describeTaken(stored));
+      }
+    }
   }
 
   async #renew(held: Held): Promise<void> {

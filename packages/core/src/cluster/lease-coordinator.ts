@@ -151,6 +151,15 @@ export class LeaseCoordinator {
     });
   }
 
+  /**
+   * This process's incarnation of its worker id (from claiming the worker record at `start()`;
+   * 0 before): unique per start, so a restarted process and the one it replaces — if that one is
+   * only paused — never name what they write alike.
+   */
+  get incarnation(): number {
+    return this.#incarnation;
+  }
+
   /** Whether this worker leads the job now. */
   get isLeader(): boolean {
     return this.#election.fence !== undefined;

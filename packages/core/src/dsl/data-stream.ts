@@ -1,5 +1,6 @@
 import type { GraphNode, JobGraph } from "../runtime/graph.ts";
 import type { OperatorFactory, OperatorOptions } from "../runtime/operator.ts";
+import type { OperatorPartitioning } from "../runtime/operator-stage.ts";
 import type { FailedRecord, OutputTag } from "../runtime/output-tag.ts";
 import type { Sink } from "../runtime/sink.ts";
 import type { Key } from "../state/key-group.ts";
@@ -41,7 +42,7 @@ export class DataStream<T> {
   ): DataStream<S>;
   filter(predicate: (value: T, timestamp: number) => boolean, options?: OperatorOptions<T>): DataStream<T>;
   filter(predicate: (value: T, timestamp: number) => boolean, options?: OperatorOptions<T>): DataStream<T> {
-    return this.transform("filter", filterOperator(predicate), options);
+    return this.transform("filter", filterOperator(predicate), options, "forwards");
   }
 
   /** Zero or more outputs per record, each with the input's timestamp. */
@@ -69,7 +70,7 @@ export class DataStream<T> {
     timestampOf?: (value: T) => number,
     options?: OperatorOptions<T>,
   ): DataStream<T> {
-    return this.transform("withWatermarks", timestampAssigner(strategy, timestampOf), options);
+    return this.transform("withWatermarks", timestampAssigner(strategy, timestampOf), options, "forwards");
   }
 
   /**
@@ -111,8 +112,15 @@ export class DataStream<T> {
   /**
    * Adds a custom operator: the extension point the built-in operators use too.
    * @param label the default name (`label#n`) when `options.name` is not set
+   * @param partitioning internal: what the operator does to how records are partitioned (keyed
+   * operators name their key), checked when the job runs on several workers
    */
-  transform<R>(label: string, factory: OperatorFactory<T, R>, options?: OperatorOptions<T>): DataStream<R> {
+  transform<R>(
+    label: string,
+    factory: OperatorFactory<T, R>,
+    options?: OperatorOptions<T>,
+    partitioning?: OperatorPartitioning,
+  ): DataStream<R> {
     const node = this.graph.add(label, options?.name, (id) => ({
       kind: "operator",
       id,
@@ -121,6 +129,7 @@ export class DataStream<T> {
         id,
         factory: factory as OperatorFactory<unknown, unknown>,
         errors: options?.errors as OutputTag<FailedRecord<unknown>> | undefined,
+        partitioning,
       },
     }));
     return new DataStream<R>(this.graph, node);

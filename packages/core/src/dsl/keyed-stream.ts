@@ -5,6 +5,7 @@ import { rollingReduce } from "../keyed/rolling-reduce.ts";
 import type { StateDescriptor } from "../keyed/state-descriptors.ts";
 import { type OverFrame, overOperator } from "../over/over-operator.ts";
 import type { OperatorOptions } from "../runtime/operator.ts";
+import type { OperatorPartitioning } from "../runtime/operator-stage.ts";
 import type { OutputTag } from "../runtime/output-tag.ts";
 import type { Key } from "../state/key-group.ts";
 import type { WindowAssigner } from "../windows/assigner.ts";
@@ -48,6 +49,11 @@ export class KeyedStream<T, TKey extends Key> {
     /** @internal */ readonly keyOf: (value: T) => TKey,
   ) {}
 
+  /** @internal What the keyed operators built on this stream tell the runtime about their key. */
+  get partitioning(): OperatorPartitioning {
+    return { keyOf: this.keyOf as (value: unknown) => Key };
+  }
+
   /**
    * Groups each key's records into windows. Results come out when the trigger fires (by default
    * when the watermark passes the window's end − 1).
@@ -76,7 +82,7 @@ export class KeyedStream<T, TKey extends Key> {
 
   /** A rolling reduce in arrival order: emits the key's reduced value after every record. */
   reduce(reducer: (accumulated: T, value: T) => T, options?: OperatorOptions<T>): DataStream<T> {
-    return this.input.transform("reduce", rollingReduce(this.keyOf, reducer), options);
+    return this.input.transform("reduce", rollingReduce(this.keyOf, reducer), options, this.partitioning);
   }
 
   /**
@@ -103,7 +109,7 @@ export class KeyedStream<T, TKey extends Key> {
     fn: KeyedProcessFunction<TKey, T, R, TDecl>,
     options?: OperatorOptions<T>,
   ): DataStream<R> {
-    return this.input.transform("process", keyedProcessOperator(this.keyOf, fn), options);
+    return this.input.transform("process", keyedProcessOperator(this.keyOf, fn), options, this.partitioning);
   }
 }
 
@@ -147,6 +153,7 @@ export class OverStream<T, TKey extends Key> {
         project: (record: T, value: R, key: TKey): OverResult<T, TKey, R> => ({ key, record, value }),
       }),
       options,
+      this.keyed.partitioning,
     );
   }
 }

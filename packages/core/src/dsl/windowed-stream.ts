@@ -169,6 +169,7 @@ export class WindowedStream<T, TKey extends Key, TWindow extends TimeWindow> {
         fire,
       }),
       options,
+      this.keyed.partitioning,
     );
   }
 }

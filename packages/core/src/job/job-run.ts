@@ -37,14 +37,10 @@ export interface JobResult {
   readonly restoredFrom: number | undefined;
 }
 
-/** What one run of a job is built from. */
-export interface JobRunSettings {
+/** What every way of running a job is built from: the job as defined, and its services. */
+export interface JobSettings {
   readonly name: string;
   readonly graph: JobGraph;
-  /** The checkpoint the run starts from, if any. */
-  readonly restored: RestoredCheckpoint | undefined;
-  /** The newest checkpoint id in the store: new checkpoints are numbered after it. */
-  readonly highestStoredId: number;
   readonly clock: Clock;
   readonly keyGroups: number;
   readonly serde: Serde<unknown>;
@@ -52,6 +48,16 @@ export interface JobRunSettings {
   readonly logger: Logger;
   readonly metrics: JobMetrics;
   readonly options: PipelineOptions;
+}
+
+/** What one run of a job is built from. */
+export interface JobRunSettings extends JobSettings {
+  /** The checkpoint the run starts from, if any. */
+  readonly restored: RestoredCheckpoint | undefined;
+  /** The newest checkpoint id in the store: new checkpoints are numbered after it. */
+  readonly highestStoredId: number;
+  /** The splits this run reads when it runs on one of several workers; `undefined`: all. */
+  readonly assignedSplits?: ReadonlySet<SplitId> | undefined;
 }
 
 /**
@@ -236,6 +242,7 @@ export class JobRun {
       acknowledgeSource: (id, checkpointId, positions) =>
         coordinator?.acknowledgeSource(id, checkpointId, positions),
       whenWritable: () => limit.whenWritable(),
+      assignedSplits: this.#settings.assignedSplits,
       ...this.#connectorServices(node.id),
     });
     metrics.reportSplits(node.id, () => driver.splits());

@@ -10,8 +10,9 @@ import type { Source } from "../runtime/source.ts";
 import { DEFAULT_KEY_GROUPS } from "../state/key-group.ts";
 import { type Serde, v8Serde } from "../state/serde.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
+import { ClusterRun } from "./cluster-run.ts";
 import { restoreJob } from "./job-restore.ts";
-import { type JobResult, JobRun } from "./job-run.ts";
+import { type JobResult, JobRun, type JobSettings } from "./job-run.ts";
 import type { PipelineOptions } from "./pipeline-options.ts";
 
 /**
@@ -34,7 +35,7 @@ export class Job {
   readonly #logger: Logger;
   /** Per-operator counters and checkpoint figures of the running job (read them while it runs). */
   readonly metrics = new JobMetrics();
-  #running: JobRun | undefined;
+  #running: JobRun | ClusterRun | undefined;
 
   constructor(
     /**
@@ -104,12 +105,17 @@ export class Job {
   /**
    * Runs the job: restores the latest checkpoint if the store has one, then runs until every
    * source is exhausted (bounded input) or `stop()` is called. Rejects with the first failure
-   * (an {@link OperatorError} names the operator).
+   * (an {@link OperatorError} names the operator). With `options.cluster`, runs as one worker of
+   * several: it reads the splits whose leases it holds, and is finished once every split is.
    */
   async run(): Promise<JobResult> {
     if (this.#running) throw new PipelineDefinitionError(`job "${this.name}" is already running`);
     if (this.#graph.sinks.length === 0) {
       throw new PipelineDefinitionError(`job "${this.name}" has no sink: add one with stream.sink(...)`);
+    }
+    const { cluster } = this.options;
+    if (cluster) {
+      return this.#track(new ClusterRun({ ...this.#settings(), cluster }));
     }
     const store = this.options.checkpoints?.store;
     const restored = store
@@ -126,17 +132,27 @@ export class Job {
       : undefined;
     const stored = store ? await store.checkpoints(this.name) : [];
     const running = new JobRun({
-      name: this.name,
-      graph: this.#graph,
+      ...this.#settings(),
       restored,
       highestStoredId: Math.max(0, ...stored.map((m) => m.checkpointId)),
+    });
+    return this.#track(running);
+  }
+
+  #settings(): JobSettings {
+    return {
+      name: this.name,
+      graph: this.#graph,
       clock: this.#clock,
       keyGroups: this.#keyGroups,
       serde: this.#serde,
       logger: this.#logger,
       metrics: this.metrics,
       options: this.options,
-    });
+    };
+  }
+
+  async #track(running: JobRun | ClusterRun): Promise<JobResult> {
     this.#running = running;
     this.metrics.status = "running";
     this.metrics.startedAt = this.#clock.now();

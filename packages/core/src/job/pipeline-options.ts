@@ -4,6 +4,7 @@ import type { DeadLetter } from "../runtime/dead-letters.ts";
 import type { Sink } from "../runtime/sink.ts";
 import type { Serde } from "../state/serde.ts";
 import type { Clock } from "../time/clock.ts";
+import type { ClusterOptions } from "./cluster-options.ts";
 import type { StartFrom } from "./job-restore.ts";
 
 /**
@@ -51,4 +52,10 @@ export interface PipelineOptions {
    * Default: each letter is logged as a warning and counted in its connector's `deadLetters`.
    */
   readonly deadLetters?: Sink<DeadLetter>;
+  /**
+   * Run on several workers that share the source's splits by leases ({@link ClusterOptions}).
+   * Each worker restores from what was published for the leases it holds (`startFrom` does not
+   * apply). Default: this process runs the whole job.
+   */
+  readonly cluster?: ClusterOptions;
 }

@@ -1,4 +1,5 @@
 import { Observable, type OperatorFunction } from "rxjs";
+import type { Key } from "../state/key-group.ts";
 import type { Cancel } from "../time/clock.ts";
 import type { StreamElement } from "./elements.ts";
 import { describeError, OperatorError } from "./errors.ts";
@@ -7,12 +8,22 @@ import type { OperatorContext, OperatorFactory, Output } from "./operator.ts";
 import type { FailedRecord, OutputTag } from "./output-tag.ts";
 import { type StageRuntime, serializeSnapshot } from "./stage-runtime.ts";
 
+/**
+ * What an operator does to how records are partitioned, for a job run on several workers: a keyed
+ * operator names its key selector (its state is kept per key group of that key); `forwards` says
+ * the operator passes records on unchanged or drops them (`filter`, `withWatermarks`), so a key
+ * of its input is a key of its output. Anything else is unknown.
+ */
+export type OperatorPartitioning = { readonly keyOf: (value: unknown) => Key } | "forwards";
+
 /** How a graph node describes its operator to the runtime. */
 export interface OperatorSpec<TIn, TOut> {
   /** Stable id: the key of its state in checkpoints. */
   readonly id: string;
   readonly factory: OperatorFactory<TIn, TOut>;
   readonly errors?: OutputTag<FailedRecord<TIn>> | undefined;
+  /** See {@link OperatorPartitioning}; `undefined`: unknown. */
+  readonly partitioning?: OperatorPartitioning | undefined;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface SourceDriverServices {
   readonly signal: AbortSignal;
   /** Positions to resume from, per split. */
   restoredPositions(sourceId: string): ReadonlyMap<SplitId, unknown>;
+  /** The splits to read when this worker holds only some (scale-out); `undefined`: all. */
+  readonly assignedSplits?: ReadonlySet<SplitId> | undefined;
   /** The source's positions at a barrier: exactly after the last record sent before it. */
   acknowledgeSource(sourceId: string, checkpointId: number, positions: ReadonlyMap<SplitId, unknown>): void;
   /** A promise while downstream has too much in flight (backpressure), else undefined. */
@@ -124,6 +126,7 @@ export class SourceDriver<T> {
         metrics: this.services.metrics,
         deadLetters: this.services.deadLetters,
         restoredPositions: new Map(this.#positions),
+        assignedSplits: this.services.assignedSplits,
         signal,
       });
       this.#reader = reader;

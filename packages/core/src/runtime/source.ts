@@ -1,4 +1,5 @@
 import type { AwsAccess } from "../aws/aws-access.ts";
+import type { Key } from "../state/key-group.ts";
 import type { ConnectorContext } from "./connector-context.ts";
 import type { SplitId } from "./elements.ts";
 import type { OutputTag } from "./output-tag.ts";
@@ -84,6 +85,12 @@ export type SourceEvent<T> = SourceBatch<T> | SourceSplitEvent;
 export interface SourceContext extends ConnectorContext {
   /** Positions per split from the checkpoint being restored; empty on a fresh start. */
   readonly restoredPositions: ReadonlyMap<SplitId, unknown>;
+  /**
+   * The splits this reader reads, when the job runs on several workers and this one holds the
+   * leases of only some ({@link SplittableSource}); `undefined` (one process runs the whole job):
+   * every split.
+   */
+  readonly assignedSplits?: ReadonlySet<SplitId> | undefined;
 }
 
 /**
@@ -155,4 +162,77 @@ export interface Source<T> {
    * `eddy iam-policy`; computed from options alone, without calling AWS.
    */
   awsAccess?(): readonly AwsAccess[];
+}
+
+/**
+ * One split of a {@link SplittableSource} as it is shared out between workers: its id (the lease's
+ * key), the splits that must be read to their end before it (a child shard's parents), and the key
+ * groups whose keyed state travels with it.
+ *
+ * @example
+ * const child: SourceSplit = { id: "shardId-000000000003", parents: ["shardId-000000000001"], keyGroups: [64, 65] };
+ */
+export interface SourceSplit {
+  /** The split's id, as the reader reports it in batches. */
+  readonly id: SplitId;
+  /** Splits to finish first (default none). */
+  readonly parents?: readonly SplitId[];
+  /**
+   * The key groups only this split's records fall in (default none): whoever reads the split owns
+   * their state. Empty when the source's records are not partitioned by key.
+   */
+  readonly keyGroups?: readonly number[];
+}
+
+/**
+ * What {@link SplittableSource.listSplits} is told.
+ *
+ * @example
+ * const splits = await source.listSplits({ keyGroups: 128, signal: AbortSignal.timeout(10_000) });
+ * declare const source: SplittableSource<unknown>;
+ */
+export interface SplitListingContext {
+  /** The job's number of key groups: each split names the ones its records fall in. */
+  readonly keyGroups: number;
+  /** Aborted when the job stops. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A source whose input is divided into splits that several workers can share (Kinesis shards,
+ * generator partitions): it lists its splits, and its reader reads only
+ * `context.assignedSplits` when that is set.
+ *
+ * Keyed state can follow the splits only when every record of a key comes from one split:
+ * `partitionKey` names the key the records were partitioned by. A keyed operator whose key
+ * selector is this very function, with only record-forwarding operators (`filter`,
+ * `withWatermarks`) between it and the source, is co-partitioned with it: owning a split means
+ * owning exactly its `keyGroups`.
+ *
+ * @example
+ * const bySymbol = (t: Tick) => t.symbol;
+ * const ticks: SplittableSource<Tick> = generatorSource({ partitions: 4, partitionKey: bySymbol, generate: tickAt, count: 1e6 });
+ * const splits = await ticks.listSplits({ keyGroups: 128, signal: new AbortController().signal });
+ * interface Tick {
+ *   readonly symbol: string;
+ *   readonly at: number;
+ * }
+ * declare function tickAt(index: number): Tick;
+ */
+export interface SplittableSource<T> extends Source<T> {
+  /** Every split of the input, parents before their children. */
+  listSplits(context: SplitListingContext): Promise<readonly SourceSplit[]> | readonly SourceSplit[];
+  /** The key records were partitioned into splits by, when they were (see above). */
+  readonly partitionKey?: ((value: T) => Key) | undefined;
+}
+
+/**
+ * Whether `source` can list its splits and read a subset of them.
+ *
+ * @example
+ * if (!isSplittable(source)) throw new Error(`${source.name} cannot be shared between workers`);
+ * declare const source: Source<unknown>;
+ */
+export function isSplittable<T>(source: Source<T>): source is SplittableSource<T> {
+  return typeof (source as Partial<SplittableSource<T>>).listSplits === "function";
 }

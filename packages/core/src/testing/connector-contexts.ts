@@ -60,11 +60,15 @@ function connectorContext(
  * const first = await reader.next(); // { kind: "data", split: "0", values: [2, 3], position: 3 }
  */
 export function sourceContext(
-  overrides: ConnectorContextOverrides & { readonly restoredPositions?: ReadonlyMap<SplitId, unknown> } = {},
+  overrides: ConnectorContextOverrides & {
+    readonly restoredPositions?: ReadonlyMap<SplitId, unknown>;
+    readonly assignedSplits?: ReadonlySet<SplitId>;
+  } = {},
 ): SourceContext & TestConnectorContext {
   return {
     ...connectorContext("source-under-test", overrides),
     restoredPositions: overrides.restoredPositions ?? new Map(),
+    assignedSplits: overrides.assignedSplits,
   };
 }
 

@@ -1,0 +1,120 @@
+import { describe, expect, test } from "vitest";
+import { PipelineDefinitionError } from "../runtime/errors.ts";
+import type { SourceContext, SourceEvent, SourceReader } from "../runtime/source.ts";
+import { keyGroupOf } from "../state/key-group.ts";
+import { sourceContext } from "../testing/connector-contexts.ts";
+import { generatorSource } from "./generator-source.ts";
+
+const SYMBOLS = ["EURUSD", "GBPUSD", "USDJPY", "AUDUSD", "USDCHF", "NZDUSD", "USDCAD"];
+const tick = (i: number) => ({ symbol: SYMBOLS[(i * 7 + (i >> 3)) % SYMBOLS.length]!, i });
+const bySymbol = (t: { symbol: string }) => t.symbol;
+const signal = new AbortController().signal;
+
+/** Every event a reader returns until it ends. */
+async function drain<T>(reader: SourceReader<T>): Promise<SourceEvent<T>[]> {
+  const events: SourceEvent<T>[] = [];
+  for (let event = await reader.next(); event !== undefined; event = await reader.next()) events.push(event);
+  return events;
+}
+
+function recordsBySplit<T>(events: SourceEvent<T>[]): Map<string, T[]> {
+  const bySplit = new Map<string, T[]>();
+  for (const event of events) {
+    if (event.kind !== "data") continue;
+    bySplit.set(event.split, [...(bySplit.get(event.split) ?? []), ...event.values]);
+  }
+  return bySplit;
+}
+
+function context(overrides: Partial<Pick<SourceContext, "restoredPositions" | "assignedSplits">> = {}) {
+  return sourceContext({
+    restoredPositions: overrides.restoredPositions,
+    assignedSplits: overrides.assignedSplits,
+  });
+}
+
+describe("generatorSource with partitions", () => {
+  test("lists one split per partition, each with the key groups that fall in it", async () => {
+    const source = generatorSource({ count: 10, partitions: 4, partitionKey: bySymbol, generate: tick });
+    const splits = await source.listSplits({ keyGroups: 16, signal });
+    expect(splits.map((s) => s.id)).toEqual(["partition-0", "partition-1", "partition-2", "partition-3"]);
+    expect(splits[1]!.keyGroups).toEqual([1, 5, 9, 13]);
+    expect(source.partitionKey).toBe(bySymbol);
+  });
+
+  test("without partitionKey, record i is in partition i % partitions and no key groups travel", async () => {
+    const source = generatorSource({ count: 10, partitions: 3, batchSize: 2, generate: (i) => i });
+    expect((await source.listSplits({ keyGroups: 128, signal }))[0]!.keyGroups).toEqual([]);
+    const bySplit = recordsBySplit(await drain(await source.open(context())));
+    expect(bySplit.get("partition-0")).toEqual([0, 3, 6, 9]);
+    expect(bySplit.get("partition-1")).toEqual([1, 4, 7]);
+    expect(bySplit.get("partition-2")).toEqual([2, 5, 8]);
+  });
+
+  test("all partitions together are exactly the records of one split, each key in its partition", async () => {
+    const whole = recordsBySplit(
+      await drain(await generatorSource({ count: 500, generate: tick }).open(context())),
+    );
+    const source = generatorSource({
+      count: 500,
+      partitions: 4,
+      partitionKey: bySymbol,
+      batchSize: 16,
+      generate: tick,
+    });
+    const splits = await source.listSplits({ keyGroups: 128, signal });
+    const bySplit = recordsBySplit(await drain(await source.open(context())));
+    const all = [...bySplit.values()].flat().sort((a, b) => a.i - b.i);
+    expect(all).toEqual(whole.get("0"));
+    for (const split of splits) {
+      for (const record of bySplit.get(split.id) ?? []) {
+        expect(split.keyGroups).toContain(keyGroupOf(record.symbol, 128));
+      }
+    }
+  });
+
+  test("reads only the assigned splits, each from its restored position, and reports each finished", async () => {
+    const source = generatorSource({ count: 12, partitions: 3, batchSize: 2, generate: (i) => i });
+    const events = await drain(
+      await source.open(
+        context({
+          assignedSplits: new Set(["partition-0", "partition-2"]),
+          restoredPositions: new Map([["partition-2", 8]]),
+        }),
+      ),
+    );
+    const bySplit = recordsBySplit(events);
+    expect([...bySplit.keys()].sort()).toEqual(["partition-0", "partition-2"]);
+    expect(bySplit.get("partition-0")).toEqual([0, 3, 6, 9]);
+    expect(bySplit.get("partition-2")).toEqual([8, 11]);
+    const finished = events.filter((e) => e.kind === "split-status");
+    expect(finished).toEqual([
+      { kind: "split-status", split: "partition-0", status: "finished", position: 12 },
+      { kind: "split-status", split: "partition-2", status: "finished", position: 12 },
+    ]);
+  });
+
+  test("a batch's position is the next index its partition considers", async () => {
+    const reader = await generatorSource({ count: 10, partitions: 2, batchSize: 2, generate: (i) => i }).open(
+      context(),
+    );
+    expect(await reader.next()).toEqual({ kind: "data", split: "partition-0", values: [0, 2], position: 4 });
+    expect(await reader.next()).toEqual({ kind: "data", split: "partition-1", values: [1, 3], position: 4 });
+  });
+
+  test("partitions that do not divide the key groups are refused when the splits are listed", async () => {
+    const source = generatorSource({ count: 1, partitions: 3, partitionKey: bySymbol, generate: tick });
+    expect(() => source.listSplits({ keyGroups: 128, signal })).toThrow(
+      "generatorSource(generator): partitions (3) must divide the job's key groups (128)",
+    );
+  });
+
+  test.each([
+    [{ partitions: 0 }, /partitions must be a positive integer/],
+    [{ partitions: 1.5 }, /partitions must be a positive integer/],
+    [{ partitionKey: bySymbol }, /partitionKey needs partitions/],
+  ])("%j is refused", (options, message) => {
+    expect(() => generatorSource({ ...options, generate: tick })).toThrow(PipelineDefinitionError);
+    expect(() => generatorSource({ ...options, generate: tick })).toThrow(message);
+  });
+});

@@ -1,0 +1,312 @@
+import type { CheckpointManifest } from "../checkpoint/checkpoint-store.ts";
+import { isFinished, type Lease, SHARD_END } from "../cluster/lease.ts";
+import { LeaseCoordinator } from "../cluster/lease-coordinator.ts";
+import { LEASE_DEFAULTS } from "../cluster/lease-defaults.ts";
+import type { LeaseEvent } from "../cluster/lease-events.ts";
+import { PipelineDefinitionError } from "../runtime/errors.ts";
+import type { SplittableSource } from "../runtime/source.ts";
+import type { Cancel } from "../time/clock.ts";
+import { keepProcessAlive } from "../time/keep-alive.ts";
+import type { ClusterOptions } from "./cluster-options.ts";
+import { clusteredSource } from "./co-partitioning.ts";
+import { FencedCheckpoints } from "./fenced-checkpoints.ts";
+import { type JobResult, JobRun, type JobSettings } from "./job-run.ts";
+import { stopOnProcessSignals } from "./process-signals.ts";
+import { restorePublished } from "./published-restore.ts";
+
+/** What one worker of a job is built from. */
+export interface ClusterRunSettings extends JobSettings {
+  readonly cluster: ClusterOptions;
+}
+
+/** The pipeline running over the splits this worker holds, until they change. */
+interface SplitRun {
+  readonly run: JobRun;
+  readonly leases: readonly Lease[];
+  readonly checkpoints: FencedCheckpoints;
+  readonly ended: Promise<void>;
+  /** Set once `run` has settled. */
+  outcome: { readonly result: JobResult } | { readonly error: Error } | undefined;
+}
+
+/**
+ * One worker of a job run on several workers. It registers a lease per split of the source, runs
+ * a {@link LeaseCoordinator}, and runs the job's pipeline over exactly the splits whose leases it
+ * holds, restored from what was last published for them (positions and key-group state).
+ *
+ * Whenever that set changes, the pipeline is stopped and started again over the new set:
+ * operators hold the state of every key group they saw, and only a fresh start restores exactly
+ * the key groups of the leases held now (a lease lost or handed off leaves no timers behind that
+ * would fire its windows a second time). A handoff first takes a savepoint, published like any
+ * checkpoint, then releases the lease, so the new owner continues where this worker stopped. A
+ * refused publish stops the pipeline at once: the worker held a lease it no longer holds (a
+ * zombie). A split read to its end is released as finished; the job is finished once every lease
+ * is.
+ */
+export class ClusterRun {
+  readonly #settings: ClusterRunSettings;
+  readonly #coordinator: LeaseCoordinator;
+  readonly #abort = new AbortController();
+  readonly #handoffs = new Set<string>();
+  #current: SplitRun | undefined;
+  #changed = true;
+  #wake: (() => void) | undefined;
+  #stopRequested = false;
+  #failure: Error | undefined;
+  #highestId = 0;
+
+  constructor(settings: ClusterRunSettings) {
+    this.#settings = settings;
+    const { leases, workerId, ...timing } = settings.cluster;
+    this.#coordinator = new LeaseCoordinator({
+      ...timing,
+      store: leases,
+      workerId,
+      clock: settings.clock,
+      logger: settings.logger,
+    });
+  }
+
+  async run(): Promise<JobResult> {
+    const { name, graph, options, logger } = this.#settings;
+    const { node, source } = clusteredSource(name, graph);
+    if (!options.checkpoints) {
+      throw new PipelineDefinitionError(
+        `job "${name}" runs on several workers, which needs checkpoints: set checkpoints: { every, store }`,
+      );
+    }
+    await this.#registerLeases(source);
+    const subscription = this.#coordinator.events.subscribe((event) => this.#onLeaseEvent(event));
+    const removeSignalHandlers =
+      (options.stopOnSignals ?? true) ? stopOnProcessSignals(name, logger, () => this.stop()) : () => {};
+    const releaseProcess = keepProcessAlive();
+    let finished = false;
+    try {
+      await this.#coordinator.start();
+      logger.info(
+        `job "${name}": worker "${this.#coordinator.workerId}" joined (incarnation ${this.#coordinator.incarnation})`,
+      );
+      for (;;) {
+        if (this.#failure) throw this.#failure;
+        if (this.#stopRequested) break;
+        if (this.#current?.outcome) await this.#ended(this.#current);
+        else if (this.#changed) await this.#reconcile(node.id);
+        else if (!this.#current && (await this.#everyLeaseFinished())) {
+          finished = true;
+          break;
+        } else await this.#nextChange();
+      }
+    } finally {
+      this.#abort.abort();
+      await this.#stopCurrent();
+      await this.#coordinator.stop({ leave: finished });
+      subscription.unsubscribe();
+      removeSignalHandlers();
+      releaseProcess();
+    }
+    return { outcome: finished ? "finished" : "stopped", restoredFrom: undefined };
+  }
+
+  /** Stops the worker (its leases stay recorded under its id for a restart to take back). */
+  async stop(withSavepoint = false): Promise<void> {
+    if (withSavepoint) await this.savepoint().catch(() => undefined);
+    this.#stopRequested = true;
+    this.#wake?.();
+  }
+
+  /** A savepoint of this worker's pipeline (its splits and key groups only). */
+  savepoint(name?: string): Promise<CheckpointManifest> {
+    const current = this.#current;
+    if (!current || current.outcome) {
+      return Promise.reject(
+        new PipelineDefinitionError(`job "${this.#settings.name}": this worker reads no split at the moment`),
+      );
+    }
+    return current.run.savepoint(name);
+  }
+
+  /** Creates a lease per split (a no-op for those another worker created first). */
+  async #registerLeases(source: SplittableSource<unknown>): Promise<void> {
+    const { keyGroups, cluster } = this.#settings;
+    for (const split of await source.listSplits({ keyGroups, signal: this.#abort.signal })) {
+      const created = await cluster.leases.createLease({
+        leaseKey: split.id,
+        parentShardIds: split.parents,
+        keyGroups: split.keyGroups,
+      });
+      if (!created.ok && created.code !== "exists") {
+        throw new Error(`lease of split "${split.id}" could not be created: ${created.message}`);
+      }
+    }
+  }
+
+  #onLeaseEvent(event: LeaseEvent): void {
+    if (event.type === "lost") {
+      this.#settings.logger.warn(
+        `"${this.#coordinator.workerId}" lost ${event.lease.leaseKey} and stops reading it: ${event.reason}`,
+      );
+    }
+    if (event.type === "handoffRequested") this.#handoffs.add(event.lease.leaseKey);
+    else if (event.type === "superseded") {
+      this.#failure ??= new Error(
+        `worker "${this.#coordinator.workerId}" stops: a newer process with its id started (${event.reason})`,
+      );
+    } else if (event.type !== "acquired" && event.type !== "lost") return;
+    this.#changed = true;
+    this.#wake?.();
+  }
+
+  /**
+   * Brings the pipeline in line with the leases held: unchanged, nothing; otherwise savepoint if
+   * handing off, stop, release what was handed off, and start over the leases held now.
+   */
+  async #reconcile(sourceId: string): Promise<void> {
+    this.#changed = false;
+    const held = this.#heldLeases();
+    const current = this.#current;
+    if (current) {
+      const handingOff = current.leases.some((lease) => this.#handoffs.has(lease.leaseKey));
+      if (!handingOff && sameKeys(current.leases, held)) return;
+      if (handingOff) {
+        await current.run.savepoint(`handoff-${this.#settings.clock.now()}`).catch((error: unknown) => {
+          this.#settings.logger.warn(
+            `handoff savepoint of "${this.#coordinator.workerId}" failed (${(error as Error).message}); the next owner replays from the last published checkpoint`,
+          );
+        });
+      }
+      await this.#stopCurrent();
+    }
+    for (const leaseKey of [...this.#handoffs]) {
+      this.#handoffs.delete(leaseKey);
+      await this.#coordinator.release(leaseKey);
+    }
+    const leases = this.#heldLeases();
+    if (leases.length > 0 && !this.#stopRequested) await this.#start(sourceId, leases);
+  }
+
+  async #start(sourceId: string, leases: readonly Lease[]): Promise<void> {
+    const { name, graph, clock, keyGroups, serde, logger, metrics, options, cluster } = this.#settings;
+    const store = options.checkpoints!.store;
+    const stream = `${name}@${this.#coordinator.workerId}#${this.#coordinator.incarnation}`;
+    const restored = await restorePublished({
+      job: stream,
+      keyGroups,
+      serde,
+      sourceId,
+      leases,
+      leaseStore: cluster.leases,
+      checkpoints: store,
+      checkpointId: this.#highestId,
+    });
+    let current: SplitRun | undefined;
+    const checkpoints = new FencedCheckpoints({
+      store,
+      coordinator: this.#coordinator,
+      sourceId,
+      leases,
+      onRefused: (error) => this.#refused(current, error),
+    });
+    const run = new JobRun({
+      name: stream,
+      graph,
+      restored,
+      highestStoredId: this.#highestId,
+      clock,
+      keyGroups,
+      serde,
+      logger,
+      metrics,
+      options: {
+        ...options,
+        stopOnSignals: false,
+        checkpoints: { ...options.checkpoints!, store: checkpoints },
+      },
+      assignedSplits: new Set(leases.map((lease) => lease.leaseKey)),
+    });
+    const ended = run.run().then(
+      (result) => {
+        current!.outcome = { result };
+      },
+      (error: unknown) => {
+        current!.outcome = { error: error instanceof Error ? error : new Error(String(error)) };
+      },
+    );
+    current = { run, leases, checkpoints, ended: ended.finally(() => this.#wake?.()), outcome: undefined };
+    this.#current = current;
+    logger.info(
+      `"${this.#coordinator.workerId}" reads ${leases.map((l) => l.leaseKey).join(", ")}${restored ? " from their published checkpoint" : " from the start"}`,
+    );
+  }
+
+  /** The pipeline ended by itself: finished splits are released as such; a failure fails the worker. */
+  async #ended(current: SplitRun): Promise<void> {
+    await this.#stopCurrent();
+    const outcome = current.outcome!;
+    if ("error" in outcome) {
+      this.#failure ??= outcome.error;
+      return;
+    }
+    if (outcome.result.outcome === "finished") {
+      for (const { leaseKey } of current.leases)
+        await this.#coordinator.release(leaseKey, { checkpoint: SHARD_END });
+    }
+    this.#changed = true;
+  }
+
+  /** A checkpoint of `run` was refused: stop reading its splits now; the leases held decide what is next. */
+  #refused(run: SplitRun | undefined, error: Error): void {
+    if (!run || run !== this.#current) return;
+    this.#settings.logger.error(`"${this.#coordinator.workerId}" stops its pipeline: ${error.message}`);
+    run.checkpoints.retire();
+    void run.run.stop(false);
+    this.#changed = true;
+    this.#wake?.();
+  }
+
+  async #stopCurrent(): Promise<void> {
+    const current = this.#current;
+    if (!current) return;
+    current.checkpoints.retire();
+    await current.run.stop(false);
+    await current.ended;
+    await current.checkpoints.idle();
+    this.#highestId = Math.max(this.#highestId, current.checkpoints.highestId);
+    this.#current = undefined;
+  }
+
+  #heldLeases(): Lease[] {
+    return this.#coordinator
+      .held()
+      .map(({ lease }) => lease)
+      .filter((lease) => !isFinished(lease))
+      .sort((a, b) => (a.leaseKey < b.leaseKey ? -1 : 1));
+  }
+
+  async #everyLeaseFinished(): Promise<boolean> {
+    const { leases } = await this.#settings.cluster.leases.snapshot();
+    return leases.length > 0 && leases.every(isFinished);
+  }
+
+  /** Waits for a lease event, the pipeline's end, or a poll interval. */
+  #nextChange(): Promise<void> {
+    const { clock, cluster } = this.#settings;
+    return new Promise((resolve) => {
+      if (this.#changed || this.#current?.outcome || this.#stopRequested) {
+        resolve();
+        return;
+      }
+      let cancel: Cancel = () => {};
+      const wake = () => {
+        if (this.#wake === wake) this.#wake = undefined;
+        cancel();
+        resolve();
+      };
+      this.#wake = wake;
+      cancel = clock.schedule(clock.now() + (cluster.pollIntervalMs ?? LEASE_DEFAULTS.pollIntervalMs), wake);
+    });
+  }
+}
+
+function sameKeys(a: readonly Lease[], b: readonly Lease[]): boolean {
+  return a.length === b.length && a.every((lease, i) => lease.leaseKey === b[i]!.leaseKey);
+}

@@ -1,0 +1,67 @@
+import {
+  CHECKPOINT_FORMAT_VERSION,
+  type CheckpointManifest,
+  type CheckpointStore,
+  type KeyGroupBlobRef,
+  type OperatorStateRef,
+} from "../checkpoint/checkpoint-store.ts";
+import { type RestoredCheckpoint, readCheckpoint } from "../checkpoint/restore.ts";
+import type { Lease } from "../cluster/lease.ts";
+import type { LeaseStore } from "../cluster/lease-store.ts";
+import type { Serde } from "../state/serde.ts";
+import { checkpointToPosition, publishedStateOf } from "./published-state.ts";
+
+/** What {@link restorePublished} reads from. */
+export interface PublishedRestore {
+  /** The name the restored manifest carries (the worker's checkpoint stream). */
+  readonly job: string;
+  readonly keyGroups: number;
+  readonly serde: Serde<unknown>;
+  /** The source node the leases are splits of. */
+  readonly sourceId: string;
+  /** The leases the run reads, as this worker holds them. */
+  readonly leases: readonly Lease[];
+  readonly leaseStore: LeaseStore;
+  readonly checkpoints: CheckpointStore;
+  /** The id the restored manifest carries: the run's checkpoints are numbered after it. */
+  readonly checkpointId: number;
+}
+
+/**
+ * What a run of a worker starts from: each lease's split at its published position, and the
+ * state of the key groups the leases carry from their published blob chains, read back and
+ * verified as a checkpoint is. Position and pointers of a lease were published in one atomic
+ * step, so they belong together. `undefined` when nothing was ever published for them.
+ */
+export async function restorePublished(restore: PublishedRestore): Promise<RestoredCheckpoint | undefined> {
+  const { leases, sourceId } = restore;
+  const positions: Record<string, unknown> = {};
+  for (const { leaseKey, checkpoint } of leases) {
+    if (checkpoint !== undefined) positions[leaseKey] = checkpointToPosition(leaseKey, checkpoint);
+  }
+  const pointers = await restore.leaseStore.readKeyGroups(leases.flatMap((lease) => lease.keyGroups));
+  if (Object.keys(positions).length === 0 && pointers.size === 0) return undefined;
+
+  const chains = new Map<string, Record<string, readonly KeyGroupBlobRef[]>>();
+  for (const [group, pointer] of pointers) {
+    for (const [operatorId, chain] of Object.entries(publishedStateOf(group, pointer.state).operators)) {
+      const keyGroups = chains.get(operatorId) ?? {};
+      keyGroups[group] = chain;
+      chains.set(operatorId, keyGroups);
+    }
+  }
+  const operators: Record<string, OperatorStateRef> = {};
+  for (const [operatorId, keyGroups] of chains) operators[operatorId] = { keyGroups };
+  const manifest: CheckpointManifest = {
+    version: CHECKPOINT_FORMAT_VERSION,
+    job: restore.job,
+    checkpointId: restore.checkpointId,
+    kind: "checkpoint",
+    completedAt: 0,
+    keyGroups: restore.keyGroups,
+    sources: { [sourceId]: positions },
+    operators,
+    sinks: {},
+  };
+  return readCheckpoint(restore.checkpoints, manifest, restore.serde);
+}

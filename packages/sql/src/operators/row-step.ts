@@ -1,0 +1,83 @@
+import { type DataStream, type OperatorFactory, OutputTag } from "@eddy/core";
+import { SqlFunctionError } from "../functions/function-contract.ts";
+import type { SqlRow } from "../plan/logical-plan.ts";
+import type { SqlField } from "../types/sql-type.ts";
+import { errorNameOf, errorRow } from "./error-rows.ts";
+
+/**
+ * What lowering a pump's or query's tree shares: where rows that fail go, and the values every
+ * evaluation sees.
+ */
+export interface LoweringContext {
+  /** When the application started (`CURRENT_TIMESTAMP`…), epoch ms. */
+  readonly queryStart: number;
+  /** The pump being lowered (`PUMP_NAME` of its error rows); `""` for a bare query. */
+  readonly pump: string;
+  /** Every operator's error rows; the application's `error_stream` is their union. */
+  readonly errors: DataStream<SqlRow>[];
+}
+
+/** The evaluation context an operator keeps and updates per row (expressions read `rowtime`). */
+export interface RowContext {
+  rowtime: number;
+  readonly queryStart: number;
+}
+
+/**
+ * One row's work in a {@link rowStep}: evaluate expressions on `row` and `emit` zero or more
+ * results. A `SqlFunctionError` it throws sends the row to the error stream.
+ */
+export type RowWork<TOut> = (
+  row: SqlRow,
+  rowtime: number,
+  context: RowContext,
+  emit: (value: TOut, rowtime: number) => void,
+) => void;
+
+/**
+ * Adds a stateless step that runs `work` on every row of `input`, in order. Evaluation failures
+ * (`SqlFunctionError`: division by zero, a failed cast…) become `error_stream` rows, stamped with
+ * the job's clock and the pump's name, and the step goes on with the next row (reference §8); any
+ * other error is a bug and fails the job.
+ */
+export function rowStep<TOut>(
+  input: DataStream<SqlRow>,
+  label: string,
+  columns: readonly SqlField[],
+  lowering: LoweringContext,
+  work: RowWork<TOut>,
+): DataStream<TOut> {
+  const errors = new OutputTag<SqlRow>(`${label}-errors`);
+  const factory: OperatorFactory<SqlRow, TOut> = (operator, output) => {
+    const context: RowContext = { rowtime: 0, queryStart: lowering.queryStart };
+    const emit = (value: TOut, rowtime: number) => output.emit(value, rowtime);
+    return {
+      processBatch(batch) {
+        for (let i = 0; i < batch.values.length; i++) {
+          const row = batch.values[i]!;
+          const rowtime = batch.timestamps[i]!;
+          context.rowtime = rowtime;
+          try {
+            work(row, rowtime, context, emit);
+          } catch (error) {
+            if (!(error instanceof SqlFunctionError)) throw error;
+            operator.metrics.failedRecords++;
+            const failed = errorRow({
+              now: operator.clock.now(),
+              name: errorNameOf(error),
+              message: error.message,
+              rowtime,
+              row,
+              columns,
+              pump: lowering.pump,
+            });
+            output.emitSide(errors, failed, rowtime);
+          }
+        }
+      },
+    };
+  };
+  const stream = input.transform(label, factory);
+  lowering.errors.push(stream.getSideOutput(errors));
+  return stream;
+}

@@ -1,0 +1,35 @@
+import type { DataStream } from "@eddy/core";
+import type { FilterNode, ProjectNode, SqlRow } from "../plan/logical-plan.ts";
+import { type LoweringContext, rowStep } from "./row-step.ts";
+
+/** `WHERE` / `HAVING`: rows whose predicate is TRUE pass, with their ROWTIME. */
+export function lowerFilter(
+  node: FilterNode,
+  input: DataStream<SqlRow>,
+  lowering: LoweringContext,
+): DataStream<SqlRow> {
+  const predicate = node.predicate;
+  return rowStep<SqlRow>(input, "where", node.input.columns, lowering, (row, rowtime, context, emit) => {
+    if (predicate.evaluate(row, rowtime, context) === true) emit(row, rowtime);
+  });
+}
+
+/**
+ * A select list: each row's expressions, with the input's ROWTIME, or with the value of the item
+ * aliased `AS ROWTIME` (a row whose new ROWTIME is NULL is dropped, as T-sort does).
+ */
+export function lowerProject(
+  node: ProjectNode,
+  input: DataStream<SqlRow>,
+  lowering: LoweringContext,
+): DataStream<SqlRow> {
+  const expressions = node.expressions;
+  const newRowtime = node.rowtime;
+  return rowStep<SqlRow>(input, "select", node.input.columns, lowering, (row, rowtime, context, emit) => {
+    const out = new Array(expressions.length);
+    for (let i = 0; i < expressions.length; i++) out[i] = expressions[i]!.evaluate(row, rowtime, context);
+    if (newRowtime === undefined) return emit(out, rowtime);
+    const at = newRowtime.evaluate(row, rowtime, context);
+    if (at !== null) emit(out, at as number);
+  });
+}

@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import type { GoldenApplicationCase, GoldenRow } from "../../test/golden/golden-case.ts";
+import { runApplicationCase } from "../../test/golden/golden-runner.ts";
+import { goldenCase } from "../../test/golden/index.ts";
+import type { JoinWindow, LogicalPlan, PlanNode, StreamDef, StreamJoinNode } from "../plan/logical-plan.ts";
+import { call, col, field, fields, input, lit, rowtime, scan, T } from "./test-support/plan-builders.ts";
+
+const MINUTE = 60_000;
+const source = input("SOURCE_SQL_STREAM_001", [
+  field("orderid", T.integer),
+  field("orders", T.integer),
+  field("shipments", T.integer),
+]);
+const orders: StreamDef = {
+  name: "ORDERS_STREAM",
+  columns: [field("orderid", T.integer), field("orderrowtime", T.timestamp)],
+};
+const shipments: StreamDef = {
+  name: "SHIPMENTS_STREAM",
+  columns: [field("orderid", T.integer), field("shipmentrowtime", T.timestamp)],
+};
+
+/** The page's dataset pumps: `SELECT STREAM "orderid", "ROWTIME" FROM SOURCE_SQL_STREAM_001 WHERE <column> = <value>`. */
+function datasetPump(target: StreamDef, column: number, value: number) {
+  const where: PlanNode = {
+    kind: "filter",
+    input: scan(source),
+    predicate: call("=", col(column, T.integer), lit(value, T.integer)),
+    columns: source.columns,
+  };
+  const expressions = [col(0, T.integer), rowtime];
+  return {
+    name: `${target.name}_PUMP`,
+    target: target.name,
+    targetColumns: [0, 1],
+    query: { kind: "project", input: where, expressions, columns: target.columns } as PlanNode,
+  };
+}
+
+// Joined row: o."orderid", o."orderrowtime", s."orderid", s."shipmentrowtime".
+const O_ORDERID = 0;
+const O_ROWTIME = 1;
+const S_ORDERID = 2;
+const S_ROWTIME = 3;
+
+interface Example {
+  readonly joinType: StreamJoinNode["joinType"];
+  readonly leftWindow?: JoinWindow;
+  readonly rightWindow?: JoinWindow;
+  /** Joined-row columns of the select list after "resultrowtime" (ROWTIME). */
+  readonly select: readonly [string, number][];
+}
+
+function joinApplication(example: Example): LogicalPlan {
+  const join: StreamJoinNode = {
+    kind: "stream-join",
+    joinType: example.joinType,
+    left: scan(orders),
+    right: scan(shipments),
+    ...(example.leftWindow && { leftWindow: example.leftWindow }),
+    ...(example.rightWindow && { rightWindow: example.rightWindow }),
+    condition: call("=", col(O_ORDERID, T.integer), col(S_ORDERID, T.integer)),
+    columns: [...orders.columns, ...shipments.columns],
+  };
+  const expressions = [rowtime, ...example.select.map(([, i]) => col(i, join.columns[i]!.type))];
+  const names = ["resultrowtime", ...example.select.map(([name]) => name)];
+  const output: StreamDef = { name: "OUTPUT_STREAM", columns: fields(names, expressions) };
+  return {
+    inputs: [source],
+    streams: [orders, shipments, output],
+    referenceTables: [],
+    pumps: [
+      datasetPump(orders, 1, 1),
+      datasetPump(shipments, 2, 2),
+      {
+        name: "OUTPUT_STREAM_PUMP",
+        target: output.name,
+        targetColumns: names.map((_, i) => i),
+        query: { kind: "project", input: join, expressions, columns: output.columns },
+      },
+    ],
+    queries: [],
+  };
+}
+
+const FOUR: Example["select"] = [
+  ["orderid", S_ORDERID],
+  ["shipmenttime", S_ROWTIME],
+  ["ordertime", O_ROWTIME],
+];
+const ONE_MINUTE: JoinWindow = { range: MINUTE };
+
+/**
+ * The page's rows with its own A4 slips undone, each named: `swap` prints shipmenttime and
+ * ordertime the other way round for these orders; `alsoUnmatched` prints these matched orders a
+ * second time as unmatched; `orderidOfUnmatched` prints o's orderid where the query selects s's.
+ */
+function correctA4(
+  rows: readonly GoldenRow[],
+  slips: { swap?: number[]; alsoUnmatched?: number[]; orderidOfUnmatched?: boolean },
+): GoldenRow[] {
+  const matched = (row: GoldenRow) =>
+    "shipmenttime" in row
+      ? row.shipmenttime !== null
+      : row.resultrowtime !== (row.ordertime as number) + MINUTE;
+  return rows
+    .filter((row) => matched(row) || !slips.alsoUnmatched?.includes(row.orderid as number))
+    .map((row) => {
+      if (matched(row) && slips.swap?.includes(row.orderid as number)) {
+        return { ...row, shipmenttime: row.ordertime!, ordertime: row.shipmenttime! };
+      }
+      if (!matched(row) && slips.orderidOfUnmatched) return { ...row, orderid: null };
+      return row;
+    });
+}
+
+async function run(
+  id: number,
+  example: Example,
+): Promise<{ actual: GoldenRow[]; printed: readonly GoldenRow[] }> {
+  const golden = goldenCase(`sql-reference-join-clause/example-${id}`) as GoldenApplicationCase;
+  const result = await runApplicationCase(golden, joinApplication(example));
+  return { actual: result.rows.OUTPUT_STREAM!, printed: golden.expected.OUTPUT_STREAM! };
+}
+
+describe("stream-to-stream joins (the JOIN clause page's six examples)", () => {
+  it("1: INNER, window on orders: a shipment matches the orders of the minute before it", async () => {
+    const { actual, printed } = await run(1, { joinType: "inner", leftWindow: ONE_MINUTE, select: FOUR });
+    expect(actual).toEqual(printed);
+  });
+
+  it("2: INNER, windows on both sides: a late order matches an earlier shipment", async () => {
+    const both = {
+      joinType: "inner",
+      leftWindow: ONE_MINUTE,
+      rightWindow: ONE_MINUTE,
+      select: FOUR,
+    } as const;
+    const { actual, printed } = await run(2, both);
+    expect(actual).toEqual(printed);
+  });
+
+  it("3: RIGHT, window on orders: an unmatched shipment is emitted at once", async () => {
+    const select: Example["select"] = [
+      ["orderid", S_ORDERID],
+      ["ordertime", O_ROWTIME],
+    ];
+    const { actual, printed } = await run(3, { joinType: "right", leftWindow: ONE_MINUTE, select });
+    expect(actual).toEqual(printed);
+  });
+
+  it("4: RIGHT, windows on both sides: an unmatched shipment is emitted when its window ends (A4)", async () => {
+    const both = {
+      joinType: "right",
+      leftWindow: ONE_MINUTE,
+      rightWindow: ONE_MINUTE,
+      select: FOUR,
+    } as const;
+    const { actual, printed } = await run(4, both);
+    expect(actual).toEqual(correctA4(printed, { swap: [104, 100] }));
+  });
+
+  it("5: LEFT, window on orders: unmatched orders are emitted when their window ends (A4)", async () => {
+    const select: Example["select"] = [
+      ["orderid", O_ORDERID],
+      ["ordertime", O_ROWTIME],
+    ];
+    const { actual, printed } = await run(5, { joinType: "left", leftWindow: ONE_MINUTE, select });
+    expect(actual).toEqual(correctA4(printed, { alsoUnmatched: [104] }));
+  });
+
+  it("6: LEFT, windows on both sides (A4)", async () => {
+    const both = { joinType: "left", leftWindow: ONE_MINUTE, rightWindow: ONE_MINUTE, select: FOUR } as const;
+    const { actual, printed } = await run(6, both);
+    expect(actual).toEqual(
+      correctA4(printed, { swap: [104], alsoUnmatched: [104, 100], orderidOfUnmatched: true }),
+    );
+  });
+});

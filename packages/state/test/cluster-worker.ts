@@ -1,0 +1,88 @@
+/**
+ * One worker of the job the cluster crash test runs on several processes (or, without a worker id,
+ * the whole job in one process): a partitioned, replayable generator, keyed tumbling windows
+ * co-partitioned with it, checkpoints to Redis published through Redis leases, and an idempotent
+ * sink — each window's result is written to one field of a Redis hash (`key|windowStart`), so a
+ * result written again after a replay is the same write.
+ *
+ *   node --import tsx cluster-worker.ts <redis url> <job name> <results hash> <records> <records per second> [worker id]
+ */
+import {
+  boundedOutOfOrderness,
+  consoleLogger,
+  generatorSource,
+  pipeline,
+  type Sink,
+  silentLogger,
+  stats,
+  tumbling,
+} from "@eddy/core";
+import { Redis } from "ioredis";
+import { redisCheckpoints, redisLeases } from "../src/index.ts";
+
+const [url, name, resultsKey, records, rate, workerId] = process.argv.slice(2);
+if (!url || !name || !resultsKey || !records || !rate) {
+  console.error(
+    "usage: cluster-worker.ts <redis url> <job name> <results hash> <records> <records per second> [worker id]",
+  );
+  process.exit(2);
+}
+
+/** Record i: 53 keys, integer amounts, event time i ms. */
+const eventAt = (i: number) => ({ key: `k${(i * 31) % 53}`, amount: (i * 7) % 11, ts: i });
+const byKey = (e: { key: string }) => e.key;
+
+const redis = new Redis(url);
+const idempotentResults: Sink<{ field: string; value: string }> = {
+  name: "results",
+  async write(rows) {
+    await redis.hset(resultsKey, Object.fromEntries(rows.map((r) => [r.field, r.value])));
+  },
+};
+
+const store = redisCheckpoints(url);
+const leases = workerId === undefined ? undefined : redisLeases(url, { job: name });
+const cluster = workerId === undefined || leases === undefined ? undefined : { leases, workerId };
+const job = pipeline(name, {
+  logger: workerId === undefined ? silentLogger : consoleLogger,
+  checkpoints: { every: 100, store },
+  cluster: cluster && {
+    ...cluster,
+    // Failover in about two seconds, so the test sees splits move between workers.
+    leaseDurationMs: 1_500,
+    failoverTimeMs: 1_500,
+    pollIntervalMs: 200,
+    assignmentIntervalMs: 500,
+    handoffTimeoutMs: 5_000,
+  },
+  stopOnSignals: false,
+});
+job
+  .source(
+    generatorSource({
+      count: Number(records),
+      ratePerSecond: Number(rate),
+      partitions: 8,
+      partitionKey: byKey,
+      batchSize: 250,
+      generate: eventAt,
+    }),
+    { name: "events" },
+  )
+  // A batch of one split spans 2 s of event time (250 records × 8 partitions): no record is late.
+  .withWatermarks(boundedOutOfOrderness(10_000), (e) => e.ts, { name: "timestamps" })
+  .keyBy(byKey)
+  .window(tumbling(1_000))
+  .aggregate(
+    stats((e) => e.amount),
+    { name: "per-second" },
+  )
+  .map((r) => ({ field: `${r.key}|${r.window.start}`, value: `${r.value.count}/${r.value.sum}` }), {
+    name: "rows",
+  })
+  .sink(idempotentResults, { name: "out" });
+const result = await job.run();
+console.log(result.outcome);
+await store.close();
+await leases?.close();
+redis.disconnect();
