@@ -55,7 +55,8 @@ type ArnOf = (service: string, resource: string) => string;
 /**
  * An HTTP proxy in front of a stand-in that records the IAM action and resource of every call
  * passing through: for JSON protocols (Kinesis, DynamoDB, Firehose) the `X-Amz-Target` header and
- * the stream, table or delivery stream in the body; for S3 (path style) the method, path and query.
+ * the stream, table or delivery stream in the body; for Lambda's Invoke the function in the path;
+ * for S3 (path style) the method, path and query.
  * Kinesis' GetRecords names only an iterator: its stream is the one of the GetShardIterator or
  * GetRecords call that returned it. Tests check an IAM policy against what a connector really calls.
  *
@@ -79,6 +80,15 @@ export async function startRecordingProxy(options: {
       const region = regionOf(request);
       const arn: ArnOf = (service, resource) => `arn:aws:${service}:${region}:${account}:${resource}`;
       const target = request.headers["x-amz-target"];
+      const invoked = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(request.url)?.[1];
+      if (invoked !== undefined) {
+        const fn = decodeURIComponent(invoked);
+        calls.push({
+          action: "lambda:InvokeFunction",
+          resource: fn.startsWith("arn:") ? fn : arn("lambda", `function:${fn}`),
+        });
+        return undefined;
+      }
       if (typeof target !== "string") {
         calls.push(...s3Calls(request));
         return undefined;
