@@ -1,10 +1,16 @@
 /**
  * Placeholders an {@link AwsAccess} resource may hold, filled in by `iamPolicy` from the account,
  * region and partition the job runs in: connectors know the names they use, not the account.
+ *
+ * @example
+ * const table = `arn:${ARN_PLACEHOLDERS.partition}:dynamodb:${ARN_PLACEHOLDERS.region}:${ARN_PLACEHOLDERS.account}:table/fx`;
  */
 export const ARN_PLACEHOLDERS = {
+  /** `aws`, `aws-cn` or `aws-us-gov`. */
   partition: "{partition}",
+  /** The job's region, e.g. `eu-west-1`. */
   region: "{region}",
+  /** The job's 12-digit account id. */
   account: "{account}",
 } as const;
 

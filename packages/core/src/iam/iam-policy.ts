@@ -43,7 +43,12 @@ export interface IamStatement {
  */
 export interface IamPolicy {
   /** The IAM policy document (version 2012-10-17), one statement per service and set of actions. */
-  readonly document: { readonly Version: "2012-10-17"; readonly Statement: readonly IamStatement[] };
+  readonly document: {
+    /** IAM's policy language version. */
+    readonly Version: "2012-10-17";
+    /** The statements, by service, then by first resource. */
+    readonly Statement: readonly IamStatement[];
+  };
   /** The placeholders (`region`, `account`) left as `*` because no value was given. */
   readonly unresolved: readonly ("region" | "account")[];
 }
@@ -55,7 +60,7 @@ export interface IamPolicy {
  *
  * @example
  * const job = pipeline("fx-pricing", { checkpoints: { every: seconds(10), store } });
- * job.source(ticks).sink(consoleSink());
+ * job.source(fromIterable([1, 2, 3])).sink(consoleSink());
  * console.log(JSON.stringify(iamPolicy(job, { region: "eu-west-1", account: "123456789012" }).document));
  */
 export function iamPolicy(job: Job, options: IamPolicyOptions = {}): IamPolicy {

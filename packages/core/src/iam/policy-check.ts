@@ -1,6 +1,11 @@
 import type { IamPolicy, IamStatement } from "./iam-policy.ts";
 
-/** A call a job made, as IAM evaluates it: an action on a resource. */
+/**
+ * A call a job made, as IAM evaluates it: an action on a resource.
+ *
+ * @example
+ * const call: AwsCall = { action: "s3:PutObject", resource: "arn:aws:s3:::analytics/clicks/part-0.jsonl" };
+ */
 export interface AwsCall {
   /** The IAM action, e.g. `kinesis:GetRecords`. */
   readonly action: string;
@@ -31,7 +36,7 @@ function statementAllows(statement: IamStatement, call: AwsCall): boolean {
  * exercised (the policy is wider than what the calls needed), as `action resource`.
  *
  * @example
- * const { denied, unused } = checkPolicy(iamPolicy(job, where).document, [
+ * const { denied, unused } = checkPolicy(iamPolicy(job, { region: "eu-west-1", account: "123456789012" }).document, [
  *   { action: "kinesis:PutRecords", resource: "arn:aws:kinesis:eu-west-1:123456789012:stream/fx" },
  * ]);
  * if (denied.length > 0) console.error("the policy misses", denied);
@@ -39,7 +44,12 @@ function statementAllows(statement: IamStatement, call: AwsCall): boolean {
 export function checkPolicy(
   document: IamPolicy["document"],
   calls: readonly AwsCall[],
-): { denied: AwsCall[]; unused: string[] } {
+): {
+  /** The calls no statement allows. */
+  denied: AwsCall[];
+  /** `action resource` of every grant no call exercised. */
+  unused: string[];
+} {
   const denied = calls.filter((call) => !document.Statement.some((s) => statementAllows(s, call)));
   const unused: string[] = [];
   for (const statement of document.Statement) {

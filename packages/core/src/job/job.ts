@@ -83,8 +83,11 @@ export class Job {
    * (`iamPolicy(job)`); the job is not run.
    */
   connectors(): {
+    /** Every source, in the order the pipeline added them. */
     readonly sources: readonly Source<unknown>[];
+    /** Every sink, in the order the pipeline added them. */
     readonly sinks: readonly Sink<unknown>[];
+    /** The store of `options.checkpoints`, if the job checkpoints. */
     readonly checkpointStore: CheckpointStore | undefined;
   } {
     const sources = this.#graph.nodes.flatMap((node) => (node.kind === "source" ? [node.source] : []));
