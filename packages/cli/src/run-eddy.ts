@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { type CliIo, processIo } from "./cli-io.ts";
 import { checkpointsCommand } from "./commands/checkpoints.ts";
 import { controlCommands } from "./commands/control.ts";
+import { iamPolicyCommand } from "./commands/iam-policy.ts";
 import { savepointsCommand } from "./commands/savepoints.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -24,7 +25,9 @@ const ASKED_FOR = new Set(["commander.helpDisplayed", "commander.version"]);
  */
 export async function runEddy(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = new Command("eddy")
-    .description("operate Eddy jobs: their checkpoints and savepoints, and a running job's control port")
+    .description(
+      "operate Eddy jobs: their checkpoints and savepoints, a running job's control port, and the IAM policy a job needs",
+    )
     .version(VERSION, "-v, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .showSuggestionAfterError(true)
@@ -33,6 +36,7 @@ export async function runEddy(argv: readonly string[], io: CliIo = processIo): P
   checkpointsCommand(program, io);
   savepointsCommand(program, io);
   controlCommands(program, io);
+  iamPolicyCommand(program, io);
   for (const command of allCommands(program)) {
     command
       .exitOverride()

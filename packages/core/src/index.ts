@@ -16,6 +16,13 @@ export type { SlidingAccumulator } from "./aggregates/sliding/sliding-accumulato
 export { type Stats, type StatsAccumulator, stats } from "./aggregates/stats.ts";
 export { sum } from "./aggregates/sum.ts";
 export { type TopNAccumulator, topN } from "./aggregates/top-n.ts";
+export {
+  ARN_PLACEHOLDERS,
+  type AwsAccess,
+  awsAccessOf,
+  awsArn,
+  type DeclaresAwsAccess,
+} from "./aws/aws-access.ts";
 export { CheckpointFailedError } from "./checkpoint/checkpoint-failed-error.ts";
 export { CHECKPOINT_DEFAULTS, type CheckpointOptions } from "./checkpoint/checkpoint-options.ts";
 export {
@@ -76,6 +83,14 @@ export { DataStream } from "./dsl/data-stream.ts";
 export { KeyedStream, type OverResult, OverStream } from "./dsl/keyed-stream.ts";
 export type { ProcessContext, ProcessFunction } from "./dsl/process-function.ts";
 export { type ProcessWindowFunction, type WindowContext, WindowedStream } from "./dsl/windowed-stream.ts";
+export {
+  type IamPolicy,
+  type IamPolicyOptions,
+  type IamStatement,
+  iamPolicy,
+  policyOf,
+} from "./iam/iam-policy.ts";
+export { type AwsCall, checkPolicy } from "./iam/policy-check.ts";
 export {
   AsyncSinkWriter,
   type AsyncSinkWriterOptions,

@@ -35,6 +35,7 @@ export {
   startLocalLambda,
 } from "./lambda/lambda-server.ts";
 export { freePort, waitForPort } from "./ports.ts";
+export { type RecordedCall, type RecordingProxy, startRecordingProxy } from "./recording-proxy.ts";
 export { type LocalRedis, startLocalRedis } from "./redis.ts";
 export { startS3ConditionalWrites } from "./s3-conditional/conditional-writes-server.ts";
 export { LocalS3Objects, type StoredObject } from "./s3-objects.ts";

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import {
+  type AwsAccess,
   type AwsSdkClient,
+  awsArn,
   type BlobRef,
   blobsFreedBy,
   CHECKPOINT_FORMAT_VERSION,
@@ -153,6 +155,8 @@ export class S3CheckpointStore implements CheckpointStore, CheckpointStoreAdmin 
   /** Manifests read or written, by object key (they never change), per job. */
   readonly #manifests = new Map<string, Map<string, CheckpointManifest>>();
 
+  readonly #bucket: string;
+
   constructor(options: S3CheckpointStoreOptions) {
     if (typeof options.bucket !== "string" || options.bucket === "") {
       throw new TypeError(
@@ -161,6 +165,7 @@ export class S3CheckpointStore implements CheckpointStore, CheckpointStoreAdmin 
     }
     this.layout = new S3CheckpointLayout(options.prefix ?? S3_CHECKPOINT_DEFAULTS.prefix);
     this.description = `s3://${options.bucket}/${this.layout.prefix}`;
+    this.#bucket = options.bucket;
     const where = `s3Checkpoints(${this.description})`;
     if (options.client !== undefined && !isAwsSdkClient(options.client, "S3", where)) {
       throw new TypeError(`${where}: client must be an AWS SDK v3 S3 client, got ${typeof options.client}`);
@@ -177,6 +182,21 @@ export class S3CheckpointStore implements CheckpointStore, CheckpointStoreAdmin 
     }
     this.#logger = options.logger ?? consoleLogger;
     this.#afterUploads = options.afterUploads;
+  }
+
+  /**
+   * Under its prefix: PutObject (blobs, manifests, the conditional pointer), GetObject, DeleteObject
+   * (DeleteObjects, for retention and `eddy checkpoints delete`); ListBucket to list jobs and checkpoints.
+   */
+  awsAccess(): AwsAccess[] {
+    return [
+      { service: "s3", actions: ["s3:ListBucket"], resources: [awsArn("s3", this.#bucket)] },
+      {
+        service: "s3",
+        actions: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+        resources: [awsArn("s3", `${this.#bucket}/${this.layout.prefix}*`)],
+      },
+    ];
   }
 
   async commit(checkpoint: CheckpointToStore, retain: number): Promise<void> {

@@ -1,4 +1,5 @@
-import { AsyncSinkWriter, type Sink, type SinkContext, SinkWriteError } from "@eddy/core";
+import { AsyncSinkWriter, type AwsAccess, type Sink, type SinkContext, SinkWriteError } from "@eddy/core";
+import { dynamoDbSinkAccess } from "./dynamodb-access.ts";
 import { DynamoDbBatchSubmitter } from "./dynamodb-batch-submitter.ts";
 import { createDynamoDbProxy, type DynamoDbProxy } from "./dynamodb-client.ts";
 import { type ConverterSettings, convertRecord } from "./dynamodb-element-converter.ts";
@@ -87,6 +88,10 @@ class DynamoDbSink<T> implements Sink<T> {
     if (options.overwriteByPartitionKeys?.length === 0)
       throw new RangeError(`${this.name}: no key attributes to de-duplicate by`);
     this.#failOnError = options.failOnError ?? d.failOnError;
+  }
+
+  awsAccess(): AwsAccess[] {
+    return dynamoDbSinkAccess(this.options);
   }
 
   async open(context: SinkContext): Promise<void> {

@@ -1,4 +1,4 @@
-import { CreateDeliveryStreamCommand, FirehoseClient } from "@aws-sdk/client-firehose";
+import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { generatorSource, MemoryCheckpointStore, pipeline, silentLogger, systemClock } from "@eddy/core";
 import { sinkContext } from "@eddy/core/testing";
 import {
@@ -16,6 +16,7 @@ import {
 } from "@eddy/local-stack";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { firehoseSink } from "./firehose-sink.ts";
+import { createDeliveryStream } from "./test-support/delivery-stream.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -45,21 +46,9 @@ afterAll(async () => {
 });
 
 /** A delivery stream of its own for each test, delivering under `<name>/` after 1 s. */
-async function newStream(options: { gzip?: boolean } = {}): Promise<string> {
+function newStream(options: { gzip?: boolean } = {}): Promise<string> {
   const name = `stream-${++streamCount}-${Date.now().toString(36)}`;
-  await admin.send(
-    new CreateDeliveryStreamCommand({
-      DeliveryStreamName: name,
-      ExtendedS3DestinationConfiguration: {
-        BucketARN: `arn:aws:s3:::${bucket}`,
-        RoleARN: "arn:aws:iam::000000000000:role/firehose",
-        Prefix: `${name}/`,
-        BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 1 },
-        CompressionFormat: options.gzip ? "GZIP" : "UNCOMPRESSED",
-      },
-    }),
-  );
-  return name;
+  return createDeliveryStream(admin, { name, bucket, ...options });
 }
 
 /** What the sink's client sees: the proxy, with the SDK's own retries off so ours are tested. */

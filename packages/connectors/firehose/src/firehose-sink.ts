@@ -1,4 +1,5 @@
-import { AsyncSinkWriter, type Sink, type SinkContext, SinkWriteError } from "@eddy/core";
+import { AsyncSinkWriter, type AwsAccess, type Sink, type SinkContext, SinkWriteError } from "@eddy/core";
+import { firehoseSinkAccess } from "./firehose-access.ts";
 import { FirehoseBatchSubmitter } from "./firehose-batch-submitter.ts";
 import { createFirehoseProxy, type FirehoseProxy } from "./firehose-client.ts";
 import { convertRecord } from "./firehose-element-converter.ts";
@@ -79,6 +80,10 @@ class FirehoseSink<T> implements Sink<T> {
       throw new RangeError(`${this.name}: maxRecordSizeInBytes is at most ${limits.maxRecordSizeInBytes}`);
     this.#serialize = options.serializer ?? ndjson;
     this.#failOnError = options.failOnError ?? d.failOnError;
+  }
+
+  awsAccess(): AwsAccess[] {
+    return firehoseSinkAccess(this.options.deliveryStreamName);
   }
 
   open(context: SinkContext): void {

@@ -1,5 +1,6 @@
 import {
   AsyncSinkWriter,
+  type AwsAccess,
   type Cancel,
   type Clock,
   PipelineDefinitionError,
@@ -8,6 +9,7 @@ import {
   type SinkContext,
   SinkWriteError,
 } from "@eddy/core";
+import { kinesisSinkAccess } from "./kinesis-access.ts";
 import { KinesisBatchSubmitter, type SubmitterCounts } from "./kinesis-batch-submitter.ts";
 import { type StreamProxy, streamProxyFor } from "./kinesis-client.ts";
 import {
@@ -191,6 +193,10 @@ class KinesisSinkWriter<T> implements KinesisSink<T> {
     private readonly openProxy: () => StreamProxy,
   ) {
     this.name = `kinesis(${options.stream})`;
+  }
+
+  awsAccess(): AwsAccess[] {
+    return kinesisSinkAccess(this.options.stream);
   }
 
   open(context: SinkContext): void {

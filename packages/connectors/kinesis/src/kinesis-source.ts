@@ -13,6 +13,7 @@ import type { KinesisDeadLetter } from "./dead-letter.ts";
 import { SourceEventQueue } from "./event-queue.ts";
 import { acquireConsumer, type FanOutConsumer } from "./fan-out-consumer.ts";
 import { readShardByFanOut } from "./fan-out-shard-reader.ts";
+import { kinesisSourceAccess } from "./kinesis-access.ts";
 import { type ShardInfo, type StreamProxy, streamProxyFor } from "./kinesis-client.ts";
 import { KINESIS_SOURCE_DEFAULTS, type KinesisSourceOptions } from "./options.ts";
 import { readShardByPolling } from "./polling-shard-reader.ts";
@@ -95,6 +96,7 @@ export function kinesisSource<T>(options: KinesisSourceOptions<T>): KinesisSourc
     open(context) {
       return openReader(options, settings, deadLetters, shardMetrics, context);
     },
+    awsAccess: () => kinesisSourceAccess(options),
     metrics() {
       const shards: Record<string, ShardMetrics> = {};
       let behind = 0;

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import {
+  type AwsAccess,
   type Cancel,
   type Clock,
   type Logger,
@@ -10,6 +11,7 @@ import {
 import { Committer } from "./committer.ts";
 import { PartFile } from "./part-file.ts";
 import type { ClosedFile, PendingFile, S3SinkState } from "./pending-file.ts";
+import { s3SinkAccess } from "./s3-access.ts";
 import { createS3Proxy, type S3Proxy } from "./s3-client.ts";
 import { S3Objects } from "./s3-objects.ts";
 import {
@@ -132,6 +134,15 @@ class S3Sink<T> implements Sink<T> {
     this.#extension = this.#settings.gzip ? ".jsonl.gz" : ".jsonl";
     this.#keyPrefix = options.keyPrefix ?? eventTimePartition;
     this.#serialize = options.serializer ?? jsonLine;
+  }
+
+  awsAccess(): AwsAccess[] {
+    return s3SinkAccess({
+      bucket: this.options.bucket,
+      prefix: this.#prefix,
+      stagingPrefix: this.#stagingPrefix,
+      errorPrefix: this.#errorPrefix,
+    });
   }
 
   async open(context: SinkContext): Promise<void> {

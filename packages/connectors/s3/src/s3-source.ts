@@ -14,6 +14,7 @@ import {
   type SourceReader,
 } from "@eddy/core";
 import { type Line, LineSplitter } from "./line-splitter.ts";
+import { s3SourceAccess } from "./s3-access.ts";
 import { createS3Proxy, type S3Proxy } from "./s3-client.ts";
 import { isRetryableS3Error } from "./s3-error-classifier.ts";
 import { S3Objects } from "./s3-objects.ts";
@@ -131,6 +132,7 @@ export function createS3Source<T>(
     open(context: SourceContext): SourceReader<T> {
       return new S3JsonLinesReader<T>(name, options, context, openProxy(name, context));
     },
+    awsAccess: () => s3SourceAccess(options.bucket, options.prefix),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { AwsAccess } from "../aws/aws-access.ts";
+
 /**
  * The stored format's version; a store refuses manifests of another version with a clear error.
  * 2: event-time windows write their state in columns (`WindowColumns`), not an object per window.
@@ -141,6 +143,11 @@ export interface CheckpointStore {
   readBlob(ref: BlobRef): Promise<Uint8Array>;
   /** Releases connections; the job calls it when it ends. */
   close?(): Promise<void>;
+  /**
+   * Optional: the AWS access it needs (actions on resources), for `iamPolicy(job)` and
+   * `eddy iam-policy`; computed from options alone, without calling AWS.
+   */
+  awsAccess?(): readonly AwsAccess[];
 }
 
 /**

@@ -1,10 +1,11 @@
 import { checkpointPolicy } from "../checkpoint/checkpoint-options.ts";
-import type { CheckpointManifest } from "../checkpoint/checkpoint-store.ts";
+import type { CheckpointManifest, CheckpointStore } from "../checkpoint/checkpoint-store.ts";
 import { DataStream } from "../dsl/data-stream.ts";
 import { consoleLogger, type Logger } from "../logging/logger.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import { type JobDescription, JobGraph } from "../runtime/graph.ts";
 import { JobMetrics } from "../runtime/metrics.ts";
+import type { Sink } from "../runtime/sink.ts";
 import type { Source } from "../runtime/source.ts";
 import { DEFAULT_KEY_GROUPS } from "../state/key-group.ts";
 import { type Serde, v8Serde } from "../state/serde.ts";
@@ -75,6 +76,23 @@ export class Job {
    */
   describe(): JobDescription {
     return this.#graph.describe();
+  }
+
+  /**
+   * The job's sources, sinks and checkpoint store, for tools that derive what it needs from them
+   * (`iamPolicy(job)`); the job is not run.
+   */
+  connectors(): {
+    /** Every source, in the order the pipeline added them. */
+    readonly sources: readonly Source<unknown>[];
+    /** Every sink, in the order the pipeline added them. */
+    readonly sinks: readonly Sink<unknown>[];
+    /** The store of `options.checkpoints`, if the job checkpoints. */
+    readonly checkpointStore: CheckpointStore | undefined;
+  } {
+    const sources = this.#graph.nodes.flatMap((node) => (node.kind === "source" ? [node.source] : []));
+    const sinks = this.#graph.sinks.map((node) => node.sink);
+    return { sources, sinks, checkpointStore: this.options.checkpoints?.store };
   }
 
   /** Adds a source; its records flow into the returned stream. */

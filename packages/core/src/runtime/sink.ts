@@ -1,3 +1,4 @@
+import type { AwsAccess } from "../aws/aws-access.ts";
 import type { ConnectorContext } from "./connector-context.ts";
 
 /**
@@ -81,4 +82,9 @@ export interface Sink<T> {
   finish?(): Promise<void> | void;
   /** Releases resources; called when the job ends, however it ends. */
   close?(): Promise<void> | void;
+  /**
+   * Optional: the AWS access it needs (actions on resources), for `iamPolicy(job)` and
+   * `eddy iam-policy`; computed from options alone, without calling AWS.
+   */
+  awsAccess?(): readonly AwsAccess[];
 }

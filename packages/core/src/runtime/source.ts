@@ -1,3 +1,4 @@
+import type { AwsAccess } from "../aws/aws-access.ts";
 import type { Key } from "../state/key-group.ts";
 import type { ConnectorContext } from "./connector-context.ts";
 import type { SplitId } from "./elements.ts";
@@ -156,6 +157,11 @@ export interface Source<T> {
   readonly bounded: boolean;
   /** Opens a reader that resumes at `context.restoredPositions` (empty on a fresh start). */
   open(context: SourceContext): SourceReader<T> | Promise<SourceReader<T>>;
+  /**
+   * Optional: the AWS access it needs (actions on resources), for `iamPolicy(job)` and
+   * `eddy iam-policy`; computed from options alone, without calling AWS.
+   */
+  awsAccess?(): readonly AwsAccess[];
 }
 
 /**

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import {
   AsyncSinkWriter,
+  type AwsAccess,
+  awsArn,
   type BatchResult,
   type BatchSubmitter,
   DEFAULT_RETRY,
@@ -165,8 +167,15 @@ export function lambdaOutputSink<T>(options: LambdaOutputSinkOptions<T>): Sink<T
   let writer: AsyncSinkWriter<DeliveryEntry> | undefined;
   let context: SinkContext | undefined;
 
+  // Lambda authorizes InvokeFunction on the function as named: an ARN, or a bare name in the job's account.
+  const fn = options.functionArn.startsWith("arn:") ? options.functionArn : `function:${options.functionArn}`;
+  const access: AwsAccess[] = [
+    { service: "lambda", actions: ["lambda:InvokeFunction"], resources: [awsArn("lambda", fn)] },
+  ];
+
   return {
     name,
+    awsAccess: () => access,
     open(opened) {
       context = opened;
       invoker = new LambdaInvoker(options.functionArn, {
