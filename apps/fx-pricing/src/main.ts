@@ -8,70 +8,20 @@
  *   tsx src/main.ts --dashboard 8080               # and the live dashboard at http://127.0.0.1:8080
  *   tsx src/main.ts --help                         # every setting
  */
-import {
-  deadLetterConsole,
-  ensureResources,
-  orExit,
-  outputsOf,
-  pipelineOptions,
-  recordSource,
-  resolveRuntime,
-  runApp,
-  settingsOrExit,
-} from "@eddy/app-kit";
-import { dynamoDbSink } from "@eddy/connector-dynamodb";
-import { firehoseSink } from "@eddy/connector-firehose";
-import { addConsoleBoard, alertConsole, boardHeader } from "./console-view.ts";
+import { ensureResources, orExit, resolveRuntime, runApp, settingsOrExit } from "@eddy/app-kit";
+import { addConsoleBoard, boardHeader } from "./console-view.ts";
 import { fxDashboardViews } from "./dashboard-views.ts";
-import { fxPricingJob } from "./fx-pricing.ts";
-import { FX_RESOURCES, FX_SETTINGS } from "./fx-settings.ts";
-import { FX_TICK_DEFAULTS, fxTicks, parseFxTick } from "./fx-tick.ts";
+import { FX_SETTINGS } from "./fx-settings.ts";
+import { fxPricingApp, fxResources } from "./job.ts";
 
 const settings = settingsOrExit(
   "fx-pricing: rolling FX statistics, one-minute bars and price-move alerts",
   FX_SETTINGS,
 );
 const runtime = await orExit(resolveRuntime(settings));
-await ensureResources(runtime, {
-  stream: { name: settings.stream, shards: FX_RESOURCES.shards },
-  table: { name: settings.table, partitionKey: "symbol" },
-  deliveryStream: { name: settings.deliveryStream, prefix: `fx-pricing/${settings.deliveryStream}/` },
-});
+await ensureResources(runtime, fxResources(settings));
 
-const utf8 = new TextDecoder();
-const input = recordSource(runtime, {
-  name: "fx-ticks",
-  generate: fxTicks({ ...FX_TICK_DEFAULTS, seed: settings.seed }),
-  ratePerSecond: settings.rate,
-  count: settings.ticks,
-  stream: settings.stream,
-  decode: (bytes) => parseFxTick(JSON.parse(utf8.decode(bytes))),
-});
-
-const { job, streams } = fxPricingJob({
-  name: runtime.job,
-  pipeline: pipelineOptions(runtime),
-  input,
-  options: {
-    alertThreshold: settings.alertThreshold,
-    alertWithin: settings.alertWithin,
-    outOfOrderness: settings.outOfOrderness,
-  },
-  sinks: {
-    rows: outputsOf(runtime, {
-      stream: "rows",
-      // The latest row per symbol: the key comes from the row, so a replay rewrites the same item.
-      dynamodb: (c, name) =>
-        dynamoDbSink({ name, tableName: settings.table, client: c.dynamodb, item: (row) => ({ ...row }) }),
-      // Every row, as JSON lines in S3.
-      firehose: (c, name) =>
-        firehoseSink({ name, deliveryStreamName: settings.deliveryStream, client: c.firehose }),
-    }),
-    bars: outputsOf(runtime, { stream: "bars" }),
-    alerts: outputsOf(runtime, { stream: "alerts", console: alertConsole }),
-    deadLetters: outputsOf(runtime, { stream: "dead-letters", console: deadLetterConsole }),
-  },
-});
+const { job, streams, input } = fxPricingApp(settings, runtime);
 if (runtime.sinks.has("console")) addConsoleBoard(streams);
 
 await runApp(job, runtime, {

@@ -23,6 +23,7 @@ export { type ProducerOptions, producerJob, runProducer } from "./producer.ts";
 export { hashOf, noise, seededRandom } from "./random.ts";
 export {
   type AppResources,
+  createResources,
   ensureDeliveryStream,
   ensureDynamoDbTable,
   ensureKinesisStream,

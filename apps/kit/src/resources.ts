@@ -11,7 +11,8 @@ import {
   type FirehoseClientConfig,
 } from "@aws-sdk/client-firehose";
 import { createStreamAdmin, type KinesisConnection } from "@eddy/connector-kinesis";
-import type { Runtime } from "./runtime.ts";
+import type { Connections } from "./connections.ts";
+import type { Runtime, SinkKind } from "./runtime.ts";
 
 /**
  * Creates what the apps write to and read from when it is missing, for the local stack: a
@@ -103,14 +104,25 @@ export interface AppResources {
  * table and delivery stream when those sinks are on. Does nothing otherwise.
  */
 export async function ensureResources(runtime: Runtime, resources: AppResources): Promise<void> {
-  const aws = runtime.connections;
-  if (!aws || !runtime.createResources) return;
+  if (!runtime.connections || !runtime.createResources) return;
+  await createResources(runtime.connections, resources, runtime.sinks);
+}
+
+/**
+ * Creates the app's stream, and its table and delivery stream when `sinks` has those, through
+ * `aws` (the local stack's connections: a delivery stream delivers to its bucket).
+ */
+export async function createResources(
+  aws: Connections,
+  resources: AppResources,
+  sinks: ReadonlySet<SinkKind>,
+): Promise<void> {
   await ensureKinesisStream(aws.kinesis, resources.stream.name, resources.stream.shards);
   const { table, deliveryStream } = resources;
-  if (table && runtime.sinks.has("dynamodb")) {
+  if (table && sinks.has("dynamodb")) {
     await ensureDynamoDbTable(aws.dynamodb, table.name, { partition: table.partitionKey });
   }
-  if (deliveryStream && aws.bucket && runtime.sinks.has("firehose")) {
+  if (deliveryStream && aws.bucket && sinks.has("firehose")) {
     await ensureDeliveryStream(aws.firehose, deliveryStream.name, {
       bucket: aws.bucket,
       prefix: deliveryStream.prefix,

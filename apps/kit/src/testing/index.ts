@@ -15,4 +15,12 @@ export {
 } from "./dashboard-page.ts";
 export { localAppEnv, putRecords, runToExit } from "./local-app.ts";
 export { committedLines, deliveredLines, scanTable } from "./read-back.ts";
+export {
+  createAppResources,
+  printedPolicy,
+  type RecordedRunOptions,
+  type RecordedStack,
+  recordedRun,
+  recordedStack,
+} from "./recorded-stack.ts";
 export { startTestStack, type TestStack } from "./test-stack.ts";

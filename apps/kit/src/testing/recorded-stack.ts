@@ -1,0 +1,132 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AwsCall, IamPolicy } from "@eddy/core";
+import { type RecordingProxy, startRecordingProxy, writeStackFile } from "@eddy/local-stack";
+import { localStackConnections } from "../connections.ts";
+import { type AppResources, createResources } from "../resources.ts";
+import { startApp, stopWhenDone } from "./app-process.ts";
+import type { TestStack } from "./test-stack.ts";
+
+/** The test stack's AWS stand-ins behind recording proxies, for an app to run against. */
+export interface RecordedStack {
+  /** A stack file whose Kinesis, DynamoDB and Firehose endpoints are the proxies. */
+  readonly stackFile: string;
+  /** Every call that passed through the proxies, as IAM sees it. */
+  calls(): AwsCall[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Puts recording proxies in front of the stack's Kinesis, DynamoDB and Firehose and writes a stack
+ * file naming them, so an app run with it (`EDDY_STACK_FILE`) has each of its AWS calls recorded.
+ * Redis and S3 stay direct: Redis is no AWS service, and S3 is written by the Firehose stand-in.
+ */
+export async function recordedStack(stack: TestStack): Promise<RecordedStack> {
+  const { endpoints } = stack;
+  const proxies: RecordingProxy[] = [];
+  const proxied = async (target: string) => {
+    const proxy = await startRecordingProxy({ target });
+    proxies.push(proxy);
+    return proxy.endpoint;
+  };
+  try {
+    const stackFile = await writeStackFile(
+      {
+        ...endpoints,
+        kinesis: await proxied(endpoints.kinesis),
+        dynamodb: await proxied(endpoints.dynamodb),
+        firehose: await proxied(endpoints.firehose),
+      },
+      join(stack.directory, `recorded-${stack.unique("stack")}.json`),
+    );
+    return {
+      stackFile,
+      calls: () => proxies.flatMap((p) => p.calls),
+      stop: async () => {
+        for (const proxy of proxies) await proxy.stop();
+      },
+    };
+  } catch (error) {
+    for (const proxy of proxies) await proxy.stop().catch(() => {});
+    throw error;
+  }
+}
+
+/** The `eddy` command, run from source as `npm run eddy` runs it. */
+const EDDY = fileURLToPath(new URL("../../../../packages/cli/src/bin.ts", import.meta.url));
+
+/**
+ * What `eddy iam-policy <module> --region <region> --account <account>` prints for the app's
+ * settings in `env` (as a user runs it before deploying); throws with its output when it fails.
+ */
+export async function printedPolicy(
+  module: string,
+  stack: TestStack,
+  env: Record<string, string>,
+  where: { readonly region: string; readonly account: string },
+): Promise<IamPolicy["document"]> {
+  const eddy = startApp(EDDY, { EDDY_STACK_FILE: stack.stackFile, ...env }, [
+    "iam-policy",
+    module,
+    "--region",
+    where.region,
+    "--account",
+    where.account,
+  ]);
+  const code = await eddy.exited;
+  const output = eddy.output();
+  if (code !== 0) throw new Error(`eddy iam-policy exited with ${code}:\n${output}`);
+  // The document is the JSON object on stdout; notes (none expected here) go to stderr.
+  return JSON.parse(output.slice(output.indexOf("{"), output.lastIndexOf("}") + 1)) as IamPolicy["document"];
+}
+
+/**
+ * Creates an app's stream, table and delivery stream on the test's stack directly, so the app can
+ * run with `EDDY_CREATE_RESOURCES=false` and make only the calls it makes on AWS.
+ */
+export async function createAppResources(stack: TestStack, resources: AppResources): Promise<void> {
+  const connections = await localStackConnections(stack.stackFile);
+  await createResources(connections, resources, new Set(["dynamodb", "firehose"]));
+}
+
+/** An app run for {@link recordedRun}: its entry point, its job module and its settings. */
+export interface RecordedRunOptions {
+  /** The app's main.ts. */
+  readonly main: string;
+  /** The module `eddy iam-policy` reads the app's job from. */
+  readonly job: string;
+  /** The app's settings on the test's stack (`localAppEnv` and its own names). */
+  readonly env: Record<string, string>;
+  /** Holds once the app has written to every AWS sink; then it is stopped. */
+  readonly written: () => Promise<boolean>;
+  readonly where: { readonly region: string; readonly account: string };
+}
+
+/**
+ * Runs an app (`--mode local`, resources created beforehand) through `recorded`'s proxies until
+ * `written` holds, stops it with SIGTERM, and returns the AWS calls it made and the policy
+ * `eddy iam-policy` prints for the same settings in `--mode aws` (checkpoints where the run kept
+ * them), as a user prints it before deploying.
+ */
+export async function recordedRun(
+  stack: TestStack,
+  recorded: RecordedStack,
+  run: RecordedRunOptions,
+): Promise<{ calls: AwsCall[]; policy: IamPolicy["document"] }> {
+  const from = recorded.calls().length;
+  const app = startApp(run.main, {
+    ...run.env,
+    EDDY_STACK_FILE: recorded.stackFile,
+    EDDY_CREATE_RESOURCES: "false",
+  });
+  const code = await stopWhenDone(app, run.written, "output in every AWS sink", 60_000);
+  if (code !== 0) throw new Error(`the app exited with ${code}:\n${app.output()}`);
+  const calls = recorded.calls().slice(from);
+  const policy = await printedPolicy(
+    run.job,
+    stack,
+    { ...run.env, EDDY_MODE: "aws", EDDY_CHECKPOINTS: run.env.EDDY_CHECKPOINTS ?? stack.endpoints.redis },
+    run.where,
+  );
+  return { calls, policy };
+}
