@@ -5,13 +5,12 @@
 import {
   type AppResources,
   deadLetterConsole,
+  jobFromEnvironment,
   outputsOf,
   pipelineOptions,
   type RecordSource,
   type Runtime,
-  readSettings,
   recordSource,
-  resolveRuntime,
   type SettingValues,
 } from "@eddy/app-kit";
 import { dynamoDbSink } from "@eddy/connector-dynamodb";
@@ -77,11 +76,7 @@ export function fxPricingApp(
 }
 
 /**
- * For `eddy iam-policy`: the job of the settings in the environment (`FX_STREAM`, `FX_TABLE`,
- * `EDDY_CHECKPOINTS`…), in `--mode aws` unless `EDDY_MODE` says otherwise. Built, never run; the
- * command's own flags are not the app's, so only the environment is read.
+ * For `eddy iam-policy`: the job of the settings in the environment (`--mode aws` unless
+ * `EDDY_MODE` says otherwise), built, never run.
  */
-export default async function job(): Promise<Job> {
-  const settings = readSettings(FX_SETTINGS, [], { EDDY_MODE: "aws", ...process.env });
-  return fxPricingApp(settings, await resolveRuntime(settings)).job;
-}
+export default (): Promise<Job> => jobFromEnvironment(FX_SETTINGS, fxPricingApp);

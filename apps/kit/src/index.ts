@@ -8,6 +8,7 @@
 export { awsConnections, type Connections, localStackConnections } from "./connections.ts";
 export { deadLetterConsole } from "./console-sinks.ts";
 export { type DeadLetter, kinesisDeadLetter, operatorDeadLetter, withUndecodable } from "./dead-letters.ts";
+export { jobFromEnvironment } from "./job-module.ts";
 export {
   appLogger,
   LOG_LEVELS,

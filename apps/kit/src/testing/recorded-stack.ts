@@ -1,11 +1,15 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AwsCall, IamPolicy } from "@eddy/core";
-import { type RecordingProxy, startRecordingProxy, writeStackFile } from "@eddy/local-stack";
+import { LOCAL_REGION, type RecordingProxy, startRecordingProxy, writeStackFile } from "@eddy/local-stack";
 import { localStackConnections } from "../connections.ts";
 import { type AppResources, createResources } from "../resources.ts";
 import { startApp, stopWhenDone } from "./app-process.ts";
-import type { TestStack } from "./test-stack.ts";
+import { localAppEnv, runToExit } from "./local-app.ts";
+import { startTestStack, type TestStack } from "./test-stack.ts";
+
+/** The account the recording proxies put in the ARNs of resources named by name (the stand-ins'). */
+const LOCAL_ACCOUNT = "000000000000";
 
 /** The test stack's AWS stand-ins behind recording proxies, for an app to run against. */
 export interface RecordedStack {
@@ -25,7 +29,7 @@ export async function recordedStack(stack: TestStack): Promise<RecordedStack> {
   const { endpoints } = stack;
   const proxies: RecordingProxy[] = [];
   const proxied = async (target: string) => {
-    const proxy = await startRecordingProxy({ target });
+    const proxy = await startRecordingProxy({ target, account: LOCAL_ACCOUNT });
     proxies.push(proxy);
     return proxy.endpoint;
   };
@@ -89,44 +93,64 @@ export async function createAppResources(stack: TestStack, resources: AppResourc
   await createResources(connections, resources, new Set(["dynamodb", "firehose"]));
 }
 
-/** An app run for {@link recordedRun}: its entry point, its job module and its settings. */
+/** An app run for {@link recordedRun}. */
 export interface RecordedRunOptions {
-  /** The app's main.ts. */
-  readonly main: string;
-  /** The module `eddy iam-policy` reads the app's job from. */
-  readonly job: string;
-  /** The app's settings on the test's stack (`localAppEnv` and its own names). */
-  readonly env: Record<string, string>;
+  /**
+   * The app's `src/` directory: its `main.ts` runs, `eddy iam-policy` reads its `job.ts`, and its
+   * `producer.ts` runs to its end before the app starts.
+   */
+  readonly src: string;
+  /** The app's own settings for a unique `prefix`: its stream, table and delivery stream. */
+  readonly names: (prefix: string) => Record<string, string>;
+  /** What the app reads and writes with those settings, created before it runs. */
+  readonly resources: (env: Record<string, string>) => AppResources;
+  /** The producer's settings beyond the stream (how many records, how fast…). */
+  readonly produce: Record<string, string>;
   /** Holds once the app has written to every AWS sink; then it is stopped. */
-  readonly written: () => Promise<boolean>;
-  readonly where: { readonly region: string; readonly account: string };
+  readonly written: (stack: TestStack, env: Record<string, string>) => Promise<boolean>;
 }
 
 /**
- * Runs an app (`--mode local`, resources created beforehand) through `recorded`'s proxies until
- * `written` holds, stops it with SIGTERM, and returns the AWS calls it made and the policy
- * `eddy iam-policy` prints for the same settings in `--mode aws` (checkpoints where the run kept
- * them), as a user prints it before deploying.
+ * On a stack of its own: creates the app's resources, runs its producer, then runs the app
+ * (`--mode local`) through recording proxies until `written` holds and stops it with SIGTERM.
+ * Returns the AWS calls the app made and the policy `eddy iam-policy` prints for the same settings
+ * in `--mode aws` (checkpoints where the run kept them), as a user prints it before deploying.
  */
 export async function recordedRun(
-  stack: TestStack,
-  recorded: RecordedStack,
   run: RecordedRunOptions,
 ): Promise<{ calls: AwsCall[]; policy: IamPolicy["document"] }> {
-  const from = recorded.calls().length;
-  const app = startApp(run.main, {
-    ...run.env,
-    EDDY_STACK_FILE: recorded.stackFile,
-    EDDY_CREATE_RESOURCES: "false",
-  });
-  const code = await stopWhenDone(app, run.written, "output in every AWS sink", 60_000);
-  if (code !== 0) throw new Error(`the app exited with ${code}:\n${app.output()}`);
-  const calls = recorded.calls().slice(from);
-  const policy = await printedPolicy(
-    run.job,
-    stack,
-    { ...run.env, EDDY_MODE: "aws", EDDY_CHECKPOINTS: run.env.EDDY_CHECKPOINTS ?? stack.endpoints.redis },
-    run.where,
-  );
-  return { calls, policy };
+  const stack = await startTestStack();
+  let recorded: RecordedStack | undefined;
+  try {
+    recorded = await recordedStack(stack);
+    const name = stack.unique("iam");
+    const env = { ...localAppEnv(stack, name), ...run.names(name) };
+    // Created beforehand, as on AWS: the app itself makes only the calls of its run.
+    await createAppResources(stack, run.resources(env));
+    const produced = await runToExit(join(run.src, "producer.ts"), stack, {
+      ...run.names(name),
+      ...run.produce,
+      EDDY_JOB: `producer-${name}`,
+    });
+    if (produced.code !== 0)
+      throw new Error(`the producer exited with ${produced.code}:\n${produced.output}`);
+    const app = startApp(join(run.src, "main.ts"), {
+      ...env,
+      EDDY_STACK_FILE: recorded.stackFile,
+      EDDY_CREATE_RESOURCES: "false",
+    });
+    const code = await stopWhenDone(app, () => run.written(stack, env), "output in every AWS sink", 60_000);
+    if (code !== 0) throw new Error(`the app exited with ${code}:\n${app.output()}`);
+    const calls = recorded.calls();
+    const policy = await printedPolicy(
+      join(run.src, "job.ts"),
+      stack,
+      { ...env, EDDY_MODE: "aws", EDDY_CHECKPOINTS: stack.endpoints.redis },
+      { region: LOCAL_REGION, account: LOCAL_ACCOUNT },
+    );
+    return { calls, policy };
+  } finally {
+    await recorded?.stop();
+    await stack.stop();
+  }
 }
