@@ -74,9 +74,12 @@ export function controlCommands(program: Command, io: CliIo): void {
         );
       }
       const sample = JSON.parse(metrics.text) as JobSample;
+      // The status is read live from /healthz; /metrics.json is a periodic sample, which can still
+      // say "running" just after the job stopped.
+      const live = JSON.parse(health.text) as { readonly status?: string };
       const status = {
         job: sample.job,
-        status: sample.status,
+        status: live.status ?? sample.status,
         alive: health.status === 200,
         ready: ready.status === 200,
         recordsIn: sample.totals.recordsIn,

@@ -285,6 +285,13 @@ describe("a job on several workers (cluster)", () => {
       );
     });
 
+    test("a sink that commits on checkpoint completion", async () => {
+      const committing: Sink<Tick> = { name: "staged", write() {}, notifyCheckpointComplete() {} };
+      await expect(run((job) => job.source(ticks()).sink(committing))).rejects.toThrow(
+        /^job "refused" runs on several workers, but sink "sink\(staged\)#2" commits its output on checkpoint completion/,
+      );
+    });
+
     test("no checkpoints", async () => {
       await expect(
         run((job) => job.source(ticks()).sink({ name: "none", write() {} }), { checkpoints: false }),

@@ -8,7 +8,7 @@ import type { SplittableSource } from "../runtime/source.ts";
 import type { Cancel } from "../time/clock.ts";
 import { keepProcessAlive } from "../time/keep-alive.ts";
 import type { ClusterOptions } from "./cluster-options.ts";
-import { clusteredSource } from "./co-partitioning.ts";
+import { checkClusterSinks, clusteredSource } from "./co-partitioning.ts";
 import { FencedCheckpoints } from "./fenced-checkpoints.ts";
 import { type JobResult, JobRun, type JobSettings } from "./job-run.ts";
 import { stopOnProcessSignals } from "./process-signals.ts";
@@ -70,6 +70,7 @@ export class ClusterRun {
   async run(): Promise<JobResult> {
     const { name, graph, options, logger } = this.#settings;
     const { node, source } = clusteredSource(name, graph);
+    checkClusterSinks(name, graph);
     if (!options.checkpoints) {
       throw new PipelineDefinitionError(
         `job "${name}" runs on several workers, which needs checkpoints: set checkpoints: { every, store }`,

@@ -1,5 +1,5 @@
 import { PipelineDefinitionError } from "../runtime/errors.ts";
-import type { GraphNode, JobGraph, SourceNode } from "../runtime/graph.ts";
+import type { GraphNode, JobGraph, SinkNode, SourceNode } from "../runtime/graph.ts";
 import { isSplittable, type SplittableSource } from "../runtime/source.ts";
 
 /**
@@ -48,4 +48,21 @@ function forwardedFrom(node: GraphNode): GraphNode {
   let current = node;
   while (current.kind === "operator" && current.spec.partitioning === "forwards") current = current.input;
   return current;
+}
+
+/**
+ * Refuses the sinks that cannot yet run on several workers: a committing sink (one that makes its
+ * output visible on `notifyCheckpointComplete`, such as the JSON-lines and S3 sinks) keeps staged
+ * files in its checkpoint state, and on a worker that state would be restored from another worker's
+ * publish, so a restarting worker could commit or clear parts another worker staged. Sinks that
+ * write directly (Kinesis, Firehose, DynamoDB, an idempotent store) are fine.
+ * Throws a {@link PipelineDefinitionError} naming the sink otherwise.
+ */
+export function checkClusterSinks(job: string, graph: JobGraph): void {
+  for (const node of graph.nodes) {
+    if (node.kind !== "sink" || (node as SinkNode).sink.notifyCheckpointComplete === undefined) continue;
+    throw new PipelineDefinitionError(
+      `job "${job}" runs on several workers, but sink "${node.id}" commits its output on checkpoint completion, which is not yet safe on several workers (its staged parts are not kept per worker): use a sink that writes directly, or run the job on one worker`,
+    );
+  }
 }
