@@ -1,5 +1,6 @@
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { FirehoseClientConfig } from "@aws-sdk/client-firehose";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { KinesisConnection } from "@eddy/connector-kinesis";
 
@@ -21,11 +22,13 @@ export interface Connections {
 /**
  * Real AWS: every client takes credentials and region from the SDK's default chain
  * (`AWS_PROFILE`, `AWS_REGION`, environment keys, SSO, instance roles…), as any AWS tool does.
+ * The description names the region the SDK resolves, asked of the SDK itself: `AWS_REGION` or
+ * the profile's `region`, never `AWS_DEFAULT_REGION`, which the SDK for JavaScript v3 does not read.
  */
-export function awsConnections(): Connections {
-  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+export async function awsConnections(): Promise<Connections> {
+  const region = await sdkRegion();
   return {
-    description: `AWS (${region ? `region ${region}` : "the SDK's default region"}, default credential chain)`,
+    description: `AWS (${region ? `region ${region}` : "no region found by the SDK: set AWS_REGION or a region in your AWS profile"}, default credential chain)`,
     kinesis: {},
     dynamodb: {},
     firehose: {},
@@ -33,6 +36,18 @@ export function awsConnections(): Connections {
     redisUrl: undefined,
     bucket: undefined,
   };
+}
+
+/** The region a client built with the SDK's defaults uses, or undefined when it finds none. */
+async function sdkRegion(): Promise<string | undefined> {
+  const probe = new KinesisClient({});
+  try {
+    return await probe.config.region();
+  } catch {
+    return undefined;
+  } finally {
+    probe.destroy();
+  }
 }
 
 /**

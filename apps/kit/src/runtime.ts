@@ -180,7 +180,7 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
     mode === "local"
       ? await localStackConnections(settings.stackFile)
       : mode === "aws"
-        ? awsConnections()
+        ? await awsConnections()
         : undefined;
   const createResources = settings.createResources ?? defaults.createResources;
   if (createResources && mode === "aws") {

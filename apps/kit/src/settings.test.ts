@@ -3,6 +3,7 @@ import {
   boolean,
   duration,
   helpText,
+  informationAsked,
   integer,
   listOf,
   percentage,
@@ -10,6 +11,7 @@ import {
   type Setting,
   SettingsError,
   settingsTable,
+  versionText,
 } from "./settings.ts";
 
 const SETTINGS = {
@@ -136,4 +138,12 @@ test("--help and the README table list every setting with its default", () => {
     "| `--fresh` | `T_FRESH` | `false` | start over |",
     "| `--sinks` | `T_SINKS` | — | a \\| list |",
   ]);
+});
+
+test("-h and --help ask for the settings, --version for the versions, anything else is a run", () => {
+  expect(informationAsked(["-h"])).toBe("help");
+  expect(informationAsked(["--rate", "5", "--help"])).toBe("help");
+  expect(informationAsked(["--version"])).toBe("version");
+  expect(informationAsked(["--rate", "5"])).toBeUndefined();
+  expect(versionText("fx-pricing: rolling FX statistics")).toMatch(/^fx-pricing on Eddy \d+\.\d+\.\d+/);
 });

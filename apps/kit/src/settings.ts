@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 
 /**
@@ -208,8 +209,13 @@ export function settingsOrExit<S extends Record<string, Setting<unknown>>>(
   title: string,
   settings: S,
 ): SettingValues<S> {
-  if (process.argv.includes("--help")) {
+  const asked = informationAsked(process.argv.slice(2));
+  if (asked === "help") {
     console.log(helpText(title, settings));
+    process.exit(0);
+  }
+  if (asked === "version") {
+    console.log(versionText(title));
     process.exit(0);
   }
   try {
@@ -242,4 +248,30 @@ export async function orExit<T>(work: Promise<T>): Promise<T> {
  */
 export function readmeSettingsTable(readme: string): string | undefined {
   return /<!-- settings[^>]*-->\n([\s\S]*?)\n<!-- \/settings -->/.exec(readme)?.[1];
+}
+
+/**
+ * What a command line asks for instead of a run: `-h`/`--help` the settings, `--version` the
+ * versions; undefined for a run.
+ *
+ * @example
+ * informationAsked(["-h"]); // "help"
+ * informationAsked(["--rate", "5"]); // undefined
+ */
+export function informationAsked(argv: readonly string[]): "help" | "version" | undefined {
+  if (argv.includes("-h") || argv.includes("--help")) return "help";
+  if (argv.includes("--version")) return "version";
+  return undefined;
+}
+
+/**
+ * `--version`: the app's name (its title up to the colon) and the version of Eddy it runs on.
+ *
+ * @example
+ * versionText("fx-pricing: rolling FX statistics"); // "fx-pricing on Eddy 0.0.0"
+ */
+export function versionText(title: string): string {
+  const name = title.split(":")[0]!.trim();
+  const core = createRequire(import.meta.url)("@eddy/core/package.json") as { version: string };
+  return `${name} on Eddy ${core.version}`;
 }
