@@ -24,8 +24,9 @@ import {
   type StartingPosition,
   SubscribeToShardCommand,
   type SubscribeToShardCommandOutput,
+  waitUntilStreamExists,
 } from "@aws-sdk/client-kinesis";
-import { type AwsSdkClient, DEFAULT_RETRY, isAwsSdkClient, sleep, systemClock } from "@eddy/core";
+import { type AwsSdkClient, DEFAULT_RETRY, isAwsSdkClient, systemClock } from "@eddy/core";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { retryCall } from "./retry.ts";
 
@@ -178,7 +179,10 @@ export interface StreamAdmin {
   createStream(stream: string, shardCount: number): Promise<void>;
   /** Deletes a stream. */
   deleteStream(stream: string): Promise<void>;
-  /** Resolves once the stream is `ACTIVE`; rejects after `timeoutMs`. */
+  /**
+   * Resolves once the stream is `ACTIVE` (the SDK's `waitUntilStreamExists`: a stream not created
+   * yet is waited for too); rejects after `timeoutMs`.
+   */
   waitUntilActive(stream: string, timeoutMs?: number): Promise<void>;
   /** Splits a shard at `newStartingHashKey` (resharding). */
   splitShard(stream: string, shardId: string, newStartingHashKey: string): Promise<void>;
@@ -494,16 +498,15 @@ export function createStreamAdmin(connection: KinesisConnection = {}): StreamAdm
       );
     },
     async waitUntilActive(stream, timeoutMs = 30_000) {
-      const deadline = systemClock.now() + timeoutMs;
-      for (;;) {
-        const out = await call(`DescribeStreamSummary ${stream}`, () =>
-          client.send(new DescribeStreamSummaryCommand({ StreamName: stream })),
+      // The SDK's waiter (DescribeStream until ACTIVE, failed calls retried). It looks at once; the
+      // stand-ins create and reshard within milliseconds, hence a first delay far below its 10 s.
+      try {
+        await waitUntilStreamExists(
+          { client, minDelay: 0.02, maxDelay: 1, maxWaitTime: timeoutMs / 1_000 },
+          { StreamName: stream },
         );
-        if (out.StreamDescriptionSummary?.StreamStatus === "ACTIVE") return;
-        if (systemClock.now() > deadline) {
-          throw new Error(`stream ${stream} did not become ACTIVE in ${timeoutMs} ms`);
-        }
-        await sleep(systemClock, 20);
+      } catch (error) {
+        throw new Error(`stream ${stream} did not become ACTIVE in ${timeoutMs} ms`, { cause: error });
       }
     },
     async splitShard(stream, shardId, newStartingHashKey) {

@@ -4,7 +4,12 @@ import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
-import { createStreamAdmin, type KinesisConnection, type StreamAdmin } from "../kinesis-client.ts";
+import {
+  createStreamAdmin,
+  createStreamProxy,
+  type KinesisConnection,
+  type StreamAdmin,
+} from "../kinesis-client.ts";
 
 /**
  * Local Kinesis stand-ins for tests and benchmarks, started by the test itself on a free port:
@@ -172,18 +177,24 @@ export async function startKinesisLocal(): Promise<LocalKinesis> {
     }
   });
   const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`kinesis-local exited (${child.exitCode}): ${stderr}`);
-    try {
-      await local.admin.waitUntilActive("__probe__", 0);
-    } catch (error) {
-      if ((error as { name?: string }).name === "ResourceNotFoundException") break;
-      if (Date.now() > deadline) {
-        await local.stop();
-        throw new Error(`kinesis-local did not start in 30 s: ${String(error)} ${stderr}`);
+  // Up once it answers a call (one attempt, no retries) about a stream that does not exist.
+  const probe = createStreamProxy(local.connection);
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`kinesis-local exited (${child.exitCode}): ${stderr}`);
+      try {
+        await probe.streamArn("__probe__");
+      } catch (error) {
+        if ((error as { name?: string }).name === "ResourceNotFoundException") break;
+        if (Date.now() > deadline) {
+          await local.stop();
+          throw new Error(`kinesis-local did not start in 30 s: ${String(error)} ${stderr}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
       }
-      await new Promise((r) => setTimeout(r, 100));
     }
+  } finally {
+    probe.close();
   }
   return local;
 }
