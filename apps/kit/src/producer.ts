@@ -1,4 +1,5 @@
-import { type KinesisConnection, kinesisSink } from "@eddy/connector-kinesis";
+import type { KinesisClient } from "@aws-sdk/client-kinesis";
+import { kinesisSink } from "@eddy/connector-kinesis";
 import { generatorSource, type Job, type JobResult, pipeline } from "@eddy/core";
 import { ensureKinesisStream } from "./resources.ts";
 import { runApp } from "./run.ts";
@@ -7,7 +8,8 @@ import { pipelineOptions, type Runtime } from "./runtime.ts";
 /** Options of {@link producerJob}. */
 export interface ProducerOptions<T> {
   readonly stream: string;
-  readonly connection: KinesisConnection;
+  /** The run's Kinesis client, built once for the run (`Connections.kinesis`). */
+  readonly client: KinesisClient;
   /** Record `index`: a pure function of it, so a resumed producer continues the same sequence. */
   readonly generate: (index: number) => T;
   /** Records of one key go to one shard, in order. */
@@ -40,7 +42,7 @@ export function producerJob<T>(runtime: Runtime, options: ProducerOptions<T>): J
   records.sink(
     kinesisSink({
       stream: options.stream,
-      connection: options.connection,
+      client: options.client,
       partitionKey: options.partitionKey,
       ...(options.serialize ? { serialize: options.serialize } : {}),
       maxInFlightRequests: 1,
@@ -58,15 +60,16 @@ export function producerJob<T>(runtime: Runtime, options: ProducerOptions<T>): J
  */
 export async function runProducer<T>(
   runtime: Runtime,
-  options: Omit<ProducerOptions<T>, "connection"> & {
+  options: Omit<ProducerOptions<T>, "client"> & {
     readonly title: string;
     readonly shards: number;
     readonly seed: number;
   },
 ): Promise<JobResult> {
-  const kinesis = runtime.connections?.kinesis ?? {};
+  // resolveProducerRuntime asks for a Kinesis source, which embedded mode refuses: never undefined.
+  const kinesis = runtime.connections!.kinesis;
   if (runtime.createResources) await ensureKinesisStream(kinesis, options.stream, options.shards);
-  const job = producerJob(runtime, { ...options, connection: kinesis });
+  const job = producerJob(runtime, { ...options, client: kinesis });
   const rate =
     options.ratePerSecond === undefined ? "as fast as Kinesis takes them" : `${options.ratePerSecond}/s`;
   const count = options.count === undefined ? "until stopped" : `${options.count} records`;

@@ -1,16 +1,16 @@
 import {
   CreateTableCommand,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
+  type DynamoDBClient,
   ResourceInUseException,
+  waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 import {
   CreateDeliveryStreamCommand,
   ResourceInUseException as DeliveryStreamInUseException,
-  FirehoseClient,
-  type FirehoseClientConfig,
+  type FirehoseClient,
 } from "@aws-sdk/client-firehose";
-import { createStreamAdmin, type KinesisConnection } from "@eddy/connector-kinesis";
+import type { KinesisClient } from "@aws-sdk/client-kinesis";
+import { createStreamAdmin } from "@eddy/connector-kinesis";
 import type { Connections } from "./connections.ts";
 import type { Runtime, SinkKind } from "./runtime.ts";
 
@@ -21,13 +21,13 @@ import type { Runtime, SinkKind } from "./runtime.ts";
  * an IAM role, which an example app should not create.
  */
 
-/** A Kinesis data stream with `shards` shards, active on return. */
+/** A Kinesis data stream with `shards` shards, active on return, created through `client`. */
 export async function ensureKinesisStream(
-  connection: KinesisConnection,
+  client: KinesisClient,
   stream: string,
   shards: number,
 ): Promise<void> {
-  const admin = createStreamAdmin(connection);
+  const admin = createStreamAdmin(client);
   try {
     await admin.createStream(stream, shards);
   } catch (error) {
@@ -38,13 +38,16 @@ export async function ensureKinesisStream(
   }
 }
 
-/** A table with a string partition key (and sort key), billed per request. */
+/**
+ * A table with a string partition key (and sort key), billed per request, created through
+ * `client` and active on return: DynamoDB creates tables asynchronously, and a write before the
+ * table is ACTIVE fails with ResourceNotFoundException.
+ */
 export async function ensureDynamoDbTable(
-  config: DynamoDBClientConfig,
+  client: DynamoDBClient,
   table: string,
   key: { readonly partition: string; readonly sort?: string },
 ): Promise<void> {
-  const client = new DynamoDBClient(config);
   const names = key.sort === undefined ? [key.partition] : [key.partition, key.sort];
   try {
     await client.send(
@@ -57,18 +60,17 @@ export async function ensureDynamoDbTable(
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
-  } finally {
-    client.destroy();
   }
+  // The SDK's waiter: DescribeTable until ACTIVE. The stand-ins are ACTIVE at once, AWS in seconds.
+  await waitUntilTableExists({ client, minDelay: 0.05, maxDelay: 2, maxWaitTime: 120 }, { TableName: table });
 }
 
 /** A Direct PUT delivery stream writing to `s3://bucket/prefix`, buffering at most `bufferSeconds`. */
 export async function ensureDeliveryStream(
-  config: FirehoseClientConfig,
+  client: FirehoseClient,
   deliveryStream: string,
   destination: { readonly bucket: string; readonly prefix: string; readonly bufferSeconds: number },
 ): Promise<void> {
-  const client = new FirehoseClient(config);
   try {
     await client.send(
       new CreateDeliveryStreamCommand({
@@ -85,8 +87,6 @@ export async function ensureDeliveryStream(
     );
   } catch (error) {
     if (!(error instanceof DeliveryStreamInUseException)) throw error;
-  } finally {
-    client.destroy();
   }
 }
 

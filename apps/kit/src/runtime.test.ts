@@ -61,10 +61,11 @@ test("local mode reads the stack file, checkpoints to the stack's Redis and crea
   expect([...runtime.sinks]).toEqual(["console", "dynamodb", "firehose"]);
   expect(runtime.store).toBeInstanceOf(RedisCheckpointStore);
   expect(runtime.store?.description).toContain("127.0.0.1:5");
-  expect(runtime.connections?.dynamodb).toMatchObject({
-    endpoint: "http://127.0.0.1:2",
-    region: "us-east-1",
-  });
+  const dynamodb = runtime.connections?.dynamodb.config;
+  expect(await dynamodb?.region()).toBe("us-east-1");
+  expect(await dynamodb?.endpoint?.()).toMatchObject({ hostname: "127.0.0.1", port: 2 });
+  expect(dynamodb?.maxAttempts).toBeDefined();
+  expect(await dynamodb?.maxAttempts()).toBe(1);
   expect(runtime.createResources).toBe(true);
   expect(runtime.startFrom).toBe("fresh");
   await runtime.close();
@@ -72,7 +73,9 @@ test("local mode reads the stack file, checkpoints to the stack's Redis and crea
 
 test("aws mode uses the SDK's defaults and will not create resources", async () => {
   const runtime = await resolveRuntime(settings(["--mode", "aws", "--checkpoints", "memory"]));
-  expect(runtime.connections?.kinesis).toEqual({});
+  // The SDK's own defaults (region and credentials from its chain), one attempt per call.
+  expect(runtime.connections?.kinesis.config.endpoint).toBeUndefined();
+  expect(await runtime.connections?.kinesis.config.maxAttempts()).toBe(1);
   expect(runtime.store).toBeInstanceOf(MemoryCheckpointStore);
   expect(runtime.createResources).toBe(false);
   await expect(resolveRuntime(settings(["--mode", "aws", "--create-resources"]))).rejects.toThrow(

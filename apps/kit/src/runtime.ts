@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { S3Client } from "@aws-sdk/client-s3";
 import type { AwsSdkClient, CheckpointStore, PipelineOptions, StartFrom } from "@eddy/core";
 import type { EddyLogger } from "@eddy/observability";
 import { checkpointStoreAt } from "@eddy/state";
@@ -156,7 +155,7 @@ export interface Runtime {
   readonly observe: ObserveSettings;
   /** Structured logs (pino, JSON lines on stderr) at the chosen level. */
   readonly logger: EddyLogger;
-  /** Closes what the runtime opened (the checkpoint store's connection). */
+  /** Closes what the runtime opened (the checkpoint store's connection, the SDK clients). */
   close(): Promise<void>;
 }
 
@@ -198,11 +197,7 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
     );
   }
   // On the local stack, S3 is the stand-in; elsewhere the store resolves S3 as the SDK does.
-  const s3Client =
-    /^s3:\/\//i.test(checkpoints) && connections?.s3
-      ? new S3Client({ ...connections.s3, maxAttempts: 1 })
-      : undefined;
-  const store = checkpointStoreFor(checkpoints, s3Client);
+  const store = checkpointStoreFor(checkpoints, connections?.s3);
   const summary = [
     `${mode} mode${connections ? ` — ${connections.description}` : " — no AWS, no Redis"}`,
     `source ${source}; sinks ${[...sinks].join(", ")}${sinks.has("files") ? ` (files in ${settings.out})` : ""}`,
@@ -233,7 +228,7 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
     logger,
     close: async () => {
       await store?.close?.();
-      s3Client?.destroy();
+      connections?.close();
     },
   };
 }

@@ -50,7 +50,7 @@ export function recordSource<T>(runtime: Runtime, options: RecordSourceOptions<T
   const source = kinesisSource({
     stream: options.stream,
     decode: options.decode,
-    connection: runtime.connections?.kinesis,
+    ...(runtime.connections ? { client: runtime.connections.kinesis } : {}),
     ...APP_KINESIS_DEFAULTS,
   });
   return { source, deadLetters: source.deadLetters, description: `kinesis stream ${options.stream}` };

@@ -90,7 +90,11 @@ export async function printedPolicy(
  */
 export async function createAppResources(stack: TestStack, resources: AppResources): Promise<void> {
   const connections = await localStackConnections(stack.stackFile);
-  await createResources(connections, resources, new Set(["dynamodb", "firehose"]));
+  try {
+    await createResources(connections, resources, new Set(["dynamodb", "firehose"]));
+  } finally {
+    connections.close();
+  }
 }
 
 /** An app run for {@link recordedRun}. */

@@ -470,18 +470,24 @@ export function createStreamProxy(from: KinesisConnection | AwsSdkClient = {}): 
 }
 
 /**
- * Creates the SDK-backed {@link StreamAdmin}.
+ * Creates the SDK-backed {@link StreamAdmin}: over `client` as given (an AWS SDK v3
+ * `KinesisClient`, recognized by its shape; not destroyed by `close`), or over a client built from
+ * connection settings (destroyed by `close`).
  *
  * @example
- * const admin = createStreamAdmin({ region: "eu-west-1" });
+ * import { KinesisClient } from "@aws-sdk/client-kinesis";
+ * const admin = createStreamAdmin(new KinesisClient({ region: "eu-west-1" }));
  * await admin.deleteStream("scratch-stream");
  * admin.close();
  */
-export function createStreamAdmin(connection: KinesisConnection = {}): StreamAdmin {
-  const client = new KinesisClient({
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }),
-    ...clientConfig(connection),
-  });
+export function createStreamAdmin(from: KinesisConnection | AwsSdkClient = {}): StreamAdmin {
+  const given = isAwsSdkClient(from, "Kinesis", "createStreamAdmin") ? from : undefined;
+  const client: AwsSdkClient =
+    given ??
+    new KinesisClient({
+      requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }),
+      ...clientConfig(from as KinesisConnection),
+    });
   // Administration runs outside a job: core's retry policy on the wall clock.
   const call = <R>(operation: string, send: () => Promise<R>): Promise<R> =>
     retryCall(operation, send, { clock: systemClock, retry: DEFAULT_RETRY });
@@ -502,7 +508,7 @@ export function createStreamAdmin(connection: KinesisConnection = {}): StreamAdm
       // stand-ins create and reshard within milliseconds, hence a first delay far below its 10 s.
       try {
         await waitUntilStreamExists(
-          { client, minDelay: 0.02, maxDelay: 1, maxWaitTime: timeoutMs / 1_000 },
+          { client: client as KinesisClient, minDelay: 0.02, maxDelay: 1, maxWaitTime: timeoutMs / 1_000 },
           { StreamName: stream },
         );
       } catch (error) {
@@ -534,7 +540,7 @@ export function createStreamAdmin(connection: KinesisConnection = {}): StreamAdm
       await admin.waitUntilActive(stream);
     },
     close() {
-      client.destroy();
+      if (!given) client.destroy();
     },
   };
   return admin;
