@@ -1,8 +1,15 @@
 import { describe, expect, test } from "vitest";
+import { count } from "../aggregates/count.ts";
+import { silentLogger } from "../logging/logger.ts";
+import { pipeline } from "../pipeline.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import type { SourceContext, SourceEvent, SourceReader } from "../runtime/source.ts";
 import { keyGroupOf } from "../state/key-group.ts";
 import { sourceContext } from "../testing/connector-contexts.ts";
+import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
+import { tumbling } from "../windows/assigners.ts";
+import type { TimeWindow, WindowResult } from "../windows/window.ts";
+import { collectSink } from "./collect-sink.ts";
 import { generatorSource } from "./generator-source.ts";
 
 const SYMBOLS = ["EURUSD", "GBPUSD", "USDJPY", "AUDUSD", "USDCHF", "NZDUSD", "USDCAD"];
@@ -87,17 +94,53 @@ describe("generatorSource with partitions", () => {
     expect([...bySplit.keys()].sort()).toEqual(["partition-0", "partition-2"]);
     expect(bySplit.get("partition-0")).toEqual([0, 3, 6, 9]);
     expect(bySplit.get("partition-2")).toEqual([8, 11]);
-    const finished = events.filter((e) => e.kind === "split-status");
-    expect(finished).toEqual([
+    const statuses = events.filter((e) => e.kind === "split-status");
+    expect(statuses).toEqual([
+      { kind: "split-status", split: "partition-0", status: "active" },
+      { kind: "split-status", split: "partition-2", status: "active" },
       { kind: "split-status", split: "partition-0", status: "finished", position: 12 },
       { kind: "split-status", split: "partition-2", status: "finished", position: 12 },
     ]);
+  });
+
+  test("no partition's records are late for the watermark of another read before it", async () => {
+    // Record i at event time i; one batch spans 800 indices, far beyond the 5 ms of disorder
+    // allowed. Were a partition to set the watermark before the others had joined, their records
+    // of the same indices, read next, would be late and their windows would fire short.
+    const windowCounts = async (partitions: number | undefined) => {
+      const out = collectSink<WindowResult<string, TimeWindow, number>>();
+      const job = pipeline(`partitions-${partitions ?? 1}`, { logger: silentLogger, stopOnSignals: false });
+      job
+        .source(
+          generatorSource({
+            count: 4_000,
+            batchSize: 200,
+            generate: tick,
+            ...(partitions === undefined ? {} : { partitions, partitionKey: bySymbol }),
+          }),
+        )
+        .withWatermarks(boundedOutOfOrderness(5), (t) => t.i)
+        .keyBy(bySymbol)
+        .window(tumbling(50))
+        .aggregate(count())
+        .sink(out.sink);
+      await job.run();
+      return out
+        .values()
+        .map((r) => `${r.key}@${r.window.start}=${r.value}`)
+        .sort();
+    };
+    const whole = await windowCounts(undefined);
+    expect(whole.length).toBeGreaterThan(4_000 / 50);
+    expect(await windowCounts(4)).toEqual(whole);
   });
 
   test("a batch's position is the next index its partition considers", async () => {
     const reader = await generatorSource({ count: 10, partitions: 2, batchSize: 2, generate: (i) => i }).open(
       context(),
     );
+    expect(await reader.next()).toEqual({ kind: "split-status", split: "partition-0", status: "active" });
+    expect(await reader.next()).toEqual({ kind: "split-status", split: "partition-1", status: "active" });
     expect(await reader.next()).toEqual({ kind: "data", split: "partition-0", values: [0, 2], position: 4 });
     expect(await reader.next()).toEqual({ kind: "data", split: "partition-1", values: [1, 3], position: 4 });
   });

@@ -176,12 +176,18 @@ function generatorReader<T>(
   const startIndex = Math.min(...cursors.map((c) => c.index));
   const startTime = clock.now();
   let batches = 0;
+  // Each split joins the watermark minimum before its first batch, as a split assigned in Flink
+  // does. Otherwise the first split's batch would set the watermark alone and the records of the
+  // same indices in the others, read next, would be late.
+  const unannounced = plan.reportsFinished ? cursors.map((c) => c.split) : [];
   /** The first index not yet due at `now`. */
   const dueBefore = (now: number) => startIndex + Math.floor(((now - startTime) * rate!) / 1000) + 1;
 
   return {
     async next(): Promise<SourceEvent<T> | undefined> {
       if (signal.aborted) return undefined;
+      const joining = unannounced.shift();
+      if (joining !== undefined) return { kind: "split-status", split: joining, status: "active" };
       let cursor: Cursor | undefined;
       for (const c of cursors)
         if (!c.finished && (cursor === undefined || c.index < cursor.index)) cursor = c;
