@@ -67,6 +67,7 @@ export type {
   LeaseStore,
   LeaseTableSnapshot,
   LeaseWrite,
+  PublishedCommittables,
   PublishedKeyGroup,
   PublishedLease,
   PublishRequest,
@@ -170,7 +171,7 @@ export type {
   Output,
 } from "./runtime/operator.ts";
 export { type FailedRecord, OutputTag } from "./runtime/output-tag.ts";
-export type { Sink, SinkContext } from "./runtime/sink.ts";
+export type { Sink, SinkContext, SinkWriter } from "./runtime/sink.ts";
 export {
   isSplittable,
   type Source,
@@ -183,6 +184,7 @@ export {
   type SplitListingContext,
   type SplittableSource,
 } from "./runtime/source.ts";
+export { writerToken } from "./runtime/writer-token.ts";
 export { DEFAULT_KEY_GROUPS, type Key, keyGroupOf } from "./state/key-group.ts";
 export { type KeyEntry, KeyedHeap, type KeyGroupSnapshot } from "./state/keyed-heap.ts";
 export { type Serde, v8Serde } from "./state/serde.ts";

@@ -9,6 +9,7 @@ import type {
 import type { Lease } from "../cluster/lease.ts";
 import type { LeaseCoordinator } from "../cluster/lease-coordinator.ts";
 import type { PublishedKeyGroup } from "../cluster/lease-store.ts";
+import { committablesOf } from "./published-committables.ts";
 import { type PublishedKeyGroupState, positionToCheckpoint } from "./published-state.ts";
 
 /**
@@ -37,9 +38,11 @@ export interface FencedCheckpointsSettings {
 
 /**
  * The checkpoint store one run of a worker uses: `commit` stores the blobs and manifest in the
- * job's store (under the run's own name), then publishes the positions of the run's splits and
- * the blob chains of their key groups through the lease store's fenced publish, in one atomic
- * step. A refused publish fails the checkpoint, so a zombie's checkpoint never counts.
+ * job's store (under the run's own name), then publishes the positions of the run's splits, the
+ * blob chains of their key groups and the sinks' pre-commit states (the committables) through the
+ * lease store's fenced publish, in one atomic step. A refused publish fails the checkpoint, so a
+ * zombie's checkpoint never counts and its sinks commit nothing (they are told only of stored
+ * checkpoints).
  */
 export class FencedCheckpoints implements CheckpointStore {
   readonly description: string;
@@ -104,6 +107,7 @@ export class FencedCheckpoints implements CheckpointStore {
           : { leaseKey },
       ),
       keyGroups,
+      committables: committablesOf(checkpoint.manifest),
     });
     if (!result.ok) {
       const error = new CheckpointFailedError(
