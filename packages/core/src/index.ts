@@ -46,7 +46,8 @@ export {
 } from "./checkpoint/checkpoint-store-admin.ts";
 export { checksumOf } from "./checkpoint/checksum.ts";
 export { MemoryCheckpointStore } from "./checkpoint/memory-store.ts";
-export { blobKeysOf, planRetention } from "./checkpoint/retention.ts";
+export { blobKeysOf, blobRefsOf, planRetention } from "./checkpoint/retention.ts";
+export { isSharedBlobStore, type SharedBlobStore } from "./checkpoint/shared-blob-store.ts";
 export { holderOf, isFinished, type Lease, type NewLease, newLease, SHARD_END } from "./cluster/lease.ts";
 export {
   type HeldLease,
@@ -116,6 +117,11 @@ export {
 export { SOURCE_DEFAULTS } from "./io/source-support.ts";
 export type { ClusterOptions } from "./job/cluster-options.ts";
 export type { StartFrom } from "./job/job-restore.ts";
+export {
+  type CollectedCheckpoints,
+  collectWorkerCheckpoints,
+  type WorkerCheckpointCollection,
+} from "./job/worker-checkpoint-collection.ts";
 export type {
   KeyedProcessContext,
   KeyedProcessFunction,

@@ -221,6 +221,10 @@ export class ClusterRun {
       sourceId,
       leases,
       onRefused: (error) => this.#refused(current, error),
+      job: name,
+      keyGroups,
+      leaseStore: cluster.leases,
+      logger,
     });
     const run = new JobRun({
       name: stream,

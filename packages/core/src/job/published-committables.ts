@@ -64,7 +64,8 @@ export async function readSinkCommittables(settings: {
   return { own, others };
 }
 
-function sinkStatesOf(worker: string, state: unknown): PublishedSinkStates {
+/** `state` as {@link PublishedSinkStates}, or an error naming the worker. */
+export function sinkStatesOf(worker: string, state: unknown): PublishedSinkStates {
   const candidate = state as Partial<PublishedSinkStates> | null;
   if (
     typeof candidate !== "object" ||

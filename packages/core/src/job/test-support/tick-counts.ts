@@ -33,10 +33,15 @@ export const FAST = {
  */
 export function tickCounts(
   name: string,
-  options: { cluster?: ClusterOptions; store: MemoryCheckpointStore; ratePerSecond?: number },
+  options: {
+    cluster?: ClusterOptions;
+    store: MemoryCheckpointStore;
+    ratePerSecond?: number;
+    retain?: number;
+  },
 ) {
   const job = pipeline(name, {
-    checkpoints: { every: 40, store: options.store },
+    checkpoints: { every: 40, store: options.store, retain: options.retain },
     cluster: options.cluster,
     logger: silentLogger,
     stopOnSignals: false,
