@@ -46,7 +46,8 @@ export {
 } from "./checkpoint/checkpoint-store-admin.ts";
 export { checksumOf } from "./checkpoint/checksum.ts";
 export { MemoryCheckpointStore } from "./checkpoint/memory-store.ts";
-export { blobKeysOf, planRetention } from "./checkpoint/retention.ts";
+export { blobKeysOf, blobRefsOf, planRetention } from "./checkpoint/retention.ts";
+export { isSharedBlobStore, type SharedBlobStore } from "./checkpoint/shared-blob-store.ts";
 export { holderOf, isFinished, type Lease, type NewLease, newLease, SHARD_END } from "./cluster/lease.ts";
 export {
   type HeldLease,
@@ -67,6 +68,7 @@ export type {
   LeaseStore,
   LeaseTableSnapshot,
   LeaseWrite,
+  PublishedCommittables,
   PublishedKeyGroup,
   PublishedLease,
   PublishRequest,
@@ -115,6 +117,11 @@ export {
 export { SOURCE_DEFAULTS } from "./io/source-support.ts";
 export type { ClusterOptions } from "./job/cluster-options.ts";
 export type { StartFrom } from "./job/job-restore.ts";
+export {
+  type CollectedCheckpoints,
+  collectWorkerCheckpoints,
+  type WorkerCheckpointCollection,
+} from "./job/worker-checkpoint-collection.ts";
 export type {
   KeyedProcessContext,
   KeyedProcessFunction,
@@ -170,7 +177,7 @@ export type {
   Output,
 } from "./runtime/operator.ts";
 export { type FailedRecord, OutputTag } from "./runtime/output-tag.ts";
-export type { Sink, SinkContext } from "./runtime/sink.ts";
+export type { Sink, SinkContext, SinkWriter } from "./runtime/sink.ts";
 export {
   isSplittable,
   type Source,
@@ -183,6 +190,7 @@ export {
   type SplitListingContext,
   type SplittableSource,
 } from "./runtime/source.ts";
+export { writerToken } from "./runtime/writer-token.ts";
 export { DEFAULT_KEY_GROUPS, type Key, keyGroupOf } from "./state/key-group.ts";
 export { type KeyEntry, KeyedHeap, type KeyGroupSnapshot } from "./state/keyed-heap.ts";
 export { type Serde, v8Serde } from "./state/serde.ts";

@@ -42,3 +42,4 @@ export { LocalS3Objects, type StoredObject } from "./s3-objects.ts";
 export { type LocalS3, startLocalS3 } from "./s3rver.ts";
 export { type LocalStack, STACK_PORTS, startStack } from "./stack.ts";
 export { readStackFile, repoRoot, type StackEndpoints, stackFilePath, writeStackFile } from "./stack-file.ts";
+export { startWorkerProcess, type WorkerExit, type WorkerProcess } from "./worker-process.ts";

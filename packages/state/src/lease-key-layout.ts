@@ -21,6 +21,8 @@ import { tagged } from "./key-layout.ts";
  * <prefix>job:{<job>}:leader             hash    leader, leaseCounter, token
  * <prefix>job:{<job>}:leader-token       counter INCRed by every acquisition: the fencing tokens
  * <prefix>job:{<job>}:key-groups         hash    key group → {"leaseKey","epoch","state"} JSON
+ * <prefix>job:{<job>}:committables       hash    workerId → {"incarnation","state"} JSON: what its
+ *                                                last publish left its sinks to commit
  * ```
  *
  * @example
@@ -93,5 +95,10 @@ export class LeaseKeyLayout {
   /** The key groups' state pointers. */
   keyGroups(): string {
     return `${this.#base}:key-groups`;
+  }
+
+  /** What each worker's last publish left its sinks to commit, by worker id. */
+  committables(): string {
+    return `${this.#base}:committables`;
   }
 }

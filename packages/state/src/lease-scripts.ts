@@ -179,9 +179,10 @@ return answer('ok', '', KEYS[1])
 `);
 
 /**
- * KEYS key-group pointers, then the n leases. ARGV worker, n, then five per lease (leaseKey,
- * counter, has checkpoint, checkpoint, sub-sequence), m, then two per key group (group, state JSON).
- * Answers {code, message}.
+ * KEYS key-group pointers, then the n leases, then the worker record and the committables hash.
+ * ARGV worker, n, then five per lease (leaseKey, counter, has checkpoint, checkpoint,
+ * sub-sequence), m, then two per key group (group, state JSON), then the incarnation to fence on
+ * ('' for none) and the committables JSON ('' for none). Answers {code, message}.
  */
 export const PUBLISH = script(`
 local worker = ARGV[1]
@@ -226,7 +227,21 @@ for j = 1, m do
     table.insert(failures, 'key group ' .. group .. ' is carried by none of the published leases (' .. published .. ')')
   end
 end
+local incarnation, committables = ARGV[groupsFrom + m * 2 + 1], ARGV[groupsFrom + m * 2 + 2]
+if incarnation ~= '' then
+  local record = read(KEYS[2 + n])
+  if not record or record.left == '1' or tonumber(record.incarnation) ~= tonumber(incarnation) then
+    local seen = 'no record'
+    if record then seen = 'incarnation ' .. record.incarnation end
+    if record and record.left == '1' then seen = seen .. ', left' end
+    first = first or 'worker'
+    table.insert(failures, 'worker "' .. worker .. '" incarnation ' .. incarnation .. ' is superseded (its record has ' .. seen .. ')')
+  end
+end
 if #failures > 0 then return {first, table.concat(failures, '; ')} end
+if committables ~= '' then
+  redis.call('HSET', KEYS[3 + n], worker, '{"incarnation":' .. incarnation .. ',"state":' .. committables .. '}')
+end
 for i = 1, n do
   local a = 2 + (i - 1) * 5
   if ARGV[a + 3] == '1' then setCheckpoint(KEYS[1 + i], ARGV[a + 4], ARGV[a + 5]) end

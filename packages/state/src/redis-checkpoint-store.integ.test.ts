@@ -74,6 +74,23 @@ describe("RedisCheckpointStore in Redis", () => {
     await admin.close();
   });
 
+  test("forgetCheckpoints drops manifests but not their blobs; deleteBlobs deletes blobs and skips missing ones (retention on several workers)", async () => {
+    const job = uniqueName("shared@w#1");
+    const builder = new CheckpointBuilder(job);
+    const first = builder.next(1, ALL_FULL);
+    const second = builder.next(2, ALL_FULL);
+    await store.commit(first, Number.MAX_SAFE_INTEGER);
+    await store.commit(second, Number.MAX_SAFE_INTEGER);
+    await store.forgetCheckpoints(job, [1]);
+    expect((await store.checkpoints(job)).map((m) => m.checkpointId)).toEqual([2]);
+    const refs = blobRefsOf(first.manifest);
+    for (const ref of refs) await expect(store.readBlob(ref)).resolves.toBeInstanceOf(Uint8Array);
+    await store.deleteBlobs([...refs, ...refs]);
+    for (const ref of refs) await expect(store.readBlob(ref)).rejects.toThrow(CorruptCheckpointError);
+    for (const ref of blobRefsOf(second.manifest))
+      await expect(store.readBlob(ref)).resolves.toBeInstanceOf(Uint8Array);
+  });
+
   test("keys are under the prefix and hash-tagged with the job; manifests are JSON", async () => {
     const custom = storeOn(server, { prefix: "test-layout:" });
     const job = uniqueName("layout");

@@ -11,6 +11,7 @@ import {
   type DeleteCheckpointOptions,
   type Logger,
   refuseDeletingLatest,
+  type SharedBlobStore,
 } from "@eddy/core";
 import type { Redis, RedisOptions } from "ioredis";
 import { blobsToStore } from "./blobs-to-store.ts";
@@ -96,7 +97,7 @@ export const REDIS_CHECKPOINT_DEFAULTS = {
  * const store = redisCheckpoints("redis://127.0.0.1:6379");
  * const job = pipeline("fx-pricing", { checkpoints: { every: seconds(10), store } });
  */
-export class RedisCheckpointStore implements CheckpointStore, CheckpointStoreAdmin {
+export class RedisCheckpointStore implements CheckpointStore, CheckpointStoreAdmin, SharedBlobStore {
   readonly description: string;
   /** Where each job's keys are. */
   readonly keys: CheckpointKeyLayout;
@@ -217,6 +218,20 @@ export class RedisCheckpointStore implements CheckpointStore, CheckpointStoreAdm
         freed: complete ? blobsFreedBy(removed, [...checkpoints, ...left], blobKey) : [],
       };
     });
+  }
+
+  async forgetCheckpoints(job: string, checkpointIds: readonly number[]): Promise<void> {
+    if (checkpointIds.length === 0) return;
+    await this.#redis.hdel(this.keys.checkpoints(job), ...checkpointIds.map(String));
+  }
+
+  async deleteBlobs(refs: readonly BlobRef[]): Promise<void> {
+    // Each blob has a hash tag of its own: one UNLINK per blob, pipelined in chunks.
+    for (let i = 0; i < refs.length; i += 500) {
+      const pipeline = this.#redis.pipeline();
+      for (const ref of refs.slice(i, i + 500)) pipeline.unlink(this.keys.blob(ref));
+      await pipeline.exec();
+    }
   }
 
   async readBlob(ref: BlobRef): Promise<Uint8Array> {

@@ -12,6 +12,7 @@ import {
   type LeaseWrite,
   type NewLease,
   newLease,
+  type PublishedCommittables,
   type PublishRequest,
   type PublishResult,
   type ReleaseLeaseRequest,
@@ -302,7 +303,17 @@ export class RedisLeaseStore implements LeaseStore {
         );
       }
     }
-    const keys = [this.keys.keyGroups(), ...request.leases.map((l) => this.keys.lease(l.leaseKey))];
+    if (request.committables !== undefined && request.incarnation === undefined) {
+      throw new Error(
+        `publish by "${request.worker}": committables are recorded only with the incarnation to fence on`,
+      );
+    }
+    const keys = [
+      this.keys.keyGroups(),
+      ...request.leases.map((l) => this.keys.lease(l.leaseKey)),
+      this.keys.worker(request.worker),
+      this.keys.committables(),
+    ];
     const args: ScriptArgument[] = [request.worker, request.leases.length];
     for (const lease of request.leases) {
       args.push(
@@ -315,6 +326,10 @@ export class RedisLeaseStore implements LeaseStore {
     }
     args.push(groups.length);
     for (const { keyGroup, state } of groups) args.push(keyGroup, JSON.stringify(state ?? null));
+    args.push(
+      request.incarnation ?? "",
+      request.committables === undefined ? "" : JSON.stringify(request.committables),
+    );
     const [code, message] = (await this.#commands.eddyLeasePublish(keys.length, ...keys, ...args)) as Answer;
     return code === "ok" ? { ok: true } : { ok: false, code: code as LeaseRefusal, message };
   }
@@ -333,6 +348,16 @@ export class RedisLeaseStore implements LeaseStore {
       };
       found.set(keyGroup, { keyGroup, state, leaseKey, epoch });
     });
+    return found;
+  }
+
+  async readCommittables(): Promise<Map<string, PublishedCommittables>> {
+    const found = new Map<string, PublishedCommittables>();
+    const flat = await this.#redis.hgetall(this.keys.committables());
+    for (const [worker, json] of Object.entries(flat)) {
+      const { incarnation, state } = JSON.parse(json) as { incarnation: number; state: unknown };
+      found.set(worker, { worker, incarnation, state });
+    }
     return found;
   }
 

@@ -1,8 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { holderOf } from "@eddy/core";
 import { eventually } from "@eddy/core/testing";
+import { startWorkerProcess, type WorkerProcess as Worker } from "@eddy/local-stack";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type RedisLeaseStore, redisLeases } from "../src/index.ts";
@@ -28,47 +31,50 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly output: string;
-}
-
-interface Worker {
-  readonly id: string;
-  readonly child: ChildProcess;
-  readonly exit: Promise<Exit>;
-}
-
-function start(job: string, results: string, rate: number, workerId?: string): Worker {
-  const args = ["--import", "tsx", WORKER, redis.url, job, results, String(RECORDS), String(rate)];
-  const child = spawn(process.execPath, workerId === undefined ? args : [...args, workerId], {
-    stdio: ["ignore", "pipe", "pipe"],
+/** Runs the job (one worker of it, with `workerId`), writing results to a hash and to `files`. */
+function start(job: string, results: string, files: string, rate: number, workerId?: string): Worker {
+  const args = [redis.url, job, results, String(RECORDS), String(rate)];
+  return startWorkerProcess({
+    id: workerId ?? "single",
+    script: WORKER,
+    args: workerId === undefined ? args : [...args, workerId],
+    env: { EDDY_TEST_FILES: files },
   });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exit = new Promise<Exit>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal, output })),
-  );
-  return { id: workerId ?? "single", child, exit };
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The results of one uninterrupted process: what every disrupted cluster run must write. */
 let expected: Record<string, string>;
+/** The lines its JSON-lines sink committed, sorted. */
+let expectedLines: string[];
+let directory: string;
 
 beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), "eddy-cluster-crash-"));
   const reference = `reference-${randomUUID()}`;
-  const single = await start(reference, `${reference}:results`, 1_000_000).exit;
+  const files = join(directory, reference);
+  const single = await start(reference, `${reference}:results`, files, 1_000_000).exit;
   expect(single.code, single.output).toBe(0);
   expected = await client.hgetall(`${reference}:results`);
   expect(Object.keys(expected).length).toBeGreaterThan(2_000);
+  expectedLines = await committedLines(files);
+  expect(expectedLines.length).toBe(Object.keys(expected).length);
 }, 120_000);
+
+afterAll(async () => {
+  if (directory) await rm(directory, { recursive: true, force: true });
+});
+
+/** Every line of the committed parts in `dir` (whichever worker wrote them), sorted. */
+async function committedLines(dir: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const file of await readdir(dir)) {
+    if (!file.startsWith("part-")) continue;
+    lines.push(...(await readFile(join(dir, file), "utf8")).split("\n").filter((line) => line !== ""));
+  }
+  return lines.sort();
+}
 
 /** A running cluster job: its workers by id (restarted ones replace the dead), and its lease table. */
 interface Cluster {
@@ -87,9 +93,10 @@ interface Cluster {
 async function runDisrupted(disrupt: (cluster: Cluster) => Promise<void>): Promise<void> {
   const job = `cluster-${randomUUID()}`;
   const results = `${job}:results`;
+  const files = join(directory, job);
   const table = redisLeases(redis.url, { job });
   const workers = new Map<string, Worker>();
-  const restart = (id: string) => void workers.set(id, start(job, results, RATE, id));
+  const restart = (id: string) => void workers.set(id, start(job, results, files, RATE, id));
   for (let i = 0; i < WORKERS; i++) restart(`w${i}`);
   try {
     await eventually(
@@ -116,9 +123,13 @@ async function runDisrupted(disrupt: (cluster: Cluster) => Promise<void>): Promi
   const actual = await client.hgetall(results);
   expect(Object.keys(actual).length).toBe(Object.keys(expected).length);
   expect(actual).toEqual(expected);
+  // The two-phase sink: every result committed exactly once, by whichever worker wrote it.
+  const lines = await committedLines(files);
+  expect(lines.length).toBe(expectedLines.length);
+  expect(lines).toEqual(expectedLines);
 }
 
-test(`${WORKERS} worker processes, one holding splits SIGKILLed ${KILLS} times, write exactly the window results of one process`, async () => {
+test(`${WORKERS} worker processes, one holding splits SIGKILLed ${KILLS} times, write exactly the window results of one process, to an idempotent and a two-phase sink`, async () => {
   await runDisrupted(async ({ workers, holder, restart }) => {
     for (let kill = 0; kill < KILLS; kill++) {
       await pause(1_000 + Math.random() * 1_500);

@@ -3,7 +3,9 @@
  * the whole job in one process): a partitioned, replayable generator, keyed tumbling windows
  * co-partitioned with it, checkpoints to Redis published through Redis leases, and an idempotent
  * sink — each window's result is written to one field of a Redis hash (`key|windowStart`), so a
- * result written again after a replay is the same write.
+ * result written again after a replay is the same write. With `EDDY_TEST_FILES` set, the results
+ * also go to that directory through the exactly-once JSON-lines sink, which commits on checkpoint
+ * completion: a result written twice there is a duplicate line.
  *
  *   node --import tsx cluster-worker.ts <redis url> <job name> <results hash> <records> <records per second> [worker id]
  */
@@ -11,6 +13,7 @@ import {
   boundedOutOfOrderness,
   consoleLogger,
   generatorSource,
+  jsonLinesSink,
   pipeline,
   type Sink,
   silentLogger,
@@ -57,7 +60,7 @@ const job = pipeline(name, {
   },
   stopOnSignals: false,
 });
-job
+const rows = job
   .source(
     generatorSource({
       count: Number(records),
@@ -79,8 +82,10 @@ job
   )
   .map((r) => ({ field: `${r.key}|${r.window.start}`, value: `${r.value.count}/${r.value.sum}` }), {
     name: "rows",
-  })
-  .sink(idempotentResults, { name: "out" });
+  });
+rows.sink(idempotentResults, { name: "out" });
+const files = process.env.EDDY_TEST_FILES;
+if (files) rows.sink(jsonLinesSink(files), { name: "files" });
 const result = await job.run();
 console.log(result.outcome);
 await store.close();

@@ -7,6 +7,7 @@ import {
   type Sink,
   type SinkContext,
   SinkWriteError,
+  writerToken,
 } from "@eddy/core";
 import { Committer } from "./committer.ts";
 import { PartFile } from "./part-file.ts";
@@ -34,6 +35,13 @@ import {
  * the restored checkpoint lists (idempotently) and deletes whatever else is staged, and the
  * records after the checkpoint are written again into new files. Without checkpoints, files are
  * committed at the end of input.
+ *
+ * On several workers (a job with `cluster`) each worker is a writer of its own: it stages under
+ * `<stagingPrefix><worker id>/`, names its files with its worker id and process incarnation, and
+ * commits a checkpoint's files only after that checkpoint's fenced publish succeeded. On open it
+ * commits what its own last published checkpoint and the other workers' last publishes list
+ * (idempotently: several may commit one file at once), and clears only its own staging folder.
+ * The objects hold the same records as a run on one worker.
  *
  * Timing: a part file is rolled when it reaches `maxPartSize`, `rolloverInterval` after it was
  * opened, after `inactivityInterval` without records (processing time), and at every barrier;
@@ -74,10 +82,27 @@ interface Running {
   readonly logger: Logger;
   /** Names files of this run apart from those of earlier runs (a replay writes new files). */
   readonly run: string;
+  /** Where this writer stages: the staging prefix, or its worker's folder in it on several workers. */
+  readonly staging: string;
+  /**
+   * Files of this run. A run's state is its own: on several workers the sink is opened again for
+   * every new set of splits, and what an earlier run left open, pre-committed or uploading (its
+   * late callbacks too) must never reach a later run's checkpoints.
+   */
+  readonly open: Map<string, PartFile>;
+  readonly closing: Set<Promise<void>>;
+  /** Closed since the last barrier. */
+  closed: ClosedFile[];
+  /** Pre-committed, waiting for their checkpoint to complete. */
+  pending: PendingFile[];
+  uploads: number;
+  uploadWaiters: (() => void)[];
+  fatal: Error | undefined;
 }
 
 class S3Sink<T> implements Sink<T> {
   readonly name: string;
+  readonly severalWriters = true;
   #running: Running | undefined;
   readonly #prefix: string;
   readonly #errorPrefix: string;
@@ -94,15 +119,6 @@ class S3Sink<T> implements Sink<T> {
     fileNamePrefix: string;
     gzip: boolean;
   };
-  readonly #open = new Map<string, PartFile>();
-  readonly #closing = new Set<Promise<void>>();
-  /** Closed since the last barrier. */
-  #closed: ClosedFile[] = [];
-  /** Pre-committed, waiting for their checkpoint to complete. */
-  #pending: PendingFile[] = [];
-  #uploads = 0;
-  #uploadWaiters: (() => void)[] = [];
-  #fatal: Error | undefined;
   #seq = 0;
   #timer: Cancel | undefined;
 
@@ -154,17 +170,28 @@ class S3Sink<T> implements Sink<T> {
       { ...S3_SINK_DEFAULTS.retry, ...options.retry },
       clock,
     );
+    const { writer } = context;
+    // On several workers each stages in a folder of its own, and only clears that one.
+    const worker = writer ? `${writerToken(writer.workerId)}/` : "";
+    const staging = this.#stagingPrefix + worker;
+    const run = `${clock.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
     this.#running = {
       s3,
-      committer: new Committer(s3, this.#stagingPrefix, this.#settings.maxConcurrentUploads),
+      committer: new Committer(s3, staging, this.#settings.maxConcurrentUploads),
       clock,
       logger: options.logger ?? context.logger,
-      run: `${clock.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
+      run: writer ? `${writerToken(writer.workerId)}-${writer.incarnation}-${run}` : run,
+      staging,
+      open: new Map(),
+      closing: new Set(),
+      closed: [],
+      pending: [],
+      uploads: 0,
+      uploadWaiters: [],
+      fatal: undefined,
     };
-    const restored = context.restoredState as S3SinkState | undefined;
+    const restored = this.#stateOf(context.restoredState);
     if (restored !== undefined) {
-      if (restored.version !== 1)
-        throw new Error(`${this.name}: unknown state version ${String(restored.version)}`);
       // Everything listed was pre-committed for the restored checkpoint (or one before it).
       await this.#started().committer.commit(restored.pending);
       if (restored.pending.length > 0) {
@@ -172,6 +199,10 @@ class S3Sink<T> implements Sink<T> {
           `${this.name}: committed the ${restored.pending.length} part file(s) of restored checkpoint ${context.restoredCheckpointId}`,
         );
       }
+    }
+    // What other workers' last publishes left: their process may never come back to commit it.
+    for (const state of writer?.othersPending ?? []) {
+      await this.#started().committer.commit(this.#stateOf(state)?.pending ?? []);
     }
     const cleared = await this.#started().committer.clearStaging();
     if (cleared.deleted > 0) {
@@ -188,8 +219,9 @@ class S3Sink<T> implements Sink<T> {
   }
 
   write(values: T[], timestamps: number[]): Promise<void> | undefined {
-    if (this.#fatal) throw this.#fatal;
-    const now = this.#started().clock.now();
+    const running = this.#started();
+    if (running.fatal) throw running.fatal;
+    const now = running.clock.now();
     const maxPartSize = this.#settings.maxPartSize;
     let i = 0;
     while (i < values.length) {
@@ -204,44 +236,47 @@ class S3Sink<T> implements Sink<T> {
           const serialized = this.#serialize(record);
           const bytes =
             typeof serialized === "string" ? Buffer.from(serialized, "utf8") : Buffer.from(serialized);
-          const file = this.#open.get(partition) ?? this.#newFile(partition, now);
+          const file = running.open.get(partition) ?? this.#newFile(partition, now);
           file.append(bytes, now);
-          if (file.size >= maxPartSize) this.#roll(partition, file);
+          if (file.size >= maxPartSize) this.#roll(running, partition, file);
         }
       } catch (error) {
         this.#writeError(record as T, timestamp, error, now);
         i++;
       }
     }
-    if (this.#uploads < this.#settings.maxConcurrentUploads) return undefined;
-    return this.#waitForUploads();
+    if (running.uploads < this.#settings.maxConcurrentUploads) return undefined;
+    return this.#waitForUploads(running);
   }
 
   async snapshot(checkpointId: number): Promise<S3SinkState> {
-    await this.#closeAll();
+    const running = this.#started();
+    await this.#closeAll(running);
     // Uploads finish in any order; keep the checkpoint's list stable.
-    this.#closed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    for (const file of this.#closed) this.#pending.push({ ...file, checkpointId } as PendingFile);
-    this.#closed = [];
-    return { version: 1, pending: [...this.#pending] };
+    running.closed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const file of running.closed) running.pending.push({ ...file, checkpointId } as PendingFile);
+    running.closed = [];
+    return { version: 1, pending: [...running.pending] };
   }
 
   async notifyCheckpointComplete(checkpointId: number): Promise<void> {
-    const due = this.#pending.filter((f) => f.checkpointId <= checkpointId);
+    const running = this.#started();
+    const due = running.pending.filter((f) => f.checkpointId <= checkpointId);
     if (due.length === 0) return;
-    await this.#started().committer.commit(due);
-    this.#pending = this.#pending.filter((f) => f.checkpointId > checkpointId);
+    await running.committer.commit(due);
+    running.pending = running.pending.filter((f) => f.checkpointId > checkpointId);
   }
 
   async finish(): Promise<void> {
-    await this.#closeAll();
+    const running = this.#started();
+    await this.#closeAll(running);
     const files = [
-      ...this.#pending,
-      ...this.#closed.map((f) => ({ ...f, checkpointId: Number.MAX_SAFE_INTEGER }) as PendingFile),
+      ...running.pending,
+      ...running.closed.map((f) => ({ ...f, checkpointId: Number.MAX_SAFE_INTEGER }) as PendingFile),
     ];
-    this.#closed = [];
-    await this.#started().committer.commit(files);
-    this.#pending = [];
+    running.closed = [];
+    await running.committer.commit(files);
+    running.pending = [];
   }
 
   close(): void {
@@ -251,90 +286,105 @@ class S3Sink<T> implements Sink<T> {
     this.#running = undefined;
   }
 
+  #stateOf(state: unknown): S3SinkState | undefined {
+    if (state === undefined) return undefined;
+    const candidate = state as Partial<S3SinkState> | null;
+    if (candidate === null || typeof candidate !== "object" || candidate.version !== 1) {
+      throw new Error(
+        `${this.name}: unknown state version ${String((candidate as { version?: unknown } | null)?.version)}`,
+      );
+    }
+    if (!Array.isArray(candidate.pending))
+      throw new Error(`${this.name}: its checkpointed state lists no files`);
+    return candidate as S3SinkState;
+  }
+
   #started(): Running {
     if (!this.#running) throw new SinkWriteError(`${this.name}: used before open (the job opens its sinks)`);
     return this.#running;
   }
 
   #newFile(partition: string, now: number): PartFile {
-    const { run, s3 } = this.#started();
+    const running = this.#started();
+    const { run, s3, staging } = running;
     const name = `${this.#settings.fileNamePrefix}-${run}-${this.#seq++}${this.#extension}`;
     const file = new PartFile(
       partition + name,
-      this.#stagingPrefix + name,
-      `${this.#stagingPrefix}${name}.upload`,
+      staging + name,
+      `${staging}${name}.upload`,
       this.#settings.gzip,
       this.#settings.multipartPartSize,
       s3,
-      (upload) => this.#track(upload),
+      (upload) => this.#track(running, upload),
       now,
     );
-    this.#open.set(partition, file);
+    running.open.set(partition, file);
     return file;
   }
 
-  #roll(partition: string, file: PartFile): void {
-    this.#open.delete(partition);
+  #roll(running: Running, partition: string, file: PartFile): void {
+    running.open.delete(partition);
     const closing: Promise<void> = file.close().then(
       (closed) => {
-        this.#closed.push(closed);
+        running.closed.push(closed);
       },
       (error: unknown) => {
-        this.#fatal ??= new Error(`${this.name}: uploading ${file.key} failed: ${String(error)}`, {
+        running.fatal ??= new Error(`${this.name}: uploading ${file.key} failed: ${String(error)}`, {
           cause: error,
         });
       },
     );
-    const done = closing.finally(() => this.#closing.delete(done));
-    this.#closing.add(done);
+    const done = closing.finally(() => running.closing.delete(done));
+    running.closing.add(done);
   }
 
-  async #closeAll(): Promise<void> {
-    for (const [partition, file] of [...this.#open]) this.#roll(partition, file);
-    while (this.#closing.size > 0) await Promise.all([...this.#closing]);
-    if (this.#fatal) throw this.#fatal;
+  async #closeAll(running: Running): Promise<void> {
+    for (const [partition, file] of [...running.open]) this.#roll(running, partition, file);
+    while (running.closing.size > 0) await Promise.all([...running.closing]);
+    if (running.fatal) throw running.fatal;
   }
 
   #writeError(record: T, timestamp: number, error: unknown, now: number): void {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const line = `${JSON.stringify({ error: reason, record: describe(record), timestamp })}\n`;
     const partition = this.#errorPrefix + eventTimePartition(record, timestamp);
-    const file = this.#open.get(partition) ?? this.#newFile(partition, now);
+    const file = this.#started().open.get(partition) ?? this.#newFile(partition, now);
     file.append(Buffer.from(line, "utf8"), now);
   }
 
-  #track<R>(upload: Promise<R>): Promise<R> {
-    this.#uploads++;
+  #track<R>(running: Running, upload: Promise<R>): Promise<R> {
+    running.uploads++;
     const settle = () => {
-      this.#uploads--;
-      const waiters = this.#uploadWaiters;
-      this.#uploadWaiters = [];
+      running.uploads--;
+      const waiters = running.uploadWaiters;
+      running.uploadWaiters = [];
       for (const wake of waiters) wake();
     };
     upload.then(settle, (error: unknown) => {
-      this.#fatal ??= new Error(`${this.name}: an upload failed: ${String(error)}`, { cause: error });
+      running.fatal ??= new Error(`${this.name}: an upload failed: ${String(error)}`, { cause: error });
       settle();
     });
     return upload;
   }
 
-  async #waitForUploads(): Promise<void> {
-    while (this.#uploads >= this.#settings.maxConcurrentUploads && !this.#fatal) {
-      await new Promise<void>((resolve) => this.#uploadWaiters.push(resolve));
+  async #waitForUploads(running: Running): Promise<void> {
+    while (running.uploads >= this.#settings.maxConcurrentUploads && !running.fatal) {
+      await new Promise<void>((resolve) => running.uploadWaiters.push(resolve));
     }
-    if (this.#fatal) throw this.#fatal;
+    if (running.fatal) throw running.fatal;
   }
 
   /** Rolls files past their rollover or inactivity interval; runs on processing time. */
   #scheduleCheck(): void {
     const { rolloverInterval, inactivityInterval } = this.#settings;
-    const { clock } = this.#started();
+    const running = this.#started();
+    const { clock } = running;
     const every = Math.max(10, Math.min(rolloverInterval, inactivityInterval) / 4);
     this.#timer = clock.schedule(clock.now() + every, () => {
       const now = clock.now();
-      for (const [partition, file] of [...this.#open]) {
+      for (const [partition, file] of [...running.open]) {
         if (now - file.openedAt >= rolloverInterval || now - file.lastWriteAt >= inactivityInterval) {
-          this.#roll(partition, file);
+          this.#roll(running, partition, file);
         }
       }
       this.#scheduleCheck();

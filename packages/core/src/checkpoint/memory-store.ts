@@ -15,6 +15,7 @@ import {
 } from "./checkpoint-store-admin.ts";
 import { checksumOf } from "./checksum.ts";
 import { planRetention } from "./retention.ts";
+import type { SharedBlobStore } from "./shared-blob-store.ts";
 
 /**
  * Checkpoints kept in this process's memory: for tests and for the embedded default, where a
@@ -26,7 +27,7 @@ import { planRetention } from "./retention.ts";
  * // … after a run:
  * const [latest] = await store.checkpoints("fx-pricing");
  */
-export class MemoryCheckpointStore implements CheckpointStore, CheckpointStoreAdmin {
+export class MemoryCheckpointStore implements CheckpointStore, CheckpointStoreAdmin, SharedBlobStore {
   readonly description = "memory";
   readonly #blobs = new Map<string, Uint8Array>();
   readonly #checkpoints = new Map<string, CheckpointManifest[]>();
@@ -103,6 +104,23 @@ export class MemoryCheckpointStore implements CheckpointStore, CheckpointStoreAd
     byName.delete(name);
     this.#deleteBlobs(blobsFreedBy(removed, [...(this.#checkpoints.get(job) ?? []), ...byName.values()]));
     return true;
+  }
+
+  async forgetCheckpoints(job: string, checkpointIds: readonly number[]): Promise<void> {
+    const forgotten = new Set(checkpointIds);
+    const kept = (this.#checkpoints.get(job) ?? []).filter(
+      (m) => m.kind === "savepoint" || !forgotten.has(m.checkpointId),
+    );
+    this.#checkpoints.set(job, kept);
+  }
+
+  async deleteBlobs(refs: readonly BlobRef[]): Promise<void> {
+    this.#deleteBlobs(refs.map((ref) => ref.key));
+  }
+
+  /** How many blobs the store holds (for tests of retention). */
+  get blobCount(): number {
+    return this.#blobs.size;
   }
 
   async readBlob(ref: BlobRef): Promise<Uint8Array> {

@@ -8,16 +8,25 @@ import type { BlobRef, CheckpointManifest } from "./checkpoint-store.ts";
  * const referenced = latest ? blobKeysOf(latest) : new Set<string>();
  */
 export function blobKeysOf(manifest: CheckpointManifest): Set<string> {
-  const keys = new Set<string>();
-  const add = (ref: BlobRef | undefined) => {
-    if (ref) keys.add(ref.key);
-  };
+  return new Set(blobRefsOf(manifest).map((ref) => ref.key));
+}
+
+/**
+ * Every blob `manifest` references: key-group chains, operator states and sink states.
+ *
+ * @example
+ * const [latest] = await store.checkpoints("fx-pricing");
+ * const bytes = latest ? blobRefsOf(latest).reduce((n, ref) => n + ref.size, 0) : 0;
+ * declare const store: CheckpointStore;
+ */
+export function blobRefsOf(manifest: CheckpointManifest): BlobRef[] {
+  const refs: BlobRef[] = [];
   for (const operator of Object.values(manifest.operators)) {
-    add(operator.operator);
-    for (const chain of Object.values(operator.keyGroups)) for (const ref of chain) add(ref);
+    if (operator.operator) refs.push(operator.operator);
+    for (const chain of Object.values(operator.keyGroups)) refs.push(...chain);
   }
-  for (const ref of Object.values(manifest.sinks)) add(ref);
-  return keys;
+  refs.push(...Object.values(manifest.sinks));
+  return refs;
 }
 
 /**

@@ -140,6 +140,8 @@ export class HeldLeases {
   publish(request: {
     leases: readonly { leaseKey: string; checkpoint?: string; checkpointSubSequenceNumber?: number }[];
     keyGroups?: readonly { keyGroup: number; state: unknown }[];
+    incarnation: number;
+    committables?: unknown;
   }): Promise<PublishResult> {
     return this.exclusive(async () => {
       const notHeld = request.leases.filter((l) => !this.#held.has(l.leaseKey)).map((l) => `"${l.leaseKey}"`);
@@ -157,6 +159,8 @@ export class HeldLeases {
           leaseCounter: this.#held.get(l.leaseKey)!.lease.leaseCounter,
         })),
         keyGroups: request.keyGroups,
+        incarnation: request.incarnation,
+        committables: request.committables,
       });
       if (!result.ok) {
         await this.#loseTakenAmong(request.leases.map((l) => l.leaseKey));

@@ -233,7 +233,9 @@ export class LeaseCoordinator {
    * store that records each lease's position and each key group's state pointer if this worker
    * still holds every lease with the counter of its last write, and refuses all of it otherwise.
    * It never overlaps a renewal (which moves those counters). A refusal means this worker is a
-   * zombie for those leases: stop the pipeline, and start afresh if wanted.
+   * zombie for those leases: stop the pipeline, and start afresh if wanted. It is fenced on this
+   * process's incarnation too, and records `committables` (what the checkpoint's sinks must still
+   * commit) under the worker's id in the same step (see `LeaseStore.readCommittables`).
    */
   publish(request: {
     readonly leases: readonly {
@@ -242,8 +244,9 @@ export class LeaseCoordinator {
       checkpointSubSequenceNumber?: number;
     }[];
     readonly keyGroups?: readonly { keyGroup: number; state: unknown }[];
+    readonly committables?: unknown;
   }): Promise<PublishResult> {
-    return this.#held.publish(request);
+    return this.#held.publish({ ...request, incarnation: this.#incarnation });
   }
 
   /** Reports a split's rate (records per second); the next renewal records it for the leader's balancing. */

@@ -241,6 +241,38 @@ export interface PublishRequest {
   readonly leases: readonly PublishedLease[];
   /** State pointers of key groups those leases carry (default none). */
   readonly keyGroups?: readonly PublishedKeyGroup[];
+  /**
+   * The publisher's incarnation (from `claimWorker`). When given, the publish is fenced on it too:
+   * refused (`worker`) unless it is the worker record's current incarnation and the worker has
+   * not left, so once a restarted process has claimed the id, nothing an older process of it
+   * publishes counts.
+   */
+  readonly incarnation?: number;
+  /**
+   * What the publisher's sinks must still commit once this checkpoint counts (any JSON; the
+   * runtime records its sinks' pre-commit state there). Written in the same atomic step under the
+   * worker's id, replacing what its last publish recorded, and read back by
+   * {@link LeaseStore.readCommittables}. Needs `incarnation`.
+   */
+  readonly committables?: unknown;
+}
+
+/**
+ * What a worker's last publish recorded for its sinks to commit ({@link PublishRequest.committables}).
+ *
+ * @example
+ * for (const { worker, incarnation, state } of (await store.readCommittables?.())?.values() ?? []) {
+ *   console.log(`${worker} (incarnation ${incarnation}) left`, state);
+ * }
+ * declare const store: LeaseStore;
+ */
+export interface PublishedCommittables {
+  /** The publishing worker's id. */
+  readonly worker: string;
+  /** The incarnation that published them. */
+  readonly incarnation: number;
+  /** The JSON value the publish wrote. */
+  readonly state: unknown;
 }
 
 /**
@@ -470,11 +502,18 @@ export interface LeaseStore {
    * The fenced publish, in one atomic step: for every lease of the request, `worker` holds it and
    * its counter is the given one; every key group is carried by one of those leases. If all hold,
    * records each lease's checkpoint (resetting its owner switches) and each key group's pointer
-   * (with the lease and its counter as epoch); otherwise writes nothing.
+   * (with the lease and its counter as epoch); otherwise writes nothing. With `incarnation`, it is
+   * also fenced on the worker's incarnation, and records `committables` under the worker's id.
    */
   publish(request: PublishRequest): Promise<PublishResult>;
   /** The published pointers of `keyGroups` (those never published are absent). */
   readKeyGroups(keyGroups: readonly number[]): Promise<Map<number, KeyGroupPointer>>;
+  /**
+   * What each worker's last publish with `committables` recorded, by worker id. Optional for
+   * stores written before it: without it, sinks that commit on checkpoint completion cannot run
+   * on several workers (the job refuses them at start).
+   */
+  readCommittables?(): Promise<Map<string, PublishedCommittables>>;
 
   /**
    * Starts a new incarnation of `worker`: refused unless its record's counter is `expectedCounter`

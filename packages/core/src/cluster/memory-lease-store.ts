@@ -11,6 +11,7 @@ import type {
   LeaseStore,
   LeaseTableSnapshot,
   LeaseWrite,
+  PublishedCommittables,
   PublishRequest,
   PublishResult,
   ReleaseLeaseRequest,
@@ -37,6 +38,7 @@ export class MemoryLeaseStore implements LeaseStore {
   readonly #leases = new Map<string, Lease>();
   readonly #workers = new Map<string, WorkerRecord>();
   readonly #keyGroups = new Map<number, KeyGroupPointer>();
+  readonly #committables = new Map<string, PublishedCommittables>();
   #leader: LeaderLock = Object.freeze({ leader: undefined, leaseCounter: 0, token: 0 });
   #tokens = 0;
   #revision = 0;
@@ -199,8 +201,33 @@ export class MemoryLeaseStore implements LeaseStore {
       if (carrier) carriers.set(keyGroup, carrier);
       else failures.push(uncarried(keyGroup, request));
     }
+    if (request.committables !== undefined && request.incarnation === undefined) {
+      throw new Error(
+        `publish by "${request.worker}": committables are recorded only with the incarnation to fence on`,
+      );
+    }
+    if (request.incarnation !== undefined) {
+      const record = this.#workers.get(request.worker);
+      if (!record || record.left || record.incarnation !== request.incarnation) {
+        const seen = record ? `incarnation ${record.incarnation}${record.left ? ", left" : ""}` : "no record";
+        failures.push({
+          code: "worker",
+          message: `worker "${request.worker}" incarnation ${request.incarnation} is superseded (its record has ${seen})`,
+        });
+      }
+    }
     if (failures.length > 0) {
       return { ok: false, code: failures[0]!.code, message: failures.map((f) => f.message).join("; ") };
+    }
+    if (request.committables !== undefined) {
+      this.#committables.set(
+        request.worker,
+        Object.freeze({
+          worker: request.worker,
+          incarnation: request.incarnation!,
+          state: JSON.parse(JSON.stringify(request.committables)) as unknown,
+        }),
+      );
     }
     for (const published of request.leases) {
       const lease = covered.get(published.leaseKey)!;
@@ -229,6 +256,14 @@ export class MemoryLeaseStore implements LeaseStore {
     for (const group of keyGroups) {
       const pointer = this.#keyGroups.get(group);
       if (pointer) found.set(group, { ...pointer, state: JSON.parse(JSON.stringify(pointer.state)) });
+    }
+    return found;
+  }
+
+  async readCommittables(): Promise<Map<string, PublishedCommittables>> {
+    const found = new Map<string, PublishedCommittables>();
+    for (const [worker, recorded] of this.#committables) {
+      found.set(worker, { ...recorded, state: JSON.parse(JSON.stringify(recorded.state)) });
     }
     return found;
   }

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type FileHandle, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import type { Sink, SinkContext } from "../runtime/sink.ts";
+import type { Sink, SinkContext, SinkWriter } from "../runtime/sink.ts";
+import { writerToken } from "../runtime/writer-token.ts";
 
 /**
  * Options of {@link jsonLinesSink}.
@@ -41,14 +42,20 @@ export interface PendingPart {
   readonly committed: string;
 }
 
-const PART = /^part-(\d{16})-(checkpoint|final)\.jsonl$/;
+/** A committed part: `part-[<worker>~<incarnation>-]<checkpoint id>-(checkpoint|final).jsonl`. */
+const PART = /^part-(?:([A-Za-z0-9_-]+)~\d{10}-)?(\d{16})-(checkpoint|final)\.jsonl$/;
 const IN_PROGRESS = /^\.part-.*\.inprogress$/;
 
 const pad = (id: number) => String(id).padStart(16, "0");
-/** The committed name of the part closed at barrier `checkpointId`. */
-const checkpointPart = (checkpointId: number) => `part-${pad(checkpointId)}-checkpoint.jsonl`;
-/** The committed name of the part a bounded input ends with, after the barrier of `lastCheckpointId`. */
-const finalPart = (lastCheckpointId: number) => `part-${pad(lastCheckpointId)}-final.jsonl`;
+
+/**
+ * What a sink's file names start with after `part-`: nothing on a single process; on one of
+ * several workers the worker's id (encoded for file names, one-to-one) and the process's
+ * incarnation, so no two writers ever pick the same name and each knows its own staged files.
+ */
+function writerTag(writer: SinkWriter | undefined): string {
+  return writer ? `${writerToken(writer.workerId)}~${String(writer.incarnation).padStart(10, "0")}-` : "";
+}
 
 /**
  * Writes records as JSON lines into the directory `path`, **exactly-once** through a two-phase
@@ -74,6 +81,16 @@ const finalPart = (lastCheckpointId: number) => `part-${pad(lastCheckpointId)}-f
  * an older checkpoint or savepoint thus rolls the directory back to it. On a fresh start the
  * directory must hold no committed parts (see `overwrite`).
  *
+ * On several workers (a job with `cluster`), each worker is a writer of its own, as a subtask of
+ * Flink's `FileSink`: its part names carry its worker id and process incarnation
+ * (`part-<worker>~<incarnation>-<id>-checkpoint.jsonl`, `.part-<worker>~…inprogress`); a part is
+ * committed only after the checkpoint's fenced publish succeeded; on open a worker commits what
+ * its own last published checkpoint and the other workers' last publishes list (idempotently,
+ * several may do it at once), deletes only its own in-progress files, and never deletes a
+ * committed part — with no checkpoint of its own, committed parts of its worker id are from an
+ * earlier run (`overwrite` applies to those). Name order then holds each writer's output in
+ * order; the directory holds the same lines as a run on one worker.
+ *
  * Lines become visible only when a checkpoint completes (or the input ends), so without
  * checkpoints an unbounded job writes nothing visible. Each record is `JSON.stringify`'d: values
  * it cannot represent (`undefined`, functions, bigint) fail the job.
@@ -93,6 +110,12 @@ export function jsonLinesSink<T>(path: string, options: JsonLinesSinkOptions = {
   let pending: PendingPart[] = [];
   /** The last barrier seen (or the restored checkpoint): names the part that follows it. */
   let lastCheckpoint = 0;
+  /** Starts this writer's file names after `part-` (empty on a single process). */
+  let tag = "";
+  /** The committed name of the part closed at barrier `checkpointId`. */
+  const checkpointPart = (checkpointId: number) => `part-${tag}${pad(checkpointId)}-checkpoint.jsonl`;
+  /** The committed name of the part a bounded input ends with, after the barrier of `lastCheckpointId`. */
+  const finalPart = (lastCheckpointId: number) => `part-${tag}${pad(lastCheckpointId)}-final.jsonl`;
 
   const commit = async (part: PendingPart) => {
     try {
@@ -119,12 +142,45 @@ export function jsonLinesSink<T>(path: string, options: JsonLinesSinkOptions = {
     return name;
   };
 
+  /** One of several writers: commit what was published, delete only this worker's in-progress files. */
+  const openAsOneOf = async (context: SinkContext, writer: SinkWriter) => {
+    for (const part of pendingPartsOf(context.restoredState, owner)) await commit(part);
+    for (const state of writer.othersPending) {
+      for (const part of pendingPartsOf(state, owner)) await commit(part);
+    }
+    const ownWorker = writerToken(writer.workerId);
+    for (const file of await readdir(path)) {
+      if (IN_PROGRESS.test(file)) {
+        if (file.startsWith(`.part-${ownWorker}~`)) await unlink(join(path, file));
+        continue;
+      }
+      // Without a published checkpoint of its own, this worker committed nothing in this run of
+      // the job: parts under its id are an earlier run's.
+      if (context.restoredState !== undefined || PART.exec(file)?.[1] !== ownWorker) continue;
+      if (!options.overwrite) {
+        throw new Error(
+          `${owner}: the directory holds parts worker "${writer.workerId}" committed in an earlier run (${file}); remove them, or set overwrite: true`,
+        );
+      }
+      await unlink(join(path, file));
+    }
+  };
+
   return {
     name: options.name ?? "json-lines",
+    severalWriters: true,
 
     async open(context: SinkContext) {
       await mkdir(path, { recursive: true });
       const restoredId = context.restoredCheckpointId;
+      tag = writerTag(context.writer);
+      if (context.writer) {
+        await openAsOneOf(context, context.writer);
+        await syncDirectory(path);
+        pending = [];
+        lastCheckpoint = restoredId ?? 0;
+        return;
+      }
       for (const part of pendingPartsOf(context.restoredState, owner)) await commit(part);
       for (const file of await readdir(path)) {
         if (IN_PROGRESS.test(file)) {
@@ -140,7 +196,9 @@ export function jsonLinesSink<T>(path: string, options: JsonLinesSinkOptions = {
             );
           }
           await unlink(join(path, file));
-        } else if (match[2] === "final" || Number(match[1]) > restoredId) {
+        } else if (match[1] === undefined && (match[3] === "final" || Number(match[2]) > restoredId)) {
+          // Written after the restored checkpoint: the replay writes it again. (Parts named by a
+          // writer come from a run on several workers, whose ids are per writer: never rolled back.)
           await unlink(join(path, file));
         }
       }
@@ -157,7 +215,7 @@ export function jsonLinesSink<T>(path: string, options: JsonLinesSinkOptions = {
         text += json + "\n";
       }
       if (!current) {
-        const name = `.part-${pad(lastCheckpoint)}-${randomUUID()}.inprogress`;
+        const name = `.part-${tag}${pad(lastCheckpoint)}-${randomUUID()}.inprogress`;
         current = { handle: await open(join(path, name), "wx"), name };
       }
       await current.handle.appendFile(text);

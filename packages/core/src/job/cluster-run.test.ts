@@ -14,22 +14,7 @@ import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
 import { tumbling } from "../windows/assigners.ts";
 import type { TimeWindow, WindowResult } from "../windows/window.ts";
 import type { ClusterOptions } from "./cluster-options.ts";
-
-interface Tick {
-  readonly symbol: string;
-  readonly at: number;
-}
-const SYMBOLS = Array.from({ length: 40 }, (_, i) => `SYM${i}`);
-const tickAt = (i: number): Tick => ({ symbol: SYMBOLS[(i * 7 + (i >> 4)) % SYMBOLS.length]!, at: i * 3 });
-const bySymbol = (t: Tick) => t.symbol;
-
-/** Fast lease timing, so a test sees assignments and handoffs within a second or two. */
-const FAST = {
-  leaseDurationMs: 900,
-  failoverTimeMs: 900,
-  pollIntervalMs: 50,
-  assignmentIntervalMs: 200,
-} as const;
+import { bySymbol, FAST, type Tick, tickAt, tickCounts } from "./test-support/tick-counts.ts";
 
 /** Window counts by `symbol|windowStart`; a result written again overwrites (an idempotent sink). */
 function resultsSink(results: Map<string, number>): Sink<WindowResult<string, TimeWindow, number>> {
@@ -45,29 +30,8 @@ function countsJob(
   results: Map<string, number>,
   options: { cluster?: ClusterOptions; store: MemoryCheckpointStore; ratePerSecond?: number },
 ) {
-  const job = pipeline("counts", {
-    checkpoints: { every: 40, store: options.store },
-    cluster: options.cluster,
-    logger: silentLogger,
-    stopOnSignals: false,
-  });
-  job
-    .source(
-      generatorSource({
-        count: 30_000,
-        partitions: 4,
-        partitionKey: bySymbol,
-        batchSize: 200,
-        ratePerSecond: options.ratePerSecond,
-        generate: tickAt,
-      }),
-    )
-    // Splits are read a batch each in turn, a few seconds of event time apart: no record is late.
-    .withWatermarks(boundedOutOfOrderness(10_000), (t) => t.at)
-    .keyBy(bySymbol)
-    .window(tumbling(1_000))
-    .aggregate(count())
-    .sink(resultsSink(results));
+  const { job, counts } = tickCounts("counts", options);
+  counts.sink(resultsSink(results));
   return job;
 }
 

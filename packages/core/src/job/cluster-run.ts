@@ -4,14 +4,17 @@ import { LeaseCoordinator } from "../cluster/lease-coordinator.ts";
 import { LEASE_DEFAULTS } from "../cluster/lease-defaults.ts";
 import type { LeaseEvent } from "../cluster/lease-events.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
+import type { Sink } from "../runtime/sink.ts";
 import type { SplittableSource } from "../runtime/source.ts";
 import type { Cancel } from "../time/clock.ts";
 import { keepProcessAlive } from "../time/keep-alive.ts";
 import type { ClusterOptions } from "./cluster-options.ts";
 import { checkClusterSinks, clusteredSource } from "./co-partitioning.ts";
+import { DEAD_LETTER_SINK_ID } from "./dead-letter-channel.ts";
 import { FencedCheckpoints } from "./fenced-checkpoints.ts";
 import { type JobResult, JobRun, type JobSettings } from "./job-run.ts";
 import { stopOnProcessSignals } from "./process-signals.ts";
+import { readSinkCommittables } from "./published-committables.ts";
 import { restorePublished } from "./published-restore.ts";
 
 /** What one worker of a job is built from. */
@@ -70,7 +73,11 @@ export class ClusterRun {
   async run(): Promise<JobResult> {
     const { name, graph, options, logger } = this.#settings;
     const { node, source } = clusteredSource(name, graph);
-    checkClusterSinks(name, graph);
+    checkClusterSinks(
+      name,
+      [...graph.sinks, ...deadLetterSink(options.deadLetters)],
+      this.#settings.cluster.leases,
+    );
     if (!options.checkpoints) {
       throw new PipelineDefinitionError(
         `job "${name}" runs on several workers, which needs checkpoints: set checkpoints: { every, store }`,
@@ -188,7 +195,14 @@ export class ClusterRun {
   async #start(sourceId: string, leases: readonly Lease[]): Promise<void> {
     const { name, graph, clock, keyGroups, serde, logger, metrics, options, cluster } = this.#settings;
     const store = options.checkpoints!.store;
-    const stream = `${name}@${this.#coordinator.workerId}#${this.#coordinator.incarnation}`;
+    const { workerId, incarnation } = this.#coordinator;
+    const stream = `${name}@${workerId}#${incarnation}`;
+    const committables = await readSinkCommittables({
+      leases: cluster.leases,
+      workerId,
+      checkpoints: store,
+      serde,
+    });
     const restored = await restorePublished({
       job: stream,
       keyGroups,
@@ -198,6 +212,7 @@ export class ClusterRun {
       leaseStore: cluster.leases,
       checkpoints: store,
       checkpointId: this.#highestId,
+      sinks: committables.own,
     });
     let current: SplitRun | undefined;
     const checkpoints = new FencedCheckpoints({
@@ -206,6 +221,10 @@ export class ClusterRun {
       sourceId,
       leases,
       onRefused: (error) => this.#refused(current, error),
+      job: name,
+      keyGroups,
+      leaseStore: cluster.leases,
+      logger,
     });
     const run = new JobRun({
       name: stream,
@@ -223,6 +242,7 @@ export class ClusterRun {
         checkpoints: { ...options.checkpoints!, store: checkpoints },
       },
       assignedSplits: new Set(leases.map((lease) => lease.leaseKey)),
+      writer: { workerId, incarnation, othersPending: committables.others },
     });
     const ended = run.run().then(
       (result) => {
@@ -306,6 +326,11 @@ export class ClusterRun {
       cancel = clock.schedule(clock.now() + (cluster.pollIntervalMs ?? LEASE_DEFAULTS.pollIntervalMs), wake);
     });
   }
+}
+
+/** The job's dead-letter sink as a sink node, if it has one (it commits like any other). */
+function deadLetterSink(sink: Sink<unknown> | undefined): { id: string; sink: Sink<unknown> }[] {
+  return sink ? [{ id: DEAD_LETTER_SINK_ID, sink }] : [];
 }
 
 function sameKeys(a: readonly Lease[], b: readonly Lease[]): boolean {

@@ -1,5 +1,7 @@
+import type { LeaseStore } from "../cluster/lease-store.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
-import type { GraphNode, JobGraph, SinkNode, SourceNode } from "../runtime/graph.ts";
+import type { GraphNode, JobGraph, SourceNode } from "../runtime/graph.ts";
+import type { Sink } from "../runtime/sink.ts";
 import { isSplittable, type SplittableSource } from "../runtime/source.ts";
 
 /**
@@ -51,18 +53,29 @@ function forwardedFrom(node: GraphNode): GraphNode {
 }
 
 /**
- * Refuses the sinks that cannot yet run on several workers: a committing sink (one that makes its
- * output visible on `notifyCheckpointComplete`, such as the JSON-lines and S3 sinks) keeps staged
- * files in its checkpoint state, and on a worker that state would be restored from another worker's
- * publish, so a restarting worker could commit or clear parts another worker staged. Sinks that
- * write directly (Kinesis, Firehose, DynamoDB, an idempotent store) are fine.
+ * Refuses the sinks that cannot run on several workers: a committing sink (one that makes its
+ * output visible on `notifyCheckpointComplete`) must keep each writer's staged output apart and
+ * commit what the writer's last publish left (`severalWriters`, as the JSON-lines and S3 sinks do),
+ * and the lease store must record what each publish leaves to commit (`readCommittables`). Sinks
+ * that write directly (Kinesis, Firehose, DynamoDB, an idempotent store) are fine.
  * Throws a {@link PipelineDefinitionError} naming the sink otherwise.
  */
-export function checkClusterSinks(job: string, graph: JobGraph): void {
-  for (const node of graph.nodes) {
-    if (node.kind !== "sink" || (node as SinkNode).sink.notifyCheckpointComplete === undefined) continue;
-    throw new PipelineDefinitionError(
-      `job "${job}" runs on several workers, but sink "${node.id}" commits its output on checkpoint completion, which is not yet safe on several workers (its staged parts are not kept per worker): use a sink that writes directly, or run the job on one worker`,
-    );
+export function checkClusterSinks(
+  job: string,
+  sinks: readonly { readonly id: string; readonly sink: Sink<unknown> }[],
+  leases: LeaseStore,
+): void {
+  for (const { id, sink } of sinks) {
+    if (sink.notifyCheckpointComplete === undefined) continue;
+    if (!sink.severalWriters) {
+      throw new PipelineDefinitionError(
+        `job "${job}" runs on several workers, but sink "${id}" commits its output on checkpoint completion without keeping each worker's staged output apart (it does not declare severalWriters): use a sink that writes directly, or run the job on one worker`,
+      );
+    }
+    if (!leases.readCommittables) {
+      throw new PipelineDefinitionError(
+        `job "${job}" runs on several workers, but its lease store (${leases.description}) cannot record what sink "${id}" must commit after a publish (it has no readCommittables): use redisLeases or MemoryLeaseStore`,
+      );
+    }
   }
 }

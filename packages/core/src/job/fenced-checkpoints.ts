@@ -6,17 +6,22 @@ import type {
   CheckpointToStore,
   KeyGroupBlobRef,
 } from "../checkpoint/checkpoint-store.ts";
+import { isSharedBlobStore } from "../checkpoint/shared-blob-store.ts";
 import type { Lease } from "../cluster/lease.ts";
 import type { LeaseCoordinator } from "../cluster/lease-coordinator.ts";
-import type { PublishedKeyGroup } from "../cluster/lease-store.ts";
+import type { LeaseStore, PublishedKeyGroup } from "../cluster/lease-store.ts";
+import type { Logger } from "../logging/logger.ts";
+import { committablesOf } from "./published-committables.ts";
 import { type PublishedKeyGroupState, positionToCheckpoint } from "./published-state.ts";
+import { collectWorkerCheckpoints } from "./worker-checkpoint-collection.ts";
 
 /**
- * A worker keeps every checkpoint it stored: a key group's published chain may point at blobs of
- * an older checkpoint of another worker, which that worker's retention must not delete. (Removing
- * blobs no pointer references is left to a collector that reads the pointers.)
+ * The store's own retention would delete blobs of this worker's old checkpoints that another
+ * worker's published chain may still reach: it is told to keep everything, and
+ * {@link collectWorkerCheckpoints} applies the retention instead, every this many publishes.
  */
 const KEEP_EVERY_CHECKPOINT = Number.MAX_SAFE_INTEGER;
+const COLLECT_EVERY_PUBLISHES = 10;
 
 /** What one run of a worker checkpoints through. */
 export interface FencedCheckpointsSettings {
@@ -33,13 +38,21 @@ export interface FencedCheckpointsSettings {
    * lease it read, a zombie). The run must stop.
    */
   onRefused(error: Error): void;
+  /** The job's name (its workers' checkpoints are stored as `<job>@<worker>#<incarnation>`). */
+  readonly job: string;
+  readonly keyGroups: number;
+  /** The job's lease store: the published pointers and committables retention must spare. */
+  readonly leaseStore: LeaseStore;
+  readonly logger: Logger;
 }
 
 /**
  * The checkpoint store one run of a worker uses: `commit` stores the blobs and manifest in the
- * job's store (under the run's own name), then publishes the positions of the run's splits and
- * the blob chains of their key groups through the lease store's fenced publish, in one atomic
- * step. A refused publish fails the checkpoint, so a zombie's checkpoint never counts.
+ * job's store (under the run's own name), then publishes the positions of the run's splits, the
+ * blob chains of their key groups and the sinks' pre-commit states (the committables) through the
+ * lease store's fenced publish, in one atomic step. A refused publish fails the checkpoint, so a
+ * zombie's checkpoint never counts and its sinks commit nothing (they are told only of stored
+ * checkpoints).
  */
 export class FencedCheckpoints implements CheckpointStore {
   readonly description: string;
@@ -48,6 +61,8 @@ export class FencedCheckpoints implements CheckpointStore {
   readonly #carried: ReadonlySet<number>;
   readonly #inFlight = new Set<Promise<void>>();
   #highestId = 0;
+  #publishes = 0;
+  #collecting: Promise<void> | undefined;
   #retired = false;
 
   constructor(settings: FencedCheckpointsSettings) {
@@ -69,11 +84,12 @@ export class FencedCheckpoints implements CheckpointStore {
   /** Resolves once no commit is in flight (the next run restores what the last one published). */
   async idle(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    await this.#collecting;
   }
 
-  commit(checkpoint: CheckpointToStore, _retain: number): Promise<void> {
+  commit(checkpoint: CheckpointToStore, retain: number): Promise<void> {
     this.#highestId = Math.max(this.#highestId, checkpoint.manifest.checkpointId);
-    const commit = this.#commit(checkpoint);
+    const commit = this.#commit(checkpoint).then(() => this.#collectNow(retain));
     this.#inFlight.add(commit);
     const forget = () => this.#inFlight.delete(commit);
     commit.then(forget, forget);
@@ -104,6 +120,7 @@ export class FencedCheckpoints implements CheckpointStore {
           : { leaseKey },
       ),
       keyGroups,
+      committables: committablesOf(checkpoint.manifest),
     });
     if (!result.ok) {
       const error = new CheckpointFailedError(
@@ -133,6 +150,34 @@ export class FencedCheckpoints implements CheckpointStore {
       const state: PublishedKeyGroupState = { checkpointId: manifest.checkpointId, operators };
       return { keyGroup, state };
     });
+  }
+
+  /** Every few publishes, in the background: per-worker retention (see {@link collectWorkerCheckpoints}). */
+  #collectNow(retain: number): void {
+    const { store, coordinator, leaseStore, job, keyGroups, logger } = this.#settings;
+    if (++this.#publishes % COLLECT_EVERY_PUBLISHES !== 0 || this.#collecting || !isSharedBlobStore(store))
+      return;
+    const { workerId, incarnation } = coordinator;
+    this.#collecting = collectWorkerCheckpoints({
+      job,
+      workerId,
+      incarnation,
+      retain,
+      keyGroups,
+      store,
+      leases: leaseStore,
+    })
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          logger.warn(
+            `"${workerId}" could not drop its old checkpoints (${(error as Error).message}); it keeps them until the next try`,
+          );
+        },
+      )
+      .finally(() => {
+        this.#collecting = undefined;
+      });
   }
 
   #refused(error: Error): void {

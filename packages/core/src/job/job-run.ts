@@ -9,7 +9,7 @@ import type { SplitId } from "../runtime/elements.ts";
 import { OperatorError, PipelineDefinitionError } from "../runtime/errors.ts";
 import type { JobGraph, SourceNode } from "../runtime/graph.ts";
 import type { JobMetrics } from "../runtime/metrics.ts";
-import type { Sink } from "../runtime/sink.ts";
+import type { Sink, SinkWriter } from "../runtime/sink.ts";
 import { InFlightLimit, SinkStage } from "../runtime/sink-stage.ts";
 import { SourceDriver } from "../runtime/source-driver.ts";
 import { deserializeSnapshot, type StageRuntime } from "../runtime/stage-runtime.ts";
@@ -58,6 +58,16 @@ export interface JobRunSettings extends JobSettings {
   readonly highestStoredId: number;
   /** The splits this run reads when it runs on one of several workers; `undefined`: all. */
   readonly assignedSplits?: ReadonlySet<SplitId> | undefined;
+  /** On one of several workers: which writer its sinks are, and per sink what others left to commit. */
+  readonly writer?: RunWriter | undefined;
+}
+
+/** The writer a run's sinks are on one of several workers (see {@link SinkWriter}). */
+export interface RunWriter {
+  readonly workerId: string;
+  readonly incarnation: number;
+  /** Per sink id, the pre-commit states other workers' last publishes left. */
+  readonly othersPending: ReadonlyMap<string, readonly unknown[]>;
 }
 
 /**
@@ -275,7 +285,15 @@ export class JobRun {
       signal: this.#abort.signal,
       restoredState: restored?.sinks.get(stage.node.id),
       restoredCheckpointId: restored?.manifest.checkpointId,
+      writer: this.#writerOf(stage.node.id),
     });
+  }
+
+  #writerOf(sinkId: string): SinkWriter | undefined {
+    const writer = this.#settings.writer;
+    if (!writer) return undefined;
+    const { workerId, incarnation, othersPending } = writer;
+    return { workerId, incarnation, othersPending: othersPending.get(sinkId) ?? [] };
   }
 
   /** What every source and sink of node `id` is lent: its metrics, a bound logger, dead letters. */

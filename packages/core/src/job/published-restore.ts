@@ -1,4 +1,5 @@
 import {
+  type BlobRef,
   CHECKPOINT_FORMAT_VERSION,
   type CheckpointManifest,
   type CheckpointStore,
@@ -25,13 +26,17 @@ export interface PublishedRestore {
   readonly checkpoints: CheckpointStore;
   /** The id the restored manifest carries: the run's checkpoints are numbered after it. */
   readonly checkpointId: number;
+  /** The sinks' states of this worker's own last published checkpoint, if any. */
+  readonly sinks?: Readonly<Record<string, BlobRef>> | undefined;
 }
 
 /**
  * What a run of a worker starts from: each lease's split at its published position, and the
  * state of the key groups the leases carry from their published blob chains, read back and
  * verified as a checkpoint is. Position and pointers of a lease were published in one atomic
- * step, so they belong together. `undefined` when nothing was ever published for them.
+ * step, so they belong together. The sinks get their state from this worker's own last published
+ * checkpoint (whatever splits it covered): what they staged is theirs to commit. `undefined` when
+ * nothing was ever published for them.
  */
 export async function restorePublished(restore: PublishedRestore): Promise<RestoredCheckpoint | undefined> {
   const { leases, sourceId } = restore;
@@ -40,7 +45,10 @@ export async function restorePublished(restore: PublishedRestore): Promise<Resto
     if (checkpoint !== undefined) positions[leaseKey] = checkpointToPosition(leaseKey, checkpoint);
   }
   const pointers = await restore.leaseStore.readKeyGroups(leases.flatMap((lease) => lease.keyGroups));
-  if (Object.keys(positions).length === 0 && pointers.size === 0) return undefined;
+  const sinks = restore.sinks ?? {};
+  if (Object.keys(positions).length === 0 && pointers.size === 0 && Object.keys(sinks).length === 0) {
+    return undefined;
+  }
 
   const chains = new Map<string, Record<string, readonly KeyGroupBlobRef[]>>();
   for (const [group, pointer] of pointers) {
@@ -61,7 +69,7 @@ export async function restorePublished(restore: PublishedRestore): Promise<Resto
     keyGroups: restore.keyGroups,
     sources: { [sourceId]: positions },
     operators,
-    sinks: {},
+    sinks,
   };
   return readCheckpoint(restore.checkpoints, manifest, restore.serde);
 }

@@ -16,10 +16,54 @@ import type { ConnectorContext } from "./connector-context.ts";
  * };
  */
 export interface SinkContext extends ConnectorContext {
-  /** The sink's state from the checkpoint being restored (what its `snapshot` returned), if any. */
+  /**
+   * The sink's state from the checkpoint being restored (what its `snapshot` returned), if any.
+   * On one of several workers: from this worker's own last published checkpoint.
+   */
   readonly restoredState: unknown;
   /** The id of the checkpoint being restored, if any. */
   readonly restoredCheckpointId: number | undefined;
+  /**
+   * Set when the job runs on several workers: which writer this sink is. Only sinks that declare
+   * {@link Sink.severalWriters} need it.
+   */
+  readonly writer?: SinkWriter | undefined;
+}
+
+/**
+ * One of several workers writing through the same sink (`SinkContext.writer`), Flink's subtask
+ * of a `FileSink`. Every worker stages its output under names of its own, and commits it when a
+ * checkpoint of its own completes, which happens only after that checkpoint's fenced publish.
+ *
+ * On open, a sink that supports several writers:
+ * - commits what `restoredState` lists: this worker's last published pre-commit state;
+ * - commits what `othersPending` lists: other workers' last published pre-commit states, which
+ *   their own process may never commit (it crashed and did not come back) — idempotently, since
+ *   that process or another worker may commit the same files at the same time;
+ * - discards its own worker's other staged output (of any incarnation): it belongs to checkpoints
+ *   that were never published, whose records are replayed. Never another worker's.
+ *
+ * @example
+ * const sink: Sink<string> = {
+ *   name: "staged",
+ *   severalWriters: true,
+ *   open(context) {
+ *     const tag = context.writer ? `${context.writer.workerId}-${context.writer.incarnation}` : "single";
+ *     console.log(`staging as ${tag}; ${context.writer?.othersPending.length ?? 0} other states to commit`);
+ *   },
+ *   write() {},
+ * };
+ */
+export interface SinkWriter {
+  /** This worker's id, stable across its restarts: staged output named by it is this worker's alone to discard. */
+  readonly workerId: string;
+  /**
+   * This process's incarnation of the worker id: with `workerId`, unique among all the job's
+   * writers ever, so the names of new output never collide with an earlier process's.
+   */
+  readonly incarnation: number;
+  /** The pre-commit states (what `snapshot` returned) other workers' last published checkpoints left. */
+  readonly othersPending: readonly unknown[];
 }
 
 /**
@@ -57,6 +101,13 @@ export interface SinkContext extends ConnectorContext {
 export interface Sink<T> {
   /** Names the sink in messages and metrics. */
   readonly name: string;
+  /**
+   * The sink keeps each writer's staged output apart and commits on open what
+   * {@link SinkContext.writer} says (see {@link SinkWriter}), so it stays exactly-once when the job
+   * runs on several workers. A sink with `notifyCheckpointComplete` that does not say so is
+   * refused on several workers; sinks that write directly need not say anything.
+   */
+  readonly severalWriters?: boolean;
   /** Called once before the first write, with the state restored for it (if any). */
   open?(context: SinkContext): Promise<void> | void;
   /**

@@ -107,19 +107,5 @@ export class CheckpointBuilder {
   }
 }
 
-/**
- * Every blob ref of a manifest: operator blobs, key-group chains, sink blobs.
- *
- * @example
- * const [latest] = await store.checkpoints("fx-pricing");
- * for (const ref of latest ? blobRefsOf(latest) : []) await store.readBlob(ref); // throws if one is corrupt
- */
-export function blobRefsOf(manifest: CheckpointManifest): BlobRef[] {
-  const refs: BlobRef[] = [];
-  for (const state of Object.values(manifest.operators)) {
-    if (state.operator) refs.push(state.operator);
-    for (const chain of Object.values(state.keyGroups)) refs.push(...chain);
-  }
-  refs.push(...Object.values(manifest.sinks));
-  return refs;
-}
+// `blobRefsOf` moved to the checkpoint folder (per-worker retention needs it); still exported here.
+export { blobRefsOf } from "../checkpoint/retention.ts";

@@ -3,7 +3,7 @@ import type { ConnectorContext } from "../runtime/connector-context.ts";
 import type { DeadLetter } from "../runtime/dead-letters.ts";
 import type { SplitId } from "../runtime/elements.ts";
 import { OperatorMetrics } from "../runtime/metrics.ts";
-import type { SinkContext } from "../runtime/sink.ts";
+import type { SinkContext, SinkWriter } from "../runtime/sink.ts";
 import type { SourceContext } from "../runtime/source.ts";
 import { VirtualClock } from "../time/clock.ts";
 
@@ -85,11 +85,13 @@ export function sinkContext(
   overrides: ConnectorContextOverrides & {
     readonly restoredState?: unknown;
     readonly restoredCheckpointId?: number | undefined;
+    readonly writer?: SinkWriter | undefined;
   } = {},
 ): SinkContext & TestConnectorContext {
   return {
     ...connectorContext("sink-under-test", overrides),
     restoredState: overrides.restoredState,
     restoredCheckpointId: overrides.restoredCheckpointId,
+    writer: overrides.writer,
   };
 }

@@ -82,6 +82,8 @@ const TIMING = { ...LEASE_DEFAULTS };
  *   token; a deposed leader's renewals and writes are refused; resigning frees it;
  * - worker records: a new claim fences the previous incarnation's heartbeats and takes;
  * - the fenced publish is all-or-nothing, and key-group pointers read back with lease and epoch;
+ *   fenced on an incarnation, it records the worker's committables, and a superseded incarnation's
+ *   publish is refused (stores with `readCommittables`);
  * - the revision moves with ownership and with workers joining and leaving, not with renewals,
  *   heartbeats, checkpoints or publishes; `counters()` agrees with a snapshot;
  * - with {@link LeaseCoordinator}s on a virtual clock: a crashed holder's lease is reassigned only
@@ -600,6 +602,58 @@ export function leaseStoreContract<TStore extends LeaseStore>(
         check(
           pointers.get(2)?.state === null && pointers.get(2)?.leaseKey === "s2",
           "key group 2's null state did not read back",
+        );
+      }),
+    },
+    {
+      name: "a publish fenced on the incarnation records the worker's committables; an older incarnation's publish is refused and records nothing",
+      run: withStore(async (store) => {
+        if (!store.readCommittables) return;
+        await store.createLease({ leaseKey: "s1", keyGroups: [0] });
+        const old = await claim(store, "a");
+        const s1 = await take(store, "s1", "a", old);
+        const first = { sinks: { out: ["part-a-1"] }, checkpointId: 1 };
+        succeeded(
+          await store.publish({
+            worker: "a",
+            incarnation: old,
+            leases: [{ leaseKey: "s1", leaseCounter: s1.leaseCounter, checkpoint: "p1" }],
+            committables: first,
+          }),
+          "a publish with committables by the current incarnation",
+        );
+        const recorded = (await store.readCommittables()).get("a");
+        check(
+          recorded?.worker === "a" && recorded.incarnation === old && sameJson(recorded.state, first),
+          `the committables of "a" read back as ${JSON.stringify(recorded)}`,
+        );
+        // A restarted process claims the id; the old one, paused, still holds s1 with its counter.
+        const current = await claim(store, "a");
+        const stale = await store.publish({
+          worker: "a",
+          incarnation: old,
+          leases: [{ leaseKey: "s1", leaseCounter: s1.leaseCounter, checkpoint: "p2" }],
+          committables: { sinks: { out: ["part-a-2"] }, checkpointId: 2 },
+        });
+        refusedWith(stale, "worker", "a publish by a superseded incarnation");
+        check(
+          (await store.readLease("s1"))?.checkpoint === "p1" &&
+            sameJson((await store.readCommittables()).get("a")?.state, first),
+          "a refused publish changed the lease's checkpoint or the committables",
+        );
+        const retaken = await take(store, "s1", "a", current);
+        succeeded(
+          await store.publish({
+            worker: "a",
+            incarnation: current,
+            leases: [{ leaseKey: "s1", leaseCounter: retaken.leaseCounter, checkpoint: "p3" }],
+            committables: { sinks: {}, checkpointId: 1 },
+          }),
+          "a publish by the new incarnation",
+        );
+        check(
+          (await store.readCommittables()).get("a")?.incarnation === current,
+          "the new incarnation's publish did not replace the committables",
         );
       }),
     },

@@ -25,6 +25,8 @@ interface Flaws {
   readonly writesGarbage?: boolean;
   /** At-least-once, but the barrier does not flush what is buffered. */
   readonly noFlushAtBarrier?: boolean;
+  /** Runs on several workers, but an instance opened again keeps what the run before staged. */
+  readonly keepsRunAcrossOpens?: boolean;
 }
 
 /**
@@ -49,9 +51,14 @@ function table(guarantee: "exactly-once" | "at-least-once", flaws: Flaws = {}) {
     let pending: [number, Row[]][] = [];
     return {
       name: "table",
+      severalWriters: true,
       open(c) {
         context = c;
-        pending = (c.restoredState as [number, Row[]][] | undefined) ?? [];
+        if (!flaws.keepsRunAcrossOpens) staged = [];
+        pending = [
+          ...(flaws.keepsRunAcrossOpens ? pending : []),
+          ...((c.restoredState as [number, Row[]][] | undefined) ?? []),
+        ];
         if (guarantee === "exactly-once" && !flaws.noCommitOnRestore) {
           for (const [id, rows] of pending) commit(id, rows);
           pending = [];
@@ -140,7 +147,7 @@ describe("sinkContract passes sinks that keep the contract", () => {
   for (const guarantee of ["exactly-once", "at-least-once"] as const) {
     describe(guarantee, () => {
       const cases = contract(guarantee, {}, { badRecord: { id: -1, bad: true } });
-      test("seven cases", () => expect(cases).toHaveLength(7));
+      test("eight cases", () => expect(cases).toHaveLength(8));
       for (const c of cases) test(c.name, c.run);
     });
   }
@@ -165,6 +172,13 @@ describe("sinkContract fails sinks that break it, saying how", () => {
     const cases = contract("exactly-once", { commitsLeftovers: true });
     expect(await violationOf(named(cases, /never completed/))).toMatch(
       /after open restored from checkpoint 1, the destination shows records it should not \(exactly-once\): 15 more than expected: \[ \{ id: 20 \}/,
+    );
+  });
+
+  test("exactly-once on several writers, but an instance opened again keeps what its run before staged", async () => {
+    const cases = contract("exactly-once", { keepsRunAcrossOpens: true });
+    expect(await violationOf(named(cases, /same instance opened again/))).toMatch(
+      /after the instance was opened again with checkpoint 1's state, the destination shows records it should not \(exactly-once\)/,
     );
   });
 

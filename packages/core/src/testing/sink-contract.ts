@@ -1,5 +1,5 @@
 import { silentLogger } from "../logging/logger.ts";
-import type { Sink } from "../runtime/sink.ts";
+import type { Sink, SinkWriter } from "../runtime/sink.ts";
 import { v8Serde } from "../state/serde.ts";
 import { systemClock } from "../time/clock.ts";
 import {
@@ -123,6 +123,10 @@ const timestampOf = (index: number) => Date.UTC(2026, 0, 1) + index * 1_000;
  *   unfinished one covered does not show twice (exactly-once);
  * - restarted fresh after a crash before its first checkpoint completed, each record shows once
  *   (exactly-once) or at least once;
+ * - an exactly-once sink that declares `severalWriters`, opened as a writer of several
+ *   (`SinkContext.writer`) and then, as a worker's next run does, the same instance opened again
+ *   with its last published state: it commits that state and carries nothing of the run before
+ *   (what that run staged after it is replayed, and shows once);
  * - with `badRecord`: the sink sends it to `context.deadLetters` (origin, reason and error filled
  *   in, the record as `value` or `data`), writes the records around it and does not fail.
  *
@@ -258,6 +262,30 @@ export function sinkContract<T>(options: SinkContractOptions<T>): ContractCase[]
       }),
     },
     {
+      name: "as one of several writers, the same instance opened again (a worker's next run) commits its published state and carries nothing of the run before",
+      run: withDestination(async (at) => {
+        const writer: SinkWriter = { workerId: "worker-a", incarnation: 1, othersPending: [] };
+        const first = await at.open(undefined, { writer });
+        // Sinks that do not run on several workers (or are not exactly-once) have nothing to show here.
+        if (!first.sink.severalWriters || !exactlyOnce) return;
+        await first.write(A);
+        const published = await first.snapshot(1);
+        await first.write(B);
+        await first.snapshot(2); // its publish never happened: a new run replays B
+        await first.write(C);
+        await first.close();
+        const second = await at.open({ state: published, checkpointId: 1 }, { writer, again: first });
+        await at.shows(a, "after the instance was opened again with checkpoint 1's state", true);
+        await second.write(B);
+        await second.write(C);
+        await second.snapshot(3);
+        await second.notify(3);
+        await second.finish();
+        await second.close();
+        await at.shows(all, "after the second run replayed B and C and committed checkpoint 3", true);
+      }),
+    },
+    {
       name: "restarted fresh after a crash before its first checkpoint completed, each record shows once",
       run: withDestination(async (at) => {
         const crashed = await at.open();
@@ -327,8 +355,14 @@ class Destination<T> {
     private readonly visibleWithinMs: number,
   ) {}
 
-  /** A new sink, opened fresh or restored. */
-  async open(restore?: { state: unknown; checkpointId: number }): Promise<SinkRun<T>> {
+  /**
+   * A new sink, opened fresh or restored; with `as`, opened as that writer of several, and with
+   * `again`, that instance opened once more (as a worker's next run opens the job's sinks).
+   */
+  async open(
+    restore?: { state: unknown; checkpointId: number },
+    as?: { writer: SinkWriter; again?: SinkRun<T> },
+  ): Promise<SinkRun<T>> {
     const controller = new AbortController();
     const context = sinkContext({
       clock: systemClock,
@@ -337,8 +371,9 @@ class Destination<T> {
       signal: controller.signal,
       restoredState: restore?.state,
       restoredCheckpointId: restore?.checkpointId,
+      writer: as?.writer,
     });
-    const run = new SinkRun(this.destination.sink(), context, controller);
+    const run = new SinkRun(as?.again?.sink ?? this.destination.sink(), context, controller);
     this.#opened.push(run);
     await run.step(restore ? `open() restored from checkpoint ${restore.checkpointId}` : "open()", () =>
       run.sink.open?.(context),
