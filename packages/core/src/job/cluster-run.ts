@@ -309,7 +309,8 @@ export class ClusterRun {
     if (ended.size === 0) return false;
     const reading = new Set(current.leases.map((lease) => lease.leaseKey));
     for (const { lease } of this.#coordinator.held()) {
-      if (reading.has(lease.leaseKey) && ended.get(lease.leaseKey) === lease.checkpoint) {
+      const end = ended.get(lease.leaseKey);
+      if (end !== undefined && reading.has(lease.leaseKey) && end === lease.checkpoint) {
         this.#ends.add(lease.leaseKey);
       }
     }
