@@ -24,8 +24,12 @@ export interface KinesisDeadLetter {
   readonly arrivalTime: number;
   /** The bytes that failed (the user record, or the whole Kinesis record for a corrupt aggregate). */
   readonly data: Uint8Array;
-  /** `decode`: the decoder threw; `corrupt-aggregate`: a KPL aggregate with a valid digest that does not parse. */
-  readonly reason: "decode" | "corrupt-aggregate";
+  /**
+   * `decode`: the decoder threw; `corrupt-aggregate`: a KPL aggregate with a valid digest that does
+   * not parse; `not-co-partitioned`: on one of several workers, a record whose key is in a key group
+   * its shard does not carry (it was not written at its key group's point, see `keyGroupHashKey`).
+   */
+  readonly reason: "decode" | "corrupt-aggregate" | "not-co-partitioned";
   /** The decoder's error message, or why the aggregate is corrupt. */
   readonly error: string;
 }

@@ -55,4 +55,16 @@ describe("SourceEventQueue", () => {
     await expect(pending).rejects.toThrow("shard reader failed");
     await expect(queue.take()).rejects.toThrow("shard reader failed");
   });
+
+  test("once released, a shard with its share queued does not wait: the source is closing", () => {
+    const queue = new SourceEventQueue<number>(1);
+    queue.push(batch("a", 1));
+    const waiting = queue.room("a");
+    expect(waiting).toBeInstanceOf(Promise);
+    queue.release();
+    // A reader whose call answered as the source closed asks again after the release.
+    queue.push(batch("a", 2));
+    expect(queue.room("a")).toBeUndefined();
+    return waiting;
+  });
 });

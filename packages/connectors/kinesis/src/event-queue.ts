@@ -13,6 +13,7 @@ export class SourceEventQueue<T> {
   readonly #roomWaiters = new Map<string, () => void>();
   #waiter: (() => void) | undefined;
   #failure: { error: unknown } | undefined;
+  #released = false;
 
   constructor(private readonly perShard: number) {}
 
@@ -61,16 +62,19 @@ export class SourceEventQueue<T> {
     }
   }
 
-  /** A promise while `split` has its share of events waiting, else `undefined`. */
+  /** A promise while `split` has its share of events waiting, else `undefined` (always, once released). */
   room(split: string): Promise<void> | undefined {
-    if ((this.#queued.get(split) ?? 0) < this.perShard) return undefined;
+    // A reader whose last call answered just as the source closed asks after the release: a
+    // waiter made now would never be let go, and the source's close would wait for it forever.
+    if (this.#released || (this.#queued.get(split) ?? 0) < this.perShard) return undefined;
     return new Promise<void>((resolve) => {
       this.#roomWaiters.set(split, resolve);
     });
   }
 
-  /** Lets every waiting reader go (the source is closing). */
+  /** Lets every waiting reader go, and any that asks later (the source is closing). */
   release(): void {
+    this.#released = true;
     for (const wake of this.#roomWaiters.values()) wake();
     this.#roomWaiters.clear();
   }

@@ -9,6 +9,7 @@ export type { KinesisDeadLetter } from "./dead-letter.ts";
 export { type Decoder, json, type RecordMetadata, raw, utf8 } from "./decoders.ts";
 export { backoffDelay, KinesisSinkError, RETRY_DEFAULTS, type RetryOptions } from "./deprecated.ts";
 export { classifyError, type ErrorClass, KinesisRetriesExhaustedError } from "./errors.ts";
+export { keyGroupHashKey, keyGroupPoint } from "./key-group-points.ts";
 export {
   createStreamAdmin,
   createStreamProxy,

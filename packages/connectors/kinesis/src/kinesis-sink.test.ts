@@ -1,6 +1,7 @@
-import { SinkWriteError, VirtualClock } from "@eddy/core";
+import { keyGroupOf, SinkWriteError, VirtualClock } from "@eddy/core";
 import { sinkContext } from "@eddy/core/testing";
 import { describe, expect, test } from "vitest";
+import { keyGroupHashKey, keyGroupPoint } from "./key-group-points.ts";
 import { createKinesisSink } from "./kinesis-sink.ts";
 import { deaggregate } from "./kpl-aggregation.ts";
 import type { KinesisSinkOptions } from "./options.ts";
@@ -224,6 +225,40 @@ describe("kinesisSink on a scripted stream", () => {
       expect(unpacked.kind).toBe("aggregate");
       if (unpacked.kind === "aggregate") expect(unpacked.records.map((r) => seqOf(r.data))).toEqual(seqs);
     }
+  });
+
+  test("with explicit hash keys, KPL aggregates group records by hash key and are written at it", async () => {
+    const proxy = new ScriptedStreamProxy();
+    // Keys k0 and k2 share a key group of 2 (so one hash key), k1 is in the other.
+    const byKey = (t: Tick) => t.key;
+    const groups = 2;
+    const hashKey = keyGroupHashKey(byKey, groups);
+    const keys = ["k0", "k1", "k2", "k3", "k4", "k5"];
+    const [a, b] = [
+      keys.filter((k) => keyGroupOf(k, groups) === 0),
+      keys.filter((k) => keyGroupOf(k, groups) === 1),
+    ];
+    expect(a.length >= 2 && b.length >= 1).toBe(true);
+    const records = [a[0]!, b[0]!, a[1]!, a[0]!].map((key, seq) => ({ key, seq }));
+    const { sink, clock } = open(proxy, { aggregation: true, explicitHashKey: hashKey });
+    await sink.write(records, []);
+    await onClock(clock, Promise.resolve(sink.snapshot?.(1)));
+    const entries = proxy.calls.flat();
+    expect(entries.map((e) => e.explicitHashKey)).toEqual([
+      keyGroupPoint(0, groups),
+      keyGroupPoint(1, groups),
+    ]);
+    const unpacked = entries.map((e) => deaggregate(e.data));
+    expect(unpacked[0]!.kind).toBe("aggregate");
+    if (unpacked[0]!.kind === "aggregate") {
+      expect(unpacked[0]!.records.map((r) => [r.partitionKey, seqOf(r.data), r.explicitHashKey])).toEqual([
+        [a[0], 0, keyGroupPoint(0, groups)],
+        [a[1], 2, keyGroupPoint(0, groups)],
+        [a[0], 3, keyGroupPoint(0, groups)],
+      ]);
+    }
+    expect(entries[1]!.partitionKey).toBe(b[0]);
+    expect(seqOf(entries[1]!.data)).toBe(1);
   });
 
   test("a write before open is a clear error; close releases the proxy", async () => {

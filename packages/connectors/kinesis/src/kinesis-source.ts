@@ -3,13 +3,18 @@ import {
   OutputTag,
   PipelineDefinitionError,
   type RetryOptions,
-  type Source,
   type SourceContext,
   type SourceEvent,
   type SourceReader,
+  type SourceSplit,
+  type SplitListingContext,
+  type SplittableSource,
   sleep,
+  systemClock,
 } from "@eddy/core";
+import { coPartitionedDecoder } from "./co-partition-check.ts";
 import type { KinesisDeadLetter } from "./dead-letter.ts";
+import type { Decoder } from "./decoders.ts";
 import { SourceEventQueue } from "./event-queue.ts";
 import { acquireConsumer, type FanOutConsumer } from "./fan-out-consumer.ts";
 import { readShardByFanOut } from "./fan-out-shard-reader.ts";
@@ -18,8 +23,9 @@ import { type ShardInfo, type StreamProxy, streamProxyFor } from "./kinesis-clie
 import { KINESIS_SOURCE_DEFAULTS, type KinesisSourceOptions } from "./options.ts";
 import { readShardByPolling } from "./polling-shard-reader.ts";
 import { resolveRetry, retryCall } from "./retry.ts";
-import { parseShardPosition, type ShardPosition } from "./shard-position.ts";
+import { FINISHED, parseShardPosition, type ShardPosition } from "./shard-position.ts";
 import type { ShardMetrics, ShardReaderContext } from "./shard-reader.ts";
+import { shardsToSplits } from "./shard-splits.ts";
 import { type ShardToRead, ShardTracker } from "./shard-tracker.ts";
 
 /**
@@ -45,14 +51,15 @@ export interface KinesisSourceMetrics {
 }
 
 /**
- * A Kinesis Data Streams source: a {@link Source} with its dead-letter tag and its metrics.
+ * A Kinesis Data Streams source: a {@link SplittableSource} (its shards are the splits several
+ * workers share) with its dead-letter tag and its metrics.
  *
  * @example
  * const source: KinesisSource<Tick> = kinesisSource({ stream: "fx-ticks", decode: json<Tick>() });
  * const stream = job.source(source);
  * stream.getSideOutput(source.deadLetters).sink(consoleSink());
  */
-export interface KinesisSource<T> extends Source<T> {
+export interface KinesisSource<T> extends SplittableSource<T> {
   /** The side output of records that cannot be decoded: `stream.getSideOutput(source.deadLetters)`. */
   readonly deadLetters: OutputTag<KinesisDeadLetter>;
   /** Per-shard progress of the running job (`millisBehindLatest`, records, idleness). */
@@ -78,6 +85,12 @@ export interface KinesisSource<T> extends Source<T> {
  *   be late.
  * - A record the decoder rejects goes to `source.deadLetters` with its shard, sequence numbers and
  *   the error; the job goes on.
+ * - On several workers (a pipeline's `cluster` option) the shards are the splits: `listSplits`
+ *   lists them (every `ListShards` page) with their parents and, with `partitionKey`, the key
+ *   groups whose points lie in each shard's hash range; a worker reads exactly the shards whose
+ *   leases it holds, from their published positions, and reports a shard read to its end as
+ *   finished, so its children's leases are created and taken next. Records whose key is not in
+ *   their shard's key groups go to `source.deadLetters` (`not-co-partitioned`).
  *
  * @example
  * const ticks = kinesisSource({ stream: "fx-ticks", decode: json<Tick>(), initialPosition: "TRIM_HORIZON" });
@@ -85,16 +98,45 @@ export interface KinesisSource<T> extends Source<T> {
  * stream.getSideOutput(ticks.deadLetters).sink(consoleSink());
  */
 export function kinesisSource<T>(options: KinesisSourceOptions<T>): KinesisSource<T> {
+  return createKinesisSource(options, () => streamProxyFor(options, `kinesisSource(${options.stream})`));
+}
+
+/**
+ * The source over the {@link StreamProxy} `openProxy` makes (one per reader, one per shard
+ * listing): what {@link kinesisSource} calls with the SDK-backed proxy, and unit tests with a
+ * scripted one.
+ */
+export function createKinesisSource<T>(
+  options: KinesisSourceOptions<T>,
+  openProxy: () => StreamProxy,
+): KinesisSource<T> {
   const settings = resolveOptions(options);
   const deadLetters =
     options.deadLetters ?? new OutputTag<KinesisDeadLetter>(`kinesis-dead-letters(${options.stream})`);
   const shardMetrics = new Map<string, ShardMetrics>();
+  /** The job's key groups, as the last listing of splits was told (the worker lists before it reads). */
+  let keyGroups: number | undefined;
   return {
     name: `kinesis(${options.stream})`,
     bounded: false,
     deadLetters,
+    partitionKey: options.partitionKey,
+    async listSplits(context: SplitListingContext): Promise<SourceSplit[]> {
+      keyGroups = context.keyGroups;
+      const proxy = openProxy();
+      try {
+        const shards = await retryCall(
+          `ListShards of ${options.stream}`,
+          () => proxy.listShards(options.stream, context.signal),
+          { clock: systemClock, retry: settings.retry, signal: context.signal },
+        );
+        return shardsToSplits(shards, context.keyGroups, options.partitionKey !== undefined);
+      } finally {
+        proxy.close();
+      }
+    },
     open(context) {
-      return openReader(options, settings, deadLetters, shardMetrics, context);
+      return openReader(options, settings, openProxy, deadLetters, shardMetrics, context, keyGroups);
     },
     awsAccess: () => kinesisSourceAccess(options),
     metrics() {
@@ -161,9 +203,11 @@ function resolveOptions<T>(options: KinesisSourceOptions<T>): Settings {
 async function openReader<T>(
   options: KinesisSourceOptions<T>,
   settings: Settings,
+  openProxy: () => StreamProxy,
   deadLetters: OutputTag<KinesisDeadLetter>,
   shardMetrics: Map<string, ShardMetrics>,
   context: SourceContext,
+  keyGroups: number | undefined,
 ): Promise<SourceReader<T>> {
   const { clock } = context;
   const stop = new AbortController();
@@ -176,13 +220,20 @@ async function openReader<T>(
   for (const [shardId, position] of context.restoredPositions)
     restored.set(shardId, parseShardPosition(position, shardId));
 
-  const proxy = streamProxyFor(options, `kinesisSource(${options.stream})`);
+  const proxy = openProxy();
   const queue = new SourceEventQueue<T>(settings.queuedBatchesPerShard);
+  const assigned = context.assignedSplits;
   const tracker = new ShardTracker(
     restored,
     { position: settings.initialPosition, timestamp: options.initialTimestamp },
     () => clock.now(),
+    undefined,
+    assigned,
   );
+  // On one of several workers with a partition key: each shard's records must be in its key groups.
+  const decoders = new Map<string, Decoder<T>>();
+  const { partitionKey } = options;
+  const checksKeyGroups = assigned !== undefined && partitionKey !== undefined && keyGroups !== undefined;
   const tasks = new Set<Promise<void>>();
   const track = (task: Promise<void>) => {
     const settled = task.catch((error: unknown) => {
@@ -208,16 +259,31 @@ async function openReader<T>(
     consumer.catch(() => {});
   }
 
-  const discovery = new Discovery(proxy, options.stream, clock, settings.retry, signal, (shards) =>
-    startShards(tracker.discovered(shards)),
-  );
+  const discovery = new Discovery(proxy, options.stream, clock, settings.retry, signal, (shards) => {
+    if (checksKeyGroups) {
+      for (const split of shardsToSplits(shards, keyGroups!, true)) {
+        if (assigned.has(split.id) && !decoders.has(split.id)) {
+          decoders.set(
+            split.id,
+            coPartitionedDecoder(options.decode, partitionKey!, keyGroups!, split.keyGroups ?? []),
+          );
+        }
+      }
+    }
+    startShards(tracker.discovered(shards));
+    // Assigned shards with nothing left to read are reported finished, so the worker releases them.
+    for (const shardId of tracker.takeFinishedUnread()) {
+      context.logger.info(`shard ${shardId} of ${options.stream} has nothing left to read: finished`);
+      queue.push({ kind: "split-status", split: shardId, status: "finished", position: FINISHED });
+    }
+  });
   const readerContext: ShardReaderContext<T> = {
     stream: options.stream,
     proxy,
     clock,
     signal,
     queue,
-    decode: options.decode,
+    decoderFor: (shardId) => decoders.get(shardId) ?? options.decode,
     deadLetters,
     retry: settings.retry,
     idleTimeoutMs: options.shardIdleTimeoutMs,
@@ -267,8 +333,12 @@ async function openReader<T>(
   try {
     await discovery.runOnce();
   } catch (error) {
+    const stopped = context.signal.aborted;
     stop.abort();
     proxy.close();
+    // The job stopped while the first listing was under way (a worker's pipeline restarting):
+    // nothing failed, there is just nothing to read.
+    if (stopped) return { next: async () => undefined };
     throw error;
   }
   track(discovery.loop(settings.discoveryIntervalMs));

@@ -1,4 +1,4 @@
-import type { Clock, OutputTag } from "@eddy/core";
+import type { Clock, Key, OutputTag } from "@eddy/core";
 import type { KinesisDeadLetter } from "./dead-letter.ts";
 import type { Decoder } from "./decoders.ts";
 import type { KinesisClientOptions } from "./kinesis-client.ts";
@@ -66,6 +66,17 @@ export interface KinesisSourceOptions<T> extends KinesisClientOptions {
   readonly deadLetters?: OutputTag<KinesisDeadLetter>;
   /** Batches read ahead per shard before its reader waits for the job to take them. */
   readonly queuedBatchesPerShard?: number;
+  /**
+   * The key the stream's records were placed into shards by: their producer wrote each record with
+   * `ExplicitHashKey` = its key group's point (`kinesisSink({ explicitHashKey: keyGroupHashKey(key) })`,
+   * with the reading job's number of key groups). Then each shard carries exactly the key groups
+   * whose points lie in its hash range, and a `keyBy` on this same function (with only `filter` and
+   * `withWatermarks` between) is co-partitioned with the source: the job can run on several workers,
+   * each owning the key state of the shards it reads. On several workers, a record whose key is in
+   * another shard's key groups goes to the dead letters (`not-co-partitioned`). Default: none (a
+   * job on several workers then refuses keyed operators at start).
+   */
+  readonly partitionKey?: (value: T) => Key;
 }
 
 /**

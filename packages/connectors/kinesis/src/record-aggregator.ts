@@ -19,7 +19,11 @@ interface OpenAggregate {
 }
 
 /**
- * Packs records of one partition key into KPL aggregates before they reach the sink's writer: an
+ * Packs records into KPL aggregates before they reach the sink's writer, as the KPL does by the
+ * shard a record goes to: records with an explicit hash key share an aggregate with those of the
+ * same hash key (whatever their partition keys), so the aggregate is written at that hash key and
+ * each user record lands in the shard its hash key names (a key group's point stays in its
+ * shard); records without one share an aggregate with those of the same partition key. An
  * aggregate is closed (handed to `emit`) when the next record would not fit, or by `closeAll` (the
  * sink's timer, its barrier). A record too large to share an aggregate travels alone.
  */
@@ -44,7 +48,8 @@ export class RecordAggregator {
       this.emit(entry);
       return;
     }
-    const key = entry.partitionKey;
+    // Prefixed, so a partition key that reads like a hash key never shares with it.
+    const key = entry.explicitHashKey === undefined ? `p${entry.partitionKey}` : `h${entry.explicitHashKey}`;
     let open = this.#open.get(key);
     if (open && (open.bytes + added > maxBytes || open.records.length >= maxRecords)) {
       this.#close(key, open);
@@ -63,11 +68,13 @@ export class RecordAggregator {
     for (const [key, open] of this.#open) this.#close(key, open);
   }
 
-  #close(partitionKey: string, open: OpenAggregate): void {
-    this.#open.delete(partitionKey);
+  #close(key: string, open: OpenAggregate): void {
+    this.#open.delete(key);
     this.#pending -= open.records.length;
     const first = open.records[0]!;
     const data = open.records.length === 1 ? first.data : aggregate(open.records);
+    // The outer record takes the first record's keys, as the KPL's does.
+    const partitionKey = first.partitionKey;
     this.emit({
       data,
       partitionKey,

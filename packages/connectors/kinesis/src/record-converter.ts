@@ -1,4 +1,5 @@
 import type { OutputTag, SourceBatch } from "@eddy/core";
+import { NotCoPartitionedError } from "./co-partition-check.ts";
 import type { KinesisDeadLetter } from "./dead-letter.ts";
 import type { Decoder, RecordMetadata } from "./decoders.ts";
 import { errorMessage } from "./errors.ts";
@@ -165,7 +166,7 @@ export class RecordConverter<T> {
               partitionKey: meta.partitionKey,
               arrivalTime: record.arrivalTime,
               data,
-              reason: "decode",
+              reason: error instanceof NotCoPartitionedError ? "not-co-partitioned" : "decode",
               error: errorMessage(error),
             },
             j,

@@ -46,7 +46,8 @@ export interface ShardReaderContext<T> {
   readonly clock: Clock;
   readonly signal: AbortSignal;
   readonly queue: SourceEventQueue<T>;
-  readonly decode: Decoder<T>;
+  /** The decoder of a shard's records (on one of several workers, with the co-partition check). */
+  decoderFor(shardId: string): Decoder<T>;
   readonly deadLetters: OutputTag<KinesisDeadLetter>;
   readonly retry: RetryOptions;
   readonly idleTimeoutMs: number | undefined;
@@ -78,7 +79,7 @@ export class ShardProgress<T> {
     this.converter = new RecordConverter(
       context.stream,
       shard.shardId,
-      context.decode,
+      context.decoderFor(shard.shardId),
       context.deadLetters,
       shard.start.skip,
     );
@@ -134,16 +135,21 @@ export class ShardProgress<T> {
     return false;
   }
 
-  /** The shard is read to its end. */
+  /**
+   * The shard is read to its end. Its children known now start first: each joins the watermark
+   * (`active`) before the parent leaves it, so the watermark never runs ahead of a child that has
+   * not sent a record yet. Their records still come after the parent's `finished` (they wait for
+   * an iterator first).
+   */
   finish(children: readonly ShardInfo[] | undefined): void {
     this.metrics.status = "finished";
     this.metrics.millisBehindLatest = 0;
+    this.context.finished(this.shard.shardId, children);
     this.context.queue.push({
       kind: "split-status",
       split: this.shard.shardId,
       status: "finished",
       position: FINISHED,
     });
-    this.context.finished(this.shard.shardId, children);
   }
 }

@@ -34,6 +34,13 @@ interface TrackedShard {
 }
 
 const TRIM_HORIZON: ShardStart = { iterator: { type: "TRIM_HORIZON" }, skip: undefined };
+const NOT_READ: TrackedShard = {
+  state: "finished",
+  closed: true,
+  parents: [],
+  start: undefined,
+  startPosition: undefined,
+};
 
 /**
  * Decides which shards to read and from where, keeping parents before children across splits
@@ -45,10 +52,19 @@ const TRIM_HORIZON: ShardStart = { iterator: { type: "TRIM_HORIZON" }, skip: und
  * of the first discovery start at the initial position; every other shard (a child created by a
  * reshard, or one the checkpoint does not know) starts at `TRIM_HORIZON`, so nothing written to
  * it is missed.
+ *
+ * On one of several workers (`assigned` set), only the assigned shards are tracked: their
+ * parents are finished (the lease table assigns a child only then), and a shard without a
+ * checkpoint starts at the initial position only when it has no parent in the listing; a child
+ * starts where its parents' reading began: at `initialTimestamp` with `AT_TIMESTAMP`, else at
+ * `TRIM_HORIZON` — as KCL starts the children of a shard it read to its end. An assigned shard
+ * that is already finished (its checkpoint says so, or it is not listed any more) is reported by
+ * {@link ShardTracker.takeFinishedUnread}, so the worker can release its lease as finished.
  */
 export class ShardTracker {
   readonly #shards = new Map<string, TrackedShard>();
   readonly #restored: ReadonlyMap<string, ShardPosition>;
+  readonly #finishedUnread: string[] = [];
   #firstDiscovery = true;
 
   constructor(
@@ -56,8 +72,14 @@ export class ShardTracker {
     private readonly initial: { readonly position: InitialPosition; readonly timestamp: number | undefined },
     private readonly now: () => number,
     private readonly onExpired: (shardId: string, position: ShardPosition) => void = () => {},
+    private readonly assigned: ReadonlySet<string> | undefined = undefined,
   ) {
     this.#restored = restored;
+  }
+
+  /** Assigned shards found finished without reading a record in this run (see the class comment); each once. */
+  takeFinishedUnread(): string[] {
+    return this.#finishedUnread.splice(0);
   }
 
   /** Adds the shards of a `ListShards` answer; returns the shards that became readable. */
@@ -65,20 +87,23 @@ export class ShardTracker {
     const first = this.#firstDiscovery;
     this.#firstDiscovery = false;
     const fresh = first && this.#restored.size === 0;
-    for (const shard of shards) this.#add(shard, fresh);
+    const listed = new Set(shards.map((s) => s.shardId));
+    for (const shard of shards) {
+      if (this.assigned === undefined) this.#add(shard, fresh);
+      else if (this.assigned.has(shard.shardId)) {
+        this.#add(shard, !shard.parentShardIds.some((parent) => listed.has(parent)));
+      }
+    }
     if (first) {
       // Checkpointed shards no longer listed were trimmed: nothing is left to read in them.
-      const listed = new Set(shards.map((s) => s.shardId));
       for (const [shardId, position] of this.#restored) {
         if (listed.has(shardId) || this.#shards.has(shardId)) continue;
         if (position.kind !== "finished") this.onExpired(shardId, position);
-        this.#shards.set(shardId, {
-          state: "finished",
-          closed: true,
-          parents: [],
-          start: undefined,
-          startPosition: undefined,
-        });
+        this.#shards.set(shardId, { ...NOT_READ });
+      }
+      for (const shardId of this.assigned ?? []) {
+        if (!this.#shards.has(shardId)) this.#shards.set(shardId, { ...NOT_READ });
+        if (this.#shards.get(shardId)!.state === "finished") this.#finishedUnread.push(shardId);
       }
     }
     return this.#ready();
@@ -88,7 +113,9 @@ export class ShardTracker {
   finished(shardId: string, children: readonly ShardInfo[] = []): ShardToRead[] {
     const shard = this.#shards.get(shardId);
     if (shard) shard.state = "finished";
-    for (const child of children) this.#add(child, false);
+    for (const child of children) {
+      if (this.assigned === undefined || this.assigned.has(child.shardId)) this.#add(child, false);
+    }
     return this.#ready();
   }
 
@@ -123,6 +150,9 @@ export class ShardTracker {
     if (restored) {
       start = startAfter(restored);
     } else if (fresh) {
+      ({ start, startPosition } = this.#initialStart());
+    } else if (this.assigned !== undefined && this.initial.position === "AT_TIMESTAMP") {
+      // A child on one of several workers: its parents were read from the initial timestamp on.
       ({ start, startPosition } = this.#initialStart());
     } else {
       start = TRIM_HORIZON;

@@ -16,6 +16,7 @@ import { type JobResult, JobRun, type JobSettings } from "./job-run.ts";
 import { stopOnProcessSignals } from "./process-signals.ts";
 import { readSinkCommittables } from "./published-committables.ts";
 import { restorePublished } from "./published-restore.ts";
+import { positionToCheckpoint } from "./published-state.ts";
 
 /** What one worker of a job is built from. */
 export interface ClusterRunSettings extends JobSettings {
@@ -43,14 +44,18 @@ interface SplitRun {
  * would fire its windows a second time). A handoff first takes a savepoint, published like any
  * checkpoint, then releases the lease, so the new owner continues where this worker stopped. A
  * refused publish stops the pipeline at once: the worker held a lease it no longer holds (a
- * zombie). A split read to its end is released as finished; the job is finished once every lease
- * is.
+ * zombie). A split read to its end is released as finished once a published checkpoint covers
+ * its end, after the leases of any splits that appeared since (a resharded stream's children) are
+ * created; the job is finished once every lease is.
  */
 export class ClusterRun {
   readonly #settings: ClusterRunSettings;
   readonly #coordinator: LeaseCoordinator;
   readonly #abort = new AbortController();
   readonly #handoffs = new Set<string>();
+  /** Splits of the running pipeline read to their end, with that end published: to release as finished. */
+  readonly #ends = new Set<string>();
+  #source: SplittableSource<unknown> | undefined;
   #current: SplitRun | undefined;
   #changed = true;
   #wake: (() => void) | undefined;
@@ -83,6 +88,7 @@ export class ClusterRun {
         `job "${name}" runs on several workers, which needs checkpoints: set checkpoints: { every, store }`,
       );
     }
+    this.#source = source;
     await this.#registerLeases(source);
     const subscription = this.#coordinator.events.subscribe((event) => this.#onLeaseEvent(event));
     const removeSignalHandlers =
@@ -98,7 +104,7 @@ export class ClusterRun {
         if (this.#failure) throw this.#failure;
         if (this.#stopRequested) break;
         if (this.#current?.outcome) await this.#ended(this.#current);
-        else if (this.#changed) await this.#reconcile(node.id);
+        else if (this.#changed || this.#noticeEnds(node.id)) await this.#reconcile(node.id);
         else if (!this.#current && (await this.#everyLeaseFinished())) {
           finished = true;
           break;
@@ -174,7 +180,7 @@ export class ClusterRun {
     const current = this.#current;
     if (current) {
       const handingOff = current.leases.some((lease) => this.#handoffs.has(lease.leaseKey));
-      if (!handingOff && sameKeys(current.leases, held)) return;
+      if (!handingOff && this.#ends.size === 0 && sameKeys(current.leases, held)) return;
       if (handingOff) {
         await current.run.savepoint(`handoff-${this.#settings.clock.now()}`).catch((error: unknown) => {
           this.#settings.logger.warn(
@@ -187,6 +193,19 @@ export class ClusterRun {
     for (const leaseKey of [...this.#handoffs]) {
       this.#handoffs.delete(leaseKey);
       await this.#coordinator.release(leaseKey);
+    }
+    if (this.#ends.size > 0) {
+      // Children first: once a parent is finished, a lease table without its children's leases
+      // would look finished, and a listing made now shows every child of a closed split.
+      await this.#registerLeases(this.#source!);
+      for (const leaseKey of [...this.#ends]) {
+        this.#ends.delete(leaseKey);
+        if (await this.#coordinator.release(leaseKey, { checkpoint: SHARD_END })) {
+          this.#settings.logger.info(
+            `"${this.#coordinator.workerId}" read ${leaseKey} to its end (SHARD_END)`,
+          );
+        }
+      }
     }
     const leases = this.#heldLeases();
     if (leases.length > 0 && !this.#stopRequested) await this.#start(sourceId, leases);
@@ -293,6 +312,29 @@ export class ClusterRun {
     await current.checkpoints.idle();
     this.#highestId = Math.max(this.#highestId, current.checkpoints.highestId);
     this.#current = undefined;
+  }
+
+  /**
+   * Whether a split of the running pipeline was read to its end (its status is `finished`) and a
+   * published checkpoint holds the position it ended at: then its lease can be released as
+   * finished without losing a record's state. Noted in `#ends`.
+   */
+  #noticeEnds(sourceId: string): boolean {
+    const current = this.#current;
+    if (!current || current.outcome) return false;
+    const ended = new Map<string, string>();
+    for (const split of this.#settings.metrics.splits(sourceId)) {
+      if (split.status === "finished") ended.set(split.split, positionToCheckpoint(split.position));
+    }
+    if (ended.size === 0) return false;
+    const reading = new Set(current.leases.map((lease) => lease.leaseKey));
+    for (const { lease } of this.#coordinator.held()) {
+      const end = ended.get(lease.leaseKey);
+      if (end !== undefined && reading.has(lease.leaseKey) && end === lease.checkpoint) {
+        this.#ends.add(lease.leaseKey);
+      }
+    }
+    return this.#ends.size > 0;
   }
 
   #heldLeases(): Lease[] {

@@ -31,6 +31,22 @@ describe("running a job", () => {
     expect(sink.events).toEqual(["finish"]);
   });
 
+  test("a job stopped before its sources began reading ends, its reader never opened", async () => {
+    const never = latch();
+    const source = countingSource([1, 2, 3], { gate: () => never.promise });
+    let opened = 0;
+    const original = source.open.bind(source);
+    source.open = (context) => {
+      opened++;
+      return original(context);
+    };
+    const job = pipeline("stopped-at-start", quiet);
+    // Sinks open before the sources' streams are subscribed: a stop from there comes first.
+    job.source(source).sink({ name: "stops", open: () => void job.stop(), write() {} });
+    expect((await job.run()).outcome).toBe("stopped");
+    expect(opened).toBe(0);
+  });
+
   test("an empty source finishes at once", async () => {
     const sink = recordingSink<number>();
     const job = pipeline("empty", quiet);

@@ -64,7 +64,9 @@ export class SourceDriver<T> {
         this.#stopped = true;
         this.#wake?.();
       };
-      services.signal.addEventListener("abort", onAbort, { once: true });
+      // A job stopped before its stages subscribed: no abort event will come.
+      if (services.signal.aborted) onAbort();
+      else services.signal.addEventListener("abort", onAbort, { once: true });
       const run = this.#run(subscriber, stop.signal);
       // A reader whose close fails rejects `closed()`, which the job reports; not unhandled before.
       run.catch(() => {});
@@ -118,7 +120,12 @@ export class SourceDriver<T> {
     let reader: SourceReader<T> | undefined;
     try {
       await this.services.started;
-      if (signal.aborted) return;
+      // Stopped before it began (a worker's pipeline restarted at once): the stream still ends,
+      // or the job would wait for it forever.
+      if (signal.aborted) {
+        subscriber.complete();
+        return;
+      }
       const source = this.node.source as Source<T>;
       reader = await source.open({
         clock: this.services.clock,
@@ -174,6 +181,11 @@ export class SourceDriver<T> {
     if (event.kind === "split-status") {
       if (event.position !== undefined) this.#positions.set(event.split, event.position);
       this.#statuses.set(event.split, event.status);
+      // On one of several workers, what follows a finished split (a closed shard's children) may
+      // be read by another worker: were it to leave the watermark here, windows of its key groups
+      // could fire before those records arrive. It holds the watermark where it stopped until the
+      // worker releases it, which restarts the pipeline without it (the status above tells it).
+      if (event.status === "finished" && this.services.assignedSplits !== undefined) return;
       subscriber.next({ kind: "split-status", split, status: event.status });
       return;
     }
