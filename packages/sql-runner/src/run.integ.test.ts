@@ -84,19 +84,31 @@ async function application(): Promise<{ resources: TicksResources; args: string[
   return { resources, ...(await writeApplication(name, ticksDescription(resources, name), TICKS_SQL)) };
 }
 
-/** Writes an application's description and SQL to files: the arguments that run it locally, and its plan. */
+/**
+ * Writes an application's description and SQL to files: the arguments that run it (`mode`, by
+ * default on the test's local stack), and its plan.
+ */
 async function writeApplication(
   name: string,
   description: object,
   sql: string,
+  mode: readonly string[] = ["--mode", "local", "--stack-file", stack.stackFile],
 ): Promise<{ args: string[]; plan: LogicalPlan }> {
   const text = JSON.stringify(description);
   const files = { description: join(dir, `${name}.json`), sql: join(dir, `${name}.sql`) };
   await writeFile(files.description, text);
   await writeFile(files.sql, sql);
-  const local = ["--mode", "local", "--stack-file", stack.stackFile, "--checkpoint-every", "300ms"];
   return {
-    args: ["run", "--application", files.description, "--sql", files.sql, ...local],
+    args: [
+      "run",
+      "--application",
+      files.description,
+      "--sql",
+      files.sql,
+      ...mode,
+      "--checkpoint-every",
+      "300ms",
+    ],
     plan: planSqlApplication(parseApplicationDescription(text), sql),
   };
 }
@@ -181,7 +193,7 @@ async function enrichedLines(deliveryStream: string): Promise<string[]> {
 
 test("runs a KDA application end to end: the rows of sqlHarness on the same input, error_stream included", async () => {
   const { resources, args, plan } = await application();
-  const app = run([...args, "--checkpoints", `dir:${join(dir, "checkpoints-e2e")}`]);
+  const app = run([...args, "--checkpoints", `dir:${join(dir, "checkpoints-e2e")}`, "--dashboard", "0"]);
   try {
     await started(app);
     await put(resources.input, [
@@ -248,6 +260,24 @@ test("runs a KDA application end to end: the rows of sqlHarness on the same inpu
     expect(errors).toHaveLength(2);
     // The application went on after both errors: the rows after them are all there (above).
     expect(app.child.exitCode).toBeNull();
+
+    // The dashboard (loopback) has a live table per in-application stream, like KDA's console.
+    const url = /dashboard (http:\/\/127\.0\.0\.1:\d+)/.exec(app.output())?.[1];
+    expect(url).toBeDefined();
+    const state = (await (await fetch(`${url}/api/state`)).json()) as {
+      views: { id: string }[];
+      viewStates: Record<string, { rows: Record<string, string | number>[] }>;
+    };
+    expect(state.views.map((v) => v.id).sort()).toEqual(
+      ["SOURCE_SQL_STREAM_001", "DESTINATION_SQL_STREAM", "ENRICHED", "error_stream"]
+        .map((s) => `stream-${s}`)
+        .sort(),
+    );
+    const shown = state.viewStates["stream-DESTINATION_SQL_STREAM"]!.rows;
+    const tickerAndCount = (row: Record<string, unknown>) => `${row.TICKER}:${row.N}`;
+    expect(shown.map(tickerAndCount).sort()).toEqual(
+      want.destination.map((text) => tickerAndCount(JSON.parse(text) as Record<string, unknown>)).sort(),
+    );
   } finally {
     await app.stop("SIGTERM");
   }
@@ -380,3 +410,31 @@ test("preprocesses the input with Lambda and delivers to a Lambda destination, t
     await lambda.stop();
   }
 }, 120_000);
+
+test("in aws mode, a stream of the description that does not exist is a one-line configuration error", async () => {
+  const name = stack.unique("missing");
+  const resources = { input: `${name}-in`, output: `${name}-out`, errors: `${name}-errors` };
+  const { args } = await writeApplication(
+    name,
+    ticksDescription({ ...resources, deliveryStream: `${name}-d`, bucket: "b", referenceKey: "k" }, name),
+    TICKS_SQL,
+    ["--mode", "aws"],
+  );
+  // The SDK's default chain, pointed at the stand-ins as it would be at AWS.
+  const app = startApp(
+    BIN,
+    {
+      AWS_REGION: stack.endpoints.region,
+      AWS_ACCESS_KEY_ID: stack.endpoints.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: stack.endpoints.credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_KINESIS: stack.endpoints.kinesis,
+      AWS_ENDPOINT_URL_FIREHOSE: stack.endpoints.firehose,
+      AWS_ENDPOINT_URL_S3: stack.endpoints.s3,
+    },
+    args,
+  );
+  expect(await app.exited).toBe(2);
+  expect(app.output()).toBe(
+    `eddy-sql: the Kinesis stream arn:aws:kinesis:us-east-1:000000000000:stream/${name}-in does not exist (or not in the SDK's region)\n`,
+  );
+}, 60_000);

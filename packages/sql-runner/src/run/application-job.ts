@@ -101,13 +101,13 @@ export function applicationJob(parts: ApplicationJobParts): { job: Job; views: D
 
   app.outputs.forEach((output, index) => {
     const rows = rowsOf(output.stream);
-    const columns = columnsOf.get(output.stream);
-    if (columns === undefined)
-      throw new ConfigError(
-        `output ${index + 1} takes the in-application stream "${output.stream}", which the SQL does not create (streams: ${[...plan.streams.map((s) => s.name), ERROR_STREAM].join(", ")}; names are case-sensitive)`,
-      );
-    // A stream the SQL creates but no pump fills, or an error_stream that nothing can feed.
-    if (rows) sinkOutput(rows, output, columns, { clients: parts.clients, applicationArn: app.arn, index });
+    // A stream the SQL creates but no pump fills, or an error_stream that nothing can feed, has no rows.
+    if (rows)
+      sinkOutput(rows, output, columnsOf.get(output.stream)!, {
+        clients: parts.clients,
+        applicationArn: app.arn,
+        index,
+      });
   });
   if (errors && !app.outputs.some((output) => output.stream === ERROR_STREAM)) {
     errors.sink(

@@ -92,7 +92,12 @@ async function readStack(path: string): Promise<StackFile> {
  */
 export async function awsClients(target: ClientTarget): Promise<AwsClients> {
   if (target.mode === "aws") {
-    const kinesis = new KinesisClient({ maxAttempts: 1 });
+    // HTTP/1.1: the source polls (GetRecords), which needs no HTTP/2, and so do stand-ins reached
+    // through AWS_ENDPOINT_URL_KINESIS.
+    const kinesis = new KinesisClient({
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000 }),
+    });
     let region: string | undefined;
     try {
       region = await kinesis.config.region();

@@ -11,7 +11,6 @@ import {
   inAppStreamOf,
   type PreprocessedRecord,
   preprocessedSource,
-  type SqlApplication,
   type SqlRow,
 } from "@eddy/sql";
 import { ConfigError } from "../config-error.ts";
@@ -52,18 +51,6 @@ export function errorStreamRow(error: ErrorStreamRow): SqlRow {
 interface RoutedRow {
   readonly stream: string;
   readonly row: SqlRow;
-}
-
-/**
- * KDA reads a Firehose delivery stream as input; Firehose has no API to read from, so Eddy cannot.
- * Refused before anything starts, saying what to do instead.
- */
-export function checkInputSupported(app: SqlApplication): void {
-  const source = app.input?.source;
-  if (source?.kind === "firehose")
-    throw new ConfigError(
-      `the input reads the Firehose delivery stream ${source.resource.arn}: Eddy cannot read a delivery stream (Firehose has no read API; KDA was wired into it by AWS): point the input at a Kinesis data stream that the producers write to (KinesisStreamsInput)`,
-    );
 }
 
 /** A record as the Kinesis source hands it on: its bytes and where and when it arrived. */

@@ -15,7 +15,8 @@ import type { RunnerIo } from "../runner-io.ts";
 import { applicationJob } from "./application-job.ts";
 import { checkAwsResources, createLocalResources } from "./application-resources.ts";
 import { type AwsClients, awsClients, type ClientTarget } from "./aws-clients.ts";
-import { checkInputSupported, errorStreamRow } from "./input-streams.ts";
+import { checkApplication } from "./check-application.ts";
+import { errorStreamRow } from "./input-streams.ts";
 
 /**
  * What `eddy-sql run` was asked to do, its flags read and checked.
@@ -103,7 +104,7 @@ async function resumeNote(store: CheckpointStore | undefined, job: string, fresh
  */
 export async function runApplication(options: RunOptions, io: RunnerIo): Promise<JobResult> {
   const { app, plan } = await loadApplication(options);
-  checkInputSupported(app);
+  checkApplication(app, plan, options.target);
   const clients = await awsClients(options.target);
   let store: ReturnType<typeof checkpointStoreAt>;
   let ui: HttpEndpoint | undefined;
