@@ -17,17 +17,22 @@ import {
   compileOutputFormat,
   ERROR_STREAM,
   ERROR_STREAM_COLUMNS,
+  inAppStreamOf,
   type LogicalPlan,
   parseApplicationDescription,
   planSqlApplication,
   type SqlValue,
 } from "@eddy/sql";
-import { sqlHarness } from "@eddy/sql/testing";
+import { type SqlHarness, sqlHarness } from "@eddy/sql/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
   COMPANIES_CSV,
+  FX_SQL,
+  fxDescription,
   LAMBDA_SQL,
   lambdaDescription,
+  PARALLEL_SQL,
+  parallelDescription,
   TICKS_SQL,
   type TicksResources,
   ticksDescription,
@@ -160,19 +165,21 @@ async function expected(plan: LogicalPlan, input: readonly ReadRecord[]) {
       record.arrivalTime,
     );
   }
-  const serialised = (stream: string, format: "JSON" | "CSV") => {
-    const columns = plan.streams.find((s) => s.name === stream)!.columns;
-    const write = compileOutputFormat(columns, format);
-    return h
-      .rows(stream)
-      .map((row) => write(columns.map((c) => row[c.name] as SqlValue)))
-      .sort();
-  };
   return {
-    destination: serialised("DESTINATION_SQL_STREAM", "JSON"),
-    enriched: serialised("ENRICHED", "CSV"),
+    destination: serialised(h, plan, "DESTINATION_SQL_STREAM", "JSON"),
+    enriched: serialised(h, plan, "ENRICHED", "CSV"),
     errors: h.rows(ERROR_STREAM).map(({ ROWTIME: _, ERROR_TIME: __, ...row }) => row),
   };
+}
+
+/** A harness's rows of `stream` as the application writes them, sorted. */
+function serialised(h: SqlHarness, plan: LogicalPlan, stream: string, format: "JSON" | "CSV"): string[] {
+  const columns = plan.streams.find((s) => s.name === stream)!.columns;
+  const write = compileOutputFormat(columns, format);
+  return h
+    .rows(stream)
+    .map((row) => write(columns.map((c) => row[c.name] as SqlValue)))
+    .sort();
 }
 
 const texts = (records: readonly ReadRecord[]) => records.map((r) => r.text).sort();
@@ -389,17 +396,13 @@ test("preprocesses the input with Lambda and delivers to a Lambda destination, t
         record.arrivalTime,
       );
     }
-    const columns = plan.streams.find((s) => s.name === "DESTINATION_SQL_STREAM")!.columns;
-    const write = compileOutputFormat(columns, "JSON");
-    const want = h
-      .rows("DESTINATION_SQL_STREAM")
-      .map((row) => write(columns.map((c) => row[c.name] as SqlValue)));
+    const want = serialised(h, plan, "DESTINATION_SQL_STREAM", "JSON");
     expect(want).toHaveLength(2);
     await eventually(
       async () => delivered.length >= want.length,
       whileRunning(app, "the delivered rows", 60_000),
     );
-    expect(delivered).toEqual(want);
+    expect([...delivered].sort()).toEqual(want);
     // The failed record is logged as an error_stream row (no output of the description takes it).
     await eventually(
       async () => /error_stream: PREPROCESSING_FAILED/.test(app.output()),
@@ -438,3 +441,95 @@ test("in aws mode, a stream of the description that does not exist is a one-line
     `eddy-sql: the Kinesis stream arn:aws:kinesis:us-east-1:000000000000:stream/${name}-in does not exist (or not in the SDK's region)\n`,
   );
 }, 60_000);
+
+test("InputParallelism 2: each shard's rows go to its in-application stream; SIGTERM stops with a savepoint", async () => {
+  const name = stack.unique("parallel");
+  const resources = { input: `${name}-in`, output: `${name}-out` };
+  const { args } = await writeApplication(name, parallelDescription(resources, name), PARALLEL_SQL);
+  const app = run(args);
+  try {
+    await started(app);
+    expect(app.output()).toContain("→ SOURCE_SQL_STREAM_001, SOURCE_SQL_STREAM_002");
+    // Twenty partition keys spread over the two shards the input was created with.
+    await putRecords(
+      stack,
+      resources.input,
+      Array.from({ length: 20 }, (_, i) => ({
+        data: JSON.stringify({ ticker: `T${i}`, price: i, qty: 1 }),
+        partitionKey: `key-${i}`,
+      })),
+    );
+    const input = await readStream(stack.endpoints.kinesis, resources.input);
+    expect(new Set(input.map((r) => r.shardId)).size).toBe(2);
+    const names = ["SOURCE_SQL_STREAM_001", "SOURCE_SQL_STREAM_002"];
+    const want = input
+      .map((r) =>
+        JSON.stringify({
+          IN_APP: inAppStreamOf(r.shardId, names),
+          TICKER: (JSON.parse(r.text) as Tick).ticker,
+        }),
+      )
+      .sort();
+    await eventually(
+      async () => (await readStream(stack.endpoints.kinesis, resources.output)).length >= want.length,
+      whileRunning(app, "a row per record", 60_000),
+    );
+    expect(texts(await readStream(stack.endpoints.kinesis, resources.output))).toEqual(want);
+    expect(await app.stop("SIGTERM")).toBe(0);
+    expect(app.output()).toContain("stopped with a savepoint: run the same command again to resume");
+  } finally {
+    await app.stop("SIGKILL");
+  }
+}, 120_000);
+
+test("the seed FX query through eddy-sql run gives the rows of sqlHarness on the same ticks", async () => {
+  const name = stack.unique("fx");
+  const resources = { input: `${name}-in`, output: `${name}-out` };
+  const { args, plan } = await writeApplication(name, fxDescription(resources, name), FX_SQL);
+  const app = run([...args, "--checkpoints", "none"]);
+  try {
+    await started(app);
+    const symbols = ["EURUSD", "GBPUSD", "USDJPY"];
+    const tick = (i: number) => ({
+      symbol: symbols[i % 3]!,
+      timestamp: 1_700_000_000 + i,
+      price: Math.round((1 + Math.sin(i) / 10) * 1e4) / 1e4,
+    });
+    const ticks = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => ({
+        data: JSON.stringify(tick(from + i)),
+        partitionKey: "fx",
+      }));
+    await putRecords(stack, resources.input, ticks(0, 30));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await putRecords(stack, resources.input, ticks(30, 45));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Its ROWTIME is a bound that releases every row before it.
+    await putRecords(stack, resources.input, ticks(45, 46));
+
+    const input = await readStream(stack.endpoints.kinesis, resources.input);
+    const h = await sqlHarness(plan);
+    for (const record of input) {
+      const t = JSON.parse(record.text) as ReturnType<typeof tick>;
+      await h.push(
+        "SOURCE_SQL_STREAM_001",
+        {
+          symbol: t.symbol,
+          timestamp: t.timestamp,
+          price: t.price,
+          APPROXIMATE_ARRIVAL_TIME: record.arrivalTime,
+        },
+        record.arrivalTime,
+      );
+    }
+    const want = serialised(h, plan, "DESTINATION_SQL_STREAM", "JSON");
+    expect(want.length).toBeGreaterThanOrEqual(30);
+    await eventually(
+      async () => (await readStream(stack.endpoints.kinesis, resources.output)).length >= want.length,
+      whileRunning(app, "the FX rows", 60_000),
+    );
+    expect(texts(await readStream(stack.endpoints.kinesis, resources.output))).toEqual(want);
+  } finally {
+    await app.stop("SIGTERM");
+  }
+}, 120_000);

@@ -1,10 +1,11 @@
 import { createStreamProxy } from "@eddy/connector-kinesis";
 import { localClientConfig } from "@eddy/local-stack";
 
-/** A record read back from a stream: its text and `ApproximateArrivalTimestamp`. */
+/** A record read back from a stream: its text, `ApproximateArrivalTimestamp` and shard. */
 export interface ReadRecord {
   readonly text: string;
   readonly arrivalTime: number;
+  readonly shardId: string;
 }
 
 const utf8 = new TextDecoder();
@@ -20,7 +21,8 @@ export async function readStream(endpoint: string, stream: string): Promise<Read
       });
       while (iterator !== undefined) {
         const page = await proxy.getRecords(iterator, 10_000);
-        for (const r of page.records) records.push({ text: utf8.decode(r.data), arrivalTime: r.arrivalTime });
+        for (const r of page.records)
+          records.push({ text: utf8.decode(r.data), arrivalTime: r.arrivalTime, shardId: shard.shardId });
         if (page.records.length === 0 || page.millisBehindLatest === 0) break;
         iterator = page.nextIterator;
       }
