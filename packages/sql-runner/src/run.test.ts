@@ -148,6 +148,15 @@ describe("eddy-sql run: configuration errors, one line and exit code 2", () => {
     });
   });
 
+  it("refuses a checkpoint store it cannot read", async () => {
+    const result = await run(...app(), "--checkpoints", "ftp://host/checkpoints");
+    expect(result).toEqual({
+      code: 2,
+      out: "",
+      err: "eddy-sql: option '--checkpoints <store>' argument 'ftp://host/checkpoints' is invalid. ftp:// is not a checkpoint store: give a directory, s3://<bucket>/<prefix>, redis://<host>:<port>, memory or none (see eddy-sql run --help)\n",
+    });
+  });
+
   it("refuses a duration it cannot read", async () => {
     const result = await run(...app(), "--checkpoint-every", "soon");
     expect(result.code).toBe(2);

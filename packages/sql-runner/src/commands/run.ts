@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pinoLogger } from "@eddy/observability";
 import type { InputStartingPosition } from "@eddy/sql";
+import { parseCheckpointStoreUrl } from "@eddy/state";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_DASHBOARD_PORT, runApplication } from "../run/run-application.ts";
 import type { RunnerIo } from "../runner-io.ts";
@@ -21,6 +22,17 @@ function port(text: string): number {
   if (!Number.isInteger(value) || value < 0 || value > 65_535)
     throw new InvalidArgumentError("expected a port number in 0..65535");
   return value;
+}
+
+/** A checkpoint store as `@eddy/state` reads it, `dir:PATH` being the directory PATH. */
+function checkpointStore(text: string): string {
+  const spec = text.replace(/^dir:/, "");
+  try {
+    parseCheckpointStoreUrl(spec);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return spec;
 }
 
 /** `.eddy/stack.json` of the nearest folder up from here that has one (the repository's). */
@@ -77,6 +89,7 @@ export function runCommand(program: Command, io: RunnerIo): void {
     .option(
       "--checkpoints <store>",
       "redis://host:port, dir:PATH (or a directory), s3://bucket/prefix, or none (default: the local stack's Redis; none on AWS)",
+      checkpointStore,
     )
     .option("--checkpoint-every <duration>", "time between checkpoints", duration, 5_000)
     .option("--fresh", "ignore stored checkpoints and start over")
@@ -108,7 +121,7 @@ export function runCommand(program: Command, io: RunnerIo): void {
     )
     .action(async (flags: RunFlags) => {
       const logger = pinoLogger({ level: flags.logLevel, destination: process.stderr });
-      const checkpoints = flags.checkpoints?.replace(/^dir:/, "");
+      const checkpoints = flags.checkpoints;
       await runApplication(
         {
           application: flags.application,
