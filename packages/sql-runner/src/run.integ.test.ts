@@ -3,16 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { eventually } from "@eddy/core/testing";
+import { localS3ClientConfig, startLocalLambda } from "@eddy/local-stack";
 import {
   type AppProcess,
-  putRecords,
   startApp,
   startTestStack,
   type TestStack,
   whileRunning,
-} from "@eddy/app-kit/testing";
-import { eventually } from "@eddy/core/testing";
-import { localS3ClientConfig, startLocalLambda } from "@eddy/local-stack";
+} from "@eddy/local-stack/testing";
 import {
   compileOutputFormat,
   ERROR_STREAM,
@@ -37,7 +36,7 @@ import {
   type TicksResources,
   ticksDescription,
 } from "./test-support/application-fixture.ts";
-import { type ReadRecord, readStream } from "./test-support/kinesis-read-back.ts";
+import { putRecords, type ReadRecord, readStream } from "./test-support/local-kinesis.ts";
 
 // `eddy-sql run --mode local` as a user runs it (a child process) against a local stack of the
 // test's own: ticks go into the input stream, the test reads what the application wrote to its
@@ -131,7 +130,7 @@ async function started(app: AppProcess): Promise<void> {
 
 async function put(stream: string, ticks: readonly (Tick | string)[]): Promise<void> {
   await putRecords(
-    stack,
+    stack.endpoints.kinesis,
     stream,
     ticks.map((t) => ({ data: typeof t === "string" ? t : JSON.stringify(t), partitionKey: "p" })),
   );
@@ -452,7 +451,7 @@ test("InputParallelism 2: each shard's rows go to its in-application stream; SIG
     expect(app.output()).toContain("→ SOURCE_SQL_STREAM_001, SOURCE_SQL_STREAM_002");
     // Twenty partition keys spread over the two shards the input was created with.
     await putRecords(
-      stack,
+      stack.endpoints.kinesis,
       resources.input,
       Array.from({ length: 20 }, (_, i) => ({
         data: JSON.stringify({ ticker: `T${i}`, price: i, qty: 1 }),
@@ -500,12 +499,12 @@ test("the seed FX query through eddy-sql run gives the rows of sqlHarness on the
         data: JSON.stringify(tick(from + i)),
         partitionKey: "fx",
       }));
-    await putRecords(stack, resources.input, ticks(0, 30));
+    await putRecords(stack.endpoints.kinesis, resources.input, ticks(0, 30));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await putRecords(stack, resources.input, ticks(30, 45));
+    await putRecords(stack.endpoints.kinesis, resources.input, ticks(30, 45));
     await new Promise((resolve) => setTimeout(resolve, 100));
     // Its ROWTIME is a bound that releases every row before it.
-    await putRecords(stack, resources.input, ticks(45, 46));
+    await putRecords(stack.endpoints.kinesis, resources.input, ticks(45, 46));
 
     const input = await readStream(stack.endpoints.kinesis, resources.input);
     const h = await sqlHarness(plan);
