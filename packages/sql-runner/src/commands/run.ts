@@ -39,8 +39,9 @@ function checkpointStore(text: string): string {
 function defaultStackFile(from = process.cwd()): string {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     const candidate = join(dir, ".eddy", "stack.json");
-    if (existsSync(candidate) || dirname(dir) === dir)
-      return existsSync(candidate) ? candidate : resolve(".eddy/stack.json");
+    if (existsSync(candidate)) return candidate;
+    // None anywhere up: name the one in the working directory in the error.
+    if (dirname(dir) === dir) return resolve(from, ".eddy", "stack.json");
   }
 }
 
