@@ -1,7 +1,9 @@
 /**
- * The `eddy-sql` command: `eddy-sql explain` prints the plan of a Kinesis Data Analytics SQL
- * application, read from its SQL and its application description, one node a line. Installed as
- * a `bin`; {@link runEddySql} runs it from code.
+ * The `eddy-sql` command for Kinesis Data Analytics SQL applications, read from their SQL and
+ * their application description: `eddy-sql run` runs one on Eddy (its Kinesis input, Lambda
+ * preprocessing, reference data, outputs and error_stream, with checkpoints and a dashboard), and
+ * `eddy-sql explain` prints its plan, one node a line. Installed as a `bin`; {@link runEddySql}
+ * runs it from code.
  *
  * @example
  * import { runEddySql } from "@eddy/sql-runner";

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { explainCommand } from "./commands/explain.ts";
+import { runCommand } from "./commands/run.ts";
 import { ConfigError } from "./config-error.ts";
 import { processIo, type RunnerIo } from "./runner-io.ts";
 
@@ -28,6 +29,7 @@ export async function runEddySql(argv: readonly string[], io: RunnerIo = process
     .showSuggestionAfterError(true)
     .exitOverride();
   explainCommand(program, io);
+  runCommand(program, io);
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({
       writeOut: (text) => io.out(text),

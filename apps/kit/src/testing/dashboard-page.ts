@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { eventually } from "@eddy/core/testing";
+import { type AppProcess, startApp, whileRunning } from "@eddy/local-stack/testing";
 import { ensureChromium, launchChromium } from "@eddy/observability/test-support/chromium";
-import { type AppProcess, startApp, whileRunning } from "./app-process.ts";
 
 type Browser = Awaited<ReturnType<typeof launchChromium>>;
 /** A page of playwright-core's Chromium (typed through the launcher, so the kit needs no playwright). */

@@ -3,7 +3,14 @@
  * processes (to SIGKILL), reading back what they wrote, and their dashboard in headless Chromium.
  * @packageDocumentation
  */
-export { type AppProcess, startApp, stopWhenDone, whileRunning } from "./app-process.ts";
+export {
+  type AppProcess,
+  startApp,
+  startTestStack,
+  stopWhenDone,
+  type TestStack,
+  whileRunning,
+} from "@eddy/local-stack/testing";
 export {
   type AppWithDashboard,
   appWithDashboard,
@@ -23,4 +30,3 @@ export {
   recordedRun,
   recordedStack,
 } from "./recorded-stack.ts";
-export { startTestStack, type TestStack } from "./test-stack.ts";

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { createStreamProxy } from "@eddy/connector-kinesis";
 import { localClientConfig } from "@eddy/local-stack";
-import { startApp } from "./app-process.ts";
-import type { TestStack } from "./test-stack.ts";
+import type { TestStack } from "@eddy/local-stack/testing";
+import { startApp } from "@eddy/local-stack/testing";
 
 /**
  * The environment of an app instance on the test's stack: local mode, every sink (files in a

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { localClientConfig } from "@eddy/local-stack";
-import type { TestStack } from "./test-stack.ts";
+import type { TestStack } from "@eddy/local-stack/testing";
 
 /** Every item of a table, unmarshalled; `[]` while the table does not exist yet. */
 export async function scanTable(stack: TestStack, table: string): Promise<Record<string, unknown>[]> {

@@ -2,11 +2,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AwsCall, IamPolicy } from "@eddy/core";
 import { LOCAL_REGION, type RecordingProxy, startRecordingProxy, writeStackFile } from "@eddy/local-stack";
+import { startApp, startTestStack, stopWhenDone, type TestStack } from "@eddy/local-stack/testing";
 import { localStackConnections } from "../connections.ts";
 import { type AppResources, createResources } from "../resources.ts";
-import { startApp, stopWhenDone } from "./app-process.ts";
 import { localAppEnv, runToExit } from "./local-app.ts";
-import { startTestStack, type TestStack } from "./test-stack.ts";
 
 /** The account the recording proxies put in the ARNs of resources named by name (the stand-ins'). */
 const LOCAL_ACCOUNT = "000000000000";

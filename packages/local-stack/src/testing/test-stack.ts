@@ -2,19 +2,14 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  type LocalFirehose,
-  LocalS3Objects,
-  type StackEndpoints,
-  startKinesalite,
-  startLocalDynamoDb,
-  startLocalFirehose,
-  startLocalRedis,
-  startLocalS3,
-  writeStackFile,
-} from "@eddy/local-stack";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../aws-config.ts";
+import { startLocalDynamoDb } from "../dynalite.ts";
+import { type LocalFirehose, startLocalFirehose } from "../firehose/firehose-server.ts";
+import { startKinesalite } from "../kinesalite.ts";
+import { startLocalRedis } from "../redis.ts";
+import { LocalS3Objects } from "../s3-objects.ts";
+import { startLocalS3 } from "../s3rver.ts";
+import { type StackEndpoints, writeStackFile } from "../stack-file.ts";
 
 /** A local stack of this test's own, described by a stack file the apps read with `--stack-file`. */
 export interface TestStack {
