@@ -236,7 +236,9 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
     slots: resolve(DATA_DIRECTORY, "workers", settings.job),
   });
   const logger = appLogger(settings.logLevel);
-  if (mode === "aws" && isOnThisMachine(checkpoints) && role.kind === "single") {
+  // Said once: by the process the person started, not by each worker it supervises.
+  const supervised = role.kind === "worker" && role.supervised;
+  if (mode === "aws" && isOnThisMachine(checkpoints) && !supervised) {
     logger.warn(
       `checkpoints in ${checkpoints} are lost with the container (a replaced ECS task or pod starts over): pass --checkpoints s3://<bucket>/<prefix> or redis://<host>:<port> to keep them`,
     );
