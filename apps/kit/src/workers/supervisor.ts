@@ -38,7 +38,7 @@ export interface SupervisorOptions {
   /** Prints a line for the person running the app (stdout). */
   readonly print: (line: string) => void;
   /** Restart pacing; {@link SUPERVISOR_DEFAULTS} by default. */
-  readonly timing?: Partial<typeof SUPERVISOR_DEFAULTS>;
+  readonly timing?: { readonly [K in keyof typeof SUPERVISOR_DEFAULTS]?: number };
 }
 
 /** How a supervised run ended. */
