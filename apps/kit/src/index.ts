@@ -2,7 +2,8 @@
  * What the example apps share, so each app's own files are about its job: settings from flags and
  * environment ({@link readSettings}), the runtime they choose ({@link resolveRuntime}: embedded,
  * local stack or AWS), sources and sinks by mode, resources on the local stack, the producer job,
- * the dashboard, metrics, progress line and structured logs ({@link observe}), and console styling.
+ * the dashboard, metrics, progress line and structured logs ({@link observe}), console styling, and
+ * running the job on several workers ({@link superviseWorkers} for `--workers N`).
  * @packageDocumentation
  */
 export { awsConnections, type Connections, localStackConnections } from "./connections.ts";
@@ -32,6 +33,7 @@ export {
 } from "./resources.ts";
 export { type AppBanner, runApp } from "./run.ts";
 export {
+  type ClusterWorker,
   checkpointStoreFor,
   DATA_DIRECTORY,
   MODE_DEFAULTS,
@@ -48,6 +50,7 @@ export {
   type SinkKind,
   SOURCE_KINDS,
   type SourceKind,
+  type WorkerSupervision,
 } from "./runtime.ts";
 export {
   boolean,
@@ -70,8 +73,21 @@ export {
 } from "./settings.ts";
 export {
   APP_KINESIS_DEFAULTS,
+  GENERATOR_SPLITS,
   type RecordSource,
   type RecordSourceOptions,
   recordSource,
 } from "./sources.ts";
 export { clockTime, dateTime, shortDuration, style, thousands } from "./style.ts";
+export { clusterSettings, leaseTimingFor } from "./workers/cluster-settings.ts";
+export { ipcLeaseStore } from "./workers/ipc-lease-store.ts";
+export { serveLeases } from "./workers/lease-server.ts";
+export {
+  describeHoldings,
+  SUPERVISOR_DEFAULTS,
+  type SupervisorOptions,
+  type SupervisorOutcome,
+  superviseWorkers,
+} from "./workers/supervisor.ts";
+export { SUPERVISED_WORKER_ENV, type WorkerRole, workerRoleOf } from "./workers/worker-role.ts";
+export { claimWorkerIds } from "./workers/worker-slots.ts";

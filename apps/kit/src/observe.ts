@@ -1,4 +1,4 @@
-import type { Job } from "@eddy/core";
+import type { Job, LeaseStore } from "@eddy/core";
 import {
   DASHBOARD_DEFAULTS,
   type DashboardView,
@@ -9,6 +9,8 @@ import {
   pinoLogger,
   progressReporter,
   serveMetrics,
+  watchLeaseTable,
+  workersViews,
 } from "@eddy/observability";
 import pretty from "pino-pretty";
 import { duration, integer, oneOf, type Setting, type SettingValues, text } from "./settings.ts";
@@ -118,6 +120,11 @@ export interface ObserveTarget {
   readonly views?: () => readonly DashboardView[];
   /** Where progress goes. Default: stderr. */
   readonly stream?: ProgressStream;
+  /**
+   * The job's lease table, when it runs on several workers: the dashboard's workers and leases
+   * views and the `eddy_cluster_*` metrics read it, so they show the whole job.
+   */
+  readonly leases?: LeaseStore;
 }
 
 /**
@@ -130,23 +137,33 @@ export async function observe(job: Job, target: ObserveTarget): Promise<Observat
   const servers: HttpEndpoint[] = [];
   const lines: string[] = [];
   let dashboardUrl: string | undefined;
+  // Read only while someone can look: by the dashboard or a metrics scraper.
+  const watched = settings.dashboard !== undefined || settings.metricsPort !== undefined;
+  const watch = target.leases && watched ? watchLeaseTable(target.leases) : undefined;
+  const prometheus = watch ? { leases: watch } : {};
   try {
     if (settings.dashboard !== undefined) {
       const ui = await dashboard(job, {
         port: settings.dashboard,
         host: settings.httpHost,
-        views: target.views?.() ?? [],
+        views: [...(watch ? workersViews(watch, job) : []), ...(target.views?.() ?? [])],
+        prometheus,
       });
       servers.push(ui);
       dashboardUrl = ui.url;
       lines.push(`dashboard ${ui.url} (metrics: ${ui.url}/metrics, ${ui.url}/metrics.json)`);
     }
     if (settings.metricsPort !== undefined) {
-      const metrics = await serveMetrics(job, { port: settings.metricsPort, host: settings.httpHost });
+      const metrics = await serveMetrics(job, {
+        port: settings.metricsPort,
+        host: settings.httpHost,
+        ...prometheus,
+      });
       servers.push(metrics);
       lines.push(`metrics ${metrics.url}/metrics, ${metrics.url}/metrics.json`);
     }
   } catch (error) {
+    watch?.stop();
     await Promise.all(servers.map((s) => s.close()));
     throw error;
   }
@@ -166,6 +183,7 @@ export async function observe(job: Job, target: ObserveTarget): Promise<Observat
     lines,
     dashboardUrl,
     close: async () => {
+      watch?.stop();
       progress?.stop();
       await Promise.all(servers.map((s) => s.close()));
     },

@@ -1,8 +1,16 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AwsSdkClient, CheckpointStore, PipelineOptions, StartFrom } from "@eddy/core";
+import {
+  type AwsSdkClient,
+  type CheckpointStore,
+  type LeaseStore,
+  type LeaseTimingOptions,
+  MemoryLeaseStore,
+  type PipelineOptions,
+  type StartFrom,
+} from "@eddy/core";
 import type { EddyLogger } from "@eddy/observability";
-import { checkpointStoreAt } from "@eddy/state";
+import { checkpointStoreAt, redisLeases } from "@eddy/state";
 import { checkpointsSetting, defaultCheckpoints, isOnThisMachine } from "./checkpoint-spec.ts";
 import { awsConnections, type Connections, localStackConnections } from "./connections.ts";
 import { appLogger, type ObserveSettings, observeSettings } from "./observe.ts";
@@ -17,6 +25,10 @@ import {
   text,
 } from "./settings.ts";
 import { shortDuration } from "./style.ts";
+import { clusterSettings, leaseTimingFor } from "./workers/cluster-settings.ts";
+import { ipcLeaseStore } from "./workers/ipc-lease-store.ts";
+import { WORKER_SLOT_ENV } from "./workers/supervisor.ts";
+import { type LeaseLocation, workerRoleOf } from "./workers/worker-role.ts";
 
 export const MODES = ["embedded", "local", "aws"] as const;
 export type Mode = (typeof MODES)[number];
@@ -129,6 +141,7 @@ export function runtimeSettings(app: string) {
       defaultText: "local: `true`; aws: `false`",
       switch: true,
     } as Setting<boolean | undefined>,
+    ...clusterSettings(),
     ...observeSettings(),
   } satisfies Record<string, Setting<unknown>>;
 }
@@ -155,8 +168,34 @@ export interface Runtime {
   readonly observe: ObserveSettings;
   /** Structured logs (pino, JSON lines on stderr) at the chosen level. */
   readonly logger: EddyLogger;
-  /** Closes what the runtime opened (the checkpoint store's connection, the SDK clients). */
+  /** This process as one worker of a job run on several (`--workers`, `--cluster`); `undefined` alone. */
+  readonly cluster: ClusterWorker | undefined;
+  /** `--workers N`: this process supervises the worker processes and runs no job itself. */
+  readonly supervisor: WorkerSupervision | undefined;
+  /** Closes what the runtime opened (the checkpoint store's connection, the lease store, the SDK clients). */
   close(): Promise<void>;
+}
+
+/** A {@link Runtime}'s part in a job run on several workers. */
+export interface ClusterWorker {
+  /** This worker's id, stable across its restarts. */
+  readonly workerId: string;
+  /** The job's lease table: in Redis, or the supervisor's, reached over IPC. */
+  readonly leases: LeaseStore;
+  /** From `--failover-time`. */
+  readonly timing: LeaseTimingOptions;
+  /** Started by a `--workers` supervisor. */
+  readonly supervised: boolean;
+}
+
+/** What a `--workers N` supervisor runs. */
+export interface WorkerSupervision {
+  /** One worker process per id. */
+  readonly workerIds: readonly string[];
+  /** The job's lease table: the supervisor's own (served to the workers), or Redis (only read). */
+  readonly leases: LeaseStore;
+  /** Whether the workers reach the lease table through the supervisor. */
+  readonly servesLeases: boolean;
 }
 
 /**
@@ -190,21 +229,56 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
   const checkpoints =
     settings.checkpoints ??
     defaultCheckpoints(mode, connections?.redisUrl, resolve(DATA_DIRECTORY, "checkpoints"));
+  const role = workerRoleOf(settings, checkpoints, {
+    env: process.env,
+    hasParent: process.send !== undefined,
+    slots: resolve(DATA_DIRECTORY, "workers", settings.job),
+  });
   const logger = appLogger(settings.logLevel);
-  if (mode === "aws" && isOnThisMachine(checkpoints)) {
+  // Said once: by the process the person started, not by each worker it supervises.
+  const supervised = role.kind === "worker" && role.supervised;
+  if (mode === "aws" && isOnThisMachine(checkpoints) && !supervised) {
     logger.warn(
       `checkpoints in ${checkpoints} are lost with the container (a replaced ECS task or pod starts over): pass --checkpoints s3://<bucket>/<prefix> or redis://<host>:<port> to keep them`,
     );
   }
   // On the local stack, S3 is the stand-in; elsewhere the store resolves S3 as the SDK does.
   const store = checkpointStoreFor(checkpoints, connections?.s3);
+  const timing = leaseTimingFor(settings.failoverTime);
+  const cluster: ClusterWorker | undefined =
+    role.kind === "worker"
+      ? {
+          workerId: role.workerId,
+          leases: leaseStoreAt(role.leases, settings.job),
+          timing,
+          supervised: role.supervised,
+        }
+      : undefined;
+  const supervisor: WorkerSupervision | undefined =
+    role.kind === "supervisor"
+      ? {
+          workerIds: role.workerIds,
+          leases:
+            role.leases.kind === "redis" ? leaseStoreAt(role.leases, settings.job) : new MemoryLeaseStore(),
+          servesLeases: role.leases.kind === "supervisor",
+        }
+      : undefined;
   const summary = [
     `${mode} mode${connections ? ` — ${connections.description}` : " — no AWS, no Redis"}`,
     `source ${source}; sinks ${[...sinks].join(", ")}${sinks.has("files") ? ` (files in ${settings.out})` : ""}`,
     store
       ? `checkpoints every ${settings.checkpointEvery < 1_000 ? `${settings.checkpointEvery} ms` : shortDuration(settings.checkpointEvery)} in ${store.description}`
       : "no checkpoints: a restart starts over",
+    ...(supervisor
+      ? [
+          `${supervisor.workerIds.length} worker processes (${supervisor.workerIds.join(", ")}), leases ${supervisor.servesLeases ? "held by this process (a restart of it starts the job over)" : `in ${supervisor.leases.description}`}, failover after ${shortDuration(settings.failoverTime)}`,
+        ]
+      : []),
+    ...(cluster ? [`worker ${cluster.workerId} of the job, leases in ${cluster.leases.description}`] : []),
   ];
+  // Each supervised worker serves its dashboard and metrics on the given port plus its slot.
+  const portOffset = cluster?.supervised ? Number(process.env[WORKER_SLOT_ENV] ?? 0) : 0;
+  const offset = (port: number | undefined) => (port === undefined || port === 0 ? port : port + portOffset);
   return {
     mode,
     source,
@@ -219,18 +293,26 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
     connections,
     summary,
     observe: {
-      dashboard: settings.dashboard,
-      metricsPort: settings.metricsPort,
+      dashboard: offset(settings.dashboard),
+      metricsPort: offset(settings.metricsPort),
       httpHost: settings.httpHost,
       progress: settings.progress,
       logLevel: settings.logLevel,
     },
     logger,
+    cluster,
+    supervisor,
     close: async () => {
       await store?.close?.();
+      await cluster?.leases.close();
+      await supervisor?.leases.close();
       connections?.close();
     },
   };
+}
+
+function leaseStoreAt(location: LeaseLocation, job: string): LeaseStore {
+  return location.kind === "redis" ? redisLeases(location.url, { job }) : ipcLeaseStore();
 }
 
 /**
@@ -254,6 +336,15 @@ export function pipelineOptions(runtime: Runtime): PipelineOptions {
     allowNonRestoredState: true,
     stopOnSignals: true,
     ...(runtime.store ? { checkpoints: { store: runtime.store, every: runtime.checkpointEvery } } : {}),
+    ...(runtime.cluster
+      ? {
+          cluster: {
+            leases: runtime.cluster.leases,
+            workerId: runtime.cluster.workerId,
+            ...runtime.cluster.timing,
+          },
+        }
+      : {}),
   };
 }
 
@@ -287,6 +378,8 @@ export function producerSettings(app: string) {
 export async function resolveProducerRuntime(
   settings: SettingValues<ReturnType<typeof producerSettings>>,
 ): Promise<Runtime> {
-  const runtime = await resolveRuntime({ ...settings, source: "kinesis", sinks: [], out: "" });
+  // A producer writes to Kinesis from one process: it is never one of several workers.
+  const single = { workers: undefined, cluster: false, workerId: undefined, failoverTime: 0 };
+  const runtime = await resolveRuntime({ ...settings, ...single, source: "kinesis", sinks: [], out: "" });
   return { ...runtime, summary: [runtime.summary[0]!, runtime.summary[2]!] };
 }

@@ -1,5 +1,5 @@
 import { type Decoder, type KinesisDeadLetter, kinesisSource } from "@eddy/connector-kinesis";
-import { generatorSource, type OutputTag, type Source } from "@eddy/core";
+import { generatorSource, type Key, type OutputTag, type Source } from "@eddy/core";
 import type { Runtime } from "./runtime.ts";
 
 /** Options of {@link recordSource}: how to generate records, and where to read them from Kinesis. */
@@ -16,6 +16,12 @@ export interface RecordSourceOptions<T> {
   readonly stream: string;
   /** Kinesis mode: bytes → record; a throw makes the record a dead letter. */
   readonly decode: Decoder<T>;
+  /**
+   * The key the job's keyed operators key by — the same function — so that on several workers
+   * each key's records come from one split and its state follows the split's lease. Without it,
+   * a job with keyed operators cannot run on several workers.
+   */
+  readonly partitionKey?: (record: T) => Key;
 }
 
 /** A source and, for Kinesis, the side output of records it could not decode. */
@@ -35,16 +41,32 @@ export interface RecordSource<T> {
 export const APP_KINESIS_DEFAULTS = { initialPosition: "TRIM_HORIZON", shardIdleTimeoutMs: 10_000 } as const;
 
 /**
+ * Splits of the generator when the job runs on several workers: the most workers that can share
+ * it. It divides the default 128 key groups, as a partitioned generator needs.
+ */
+export const GENERATOR_SPLITS = 8;
+
+/**
  * The runtime's source: the built-in generator, or Kinesis. Both give the same records for the
  * same input, so the job does not know which it reads.
  */
 export function recordSource<T>(runtime: Runtime, options: RecordSourceOptions<T>): RecordSource<T> {
   if (runtime.source === "generator") {
-    const { count, ratePerSecond } = options;
+    const { count, ratePerSecond, partitionKey } = options;
+    // On several workers the generator is split (by the job's key, when it has one) for them to share.
+    const split = runtime.cluster
+      ? { partitions: GENERATOR_SPLITS, ...(partitionKey ? { partitionKey } : {}) }
+      : {};
     return {
-      source: generatorSource({ name: options.name, generate: options.generate, count, ratePerSecond }),
+      source: generatorSource({
+        name: options.name,
+        generate: options.generate,
+        count,
+        ratePerSecond,
+        ...split,
+      }),
       deadLetters: undefined,
-      description: `generator${ratePerSecond ? `, ${ratePerSecond} records/s` : ", as fast as possible"}${count === undefined ? "" : `, ${count} records`}`,
+      description: `generator${ratePerSecond ? `, ${ratePerSecond} records/s` : ", as fast as possible"}${count === undefined ? "" : `, ${count} records`}${runtime.cluster || runtime.supervisor ? `, in ${GENERATOR_SPLITS} splits` : ""}`,
     };
   }
   const source = kinesisSource({

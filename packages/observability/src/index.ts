@@ -13,6 +13,19 @@ export {
   cloudWatchMetrics,
 } from "./cloudwatch/cloudwatch-metrics.ts";
 export {
+  holdingsOf,
+  LEASE_TABLE_WATCH_DEFAULTS,
+  type LeaseMoves,
+  type LeaseTableReading,
+  type LeaseTableWatch,
+  type LeaseTableWatchOptions,
+  movesBetween,
+  type WorkerHoldings,
+  watchLeaseTable,
+} from "./cluster/lease-table-watch.ts";
+export { workersViews } from "./cluster/workers-views.ts";
+export { registerClusterMetrics } from "./cluster-metrics.ts";
+export {
   DASHBOARD_DEFAULTS,
   type Dashboard,
   type DashboardOptions,

@@ -1,6 +1,9 @@
 import type { Job } from "@eddy/core";
-import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import type { LeaseTableWatch } from "./cluster/lease-table-watch.ts";
+import { registerClusterMetrics } from "./cluster-metrics.ts";
 import { type JobReading, readJob } from "./job-reading.ts";
+import { type MetricSpec, registerMetricSpecs, type Series } from "./metric-specs.ts";
 
 /**
  * Options of {@link prometheusRegistry}; defaults in {@link PROMETHEUS_DEFAULTS}.
@@ -21,6 +24,11 @@ export interface PrometheusOptions {
    * instead of a new one; process metrics are then the application's business.
    */
   readonly registry?: Registry;
+  /**
+   * The job runs on several workers: also export the whole job's workers and leases as this
+   * watch of its lease table reads them (`eddy_cluster_*`, see {@link registerClusterMetrics}).
+   */
+  readonly leases?: LeaseTableWatch;
 }
 
 /**
@@ -36,17 +44,6 @@ export const PROMETHEUS_DEFAULTS = {
   processMetrics: true,
 } as const;
 
-type Labels = Record<string, string>;
-type Series = readonly [labels: Labels, value: number];
-
-interface MetricSpec {
-  readonly name: string;
-  readonly help: string;
-  readonly type: "counter" | "gauge";
-  readonly labels: readonly string[];
-  readonly series: (reading: JobReading) => Series[];
-}
-
 const JOB_STATUSES = ["created", "running", "finished", "stopped", "failed"] as const;
 const SPLIT_STATUSES = ["active", "idle", "finished"] as const;
 
@@ -57,7 +54,7 @@ const seconds = (ms: number) => ms / 1000;
  * The metrics, each read from a {@link JobReading}. Label `job_name`, not `job`: Prometheus sets
  * `job` itself from the scrape configuration (Flink's reporter makes the same choice).
  */
-const SPECS: readonly MetricSpec[] = [
+const SPECS: readonly MetricSpec<JobReading>[] = [
   {
     name: "job_status",
     help: "1 for the job's current status (created, running, finished, stopped, failed), else 0.",
@@ -297,32 +294,8 @@ export function prometheusRegistry(job: Job, options: PrometheusOptions = {}): R
     }
     return cached;
   };
-  for (const spec of SPECS) {
-    const config = { name: `${prefix}${spec.name}`, help: spec.help, labelNames: spec.labels };
-    if (spec.type === "counter") {
-      registry.registerMetric(
-        new Counter({
-          ...config,
-          registers: [],
-          collect() {
-            this.reset();
-            for (const [labels, value] of spec.series(read())) this.inc(labels, value);
-          },
-        }),
-      );
-    } else {
-      registry.registerMetric(
-        new Gauge({
-          ...config,
-          registers: [],
-          collect() {
-            this.reset();
-            for (const [labels, value] of spec.series(read())) this.set(labels, value);
-          },
-        }),
-      );
-    }
-  }
+  registerMetricSpecs(registry, SPECS, read, prefix);
+  if (options.leases) registerClusterMetrics(registry, options.leases, { job: job.name, prefix });
   if (options.registry || !(options.processMetrics ?? PROMETHEUS_DEFAULTS.processMetrics)) return registry;
   return Registry.merge([registry, processRegistry()]);
 }
