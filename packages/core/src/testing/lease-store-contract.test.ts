@@ -21,10 +21,10 @@ function flawed(override: (real: MemoryLeaseStore) => Partial<LeaseStore>): () =
 }
 
 describe("leaseStoreContract", () => {
-  test("has 18 cases, each named as a sentence", () => {
+  test("has 19 cases, each named as a sentence", () => {
     const cases = leaseStoreContract({ open: () => new MemoryLeaseStore() });
-    expect(cases).toHaveLength(18);
-    expect(new Set(cases.map((c) => c.name)).size).toBe(18);
+    expect(cases).toHaveLength(19);
+    expect(new Set(cases.map((c) => c.name)).size).toBe(19);
   });
 
   test("fails a store whose take ignores the counter", async () => {
