@@ -19,6 +19,7 @@ import {
   PROCESSING,
   SWEEP_THRESHOLD,
 } from "./window-slots.ts";
+import { decodeWindowGroups, encodeWindowGroups } from "./window-snapshot.ts";
 
 /** What {@link windowOperator} needs: built by `WindowedStream` from the pipeline's settings. */
 export interface WindowOperatorConfig<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut> {
@@ -742,12 +743,12 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
       snapshotState(full): OperatorSnapshot {
         removeEmptyEntries();
         const operator: EncodedOperatorState = { watermark };
-        return { keyGroups: heap.snapshot(full, encodeSlots), operator };
+        return { keyGroups: encodeWindowGroups(heap.snapshot(full, encodeSlots)), operator };
       },
 
       restoreState(snapshot) {
         const restored = snapshot.operator as EncodedOperatorState | undefined;
-        const keyGroups = snapshot.keyGroups ?? [];
+        const keyGroups = decodeWindowGroups(snapshot.keyGroups ?? []);
         // The fast path writes its windows in columns: read as this path holds them.
         const keyed = keyGroups.some((s) => s.columns !== undefined)
           ? keyedWindowState(keyGroups, {
