@@ -72,6 +72,27 @@ describe("SequenceTimerService", () => {
     expect(fired).toEqual(["a@10e"]);
   });
 
+  test("deleted timers hold no memory: a time whose timers are all deleted goes, and one mostly deleted is compacted", () => {
+    const { h, fired } = host();
+    const timers = new SequenceTimerService(h);
+    const many = Array.from({ length: 1_000 }, (_, i) => ns(`n${i}`));
+    // A timeout pattern: each record moves its key's timer to a later time.
+    for (let round = 0; round < 20; round++) {
+      for (const [i, n] of many.entries()) {
+        if (round > 0) timers.delete(n, 1_000 * round + i, PROCESSING_TIME);
+        timers.register(n, 1_000 * (round + 1) + i, PROCESSING_TIME);
+      }
+    }
+    expect(timers.heldEntries()).toBe(1_000);
+    // Many timers due together, most deleted: what stays is bounded by the live ones.
+    for (const n of many) timers.register(n, 50_000, EVENT_TIME);
+    for (const n of many.slice(0, 900)) timers.delete(n, 50_000, EVENT_TIME);
+    expect(timers.heldEntries() - 1_000).toBeLessThanOrEqual(2 * 100);
+    timers.advanceWatermark(50_000);
+    expect(fired).toEqual(many.slice(900).map((n) => `${n.name}@50000e`));
+    expect(timers.heldEntries()).toBe(1_000);
+  });
+
   test("one processing-time callback, at the earliest timer, re-armed after firing", () => {
     const { h, clock, fired, scheduled } = host();
     const timers = new SequenceTimerService(h);

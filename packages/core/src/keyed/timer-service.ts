@@ -36,20 +36,29 @@ export interface TimerServiceHost<TNamespace extends TimerNamespace> {
 
 /** Timers due at one time, in registration order: entries whose timer was deleted are skipped. */
 interface DueTogether<TNamespace> {
+  readonly time: number;
   readonly namespaces: TNamespace[];
   readonly seqs: number[];
+  /** Its place in the heap of times. */
+  index: number;
+  /** Entries whose timer was deleted since (their namespace no longer lists them). */
+  dead: number;
 }
+
+/** Below this many deleted entries a group of timers is not worth compacting. */
+const COMPACT_FROM = 32;
 
 /**
  * The timers of one domain: a Map from time to the timers due then plus a binary min-heap of the
  * distinct times. Registering costs a Map lookup (and a heap push for a new time): many timers
  * share a time (every key's window ends together), so the heap stays small and its comparison is
- * of two numbers, inline. Deleting is at once for the namespace (its list is the truth, so a
- * deleted timer never fires), and its entry here is dropped when its time comes.
+ * of two numbers, inline. A deleted timer leaves its namespace's list at once (so it never fires)
+ * and is counted here: a time whose timers are all deleted leaves the heap, and a time's entries
+ * are compacted once most are deleted, so deleted timers never hold on to memory.
  */
-class TimesQueue<TNamespace> {
+class TimesQueue<TNamespace extends TimerNamespace> {
   readonly #due = new Map<number, DueTogether<TNamespace>>();
-  readonly #times: number[] = [];
+  readonly #heap: DueTogether<TNamespace>[] = [];
 
   add(time: number, namespace: TNamespace, seq: number): void {
     const due = this.#due.get(time);
@@ -58,47 +67,121 @@ class TimesQueue<TNamespace> {
       due.seqs.push(seq);
       return;
     }
-    this.#due.set(time, { namespaces: [namespace], seqs: [seq] });
-    const times = this.#times;
-    let i = times.length;
-    times.push(time);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (times[parent]! <= time) break;
-      times[i] = times[parent]!;
-      i = parent;
-    }
-    times[i] = time;
+    const heap = this.#heap;
+    const added: DueTogether<TNamespace> = {
+      time,
+      namespaces: [namespace],
+      seqs: [seq],
+      index: heap.length,
+      dead: 0,
+    };
+    this.#due.set(time, added);
+    heap.push(added);
+    this.#up(added);
+  }
+
+  /** Entries held, deleted ones not yet dropped included (for tests of memory). */
+  get entries(): number {
+    let n = 0;
+    for (const due of this.#heap) n += due.seqs.length;
+    return n;
   }
 
   /** The earliest time with timers. */
   peek(): number | undefined {
-    return this.#times[0];
+    const heap = this.#heap;
+    return heap.length === 0 ? undefined : heap[0]!.time;
   }
 
   /** Removes and returns the timers of the earliest time. */
   take(): DueTogether<TNamespace> {
-    const times = this.#times;
-    const time = times[0]!;
-    const last = times.pop()!;
-    const n = times.length;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= n) break;
-        const right = left + 1;
-        const child = right < n && times[right]! < times[left]! ? right : left;
-        if (times[child]! >= last) break;
-        times[i] = times[child]!;
-        i = child;
-      }
-      times[i] = last;
-    }
-    const due = this.#due.get(time)!;
-    this.#due.delete(time);
-    return due;
+    const top = this.#heap[0]!;
+    this.#remove(top);
+    return top;
   }
+
+  /** A timer at `time` left its namespace's list: its entry here is dead. */
+  deleted(time: number): void {
+    const due = this.#due.get(time);
+    // Not here: its time is being fired right now, and the firing skips it.
+    if (due === undefined) return;
+    const n = due.seqs.length;
+    const dead = ++due.dead;
+    if (dead * 2 <= n || (dead < COMPACT_FROM && dead < n)) return;
+    // Counted, then checked: compaction keeps exactly the entries their namespaces still list.
+    compact(due);
+    if (due.seqs.length === 0) this.#remove(due);
+  }
+
+  #remove(due: DueTogether<TNamespace>): void {
+    this.#due.delete(due.time);
+    const heap = this.#heap;
+    const i = due.index;
+    const last = heap.pop()!;
+    if (last === due) return;
+    heap[i] = last;
+    last.index = i;
+    this.#down(last);
+    this.#up(last);
+  }
+
+  #up(due: DueTogether<TNamespace>): void {
+    const heap = this.#heap;
+    const time = due.time;
+    let i = due.index;
+    while (i > 0) {
+      const parentIndex = (i - 1) >> 1;
+      const parent = heap[parentIndex]!;
+      if (parent.time <= time) break;
+      heap[i] = parent;
+      parent.index = i;
+      i = parentIndex;
+    }
+    heap[i] = due;
+    due.index = i;
+  }
+
+  #down(due: DueTogether<TNamespace>): void {
+    const heap = this.#heap;
+    const n = heap.length;
+    const time = due.time;
+    let i = due.index;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && heap[right]!.time < heap[left]!.time ? right : left;
+      const next = heap[child]!;
+      if (next.time >= time) break;
+      heap[i] = next;
+      next.index = i;
+      i = child;
+    }
+    heap[i] = due;
+    due.index = i;
+  }
+}
+
+/** Drops the entries of `due` whose timer was deleted, keeping the others in order. */
+function compact<TNamespace extends TimerNamespace>(due: DueTogether<TNamespace>): void {
+  const { namespaces, seqs, time } = due;
+  let kept = 0;
+  for (let i = 0; i < namespaces.length; i++) {
+    const namespace = namespaces[i]!;
+    const seq = seqs[i]!;
+    if (!hasTimer(namespace.timers, time, seq)) continue;
+    namespaces[kept] = namespace;
+    seqs[kept++] = seq;
+  }
+  namespaces.length = kept;
+  seqs.length = kept;
+  due.dead = 0;
+}
+
+/** Whether a namespace's list holds the timer `(time, seq)`. */
+function hasTimer(timers: number[], time: number, seq: number): boolean {
+  for (let i = 0; i < timers.length; i += 3) if (timers[i] === time && timers[i + 1] === seq) return true;
+  return false;
 }
 
 /** Removes the timer `(time, seq)` from a namespace's list; false when it is not there (deleted). */
@@ -169,9 +252,9 @@ abstract class InternalTimerService<TNamespace extends TimerNamespace> {
     const timers = namespace.timers;
     for (let i = 0; i < timers.length; i += 3) {
       if (timers[i] === time && timers[i + 2] === domain) {
-        // Its queue entry finds no match when its time comes. The processing-time callback stays
-        // scheduled: run early, it finds nothing due and re-arms.
+        // The processing-time callback stays scheduled: run early, it finds nothing due and re-arms.
         removeTimerAt(timers, i);
+        (domain === EVENT_TIME ? this.eventQueue : this.processingQueue).deleted(time);
         return true;
       }
     }
@@ -189,7 +272,17 @@ abstract class InternalTimerService<TNamespace extends TimerNamespace> {
   /** Deletes every timer of `namespace` (its window or key is gone). */
   deleteAll(namespace: TNamespace): void {
     const timers = namespace.timers;
-    while (timers.length > 0) timers.pop();
+    while (timers.length > 0) {
+      const domain = timers.pop();
+      timers.pop();
+      const time = timers.pop()!;
+      (domain === EVENT_TIME ? this.eventQueue : this.processingQueue).deleted(time);
+    }
+  }
+
+  /** @internal Entries the queues hold, deleted ones not yet dropped included (for tests). */
+  heldEntries(): number {
+    return this.eventQueue.entries + this.processingQueue.entries;
   }
 
   /** Fires every event-time timer at or before `watermark`, in order. */
