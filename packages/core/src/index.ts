@@ -192,7 +192,12 @@ export {
 } from "./runtime/source.ts";
 export { writerToken } from "./runtime/writer-token.ts";
 export { DEFAULT_KEY_GROUPS, type Key, keyGroupOf } from "./state/key-group.ts";
-export { type KeyEntry, KeyedHeap, type KeyGroupSnapshot } from "./state/keyed-heap.ts";
+export {
+  type KeyEntry,
+  KeyedHeap,
+  type KeyGroupSnapshot,
+  type OpaqueKeyGroupSnapshot,
+} from "./state/keyed-heap.ts";
 export { type Serde, v8Serde } from "./state/serde.ts";
 export { type Cancel, type Clock, systemClock, VirtualClock } from "./time/clock.ts";
 export { hours, type Millis, minutes, ms, seconds } from "./time/duration.ts";

@@ -2,7 +2,8 @@ import type { AwsAccess } from "../aws/aws-access.ts";
 
 /**
  * The stored format's version; a store refuses manifests of another version with a clear error.
- * 2: event-time windows write their state in columns (`WindowColumns`), not an object per window.
+ * 2: an operator may write a key group in a form of its own (the event-time windows wrote columns
+ * first); such forms carry their own version inside the blob, so they change without this one.
  *
  * @example
  * const usable = (await store.checkpoints("fx-pricing")).filter((m) => m.version === CHECKPOINT_FORMAT_VERSION);

@@ -1,7 +1,8 @@
 /**
  * One key group's snapshot as it goes to a checkpoint store: `blob` holds the serialized group
- * (`{ entries, deleted }`, and `columns` where an operator keeps columns). A `full` blob is the
- * whole group; a `delta` applies on top of the blobs before it in the group's chain.
+ * (`{ entries, deleted }` as the keyed heap writes it, or `{ encoded }` in a form an operator owns
+ * and versions itself). A `full` blob is the whole group; a `delta` applies on top of the blobs
+ * before it in the group's chain.
  */
 export interface SerializedKeyGroup {
   readonly group: number;

@@ -4,6 +4,7 @@ import { OperatorError } from "../runtime/errors.ts";
 import { OperatorMetrics } from "../runtime/metrics.ts";
 import type { OperatorContext, Output } from "../runtime/operator.ts";
 import { type FailedRecord, OutputTag } from "../runtime/output-tag.ts";
+import type { KeyGroupSnapshot } from "../state/keyed-heap.ts";
 import { createTestHarness, type TestHarness } from "../testing/index.ts";
 import { VirtualClock } from "../time/clock.ts";
 import type { KeyedProcessFunction } from "./keyed-process-function.ts";
@@ -55,7 +56,9 @@ function direct<R, TDecl extends Record<string, StateDescriptor>>(
       timestamps: pages.map(() => 1),
     });
   const keys = () =>
-    (operator.snapshotState?.(true).keyGroups ?? []).flatMap((g) => g.entries.map(([key]) => key)).sort();
+    (operator.snapshotState?.(true).keyGroups ?? [])
+      .flatMap((g) => (g as KeyGroupSnapshot).entries.map(([key]) => key))
+      .sort();
   return { operator, send, keys, out, clock };
 }
 
@@ -542,8 +545,8 @@ describe("keyed process: checkpoints", () => {
       },
     });
     operator.processBatch({ kind: "data", values: [click("a")], timestamps: [1] });
-    expect(operator.snapshotState?.(true).keyGroups?.flatMap((g) => g.entries)).toEqual([
-      ["a", { state: { n: 3 }, eventTimers: [40], processingTimers: [70] }],
-    ]);
+    expect(operator.snapshotState?.(true).keyGroups?.flatMap((g) => (g as KeyGroupSnapshot).entries)).toEqual(
+      [["a", { state: { n: 3 }, eventTimers: [40], processingTimers: [70] }]],
+    );
   });
 });

@@ -3,21 +3,22 @@ import type { OperatorFactory, Output } from "../runtime/operator.ts";
 import type { OutputTag } from "../runtime/output-tag.ts";
 import type { Key } from "../state/key-group.ts";
 import { type KeyEntry, KeyedHeap } from "../state/keyed-heap.ts";
-import type { Cancel } from "../time/clock.ts";
 import type { KeyedProcessFunction, OnTimerContext, TimerService } from "./keyed-process-function.ts";
 import type { ListState, MapState, StateDescriptor, StateHandles, ValueState } from "./state-descriptors.ts";
-import { type Timer, TimerQueue } from "./timer-queue.ts";
+import { EVENT_TIME, KeyOrderTimerService, PROCESSING_TIME, type TimerDomain } from "./timer-service.ts";
 
 type TimeDomain = "event-time" | "processing-time";
 
 /**
  * One key's state on the heap: a slot per declared state (`undefined` = not set; a list or map
- * slot holds a non-empty array or Map), and the key's timers by time.
+ * slot holds a non-empty array or Map), and the key's timers (see {@link KeyOrderTimerService}).
  */
 interface ProcessKeyState {
+  readonly key: Key;
   readonly slots: unknown[];
-  eventTimers: Map<number, Timer<unknown>> | undefined;
-  processingTimers: Map<number, Timer<unknown>> | undefined;
+  readonly timers: number[];
+  /** The key's heap entry (unset only in the state read by keys without one). */
+  entry: KeyEntry<Key, ProcessKeyState> | undefined;
 }
 
 /**
@@ -39,7 +40,7 @@ const EMPTY_LIST: readonly never[] = Object.freeze([]);
 const EMPTY_MAP: ReadonlyMap<Key, unknown> = new Map<Key, unknown>();
 
 function isEmpty(state: ProcessKeyState): boolean {
-  if (state.eventTimers !== undefined || state.processingTimers !== undefined) return false;
+  if (state.timers.length > 0) return false;
   const slots = state.slots;
   for (let i = 0; i < slots.length; i++) if (slots[i] !== undefined) return false;
   return true;
@@ -128,18 +129,22 @@ export function keyedProcessOperator<T, TKey extends Key, R, TDecl extends Recor
   return (context, output) => {
     type Entry = KeyEntry<TKey, ProcessKeyState>;
     const heap = new KeyedHeap<TKey, ProcessKeyState>(context.keyGroups);
-    const eventTimers = new TimerQueue<Entry>();
-    const processingTimers = new TimerQueue<Entry>();
-    const newState = (): ProcessKeyState => ({
-      slots: new Array<unknown>(descriptors.length).fill(undefined),
-      eventTimers: undefined,
-      processingTimers: undefined,
+    const timers = new KeyOrderTimerService<ProcessKeyState>({
+      onTimer: (state, time, domain) => fire(state.entry as Entry, time, domain),
+      scheduleProcessingTime: (at, callback) => context.scheduleProcessingTime(at, callback),
+      now: () => context.clock.now(),
     });
+    const stateOf = (key: Key): ProcessKeyState => ({
+      key,
+      slots: new Array<unknown>(descriptors.length).fill(undefined),
+      timers: [],
+      entry: undefined,
+    });
+    /** The state of a new entry for the current key; linked to its entry by `writable`. */
+    const newState = (): ProcessKeyState => stateOf(ctx.key);
     // Read by keys that have no entry: never written (a write creates the key's entry first).
-    const absent = newState();
+    const absent = stateOf("");
     let watermark = Number.NEGATIVE_INFINITY;
-    let scheduledAt = Number.POSITIVE_INFINITY;
-    let cancelScheduled: Cancel | undefined;
 
     // The key user code is running for: its entry (undefined until something is written) and state.
     let currentEntry: Entry | undefined;
@@ -150,6 +155,7 @@ export function keyedProcessOperator<T, TKey extends Key, R, TDecl extends Recor
       let entry = currentEntry;
       if (entry === undefined) {
         entry = heap.getOrCreate(ctx.key, newState);
+        entry.state.entry = entry as KeyEntry<Key, ProcessKeyState>;
         currentEntry = entry;
         current = entry.state;
       }
@@ -243,57 +249,23 @@ export function keyedProcessOperator<T, TKey extends Key, R, TDecl extends Recor
       }
     });
 
-    const scheduleProcessing = (at: number) => {
-      cancelScheduled?.();
-      scheduledAt = at;
-      cancelScheduled = context.scheduleProcessingTime(at, fireProcessingTimers);
-    };
-
-    /** Adds the key's timer at `time` to its map and its queue, unless it is there already. */
-    const addTimer = (entry: Entry, time: number, domain: TimeDomain): boolean => {
-      const state = entry.state;
-      const eventTime = domain === "event-time";
-      let timers = eventTime ? state.eventTimers : state.processingTimers;
-      if (timers === undefined) {
-        timers = new Map();
-        if (eventTime) state.eventTimers = timers;
-        else state.processingTimers = timers;
-      }
-      if (timers.has(time)) return false;
-      timers.set(time, (eventTime ? eventTimers : processingTimers).add(time, entry.key, entry));
-      return true;
-    };
-
-    /** Takes the key's timer at `time` out of its map (and out of its queue when still there). */
-    const removeTimer = (state: ProcessKeyState, time: number, domain: TimeDomain): void => {
-      const eventTime = domain === "event-time";
-      const timers = eventTime ? state.eventTimers : state.processingTimers;
-      const timer = timers?.get(time) as Timer<Entry> | undefined;
-      if (timers === undefined || timer === undefined) return;
-      (eventTime ? eventTimers : processingTimers).remove(timer);
-      timers.delete(time);
-      if (timers.size > 0) return;
-      if (eventTime) state.eventTimers = undefined;
-      else state.processingTimers = undefined;
-    };
-
     const timerService: TimerService = {
       currentWatermark: () => watermark,
       currentProcessingTime: () => context.clock.now(),
       registerEventTimeTimer(time) {
         checkTime(time);
-        addTimer(writable(), time, "event-time");
+        timers.register(writable().state, time, EVENT_TIME);
       },
       deleteEventTimeTimer(time) {
-        if (current.eventTimers?.has(time)) removeTimer(writable().state, time, "event-time");
+        if (timers.has(current, time, EVENT_TIME)) timers.delete(writable().state, time, EVENT_TIME);
       },
       registerProcessingTimeTimer(time) {
         checkTime(time);
-        if (addTimer(writable(), time, "processing-time") && time < scheduledAt) scheduleProcessing(time);
+        timers.register(writable().state, time, PROCESSING_TIME);
       },
       deleteProcessingTimeTimer(time) {
-        // The clock callback stays scheduled: when it runs early it finds nothing due and reschedules.
-        if (current.processingTimers?.has(time)) removeTimer(writable().state, time, "processing-time");
+        if (timers.has(current, time, PROCESSING_TIME))
+          timers.delete(writable().state, time, PROCESSING_TIME);
       },
     };
 
@@ -304,39 +276,24 @@ export function keyedProcessOperator<T, TKey extends Key, R, TDecl extends Recor
       output,
     );
 
-    /** Fires a timer already taken out of its queue. */
-    const fire = (timer: Timer<Entry>, domain: TimeDomain) => {
-      const entry = timer.owner;
-      removeTimer(entry.state, timer.time, domain);
+    /** Calls `onTimer` for a timer the service has taken out of the key's list. */
+    function fire(entry: Entry, time: number, timerDomain: TimerDomain): void {
+      const domain: TimeDomain = timerDomain === EVENT_TIME ? "event-time" : "processing-time";
       heap.touch(entry);
       enter(entry.key, entry);
-      ctx.timestamp = timer.time;
+      ctx.timestamp = time;
       ctx.timeDomain = domain;
       try {
-        fn.onTimer?.(timer.time, ctx);
+        fn.onTimer?.(time, ctx);
       } catch (error) {
         leave();
         throw new OperatorError(
           context.name,
-          `onTimer (${domain}, time ${timer.time}, key ${String(entry.key)}) failed: ${describeError(error)}`,
+          `onTimer (${domain}, time ${time}, key ${String(entry.key)}) failed: ${describeError(error)}`,
           { cause: error },
         );
       }
       leave();
-    };
-
-    function fireProcessingTimers(): void {
-      scheduledAt = Number.POSITIVE_INFINITY;
-      cancelScheduled = undefined;
-      const now = context.clock.now();
-      for (;;) {
-        const timer = processingTimers.peek();
-        if (timer === undefined || timer.time > now) break;
-        processingTimers.poll();
-        fire(timer, "processing-time");
-      }
-      const next = processingTimers.peek();
-      if (next !== undefined) scheduleProcessing(next.time);
     }
 
     return {
@@ -363,12 +320,7 @@ export function keyedProcessOperator<T, TKey extends Key, R, TDecl extends Recor
       processWatermark(next) {
         if (next <= watermark) return;
         watermark = next;
-        for (;;) {
-          const timer = eventTimers.peek();
-          if (timer === undefined || timer.time > next) break;
-          eventTimers.poll();
-          fire(timer, "event-time");
-        }
+        timers.advanceWatermark(next);
       },
 
       snapshotState(full) {
@@ -377,11 +329,13 @@ export function keyedProcessOperator<T, TKey extends Key, R, TDecl extends Recor
           for (let i = 0; i < names.length; i++) {
             if (state.slots[i] !== undefined) named[names[i]!] = state.slots[i];
           }
-          return {
-            state: named,
-            eventTimers: state.eventTimers === undefined ? [] : [...state.eventTimers.keys()],
-            processingTimers: state.processingTimers === undefined ? [] : [...state.processingTimers.keys()],
-          };
+          const eventTimers: number[] = [];
+          const processingTimers: number[] = [];
+          const list = state.timers;
+          for (let i = 0; i < list.length; i += 3) {
+            (list[i + 2] === EVENT_TIME ? eventTimers : processingTimers).push(list[i]!);
+          }
+          return { state: named, eventTimers, processingTimers };
         });
         const operator: ProcessOperatorSnapshot = { watermark };
         return { keyGroups, operator };
@@ -390,33 +344,29 @@ export function keyedProcessOperator<T, TKey extends Key, R, TDecl extends Recor
       restoreState(snapshot) {
         const restored = snapshot.operator as ProcessOperatorSnapshot | undefined;
         if (restored !== undefined) watermark = restored.watermark;
-        const timerTimes = new Map<TKey, ProcessKeySnapshot>();
         heap.restore(snapshot.keyGroups ?? [], (data, key) => {
           const saved = data as ProcessKeySnapshot;
-          const state = newState();
+          const state = stateOf(key);
           for (let i = 0; i < names.length; i++) {
             if (Object.hasOwn(saved.state, names[i]!)) state.slots[i] = saved.state[names[i]!];
           }
-          if (saved.eventTimers.length > 0 || saved.processingTimers.length > 0) timerTimes.set(key, saved);
+          // Numbered by the timer service as it takes them over.
+          for (const time of saved.eventTimers) state.timers.push(time, 0, EVENT_TIME);
+          for (const time of saved.processingTimers) state.timers.push(time, 0, PROCESSING_TIME);
           return state;
         });
+        const withTimers: ProcessKeyState[] = [];
         for (const entry of heap.values()) {
-          const saved = timerTimes.get(entry.key);
-          if (saved === undefined) {
-            // State written under names no longer declared is dropped with its key.
-            if (isEmpty(entry.state)) heap.remove(entry);
-            continue;
-          }
-          for (const time of saved.eventTimers) addTimer(entry, time, "event-time");
-          for (const time of saved.processingTimers) addTimer(entry, time, "processing-time");
+          entry.state.entry = entry as KeyEntry<Key, ProcessKeyState>;
+          // State written under names no longer declared is dropped with its key.
+          if (isEmpty(entry.state)) heap.remove(entry);
+          else if (entry.state.timers.length > 0) withTimers.push(entry.state);
         }
-        const next = processingTimers.peek();
-        if (next !== undefined) scheduleProcessing(next.time);
+        timers.restore(withTimers);
       },
 
       close() {
-        cancelScheduled?.();
-        cancelScheduled = undefined;
+        timers.close();
       },
     };
   };

@@ -7,6 +7,7 @@ import { OperatorError, PipelineDefinitionError } from "../runtime/errors.ts";
 import { OperatorMetrics } from "../runtime/metrics.ts";
 import type { OperatorContext, Output } from "../runtime/operator.ts";
 import { type FailedRecord, OutputTag } from "../runtime/output-tag.ts";
+import type { KeyGroupSnapshot } from "../state/keyed-heap.ts";
 import { createTestHarness, type TimestampedValue } from "../testing/index.ts";
 import { VirtualClock } from "../time/clock.ts";
 import { type OverFrame, overOperator } from "./over-operator.ts";
@@ -430,7 +431,9 @@ describe("over state", () => {
       project: (record, value, key) => ({ key, record, value }),
     })(context, output);
     const keys = () =>
-      (operator.snapshotState?.(true).keyGroups ?? []).flatMap((g) => g.entries.map(([key]) => key)).sort();
+      (operator.snapshotState?.(true).keyGroups ?? [])
+        .flatMap((g) => (g as KeyGroupSnapshot).entries.map(([key]) => key))
+        .sort();
     return { operator, keys, out };
   }
 
@@ -467,7 +470,7 @@ describe("over state", () => {
     operator.processWatermark?.(5);
     const snapshot = operator.snapshotState?.(true);
     expect(snapshot?.operator).toEqual({ watermark: 5 });
-    expect(snapshot?.keyGroups?.flatMap((g) => g.entries)).toEqual([
+    expect(snapshot?.keyGroups?.flatMap((g) => (g as KeyGroupSnapshot).entries)).toEqual([
       [
         "a",
         {

@@ -1,4 +1,4 @@
-import type { KeyGroupSnapshot } from "../state/keyed-heap.ts";
+import type { KeyGroupSnapshot, OpaqueKeyGroupSnapshot } from "../state/keyed-heap.ts";
 import type { Cancel, Clock } from "../time/clock.ts";
 import type { DataBatch, SplitStatus } from "./elements.ts";
 import type { OperatorMetrics } from "./metrics.ts";
@@ -74,8 +74,12 @@ export interface OperatorContext {
 
 /** What an operator hands over at a checkpoint barrier; serialized by the runtime at once. */
 export interface OperatorSnapshot {
-  /** Keyed state per key group: every group when `full`, else only those changed since the last one. */
-  readonly keyGroups?: KeyGroupSnapshot[];
+  /**
+   * Keyed state per key group: every group when `full`, else only those changed since the last one.
+   * Each group is either in {@link KeyedHeap}'s form or in a versioned form the operator owns
+   * ({@link OpaqueKeyGroupSnapshot}); a restore hands back each group as it was written.
+   */
+  readonly keyGroups?: Array<KeyGroupSnapshot | OpaqueKeyGroupSnapshot>;
   /** Non-keyed state (e.g. a source-side buffer), written whole every time. */
   readonly operator?: unknown;
 }

@@ -1,5 +1,5 @@
 import type { SerializedKeyGroup, SerializedOperatorSnapshot } from "../checkpoint/serialized-snapshot.ts";
-import type { KeyGroupSnapshot } from "../state/keyed-heap.ts";
+import type { KeyGroupSnapshot, OpaqueKeyGroupSnapshot } from "../state/keyed-heap.ts";
 import type { Serde } from "../state/serde.ts";
 import type { Clock } from "../time/clock.ts";
 import type { JobMetrics } from "./metrics.ts";
@@ -20,40 +20,40 @@ export interface StageRuntime {
   acknowledgeOperator(operatorId: string, checkpointId: number, snapshot: SerializedOperatorSnapshot): void;
 }
 
-/** Serializes an operator snapshot at once, so later state changes cannot leak into it. */
+/**
+ * Serializes an operator snapshot at once, so later state changes cannot leak into it. A key
+ * group's blob is its snapshot without `group` and `mode` (which the checkpoint keeps beside it),
+ * whatever form the operator chose: the runtime does not look inside.
+ */
 export function serializeSnapshot(
   snapshot: OperatorSnapshot,
   serde: Serde<unknown>,
 ): SerializedOperatorSnapshot {
   return {
-    keyGroups: (snapshot.keyGroups ?? []).map((s) => ({
-      group: s.group,
-      mode: s.mode,
-      blob: serde.serialize(
-        s.columns === undefined
-          ? { entries: s.entries, deleted: s.deleted }
-          : { entries: s.entries, deleted: s.deleted, columns: s.columns },
-      ),
+    keyGroups: (snapshot.keyGroups ?? []).map(({ group, mode, ...state }) => ({
+      group,
+      mode,
+      blob: serde.serialize(state),
     })),
     operator: snapshot.operator === undefined ? undefined : serde.serialize(snapshot.operator),
   };
 }
 
-/** Reads back what {@link serializeSnapshot} wrote; key groups stay in the order given. */
+/**
+ * Reads back what {@link serializeSnapshot} wrote; key groups stay in the order given, each in the
+ * form its operator wrote it (which the operator checks as it restores).
+ */
 export function deserializeSnapshot(
   snapshot: SerializedOperatorSnapshot,
   serde: Serde<unknown>,
 ): OperatorSnapshot {
   return {
-    keyGroups: snapshot.keyGroups.map((s) => {
-      const { entries, deleted, columns } = serde.deserialize(s.blob) as Pick<
-        KeyGroupSnapshot,
-        "entries" | "deleted" | "columns"
-      >;
-      return columns === undefined
-        ? { group: s.group, mode: s.mode, entries, deleted }
-        : { group: s.group, mode: s.mode, entries, deleted, columns };
-    }),
+    keyGroups: snapshot.keyGroups.map(
+      (s) =>
+        ({ group: s.group, mode: s.mode, ...(serde.deserialize(s.blob) as object) }) as
+          | KeyGroupSnapshot
+          | OpaqueKeyGroupSnapshot,
+    ),
     operator: snapshot.operator === undefined ? undefined : serde.deserialize(snapshot.operator),
   };
 }

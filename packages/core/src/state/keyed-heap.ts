@@ -23,13 +23,9 @@ export interface KeyEntry<TKey extends Key, TState> {
 }
 
 /**
- * Keyed state of one key group at a checkpoint. A `full` snapshot replaces the group; a `delta`
- * upserts `entries` and removes `deleted` on top of the group's previous snapshots.
- *
- * An operator that keeps its state column-wise (the event-time window operator) may instead put
- * the group's state, or its changes, in `columns`, plain data in a form of its own (typed arrays
- * of many keys), which only it reads back; `entries` and `deleted` are then empty. A snapshot
- * is serialized whole, so `columns` costs a few buffers per group rather than an object per key.
+ * Keyed state of one key group at a checkpoint, as {@link KeyedHeap} writes it. A `full` snapshot
+ * replaces the group; a `delta` upserts `entries` and removes `deleted` on top of the group's
+ * previous snapshots.
  *
  * @example
  * const heap = new KeyedHeap<string, number>(4);
@@ -46,9 +42,34 @@ export interface KeyGroupSnapshot {
   readonly entries: Array<[Key, unknown]>;
   /** Keys removed since the previous snapshot (`delta` only). */
   readonly deleted: Key[];
-  /** Instead of `entries` and `deleted`: the group's state (or its changes) in the operator's own columns. */
-  readonly columns?: unknown;
 }
+
+/**
+ * Keyed state of one key group at a checkpoint in a form its operator defines, encodes and reads
+ * back itself (Flink's raw keyed state): plain data that the runtime serializes with the job's
+ * serde and hands back unread. The operator puts a version number inside `encoded`, so that a
+ * later version of it can still read what an earlier one wrote. `mode` means what it means for a
+ * {@link KeyGroupSnapshot}: the runtime keeps the group's chain by it.
+ *
+ * @example
+ * // An operator keeping its own counts per key group in a typed array.
+ * const snapshot: OpaqueKeyGroupSnapshot = {
+ *   group: 3,
+ *   mode: "full",
+ *   encoded: { version: 1, counts: new Float64Array([1, 2, 3]) },
+ * };
+ */
+export interface OpaqueKeyGroupSnapshot {
+  /** The key group. */
+  readonly group: number;
+  /** `full` replaces the group; `delta` applies on top of the group's earlier snapshots. */
+  readonly mode: "full" | "delta";
+  /** The group's state (or its changes), versioned, in a form only the operator that wrote it reads. */
+  readonly encoded: unknown;
+}
+
+/** Fields a {@link KeyGroupSnapshot} has; a group with others was written in another operator's form. */
+const KEY_GROUP_SNAPSHOT_FIELDS: ReadonlySet<string> = new Set(["group", "mode", "entries", "deleted"]);
 
 /** After this many deltas in a row a key group is written whole again, which bounds restore work. */
 export const MAX_DELTAS_PER_GROUP = 8;
@@ -209,7 +230,10 @@ export class KeyedHeap<TKey extends Key, TState> {
    * Rebuilds state from key-group snapshots given oldest first per group (a full one, then its
    * deltas). Replaces whatever the heap held.
    */
-  restore(snapshots: Iterable<KeyGroupSnapshot>, decode: (data: unknown, key: TKey) => TState): void {
+  restore(
+    snapshots: Iterable<KeyGroupSnapshot | OpaqueKeyGroupSnapshot>,
+    decode: (data: unknown, key: TKey) => TState,
+  ): void {
     this.#entries.clear();
     this.#changed = [];
     this.#deleted = new Map();
@@ -218,10 +242,10 @@ export class KeyedHeap<TKey extends Key, TState> {
     this.#deltasSinceFull.fill(0);
     const byGroup = new Map<number, Map<TKey, unknown>>();
     for (const s of snapshots) {
-      if (s.columns !== undefined) {
+      if (!isKeyGroupSnapshot(s)) {
         // Another kind of operator wrote this state: restoring it as entries would lose it.
         throw new TypeError(
-          `key group ${s.group} holds state in columns, which only the operator that wrote it reads`,
+          `key group ${s.group} holds state in another operator's own form, which only that operator reads`,
         );
       }
       let group = byGroup.get(s.group);
@@ -241,4 +265,12 @@ export class KeyedHeap<TKey extends Key, TState> {
       }
     }
   }
+}
+
+/** Whether `snapshot` is in the form {@link KeyedHeap} writes (entries and deleted keys, nothing else). */
+function isKeyGroupSnapshot(
+  snapshot: KeyGroupSnapshot | OpaqueKeyGroupSnapshot,
+): snapshot is KeyGroupSnapshot {
+  for (const field of Object.keys(snapshot)) if (!KEY_GROUP_SNAPSHOT_FIELDS.has(field)) return false;
+  return Array.isArray((snapshot as Partial<KeyGroupSnapshot>).entries);
 }

@@ -1,8 +1,9 @@
 import type { Key } from "../state/key-group.ts";
-import { type KeyGroupSnapshot, MAX_DELTAS_PER_GROUP } from "../state/keyed-heap.ts";
+import { MAX_DELTAS_PER_GROUP } from "../state/keyed-heap.ts";
 import type { KeyRegistry } from "./key-registry.ts";
 import type { WindowBucket } from "./window-bucket.ts";
 import { encodeKeys, FILLED, PENDING, type WindowColumns } from "./window-columns.ts";
+import type { WindowGroupSnapshot } from "./window-snapshot.ts";
 
 /** A window changed since the last snapshot: the next one must write its row. */
 export const CHANGED = 4;
@@ -123,7 +124,7 @@ export class BucketCheckpoints {
    * State was restored from `snapshots`: deltas continue their chains. A group whose chain holds
    * the generic path's format is written whole at the next snapshot, so formats do not stay mixed.
    */
-  restored(snapshots: Iterable<KeyGroupSnapshot>): void {
+  restored(snapshots: Iterable<WindowGroupSnapshot>): void {
     this.#deltasSinceFull.fill(0);
     this.#rewrite.fill(0);
     this.#removed = [];
@@ -144,7 +145,7 @@ export class BucketCheckpoints {
     buckets: readonly WindowBucket<TWindow, TAcc>[],
     registry: KeyRegistry<TKey>,
     width: number,
-  ): KeyGroupSnapshot[] {
+  ): WindowGroupSnapshot[] {
     const groups = this.#keyGroups;
     const mode = new Uint8Array(groups);
     if (full) {
@@ -203,7 +204,7 @@ export class BucketCheckpoints {
       bucket.changed.length = 0;
     }
 
-    const snapshots: KeyGroupSnapshot[] = [];
+    const snapshots: WindowGroupSnapshot[] = [];
     for (let g = 0; g < groups; g++) {
       if (mode[g] === SKIP) continue;
       const { keys: groupKeys, ...rest } = columns[g]!;

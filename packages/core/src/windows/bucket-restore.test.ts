@@ -4,7 +4,7 @@ import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
 import { stats } from "../aggregates/stats.ts";
 import type { Operator, OperatorSnapshot } from "../runtime/operator.ts";
 import { deserializeSnapshot, serializeSnapshot } from "../runtime/stage-runtime.ts";
-import type { KeyGroupSnapshot } from "../state/keyed-heap.ts";
+import type { KeyGroupSnapshot, OpaqueKeyGroupSnapshot } from "../state/keyed-heap.ts";
 import { v8Serde } from "../state/serde.ts";
 import type { WindowAssigner } from "./assigner.ts";
 import { sliding, tumbling } from "./assigners.ts";
@@ -107,7 +107,7 @@ describe("restoring many keys", () => {
   ] as const) {
     test(`${name}: a full snapshot and its deltas restore the state they were taken of, which then runs as the original`, () => {
       const original = open(assigner, lateness, columnar);
-      const chain: KeyGroupSnapshot[] = [];
+      const chain: (KeyGroupSnapshot | OpaqueKeyGroupSnapshot)[] = [];
       let last: OperatorSnapshot | undefined;
       const checkpoint = (full: boolean) => {
         last = roundTrip(original.operator.snapshotState!(full));

@@ -1,6 +1,5 @@
 import type { ColumnarAccumulator } from "../aggregates/columnar.ts";
 import type { Key } from "../state/key-group.ts";
-import type { KeyGroupSnapshot } from "../state/keyed-heap.ts";
 import type { KeyRegistry } from "./key-registry.ts";
 import { seqOrder } from "./seq-order.ts";
 import type { WindowBucket } from "./window-bucket.ts";
@@ -10,9 +9,9 @@ import {
   lastTimerSeq,
   PENDING,
   replayWindowState,
-  type WindowColumns,
   type WindowRows,
 } from "./window-columns.ts";
+import type { WindowGroupSnapshot } from "./window-snapshot.ts";
 
 /** Where {@link restoreBuckets} puts what it reads. */
 export interface BucketRestoreTarget<TKey extends Key, TWindow, TAcc> {
@@ -54,7 +53,7 @@ interface Staged {
  * which numbering continues.
  */
 export function restoreBuckets<TKey extends Key, TWindow, TAcc>(
-  snapshots: readonly KeyGroupSnapshot[],
+  snapshots: readonly WindowGroupSnapshot[],
   target: BucketRestoreTarget<TKey, TWindow, TAcc>,
 ): number {
   const { registry, allowedLateness, watermark, columnar, keyGroups } = target;
@@ -197,12 +196,12 @@ function fill<TKey extends Key, TWindow, TAcc>(
 }
 
 /** An upper bound of the windows per start in `snapshots` (before later ones replace any). */
-function rowsPerStart(snapshots: readonly KeyGroupSnapshot[]): Map<number, number> {
+function rowsPerStart(snapshots: readonly WindowGroupSnapshot[]): Map<number, number> {
   const counts = new Map<number, number>();
   const add = (start: number, n: number) => counts.set(start, (counts.get(start) ?? 0) + n);
   for (const s of snapshots) {
     if (s.columns !== undefined) {
-      const { runs } = s.columns as WindowColumns;
+      const { runs } = s.columns;
       for (let r = 0; r < runs.length; r += 3) add(runs[r]!, runs[r + 2]!);
     } else {
       for (const [, windows] of s.entries) for (const w of windows as { start: number }[]) add(w.start, 1);

@@ -13,7 +13,7 @@ import {
   restoreFromChain,
 } from "../runtime/test-support/snapshot-chain.ts";
 import { type Key, keyGroupOf } from "../state/key-group.ts";
-import { KeyedHeap, type KeyGroupSnapshot } from "../state/keyed-heap.ts";
+import { KeyedHeap, type KeyGroupSnapshot, type OpaqueKeyGroupSnapshot } from "../state/keyed-heap.ts";
 import { v8Serde } from "../state/serde.ts";
 import type { WindowAssigner } from "./assigner.ts";
 import { sliding, tumbling } from "./assigners.ts";
@@ -21,9 +21,10 @@ import { directContext } from "./test-support/direct-context.ts";
 import type { Trigger } from "./trigger.ts";
 import { eventTimeTrigger } from "./triggers.ts";
 import type { TimeWindow } from "./window.ts";
-import { decodeKeys, keyedWindowState, type WindowColumns } from "./window-columns.ts";
+import { decodeKeys, keyedWindowState } from "./window-columns.ts";
 import { genericWindowOperator, type WindowOperatorConfig, windowOperator } from "./window-operator.ts";
 import type { EncodedOperatorState } from "./window-slots.ts";
+import { decodeWindowGroups } from "./window-snapshot.ts";
 
 /**
  * The fast path (event-time tumbling and sliding windows with the default trigger) held to the
@@ -497,13 +498,16 @@ describe("the fast path's checkpoints", () => {
       fire: (key, window, acc, emit) => emit(`${key}@${window.start}:${acc.count}/${acc.sum}`),
     })(context, output);
     /** Every key group snapshot so far, oldest first: what a restore replays. */
-    const chain: KeyGroupSnapshot[] = [];
+    const chain: (KeyGroupSnapshot | OpaqueKeyGroupSnapshot)[] = [];
     let last: OperatorSnapshot | undefined;
     return {
       operator,
       emitted,
       chain,
-      restoreFrom(other: { chain: KeyGroupSnapshot[]; last: () => OperatorSnapshot | undefined }) {
+      restoreFrom(other: {
+        chain: (KeyGroupSnapshot | OpaqueKeyGroupSnapshot)[];
+        last: () => OperatorSnapshot | undefined;
+      }) {
         operator.restoreState!({ keyGroups: other.chain, operator: other.last()!.operator });
       },
       last: () => last,
@@ -518,8 +522,8 @@ describe("the fast path's checkpoints", () => {
       checkpoint(full: boolean) {
         last = operator.snapshotState!(full);
         chain.push(...last.keyGroups!);
-        return last.keyGroups!.map((g) => {
-          const c = g.columns as WindowColumns;
+        return decodeWindowGroups(last.keyGroups!).map((g) => {
+          const c = g.columns!;
           const keys = decodeKeys(c);
           const rows: string[] = [];
           let row = 0;

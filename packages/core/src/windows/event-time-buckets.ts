@@ -11,6 +11,7 @@ import type { TimeWindow } from "./window.ts";
 import { type SpareRows, WindowBucket } from "./window-bucket.ts";
 import { FILLED, PENDING } from "./window-columns.ts";
 import { type EncodedOperatorState, noEventTime } from "./window-slots.ts";
+import { decodeWindowGroups, encodeWindowGroups } from "./window-snapshot.ts";
 
 /** What {@link eventTimeBuckets} needs: a grid assigner's geometry and the window settings. */
 export interface EventTimeBucketsConfig<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut> {
@@ -386,14 +387,14 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
 
     snapshotState(full): OperatorSnapshot {
       const operator: EncodedOperatorState = { watermark };
-      return { keyGroups: checkpoints.snapshot(full, order, registry, width), operator };
+      return { keyGroups: encodeWindowGroups(checkpoints.snapshot(full, order, registry, width)), operator };
     },
 
     restoreState(snapshot) {
       const state = snapshot.operator as EncodedOperatorState | undefined;
       // Before any bucket opens: it says which have fired.
       if (state !== undefined && state.watermark > watermark) watermark = state.watermark;
-      const keyGroups = snapshot.keyGroups ?? [];
+      const keyGroups = decodeWindowGroups(snapshot.keyGroups ?? []);
       checkpoints.restored(keyGroups);
       const maxSeq = restoreBuckets(keyGroups, {
         registry,

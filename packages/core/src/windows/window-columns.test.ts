@@ -13,6 +13,7 @@ import {
   type WindowColumns,
 } from "./window-columns.ts";
 import { type EncodedSlot, EVENT } from "./window-slots.ts";
+import { decodeWindowGroup, encodeWindowGroup, type WindowGroupSnapshot } from "./window-snapshot.ts";
 
 interface Row {
   readonly key: Key;
@@ -40,7 +41,7 @@ function columns(rows: readonly Row[], cleared: number[] = []): WindowColumns {
   };
 }
 
-const snapshot = (mode: "full" | "delta", columns: WindowColumns, group = 0): KeyGroupSnapshot => ({
+const snapshot = (mode: "full" | "delta", columns: WindowColumns, group = 0): WindowGroupSnapshot => ({
   group,
   mode,
   entries: [],
@@ -52,7 +53,7 @@ const stat = (n: number) => [n, n, n, n];
 const columnar = stats((x: number) => x).columnar;
 
 /** Key → its windows' starts (in creation order), from a chain. */
-function startsByKey(chain: KeyGroupSnapshot[]): Record<string, number[]> {
+function startsByKey(chain: WindowGroupSnapshot[]): Record<string, number[]> {
   const state = keyedWindowState(chain, { allowedLateness: 0, watermark: -1, columnar });
   const out: Record<string, number[]> = {};
   for (const group of state) {
@@ -181,12 +182,15 @@ describe("window state in columns", () => {
       { key: 7, start: 0, seq: 2, acc: stat(Number.POSITIVE_INFINITY) },
     ]);
     const back = deserializeSnapshot(
-      serializeSnapshot({ keyGroups: [snapshot("full", block, 5)], operator: { watermark: 3 } }, v8Serde),
+      serializeSnapshot(
+        { keyGroups: [encodeWindowGroup(snapshot("full", block, 5))], operator: { watermark: 3 } },
+        v8Serde,
+      ),
       v8Serde,
     );
-    const group = back.keyGroups![0]!;
+    const group = decodeWindowGroup(back.keyGroups![0]!);
     expect(group).toEqual(expect.objectContaining({ group: 5, mode: "full", entries: [], deleted: [] }));
-    const restored = group.columns as WindowColumns;
+    const restored = group.columns!;
     expect(restored.values).toBeInstanceOf(Float64Array);
     expect(restored.seqs).toBeInstanceOf(Float64Array);
     expect(restored.flags).toBeInstanceOf(Uint8Array);

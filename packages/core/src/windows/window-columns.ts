@@ -1,7 +1,8 @@
 import type { ColumnarAccumulator } from "../aggregates/columnar.ts";
 import type { Key } from "../state/key-group.ts";
-import type { KeyGroupSnapshot } from "../state/keyed-heap.ts";
+import type { KeyGroupSnapshot, OpaqueKeyGroupSnapshot } from "../state/keyed-heap.ts";
 import { type EncodedSlot, EVENT } from "./window-slots.ts";
+import { decodeWindowGroups, type WindowGroupSnapshot } from "./window-snapshot.ts";
 
 /**
  * How the event-time fast path (`event-time-buckets.ts`) writes its windows to a checkpoint: per
@@ -147,8 +148,8 @@ export interface WindowStateVisitor {
  *
  * Visits are grouped by key group and are in no particular order within one.
  */
-export function replayWindowState(snapshots: Iterable<KeyGroupSnapshot>, visit: WindowStateVisitor): void {
-  const chains = new Map<number, KeyGroupSnapshot[]>();
+export function replayWindowState(snapshots: Iterable<WindowGroupSnapshot>, visit: WindowStateVisitor): void {
+  const chains = new Map<number, WindowGroupSnapshot[]>();
   for (const s of snapshots) {
     const chain = chains.get(s.group);
     if (chain === undefined || s.mode === "full") chains.set(s.group, [s]);
@@ -168,14 +169,14 @@ function replaced(newer: Replaced, key: Key, start: number): boolean {
   return newer.starts.has(start) || newer.keys.has(key) || newer.windows.get(key)?.has(start) === true;
 }
 
-function replayChain(group: number, chain: KeyGroupSnapshot[], visit: WindowStateVisitor): void {
+function replayChain(group: number, chain: WindowGroupSnapshot[], visit: WindowStateVisitor): void {
   // What newer snapshots of the group removed or replaced: older windows matching it are gone.
   const newer: Replaced = { starts: new Set(), keys: new Set(), windows: new Map() };
   for (let j = chain.length - 1; j >= 0; j--) {
     const snapshot = chain[j]!;
     const oldest = j === 0;
     if (snapshot.columns !== undefined) {
-      const columns = snapshot.columns as WindowColumns;
+      const columns = snapshot.columns;
       const { runs } = columns;
       const keys = decodeKeys(columns);
       const { seqs, flags, width, values, accs } = columns;
@@ -230,11 +231,12 @@ function replayChain(group: number, chain: KeyGroupSnapshot[], visit: WindowStat
 }
 
 /**
- * Window state in either path's format as the generic path holds it: per key group, one full
- * snapshot whose entries list each key's windows in creation order, timers spelled out.
+ * Window state in either path's format, of any version ({@link decodeWindowGroup}), as the generic
+ * path holds it: per key group, one full snapshot whose entries list each key's windows in creation
+ * order, timers spelled out.
  */
 export function keyedWindowState<TAcc>(
-  snapshots: Iterable<KeyGroupSnapshot>,
+  snapshots: Iterable<KeyGroupSnapshot | OpaqueKeyGroupSnapshot>,
   settings: WindowRowSettings<TAcc>,
 ): KeyGroupSnapshot[] {
   const { allowedLateness, watermark, columnar } = settings;
@@ -252,7 +254,7 @@ export function keyedWindowState<TAcc>(
     }
     return windows;
   };
-  replayWindowState(snapshots, {
+  replayWindowState(decodeWindowGroups(snapshots), {
     rows(group, rows, from, to, start, end) {
       for (let row = from; row < to; row++) {
         const seq = rows.seqs[row]!;

@@ -1,4 +1,5 @@
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
+import { SequenceTimerService } from "../keyed/timer-service.ts";
 import { describeError, OperatorError, PipelineDefinitionError } from "../runtime/errors.ts";
 import type { OperatorFactory, OperatorSnapshot } from "../runtime/operator.ts";
 import type { OutputTag } from "../runtime/output-tag.ts";
@@ -19,6 +20,7 @@ import {
   PROCESSING,
   SWEEP_THRESHOLD,
 } from "./window-slots.ts";
+import { decodeWindowGroups, encodeWindowGroups } from "./window-snapshot.ts";
 
 /** What {@link windowOperator} needs: built by `WindowedStream` from the pipeline's settings. */
 export interface WindowOperatorConfig<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut> {
@@ -39,8 +41,8 @@ export interface WindowOperatorConfig<T, TKey extends Key, TWindow extends TimeW
 }
 
 /**
- * One open window of one key: its accumulator, its trigger's state and its timers. Timers live
- * here (not only in the operator's timer queues) so that checkpoints carry them.
+ * One open window of one key: its accumulator, its trigger's state and its timers. It is the
+ * timer service's namespace: its timers live here, so that checkpoints carry them.
  */
 interface WindowSlot<TKey extends Key, TWindow, TAcc> {
   /** The key's heap entry, whose state lists this slot. */
@@ -56,111 +58,14 @@ interface WindowSlot<TKey extends Key, TWindow, TAcc> {
   triggerState: unknown;
   /**
    * Pending timers as flat triples `[time, seq, kind, ...]` (kind {@link EVENT} or
-   * {@link PROCESSING}); seq is the registration order, which orders timers due together.
+   * {@link PROCESSING}); seq is the registration order, which orders timers due together (see
+   * {@link SequenceTimerService}).
    */
-  timers: number[];
+  readonly timers: number[];
 }
 
-/** Timers due at one timestamp, in registration order. Entries whose timer was deleted are skipped. */
-interface TimerBucket<TSlot> {
-  readonly slots: TSlot[];
-  readonly seqs: number[];
-}
-
-/**
- * Timers indexed by timestamp: a Map from timestamp to its bucket plus a binary min-heap of the
- * distinct timestamps. Registering a timer costs a Map lookup (and a heap push for a new
- * timestamp); many windows share a timestamp (every key's window ends together), so the heap stays
- * small. Deleting is lazy: the slot's own timer list is the truth, checked when the bucket is due.
- */
-class TimerQueue<TSlot> {
-  readonly #buckets = new Map<number, TimerBucket<TSlot>>();
-  readonly #times: number[] = [];
-
-  /** Returns true when `time` had no bucket yet. */
-  add(time: number, slot: TSlot, seq: number): boolean {
-    const bucket = this.#buckets.get(time);
-    if (bucket !== undefined) {
-      bucket.slots.push(slot);
-      bucket.seqs.push(seq);
-      return false;
-    }
-    this.#buckets.set(time, { slots: [slot], seqs: [seq] });
-    const times = this.#times;
-    let i = times.length;
-    times.push(time);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (times[parent]! <= time) break;
-      times[i] = times[parent]!;
-      i = parent;
-    }
-    times[i] = time;
-    return true;
-  }
-
-  /** The earliest timestamp with a bucket. */
-  peek(): number | undefined {
-    return this.#times[0];
-  }
-
-  /** Removes and returns the earliest bucket. */
-  take(): TimerBucket<TSlot> {
-    const times = this.#times;
-    const time = times[0]!;
-    const last = times.pop()!;
-    const n = times.length;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= n) break;
-        const right = left + 1;
-        const child = right < n && times[right]! < times[left]! ? right : left;
-        if (times[child]! >= last) break;
-        times[i] = times[child]!;
-        i = child;
-      }
-      times[i] = last;
-    }
-    const bucket = this.#buckets.get(time)!;
-    this.#buckets.delete(time);
-    return bucket;
-  }
-
-  times(): IterableIterator<number> {
-    return this.#buckets.keys();
-  }
-}
-
-/** Removes the timer `(time, seq)` from a slot's list; false when it is not there (deleted). */
-function takeTimer(timers: number[], time: number, seq: number): boolean {
-  for (let i = 0; i < timers.length; i += 3) {
-    if (timers[i] === time && timers[i + 1] === seq) {
-      removeTimerAt(timers, i);
-      return true;
-    }
-  }
-  return false;
-}
-
-// Timer lists and a key's window list are short, and the item removed is usually the last one:
-// popping is much cheaper than splice or assigning `length` (both runtime calls in V8).
-
-function removeTimerAt(timers: number[], i: number): void {
-  if (i === timers.length - 3) {
-    timers.pop();
-    timers.pop();
-    timers.pop();
-  } else {
-    timers.splice(i, 3);
-  }
-}
-
-function clearTimers(timers: number[]): void {
-  while (timers.length > 0) timers.pop();
-}
-
+// A key's window list is short, and the window removed is usually the last one: popping is much
+// cheaper than splice (a runtime call in V8).
 function removeSlot<TSlot>(slots: TSlot[], item: TSlot): void {
   if (slots[slots.length - 1] === item) slots.pop();
   else slots.splice(slots.indexOf(item), 1);
@@ -292,10 +197,13 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
 
   return (context, output) => {
     const heap = new KeyedHeap<TKey, Slot[]>(context.keyGroups);
-    const eventQueue = new TimerQueue<Slot>();
-    const processingQueue = new TimerQueue<Slot>();
+    // Windows and timers are numbered from the one counter: windows due together fire by it.
+    const timers = new SequenceTimerService<Slot>({
+      onTimer: (slot, time, kind) => onTimer(slot, time, kind),
+      scheduleProcessingTime: (at, callback) => context.scheduleProcessingTime(at, callback),
+      now: () => context.clock.now(),
+    });
     const metrics = context.metrics;
-    let seq = 0;
     const freeSlots: Slot[] = [];
     let watermark = context.currentWatermark();
     /** The window the trigger is being asked about. */
@@ -318,24 +226,12 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
     // With no cleanup timer (the global window) the time is +Infinity.
     const cleanupTime = (window: TimeWindow) => (eventTime ? window.end - 1 + lateness : window.end - 1);
 
-    const addTimer = (slot: Slot, time: number, kind: number) => {
+    const addTimer = (slot: Slot, time: number, kind: typeof EVENT | typeof PROCESSING) => {
       if (Number.isNaN(time)) throw new TypeError("a trigger registered a timer at NaN");
-      const timers = slot.timers;
-      // A window has a timer or two, so this scan is the cheapest dedupe.
-      for (let i = 0; i < timers.length; i += 3) if (timers[i] === time && timers[i + 2] === kind) return;
-      const s = seq++;
-      timers.push(time, s, kind);
-      if (kind === EVENT) eventQueue.add(time, slot, s);
-      else if (processingQueue.add(time, slot, s)) context.scheduleProcessingTime(time, onProcessingTime);
+      timers.register(slot, time, kind);
     };
-    const deleteTimer = (slot: Slot, time: number, kind: number) => {
-      const timers = slot.timers;
-      for (let i = 0; i < timers.length; i += 3) {
-        if (timers[i] === time && timers[i + 2] === kind) {
-          removeTimerAt(timers, i);
-          return;
-        }
-      }
+    const deleteTimer = (slot: Slot, time: number, kind: typeof EVENT | typeof PROCESSING) => {
+      timers.delete(slot, time, kind);
     };
 
     const triggerContext: MergeTriggerContext = {
@@ -363,7 +259,7 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
         slot = {
           entry,
           window,
-          seq: seq++,
+          seq: timers.next(),
           acc: undefined,
           filled: false,
           pending: false,
@@ -374,7 +270,7 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
         // A cleared slot has no accumulator, trigger state or timers left: only its identity changes.
         slot.entry = entry;
         slot.window = window;
-        slot.seq = seq++;
+        slot.seq = timers.next();
       }
       const slots = entry.state;
       if (slots.length === 0) emptyEntries--;
@@ -407,9 +303,8 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
       if (!defaultTrigger) trigger.clear(slot.window, triggerContext);
       purgeSlot(slot);
       slot.triggerState = undefined;
-      // An emptied list makes the queues skip this slot's remaining entries (their seqs are spent,
-      // so not even a reuse of the slot revives them).
-      clearTimers(slot.timers);
+      // Their numbers are spent, so not even a reuse of the slot revives them.
+      timers.deleteAll(slot);
       const entry = slot.entry;
       const slots = entry.state;
       removeSlot(slots, slot);
@@ -568,7 +463,7 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
       for (const slot of merged) {
         current = slot;
         trigger.clear(slot.window, triggerContext);
-        clearTimers(slot.timers);
+        timers.deleteAll(slot);
       }
       return result;
     };
@@ -629,6 +524,14 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
 
     /** A timer of `slot` is due: ask the trigger, then clean the window up if its time has come. */
     const onTimer = (slot: Slot, time: number, kind: number) => {
+      try {
+        onWindowTimer(slot, time, kind);
+      } catch (error) {
+        failFiring(error);
+      }
+    };
+
+    const onWindowTimer = (slot: Slot, time: number, kind: number) => {
       current = slot;
       const result = defaultTrigger
         ? kind === EVENT && time === slot.window.end - 1
@@ -656,24 +559,6 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
         { cause: error },
       );
     };
-
-    const runTimers = (queue: TimerQueue<Slot>, limit: number, kind: number) => {
-      try {
-        for (let time = queue.peek(); time !== undefined && time <= limit; time = queue.peek()) {
-          const { slots, seqs } = queue.take();
-          for (let i = 0; i < slots.length; i++) {
-            const slot = slots[i]!;
-            if (takeTimer(slot.timers, time, seqs[i]!)) onTimer(slot, time, kind);
-          }
-        }
-      } catch (error) {
-        failFiring(error);
-      }
-    };
-
-    function onProcessingTime(): void {
-      runTimers(processingQueue, context.clock.now(), PROCESSING);
-    }
 
     const encodeSlots = (slots: Slot[]): EncodedSlot[] =>
       slots.map((slot) => ({
@@ -721,7 +606,11 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
         // After a restore the runtime's watermark starts over; ours does not go back.
         if (timestamp <= watermark) return;
         watermark = timestamp;
-        runTimers(eventQueue, timestamp, EVENT);
+        timers.advanceWatermark(timestamp);
+      },
+
+      close() {
+        timers.close();
       },
 
       finish() {
@@ -742,12 +631,12 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
       snapshotState(full): OperatorSnapshot {
         removeEmptyEntries();
         const operator: EncodedOperatorState = { watermark };
-        return { keyGroups: heap.snapshot(full, encodeSlots), operator };
+        return { keyGroups: encodeWindowGroups(heap.snapshot(full, encodeSlots)), operator };
       },
 
       restoreState(snapshot) {
         const restored = snapshot.operator as EncodedOperatorState | undefined;
-        const keyGroups = snapshot.keyGroups ?? [];
+        const keyGroups = decodeWindowGroups(snapshot.keyGroups ?? []);
         // The fast path writes its windows in columns: read as this path holds them.
         const keyed = keyGroups.some((s) => s.columns !== undefined)
           ? keyedWindowState(keyGroups, {
@@ -758,28 +647,17 @@ export function genericWindowOperator<T, TKey extends Key, TWindow extends TimeW
           : keyGroups;
         heap.restore(keyed, decodeSlots);
         if (restored !== undefined && restored.watermark > watermark) watermark = restored.watermark;
-        // Rebuild the timer queues in registration order, so ties fire as they would have.
-        const timers: { time: number; seq: number; kind: number; slot: Slot }[] = [];
-        let maxSeq = -1;
+        const slots: Slot[] = [];
         emptyEntries = 0;
         for (const entry of heap.values()) {
           if (entry.state.length === 0) emptyEntries++;
           for (const slot of entry.state) {
             slot.entry = entry;
-            if (slot.seq > maxSeq) maxSeq = slot.seq;
-            const list = slot.timers;
-            for (let i = 0; i < list.length; i += 3) {
-              timers.push({ time: list[i]!, seq: list[i + 1]!, kind: list[i + 2]!, slot });
-              if (list[i + 1]! > maxSeq) maxSeq = list[i + 1]!;
-            }
+            timers.continueAfter(slot.seq);
+            slots.push(slot);
           }
         }
-        seq = maxSeq + 1;
-        timers.sort((a, b) => a.seq - b.seq);
-        for (const { time, seq: s, kind, slot } of timers) {
-          if (kind === EVENT) eventQueue.add(time, slot, s);
-          else if (processingQueue.add(time, slot, s)) context.scheduleProcessingTime(time, onProcessingTime);
-        }
+        timers.restore(slots);
       },
     };
   };

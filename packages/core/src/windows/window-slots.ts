@@ -5,10 +5,12 @@
  * are let go.
  */
 
-/** A timer in event time. */
-export const EVENT = 0;
-/** A timer in processing time. */
-export const PROCESSING = 1;
+import { EVENT_TIME, PROCESSING_TIME } from "../keyed/timer-service.ts";
+
+/** A timer in event time (as checkpoints write its kind). */
+export const EVENT = EVENT_TIME;
+/** A timer in processing time (as checkpoints write its kind). */
+export const PROCESSING = PROCESSING_TIME;
 
 /** A window slot as written to a checkpoint: plain data. */
 export interface EncodedSlot {
