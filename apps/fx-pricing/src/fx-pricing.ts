@@ -96,29 +96,23 @@ const toUnits = (price: number) => Math.round(price * PRICE_UNITS);
 const fromUnits = (units: number) => units / PRICE_UNITS;
 
 /**
- * The FX pricing dataflow on a stream of ticks: event time from each tick's `timestamp`, then
- *
- * - `rows`: per tick, the min, max and average price of the symbol over the preceding hour and
- *   the previous tick's price and the change: Kinesis Data Analytics' `OVER (PARTITION BY symbol
- *   RANGE INTERVAL '1' HOUR PRECEDING)` and `ROWS 1 PRECEDING`, in event-time order (KDA orders
- *   by arrival). A row comes out once the watermark passes its tick;
- * - `bars`: one-minute OHLC bars per symbol, when the watermark passes the minute's end;
- * - `alerts`: moves of `alertThreshold` or more within `alertWithin` ({@link priceMoveAlerts}).
- *
- * Ticks more than `outOfOrderness` behind the newest one are late: they go to `lateTicks`.
+ * The Kinesis Data Analytics query of {@link FxRow} on ticks that carry event time and
+ * watermarks: per tick, the min, max and average price of its symbol over the preceding hour
+ * (`OVER (PARTITION BY symbol RANGE INTERVAL '1' HOUR PRECEDING)`, the bound inclusive), and the
+ * previous tick's price and the change (`ROWS 1 PRECEDING`), in event-time order (ties in
+ * arrival order). A row comes out once the watermark passes its tick; ticks already behind the
+ * watermark when they arrive go to `lateTicks`. `apps/fx-pricing/src/fx-query.sql` is the same
+ * query in SQL.
  *
  * @example
- * const { rows } = fxPricing(job.source(ticks));
+ * const { rows } = fxQuery(ticks.withWatermarks(boundedOutOfOrderness(seconds(5)), (t) => t.timestamp * 1000));
  * rows.sink(consoleSink());
  */
-export function fxPricing(input: DataStream<FxTick>, overrides: Partial<FxPricingOptions> = {}): FxStreams {
-  const options = { ...FX_PRICING_DEFAULTS, ...overrides };
+export function fxQuery(ticks: DataStream<FxTick>): {
+  readonly rows: DataStream<FxRow>;
+  readonly lateTicks: DataStream<FxTick>;
+} {
   const late = new OutputTag<FxTick>("late-ticks");
-  const ticks = input.withWatermarks(
-    boundedOutOfOrderness(options.outOfOrderness),
-    (t) => t.timestamp * 1000,
-  );
-
   // W1: MIN/MAX/AVG("price") OVER (PARTITION BY "symbol" RANGE INTERVAL '1' HOUR PRECEDING)
   const hour = ticks
     .keyBy((t) => t.symbol)
@@ -150,6 +144,33 @@ export function fxPricing(input: DataStream<FxTick>, overrides: Partial<FxPricin
       }),
       { name: "rows" },
     );
+  return { rows, lateTicks: hour.getSideOutput(late) };
+}
+
+/**
+ * The FX pricing dataflow on a stream of ticks: event time from each tick's `timestamp`, then
+ *
+ * - `rows`: per tick, the min, max and average price of the symbol over the preceding hour and
+ *   the previous tick's price and the change: Kinesis Data Analytics' `OVER (PARTITION BY symbol
+ *   RANGE INTERVAL '1' HOUR PRECEDING)` and `ROWS 1 PRECEDING`, in event-time order (KDA orders
+ *   by arrival). A row comes out once the watermark passes its tick;
+ * - `bars`: one-minute OHLC bars per symbol, when the watermark passes the minute's end;
+ * - `alerts`: moves of `alertThreshold` or more within `alertWithin` ({@link priceMoveAlerts}).
+ *
+ * Ticks more than `outOfOrderness` behind the newest one are late: they go to `lateTicks`.
+ *
+ * @example
+ * const { rows } = fxPricing(job.source(ticks));
+ * rows.sink(consoleSink());
+ */
+export function fxPricing(input: DataStream<FxTick>, overrides: Partial<FxPricingOptions> = {}): FxStreams {
+  const options = { ...FX_PRICING_DEFAULTS, ...overrides };
+  const ticks = input.withWatermarks(
+    boundedOutOfOrderness(options.outOfOrderness),
+    (t) => t.timestamp * 1000,
+  );
+
+  const { rows, lateTicks } = fxQuery(ticks);
 
   const bars = ticks
     .keyBy((t) => t.symbol)
@@ -171,7 +192,7 @@ export function fxPricing(input: DataStream<FxTick>, overrides: Partial<FxPricin
       name: "price-move-alerts",
     });
 
-  return { ticks, rows, bars, alerts, lateTicks: hour.getSideOutput(late) };
+  return { ticks, rows, bars, alerts, lateTicks };
 }
 
 /** What {@link fxPricingJob} is built from: a source, sinks per stream, and how to checkpoint. */

@@ -1,5 +1,6 @@
 import type { DataStream } from "@eddy/core";
 import type { FilterNode, ProjectNode, SqlRow } from "../plan/logical-plan.ts";
+import type { SqlValue } from "../types/sql-value.ts";
 import { type LoweringContext, rowStep } from "./row-step.ts";
 
 /** `WHERE` / `HAVING`: rows whose predicate is TRUE pass, with their ROWTIME. */
@@ -24,10 +25,15 @@ export function lowerProject(
   lowering: LoweringContext,
 ): DataStream<SqlRow> {
   const expressions = node.expressions;
+  // Plain columns are copied in place, without a call per value (most of a select list).
+  const columns = expressions.map((e) => e.column ?? -1);
   const newRowtime = node.rowtime;
   return rowStep<SqlRow>(input, "select", node.input.columns, lowering, (row, rowtime, context, emit) => {
-    const out = new Array(expressions.length);
-    for (let i = 0; i < expressions.length; i++) out[i] = expressions[i]!.evaluate(row, rowtime, context);
+    const out = new Array<SqlValue>(expressions.length);
+    for (let i = 0; i < expressions.length; i++) {
+      const column = columns[i]!;
+      out[i] = column >= 0 ? (row[column] ?? null) : expressions[i]!.evaluate(row, rowtime, context);
+    }
     if (newRowtime === undefined) return emit(out, rowtime);
     const at = newRowtime.evaluate(row, rowtime, context);
     if (at !== null) emit(out, at as number);
