@@ -147,6 +147,10 @@ export function lowerPlan(plan: LogicalPlan, sources: PlanSources, options: Lowe
       case "filter":
         return lowerFilter(node, lowerNode(node.input, context), context);
       case "project":
+        // A select list over an OVER node runs in the over's last step.
+        if (node.input.kind === "over" && node.rowtime === undefined) {
+          return lowerOver(node.input, lowerNode(node.input.input, context), context, node);
+        }
         return lowerProject(node, lowerNode(node.input, context), context);
       case "tumbling-aggregate":
         return lowerTumblingAggregate(node, lowerNode(node.input, context), context);
