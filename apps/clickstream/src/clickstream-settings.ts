@@ -1,4 +1,12 @@
-import { duration, integer, positiveNumber, runtimeSettings, type Setting, text } from "@eddy/app-kit";
+import {
+  boolean,
+  duration,
+  integer,
+  positiveNumber,
+  runtimeSettings,
+  type Setting,
+  text,
+} from "@eddy/app-kit";
 import { CLICKSTREAM_DEFAULTS } from "./clickstream.ts";
 import { ACCESS_LOG_DEFAULTS } from "./log-generator.ts";
 
@@ -106,5 +114,14 @@ export const CLICKSTREAM_SETTINGS = {
     parse: duration,
     default: CLICKSTREAM_DEFAULTS.outOfOrderness,
     defaultText: "`5s`",
+  },
+  sql: {
+    flag: "sql",
+    env: "CLICKS_SQL",
+    description:
+      "count hits per page with the Kinesis Data Analytics SQL of `src/page-hits.sql` through @eddy/sql instead of the typed window (the same rows)",
+    parse: boolean,
+    default: false,
+    switch: true,
   },
 } satisfies Record<string, Setting<unknown>>;

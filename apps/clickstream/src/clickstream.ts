@@ -29,14 +29,10 @@ import {
   type ErrorRateAnomalyOptions,
   errorRateAnomalies,
 } from "./error-rate-anomalies.ts";
+import type { PageHits } from "./page-hits.ts";
+import { pageHitsSql } from "./page-hits-sql.ts";
 
-/** Requests to one page in one minute (epoch ms, `end` exclusive). */
-export interface PageHits {
-  readonly page: string;
-  readonly start: number;
-  readonly end: number;
-  readonly hits: number;
-}
+export type { PageHits } from "./page-hits.ts";
 
 /** The busiest pages of a minute, busiest first (ties by page name). */
 export interface Leaderboard {
@@ -63,6 +59,11 @@ export interface ClickstreamOptions {
   /** Pages on each minute's leaderboard. */
   readonly leaderboardSize: number;
   readonly anomalies: ErrorRateAnomalyOptions;
+  /**
+   * How `pageHits` are counted: `typed`, by a keyed tumbling window, or `sql`, by the KDA SQL of
+   * `page-hits.sql` through `@eddy/sql` ({@link pageHitsSql}); the same rows either way.
+   */
+  readonly query: "typed" | "sql";
 }
 
 export const CLICKSTREAM_DEFAULTS: ClickstreamOptions = {
@@ -70,6 +71,7 @@ export const CLICKSTREAM_DEFAULTS: ClickstreamOptions = {
   sessionGap: minutes(30),
   leaderboardSize: 10,
   anomalies: ERROR_RATE_ANOMALY_DEFAULTS,
+  query: "typed",
 };
 
 /** The streams of the clickstream job, by name: what sinks (and dashboards) attach to. */
@@ -137,13 +139,16 @@ export function clickstream(
   const parsed = lines.map(parseCombinedLog, { name: "parse", errors: unparsable });
   const hits = parsed.withWatermarks(boundedOutOfOrderness(options.outOfOrderness), (h) => h.time);
 
-  const pageHits = hits
-    .keyBy((h) => h.path)
-    .window(tumbling(minutes(1)))
-    .aggregate(count(), { name: "hits-per-page" })
-    .map((r): PageHits => ({ page: r.key, start: r.window.start, end: r.window.end, hits: r.value }), {
-      name: "page-hits",
-    });
+  const pageHits =
+    options.query === "sql"
+      ? pageHitsSql(hits)
+      : hits
+          .keyBy((h) => h.path)
+          .window(tumbling(minutes(1)))
+          .aggregate(count(), { name: "hits-per-page" })
+          .map((r): PageHits => ({ page: r.key, start: r.window.start, end: r.window.end, hits: r.value }), {
+            name: "page-hits",
+          });
 
   const leaderboard = pageHits
     .keyBy((p) => p.start)

@@ -59,6 +59,7 @@ export function clickstreamApp(
         threshold: settings.alertThreshold,
         alpha: settings.alertAlpha,
       },
+      query: settings.sql ? "sql" : "typed",
     },
     sinks: {
       // Every parsed request, as JSON lines in S3 (too many for files or the console).

@@ -5,6 +5,7 @@ import { FX_PRICING_DEFAULTS, type FxBar, type FxRow, fxPricing } from "./fx-pri
 import { FX_TICK_DEFAULTS, type FxTick, fxTicks } from "./fx-tick.ts";
 import type { PriceMoveAlert } from "./price-move-alerts.ts";
 import { byAlert, byBar, expectedAlerts, expectedBars, expectedRows } from "./test-support/reference.ts";
+import { expectRowsEqual, rowsBySymbol, eurusdTick as tick } from "./test-support/rows.ts";
 
 // 80 minutes of ticks (so the one-hour frames fill and slide), arriving up to 3 s out of order,
 // with jumps often enough to alert.
@@ -21,31 +22,6 @@ async function run<T>(harness: TestHarness<FxTick, T>, restoreAt?: number): Prom
   }
   await harness.endInput();
   return harness.values();
-}
-
-function rowsBySymbol(rows: readonly FxRow[]): Map<string, FxRow[]> {
-  const out = new Map<string, FxRow[]>();
-  for (const row of rows) out.set(row.symbol, [...(out.get(row.symbol) ?? []), row]);
-  return out;
-}
-
-/**
- * Rows equal the reference's, field by field. The average is compared to 1e-12 of its value: the
- * reference adds floating-point prices, the job whole ten-thousandths (exact), so the two means
- * may differ in the last bits; every other field must be identical.
- */
-function expectRowsEqual(actual: Map<string, FxRow[]>, expected: Map<string, FxRow[]>): void {
-  expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
-  for (const [symbol, rows] of expected) {
-    const got = actual.get(symbol)!;
-    expect(got.length, symbol).toBe(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const { avgPrice, ...exact } = rows[i]!;
-      const { avgPrice: gotAvg, ...gotExact } = got[i]!;
-      expect(gotExact, `${symbol} row ${i}`).toEqual(exact);
-      expect(Math.abs(gotAvg - avgPrice) / avgPrice, `${symbol} row ${i} average`).toBeLessThan(1e-12);
-    }
-  }
 }
 
 describe("fxPricing on 80 minutes of out-of-order ticks", () => {
@@ -97,14 +73,7 @@ test("a tick older than the watermark goes to lateTicks, not into the rows", asy
     const streams = fxPricing(input);
     return streams.rows
       .map((row): Out => ({ row }))
-      .union(streams.lateTicks.map((tick): Out => ({ late: tick })));
-  });
-  const tick = (timestamp: number, price: number): FxTick => ({
-    symbol: "EURUSD",
-    price,
-    ask: price,
-    bid: price,
-    timestamp,
+      .union(streams.lateTicks!.map((tick): Out => ({ late: tick })));
   });
   await harness.processElements(
     [tick(1_000, 1.1), tick(1_010, 1.2)].map((t) => ({ value: t, timestamp: 0 })),

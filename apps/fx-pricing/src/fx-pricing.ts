@@ -14,36 +14,13 @@ import {
   stats,
   tumbling,
 } from "@eddy/core";
+import { fxQuerySql } from "./fx-query-sql.ts";
+import type { FxRow } from "./fx-row.ts";
 import type { FxTick } from "./fx-tick.ts";
 import { ohlc } from "./ohlc.ts";
 import { type PriceMoveAlert, priceMoveAlerts } from "./price-move-alerts.ts";
 
-/**
- * One output row per tick: the Kinesis Data Analytics query's columns.
- *
- * ```sql
- * SELECT STREAM "symbol", "timestamp", "price",
- *   MIN("price") OVER W1, MAX("price") OVER W1, AVG("price") OVER W1,
- *   FIRST_VALUE("price") OVER R1 AS previous_price,
- *   "price" - FIRST_VALUE("price") OVER R1 AS change
- * FROM "SOURCE_SQL_STREAM_001"
- * WINDOW W1 AS (PARTITION BY "symbol" RANGE INTERVAL '1' HOUR PRECEDING),
- *        R1 AS (PARTITION BY "symbol" ROWS 1 PRECEDING);
- * ```
- */
-export interface FxRow {
-  readonly symbol: string;
-  /** The tick's, epoch seconds. */
-  readonly timestamp: number;
-  readonly price: number;
-  /** Over the symbol's ticks of the preceding hour, this one included. */
-  readonly minPrice: number;
-  readonly maxPrice: number;
-  readonly avgPrice: number;
-  /** The symbol's tick before this one (this one's price for the first). */
-  readonly previousPrice: number;
-  readonly change: number;
-}
+export type { FxRow } from "./fx-row.ts";
 
 /** A one-minute candlestick of one symbol; `start` and `end` in epoch ms, `end` exclusive. */
 export interface FxBar {
@@ -65,12 +42,18 @@ export interface FxPricingOptions {
   readonly alertThreshold: number;
   /** …within this much event time. */
   readonly alertWithin: number;
+  /**
+   * How `rows` are computed: `typed`, by {@link fxQuery}, or `sql`, by the KDA SQL text itself
+   * through `@eddy/sql` ({@link fxQuerySql}); the same rows either way.
+   */
+  readonly query: "typed" | "sql";
 }
 
 export const FX_PRICING_DEFAULTS: FxPricingOptions = {
   outOfOrderness: seconds(5),
   alertThreshold: 0.005,
   alertWithin: seconds(60),
+  query: "typed",
 };
 
 /** The streams of the FX pricing job, by name: what sinks (and dashboards) attach to. */
@@ -82,8 +65,13 @@ export interface FxStreams {
   readonly bars: DataStream<FxBar>;
   /** Prices that moved more than the threshold within the window. */
   readonly alerts: DataStream<PriceMoveAlert>;
-  /** Ticks too late to count (older than the watermark when they arrived). */
-  readonly lateTicks: DataStream<FxTick>;
+  /** Ticks too late to count (older than the watermark when they arrived), with the typed query. */
+  readonly lateTicks?: DataStream<FxTick>;
+  /**
+   * What the query could not use, as dead letters: late ticks with the typed query, the SQL
+   * application's `error_stream` rows (late rows among them) with `query: "sql"`.
+   */
+  readonly queryDeadLetters: DataStream<DeadLetter>;
 }
 
 /**
@@ -96,29 +84,23 @@ const toUnits = (price: number) => Math.round(price * PRICE_UNITS);
 const fromUnits = (units: number) => units / PRICE_UNITS;
 
 /**
- * The FX pricing dataflow on a stream of ticks: event time from each tick's `timestamp`, then
- *
- * - `rows`: per tick, the min, max and average price of the symbol over the preceding hour and
- *   the previous tick's price and the change: Kinesis Data Analytics' `OVER (PARTITION BY symbol
- *   RANGE INTERVAL '1' HOUR PRECEDING)` and `ROWS 1 PRECEDING`, in event-time order (KDA orders
- *   by arrival). A row comes out once the watermark passes its tick;
- * - `bars`: one-minute OHLC bars per symbol, when the watermark passes the minute's end;
- * - `alerts`: moves of `alertThreshold` or more within `alertWithin` ({@link priceMoveAlerts}).
- *
- * Ticks more than `outOfOrderness` behind the newest one are late: they go to `lateTicks`.
+ * The Kinesis Data Analytics query of {@link FxRow} on ticks that carry event time and
+ * watermarks: per tick, the min, max and average price of its symbol over the preceding hour
+ * (`OVER (PARTITION BY symbol RANGE INTERVAL '1' HOUR PRECEDING)`, the bound inclusive), and the
+ * previous tick's price and the change (`ROWS 1 PRECEDING`), in event-time order (ties in
+ * arrival order). A row comes out once the watermark passes its tick; ticks already behind the
+ * watermark when they arrive go to `lateTicks`. `apps/fx-pricing/src/fx-query.sql` is the same
+ * query in SQL.
  *
  * @example
- * const { rows } = fxPricing(job.source(ticks));
+ * const { rows } = fxQuery(ticks.withWatermarks(boundedOutOfOrderness(seconds(5)), (t) => t.timestamp * 1000));
  * rows.sink(consoleSink());
  */
-export function fxPricing(input: DataStream<FxTick>, overrides: Partial<FxPricingOptions> = {}): FxStreams {
-  const options = { ...FX_PRICING_DEFAULTS, ...overrides };
+export function fxQuery(ticks: DataStream<FxTick>): {
+  readonly rows: DataStream<FxRow>;
+  readonly lateTicks: DataStream<FxTick>;
+} {
   const late = new OutputTag<FxTick>("late-ticks");
-  const ticks = input.withWatermarks(
-    boundedOutOfOrderness(options.outOfOrderness),
-    (t) => t.timestamp * 1000,
-  );
-
   // W1: MIN/MAX/AVG("price") OVER (PARTITION BY "symbol" RANGE INTERVAL '1' HOUR PRECEDING)
   const hour = ticks
     .keyBy((t) => t.symbol)
@@ -150,6 +132,33 @@ export function fxPricing(input: DataStream<FxTick>, overrides: Partial<FxPricin
       }),
       { name: "rows" },
     );
+  return { rows, lateTicks: hour.getSideOutput(late) };
+}
+
+/**
+ * The FX pricing dataflow on a stream of ticks: event time from each tick's `timestamp`, then
+ *
+ * - `rows`: per tick, the min, max and average price of the symbol over the preceding hour and
+ *   the previous tick's price and the change: Kinesis Data Analytics' `OVER (PARTITION BY symbol
+ *   RANGE INTERVAL '1' HOUR PRECEDING)` and `ROWS 1 PRECEDING`, in event-time order (KDA orders
+ *   by arrival). A row comes out once the watermark passes its tick;
+ * - `bars`: one-minute OHLC bars per symbol, when the watermark passes the minute's end;
+ * - `alerts`: moves of `alertThreshold` or more within `alertWithin` ({@link priceMoveAlerts}).
+ *
+ * Ticks more than `outOfOrderness` behind the newest one are late: they go to `lateTicks`.
+ *
+ * @example
+ * const { rows } = fxPricing(job.source(ticks));
+ * rows.sink(consoleSink());
+ */
+export function fxPricing(input: DataStream<FxTick>, overrides: Partial<FxPricingOptions> = {}): FxStreams {
+  const options = { ...FX_PRICING_DEFAULTS, ...overrides };
+  const ticks = input.withWatermarks(
+    boundedOutOfOrderness(options.outOfOrderness),
+    (t) => t.timestamp * 1000,
+  );
+
+  const query = options.query === "sql" ? sqlQuery(ticks) : typedQuery(ticks);
 
   const bars = ticks
     .keyBy((t) => t.symbol)
@@ -171,7 +180,28 @@ export function fxPricing(input: DataStream<FxTick>, overrides: Partial<FxPricin
       name: "price-move-alerts",
     });
 
-  return { ticks, rows, bars, alerts, lateTicks: hour.getSideOutput(late) };
+  return { ticks, bars, alerts, ...query };
+}
+
+/** {@link fxQuerySql}, its error rows as what the query could not use. */
+function sqlQuery(ticks: DataStream<FxTick>) {
+  const { rows, deadLetters } = fxQuerySql(ticks);
+  return { rows, queryDeadLetters: deadLetters };
+}
+
+/** {@link fxQuery}, its late ticks also as dead letters. */
+function typedQuery(ticks: DataStream<FxTick>) {
+  const { rows, lateTicks } = fxQuery(ticks);
+  const queryDeadLetters = lateTicks.map(
+    (tick, timestamp): DeadLetter => ({
+      reason: "late: the watermark had passed this tick's event time when it arrived",
+      record: JSON.stringify(tick),
+      origin: "operator hour-stats",
+      timestamp,
+    }),
+    { name: "late-ticks" },
+  );
+  return { rows, lateTicks, queryDeadLetters };
 }
 
 /** What {@link fxPricingJob} is built from: a source, sinks per stream, and how to checkpoint. */
@@ -184,7 +214,7 @@ export interface FxPricingWiring {
     readonly rows?: readonly Sink<FxRow>[];
     readonly bars?: readonly Sink<FxBar>[];
     readonly alerts?: readonly Sink<PriceMoveAlert>[];
-    /** Ticks the source could not decode, and late ticks. */
+    /** Ticks the source could not decode, and what the query could not use (late ticks…). */
     readonly deadLetters?: readonly Sink<DeadLetter>[];
   };
 }
@@ -201,15 +231,6 @@ export function fxPricingJob(wiring: FxPricingWiring): { job: Job; streams: FxSt
   sinkAll(streams.bars, wiring.sinks.bars ?? []);
   sinkAll(streams.alerts, wiring.sinks.alerts ?? []);
 
-  const late = streams.lateTicks.map(
-    (tick, timestamp): DeadLetter => ({
-      reason: "late: the watermark had passed this tick's event time when it arrived",
-      record: JSON.stringify(tick),
-      origin: "operator hour-stats",
-      timestamp,
-    }),
-    { name: "late-ticks" },
-  );
-  sinkAll(withUndecodable(late, input, wiring.input), wiring.sinks.deadLetters ?? []);
+  sinkAll(withUndecodable(streams.queryDeadLetters, input, wiring.input), wiring.sinks.deadLetters ?? []);
   return { job, streams };
 }

@@ -1,4 +1,5 @@
 import {
+  boolean,
   duration,
   integer,
   percentage,
@@ -86,6 +87,15 @@ export const FX_SETTINGS = {
     parse: duration,
     default: FX_PRICING_DEFAULTS.alertWithin,
     defaultText: "`60s`",
+  },
+  sql: {
+    flag: "sql",
+    env: "FX_SQL",
+    description:
+      "compute the rows with the Kinesis Data Analytics SQL of `src/fx-query.sql` through @eddy/sql instead of the typed pipeline (the same rows)",
+    parse: boolean,
+    default: false,
+    switch: true,
   },
   outOfOrderness: {
     flag: "out-of-orderness",

@@ -56,6 +56,7 @@ export function fxPricingApp(
       alertThreshold: settings.alertThreshold,
       alertWithin: settings.alertWithin,
       outOfOrderness: settings.outOfOrderness,
+      query: settings.sql ? "sql" : "typed",
     },
     sinks: {
       rows: outputsOf(runtime, {

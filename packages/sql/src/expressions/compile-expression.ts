@@ -29,7 +29,12 @@ export class NotCompilableError extends Error {
  * doubled.evaluate(["AMZN", 101.5], 0, { rowtime: 0, queryStart: 0 }); // 203
  */
 export function compileExpression(e: TypedExpression, text?: string): CompiledExpression {
-  return { type: e.type, evaluate: compile(e), ...(text === undefined ? {} : { text }) };
+  return {
+    type: e.type,
+    evaluate: compile(e),
+    ...(text === undefined ? {} : { text }),
+    ...(e.kind === "column" ? { column: e.index } : {}),
+  };
 }
 
 function compile(e: TypedExpression): Evaluate {

@@ -70,16 +70,16 @@ export function combinedAggregate(
 
 /**
  * An analytic call (`LAG`, `NTH_VALUE`) as a core aggregate whose state is the frame's argument
- * lists, oldest first: the over operator slides it like any other aggregate.
+ * lists, oldest first: the over operator slides it like any other aggregate. It keeps the lists
+ * it is given.
  */
 export function analyticAggregate(
   call: AnalyticCall,
-  slot: number,
-): AggregateFunction<readonly CallArguments[], CallArguments[], SqlValue> {
+): AggregateFunction<CallArguments, CallArguments[], SqlValue> {
   return {
     create: () => [],
     add: (rows, args) => {
-      rows.push(args[slot]!);
+      rows.push(args);
       return rows;
     },
     merge: (a, b) => a.concat(b),
@@ -88,7 +88,7 @@ export function analyticAggregate(
       let rows: CallArguments[] = [];
       let head = 0;
       return {
-        push: (args) => void rows.push(args[slot]!),
+        push: (args) => void rows.push(args),
         evictOldest: () => {
           head++;
           // Drop the evicted prefix once it is half the array, so eviction stays O(1) amortized.

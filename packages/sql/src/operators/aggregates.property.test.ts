@@ -4,6 +4,7 @@ import type { LogicalPlan, OverWindow, PlanNode } from "../plan/logical-plan.ts"
 import { sqlHarness } from "../testing/sql-harness.ts";
 import {
   aggregate,
+  call,
   col,
   field,
   fields,
@@ -90,6 +91,80 @@ describe("SQL aggregates equal a naive computation on random input", () => {
               : partition.slice(-(frame.rows + 1));
           const [S, C] = sumCount(frameRows.map((r) => r.X));
           return { ROWTIME: row.at, K: row.K, X: row.X, ID: row.ID, S, C };
+        });
+        const byId = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+          (a.ID as number) - (b.ID as number);
+        expect([...actual].sort(byId)).toEqual(expected);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("several OVER windows: MIN, MAX, AVG, SUM, COUNT of one column, repeated calls, a computed argument, NULL partitions", async () => {
+    const frameArb = fc.oneof(
+      fc.constantFrom(0, 1_000, 5_000).map((range) => ({ range })),
+      fc.integer({ min: 0, max: 3 }).map((rows) => ({ rows })),
+    );
+    await fc.assert(
+      fc.asyncProperty(rowsArb, frameArb, async (rows, frame) => {
+        // W0: by K, the numeric aggregates of X (one summary) and FIRST_VALUE(X) twice; W1: by X
+        // (NULLs one partition, as GROUP BY has them), COUNT(*) and SUM(X + ID) over ROWS 1.
+        const byX: OverWindow = { partitionBy: [x], frame: { rows: 1 } };
+        const xPlusId = call("+", x, col(2, T.integer));
+        const calls = [
+          { window: 0, call: aggregate("MIN", [x]) },
+          { window: 0, call: aggregate("MAX", [x]) },
+          { window: 0, call: aggregate("AVG", [x]) },
+          { window: 1, call: aggregate("COUNT", []) },
+          { window: 0, call: aggregate("SUM", [x]) },
+          { window: 0, call: aggregate("COUNT", [x]) },
+          { window: 0, call: aggregate("FIRST_VALUE", [x]) },
+          { window: 1, call: aggregate("SUM", [xPlusId]) },
+          { window: 0, call: aggregate("FIRST_VALUE", [x]) },
+        ];
+        const names = ["MN", "MX", "AV", "N1", "S", "C", "F", "S1", "F2"];
+        const over: PlanNode = {
+          kind: "over",
+          input: scan(stream),
+          windows: [{ partitionBy: [k], frame }, byX],
+          calls,
+          columns: [
+            ...stream.columns,
+            ...fields(
+              names,
+              calls.map((c) => c.call),
+            ),
+          ],
+        };
+        const actual = await runRows(bare(over), rows);
+        const expected = rows.map((row, i) => {
+          const earlier = rows.slice(0, i + 1);
+          const partition = earlier.filter((r) => r.K === row.K);
+          const frameRows =
+            "range" in frame
+              ? partition.filter((r) => r.at >= row.at - frame.range)
+              : partition.slice(-(frame.rows + 1));
+          const xs = frameRows.map((r) => r.X);
+          const present = xs.filter((v): v is number => v !== null);
+          const [S, C] = sumCount(xs);
+          const byXRows = earlier.filter((r) => r.X === row.X).slice(-2);
+          const [S1] = sumCount(byXRows.map((r) => (r.X === null ? null : r.X + r.ID)));
+          return {
+            ROWTIME: row.at,
+            K: row.K,
+            X: row.X,
+            ID: row.ID,
+            MN: present.length === 0 ? null : Math.min(...present),
+            MX: present.length === 0 ? null : Math.max(...present),
+            // AVG of INTEGER is an INTEGER, truncated.
+            AV: S === null ? null : Math.trunc(S / C) || 0,
+            N1: byXRows.length,
+            S,
+            C,
+            F: xs[0] ?? null,
+            S1,
+            F2: xs[0] ?? null,
+          };
         });
         const byId = (a: Record<string, unknown>, b: Record<string, unknown>) =>
           (a.ID as number) - (b.ID as number);

@@ -13,14 +13,17 @@ export interface HeldRow {
  * Turns the rows a window or over operator refused as late (ROWTIME at or below its watermark on
  * arrival) into `error_stream` rows named `LATE_ROW`: KDA lists out-of-order rows among the error
  * stream's causes and SQLstream discards and logs them (A2); they are never silently lost.
+ * `rowOf` finds the input row in what the operator held (only its first `columns.length` values
+ * are read).
  */
-export function lateRowsToErrors(
-  late: DataStream<HeldRow>,
+export function lateRowsToErrors<T>(
+  late: DataStream<T>,
+  rowOf: (held: T) => SqlRow,
   what: string,
   columns: readonly SqlField[],
   lowering: LoweringContext,
 ): void {
-  const factory: OperatorFactory<HeldRow, SqlRow> = (operator, output) => ({
+  const factory: OperatorFactory<T, SqlRow> = (operator, output) => ({
     processBatch(batch) {
       for (let i = 0; i < batch.values.length; i++) {
         const rowtime = batch.timestamps[i]!;
@@ -31,7 +34,7 @@ export function lateRowsToErrors(
             name: "LATE_ROW",
             message,
             rowtime,
-            row: batch.values[i]!.row,
+            row: rowOf(batch.values[i]!),
             columns,
             pump: lowering.pump,
           }),

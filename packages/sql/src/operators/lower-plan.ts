@@ -1,5 +1,6 @@
 import { type DataStream, PipelineDefinitionError } from "@eddy/core";
 import type { LogicalPlan, PlanNode, PumpDef, SqlRow, StreamDef, ValuesNode } from "../plan/logical-plan.ts";
+import type { SqlValue } from "../types/sql-value.ts";
 import { NotNullViolation } from "./error-rows.ts";
 import { lowerOver } from "./over-aggregate.ts";
 import { type LoweringContext, rowStep } from "./row-step.ts";
@@ -107,16 +108,26 @@ export function lowerPlan(plan: LogicalPlan, sources: PlanSources, options: Lowe
     const context: LoweringContext = { queryStart: options.queryStart, pump: pump.name, errors };
     const rows = lowerNode(pump.query, context);
     const width = target.columns.length;
+    const notNull = target.columns.flatMap((column, c) => (column.type.nullable ? [] : [c]));
+    // The query's rows already have the target's shape (the planner cast them): no copy needed.
+    const inPlace = pump.targetColumns.length === width && pump.targetColumns.every((t, i) => t === i);
+    // Nothing to copy, nothing that can fail: the query's rows are the stream's.
+    if (inPlace && notNull.length === 0) return rows;
     return rowStep<SqlRow>(
       rows,
       `insert(${target.name})`,
       pump.query.columns,
       context,
       (row, rowtime, _c, emit) => {
-        const out = new Array(width).fill(null);
-        for (let i = 0; i < pump.targetColumns.length; i++) out[pump.targetColumns[i]!] = row[i] ?? null;
-        for (let c = 0; c < width; c++) {
-          if (out[c] === null && !target.columns[c]!.type.nullable) {
+        let out = row;
+        if (!inPlace) {
+          const filled = new Array<SqlValue>(width).fill(null);
+          for (let i = 0; i < pump.targetColumns.length; i++) filled[pump.targetColumns[i]!] = row[i] ?? null;
+          out = filled;
+        }
+        for (let n = 0; n < notNull.length; n++) {
+          const c = notNull[n]!;
+          if ((out[c] ?? null) === null) {
             throw new NotNullViolation(
               `NULL inserted into column ${target.columns[c]!.name} of stream ${target.name}, which is NOT NULL`,
             );
@@ -136,6 +147,10 @@ export function lowerPlan(plan: LogicalPlan, sources: PlanSources, options: Lowe
       case "filter":
         return lowerFilter(node, lowerNode(node.input, context), context);
       case "project":
+        // A select list over an OVER node runs in the over's last step.
+        if (node.input.kind === "over" && node.rowtime === undefined) {
+          return lowerOver(node.input, lowerNode(node.input.input, context), context, node);
+        }
         return lowerProject(node, lowerNode(node.input, context), context);
       case "tumbling-aggregate":
         return lowerTumblingAggregate(node, lowerNode(node.input, context), context);

@@ -1,19 +1,25 @@
-import { type AggregateFunction, type DataStream, OutputTag, type OverFrame } from "@eddy/core";
-import type { OverNode, SqlRow } from "../plan/logical-plan.ts";
+import {
+  type AggregateFunction,
+  type DataStream,
+  OutputTag,
+  type OverFrame,
+  type OverResult,
+} from "@eddy/core";
+import type {
+  AggregateCall,
+  AnalyticCall,
+  CompiledExpression,
+  OverNode,
+  ProjectNode,
+  SqlRow,
+} from "../plan/logical-plan.ts";
 import type { SqlValue } from "../types/sql-value.ts";
-import { analyticAggregate, type CallArguments, evaluateCallArguments } from "./aggregate-calls.ts";
-import { groupKeyOf } from "./group-key.ts";
-import { type HeldRow, lateRowsToErrors } from "./late-rows.ts";
+import { analyticAggregate, type CallArguments } from "./aggregate-calls.ts";
+import { partitionKey } from "./group-key.ts";
+import { lateRowsToErrors } from "./late-rows.ts";
+import { type HeldRow, slidingUnits } from "./over-sliding-units.ts";
 import { type LoweringContext, rowStep } from "./row-step.ts";
-
-/** A row on its way through one over operator per window: its partition keys, arguments, results. */
-interface OverInput extends HeldRow {
-  /** Partition key per window. */
-  readonly keys: readonly string[];
-  readonly args: readonly CallArguments[];
-  /** One slot per call, filled by its window's operator. */
-  readonly results: SqlValue[];
-}
+import { selectList } from "./simple-nodes.ts";
 
 /**
  * Frame of a window without one (`OVER (PARTITION BY x)`): every earlier row of the partition. A
@@ -22,114 +28,208 @@ interface OverInput extends HeldRow {
 const WHOLE_PARTITION: OverFrame = { range: Number.MAX_SAFE_INTEGER };
 
 /**
+ * Where the values the windows read come from: input columns, read in place, and the values
+ * evaluated per row, in order. A position below `inputWidth` is a column; position
+ * `inputWidth + j` is evaluated value `j`.
+ */
+class HeldValues {
+  /** What the first step evaluates, in order; `"rowtime"` for the ROWTIME calls take. */
+  readonly evaluated: (CompiledExpression | "rowtime")[] = [];
+
+  constructor(readonly inputWidth: number) {}
+
+  /** Where an expression's value is in the held rows. */
+  positionOf(expression: CompiledExpression | "rowtime"): number {
+    if (expression !== "rowtime" && expression.column !== undefined && expression.column < this.inputWidth) {
+      return expression.column;
+    }
+    let at = this.evaluated.indexOf(expression);
+    if (at < 0) at = this.evaluated.push(expression) - 1;
+    return this.inputWidth + at;
+  }
+}
+
+/**
+ * What a window after the first holds: the previous window's result, whose `record` leads back
+ * to the held row (one level per window before). Each window reads the held row; the output row
+ * is made once, after the last window, from the results along the chain.
+ */
+type WindowResult = OverResult<unknown, string | number, SqlValue[]>;
+
+/** The held row under `depth` levels of window results. */
+function heldRowAt(depth: number): (value: unknown) => HeldRow {
+  if (depth === 0) return (value) => value as HeldRow;
+  if (depth === 1) return (value) => (value as WindowResult).record as HeldRow;
+  return (value) => {
+    let at = value;
+    for (let d = 0; d < depth; d++) at = (at as WindowResult).record;
+    return at as HeldRow;
+  };
+}
+
+/**
  * Sliding-window aggregation on Eddy's over operator, one operator per window of the SELECT (the
- * seed FX query's W1 and R1), each filling its calls' slots. The operator handles a row once the
- * watermark passes it, in ROWTIME order (ties in arrival order, so a later peer is not in an
- * earlier row's frame: A19); its frame includes the RANGE bound. Rows keep their ROWTIME; late
- * rows go to the error stream (A2).
+ * seed FX query's W1 and R1), each reading the held row's partition keys and arguments and
+ * passing its results on; the output row is made once, after the last. The operator handles a
+ * row once the watermark passes it, in ROWTIME order (ties in arrival order, so a later peer is
+ * not in an earlier row's frame: A19); its frame includes the RANGE bound. Rows keep their
+ * ROWTIME; late rows go to the error stream (A2).
+ *
+ * `select`, a select list above the node that keeps ROWTIME (the planner puts one above every
+ * OVER), is evaluated in the same last step rather than in one more.
  */
 export function lowerOver(
   node: OverNode,
   input: DataStream<SqlRow>,
   lowering: LoweringContext,
+  select?: ProjectNode,
 ): DataStream<SqlRow> {
-  const allCalls = node.calls.map((c) => c.call);
-  let stream = rowStep<OverInput>(
-    input,
-    "over",
-    node.input.columns,
-    lowering,
-    (row, rowtime, context, emit) => {
-      const keys = node.windows.map((window) =>
-        groupKeyOf(window.partitionBy.map((key) => key.evaluate(row, rowtime, context))),
-      );
-      const args = evaluateCallArguments(allCalls, row, rowtime, context);
-      emit({ row, keys, args, results: new Array<SqlValue>(allCalls.length).fill(null) }, rowtime);
-    },
-  );
-  node.windows.forEach((window, w) => {
+  const inputWidth = node.input.columns.length;
+  const callCount = node.calls.length;
+  const held = new HeldValues(inputWidth);
+  const keyPositions = node.windows.map((window) => window.partitionBy.map((key) => held.positionOf(key)));
+  const argumentPositions = node.calls.map(({ call }) => {
+    const positions = call.args.map((arg) => held.positionOf(arg));
+    if (call.kind === "aggregate" && call.rowtimeArgument) positions.push(held.positionOf("rowtime"));
+    return positions;
+  });
+  const evaluated = held.evaluated;
+  const evaluatedCount = evaluated.length;
+
+  let rows: DataStream<unknown> = input;
+  if (evaluatedCount > 0) {
+    rows = rowStep<HeldRow>(input, "over", node.input.columns, lowering, (row, rowtime, context, emit) => {
+      const values = new Array<SqlValue>(inputWidth + evaluatedCount);
+      for (let i = 0; i < inputWidth; i++) values[i] = row[i] ?? null;
+      for (let j = 0; j < evaluatedCount; j++) {
+        const value = evaluated[j]!;
+        values[inputWidth + j] = value === "rowtime" ? rowtime : value.evaluate(row, rowtime, context);
+      }
+      emit(values, rowtime);
+    });
+  }
+
+  const active = node.windows.flatMap((window, w) => {
     const slots = node.calls.flatMap((c, i) => (c.window === w ? [i] : []));
-    if (slots.length === 0) return;
-    const late = new OutputTag<OverInput>(`over-late-${w}`);
-    const aggregate = windowAggregate(node, slots);
-    const aggregated = stream
-      .keyBy((input) => input.keys[w]!)
+    return slots.length === 0 ? [] : [{ window, w, slots }];
+  });
+  active.forEach(({ window, w, slots }, depth) => {
+    const rowOf = heldRowAt(depth);
+    const keyOf = partitionKey(
+      keyPositions[w]!,
+      window.partitionBy.map((key) => key.type),
+    );
+    const late = new OutputTag<unknown>(`over-late-${w}`);
+    const aggregated = rows
+      .keyBy(depth === 0 ? (keyOf as (value: unknown) => string | number) : (value) => keyOf(rowOf(value)))
       .over(window.frame ?? historyFrame(node, slots))
       .sideOutputLateData(late)
-      .aggregate(aggregate);
-    lateRowsToErrors(aggregated.getSideOutput(late), "OVER window", node.input.columns, lowering);
-    stream = aggregated.map((result) => {
-      slots.forEach((slot, i) => {
-        result.record.results[slot] = result.value[i]!;
-      });
-      return result.record;
-    });
+      .aggregate(
+        windowAggregate(
+          slots.map((slot) => node.calls[slot]!.call),
+          slots.map((slot) => argumentPositions[slot]!),
+          rowOf,
+        ),
+      );
+    lateRowsToErrors(aggregated.getSideOutput(late), rowOf, "OVER window", node.input.columns, lowering);
+    rows = aggregated;
   });
-  return stream.map((input) => [...input.row, ...input.results]);
+
+  // The output row: the input columns, then each call's result, from the chain of results.
+  const resultSlots = active.map(({ slots }) => slots.map((slot) => inputWidth + slot)).reverse();
+  const fillRow = (out: SqlValue[], value: unknown): SqlValue[] => {
+    let at = value;
+    for (let n = 0; n < resultSlots.length; n++) {
+      const slots = resultSlots[n]!;
+      const results = (at as WindowResult).value;
+      for (let i = 0; i < slots.length; i++) out[slots[i]!] = results[i]!;
+      at = (at as WindowResult).record;
+    }
+    const row = at as HeldRow;
+    for (let i = 0; i < inputWidth; i++) out[i] = row[i] ?? null;
+    return out;
+  };
+  const outputRow = (value: unknown) => fillRow(new Array<SqlValue>(inputWidth + callCount), value);
+  if (select === undefined) return rows.map(outputRow);
+  // The select list above, in the same step: its expressions may fail, so the step is a row
+  // step, and a failing row goes to the error stream as the select list's would. The select
+  // list reads the output row and makes its own, so one scratch row serves every row.
+  const project = selectList(select.expressions);
+  const scratch = new Array<SqlValue>(inputWidth + callCount);
+  return rowStep(
+    rows,
+    "over-select",
+    node.columns,
+    lowering,
+    (value, rowtime, context, emit) => emit(project(fillRow(scratch, value), rowtime, context), rowtime),
+    outputRow,
+  );
 }
 
 /**
- * The calls of one window as one aggregate over the rows' envelopes, each result in the order of
- * `slots`; with a sliding form when every call has one (the registry's aggregates do, and analytic
- * calls keep their frame's rows), so a frame costs O(1) per row. One flat level: this runs for
- * every row.
+ * The calls of one window as one aggregate over what it holds (`rowOf` finds the held row), results in call order; with a
+ * sliding form when every call has one (the registry's aggregates do, and analytic calls keep
+ * their frame's rows), so a frame costs O(1) per row. Calls that read the same positions share
+ * one argument list per row, and in the sliding form work is shared too: numeric aggregates of
+ * one argument (MIN, MAX and AVG of a price) keep one summary of it, and a call repeated in the
+ * select list (the FX query's `FIRST_VALUE("price") OVER R1`, twice) is computed once. This runs
+ * for every row: loops, no nested closures per call.
  */
 function windowAggregate(
-  node: OverNode,
-  slots: readonly number[],
-): AggregateFunction<OverInput, unknown[], SqlValue[]> {
-  const parts: AggregateFunction<readonly CallArguments[], unknown, SqlValue>[] = slots.map((slot) => {
-    const call = node.calls[slot]!.call;
-    return call.kind === "aggregate" ? pickArguments(call.aggregate, slot) : analyticAggregate(call, slot);
-  });
+  calls: readonly (AggregateCall | AnalyticCall)[],
+  positions: readonly (readonly number[])[],
+  rowOf: (value: unknown) => HeldRow,
+): AggregateFunction<unknown, unknown[], SqlValue[]> {
+  const parts: AggregateFunction<CallArguments, unknown, SqlValue>[] = calls.map((call) =>
+    call.kind === "aggregate" ? call.aggregate : analyticAggregate(call),
+  );
   const count = parts.length;
+  // Distinct argument lists, and which one each call reads.
+  const lists: (readonly number[])[] = [];
+  const listOf = positions.map((list) => {
+    const found = lists.findIndex(
+      (other) => other.length === list.length && other.every((p, i) => p === list[i]),
+    );
+    return found >= 0 ? found : lists.push(list) - 1;
+  });
+  // The argument lists of the row being added; every list is a new array, as calls may keep it.
+  const current = new Array<CallArguments>(lists.length);
+  const argumentsOf = (row: HeldRow) => {
+    for (let l = 0; l < lists.length; l++) {
+      const list = lists[l]!;
+      const values = new Array<SqlValue>(list.length);
+      for (let a = 0; a < list.length; a++) values[a] = row[list[a]!]!;
+      current[l] = values;
+    }
+  };
   const allSliding = parts.every((part) => part.sliding !== undefined);
+  const callPositions = listOf.map((l) => lists[l]!);
   return {
     create: () => parts.map((part) => part.create()),
-    add: (accs, input) => {
-      for (let i = 0; i < count; i++) accs[i] = parts[i]!.add(accs[i], input.args);
+    add: (accs, value) => {
+      argumentsOf(rowOf(value));
+      for (let i = 0; i < count; i++) accs[i] = parts[i]!.add(accs[i], current[listOf[i]!]!);
       return accs;
     },
     merge: (a, b) => parts.map((part, i) => part.merge(a[i], b[i])),
     result: (accs) => parts.map((part, i) => part.result(accs[i])),
     ...(allSliding && {
       sliding: () => {
-        const forms = parts.map((part) => part.sliding!());
+        const units = slidingUnits(calls, parts, callPositions);
+        const unitCount = units.length;
         return {
-          push: (input: OverInput) => {
-            for (let i = 0; i < count; i++) forms[i]!.push(input.args);
+          push: (value: unknown) => {
+            const row = rowOf(value);
+            for (let u = 0; u < unitCount; u++) units[u]!.push(row);
           },
           evictOldest: () => {
-            for (let i = 0; i < count; i++) forms[i]!.evictOldest();
+            for (let u = 0; u < unitCount; u++) units[u]!.evictOldest();
           },
           result: () => {
             const values = new Array<SqlValue>(count);
-            for (let i = 0; i < count; i++) values[i] = forms[i]!.result();
+            for (let u = 0; u < unitCount; u++) units[u]!.results(values);
             return values;
           },
-        };
-      },
-    }),
-  };
-}
-
-/** An aggregate over one call's arguments, fed every call's arguments of a row. */
-function pickArguments(
-  fn: AggregateFunction<readonly SqlValue[], unknown, SqlValue>,
-  slot: number,
-): AggregateFunction<readonly CallArguments[], unknown, SqlValue> {
-  return {
-    create: fn.create,
-    add: (acc, args) => fn.add(acc, args[slot]!),
-    merge: fn.merge,
-    result: fn.result,
-    ...(fn.sliding && {
-      sliding: () => {
-        const form = fn.sliding!();
-        return {
-          push: (args: readonly CallArguments[]) => form.push(args[slot]!),
-          evictOldest: () => form.evictOldest(),
-          result: () => form.result(),
         };
       },
     }),

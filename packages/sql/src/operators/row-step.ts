@@ -27,8 +27,8 @@ export interface RowContext {
  * One row's work in a {@link rowStep}: evaluate expressions on `row` and `emit` zero or more
  * results. A `SqlFunctionError` it throws sends the row to the error stream.
  */
-export type RowWork<TOut> = (
-  row: SqlRow,
+export type RowWork<TOut, TIn = SqlRow> = (
+  row: TIn,
   rowtime: number,
   context: RowContext,
   emit: (value: TOut, rowtime: number) => void,
@@ -38,21 +38,36 @@ export type RowWork<TOut> = (
  * Adds a stateless step that runs `work` on every row of `input`, in order. Evaluation failures
  * (`SqlFunctionError`: division by zero, a failed cast…) become `error_stream` rows, stamped with
  * the job's clock and the pump's name, and the step goes on with the next row (reference §8); any
- * other error is a bug and fails the job.
+ * other error is a bug and fails the job. The error row shows the input row (of `columns`); an
+ * input that is not a row itself says where its row is with `rowOf`.
  */
-export function rowStep<TOut>(
-  input: DataStream<SqlRow>,
+export function rowStep<TOut, TIn = SqlRow>(
+  input: DataStream<TIn>,
   label: string,
   columns: readonly SqlField[],
   lowering: LoweringContext,
-  work: RowWork<TOut>,
+  work: RowWork<TOut, TIn>,
+  rowOf: (value: TIn) => SqlRow = (value) => value as SqlRow,
 ): DataStream<TOut> {
   const errors = new OutputTag<SqlRow>(`${label}-errors`);
-  const factory: OperatorFactory<SqlRow, TOut> = (operator, output) => {
+  const factory: OperatorFactory<TIn, TOut> = (operator, output) => {
     const context: RowContext = { rowtime: 0, queryStart: lowering.queryStart };
-    const emit = (value: TOut, rowtime: number) => output.emit(value, rowtime);
+    // A batch's results are gathered here and handed on as one batch, as core's `map` does
+    // (`output.emit` per row would push into growing arrays and box each ROWTIME).
+    let values: TOut[] = [];
+    let rowtimes: number[] = [];
+    let count = 0;
+    const emit = (value: TOut, rowtime: number) => {
+      values[count] = value;
+      rowtimes[count] = rowtime;
+      count++;
+    };
     return {
       processBatch(batch) {
+        values = new Array<TOut>(batch.values.length);
+        rowtimes = new Array<number>(batch.values.length);
+        count = 0;
+        let failures: (SqlRow | number)[] | undefined;
         for (let i = 0; i < batch.values.length; i++) {
           const row = batch.values[i]!;
           const rowtime = batch.timestamps[i]!;
@@ -67,11 +82,21 @@ export function rowStep<TOut>(
               name: errorNameOf(error),
               message: error.message,
               rowtime,
-              row,
+              row: rowOf(row),
               columns,
               pump: lowering.pump,
             });
-            output.emitSide(errors, failed, rowtime);
+            failures ??= [];
+            failures.push(failed, rowtime);
+          }
+        }
+        values.length = count;
+        rowtimes.length = count;
+        output.emitBatch(values, rowtimes);
+        // Error rows after the batch's rows, as the stage hands side outputs on after its output.
+        if (failures !== undefined) {
+          for (let f = 0; f < failures.length; f += 2) {
+            output.emitSide(errors, failures[f] as SqlRow, failures[f + 1] as number);
           }
         }
       },

@@ -67,7 +67,7 @@ export function lowerTumblingAggregate(
       merge: (a, b) => ({ keys: a.keys ?? b.keys, calls: calls.merge(a.calls, b.calls) }),
       result: (acc) => [...(acc.keys ?? []), ...calls.result(acc.calls)],
     });
-  lateRowsToErrors(results.getSideOutput(late), "GROUP BY", node.input.columns, lowering);
+  lateRowsToErrors(results.getSideOutput(late), (held) => held.row, "GROUP BY", node.input.columns, lowering);
   const keyCount = node.groupKeys.length;
   const emitInKeyOrder: OperatorFactory<WindowResult<string, TimeWindow, SqlRow>, SqlRow> = (
     _context,

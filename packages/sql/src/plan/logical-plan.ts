@@ -43,6 +43,12 @@ export interface CompiledExpression {
   evaluate(row: SqlRow, rowtime: number, context: EvaluationContext): SqlValue;
   /** The SQL text it came from, for `explain` and error messages; optional. */
   readonly text?: string;
+  /**
+   * Set when the expression is the input row's column at this index, unchanged (`evaluate`
+   * returns `row[column] ?? null` and cannot fail): operators may read the column in place
+   * rather than keep the evaluated value beside the row.
+   */
+  readonly column?: number;
 }
 
 /**

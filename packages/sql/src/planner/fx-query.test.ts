@@ -1,30 +1,11 @@
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sqlHarness } from "../testing/sql-harness.ts";
 import { compileSql } from "./compile-sql.ts";
 
-// The seed's FX query (apps/fx-pricing/README.md), with the destination stream it inserts into.
-const FX_SQL = `
-CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (
-  "symbol" VARCHAR(8), "timestamp" BIGINT, "price" DOUBLE,
-  min_price DOUBLE, max_price DOUBLE, avg_price DOUBLE, previous_price DOUBLE, change DOUBLE);
-CREATE OR REPLACE PUMP "STREAM_PUMP" AS
-INSERT INTO "DESTINATION_SQL_STREAM"
-SELECT STREAM "symbol", "timestamp", "price",
-  MIN("price") OVER W1 AS min_price,
-  MAX("price") OVER W1 AS max_price,
-  AVG("price") OVER W1 AS avg_price,
-  FIRST_VALUE("price") OVER R1
-    AS previous_price,
-  "price" - FIRST_VALUE("price") OVER R1
-    AS change
-FROM "SOURCE_SQL_STREAM_001"
-WINDOW
-  W1 AS (PARTITION BY "symbol"
-         RANGE INTERVAL '1' HOUR PRECEDING),
-  R1 AS (PARTITION BY "symbol"
-         ROWS 1 PRECEDING);
-`;
+// The seed's FX query, as the FX app runs it with `--sql`: it inserts into DESTINATION_SQL_STREAM.
+const FX_SQL = readFileSync(new URL("../../../../apps/fx-pricing/src/fx-query.sql", import.meta.url), "utf8");
 
 const HOUR = 3_600_000;
 

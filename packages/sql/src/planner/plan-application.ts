@@ -90,7 +90,7 @@ function castTo(node: PlanNode, types: readonly SqlType[]): PlanNode {
   if (node.columns.every((c, i) => sameType(c.type, types[i]!))) return node;
   const expressions = node.columns.map((column, i): CompiledExpression => {
     const to = { ...types[i]!, nullable: column.type.nullable };
-    if (sameType(column.type, to)) return { type: column.type, evaluate: (row) => row[i] ?? null };
+    if (sameType(column.type, to)) return { type: column.type, column: i, evaluate: (row) => row[i] ?? null };
     const cast = compileCast(column.type, to);
     return { type: to, evaluate: (row, _rowtime, context) => cast(row[i] ?? null, context) };
   });
@@ -186,7 +186,7 @@ class Planner {
     const width = node.columns.length;
     const expressions: CompiledExpression[] = [
       ...node.columns.map(
-        (c, i): CompiledExpression => ({ type: c.type, evaluate: (row) => row[i] ?? null }),
+        (c, i): CompiledExpression => ({ type: c.type, column: i, evaluate: (row) => row[i] ?? null }),
       ),
       { type: { name: "TIMESTAMP", nullable: false }, evaluate: (_row, rowtime) => rowtime },
     ];

@@ -89,3 +89,47 @@ export function skippingNulls<TIn>(
     result: () => (held === 0 ? null : inner.result()),
   };
 }
+
+/**
+ * What a built-in numeric aggregate (MIN, MAX, SUM, AVG and COUNT(x) of numbers) computes from
+ * the non-NULL values of its argument: which figure of them it reads, and its result from that
+ * figure. The calls of one over window on the same argument then share one sliding summary of
+ * it (a NULL flag per row, a compensated running sum and two monotonic deques, as core's `stats`
+ * keeps them) instead of keeping one each; their results are the ones their own sliding forms
+ * give.
+ *
+ * @example
+ * const avgOfReal: NumericSummaryUse = { figure: "sum", finish: (sum, count) => Math.fround(sum / count), empty: null };
+ */
+export interface NumericSummaryUse {
+  /** The figure of the non-NULL values the result comes from. */
+  readonly figure: "count" | "sum" | "min" | "max";
+  /** The result from the figure and the number of non-NULL values (at least one). */
+  readonly finish: (figure: number, count: number) => SqlValue;
+  /** The result while no non-NULL value is held: NULL, or 0 for COUNT. */
+  readonly empty: SqlValue;
+}
+
+/**
+ * Marks an aggregate as reading a {@link NumericSummaryUse}; not enumerable, like its forms, so
+ * an aggregate spread from it and given another `result` is not taken for it.
+ */
+export function withNumericSummary<TAcc>(fn: RowAggregate<TAcc>, use: NumericSummaryUse): RowAggregate<TAcc> {
+  Object.defineProperty(fn, NUMERIC_SUMMARY, { value: use, enumerable: false });
+  return fn;
+}
+
+/**
+ * The {@link NumericSummaryUse} of a registry aggregate, if it has one.
+ *
+ * @example
+ * declare const call: AggregateFunction<readonly SqlValue[], unknown, SqlValue>;
+ * const use = numericSummaryOf(call); // { figure: "min", ... } for MIN of a number
+ */
+export function numericSummaryOf(
+  fn: AggregateFunction<Row, unknown, SqlValue>,
+): NumericSummaryUse | undefined {
+  return (fn as { [NUMERIC_SUMMARY]?: NumericSummaryUse })[NUMERIC_SUMMARY];
+}
+
+const NUMERIC_SUMMARY = Symbol("numericSummary");

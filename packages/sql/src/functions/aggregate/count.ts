@@ -2,7 +2,13 @@ import { count as coreCount, numberColumn } from "@eddy/core";
 import type { AggregateSqlFunction } from "../function-contract.ts";
 import { SqlFunctionError } from "../function-contract.ts";
 import { sqlType } from "../support/sql-types.ts";
-import { type Row, refuseDistinct, skippingNulls, withForms } from "./aggregate-support.ts";
+import {
+  type Row,
+  refuseDistinct,
+  skippingNulls,
+  withForms,
+  withNumericSummary,
+} from "./aggregate-support.ts";
 
 /**
  * COUNT(*) counts rows, COUNT(x) the rows where x is not NULL; 0 for an empty group or frame.
@@ -27,7 +33,7 @@ export const countFunction: AggregateSqlFunction = {
       );
     }
     const add = (acc: number, row: Row) => (row[0] === null ? acc : acc + 1);
-    return withForms<number>(
+    const fn = withForms<number>(
       { create: () => 0, add, merge: (a, b) => a + b, result: (acc) => acc },
       {
         columnar: numberColumn(0, add),
@@ -39,5 +45,6 @@ export const countFunction: AggregateSqlFunction = {
         },
       },
     );
+    return withNumericSummary(fn, { figure: "count", finish: (_figure, count) => count, empty: 0 });
   },
 };

@@ -11,6 +11,7 @@ import {
   refuseDistinct,
   skippingNulls,
   withForms,
+  withNumericSummary,
 } from "./aggregate-support.ts";
 import { OrderedDeque } from "./ordered-deque.ts";
 
@@ -47,7 +48,7 @@ function numberExtreme(extreme: "min" | "max"): ReturnType<AggregateSqlFunction[
     },
   };
   const core = (extreme === "min" ? coreMin : coreMax)((x: number) => x);
-  return withForms<ExtremeAccumulator>(
+  const fn = withForms<ExtremeAccumulator>(
     {
       create: () => ({ value: initial, count: 0 }),
       add: (acc, row) => {
@@ -67,6 +68,7 @@ function numberExtreme(extreme: "min" | "max"): ReturnType<AggregateSqlFunction[
       sliding: () => skippingNulls(core.sliding!(), (row) => (row[0] ?? null) as number | null),
     },
   );
+  return withNumericSummary(fn, { figure: extreme, finish: (value) => value, empty: null });
 }
 
 /** The accumulator for other comparable values: the extreme so far, if any. */

@@ -10,6 +10,7 @@ import {
   resultOfType,
   skippingNulls,
   withForms,
+  withNumericSummary,
 } from "./aggregate-support.ts";
 
 /** A sum of the non-NULL values and their count. */
@@ -64,7 +65,7 @@ function sumLike(
     },
     create: (args) => {
       const finish = finishFor(resultType(args[0]!.type));
-      return withForms<SumAccumulator>(
+      const fn = withForms<SumAccumulator>(
         {
           create: () => ({ sum: 0, count: 0 }),
           add: (acc, row) => {
@@ -101,6 +102,7 @@ function sumLike(
           },
         },
       );
+      return withNumericSummary(fn, { figure: "sum", finish, empty: null });
     },
   };
 }

@@ -37,7 +37,7 @@ export const field = (name: string, type: SqlType): SqlField => ({ name, type })
 
 /** Column `index` of the input row. */
 export function col(index: number, type: SqlType): CompiledExpression {
-  return { type, text: `$${index}`, evaluate: (row) => row[index] ?? null };
+  return { type, text: `$${index}`, column: index, evaluate: (row) => row[index] ?? null };
 }
 
 /** The row's ROWTIME. */
