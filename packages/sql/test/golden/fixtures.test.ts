@@ -5,6 +5,7 @@ import type { GoldenApplicationCase, GoldenCase, GoldenSource } from "./index.ts
 import {
   applicationCases,
   errorCases,
+  expectedAsDecided,
   expressionCases,
   goldenCase,
   goldenCases,
@@ -67,6 +68,12 @@ describe("golden fixtures", () => {
         if (ambiguity.ref !== undefined) {
           expect(Number(ambiguity.ref.slice(1)), id).toBeGreaterThanOrEqual(1);
           expect(Number(ambiguity.ref.slice(1)), id).toBeLessThanOrEqual(21);
+        }
+        if (ambiguity.corrections !== undefined) {
+          expect(c.kind, `${id}: only printed rows are corrected`).toBe("application");
+          expect(ambiguity.ref, `${id}: a correction follows a decision of the Semantics page`).toBeDefined();
+          // Every correction names a printed row and column of a printed stream.
+          if (c.kind === "application") expect(() => expectedAsDecided(c), id).not.toThrow();
         }
       }
       if (c.asPrinted !== undefined) {

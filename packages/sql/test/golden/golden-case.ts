@@ -23,7 +23,27 @@ export interface GoldenAmbiguity {
   readonly ref?: `A${number}`;
   /** What is inconsistent, and which printed rows it concerns. */
   readonly text: string;
+  /**
+   * How the printed rows differ from what Eddy emits where `docs/sql/semantics.md` decides against
+   * the page's slip: edits of `expected`, named row by row. The printed rows stay as they are;
+   * `expectedAsDecided` applies these edits for a runner.
+   */
+  readonly corrections?: readonly GoldenCorrection[];
 }
+
+/**
+ * One edit of an application case's printed rows (`row` indexes `expected[stream]` as printed):
+ * `swap` exchanges two columns' values, `null` prints NULL in a column, `drop` removes the row.
+ */
+export type GoldenCorrection =
+  | {
+      readonly kind: "swap";
+      readonly stream: string;
+      readonly row: number;
+      readonly columns: readonly [string, string];
+    }
+  | { readonly kind: "null"; readonly stream: string; readonly row: number; readonly column: string }
+  | { readonly kind: "drop"; readonly stream: string; readonly row: number };
 
 interface GoldenCaseBase {
   /** Unique: `<page>/<example>`, the page being the html file name without `.html`. */

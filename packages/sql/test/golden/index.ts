@@ -44,10 +44,12 @@ import type {
   GoldenNoRowCase,
 } from "./golden-case.ts";
 
+export { expectedAsDecided } from "./corrections.ts";
 export type {
   GoldenAmbiguity,
   GoldenApplicationCase,
   GoldenCase,
+  GoldenCorrection,
   GoldenErrorCase,
   GoldenExpressionCase,
   GoldenNoRowCase,

@@ -1,4 +1,10 @@
-import type { GoldenAmbiguity, GoldenApplicationCase, GoldenCase, GoldenRow } from "../golden-case.ts";
+import type {
+  GoldenAmbiguity,
+  GoldenApplicationCase,
+  GoldenCase,
+  GoldenCorrection,
+  GoldenRow,
+} from "../golden-case.ts";
 import { awsDocs } from "../sources.ts";
 import { timeOfDay } from "../values.ts";
 
@@ -51,6 +57,11 @@ const LATE_ORDER: GoldenAmbiguity = {
   ref: "A2",
   text: "Order 100 is called a 'late event' but carries ROWTIME 10:00:45, in order on its stream; it is late only relative to shipment 100 (10:00:00).",
 };
+
+/** The A4 slip of examples 4 and 6: a matched row printing shipmenttime and ordertime swapped. */
+function swapTimes(row: number): GoldenCorrection {
+  return { kind: "swap", stream: "OUTPUT_STREAM", row, columns: ["shipmenttime", "ordertime"] };
+}
 
 function joinCase(
   example: number,
@@ -157,6 +168,7 @@ CREATE OR REPLACE PUMP "OUTPUT_STREAM_PUMP" AS INSERT INTO "OUTPUT_STREAM"
       {
         ref: "A4",
         text: "Both matched rows print shipmenttime and ordertime swapped: shipment 104 arrived 10:00:45 and order 104 10:00:40, but the row shows shipmenttime 10:00:40, ordertime 10:00:45; shipment 100 arrived 10:00:00 and order 100 10:00:45, but the row shows shipmenttime 10:00:45, ordertime 10:00:00 (examples 1 and 2 print the same pairs the other way round).",
+        corrections: [swapTimes(0), swapTimes(1)],
       },
     ],
   ),
@@ -181,6 +193,7 @@ CREATE OR REPLACE PUMP "OUTPUT_STREAM_PUMP" AS INSERT INTO "OUTPUT_STREAM"
       {
         ref: "A4",
         text: "Order 104 is printed twice: matched (10:00:45) and again as unmatched at the end of its window (10:01:40), although it found shipment 104.",
+        corrections: [{ kind: "drop", stream: "OUTPUT_STREAM", row: 4 }],
       },
     ],
   ),
@@ -206,14 +219,22 @@ CREATE OR REPLACE PUMP "OUTPUT_STREAM_PUMP" AS INSERT INTO "OUTPUT_STREAM"
       {
         ref: "A4",
         text: "The matched row of 104 prints shipmenttime and ordertime swapped (shipmenttime 10:00:40, ordertime 10:00:45; shipment 104 arrived 10:00:45, order 104 10:00:40).",
+        corrections: [swapTimes(0)],
       },
       {
         ref: "A4",
         text: "Orders 104 and 100 are printed both matched and, at the end of their windows (10:01:40, 10:01:45), as unmatched.",
+        corrections: [
+          { kind: "drop", stream: "OUTPUT_STREAM", row: 5 },
+          { kind: "drop", stream: "OUTPUT_STREAM", row: 6 },
+        ],
       },
       {
         ref: "A4",
         text: 'The unmatched rows print a non-NULL orderid although the query selects s."orderid", which a LEFT JOIN fills with NULL when no shipment matched.',
+        corrections: [2, 3, 4].map(
+          (row) => ({ kind: "null", stream: "OUTPUT_STREAM", row, column: "orderid" }) as const,
+        ),
       },
       {
         text: "The matched row of order 100 (resultrowtime 10:00:45) is printed on the table line of shipment 105's arrival (10:00:50).",
