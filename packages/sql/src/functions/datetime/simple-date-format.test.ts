@@ -48,6 +48,8 @@ describe("SimpleDateFormat patterns", () => {
     ["MMM dd, yyyy", "March 7, 2010", "2010-03-07T00:00:00"],
     ["MMM dd,", "March 7, 2010", "1970-03-07T00:00:00"],
     ["MMM dd,y", "March 7, 2010", "2010-03-07T00:00:00"],
+    // The space before "10" counts toward the year's width: three characters, read literally.
+    ["MMM dd,y", "March 7, 10", "0010-03-07T00:00:00"],
     ["M-d", "2-8", "1970-02-08T00:00:00"],
     ["M-d", "2-8-2011", "1970-02-08T00:00:00"],
     ["MM-dd-yyyy", "06-23-2011 10:11:12", "2011-06-23T00:00:00"],

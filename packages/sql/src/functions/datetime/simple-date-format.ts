@@ -22,7 +22,7 @@ import {
  * `'2009-09-16 03:15:24'`), spaces before a field are skipped, a number field takes all its digits
  * unless another field follows it directly, out-of-range values fail (`MM` = 2009 gives no
  * result), omitted fields default to 1970-01-01 00:00:00.000, a two-digit `yy` year lands within
- * 80 years before and 20 after `now`. One leniency KDA documents: `hh` accepts `00` as well as `12`.
+ * 80 years before and 20 after `now` (only when no space precedes it: `' 10'` is the year 10). One leniency KDA documents: `hh` accepts `00` as well as `12`.
  * Fields that only name a week (`w`, `W`, `F`, `u`, `E`, `Y`) are checked but do not move the date.
  */
 export interface DateFormat {
@@ -302,6 +302,7 @@ function parseTokens(tokens: readonly Token[], text: string, now: number): numbe
       pos += token.literal.length;
       continue;
     }
+    const fieldStart = pos;
     while (text[pos] === " " || text[pos] === "\t") pos++;
     if (pos >= text.length) return undefined;
     const { letter, count } = token;
@@ -315,7 +316,10 @@ function parseTokens(tokens: readonly Token[], text: string, now: number): numbe
       pos += digits.length;
       let value = Number(digits);
       if (letter === "y" || letter === "Y") {
-        if (count <= 2 && /^\d\d$/.test(digits)) {
+        // Only a field of exactly two digits is a short year, and the spaces skipped before it
+        // count (as in the JDK SimpleDateFormat KDA runs on): `y` reads ' 10' as the year 10,
+        // as KDA's CHAR_TO_TIMESTAMP('MMM dd,y', 'March 7, 10') prints 0010-03-07.
+        if (count <= 2 && /^\d\d$/.test(text.slice(fieldStart, pos))) {
           const start = centuryStart(now);
           value += Math.floor(start / 100) * 100;
           if (value < start) value += 100;
