@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileSql } from "../planner/compile-sql.ts";
+import { sqlHarness } from "../testing/sql-harness.ts";
 import { explainTypeScript } from "./explain-typescript.ts";
 
 const root = resolve(import.meta.dirname, "../../../..");
@@ -126,4 +128,44 @@ describe("explainTypeScript", () => {
     );
     expect(unsupported).toContain("declare const sortedQ: DataStream<SortedRow>;");
   });
+
+  it("prints a projection program that, run, gives the rows sqlHarness gives", async () => {
+    const rows = [
+      { TICKER: "AMZN", PRICE: 101.5, VOLUME: 3 },
+      { TICKER: "AAPL", PRICE: 12.25, VOLUME: 4 },
+      { TICKER: "MSFT", PRICE: 50, VOLUME: 1 },
+      { TICKER: "AAPL", PRICE: 5, VOLUME: null },
+      { TICKER: "AAPL", PRICE: -3, VOLUME: 2 },
+      { TICKER: "AMZN", PRICE: 7.5, VOLUME: 2 },
+    ];
+    const harness = await sqlHarness(projectionSql, { compile: compileSql, inputs: { S: ticks } });
+    for (const [i, row] of rows.entries()) await harness.push("S", row, 1000 + i);
+    await harness.finish();
+
+    // The printed program with the sample rows as its source and a collecting sink as its output.
+    const runnable = projection
+      .replace('} from "@eddy/core";', ', collectSink, fromIterable } from "@eddy/core";')
+      .replace(
+        /declare const sSource: Source<SRow>;.*\n/,
+        `const sSource = fromIterable<SRow>(${JSON.stringify(rows)}, { timestampOf: () => 1000 });\n`,
+      )
+      .replace(
+        /declare const outSink: Sink<OutRow>;.*\n/,
+        "const collected = collectSink<OutRow>();\nconst outSink = collected.sink;\n",
+      )
+      .concat("export const result = collected.records().map((r) => r.value);\n");
+    expect(runnable).toContain("fromIterable<SRow>(");
+    expect(runnable).toContain("const outSink = collected.sink;");
+    // Beside the sources, so that "@eddy/core" resolves as it does for @eddy/sql.
+    const file = join(import.meta.dirname, `.printed-${randomUUID()}.ts`);
+    writeFileSync(file, runnable);
+    try {
+      const { result } = (await import(file)) as { result: unknown[] };
+      // ROWTIME is the harness's system column; the program keeps it as the record's timestamp.
+      expect(result).toEqual(harness.rows("OUT").map(({ ROWTIME: _, ...row }) => row));
+      expect(result).toHaveLength(3);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }, 60_000);
 });
