@@ -86,7 +86,13 @@ function recordScope(record: string, columns: readonly SqlField[], extra: TsScop
       if (name.toUpperCase() === "ROWTIME") return { code: "rowtime", nullable: false };
       const field =
         columns.find((c) => c.name === name) ?? columns.find((c) => c.name.toUpperCase() === name);
-      return field && { code: access(record, field.name), nullable: field.type.nullable };
+      return (
+        field && {
+          code: access(record, field.name),
+          nullable: field.type.nullable,
+          integer: /INT/.test(field.type.name),
+        }
+      );
     },
     ...(extra === undefined ? {} : { call: extra }),
   };

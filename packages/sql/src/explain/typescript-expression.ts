@@ -7,6 +7,8 @@ export class NoTypeScriptEquivalent extends Error {}
 export interface TsCode {
   readonly code: string;
   readonly nullable: boolean;
+  /** An exact integer (SQL INTEGER, BIGINT…): `/` between two of them truncates, as SQL's does. */
+  readonly integer?: boolean;
 }
 
 /**
@@ -60,7 +62,7 @@ function castTo(typeText: string, value: TsCode): TsCode {
   const type = typeText.toUpperCase().replace(/\(.*$/, "").trim();
   if (/^(VARCHAR|CHAR|CHARACTER)/.test(type)) return { code: `String(${operand(value)})`, nullable: false };
   if (/^(INTEGER|INT|BIGINT|SMALLINT|TINYINT)$/.test(type))
-    return { code: `Math.trunc(Number(${operand(value)}))`, nullable: false };
+    return { code: `Math.trunc(Number(${operand(value)}))`, nullable: false, integer: true };
   if (/^(REAL|DOUBLE|DOUBLE PRECISION|FLOAT|DECIMAL|NUMERIC)$/.test(type))
     return { code: `Number(${operand(value)})`, nullable: false };
   throw new NoTypeScriptEquivalent(`CAST to ${typeText}`);
@@ -74,7 +76,9 @@ function translateCall(call: CallExpression, scope: TsScope): TsCode {
   const symbol = BINARY[call.name];
   if (symbol !== undefined && args.length === 2) {
     const [left, right] = args as [TsCode, TsCode];
-    return { code: `(${operand(left)} ${symbol} ${operand(right)})`, nullable: false };
+    const integer = left.integer === true && right.integer === true && "+-*/%".includes(call.name);
+    const code = `(${operand(left)} ${symbol} ${operand(right)})`;
+    return { code: integer && call.name === "/" ? `Math.trunc${code}` : code, nullable: false, integer };
   }
   if (call.name === "-" && args.length === 1) return { code: `-${operand(args[0]!)}`, nullable: false };
   if (call.name === "||" && args.length === 2)
@@ -100,7 +104,7 @@ function translateCall(call: CallExpression, scope: TsScope): TsCode {
 function literal(expression: Expression & { kind: "literal" }): TsCode {
   switch (expression.type) {
     case "number":
-      return { code: expression.text, nullable: false };
+      return { code: expression.text, nullable: false, integer: /^\d+$/.test(expression.text) };
     case "string":
       return { code: JSON.stringify(expression.value), nullable: false };
     case "boolean":
