@@ -123,4 +123,16 @@ describe("eddy-sql explain", () => {
       err: `eddy-sql: --application ${join(dir, "nope.json")}: no such file\n`,
     });
   });
+
+  it("prints the equivalent TypeScript DSL program with --typescript", async () => {
+    const result = await run("explain", "--application", join(dir, "with-code.json"), "--typescript");
+    expect(result.code).toBe(0);
+    expect(result.err).toBe("");
+    expect(result.out).toContain('const job = pipeline("sensors");');
+    expect(result.out).toContain("declare const readings001Source: Source<Readings001Row>;");
+    expect(result.out).toContain(".window(tumbling(ms(60000)))");
+    expect(result.out).toContain("agg0: max((r: Readings001Row) => r.CELSIUS!)");
+    expect(result.out).toContain("SENSOR: w.value.key0,");
+    expect(result.out).not.toContain("input READINGS_001");
+  });
 });

@@ -12,6 +12,7 @@ export * from "./application/index.ts";
 export { planSqlApplication } from "./application/plan-sql-application.ts";
 export { SqlCheckError } from "./check/check-error.ts";
 export { explainPlan } from "./explain/explain-plan.ts";
+export { explainTypeScript } from "./explain/explain-typescript.ts";
 export { type Cast, compileCast } from "./functions/conversion/cast.ts";
 export {
   coerceJsonValue,
