@@ -93,7 +93,6 @@ export const supportedExpressionCases: readonly string[] = [
   "sql-reference-date-timestamp-interval/timestamp-difference-afternoon",
   "sql-reference-date-timestamp-interval/timestamp-difference-day",
   "sql-reference-date-timestamp-interval/date-difference-day",
-  "sql-reference-exp/one",
   "sql-reference-exp/zero",
   "sql-reference-exp/minus-one",
   "sql-reference-exp/ten",

@@ -4,7 +4,6 @@ import { type ScalarSqlFunction, SqlFunctionError } from "../function-contract.t
 import { anyNullable, expectArity, wrongTypes } from "../support/arguments.ts";
 import { strictScalar } from "../support/define-scalar.ts";
 import { isIntervalType, isUntyped, sqlType, widerNumericType } from "../support/sql-types.ts";
-import { javaExp } from "./java-exp.ts";
 import { fitNumber } from "./numeric-values.ts";
 
 function isNumberArgument(type: Parameters<typeof isNumericType>[0]): boolean {
@@ -56,7 +55,7 @@ export const numericFunctions: readonly ScalarSqlFunction[] = [
         : { kind: "year-month", months: Math.abs(interval.months) };
     },
   }),
-  doubleFunction("EXP", javaExp),
+  doubleFunction("EXP", Math.exp),
   doubleFunction("LN", Math.log, positive),
   doubleFunction("LOG10", Math.log10, positive),
   strictScalar({
