@@ -268,3 +268,19 @@ export function tumblingProcessingTime(size: number, offset = 0): TumblingWindow
 export function slidingProcessingTime(size: number, slide: number, offset = 0): SlidingWindowAssigner {
   return slidingAssigner("slidingProcessingTime", size, slide, offset, false, processingTimeTrigger);
 }
+
+/** @internal Whether `assigner` is `tumbling(...)` or `tumblingProcessingTime(...)`. */
+export const isTumbling = (assigner: WindowAssigner<TimeWindow>): assigner is TumblingWindowAssigner =>
+  (assigner as Partial<TumblingWindowAssigner>).kind === "tumbling";
+/** @internal Whether `assigner` is `sliding(...)` or `slidingProcessingTime(...)`. */
+export const isSliding = (assigner: WindowAssigner<TimeWindow>): assigner is SlidingWindowAssigner =>
+  (assigner as Partial<SlidingWindowAssigner>).kind === "sliding";
+
+/** @internal A tumbling or sliding assigner's grid: window starts at `offset + k * slide`, `size` long. */
+export function gridOf(
+  assigner: WindowAssigner<TimeWindow>,
+): { readonly size: number; readonly slide: number; readonly offset: number } | undefined {
+  if (isTumbling(assigner)) return { size: assigner.size, slide: assigner.size, offset: assigner.offset };
+  if (isSliding(assigner)) return { size: assigner.size, slide: assigner.slide, offset: assigner.offset };
+  return undefined;
+}

@@ -122,7 +122,7 @@ export class BucketCheckpoints {
 
   /**
    * State was restored from `snapshots`: deltas continue their chains. A group whose chain holds
-   * the generic path's format is written whole at the next snapshot, so formats do not stay mixed.
+   * the keyed store's format is written whole at the next snapshot, so formats do not stay mixed.
    */
   restored(snapshots: Iterable<WindowGroupSnapshot>): void {
     this.#deltasSinceFull.fill(0);

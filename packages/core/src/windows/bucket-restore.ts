@@ -44,7 +44,7 @@ interface Staged {
 }
 
 /**
- * Rebuilds the event-time buckets from key-group snapshots in either path's format: every window
+ * Rebuilds the columnar store's buckets from key-group snapshots in either store's format: every window
  * that survives the chains (see {@link replayWindowState}) goes into its bucket, each bucket's
  * windows in creation order, with room made once; keys are registered with the group they were
  * read from (see {@link KeyRegistry.restore}). Each row is read once, in the order the snapshots
@@ -108,7 +108,7 @@ export function restoreBuckets<TKey extends Key, TWindow, TAcc>(
       maxSeq = Math.max(maxSeq, lastTimerSeq(end, highest, allowedLateness, watermark));
     },
     slot(group, key, slot) {
-      // Only the generic path writes slots, and only windows of this path's kind (grid, default
+      // Only the keyed store writes slots, and only windows of this store's kind (grid, default
       // trigger): their timers are the implied ones, of which only the numbers matter.
       const into = stage(slot.start, slot.end);
       const flags = (slot.filled ? FILLED : 0) | (slot.pending ? PENDING : 0);

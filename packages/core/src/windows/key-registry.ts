@@ -35,7 +35,7 @@ function sameKey(a: Key | undefined, b: Key): boolean {
 }
 
 /**
- * The keys of the event-time fast path, each numbered with a small integer id for as long as it
+ * The keys of the columnar window store, each numbered with a small integer id for as long as it
  * has windows: buckets index their windows by id (a probe in an integer table instead of a Map
  * per bucket), and the key's group is hashed once per key rather than once per window.
  *

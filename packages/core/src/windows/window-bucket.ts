@@ -34,7 +34,7 @@ export class WindowBucket<TWindow, TAcc> {
   size = 0;
   /** A row's key id. */
   ids: Int32Array;
-  /** A row's creation number (the generic path's window and timer numbering). */
+  /** A row's creation number (numbered by the operator's timer service, as the keyed store's windows and timers). */
   seqs: Float64Array;
   /** A row's flags (`FILLED`, `PENDING`, and the operator's own). */
   flags: Uint8Array;

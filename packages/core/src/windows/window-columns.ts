@@ -5,14 +5,14 @@ import { type EncodedSlot, EVENT } from "./window-slots.ts";
 import { decodeWindowGroups, type WindowGroupSnapshot } from "./window-snapshot.ts";
 
 /**
- * How the event-time fast path (`event-time-buckets.ts`) writes its windows to a checkpoint: per
+ * How the columnar window store (`columnar-window-store.ts`) writes its windows to a checkpoint: per
  * key group, columns with a row per key and window, instead of an object per window. A full
  * snapshot of a million windows is then a few typed arrays and one string of keys per group,
  * which serialize (and checksum, and store) as buffers.
  *
- * A row's timers are not stored: on the fast path they are implied by the window (its firing at
+ * A row's timers are not stored: in that store they are implied by the window (its firing at
  * `end − 1` until the watermark passes it, its cleanup at `end − 1 + allowedLateness`, numbered
- * after the window's `seq`), and {@link keyedWindowState} spells them out for the generic path.
+ * after the window's `seq`), and {@link keyedWindowState} spells them out for the keyed store.
  */
 export interface WindowColumns {
   /**
@@ -91,7 +91,7 @@ export const FILLED = 1;
 /** Records were added to a window since it last fired. */
 export const PENDING = 2;
 
-/** What turns a row back into the generic path's encoded window. */
+/** What turns a row back into the keyed store's encoded window. */
 export interface WindowRowSettings<TAcc> {
   readonly allowedLateness: number;
   /** The operator's watermark in the checkpoint (which says whether a firing is still due). */
@@ -99,13 +99,18 @@ export interface WindowRowSettings<TAcc> {
   readonly columnar: ColumnarAccumulator<never, TAcc> | undefined;
 }
 
-/** The highest timer number of a window, as the generic path numbers them. */
+/**
+ * The highest timer number of a grid window under the default trigger: the window takes `seq`,
+ * its cleanup timer the next, and its firing timer (when that is a separate one still to come)
+ * the one after. The columnar store numbers its windows' implied timers by it, as the keyed store
+ * numbers the timers it registers, so that either store restores the other's checkpoints.
+ */
 export function lastTimerSeq(end: number, seq: number, allowedLateness: number, watermark: number): number {
   return allowedLateness === 0 || end - 1 <= watermark ? seq + 1 : seq + 2;
 }
 
 /**
- * The timers the generic path holds for a grid window under the default trigger: the cleanup,
+ * The timers the keyed store holds for a grid window under the default trigger: the cleanup,
  * and the firing until it has happened (one timer when they coincide).
  */
 function implicitTimers(end: number, seq: number, allowedLateness: number, watermark: number): number[] {
@@ -134,13 +139,13 @@ export function accumulatorOf<TAcc>(
 export interface WindowStateVisitor {
   /** Rows `[from, to)` of `rows`: windows `[start, end)`, of keys `rows.keys[from, to)`. */
   rows(group: number, rows: WindowRows, from: number, to: number, start: number, end: number): void;
-  /** A window written by the generic path. */
+  /** A window written by the keyed store. */
   slot(group: number, key: Key, slot: EncodedSlot): void;
 }
 
 /**
  * Replays key-group snapshots of window state (oldest first per group, as the runtime restores
- * them) in either path's format, visiting every window that survives the chain: a full snapshot
+ * them) in either store's format, visiting every window that survives the chain: a full snapshot
  * replaces its group; a delta in columns removes its `cleared` windows and then replaces the
  * windows of its rows; a delta in entries replaces the listed keys' windows and removes the
  * deleted keys'. It walks each chain newest first, so every window is visited once and nothing is
@@ -231,8 +236,8 @@ function replayChain(group: number, chain: WindowGroupSnapshot[], visit: WindowS
 }
 
 /**
- * Window state in either path's format, of any version ({@link decodeWindowGroup}), as the generic
- * path holds it: per key group, one full snapshot whose entries list each key's windows in creation
+ * Window state in either store's format, of any version ({@link decodeWindowGroup}), as the keyed
+ * store holds it: per key group, one full snapshot whose entries list each key's windows in creation
  * order, timers spelled out.
  */
 export function keyedWindowState<TAcc>(

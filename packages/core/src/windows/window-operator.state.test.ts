@@ -2,12 +2,15 @@ import { describe, expect, test } from "vitest";
 import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
 import type { OperatorSnapshot, Output } from "../runtime/operator.ts";
 import type { WindowAssigner } from "./assigner.ts";
-import { session, sliding, tumbling } from "./assigners.ts";
+import { session, sliding, tumbling, tumblingProcessingTime } from "./assigners.ts";
 import { directContext } from "./test-support/direct-context.ts";
+import type { Trigger } from "./trigger.ts";
+import { countTrigger, eventTimeTrigger } from "./triggers.ts";
 import type { TimeWindow } from "./window.ts";
 import { keyedWindowState } from "./window-columns.ts";
 import { windowOperator } from "./window-operator.ts";
 import type { EncodedOperatorState } from "./window-slots.ts";
+import { decodeWindowGroups } from "./window-snapshot.ts";
 
 /** The operator driven directly, to look at its state and at how it uses its assigner. */
 
@@ -18,7 +21,10 @@ const count: AggregateFunction<string, number, number> = {
   result: (acc) => acc,
 };
 
-function open(assigner: WindowAssigner<TimeWindow>) {
+function open(
+  assigner: WindowAssigner<TimeWindow>,
+  trigger: Trigger<TimeWindow> = assigner.defaultTrigger(),
+) {
   let watermark = Number.NEGATIVE_INFINITY;
   const emitted: [string, number, number][] = [];
   const context = directContext({ currentWatermark: () => watermark });
@@ -31,7 +37,7 @@ function open(assigner: WindowAssigner<TimeWindow>) {
   const operator = windowOperator<string, string, TimeWindow, number, [string, number]>({
     keyOf: (key) => key,
     assigner,
-    trigger: assigner.defaultTrigger(),
+    trigger,
     allowedLateness: 0,
     lateDataTag: undefined,
     aggregate: count,
@@ -130,5 +136,33 @@ describe("the window operator's state", () => {
     expect(second.emitted).toEqual([]);
     second.watermark(19);
     expect(second.emitted).toEqual([["a", 1, 19]]);
+  });
+});
+
+describe("the window operator's state store", () => {
+  /** Which store held the windows, as the layout of a full checkpoint of them shows. */
+  const layoutOf = (assigner: WindowAssigner<TimeWindow>, trigger?: Trigger<TimeWindow>) => {
+    const run = open(assigner, trigger);
+    run.records(["a", "b"], 4);
+    const groups = decodeWindowGroups(run.operator.snapshotState!(true).keyGroups!);
+    const written = groups.filter((g) => g.columns !== undefined || g.entries.length > 0);
+    expect(written.length).toBeGreaterThan(0);
+    if (written.every((g) => g.columns !== undefined && g.entries.length === 0)) return "columnar";
+    if (written.every((g) => g.columns === undefined)) return "keyed";
+    return "mixed";
+  };
+
+  test("event-time tumbling and sliding windows with the default trigger are kept in columns", () => {
+    expect(layoutOf(tumbling(10))).toBe("columnar");
+    expect(layoutOf(sliding(10, 5, -2))).toBe("columnar");
+    expect(layoutOf(tumbling(10), eventTimeTrigger())).toBe("columnar");
+  });
+
+  test("any other assigner or trigger keeps a slot per key and window", () => {
+    expect(layoutOf(session(5))).toBe("keyed");
+    expect(layoutOf(tumblingProcessingTime(10))).toBe("keyed");
+    expect(layoutOf(tumbling(10), countTrigger(2))).toBe("keyed");
+    // A trigger that does what the default does, but is not it, cannot be recognised as it.
+    expect(layoutOf(tumbling(10), { ...eventTimeTrigger() })).toBe("keyed");
   });
 });

@@ -1,6 +1,6 @@
 /**
- * What both paths of the window operator (the generic one and the event-time buckets) agree on:
- * how the generic path writes a window to a checkpoint (the buckets write columns, see
+ * What both window state stores (the keyed one and the columnar one) agree on: how the keyed
+ * store writes a window to a checkpoint (the columnar store writes rows in columns, see
  * `window-columns.ts`, and each path reads both), the timer kinds, and when keys without windows
  * are let go.
  */

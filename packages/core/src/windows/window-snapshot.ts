@@ -8,7 +8,7 @@ import type { WindowColumns } from "./window-columns.ts";
  * inside (an {@link OpaqueKeyGroupSnapshot}); only this module knows its layouts.
  *
  * - Version 1 (before the operator owned its blobs) was written as the keyed heap's form: the
- *   generic path's `{ entries, deleted }` (each key's windows as `EncodedSlot`s), or the
+ *   keyed store's `{ entries, deleted }` (each key's windows as `EncodedSlot`s), or the
  *   event-time buckets' `{ entries: [], deleted: [], columns }` ({@link WindowColumns}).
  * - Version 2 carries the same two layouts inside `encoded`, with its version number:
  *   `{ version: 2, entries, deleted }` or `{ version: 2, columns }`.
@@ -19,7 +19,7 @@ export const WINDOW_SNAPSHOT_VERSION = 2;
 
 /**
  * A key group's window state as the operator works with it, whichever version wrote it: per-key
- * windows in `entries` (the generic path's layout), or rows of windows in `columns` (the
+ * windows in `entries` (the keyed store's layout), or rows of windows in `columns` (the
  * event-time buckets' layout; `entries` and `deleted` are then empty).
  */
 export interface WindowGroupSnapshot {

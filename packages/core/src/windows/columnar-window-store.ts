@@ -1,66 +1,55 @@
-import type { AggregateFunction } from "../aggregates/aggregate-function.ts";
-import { describeError, OperatorError } from "../runtime/errors.ts";
-import type { Operator, OperatorContext, OperatorSnapshot, Output } from "../runtime/operator.ts";
-import type { OutputTag } from "../runtime/output-tag.ts";
+import type { Output } from "../runtime/operator.ts";
 import type { Key } from "../state/key-group.ts";
-import { windowStart } from "./assigners.ts";
+import { gridOf, windowStart } from "./assigners.ts";
 import { BucketCheckpoints, CHANGED } from "./bucket-checkpoints.ts";
 import { restoreBuckets } from "./bucket-restore.ts";
 import { KeyRegistry } from "./key-registry.ts";
 import type { TimeWindow } from "./window.ts";
 import { type SpareRows, WindowBucket } from "./window-bucket.ts";
-import { FILLED, PENDING } from "./window-columns.ts";
-import { type EncodedOperatorState, noEventTime } from "./window-slots.ts";
-import { decodeWindowGroups, encodeWindowGroups } from "./window-snapshot.ts";
-
-/** What {@link eventTimeBuckets} needs: a grid assigner's geometry and the window settings. */
-export interface EventTimeBucketsConfig<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut> {
-  readonly keyOf: (value: T) => TKey;
-  readonly aggregate: AggregateFunction<T, TAcc, unknown>;
-  readonly fire: (
-    key: TKey,
-    window: TWindow,
-    accumulator: TAcc,
-    emit: (value: TOut) => void,
-    currentWatermark: number,
-  ) => void;
-  readonly lateDataTag: OutputTag<T> | undefined;
-  readonly allowedLateness: number;
-  /** Window length; window starts lie at `offset + k * slide` (tumbling: `slide === size`). */
-  readonly size: number;
-  readonly slide: number;
-  readonly offset: number;
-}
+import { FILLED, lastTimerSeq, PENDING } from "./window-columns.ts";
+import { noEventTime } from "./window-slots.ts";
+import type { WindowGroupSnapshot } from "./window-snapshot.ts";
+import type { WindowOperatorConfig, WindowStateStore, WindowStoreHost } from "./window-store.ts";
 
 /**
- * The window operator's fast path: event-time tumbling or sliding windows with the default
- * `eventTimeTrigger`. There a window's only timers are its firing at `end − 1` and its cleanup at
+ * The window operator's state store for event-time tumbling or sliding windows with the default
+ * `eventTimeTrigger` (its fast path). There a window's only timers are its firing at `end − 1` and its cleanup at
  * `end − 1 + allowedLateness`, both known when the window is created, and all keys' windows with
  * the same bounds fire and are cleaned up at the same watermark. So instead of per-window timers
  * the windows are grouped into buckets by bounds (see {@link WindowBucket}); a watermark fires and
- * clears whole buckets, oldest first, each in one pass.
+ * clears whole buckets, oldest first, each in one pass: the buckets, in order of bounds, are the
+ * index of these windows' implied timers, so none is registered with the timer service.
  *
  * A record costs a Map lookup of its key's id ({@link KeyRegistry}), a look-up of that id in its
  * bucket's index and its accumulator's update; an aggregate with a columnar form (count, sum, min,
  * max, avg, stats) updates numbers in the bucket's typed array, so windows are no objects at all.
  *
- * Semantics, results and their order, late data and failures are those of the generic path in
- * `window-operator.ts` (which tests compare it with):
+ * Semantics, results and their order, late data and failures are those of `keyedWindowStore` (which
+ * tests compare it with):
  *
- * - Windows due together fire in creation order, as the generic path's timers (registered when a
+ * - Windows due together fire in creation order, as the keyed store's timers (registered when a
  *   window is created, in that order) do.
- * - Windows are numbered as the generic path numbers its windows and timers, and either path
- *   restores the other's checkpoints (this one writes {@link WindowColumns}, incrementally: see
- *   {@link BucketCheckpoints}).
+ * - A window takes its number from the host's timer service, and so do its implied timers
+ *   ({@link lastTimerSeq}): the numbers the keyed store's window and timers would have, so that
+ *   either store restores the other's checkpoints (this one writes {@link WindowColumns},
+ *   incrementally: see {@link BucketCheckpoints}).
  *
- * Internal: `windowOperator` picks it; users never name it.
+ * @internal The window operator picks it; users never name it.
  */
-export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut>(
-  config: EventTimeBucketsConfig<T, TKey, TWindow, TAcc, TOut>,
-  context: OperatorContext,
+export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut>(
+  config: WindowOperatorConfig<T, TKey, TWindow, TAcc, TOut>,
+  host: WindowStoreHost<T>,
   output: Output<TOut>,
-): Operator<T> {
-  const { keyOf, aggregate, fire, lateDataTag, size, slide, offset } = config;
+): WindowStateStore<T> {
+  const { keyOf, aggregate, fire, assigner } = config;
+  const grid = gridOf(assigner);
+  if (grid === undefined || !assigner.eventTime) {
+    throw new TypeError(
+      `the columnar window store holds event-time tumbling or sliding windows, not ${assigner.description}`,
+    );
+  }
+  const { size, slide, offset } = grid;
+  const { context, timers } = host;
   const lateness = config.allowedLateness;
   const columnar = aggregate.columnar;
   const width = columnar?.width ?? 0;
@@ -70,7 +59,6 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
   const registry = new KeyRegistry<TKey>(context.keyGroups);
   const ids = registry.ids;
   const checkpoints = new BucketCheckpoints(context.keyGroups);
-  const metrics = context.metrics;
   /** Open buckets by window start, and the same in ascending order of start (so of end). */
   const buckets = new Map<number, TBucket>();
   const order: TBucket[] = [];
@@ -86,8 +74,6 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
   let capacityHint = 0;
   /** The arrays of the bucket removed last, for the next bucket to reuse. */
   let spare: SpareRows | undefined;
-  let seq = 0;
-  let watermark = context.currentWatermark();
   let firingTimestamp = 0;
   /** The window firing, named if its result function throws. */
   let currentBucket: TBucket | undefined;
@@ -115,20 +101,21 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
       order.push(bucket);
     }
     // Buckets past the watermark sort before every unfired one, so the fired prefix stays one.
-    if (end - 1 <= watermark) fired++;
+    if (end - 1 <= host.watermark) fired++;
     return bucket;
   };
 
   const keyId = (key: TKey): number => ids.get(key) ?? registry.idOnMiss(key);
 
   const createWindow = (bucket: TBucket, id: number): number => {
+    const seq = timers.next();
     const row = bucket.append(id, seq, CHANGED);
     bucket.changed.push(row);
     registry.retain(id);
     if (width === 0) bucket.accs[row] = undefined;
-    // The generic path numbers the window, its cleanup timer, and its firing timer when that is
-    // a separate one still to come: the same numbers keep checkpoints interchangeable.
-    seq += lateness > 0 && bucket.end - 1 > watermark ? 3 : 2;
+    // The window's implied timers (its cleanup, and its firing when that is a separate one still
+    // to come) take their numbers too, as they would registered one by one.
+    timers.continueAfter(lastTimerSeq(bucket.end, seq, lateness, host.watermark));
     return row;
   };
 
@@ -139,7 +126,7 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     currentBucket = bucket;
     currentRow = row;
     firingTimestamp = bucket.end - 1;
-    fire(registry.keys[bucket.ids[row]!]!, bucket.window, accumulator(bucket, row), emit, watermark);
+    fire(registry.keys[bucket.ids[row]!]!, bucket.window, accumulator(bucket, row), emit, host.watermark);
     bucket.flags[row]! &= ~PENDING;
   };
 
@@ -160,7 +147,7 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     accs[row] = aggregate.add((f & FILLED) === 0 ? aggregate.create() : (accs[row] as TAcc), value);
     flags[row] = f | FILLED | PENDING;
     // The default trigger fires a window the watermark has passed at once (an allowed-late record).
-    if (bucket.end - 1 <= watermark) fireWindow(bucket, row);
+    if (bucket.end - 1 <= host.watermark) fireWindow(bucket, row);
   };
 
   /** Adds a record to a window whose accumulator is numbers in the bucket's typed array. */
@@ -173,19 +160,12 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     columnar!.add(bucket.values, at, value);
     flags[row] = f | FILLED | PENDING | CHANGED;
     if ((f & CHANGED) === 0) bucket.changed.push(row);
-    if (bucket.end - 1 <= watermark) fireWindow(bucket, row);
+    if (bucket.end - 1 <= host.watermark) fireWindow(bucket, row);
   };
 
   const add = width === 0 ? addObject : addColumnar;
 
-  const lateRecord = (value: T, timestamp: number) => {
-    if (lateDataTag !== undefined) {
-      output.emitSide(lateDataTag, value, timestamp);
-      metrics.lateRecordsSideOutput++;
-    } else {
-      metrics.lateRecordsDropped++;
-    }
-  };
+  const lateRecord = host.lateRecord;
 
   const processSliding = (value: T, timestamp: number) => {
     if (!Number.isFinite(timestamp)) throw noEventTime(timestamp);
@@ -193,7 +173,7 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     // Latest window first, as Flink assigns them.
     for (let start = windowStart(timestamp, offset, slide); start > timestamp - size; start -= slide) {
       const end = start + size;
-      if (end - 1 + lateness <= watermark) continue;
+      if (end - 1 + lateness <= host.watermark) continue;
       if (id < 0) id = keyId(keyOf(value));
       const bucket = buckets.get(start) ?? openBucket(start, end);
       const row = bucket.rowOf(id);
@@ -211,7 +191,8 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     try {
       for (; row < rows; row++) {
         const f = flags[row]!;
-        if ((f & FILLED) !== 0) fire(keys[rowIds[row]!]!, window, accumulator(bucket, row), emit, watermark);
+        if ((f & FILLED) !== 0)
+          fire(keys[rowIds[row]!]!, window, accumulator(bucket, row), emit, host.watermark);
         flags[row] = f & ~PENDING;
         // The window's firing timer is gone from its checkpointed state (with no lateness the
         // window is cleared at once, which the checkpoint records anyway).
@@ -241,7 +222,7 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
 
   /** Cleanup time of the oldest bucket: all its windows go (Flink's clearAllState), at once. */
   const clearOldest = () => {
-    if (watermark === Number.POSITIVE_INFINITY) {
+    if (host.watermark === Number.POSITIVE_INFINITY) {
       // End of input: records the trigger never emitted are emitted rather than dropped.
       const bucket = order[0]!;
       for (let row = 0; row < bucket.size; row++) {
@@ -273,138 +254,127 @@ export function eventTimeBuckets<T, TKey extends Key, TWindow extends TimeWindow
     removeOldest();
   };
 
-  const failFiring = (error: unknown): never => {
-    if (error instanceof OperatorError || currentBucket === undefined) throw error;
-    const { start, end, ids: rowIds } = currentBucket;
-    throw new OperatorError(
-      context.name,
-      `firing window [${start}, ${end}) of key ${String(registry.keys[rowIds[currentRow]!])} failed: ${describeError(error)}`,
-      { cause: error },
-    );
-  };
+  let failedAt = 0;
 
   return {
-    processBatch({ values, timestamps }) {
+    addRecords(values, timestamps, from) {
       const n = values.length;
-      let i = 0;
-      while (i < n) {
-        try {
-          if (slide !== size) {
-            for (; i < n; i++) processSliding(values[i]!, timestamps[i]!);
-            continue;
-          }
-          // Tumbling, inlined: one window per record.
-          for (; i < n; i++) {
-            const value = values[i]!;
-            const timestamp = timestamps[i]!;
-            // windowStart(timestamp, offset, size), inlined; NaN and ±Infinity never match.
-            const number = Math.floor((timestamp - offset) / size);
-            let bucket = lastBucket;
-            if (number !== lastWindow || bucket === undefined) {
-              if (!Number.isFinite(timestamp)) throw noEventTime(timestamp);
-              const start = offset + number * size;
-              const end = start + size;
-              if (end - 1 + lateness <= watermark) {
-                // The record's only window is late, and so is the record.
-                lateRecord(value, timestamp);
-                continue;
-              }
-              bucket = buckets.get(start) ?? openBucket(start, end);
-              lastWindow = number;
-              lastBucket = bucket;
-            }
-            const key = keyOf(value);
-            let id = ids.get(key);
-            if (id === undefined) id = registry.idOnMiss(key);
-            const row = bucket.rowOf(id);
-            add(bucket, row >= 0 ? row : createWindow(bucket, id), value);
-          }
-        } catch (error) {
-          context.fail(error, values[i], timestamps[i]!);
-          i++;
+      let i = from;
+      try {
+        if (slide !== size) {
+          for (; i < n; i++) processSliding(values[i]!, timestamps[i]!);
+          return;
         }
+        // Tumbling, inlined: one window per record.
+        for (; i < n; i++) {
+          const value = values[i]!;
+          const timestamp = timestamps[i]!;
+          // windowStart(timestamp, offset, size), inlined; NaN and ±Infinity never match.
+          const number = Math.floor((timestamp - offset) / size);
+          let bucket = lastBucket;
+          if (number !== lastWindow || bucket === undefined) {
+            if (!Number.isFinite(timestamp)) throw noEventTime(timestamp);
+            const start = offset + number * size;
+            const end = start + size;
+            if (end - 1 + lateness <= host.watermark) {
+              // The record's only window is late, and so is the record.
+              lateRecord(value, timestamp);
+              continue;
+            }
+            bucket = buckets.get(start) ?? openBucket(start, end);
+            lastWindow = number;
+            lastBucket = bucket;
+          }
+          const key = keyOf(value);
+          let id = ids.get(key);
+          if (id === undefined) id = registry.idOnMiss(key);
+          const row = bucket.rowOf(id);
+          add(bucket, row >= 0 ? row : createWindow(bucket, id), value);
+        }
+      } catch (error) {
+        failedAt = i;
+        throw error;
       }
     },
 
-    processWatermark(timestamp) {
-      // After a restore the runtime's watermark starts over; ours does not go back.
-      if (timestamp <= watermark) return;
-      watermark = timestamp;
+    get failedAt() {
+      return failedAt;
+    },
+
+    advanceWatermark(watermark) {
       // The remembered bucket may have become late.
       lastWindow = Number.NaN;
-      try {
-        // Firings and cleanups in time order; at equal times the firing first, as a window whose
-        // firing and cleanup coincide fires before it is cleared.
-        while (order.length > 0) {
-          const cleanupAt = order[0]!.end - 1 + lateness;
-          if (fired < order.length) {
-            const due = order[fired]!;
-            const fireAt = due.end - 1;
-            if (fireAt <= timestamp && fireAt <= cleanupAt) {
-              fired++;
-              if (fireAt === cleanupAt && due !== order[0] && timestamp === Number.POSITIVE_INFINITY) {
-                fireWhileClearingOldest(due);
-              } else {
-                fireBucket(due);
-              }
-              continue;
+      // Firings and cleanups in time order; at equal times the firing first, as a window whose
+      // firing and cleanup coincide fires before it is cleared.
+      while (order.length > 0) {
+        const cleanupAt = order[0]!.end - 1 + lateness;
+        if (fired < order.length) {
+          const due = order[fired]!;
+          const fireAt = due.end - 1;
+          if (fireAt <= watermark && fireAt <= cleanupAt) {
+            fired++;
+            if (fireAt === cleanupAt && due !== order[0] && watermark === Number.POSITIVE_INFINITY) {
+              fireWhileClearingOldest(due);
+            } else {
+              fireBucket(due);
             }
+            continue;
           }
-          if (cleanupAt > timestamp) break;
-          clearOldest();
         }
-      } catch (error) {
-        failFiring(error);
+        if (cleanupAt > watermark) break;
+        clearOldest();
       }
+    },
+
+    onTimer() {
+      throw new Error("the columnar window store registers no timers: its buckets are its windows' timers");
     },
 
     finish() {
       // Windows still holding records not emitted (only when the final watermark never came):
       // by end, then creation.
-      try {
-        for (const bucket of order) {
-          const flags = bucket.flags;
-          let any = false;
-          for (let row = 0; row < bucket.size; row++) {
-            if ((flags[row]! & PENDING) === 0) continue;
-            fireWindow(bucket, row);
-            // Still flagged, to be removed below.
-            flags[row]! |= PENDING;
-            any = true;
-          }
-          if (any) {
-            bucket.retain(
-              (row) => (flags[row]! & PENDING) === 0,
-              (id) => registry.release(id),
-            );
-            checkpoints.rewriteAll();
-          }
+      for (const bucket of order) {
+        const flags = bucket.flags;
+        let any = false;
+        for (let row = 0; row < bucket.size; row++) {
+          if ((flags[row]! & PENDING) === 0) continue;
+          fireWindow(bucket, row);
+          // Still flagged, to be removed below.
+          flags[row]! |= PENDING;
+          any = true;
         }
-      } catch (error) {
-        failFiring(error);
+        if (any) {
+          bucket.retain(
+            (row) => (flags[row]! & PENDING) === 0,
+            (id) => registry.release(id),
+          );
+          checkpoints.rewriteAll();
+        }
       }
     },
 
-    snapshotState(full): OperatorSnapshot {
-      const operator: EncodedOperatorState = { watermark };
-      return { keyGroups: encodeWindowGroups(checkpoints.snapshot(full, order, registry, width)), operator };
+    firing() {
+      if (currentBucket === undefined) return undefined;
+      const { start, end, ids: rowIds } = currentBucket;
+      return { start, end, key: registry.keys[rowIds[currentRow]!]! };
     },
 
-    restoreState(snapshot) {
-      const state = snapshot.operator as EncodedOperatorState | undefined;
-      // Before any bucket opens: it says which have fired.
-      if (state !== undefined && state.watermark > watermark) watermark = state.watermark;
-      const keyGroups = decodeWindowGroups(snapshot.keyGroups ?? []);
-      checkpoints.restored(keyGroups);
-      const maxSeq = restoreBuckets(keyGroups, {
+    snapshot(full): WindowGroupSnapshot[] {
+      return checkpoints.snapshot(full, order, registry, width);
+    },
+
+    restore(groups) {
+      checkpoints.restored(groups);
+      // Buckets open by the host's watermark (restored before), which says which have fired.
+      const maxSeq = restoreBuckets(groups, {
         registry,
         keyGroups: context.keyGroups,
         columnar,
         allowedLateness: lateness,
-        watermark,
+        watermark: host.watermark,
         openBucket,
       });
-      seq = maxSeq + 1;
+      timers.continueAfter(maxSeq);
     },
   };
 }
