@@ -27,9 +27,9 @@ import type { EncodedOperatorState } from "./window-slots.ts";
 import { decodeWindowGroups } from "./window-snapshot.ts";
 
 /**
- * The fast path (event-time tumbling and sliding windows with the default trigger) held to the
- * generic path on scripted and random inputs: the same results in the same order, the same late
- * and failed records, the same state at every checkpoint, and checkpoints either path restores.
+ * The columnar store (event-time tumbling and sliding windows with the default trigger) held to the
+ * keyed store on scripted and random inputs: the same results in the same order, the same late
+ * and failed records, the same state at every checkpoint, and checkpoints either store restores.
  */
 
 interface Rec {
@@ -156,7 +156,7 @@ interface Outcome {
 
 /**
  * What a chain of checkpoints restores to, independent of how its deltas were cut and of the
- * format (either path's), as the generic path holds it: key → encoded windows, timers included.
+ * format (either store's), as the keyed store holds it: key → encoded windows, timers included.
  */
 function stateOf(chain: OperatorStateChain, c: Case): unknown {
   const snapshot = restoreFromChain(chain, v8Serde);
@@ -295,7 +295,7 @@ const cases = (failures: fc.Arbitrary<boolean>): fc.Arbitrary<Case> =>
 const fast = (c: Case) => () => windowOperator(configOf(c, eventTimeTrigger()));
 const generic = (c: Case) => () => genericWindowOperator(configOf(c, eventTimeTrigger()));
 
-describe("the fast path gives the generic path's results", () => {
+describe("the columnar store gives the keyed store's results", () => {
   test("same results in the same order, same late and failed records, same state at every checkpoint", () => {
     fc.assert(
       fc.property(cases(fc.boolean()), (c) => {
@@ -305,7 +305,7 @@ describe("the fast path gives the generic path's results", () => {
     );
   });
 
-  test("same as the generic path with a trigger it cannot recognise as the default", () => {
+  test("same as the keyed store with a trigger it cannot recognise as the default", () => {
     // Without failures: an add that throws on a window's first record makes the opaque trigger
     // register its timer later than the default trigger does, which changes the firing order.
     fc.assert(
@@ -322,7 +322,7 @@ describe("the fast path gives the generic path's results", () => {
     );
   });
 
-  test("checkpoints of either path restore into the other, with the uninterrupted run's results", () => {
+  test("checkpoints of either store restore into the other, with the uninterrupted run's results", () => {
     fc.assert(
       fc.property(cases(fc.boolean()), (c) => {
         const alternating = (generation: number) => (generation % 2 === 0 ? fast(c)() : generic(c)());
@@ -339,7 +339,7 @@ describe("the fast path gives the generic path's results", () => {
   });
 });
 
-describe("the fast path, scripted", () => {
+describe("the columnar store, scripted", () => {
   const rec = (key: string, ts: number, v = 1): Rec => ({ key, ts, v });
   const script = (steps: Step[], changes: Partial<Case> = {}): Case => ({
     assigner: tumbling(10),
@@ -445,7 +445,7 @@ describe("the fast path, scripted", () => {
       keys: [["a", [expect.objectContaining({ pending: false, timers: [14, 1, 0] })]]],
       operator: { watermark: 9 },
     });
-    // Restored into the generic path, the window does not fire a second time.
+    // Restored into the keyed store, the window does not fire a second time.
     const restoredGeneric = drive(c, (generation) => (generation === 0 ? fast(c)() : generic(c)()));
     expect(restoredGeneric.emitted).toEqual([{ value: expect.objectContaining({ key: "a" }), timestamp: 9 }]);
     expect(outcome).toEqual(drive(c, generic(c)));
@@ -476,7 +476,7 @@ describe("the fast path, scripted", () => {
   });
 });
 
-describe("the fast path's checkpoints", () => {
+describe("the columnar store's checkpoints", () => {
   /** A stats window operator on `tumbling(10)`, driven directly, with four key groups. */
   function open() {
     let watermark = Number.NEGATIVE_INFINITY;

@@ -74,6 +74,11 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
   let capacityHint = 0;
   /** The arrays of the bucket removed last, for the next bucket to reuse. */
   let spare: SpareRows | undefined;
+  /**
+   * The host's watermark as of the last advance or restore: the only times it changes. Read per
+   * record, so kept here rather than behind the host object.
+   */
+  let watermark = host.watermark;
   let firingTimestamp = 0;
   /** The window firing, named if its result function throws. */
   let currentBucket: TBucket | undefined;
@@ -101,7 +106,7 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
       order.push(bucket);
     }
     // Buckets past the watermark sort before every unfired one, so the fired prefix stays one.
-    if (end - 1 <= host.watermark) fired++;
+    if (end - 1 <= watermark) fired++;
     return bucket;
   };
 
@@ -115,7 +120,7 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
     if (width === 0) bucket.accs[row] = undefined;
     // The window's implied timers (its cleanup, and its firing when that is a separate one still
     // to come) take their numbers too, as they would registered one by one.
-    timers.continueAfter(lastTimerSeq(bucket.end, seq, lateness, host.watermark));
+    timers.continueAfter(lastTimerSeq(bucket.end, seq, lateness, watermark));
     return row;
   };
 
@@ -126,7 +131,7 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
     currentBucket = bucket;
     currentRow = row;
     firingTimestamp = bucket.end - 1;
-    fire(registry.keys[bucket.ids[row]!]!, bucket.window, accumulator(bucket, row), emit, host.watermark);
+    fire(registry.keys[bucket.ids[row]!]!, bucket.window, accumulator(bucket, row), emit, watermark);
     bucket.flags[row]! &= ~PENDING;
   };
 
@@ -147,7 +152,7 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
     accs[row] = aggregate.add((f & FILLED) === 0 ? aggregate.create() : (accs[row] as TAcc), value);
     flags[row] = f | FILLED | PENDING;
     // The default trigger fires a window the watermark has passed at once (an allowed-late record).
-    if (bucket.end - 1 <= host.watermark) fireWindow(bucket, row);
+    if (bucket.end - 1 <= watermark) fireWindow(bucket, row);
   };
 
   /** Adds a record to a window whose accumulator is numbers in the bucket's typed array. */
@@ -160,7 +165,7 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
     columnar!.add(bucket.values, at, value);
     flags[row] = f | FILLED | PENDING | CHANGED;
     if ((f & CHANGED) === 0) bucket.changed.push(row);
-    if (bucket.end - 1 <= host.watermark) fireWindow(bucket, row);
+    if (bucket.end - 1 <= watermark) fireWindow(bucket, row);
   };
 
   const add = width === 0 ? addObject : addColumnar;
@@ -173,7 +178,7 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
     // Latest window first, as Flink assigns them.
     for (let start = windowStart(timestamp, offset, slide); start > timestamp - size; start -= slide) {
       const end = start + size;
-      if (end - 1 + lateness <= host.watermark) continue;
+      if (end - 1 + lateness <= watermark) continue;
       if (id < 0) id = keyId(keyOf(value));
       const bucket = buckets.get(start) ?? openBucket(start, end);
       const row = bucket.rowOf(id);
@@ -191,8 +196,7 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
     try {
       for (; row < rows; row++) {
         const f = flags[row]!;
-        if ((f & FILLED) !== 0)
-          fire(keys[rowIds[row]!]!, window, accumulator(bucket, row), emit, host.watermark);
+        if ((f & FILLED) !== 0) fire(keys[rowIds[row]!]!, window, accumulator(bucket, row), emit, watermark);
         flags[row] = f & ~PENDING;
         // The window's firing timer is gone from its checkpointed state (with no lateness the
         // window is cleared at once, which the checkpoint records anyway).
@@ -222,7 +226,7 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
 
   /** Cleanup time of the oldest bucket: all its windows go (Flink's clearAllState), at once. */
   const clearOldest = () => {
-    if (host.watermark === Number.POSITIVE_INFINITY) {
+    if (watermark === Number.POSITIVE_INFINITY) {
       // End of input: records the trigger never emitted are emitted rather than dropped.
       const bucket = order[0]!;
       for (let row = 0; row < bucket.size; row++) {
@@ -276,7 +280,7 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
             if (!Number.isFinite(timestamp)) throw noEventTime(timestamp);
             const start = offset + number * size;
             const end = start + size;
-            if (end - 1 + lateness <= host.watermark) {
+            if (end - 1 + lateness <= watermark) {
               // The record's only window is late, and so is the record.
               lateRecord(value, timestamp);
               continue;
@@ -301,7 +305,8 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
       return failedAt;
     },
 
-    advanceWatermark(watermark) {
+    advanceWatermark(advanced) {
+      watermark = advanced;
       // The remembered bucket may have become late.
       lastWindow = Number.NaN;
       // Firings and cleanups in time order; at equal times the firing first, as a window whose
@@ -365,13 +370,14 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
 
     restore(groups) {
       checkpoints.restored(groups);
-      // Buckets open by the host's watermark (restored before), which says which have fired.
+      // The host's watermark, restored before, says which buckets have fired.
+      watermark = host.watermark;
       const maxSeq = restoreBuckets(groups, {
         registry,
         keyGroups: context.keyGroups,
         columnar,
         allowedLateness: lateness,
-        watermark: host.watermark,
+        watermark,
         openBucket,
       });
       timers.continueAfter(maxSeq);

@@ -96,7 +96,7 @@ describe("window state in columns", () => {
     expect(startsByKey(chain)).toEqual({ c: [10], x: [0] });
   });
 
-  test("chains mixing the generic path's entries and columns replay as either path would", () => {
+  test("chains mixing the keyed store's entries and columns replay as either store would", () => {
     const slot = (start: number, seq: number): EncodedSlot => ({
       start,
       end: start + 10,
@@ -129,7 +129,7 @@ describe("window state in columns", () => {
     expect(startsByKey([generic, fastDelta, genericDelta])).toEqual({ a: [20] });
   });
 
-  test("spells out the timers the generic path holds, and no accumulator for a window without records", () => {
+  test("spells out the timers the keyed store holds, and no accumulator for a window without records", () => {
     const chain = [
       snapshot(
         "full",

@@ -57,7 +57,7 @@ function open(
   };
 }
 
-/** A snapshot's windows per key, whichever path wrote them, as the generic path holds them. */
+/** A snapshot's windows per key, whichever store wrote them, as the keyed store holds them. */
 const keyedStateOf = (snapshot: OperatorSnapshot) =>
   keyedWindowState(snapshot.keyGroups!, {
     allowedLateness: 0,
@@ -70,7 +70,7 @@ const refusing = <TWindow extends TimeWindow>(
 ): WindowAssigner<TWindow> => ({
   ...assigner,
   assignWindows: () => {
-    throw new Error("assignWindows called on the fast path");
+    throw new Error("assignWindows called for a grid assigner");
   },
 });
 
