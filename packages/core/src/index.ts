@@ -90,6 +90,7 @@ export type {
   WorkerWrite,
 } from "./cluster/lease-store.ts";
 export { MemoryLeaseStore } from "./cluster/memory-lease-store.ts";
+export { type TakeJobSavepointOptions, takeJobSavepoint } from "./cluster/take-job-savepoint.ts";
 export { DataStream } from "./dsl/data-stream.ts";
 export { KeyedStream, type OverResult, OverStream } from "./dsl/keyed-stream.ts";
 export type { ProcessContext, ProcessFunction } from "./dsl/process-function.ts";

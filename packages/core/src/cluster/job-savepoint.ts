@@ -36,8 +36,8 @@ export interface SavepointRequest {
  */
 export interface SavepointLease {
   readonly leaseKey: string;
-  readonly checkpoint?: string;
-  readonly checkpointSubSequenceNumber?: number;
+  readonly checkpoint?: string | undefined;
+  readonly checkpointSubSequenceNumber?: number | undefined;
   readonly parentShardIds: readonly string[];
   readonly keyGroups: readonly number[];
 }
@@ -111,8 +111,8 @@ export type SavepointRestore =
   | { readonly ok: false; readonly code: LeaseRefusal; readonly message: string };
 
 /**
- * The lease store's savepoint operations (optional in a {@link LeaseStore}: a job on a store
- * without them cannot take or restore savepoints of the whole job). Each is one atomic step.
+ * The lease store's savepoint operations, each optional (a {@link LeaseStore} is one; a job on a
+ * store without them cannot take or restore savepoints of the whole job). Each is one atomic step.
  *
  * @example
  * const supports = (store: LeaseStore): boolean => store.requestSavepoint !== undefined;
@@ -122,21 +122,21 @@ export interface SavepointStore {
    * Writes a new pending request (its id greater than every earlier one), clearing what the last
    * one staged; refused (`exists`) while another is pending. Moves the revision.
    */
-  requestSavepoint(request: { readonly name: string; readonly stop: boolean }): Promise<SavepointWrite>;
+  requestSavepoint?(request: { readonly name: string; readonly stop: boolean }): Promise<SavepointWrite>;
   /** The newest request, in whatever state, with what it has staged. */
-  readSavepointRequest(): Promise<SavepointRequest | undefined>;
+  readSavepointRequest?(): Promise<SavepointRequest | undefined>;
   /**
    * The leader completes the pending request `id`: refused unless the leader fence holds and every
    * lease not finished is staged (`savepoint`). Writes the {@link JobSavepoint} under the request's
    * name (replacing one of that name) and marks the request `completed`. Moves the revision.
    */
-  completeSavepoint(decision: SavepointDecision): Promise<SavepointWrite>;
+  completeSavepoint?(decision: SavepointDecision): Promise<SavepointWrite>;
   /** The leader fails the pending request `id` with `message` (a timeout). Moves the revision. */
-  failSavepoint(decision: SavepointDecision): Promise<SavepointWrite>;
+  failSavepoint?(decision: SavepointDecision): Promise<SavepointWrite>;
   /** The savepoint of that name, if one was completed. */
-  readJobSavepoint(name: string): Promise<JobSavepoint | undefined>;
+  readJobSavepoint?(name: string): Promise<JobSavepoint | undefined>;
   /** Every completed savepoint's name, sorted. */
-  jobSavepointNames(): Promise<string[]>;
+  jobSavepointNames?(): Promise<string[]>;
   /**
    * Resets the lease table from the savepoint `name`, if its revision is still `expectedRevision`
    * (`counter` otherwise): every lease becomes the savepoint's (no owner, its position, counter
@@ -145,7 +145,7 @@ export interface SavepointStore {
    * answers `already` and is left alone. Moves the revision. Worker records and the leader lock
    * stay (their counters never go back).
    */
-  restoreSavepoint(request: {
+  restoreSavepoint?(request: {
     readonly name: string;
     readonly expectedRevision: number;
   }): Promise<SavepointRestore>;

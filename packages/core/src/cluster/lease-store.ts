@@ -460,7 +460,7 @@ export interface StartHandoffRequest {
  * });
  * if (taken.ok) await store.renewLease("shard-0", { worker: "worker-a", expectedCounter: taken.lease.leaseCounter });
  */
-export interface LeaseStore extends Partial<SavepointStore> {
+export interface LeaseStore extends SavepointStore {
   /** Where the leases are, for messages: `memory`, `redis://host:6379 job fx-pricing`. */
   readonly description: string;
 

@@ -17,7 +17,7 @@ export interface SavepointContractContext {
   readonly lead: (store: LeaseStore, worker: string) => Promise<LeaderFence>;
 }
 
-type Savepoints = LeaseStore & SavepointStore;
+type Savepoints = LeaseStore & Required<SavepointStore>;
 
 function supportsSavepoints(store: LeaseStore): store is Savepoints {
   return (
