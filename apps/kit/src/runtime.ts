@@ -395,7 +395,13 @@ export async function resolveProducerRuntime(
   settings: SettingValues<ReturnType<typeof producerSettings>>,
 ): Promise<Runtime> {
   // A producer writes to Kinesis from one process: it is never one of several workers.
-  const single = { workers: undefined, cluster: false, workerId: undefined, failoverTime: 0 };
+  const single = {
+    workers: undefined,
+    cluster: false,
+    workerId: undefined,
+    failoverTime: 0,
+    fromSavepoint: undefined,
+  };
   const runtime = await resolveRuntime({ ...settings, ...single, source: "kinesis", sinks: [], out: "" });
   return { ...runtime, summary: [runtime.summary[0]!, runtime.summary[2]!] };
 }

@@ -74,12 +74,20 @@ export interface JobSavepoint {
  * declare const store: LeaseStore;
  */
 export type SavepointWrite =
-  | { readonly ok: true; readonly request: SavepointRequest }
   | {
+      /** The write was made. */
+      readonly ok: true;
+      /** The request as written. */
+      readonly request: SavepointRequest;
+    }
+  | {
+      /** The write was refused. */
       readonly ok: false;
       /** `exists`: another request is pending; `missing`/`counter`: not the pending request; `leader`; `savepoint`: leases not staged yet. */
       readonly code: LeaseRefusal;
+      /** Why, as a sentence. */
       readonly message: string;
+      /** The request as stored, when there is one. */
       readonly request: SavepointRequest | undefined;
     };
 
