@@ -28,6 +28,17 @@ test("embedded mode: the generator, console and files, file checkpoints, no AWS"
   await runtime.close();
 });
 
+test("--from-savepoint starts from that savepoint, and contradicts --fresh", async () => {
+  const runtime = await resolveRuntime(
+    settings(["--checkpoints", join(directory, "cp"), "--from-savepoint", "before-upgrade"]),
+  );
+  expect(runtime.startFrom).toEqual({ savepoint: "before-upgrade" });
+  await runtime.close();
+  await expect(
+    resolveRuntime(settings(["--checkpoints", join(directory, "cp"), "--from-savepoint", "x", "--fresh"])),
+  ).rejects.toThrow(/--fresh and --from-savepoint contradict each other/);
+});
+
 test("embedded mode refuses what needs AWS, saying which mode to pick", async () => {
   await expect(resolveRuntime(settings(["--source", "kinesis"]))).rejects.toThrow(
     /--mode local .* or --mode aws/,

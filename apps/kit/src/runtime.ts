@@ -109,6 +109,15 @@ export function runtimeSettings(app: string) {
       default: false,
       switch: true,
     },
+    fromSavepoint: {
+      flag: "from-savepoint",
+      env: "EDDY_FROM_SAVEPOINT",
+      description:
+        "start from the savepoint of this name: on workers (`--cluster`, `--workers` with Redis) a savepoint of the whole job, which resets the lease table once (refused while the job runs); alone, a savepoint in the checkpoint store",
+      parse: text,
+      default: undefined,
+      defaultText: "none: resume from the latest checkpoint",
+    } as Setting<string | undefined>,
     out: {
       flag: "out",
       env: "EDDY_OUT",
@@ -226,6 +235,9 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
       "--create-resources works against the local stack only: on AWS, create the stream, table and delivery stream as the README shows",
     );
   }
+  if (settings.fresh && settings.fromSavepoint !== undefined) {
+    throw new SettingsError("--fresh and --from-savepoint contradict each other: choose one");
+  }
   const checkpoints =
     settings.checkpoints ??
     defaultCheckpoints(mode, connections?.redisUrl, resolve(DATA_DIRECTORY, "checkpoints"));
@@ -286,7 +298,11 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
     job: settings.job,
     store,
     checkpointEvery: settings.checkpointEvery,
-    startFrom: settings.fresh ? "fresh" : "latest",
+    startFrom: settings.fresh
+      ? "fresh"
+      : settings.fromSavepoint !== undefined
+        ? { savepoint: settings.fromSavepoint }
+        : "latest",
     fresh: settings.fresh,
     out: settings.out,
     createResources,
@@ -379,7 +395,13 @@ export async function resolveProducerRuntime(
   settings: SettingValues<ReturnType<typeof producerSettings>>,
 ): Promise<Runtime> {
   // A producer writes to Kinesis from one process: it is never one of several workers.
-  const single = { workers: undefined, cluster: false, workerId: undefined, failoverTime: 0 };
+  const single = {
+    workers: undefined,
+    cluster: false,
+    workerId: undefined,
+    failoverTime: 0,
+    fromSavepoint: undefined,
+  };
   const runtime = await resolveRuntime({ ...settings, ...single, source: "kinesis", sinks: [], out: "" });
   return { ...runtime, summary: [runtime.summary[0]!, runtime.summary[2]!] };
 }

@@ -48,6 +48,15 @@ export { checksumOf } from "./checkpoint/checksum.ts";
 export { MemoryCheckpointStore } from "./checkpoint/memory-store.ts";
 export { blobKeysOf, blobRefsOf, planRetention } from "./checkpoint/retention.ts";
 export { isSharedBlobStore, type SharedBlobStore } from "./checkpoint/shared-blob-store.ts";
+export type {
+  JobSavepoint,
+  SavepointDecision,
+  SavepointLease,
+  SavepointRequest,
+  SavepointRestore,
+  SavepointStore,
+  SavepointWrite,
+} from "./cluster/job-savepoint.ts";
 export { holderOf, isFinished, type Lease, type NewLease, newLease, SHARD_END } from "./cluster/lease.ts";
 export {
   type HeldLease,
@@ -81,6 +90,7 @@ export type {
   WorkerWrite,
 } from "./cluster/lease-store.ts";
 export { MemoryLeaseStore } from "./cluster/memory-lease-store.ts";
+export { type TakeJobSavepointOptions, takeJobSavepoint } from "./cluster/take-job-savepoint.ts";
 export { DataStream } from "./dsl/data-stream.ts";
 export { KeyedStream, type OverResult, OverStream } from "./dsl/keyed-stream.ts";
 export type { ProcessContext, ProcessFunction } from "./dsl/process-function.ts";

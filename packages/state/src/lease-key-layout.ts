@@ -23,6 +23,13 @@ import { tagged } from "./key-layout.ts";
  * <prefix>job:{<job>}:key-groups         hash    key group → {"leaseKey","epoch","state"} JSON
  * <prefix>job:{<job>}:committables       hash    workerId → {"incarnation","state"} JSON: what its
  *                                                last publish left its sinks to commit
+ * <prefix>job:{<job>}:savepoint-request  hash    the newest savepoint request: id, name, stop, state, message
+ * <prefix>job:{<job>}:savepoint-staged:<part>    hash    what publishes for the pending request staged
+ *                                                (leases, key-groups, committables)
+ * <prefix>job:{<job>}:savepoints         set     names of the completed savepoints of the whole job
+ * <prefix>job:{<job>}:savepoint:<name>:<part>    hash    one savepoint: meta (name, id), leases,
+ *                                                key-groups, committables
+ * <prefix>job:{<job>}:restored-from      string  "<id>:<name>" of the savepoint last restored
  * ```
  *
  * @example
@@ -101,4 +108,32 @@ export class LeaseKeyLayout {
   committables(): string {
     return `${this.#base}:committables`;
   }
+
+  /** The newest savepoint request of the whole job (`id`, `name`, `stop`, `state`, `message`). */
+  savepointRequest(): string {
+    return `${this.#base}:savepoint-request`;
+  }
+
+  /** What publishes tagged with the pending request staged: `leases`, `key-groups` or `committables`. */
+  savepointStaged(part: SavepointPart): string {
+    return `${this.#base}:savepoint-staged:${part}`;
+  }
+
+  /** The names of the completed savepoints of the whole job. */
+  savepoints(): string {
+    return `${this.#base}:savepoints`;
+  }
+
+  /** One completed savepoint: its `meta` (`name`, `id`), `leases`, `key-groups` or `committables`. */
+  savepoint(name: string, part: SavepointPart | "meta"): string {
+    return `${this.#base}:savepoint:${name}:${part}`;
+  }
+
+  /** Which savepoint (`<id>:<name>`) the table was last restored from. */
+  restoredFrom(): string {
+    return `${this.#base}:restored-from`;
+  }
 }
+
+/** The parts of a savepoint of the whole job, each a hash. */
+export type SavepointPart = "leases" | "key-groups" | "committables";

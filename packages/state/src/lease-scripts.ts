@@ -179,10 +179,12 @@ return answer('ok', '', KEYS[1])
 `);
 
 /**
- * KEYS key-group pointers, then the n leases, then the worker record and the committables hash.
+ * KEYS key-group pointers, then the n leases, then the worker record and the committables hash,
+ * then the savepoint request and its three staging hashes (leases, key groups, committables).
  * ARGV worker, n, then five per lease (leaseKey, counter, has checkpoint, checkpoint,
  * sub-sequence), m, then two per key group (group, state JSON), then the incarnation to fence on
- * ('' for none) and the committables JSON ('' for none). Answers {code, message}.
+ * ('' for none), the committables JSON ('' for none) and the savepoint request id ('' for none).
+ * Answers {code, message}.
  */
 export const PUBLISH = script(`
 local worker = ARGV[1]
@@ -251,6 +253,24 @@ for j = 1, m do
   local carrier = leases[carriers[j]]
   -- The state goes in as the JSON the client wrote: decoding and encoding it here could change it.
   redis.call('HSET', KEYS[1], ARGV[b + 1], '{"leaseKey":' .. cjson.encode(carrier.leaseKey) .. ',"epoch":' .. carrier.leaseCounter .. ',"state":' .. ARGV[b + 2] .. '}')
+end
+-- A publish tagged with the pending savepoint request stages what it wrote, as it wrote it.
+local savepoint = ARGV[groupsFrom + m * 2 + 3]
+if savepoint ~= nil and savepoint ~= '' then
+  local request = read(KEYS[4 + n])
+  if request and request.state == 'pending' and tonumber(request.id) == tonumber(savepoint) then
+    for i = 1, n do
+      local lease = read(KEYS[1 + i])
+      redis.call('HSET', KEYS[5 + n], lease.leaseKey, cjson.encode({checkpoint = lease.checkpoint, sub = lease.checkpointSubSequenceNumber}))
+    end
+    for j = 1, m do
+      local group = ARGV[groupsFrom + (j - 1) * 2 + 1]
+      redis.call('HSET', KEYS[6 + n], group, redis.call('HGET', KEYS[1], group))
+    end
+    if committables ~= '' then
+      redis.call('HSET', KEYS[7 + n], worker, redis.call('HGET', KEYS[3 + n], worker))
+    end
+  end
 end
 return {'ok', ''}
 `);

@@ -1,6 +1,7 @@
 import {
   type AssignLeaseRequest,
   type CheckpointLeaseRequest,
+  type JobSavepoint,
   type KeyGroupPointer,
   type LeaderLock,
   type LeaderWrite,
@@ -17,6 +18,10 @@ import {
   type PublishResult,
   type ReleaseLeaseRequest,
   type RenewLeaseRequest,
+  type SavepointDecision,
+  type SavepointRequest,
+  type SavepointRestore,
+  type SavepointWrite,
   type StartHandoffRequest,
   type TakeLeaseRequest,
   type WorkerRecord,
@@ -26,6 +31,8 @@ import type { Redis, RedisOptions } from "ioredis";
 import { LeaseKeyLayout } from "./lease-key-layout.ts";
 import * as scripts from "./lease-scripts.ts";
 import { connect, disconnect } from "./redis-connection.ts";
+import { parseJobSavepoint, parseSavepointRequest, savepointWrite } from "./redis-savepoint-records.ts";
+import * as savepointScripts from "./savepoint-scripts.ts";
 
 /**
  * Options of {@link redisLeases}. Defaults are in {@link REDIS_LEASE_DEFAULTS}.
@@ -81,6 +88,10 @@ const COMMANDS = {
   eddyLeaderAcquire: { lua: scripts.ACQUIRE_LEADERSHIP, numberOfKeys: 2 },
   eddyLeaderRenew: { lua: scripts.RENEW_LEADERSHIP, numberOfKeys: 1 },
   eddyLeaderResign: { lua: scripts.RESIGN_LEADERSHIP, numberOfKeys: 1 },
+  eddySavepointRequest: { lua: savepointScripts.REQUEST_SAVEPOINT, numberOfKeys: 5 },
+  eddySavepointComplete: { lua: savepointScripts.COMPLETE_SAVEPOINT },
+  eddySavepointFail: { lua: savepointScripts.FAIL_SAVEPOINT, numberOfKeys: 4 },
+  eddySavepointRestore: { lua: savepointScripts.RESTORE_SAVEPOINT },
 } as const;
 
 type ScriptArgument = string | number;
@@ -162,6 +173,8 @@ export class RedisLeaseStore implements LeaseStore {
     const read = this.#redis.multi();
     read.get(this.keys.revision());
     read.hgetall(this.keys.leader());
+    read.hgetall(this.keys.savepointRequest());
+    read.hkeys(this.keys.savepointStaged("leases"));
     for (const key of leaseKeys) read.hgetall(this.keys.lease(key));
     for (const id of workerIds) read.hgetall(this.keys.worker(id));
     const results = await read.exec();
@@ -170,11 +183,14 @@ export class RedisLeaseStore implements LeaseStore {
       if (error) throw error;
       return value;
     });
-    const [revision, leader, ...records] = values as [
+    const [revision, leader, request, staged, ...records] = values as [
       string | null,
       Record<string, string>,
+      Record<string, string>,
+      string[],
       ...Record<string, string>[],
     ];
+    const savepoint = parseSavepointRequest(request, staged);
     const leases = records.slice(0, leaseKeys.length).map(parseLease);
     const workers = records.slice(leaseKeys.length).map(parseWorker);
     return {
@@ -182,6 +198,7 @@ export class RedisLeaseStore implements LeaseStore {
       leases: leases.filter((lease): lease is Lease => lease !== undefined),
       workers: workers.filter((worker): worker is WorkerRecord => worker !== undefined),
       leader: parseLock(leader),
+      ...(savepoint ? { savepoint } : {}),
     };
   }
 
@@ -313,6 +330,10 @@ export class RedisLeaseStore implements LeaseStore {
       ...request.leases.map((l) => this.keys.lease(l.leaseKey)),
       this.keys.worker(request.worker),
       this.keys.committables(),
+      this.keys.savepointRequest(),
+      this.keys.savepointStaged("leases"),
+      this.keys.savepointStaged("key-groups"),
+      this.keys.savepointStaged("committables"),
     ];
     const args: ScriptArgument[] = [request.worker, request.leases.length];
     for (const lease of request.leases) {
@@ -329,6 +350,7 @@ export class RedisLeaseStore implements LeaseStore {
     args.push(
       request.incarnation ?? "",
       request.committables === undefined ? "" : JSON.stringify(request.committables),
+      request.savepoint ?? "",
     );
     const [code, message] = (await this.#commands.eddyLeasePublish(keys.length, ...keys, ...args)) as Answer;
     return code === "ok" ? { ok: true } : { ok: false, code: code as LeaseRefusal, message };
@@ -432,14 +454,150 @@ export class RedisLeaseStore implements LeaseStore {
     return leaderWrite(answer);
   }
 
+  async requestSavepoint(request: { name: string; stop: boolean }): Promise<SavepointWrite> {
+    if (typeof request.name !== "string" || request.name === "") {
+      throw new Error(`a savepoint needs a non-empty name; got ${JSON.stringify(request.name)}`);
+    }
+    const answer = await this.#commands.eddySavepointRequest(
+      this.keys.savepointRequest(),
+      this.keys.savepointStaged("leases"),
+      this.keys.savepointStaged("key-groups"),
+      this.keys.savepointStaged("committables"),
+      this.keys.revision(),
+      request.name,
+      request.stop ? "1" : "0",
+    );
+    return savepointWrite(answer);
+  }
+
+  async readSavepointRequest(): Promise<SavepointRequest | undefined> {
+    const [request, staged] = await Promise.all([
+      this.#redis.hgetall(this.keys.savepointRequest()),
+      this.#redis.hkeys(this.keys.savepointStaged("leases")),
+    ]);
+    return parseSavepointRequest(request, staged);
+  }
+
+  async completeSavepoint(decision: SavepointDecision): Promise<SavepointWrite> {
+    // The script checks the lease keys passed are exactly the job's; a lease created between the
+    // read and the script makes it refuse, and the read is made again.
+    for (let attempt = 1; ; attempt++) {
+      const [request, leaseKeys] = await Promise.all([
+        this.#redis.hget(this.keys.savepointRequest(), "name"),
+        this.#redis.smembers(this.keys.leases()),
+      ]);
+      const name = request ?? "";
+      const keys = [
+        this.keys.leader(),
+        this.keys.savepointRequest(),
+        this.keys.savepointStaged("leases"),
+        this.keys.savepointStaged("key-groups"),
+        this.keys.savepointStaged("committables"),
+        this.keys.leases(),
+        this.keys.keyGroups(),
+        this.keys.committables(),
+        this.keys.savepoints(),
+        this.keys.revision(),
+        this.keys.savepoint(name, "meta"),
+        this.keys.savepoint(name, "leases"),
+        this.keys.savepoint(name, "key-groups"),
+        this.keys.savepoint(name, "committables"),
+        ...leaseKeys.map((key) => this.keys.lease(key)),
+      ];
+      const answer = await this.#commands.eddySavepointComplete(
+        keys.length,
+        ...keys,
+        decision.leader.worker,
+        decision.leader.token,
+        decision.id,
+        name,
+        leaseKeys.length,
+        ...leaseKeys,
+      );
+      const write = savepointWrite(answer);
+      if (write.ok || write.code !== "counter" || attempt >= 3 || write.request?.id !== decision.id)
+        return write;
+    }
+  }
+
+  async failSavepoint(decision: SavepointDecision): Promise<SavepointWrite> {
+    const answer = await this.#commands.eddySavepointFail(
+      this.keys.leader(),
+      this.keys.savepointRequest(),
+      this.keys.savepointStaged("leases"),
+      this.keys.revision(),
+      decision.leader.worker,
+      decision.leader.token,
+      decision.id,
+      decision.message ?? "failed",
+    );
+    return savepointWrite(answer);
+  }
+
+  async readJobSavepoint(name: string): Promise<JobSavepoint | undefined> {
+    const results = await this.#redis
+      .multi()
+      .hgetall(this.keys.savepoint(name, "meta"))
+      .hgetall(this.keys.savepoint(name, "leases"))
+      .hgetall(this.keys.savepoint(name, "key-groups"))
+      .hgetall(this.keys.savepoint(name, "committables"))
+      .exec();
+    if (results === null) throw new Error(`reading savepoint "${name}" of ${this.description} was aborted`);
+    const [meta, leases, keyGroups, committables] = results.map(([error, value]) => {
+      if (error) throw error;
+      return value as Record<string, string>;
+    }) as [Record<string, string>, Record<string, string>, Record<string, string>, Record<string, string>];
+    return parseJobSavepoint(meta, leases, keyGroups, committables);
+  }
+
+  async jobSavepointNames(): Promise<string[]> {
+    return (await this.#redis.smembers(this.keys.savepoints())).sort();
+  }
+
+  async restoreSavepoint(request: { name: string; expectedRevision: number }): Promise<SavepointRestore> {
+    const [current, saved] = await Promise.all([
+      this.#redis.smembers(this.keys.leases()),
+      this.#redis.hkeys(this.keys.savepoint(request.name, "leases")),
+    ]);
+    const leaseKeys = [...new Set([...current, ...saved])].sort();
+    const keys = [
+      this.keys.revision(),
+      this.keys.restoredFrom(),
+      this.keys.leases(),
+      this.keys.leaseCounters(),
+      this.keys.keyGroups(),
+      this.keys.committables(),
+      this.keys.savepointRequest(),
+      this.keys.savepoint(request.name, "meta"),
+      this.keys.savepoint(request.name, "leases"),
+      this.keys.savepoint(request.name, "key-groups"),
+      this.keys.savepoint(request.name, "committables"),
+      ...leaseKeys.map((key) => this.keys.lease(key)),
+    ];
+    const [code, message, outcome] = (await this.#commands.eddySavepointRestore(
+      keys.length,
+      ...keys,
+      request.name,
+      request.expectedRevision,
+      leaseKeys.length,
+      ...leaseKeys,
+    )) as [string, string, string];
+    if (code !== "ok") return { ok: false, code: code as LeaseRefusal, message };
+    const savepoint = await this.readJobSavepoint(request.name);
+    if (!savepoint)
+      throw new Error(`savepoint "${request.name}" of ${this.description} vanished while restored`);
+    return { ok: true, outcome: outcome as "restored" | "already", savepoint };
+  }
+
   /**
    * Deletes every key of the job's leases (leases, workers, leader lock, key-group pointers): for
    * tests, and for resetting a job that will start from scratch. Never while workers run.
    */
   async clear(): Promise<void> {
-    const [leaseKeys, workerIds] = await Promise.all([
+    const [leaseKeys, workerIds, savepointNames] = await Promise.all([
       this.#redis.smembers(this.keys.leases()),
       this.#redis.smembers(this.keys.workers()),
+      this.#redis.smembers(this.keys.savepoints()),
     ]);
     await this.#redis.del(
       this.keys.leases(),
@@ -450,6 +608,18 @@ export class RedisLeaseStore implements LeaseStore {
       this.keys.leader(),
       this.keys.leaderToken(),
       this.keys.keyGroups(),
+      this.keys.committables(),
+      this.keys.savepointRequest(),
+      this.keys.savepointStaged("leases"),
+      this.keys.savepointStaged("key-groups"),
+      this.keys.savepointStaged("committables"),
+      this.keys.savepoints(),
+      this.keys.restoredFrom(),
+      ...savepointNames.flatMap((name) =>
+        (["meta", "leases", "key-groups", "committables"] as const).map((part) =>
+          this.keys.savepoint(name, part),
+        ),
+      ),
       ...leaseKeys.map((key) => this.keys.lease(key)),
       ...workerIds.map((id) => this.keys.worker(id)),
     );

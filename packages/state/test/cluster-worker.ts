@@ -5,7 +5,8 @@
  * sink — each window's result is written to one field of a Redis hash (`key|windowStart`), so a
  * result written again after a replay is the same write. With `EDDY_TEST_FILES` set, the results
  * also go to that directory through the exactly-once JSON-lines sink, which commits on checkpoint
- * completion: a result written twice there is a duplicate line.
+ * completion: a result written twice there is a duplicate line. With `EDDY_TEST_FROM_SAVEPOINT`
+ * set, the workers start from that savepoint of the whole job.
  *
  *   node --import tsx cluster-worker.ts <redis url> <job name> <results hash> <records> <records per second> [worker id]
  */
@@ -59,6 +60,9 @@ const job = pipeline(name, {
     handoffTimeoutMs: 5_000,
   },
   stopOnSignals: false,
+  ...(process.env.EDDY_TEST_FROM_SAVEPOINT
+    ? { startFrom: { savepoint: process.env.EDDY_TEST_FROM_SAVEPOINT } }
+    : {}),
 });
 const rows = job
   .source(

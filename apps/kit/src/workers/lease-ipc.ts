@@ -26,6 +26,13 @@ export const LEASE_STORE_METHODS = [
   "acquireLeadership",
   "renewLeadership",
   "resignLeadership",
+  "requestSavepoint",
+  "readSavepointRequest",
+  "completeSavepoint",
+  "failSavepoint",
+  "readJobSavepoint",
+  "jobSavepointNames",
+  "restoreSavepoint",
 ] as const satisfies readonly (keyof LeaseStore)[];
 
 /** One of {@link LEASE_STORE_METHODS}. */

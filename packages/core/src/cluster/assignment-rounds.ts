@@ -57,9 +57,15 @@ export class AssignmentRounds {
 
   /**
    * One assignment pass over `snapshot`, read at `now`, under `fence`; resolves the leases it
-   * assigned to this worker itself, which it may take at once.
+   * assigned to this worker itself, which it may take at once. With `holdMoves` (a savepoint of
+   * the whole job is pending) it assigns only leases that need an owner and does not balance.
    */
-  async run(snapshot: LeaseTableSnapshot, now: Millis, fence: LeaderFence): Promise<Lease[]> {
+  async run(
+    snapshot: LeaseTableSnapshot,
+    now: Millis,
+    fence: LeaderFence,
+    holdMoves = false,
+  ): Promise<Lease[]> {
     const { timing, leases, workers, store, emit, workerId } = this.context;
     const dead = new Set<string>();
     const live = new Set<string>([workerId]);
@@ -78,7 +84,8 @@ export class AssignmentRounds {
       this.#waitingSince !== undefined && now - this.#waitingSince >= timing.failoverTimeMs;
     const assignUnowned = !joining || waitedEnough;
     this.#waitingSince = assignUnowned ? undefined : (this.#waitingSince ?? now);
-    const balance = assignUnowned && (this.#nextBalanceAt === undefined || now >= this.#nextBalanceAt);
+    const balance =
+      !holdMoves && assignUnowned && (this.#nextBalanceAt === undefined || now >= this.#nextBalanceAt);
     if (balance) {
       this.#round += 1;
       this.#nextBalanceAt = now + timing.assignmentIntervalMs;

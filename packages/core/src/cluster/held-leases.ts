@@ -142,6 +142,7 @@ export class HeldLeases {
     keyGroups?: readonly { keyGroup: number; state: unknown }[];
     incarnation: number;
     committables?: unknown;
+    savepoint?: number;
   }): Promise<PublishResult> {
     return this.exclusive(async () => {
       const notHeld = request.leases.filter((l) => !this.#held.has(l.leaseKey)).map((l) => `"${l.leaseKey}"`);
@@ -161,6 +162,7 @@ export class HeldLeases {
         keyGroups: request.keyGroups,
         incarnation: request.incarnation,
         committables: request.committables,
+        ...(request.savepoint === undefined ? {} : { savepoint: request.savepoint }),
       });
       if (!result.ok) {
         await this.#loseTakenAmong(request.leases.map((l) => l.leaseKey));

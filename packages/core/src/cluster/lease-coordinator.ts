@@ -5,6 +5,7 @@ import type { Millis } from "../time/duration.ts";
 import { AssignmentRounds } from "./assignment-rounds.ts";
 import { CounterWatch } from "./counter-watch.ts";
 import { HeldLeases } from "./held-leases.ts";
+import type { SavepointRequest } from "./job-savepoint.ts";
 import { LeaderElection } from "./leader-election.ts";
 import { holderOf, isFinished, type Lease } from "./lease.ts";
 import { type LeaseTiming, type LeaseTimingOptions, leaseTiming, renewIntervalOf } from "./lease-defaults.ts";
@@ -16,6 +17,7 @@ import type {
   LeaseTableSnapshot,
   PublishResult,
 } from "./lease-store.ts";
+import { SavepointLeader } from "./savepoint-leader.ts";
 
 /**
  * Options of a {@link LeaseCoordinator}: where the leases are, who this worker is, its clock, and
@@ -112,6 +114,8 @@ export class LeaseCoordinator {
   readonly #held: HeldLeases;
   readonly #election: LeaderElection;
   readonly #rounds: AssignmentRounds;
+  readonly #savepointLeader: SavepointLeader;
+  #savepoint: SavepointRequest | undefined;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #timers: Cancel[] = [];
   #state: "new" | "running" | "stopped" = "new";
@@ -149,6 +153,16 @@ export class LeaseCoordinator {
       leases: this.#leaseWatch,
       workers: this.#workerWatch,
     });
+    this.#savepointLeader = new SavepointLeader({
+      store: this.#store,
+      logger: this.#logger,
+      savepointTimeoutMs: this.#timing.savepointTimeoutMs,
+    });
+  }
+
+  /** The job's newest savepoint request as this worker last read it (see `savepoint` events). */
+  get savepointRequest(): SavepointRequest | undefined {
+    return this.#savepoint;
   }
 
   /**
@@ -183,6 +197,7 @@ export class LeaseCoordinator {
     this.#startedAt = this.#clock.now();
     const snapshot = await this.#claim();
     this.#observeSnapshot(snapshot, this.#clock.now());
+    this.#noticeSavepoint(snapshot);
     await this.#adopt(snapshot);
     await this.#poll();
     this.#every(renewIntervalOf(this.#timing), () => this.#renewTick());
@@ -235,7 +250,9 @@ export class LeaseCoordinator {
    * It never overlaps a renewal (which moves those counters). A refusal means this worker is a
    * zombie for those leases: stop the pipeline, and start afresh if wanted. It is fenced on this
    * process's incarnation too, and records `committables` (what the checkpoint's sinks must still
-   * commit) under the worker's id in the same step (see `LeaseStore.readCommittables`).
+   * commit) under the worker's id in the same step (see `LeaseStore.readCommittables`). With
+   * `savepoint`, the id of the pending savepoint request of the whole job this checkpoint is the
+   * worker's savepoint for, the publish also stages it for that request.
    */
   publish(request: {
     readonly leases: readonly {
@@ -245,6 +262,7 @@ export class LeaseCoordinator {
     }[];
     readonly keyGroups?: readonly { keyGroup: number; state: unknown }[];
     readonly committables?: unknown;
+    readonly savepoint?: number;
   }): Promise<PublishResult> {
     return this.#held.publish({ ...request, incarnation: this.#incarnation });
   }
@@ -357,6 +375,7 @@ export class LeaseCoordinator {
     if (!this.isLeader && (await this.#election.campaign(lock, now))) {
       const warm = now - this.#startedAt >= renewIntervalOf(this.#timing) + this.#timing.pollIntervalMs;
       this.#rounds.reset(now, warm);
+      this.#savepointLeader.reset();
       counters ??= await this.#store.counters();
       now = this.#clock.now();
       this.#observeCounters(counters, now);
@@ -369,6 +388,7 @@ export class LeaseCoordinator {
       now = this.#clock.now();
       this.#observeSnapshot(snapshot, now);
       this.#election.observe(snapshot.leader, now);
+      this.#noticeSavepoint(snapshot);
       for (const lease of snapshot.leases) this.#held.notice(lease);
       for (const lease of snapshot.leases) {
         const assignedToMe = lease.leaseOwner === this.workerId && lease.checkpointOwner === undefined;
@@ -380,7 +400,18 @@ export class LeaseCoordinator {
     // Holders have not changed since the snapshot (same revision); the counters read now are newer.
     const view =
       counters && counters.revision === snapshot.revision ? withCounters(snapshot, counters) : snapshot;
-    for (const lease of await this.#rounds.run(view, now, fence)) await this.#take(lease);
+    // While a savepoint of the whole job is pending, leases move only by failover.
+    const holdMoves = await this.#savepointLeader.run(view, now, fence);
+    for (const lease of await this.#rounds.run(view, now, fence, holdMoves)) await this.#take(lease);
+  }
+
+  /** Tells the runtime when the job's savepoint request is new or changed state. */
+  #noticeSavepoint(snapshot: LeaseTableSnapshot): void {
+    const request = snapshot.savepoint;
+    const seen = this.#savepoint;
+    if (!request || (seen?.id === request.id && seen.state === request.state)) return;
+    this.#savepoint = request;
+    this.#events.next({ type: "savepoint", request });
   }
 
   #observeSnapshot(snapshot: LeaseTableSnapshot, now: Millis): void {

@@ -34,6 +34,11 @@ export interface LeaseTimingOptions {
   readonly balanceThreshold?: number;
   /** A holder that has not released a lease this long after its handoff began is treated as dead. */
   readonly handoffTimeoutMs?: Millis;
+  /**
+   * A savepoint of the whole job not complete this long after the leader first saw its request
+   * fails (and workers paused for it resume).
+   */
+  readonly savepointTimeoutMs?: Millis;
 }
 
 /**
@@ -71,6 +76,11 @@ export const LEASE_DEFAULTS = {
    * checkpoint (a large one takes about a second), short enough that a stuck owner is bounded.
    */
   handoffTimeoutMs: 30_000,
+  /**
+   * A savepoint of the whole job has 60 s: long enough for a worker that dies during it to be
+   * failed over (the failover time) and for its successor to restore and savepoint its splits.
+   */
+  savepointTimeoutMs: 60_000,
 } as const;
 
 /** Every timing option, with defaults filled in and checked. */
@@ -86,6 +96,7 @@ export function leaseTiming(options: LeaseTimingOptions): LeaseTiming {
     maxMovesPerRound: options.maxMovesPerRound ?? LEASE_DEFAULTS.maxMovesPerRound,
     balanceThreshold: options.balanceThreshold ?? LEASE_DEFAULTS.balanceThreshold,
     handoffTimeoutMs: options.handoffTimeoutMs ?? LEASE_DEFAULTS.handoffTimeoutMs,
+    savepointTimeoutMs: options.savepointTimeoutMs ?? LEASE_DEFAULTS.savepointTimeoutMs,
   };
   for (const [name, value] of Object.entries(timing)) {
     const integerOption = name === "maxMovesPerRound" || name === "balanceThreshold";

@@ -1,3 +1,4 @@
+import type { SavepointRequest } from "./job-savepoint.ts";
 import type { Lease } from "./lease.ts";
 
 /**
@@ -24,6 +25,8 @@ export type AssignmentReason = "unowned" | "expired" | "owner-dead" | "handoff-t
  *   lease duration); stop its split at once — its publishes are refused from now on.
  * - `superseded`: another process started with this worker id; every lease is lost and the
  *   coordinator has stopped. The process is a zombie: stop the job (it may start afresh).
+ * - `savepoint`: the job's savepoint request is new or changed state (`pending`: savepoint the
+ *   splits held and publish it tagged with `request.id`; `completed` or `failed`: resume).
  *
  * For observers (metrics, the dashboard):
  * - `leadership`: this worker became (`true`) or stopped being (`false`) the leader.
@@ -98,4 +101,10 @@ export type LeaseEvent =
       readonly to: string;
       /** The leader's balancing round (at most `maxMovesPerRound` handoffs start in one). */
       readonly round: number;
+    }
+  | {
+      /** The savepoint request of the whole job was made, completed or failed. */
+      readonly type: "savepoint";
+      /** The request as the lease table shows it now. */
+      readonly request: SavepointRequest;
     };

@@ -1,3 +1,4 @@
+import type { SavepointRequest, SavepointStore } from "./job-savepoint.ts";
 import type { Lease, NewLease } from "./lease.ts";
 
 /**
@@ -9,12 +10,21 @@ import type { Lease, NewLease } from "./lease.ts";
  * - `holder`: the writer does not hold the lease (or a handoff is pending, or is not);
  * - `leader`: the leader fence failed — the writer is not the leader with that token;
  * - `worker`: the worker fence failed — a newer incarnation of the worker id exists, or it left;
- * - `key-group`: a published key group is carried by none of the published leases.
+ * - `key-group`: a published key group is carried by none of the published leases;
+ * - `savepoint`: a savepoint of the whole job cannot complete yet (leases not staged).
  *
  * @example
  * const refusedBecause = (write: LeaseWrite): LeaseRefusal | undefined => (write.ok ? undefined : write.code);
  */
-export type LeaseRefusal = "missing" | "exists" | "counter" | "holder" | "leader" | "worker" | "key-group";
+export type LeaseRefusal =
+  | "missing"
+  | "exists"
+  | "counter"
+  | "holder"
+  | "leader"
+  | "worker"
+  | "key-group"
+  | "savepoint";
 
 /**
  * The answer to a conditional write: the lease as written, or why it was refused (with the lease as
@@ -168,6 +178,8 @@ export interface LeaseTableSnapshot {
   readonly workers: readonly WorkerRecord[];
   /** The leader lock. */
   readonly leader: LeaderLock;
+  /** The newest savepoint request of the whole job, from stores that keep them. */
+  readonly savepoint?: SavepointRequest;
 }
 
 /**
@@ -255,6 +267,13 @@ export interface PublishRequest {
    * {@link LeaseStore.readCommittables}. Needs `incarnation`.
    */
   readonly committables?: unknown;
+  /**
+   * The id of the pending savepoint request this checkpoint is the worker's savepoint for: when it
+   * is still the pending request, the publish also stages, for it, each lease's position, the key
+   * groups' pointers and the committables. A request no longer pending stages nothing (the publish
+   * still counts as a checkpoint).
+   */
+  readonly savepoint?: number;
 }
 
 /**
@@ -441,7 +460,7 @@ export interface StartHandoffRequest {
  * });
  * if (taken.ok) await store.renewLease("shard-0", { worker: "worker-a", expectedCounter: taken.lease.leaseCounter });
  */
-export interface LeaseStore {
+export interface LeaseStore extends SavepointStore {
   /** Where the leases are, for messages: `memory`, `redis://host:6379 job fx-pricing`. */
   readonly description: string;
 

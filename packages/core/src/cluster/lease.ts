@@ -106,7 +106,7 @@ export function holderOf(lease: Pick<Lease, "leaseOwner" | "checkpointOwner">): 
  * const open = leases.filter((lease) => !isFinished(lease));
  * declare const leases: Lease[];
  */
-export function isFinished(lease: Pick<Lease, "checkpoint">): boolean {
+export function isFinished(lease: { readonly checkpoint?: string | undefined }): boolean {
   return lease.checkpoint === SHARD_END;
 }
 

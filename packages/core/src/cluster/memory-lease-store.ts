@@ -1,4 +1,11 @@
-import { holderOf, type Lease, type NewLease, newLease } from "./lease.ts";
+import type {
+  JobSavepoint,
+  SavepointDecision,
+  SavepointRequest,
+  SavepointRestore,
+  SavepointWrite,
+} from "./job-savepoint.ts";
+import { holderOf, isFinished, type Lease, type NewLease, newLease } from "./lease.ts";
 import type {
   AssignLeaseRequest,
   CheckpointLeaseRequest,
@@ -42,6 +49,9 @@ export class MemoryLeaseStore implements LeaseStore {
   #leader: LeaderLock = Object.freeze({ leader: undefined, leaseCounter: 0, token: 0 });
   #tokens = 0;
   #revision = 0;
+  #request: Staging | undefined;
+  readonly #savepoints = new Map<string, JobSavepoint>();
+  #restoredFrom: string | undefined;
 
   async createLease(init: NewLease): Promise<LeaseWrite> {
     const lease = newLease(init);
@@ -60,6 +70,7 @@ export class MemoryLeaseStore implements LeaseStore {
       leases: sortedValues(this.#leases),
       workers: sortedValues(this.#workers),
       leader: this.#leader,
+      ...(this.#request ? { savepoint: requestOf(this.#request) } : {}),
     };
   }
 
@@ -248,7 +259,203 @@ export class MemoryLeaseStore implements LeaseStore {
         }),
       );
     }
+    this.#stage(request, covered);
     return { ok: true };
+  }
+
+  /** A publish tagged with the pending request stages what it wrote for it. */
+  #stage(request: PublishRequest, written: ReadonlyMap<string, Lease>): void {
+    const staging = this.#request;
+    if (request.savepoint === undefined || staging?.state !== "pending" || staging.id !== request.savepoint)
+      return;
+    for (const { leaseKey } of request.leases) {
+      const lease = written.get(leaseKey)!;
+      staging.leases.set(leaseKey, {
+        checkpoint: lease.checkpoint,
+        checkpointSubSequenceNumber: lease.checkpointSubSequenceNumber,
+      });
+    }
+    for (const { keyGroup } of request.keyGroups ?? []) {
+      const { leaseKey, state } = this.#keyGroups.get(keyGroup)!;
+      staging.keyGroups.set(keyGroup, { leaseKey, state });
+    }
+    const committed = this.#committables.get(request.worker);
+    if (request.committables !== undefined && committed) {
+      staging.committables.set(request.worker, {
+        incarnation: committed.incarnation,
+        state: committed.state,
+      });
+    }
+  }
+
+  async requestSavepoint(request: { name: string; stop: boolean }): Promise<SavepointWrite> {
+    if (typeof request.name !== "string" || request.name === "") {
+      throw new Error(`a savepoint needs a non-empty name; got ${JSON.stringify(request.name)}`);
+    }
+    const current = this.#request;
+    if (current?.state === "pending") {
+      return {
+        ok: false,
+        code: "exists",
+        message: `savepoint "${current.name}" (request ${current.id}) is being taken; one savepoint of the job at a time`,
+        request: requestOf(current),
+      };
+    }
+    this.#request = {
+      id: (current?.id ?? 0) + 1,
+      name: request.name,
+      stop: request.stop,
+      state: "pending",
+      leases: new Map(),
+      keyGroups: new Map(),
+      committables: new Map(),
+    };
+    this.#revision += 1;
+    return { ok: true, request: requestOf(this.#request) };
+  }
+
+  async readSavepointRequest(): Promise<SavepointRequest | undefined> {
+    return this.#request ? requestOf(this.#request) : undefined;
+  }
+
+  async completeSavepoint(decision: SavepointDecision): Promise<SavepointWrite> {
+    const refusal = this.#decisionRefusal(decision);
+    if (refusal) return refusal;
+    const staging = this.#request!;
+    const unstaged = [...this.#leases.values()]
+      .filter((lease) => !isFinished(lease) && !staging.leases.has(lease.leaseKey))
+      .map((lease) => `"${lease.leaseKey}"`);
+    if (unstaged.length > 0) {
+      return {
+        ok: false,
+        code: "savepoint",
+        message: `savepoint "${staging.name}" (request ${staging.id}) is not complete: no position of ${unstaged.join(", ")} was staged yet`,
+        request: requestOf(staging),
+      };
+    }
+    const keyGroups = new Map<number, { leaseKey: string; state: unknown }>();
+    for (const [group, { leaseKey, state }] of this.#keyGroups) keyGroups.set(group, { leaseKey, state });
+    for (const [group, pointer] of staging.keyGroups) keyGroups.set(group, pointer);
+    const committables = new Map<string, { incarnation: number; state: unknown }>();
+    for (const [worker, { incarnation, state }] of this.#committables)
+      committables.set(worker, { incarnation, state });
+    for (const [worker, staged] of staging.committables) committables.set(worker, staged);
+    this.#savepoints.set(
+      staging.name,
+      copied({
+        name: staging.name,
+        id: staging.id,
+        leases: sortedValues(this.#leases).map((lease) => {
+          const staged = isFinished(lease) ? undefined : staging.leases.get(lease.leaseKey);
+          return {
+            leaseKey: lease.leaseKey,
+            checkpoint: staged ? staged.checkpoint : lease.checkpoint,
+            checkpointSubSequenceNumber: staged
+              ? staged.checkpointSubSequenceNumber
+              : lease.checkpointSubSequenceNumber,
+            parentShardIds: [...lease.parentShardIds],
+            keyGroups: [...lease.keyGroups],
+          };
+        }),
+        keyGroups: new Map([...keyGroups].sort(([a], [b]) => a - b)),
+        committables: new Map([...committables].sort(([a], [b]) => (a < b ? -1 : 1))),
+      }),
+    );
+    staging.state = "completed";
+    this.#revision += 1;
+    return { ok: true, request: requestOf(staging) };
+  }
+
+  async failSavepoint(decision: SavepointDecision): Promise<SavepointWrite> {
+    const refusal = this.#decisionRefusal(decision);
+    if (refusal) return refusal;
+    const staging = this.#request!;
+    staging.state = "failed";
+    staging.message = decision.message ?? "failed";
+    this.#revision += 1;
+    return { ok: true, request: requestOf(staging) };
+  }
+
+  async readJobSavepoint(name: string): Promise<JobSavepoint | undefined> {
+    const savepoint = this.#savepoints.get(name);
+    return savepoint ? copied(savepoint) : undefined;
+  }
+
+  async jobSavepointNames(): Promise<string[]> {
+    return [...this.#savepoints.keys()].sort();
+  }
+
+  async restoreSavepoint(request: { name: string; expectedRevision: number }): Promise<SavepointRestore> {
+    const savepoint = this.#savepoints.get(request.name);
+    if (!savepoint) {
+      return { ok: false, code: "missing", message: `there is no savepoint "${request.name}" of the job` };
+    }
+    if (this.#restoredFrom === restoreMark(savepoint)) {
+      return { ok: true, outcome: "already", savepoint: copied(savepoint) };
+    }
+    if (this.#revision !== request.expectedRevision) {
+      return {
+        ok: false,
+        code: "counter",
+        message: `the lease table has revision ${this.#revision}, not ${request.expectedRevision}: it changed since it was read (is a worker of the job running?)`,
+      };
+    }
+    const kept = new Set(savepoint.leases.map((lease) => lease.leaseKey));
+    for (const leaseKey of [...this.#leases.keys()]) if (!kept.has(leaseKey)) this.#leases.delete(leaseKey);
+    for (const saved of savepoint.leases) {
+      const counter = this.#leases.get(saved.leaseKey)?.leaseCounter ?? 0;
+      this.#write(
+        {
+          ...newLease({
+            leaseKey: saved.leaseKey,
+            parentShardIds: saved.parentShardIds,
+            keyGroups: saved.keyGroups,
+          }),
+          checkpoint: saved.checkpoint,
+          checkpointSubSequenceNumber: saved.checkpointSubSequenceNumber,
+          leaseCounter: counter + 1,
+        },
+        false,
+      );
+    }
+    this.#keyGroups.clear();
+    for (const [keyGroup, { leaseKey, state }] of savepoint.keyGroups) {
+      const epoch = this.#leases.get(leaseKey)?.leaseCounter ?? 0;
+      this.#keyGroups.set(keyGroup, Object.freeze({ keyGroup, leaseKey, epoch, state: copyJson(state) }));
+    }
+    this.#committables.clear();
+    for (const [worker, { incarnation, state }] of savepoint.committables) {
+      this.#committables.set(worker, Object.freeze({ worker, incarnation, state: copyJson(state) }));
+    }
+    if (this.#request?.state === "pending") {
+      this.#request.state = "failed";
+      this.#request.message = `the job was restored from savepoint "${savepoint.name}"`;
+    }
+    this.#restoredFrom = restoreMark(savepoint);
+    this.#revision += 1;
+    return { ok: true, outcome: "restored", savepoint: copied(savepoint) };
+  }
+
+  #decisionRefusal(decision: SavepointDecision): SavepointWrite | undefined {
+    const lock = this.#leader;
+    const staging = this.#request;
+    if (lock.leader !== decision.leader.worker || lock.token !== decision.leader.token) {
+      return {
+        ok: false,
+        code: "leader",
+        message: `"${decision.leader.worker}" with token ${decision.leader.token} is not the leader (the lock says ${describeLock(lock)}); it cannot decide savepoint request ${decision.id}`,
+        request: staging ? requestOf(staging) : undefined,
+      };
+    }
+    if (staging?.state !== "pending" || staging.id !== decision.id) {
+      return {
+        ok: false,
+        code: staging ? "counter" : "missing",
+        message: `savepoint request ${decision.id} is not pending (${staging ? `request ${staging.id} is ${staging.state}` : "there is none"})`,
+        request: staging ? requestOf(staging) : undefined,
+      };
+    }
+    return undefined;
   }
 
   async readKeyGroups(keyGroups: readonly number[]): Promise<Map<number, KeyGroupPointer>> {
@@ -404,6 +611,63 @@ export class MemoryLeaseStore implements LeaseStore {
       lease,
     );
   }
+}
+
+/** The pending (or last) request with what it has staged so far. */
+interface Staging {
+  readonly id: number;
+  readonly name: string;
+  readonly stop: boolean;
+  state: SavepointRequest["state"];
+  message?: string;
+  readonly leases: Map<string, { checkpoint?: string; checkpointSubSequenceNumber?: number }>;
+  readonly keyGroups: Map<number, { leaseKey: string; state: unknown }>;
+  readonly committables: Map<string, { incarnation: number; state: unknown }>;
+}
+
+function requestOf(staging: Staging): SavepointRequest {
+  return Object.freeze({
+    id: staging.id,
+    name: staging.name,
+    stop: staging.stop,
+    state: staging.state,
+    ...(staging.message === undefined ? {} : { message: staging.message }),
+    staged: Object.freeze([...staging.leases.keys()].sort()),
+  });
+}
+
+/** Which savepoint (name and request) a table was restored from. */
+function restoreMark(savepoint: JobSavepoint): string {
+  return `${savepoint.id}:${savepoint.name}`;
+}
+
+function copyJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value ?? null)) as unknown;
+}
+
+/** A deep copy of `savepoint` (its JSON values as Redis would give them back). */
+function copied(savepoint: JobSavepoint): JobSavepoint {
+  return {
+    name: savepoint.name,
+    id: savepoint.id,
+    leases: savepoint.leases.map((lease) => ({
+      ...lease,
+      parentShardIds: [...lease.parentShardIds],
+      keyGroups: [...lease.keyGroups],
+    })),
+    keyGroups: new Map(
+      [...savepoint.keyGroups].map(([group, { leaseKey, state }]) => [
+        group,
+        { leaseKey, state: copyJson(state) },
+      ]),
+    ),
+    committables: new Map(
+      [...savepoint.committables].map(([worker, { incarnation, state }]) => [
+        worker,
+        { incarnation, state: copyJson(state) },
+      ]),
+    ),
+  };
 }
 
 function refused(code: LeaseRefusal, message: string, lease: Lease | undefined): LeaseWrite {

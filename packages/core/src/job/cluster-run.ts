@@ -1,7 +1,7 @@
 import type { CheckpointManifest } from "../checkpoint/checkpoint-store.ts";
 import { isFinished, type Lease, SHARD_END } from "../cluster/lease.ts";
 import { LeaseCoordinator } from "../cluster/lease-coordinator.ts";
-import { LEASE_DEFAULTS } from "../cluster/lease-defaults.ts";
+import { LEASE_DEFAULTS, leaseTiming } from "../cluster/lease-defaults.ts";
 import type { LeaseEvent } from "../cluster/lease-events.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import type { Sink } from "../runtime/sink.ts";
@@ -17,6 +17,8 @@ import { stopOnProcessSignals } from "./process-signals.ts";
 import { readSinkCommittables } from "./published-committables.ts";
 import { restorePublished } from "./published-restore.ts";
 import { positionToCheckpoint } from "./published-state.ts";
+import { SavepointParticipation } from "./savepoint-participation.ts";
+import { restoreJobSavepoint } from "./savepoint-restore.ts";
 
 /** What one worker of a job is built from. */
 export interface ClusterRunSettings extends JobSettings {
@@ -62,6 +64,7 @@ export class ClusterRun {
   #stopRequested = false;
   #failure: Error | undefined;
   #highestId = 0;
+  readonly #savepoints: SavepointParticipation;
 
   constructor(settings: ClusterRunSettings) {
     this.#settings = settings;
@@ -72,6 +75,12 @@ export class ClusterRun {
       workerId,
       clock: settings.clock,
       logger: settings.logger,
+    });
+    this.#savepoints = new SavepointParticipation({
+      clock: settings.clock,
+      logger: settings.logger,
+      workerId,
+      timeoutMs: leaseTiming(timing).savepointTimeoutMs,
     });
   }
 
@@ -89,6 +98,19 @@ export class ClusterRun {
       );
     }
     this.#source = source;
+    const { startFrom } = options;
+    if (typeof startFrom === "object") {
+      const timing = leaseTiming(this.#settings.cluster);
+      await restoreJobSavepoint({
+        job: name,
+        name: startFrom.savepoint,
+        leases: this.#settings.cluster.leases,
+        clock: this.#settings.clock,
+        logger,
+        failoverTimeMs: timing.failoverTimeMs,
+        pollIntervalMs: timing.pollIntervalMs,
+      });
+    }
     await this.#registerLeases(source);
     const subscription = this.#coordinator.events.subscribe((event) => this.#onLeaseEvent(event));
     const removeSignalHandlers =
@@ -102,9 +124,10 @@ export class ClusterRun {
       );
       for (;;) {
         if (this.#failure) throw this.#failure;
-        if (this.#stopRequested) break;
+        if (this.#stopRequested || this.#savepoints.stopsWorker) break;
         if (this.#current?.outcome) await this.#ended(this.#current);
-        else if (this.#changed || this.#noticeEnds(node.id)) await this.#reconcile(node.id);
+        else if (this.#changed || this.#noticeEnds(node.id) || this.#savepoints.resumeDue())
+          await this.#reconcile(node.id);
         else if (!this.#current && (await this.#everyLeaseFinished())) {
           finished = true;
           break;
@@ -113,7 +136,8 @@ export class ClusterRun {
     } finally {
       this.#abort.abort();
       await this.#stopCurrent();
-      await this.#coordinator.stop({ leave: finished });
+      // A job stopped by a savepoint of the whole job leaves: a restore from it need not wait.
+      await this.#coordinator.stop({ leave: finished || this.#savepoints.stopsWorker });
       subscription.unsubscribe();
       removeSignalHandlers();
       releaseProcess();
@@ -161,6 +185,7 @@ export class ClusterRun {
       );
     }
     if (event.type === "handoffRequested") this.#handoffs.add(event.lease.leaseKey);
+    else if (event.type === "savepoint") this.#savepoints.observe(event.request);
     else if (event.type === "superseded") {
       this.#failure ??= new Error(
         `worker "${this.#coordinator.workerId}" stops: a newer process with its id started (${event.reason})`,
@@ -180,7 +205,10 @@ export class ClusterRun {
     const current = this.#current;
     if (current) {
       const handingOff = current.leases.some((lease) => this.#handoffs.has(lease.leaseKey));
-      if (!handingOff && this.#ends.size === 0 && sameKeys(current.leases, held)) return;
+      if (!handingOff && this.#ends.size === 0 && sameKeys(current.leases, held)) {
+        await this.#takePart(current);
+        return;
+      }
       if (handingOff) {
         await current.run.savepoint(`handoff-${this.#settings.clock.now()}`).catch((error: unknown) => {
           this.#settings.logger.warn(
@@ -208,7 +236,22 @@ export class ClusterRun {
       }
     }
     const leases = this.#heldLeases();
-    if (leases.length > 0 && !this.#stopRequested) await this.#start(sourceId, leases);
+    if (this.#stopRequested || this.#savepoints.stopsWorker) return;
+    if (leases.length === 0 || this.#savepoints.paused(leases.map((lease) => lease.leaseKey))) return;
+    await this.#start(sourceId, leases);
+    await this.#takePart(this.#current!);
+  }
+
+  /** A savepoint of the whole job is pending: savepoint the run for it, then pause (stop the run). */
+  async #takePart(current: SplitRun): Promise<void> {
+    const tookPart = await this.#savepoints.takePart({
+      leaseKeys: current.leases.map((lease) => lease.leaseKey),
+      savepoint: async (name, id) => {
+        current.checkpoints.tagSavepoint(name, id);
+        await current.run.savepoint(name);
+      },
+    });
+    if (tookPart && this.#current === current) await this.#stopCurrent();
   }
 
   async #start(sourceId: string, leases: readonly Lease[]): Promise<void> {

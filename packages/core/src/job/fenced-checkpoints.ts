@@ -64,6 +64,8 @@ export class FencedCheckpoints implements CheckpointStore {
   #publishes = 0;
   #collecting: Promise<void> | undefined;
   #retired = false;
+  /** Savepoint names this run takes for a savepoint of the whole job, with the request's id. */
+  readonly #requests = new Map<string, number>();
 
   constructor(settings: FencedCheckpointsSettings) {
     this.#settings = settings;
@@ -74,6 +76,14 @@ export class FencedCheckpoints implements CheckpointStore {
   /** The highest checkpoint id a commit was started for: the next run numbers after it. */
   get highestId(): number {
     return this.#highestId;
+  }
+
+  /**
+   * The savepoint `name` this run is about to take is its part of the savepoint request `id` of
+   * the whole job: its publish is tagged with the request, which stages it.
+   */
+  tagSavepoint(name: string, id: number): void {
+    this.#requests.set(name, id);
   }
 
   /** The run is being replaced: refusals from now on are expected, not news. */
@@ -121,6 +131,7 @@ export class FencedCheckpoints implements CheckpointStore {
       ),
       keyGroups,
       committables: committablesOf(checkpoint.manifest),
+      savepoint: this.#requestOf(checkpoint.manifest),
     });
     if (!result.ok) {
       const error = new CheckpointFailedError(
@@ -129,6 +140,11 @@ export class FencedCheckpoints implements CheckpointStore {
       this.#refused(error);
       throw error;
     }
+  }
+
+  #requestOf(manifest: CheckpointManifest): number | undefined {
+    if (manifest.kind !== "savepoint" || manifest.savepointName === undefined) return undefined;
+    return this.#requests.get(manifest.savepointName);
   }
 
   /**

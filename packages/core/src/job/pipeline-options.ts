@@ -54,8 +54,10 @@ export interface PipelineOptions {
   readonly deadLetters?: Sink<DeadLetter>;
   /**
    * Run on several workers that share the source's splits by leases ({@link ClusterOptions}).
-   * Each worker restores from what was published for the leases it holds (`startFrom` does not
-   * apply). Default: this process runs the whole job.
+   * Each worker restores from what was published for the leases it holds; `startFrom:
+   * { savepoint: name }` first resets the lease table from that savepoint of the whole job (once,
+   * refused while the job runs; see `takeJobSavepoint`), other values of `startFrom` do not
+   * apply. Default: this process runs the whole job.
    */
   readonly cluster?: ClusterOptions;
 }

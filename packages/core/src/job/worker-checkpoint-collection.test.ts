@@ -119,6 +119,54 @@ describe("per-worker checkpoint retention on several workers", () => {
     expect(checkpoints.blobCount).toBe(1);
   });
 
+  test("a blob that only a savepoint of the whole job reaches is kept", async () => {
+    const leases = new MemoryLeaseStore();
+    const checkpoints = new MemoryCheckpointStore();
+    await leases.createLease({ leaseKey: "s1", keyGroups: [0] });
+    const claimed = await leases.claimWorker({ worker: "a", expectedCounter: 0 });
+    if (!claimed.ok) throw new Error(claimed.message);
+    const taken = await leases.takeLease("s1", { worker: "a", incarnation: 1, expectedCounter: 0 });
+    if (!taken.ok) throw new Error(taken.message);
+    const fence = await leases.acquireLeadership({ worker: "a", expectedCounter: 0 });
+    if (!fence.ok) throw new Error(fence.message);
+    const publish = (chain: KeyGroupBlobRef[], id: number, savepoint?: number) =>
+      leases.publish({
+        worker: "a",
+        leases: [{ leaseKey: "s1", leaseCounter: taken.lease.leaseCounter, checkpoint: `p${id}` }],
+        keyGroups: [{ keyGroup: 0, state: { checkpointId: id, operators: { op: chain } } }],
+        ...(savepoint === undefined ? {} : { savepoint }),
+      });
+    // Checkpoint 1 is staged for a savepoint of the whole job (as an ordinary checkpoint here, so
+    // nothing but the job's savepoint keeps it), then superseded by full checkpoints 2 and 3.
+    const requested = await leases.requestSavepoint({ name: "sp", stop: false });
+    if (!requested.ok) throw new Error(requested.message);
+    const [kept] = await store(checkpoints, `${JOB}@a#1`, 1, [{ key: "a/1/kg0", mode: "full", fresh: true }]);
+    expect((await publish([kept!], 1, requested.request.id)).ok).toBe(true);
+    const done = await leases.completeSavepoint({
+      leader: { worker: "a", token: fence.lock.token },
+      id: requested.request.id,
+    });
+    expect(done.ok).toBe(true);
+    for (const id of [2, 3]) {
+      const [full] = await store(checkpoints, `${JOB}@a#1`, id, [
+        { key: `a/${id}/kg0`, mode: "full", fresh: true },
+      ]);
+      expect((await publish([full!], id)).ok).toBe(true);
+    }
+    const collected = await collectWorkerCheckpoints({
+      job: JOB,
+      workerId: "a",
+      incarnation: 1,
+      retain: 1,
+      keyGroups: 1,
+      store: checkpoints,
+      leases,
+    });
+    // Checkpoints 1 and 2 go; of their blobs only checkpoint 2's is deleted.
+    expect(collected).toEqual({ checkpoints: 2, blobs: 1 });
+    expect(await readable(checkpoints, kept!)).toBe(true);
+  });
+
   test("two workers that hand splits back and forth and drop old checkpoints as they go keep every blob a published pointer or record reaches, and no other", async () => {
     const leases = new MemoryLeaseStore();
     const checkpoints = new MemoryCheckpointStore();

@@ -51,7 +51,8 @@ export interface CollectedCheckpoints {
  * newest `retain` of its process (and every checkpoint of its earlier processes), then deletes
  * the blobs only they referenced that **nothing else reaches**: no published key-group pointer
  * (another worker's chain may extend this worker's blobs), no worker's published committables, no
- * retained checkpoint or savepoint of any worker of the job.
+ * key-group pointer or committables of a savepoint of the whole job, no retained checkpoint or
+ * savepoint of any worker of the job.
  *
  * Safe while every worker runs and collects: a new reference to a blob is only ever made from a
  * chain that already reaches it (a worker extends the chain it restored or stored last, and
@@ -122,6 +123,16 @@ async function reachable(
   }
   for (const { worker, state } of (await leases.readCommittables?.())?.values() ?? []) {
     add(Object.values(sinkStatesOf(worker, state).sinks));
+  }
+  // Savepoints of the whole job may name pointers and committables no worker publishes any more.
+  for (const name of (await leases.jobSavepointNames?.()) ?? []) {
+    const savepoint = await leases.readJobSavepoint?.(name);
+    for (const [group, { state }] of savepoint?.keyGroups ?? []) {
+      for (const chain of Object.values(publishedStateOf(group, state).operators)) add(chain);
+    }
+    for (const [worker, { state }] of savepoint?.committables ?? []) {
+      add(Object.values(sinkStatesOf(worker, state).sinks));
+    }
   }
   const kept: CheckpointManifest[] = [];
   for (const stream of streams)

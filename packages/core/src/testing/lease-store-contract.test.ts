@@ -21,10 +21,51 @@ function flawed(override: (real: MemoryLeaseStore) => Partial<LeaseStore>): () =
 }
 
 describe("leaseStoreContract", () => {
-  test("has 19 cases, each named as a sentence", () => {
+  test("has 21 cases, each named as a sentence", () => {
     const cases = leaseStoreContract({ open: () => new MemoryLeaseStore() });
-    expect(cases).toHaveLength(19);
-    expect(new Set(cases.map((c) => c.name)).size).toBe(19);
+    expect(cases).toHaveLength(21);
+    expect(new Set(cases.map((c) => c.name)).size).toBe(21);
+  });
+
+  test("fails a store that stages publishes tagged with any request, or completes a savepoint with leases not staged", async () => {
+    const anyTag = flawed((real) => ({
+      publish: async (request) => {
+        const pending = await real.readSavepointRequest();
+        const tagged = request.savepoint !== undefined && pending?.state === "pending";
+        return real.publish(tagged ? { ...request, savepoint: pending.id } : request);
+      },
+    }));
+    expect(await violationOf(leaseStoreContract({ open: anyTag }), /one request at a time/)).toMatch(
+      /a publish not tagged with the pending request staged its lease/,
+    );
+    const eager = flawed((real) => ({
+      completeSavepoint: async (decision) => {
+        const request = await real.readSavepointRequest();
+        for (const lease of (await real.snapshot()).leases) {
+          if (request?.staged.includes(lease.leaseKey) || lease.leaseOwner === undefined) continue;
+          const published = await real.publish({
+            worker: lease.leaseOwner,
+            leases: [{ leaseKey: lease.leaseKey, leaseCounter: lease.leaseCounter }],
+            savepoint: decision.id,
+          });
+          if (!published.ok) throw new Error(published.message);
+        }
+        return real.completeSavepoint(decision);
+      },
+    }));
+    expect(await violationOf(leaseStoreContract({ open: eager }), /one request at a time/)).toMatch(
+      /completing while s2 is not staged succeeded; it should be refused \(savepoint\)/,
+    );
+  });
+
+  test("fails a store whose restore ignores the revision", async () => {
+    const blind = flawed((real) => ({
+      restoreSavepoint: async (request) =>
+        real.restoreSavepoint({ ...request, expectedRevision: await real.revision() }),
+    }));
+    expect(await violationOf(leaseStoreContract({ open: blind }), /restoreSavepoint resets/)).toMatch(
+      /a restore with a stale revision succeeded; it should be refused \(counter\)/,
+    );
   });
 
   test("fails a store whose take ignores the counter", async () => {

@@ -17,6 +17,7 @@ import { silentLogger } from "../logging/logger.ts";
 import { VirtualClock } from "../time/clock.ts";
 import type { ContractCase } from "./contract-case.ts";
 import { check, sameJson, withOpened } from "./contract-checks.ts";
+import { savepointStoreCases } from "./savepoint-store-contract.ts";
 
 /**
  * What {@link leaseStoreContract} tests: how to open a store, and how to dispose of one.
@@ -89,7 +90,10 @@ const TIMING = { ...LEASE_DEFAULTS };
  * - with {@link LeaseCoordinator}s on a virtual clock: a crashed holder's lease is reassigned only
  *   after its counter stood still for the failover time on the leader's clock, and soon after; a
  *   paused worker's publish is refused once its lease was taken; a worker restarted with the same
- *   id takes its leases back and fences the old process.
+ *   id takes its leases back and fences the old process;
+ * - savepoints of the whole job (stores with the `SavepointStore` operations): one request at a
+ *   time, staged only by publishes tagged with it, completed by the leader once every unfinished
+ *   lease is staged; a restore resets the table once, fenced on the revision.
  *
  * @example
  * import { describe, test } from "vitest";
@@ -135,6 +139,7 @@ export function leaseStoreContract<TStore extends LeaseStore>(
   };
 
   return [
+    ...savepointStoreCases({ withStore, claim, take, lead }),
     {
       name: "createLease creates a lease once, with KCL's attributes as given, and lists it",
       run: withStore(async (store) => {

@@ -6,6 +6,7 @@ import { pipeline } from "../../pipeline.ts";
 import { boundedOutOfOrderness } from "../../watermarks/watermark-strategy.ts";
 import { tumbling } from "../../windows/assigners.ts";
 import type { ClusterOptions } from "../cluster-options.ts";
+import type { StartFrom } from "../job-restore.ts";
 
 /** A tick of the cluster tests' input. */
 export interface Tick {
@@ -38,9 +39,11 @@ export function tickCounts(
     store: MemoryCheckpointStore;
     ratePerSecond?: number;
     retain?: number;
+    startFrom?: StartFrom;
   },
 ) {
   const job = pipeline(name, {
+    startFrom: options.startFrom,
     checkpoints: { every: 40, store: options.store, retain: options.retain },
     cluster: options.cluster,
     logger: silentLogger,
