@@ -13,6 +13,7 @@ import { checkClusterSinks, clusteredSource } from "./co-partitioning.ts";
 import { DEAD_LETTER_SINK_ID } from "./dead-letter-channel.ts";
 import { FencedCheckpoints } from "./fenced-checkpoints.ts";
 import { type JobResult, JobRun, type JobSettings } from "./job-run.ts";
+import { leaseChange, stopAtPublishedCheckpoint } from "./planned-restart.ts";
 import { stopOnProcessSignals } from "./process-signals.ts";
 import { readSinkCommittables } from "./published-committables.ts";
 import { restorePublished } from "./published-restore.ts";
@@ -41,12 +42,15 @@ interface SplitRun {
  * Whenever that set changes, the pipeline is stopped and started again over the new set:
  * operators hold the state of every key group they saw, and only a fresh start restores exactly
  * the key groups of the leases held now (a lease lost or handed off leaves no timers behind that
- * would fire its windows a second time). A handoff first takes a savepoint, published like any
- * checkpoint, then releases the lease, so the new owner continues where this worker stopped. A
- * refused publish stops the pipeline at once: the worker held a lease it no longer holds (a
- * zombie). A split read to its end is released as finished once a published checkpoint covers
- * its end, after the leases of any splits that appeared since (a resharded stream's children) are
- * created; the job is finished once every lease is.
+ * would fire its windows a second time). A planned change — a lease acquired, a handoff, a split
+ * read to its end, a graceful stop — first stops the pipeline exactly at a checkpoint, published
+ * like any other, so the next run (this worker's, or the new owner's after the lease is released)
+ * continues exactly there and nothing is written twice. A lost lease or a refused publish stops
+ * the pipeline at once: the worker held a lease it no longer holds (a zombie), and the splits it
+ * keeps replay from their last published checkpoint. A split read to its end is released as
+ * finished once a published checkpoint covers its end, after the leases of any splits that
+ * appeared since (a resharded stream's children) are created; the job is finished once every
+ * lease is.
  */
 export class ClusterRun {
   readonly #settings: ClusterRunSettings;
@@ -60,6 +64,10 @@ export class ClusterRun {
   #changed = true;
   #wake: (() => void) | undefined;
   #stopRequested = false;
+  /** A graceful stop: stop at a published checkpoint, then release every lease. */
+  #leaving = false;
+  /** Settles once `run()` has stopped the pipeline and the coordinator. */
+  #done: Promise<unknown> | undefined;
   #failure: Error | undefined;
   #highestId = 0;
 
@@ -75,7 +83,13 @@ export class ClusterRun {
     });
   }
 
-  async run(): Promise<JobResult> {
+  run(): Promise<JobResult> {
+    const running = this.#run();
+    this.#done = running.catch(() => undefined);
+    return running;
+  }
+
+  async #run(): Promise<JobResult> {
     const { name, graph, options, logger } = this.#settings;
     const { node, source } = clusteredSource(name, graph);
     checkClusterSinks(
@@ -92,9 +106,12 @@ export class ClusterRun {
     await this.#registerLeases(source);
     const subscription = this.#coordinator.events.subscribe((event) => this.#onLeaseEvent(event));
     const removeSignalHandlers =
-      (options.stopOnSignals ?? true) ? stopOnProcessSignals(name, logger, () => this.stop()) : () => {};
+      (options.stopOnSignals ?? true)
+        ? stopOnProcessSignals(name, logger, (withSavepoint) => this.stop(withSavepoint))
+        : () => {};
     const releaseProcess = keepProcessAlive();
     let finished = false;
+    let failed = true;
     try {
       await this.#coordinator.start();
       logger.info(
@@ -110,10 +127,17 @@ export class ClusterRun {
           break;
         } else await this.#nextChange();
       }
+      failed = false;
     } finally {
       this.#abort.abort();
+      const current = this.#current;
+      if (this.#leaving && !failed && current && !current.outcome) {
+        await stopAtPublishedCheckpoint(current.run, this.#restartContext("leaving the job"));
+      }
       await this.#stopCurrent();
-      await this.#coordinator.stop({ leave: finished });
+      // Leaving hands every lease over: the others take them at their next poll, without waiting
+      // for the failover time, and continue from the checkpoint just published.
+      await this.#coordinator.stop({ leave: finished || (this.#leaving && !failed) });
       subscription.unsubscribe();
       removeSignalHandlers();
       releaseProcess();
@@ -121,11 +145,19 @@ export class ClusterRun {
     return { outcome: finished ? "finished" : "stopped", restoredFrom: undefined };
   }
 
-  /** Stops the worker (its leases stay recorded under its id for a restart to take back). */
+  /**
+   * Stops the worker; resolves once it has stopped. With `withSavepoint` (SIGTERM, SIGINT,
+   * `job.stop({ savepoint: true })`) it leaves the job gracefully: its pipeline stops exactly at a
+   * published checkpoint and its leases are released, so the other workers take them over at once
+   * and continue exactly there (nothing is written twice). Without it the pipeline stops at once
+   * and the leases stay recorded under the worker's id for a restarted process to take back (or
+   * expire after the failover time): the splits replay from their last published checkpoint.
+   */
   async stop(withSavepoint = false): Promise<void> {
-    if (withSavepoint) await this.savepoint().catch(() => undefined);
+    if (withSavepoint) this.#leaving = true;
     this.#stopRequested = true;
     this.#wake?.();
+    await this.#done;
   }
 
   /** A savepoint of this worker's pipeline (its splits and key groups only). */
@@ -171,23 +203,23 @@ export class ClusterRun {
   }
 
   /**
-   * Brings the pipeline in line with the leases held: unchanged, nothing; otherwise savepoint if
-   * handing off, stop, release what was handed off, and start over the leases held now.
+   * Brings the pipeline in line with the leases held: unchanged, nothing; otherwise stop it (at a
+   * published checkpoint when the change was planned), release what was handed off or read to its
+   * end, and start over the leases held now.
    */
   async #reconcile(sourceId: string): Promise<void> {
     this.#changed = false;
     const held = this.#heldLeases();
     const current = this.#current;
     if (current) {
-      const handingOff = current.leases.some((lease) => this.#handoffs.has(lease.leaseKey));
-      if (!handingOff && this.#ends.size === 0 && sameKeys(current.leases, held)) return;
-      if (handingOff) {
-        await current.run.savepoint(`handoff-${this.#settings.clock.now()}`).catch((error: unknown) => {
-          this.#settings.logger.warn(
-            `handoff savepoint of "${this.#coordinator.workerId}" failed (${(error as Error).message}); the next owner replays from the last published checkpoint`,
-          );
-        });
-      }
+      const change = leaseChange({
+        reading: current.leases,
+        held,
+        handoffs: this.#handoffs,
+        ends: this.#ends,
+      });
+      if (change === undefined) return;
+      if (change.planned) await stopAtPublishedCheckpoint(current.run, this.#restartContext(change.reason));
       await this.#stopCurrent();
     }
     for (const leaseKey of [...this.#handoffs]) {
@@ -209,6 +241,10 @@ export class ClusterRun {
     }
     const leases = this.#heldLeases();
     if (leases.length > 0 && !this.#stopRequested) await this.#start(sourceId, leases);
+  }
+
+  #restartContext(reason: string) {
+    return { workerId: this.#coordinator.workerId, reason, logger: this.#settings.logger };
   }
 
   async #start(sourceId: string, leases: readonly Lease[]): Promise<void> {
@@ -373,8 +409,4 @@ export class ClusterRun {
 /** The job's dead-letter sink as a sink node, if it has one (it commits like any other). */
 function deadLetterSink(sink: Sink<unknown> | undefined): { id: string; sink: Sink<unknown> }[] {
   return sink ? [{ id: DEAD_LETTER_SINK_ID, sink }] : [];
-}
-
-function sameKeys(a: readonly Lease[], b: readonly Lease[]): boolean {
-  return a.length === b.length && a.every((lease, i) => lease.leaseKey === b[i]!.leaseKey);
 }
