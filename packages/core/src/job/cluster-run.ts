@@ -5,7 +5,7 @@ import { LEASE_DEFAULTS } from "../cluster/lease-defaults.ts";
 import type { LeaseEvent } from "../cluster/lease-events.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import type { Sink } from "../runtime/sink.ts";
-import type { SplittableSource } from "../runtime/source.ts";
+import type { SourceSplit, SplittableSource } from "../runtime/source.ts";
 import type { Cancel } from "../time/clock.ts";
 import { keepProcessAlive } from "../time/keep-alive.ts";
 import type { ClusterOptions } from "./cluster-options.ts";
@@ -59,6 +59,11 @@ export class ClusterRun {
   readonly #handoffs = new Set<string>();
   /** Splits of the running pipeline read to their end, with that end published: to release as finished. */
   readonly #ends = new Set<string>();
+  /**
+   * Splits read to their end that no listed split continues (no children): released only with the
+   * run's own end, when the end of input has fired their key groups' last windows.
+   */
+  readonly #endsWithoutChildren = new Set<string>();
   #source: SplittableSource<unknown> | undefined;
   #current: SplitRun | undefined;
   #changed = true;
@@ -172,9 +177,10 @@ export class ClusterRun {
   }
 
   /** Creates a lease per split (a no-op for those another worker created first). */
-  async #registerLeases(source: SplittableSource<unknown>): Promise<void> {
+  async #registerLeases(source: SplittableSource<unknown>): Promise<readonly SourceSplit[]> {
     const { keyGroups, cluster } = this.#settings;
-    for (const split of await source.listSplits({ keyGroups, signal: this.#abort.signal })) {
+    const splits = await source.listSplits({ keyGroups, signal: this.#abort.signal });
+    for (const split of splits) {
       const created = await cluster.leases.createLease({
         leaseKey: split.id,
         parentShardIds: split.parents,
@@ -183,6 +189,26 @@ export class ClusterRun {
       if (!created.ok && created.code !== "exists") {
         throw new Error(`lease of split "${split.id}" could not be created: ${created.message}`);
       }
+    }
+    return splits;
+  }
+
+  /**
+   * Lists the splits (children first: once a parent is finished, a lease table without its
+   * children's leases would look finished, and a listing made now shows every child of a closed
+   * split) and keeps in `#ends` only the ended splits that children continue: their key groups'
+   * state goes on there. An ended split without children keeps the worker's watermark where it
+   * stopped, so its key groups' last windows have not fired: released now, they never would. It
+   * stays held until the run ends (every split read), whose end of input fires them.
+   */
+  async #keepEndsWithChildren(): Promise<void> {
+    const parents = new Set(
+      (await this.#registerLeases(this.#source!)).flatMap((split) => split.parents ?? []),
+    );
+    for (const leaseKey of [...this.#ends]) {
+      if (parents.has(leaseKey)) continue;
+      this.#ends.delete(leaseKey);
+      this.#endsWithoutChildren.add(leaseKey);
     }
   }
 
@@ -209,6 +235,7 @@ export class ClusterRun {
    */
   async #reconcile(sourceId: string): Promise<void> {
     this.#changed = false;
+    if (this.#ends.size > 0) await this.#keepEndsWithChildren();
     const held = this.#heldLeases();
     const current = this.#current;
     if (current) {
@@ -227,9 +254,6 @@ export class ClusterRun {
       await this.#coordinator.release(leaseKey);
     }
     if (this.#ends.size > 0) {
-      // Children first: once a parent is finished, a lease table without its children's leases
-      // would look finished, and a listing made now shows every child of a closed split.
-      await this.#registerLeases(this.#source!);
       for (const leaseKey of [...this.#ends]) {
         this.#ends.delete(leaseKey);
         if (await this.#coordinator.release(leaseKey, { checkpoint: SHARD_END })) {
@@ -366,7 +390,8 @@ export class ClusterRun {
     const reading = new Set(current.leases.map((lease) => lease.leaseKey));
     for (const { lease } of this.#coordinator.held()) {
       const end = ended.get(lease.leaseKey);
-      if (end !== undefined && reading.has(lease.leaseKey) && end === lease.checkpoint) {
+      const waitsForRunEnd = this.#endsWithoutChildren.has(lease.leaseKey);
+      if (end !== undefined && reading.has(lease.leaseKey) && end === lease.checkpoint && !waitsForRunEnd) {
         this.#ends.add(lease.leaseKey);
       }
     }
