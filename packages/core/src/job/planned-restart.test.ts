@@ -2,6 +2,9 @@ import { describe, expect, test } from "vitest";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { holderOf, type Lease } from "../cluster/lease.ts";
 import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
+import { generatorSource } from "../io/generator-source.ts";
+import { silentLogger } from "../logging/logger.ts";
+import { pipeline } from "../pipeline.ts";
 import type { Sink } from "../runtime/sink.ts";
 import { eventually } from "../testing/eventually.ts";
 import type { TimeWindow, WindowResult } from "../windows/window.ts";
@@ -123,4 +126,33 @@ test("workers that acquire leases, hand them off and leave gracefully write ever
   expect(new Map([...results].sort())).toEqual(new Map([...expected].sort()));
   // The restarts left no named savepoint behind: they are plain checkpoints, dropped in time.
   for (const stream of await store.jobs()) expect(await store.savepoints(stream)).toEqual([]);
+});
+
+test("a graceful stop stops the pipeline exactly at the checkpoint it publishes: the sink saw exactly the records before the published position", async () => {
+  const leases = new MemoryLeaseStore();
+  let written = 0;
+  const job = pipeline("exact-stop", {
+    // No periodic checkpoint before the stop: the one published is the stop's own.
+    checkpoints: { every: 3_600_000, store: new MemoryCheckpointStore() },
+    cluster: { leases, workerId: "a", ...FAST },
+    logger: silentLogger,
+    stopOnSignals: false,
+  });
+  job
+    .source(generatorSource({ partitions: 1, batchSize: 50, ratePerSecond: 20_000, generate: (i) => i }))
+    .sink({
+      name: "counting",
+      write(values) {
+        written += values.length;
+      },
+    });
+  const running = job.run();
+  await eventually(() => written > 1_000, { what: "the worker to read a thousand records" });
+  await job.stop({ savepoint: true });
+  expect((await running).outcome).toBe("stopped");
+  const lease = (await leases.readLease("partition-0"))!;
+  // Released (the worker left) with the position of the last record its sink wrote: not one
+  // more was read or written after the checkpoint, so a new owner writes nothing twice.
+  expect(lease.leaseOwner).toBe(undefined);
+  expect(Number(lease.checkpoint)).toBe(written);
 });
