@@ -6,7 +6,12 @@
  * result written again after a replay is the same write. With `EDDY_TEST_FILES` set, the results
  * also go to that directory through the exactly-once JSON-lines sink, which commits on checkpoint
  * completion: a result written twice there is a duplicate line. With `EDDY_TEST_FROM_SAVEPOINT`
- * set, the workers start from that savepoint of the whole job.
+ * set, the workers start from that savepoint of the whole job. With `EDDY_TEST_WRITES` set, every
+ * write of a result also counts one in that Redis hash (HINCRBY): an at-least-once sink, whose
+ * counts above 1 are duplicates. With `EDDY_TEST_GRACEFUL` set, SIGTERM stops the worker
+ * gracefully (it stops at a published checkpoint and hands its leases over) and it prints
+ * `stopped`. `EDDY_TEST_FAILOVER_MS` replaces the test's lease timing by that failover time
+ * (`default`: the lease defaults), for the failover benchmark.
  *
  *   node --import tsx cluster-worker.ts <redis url> <job name> <results hash> <records> <records per second> [worker id]
  */
@@ -44,22 +49,42 @@ const idempotentResults: Sink<{ field: string; value: string }> = {
   },
 };
 
+/** At-least-once: a result written again after a replay counts twice. */
+const writesKey = process.env.EDDY_TEST_WRITES;
+const countedWrites: Sink<{ field: string; value: string }> = {
+  name: "writes",
+  async write(rows) {
+    const counting = redis.pipeline();
+    for (const row of rows) counting.hincrby(writesKey!, row.field, 1);
+    for (const [error] of (await counting.exec()) ?? []) if (error) throw error;
+  },
+};
+
 const store = redisCheckpoints(url);
 const leases = workerId === undefined ? undefined : redisLeases(url, { job: name });
 const cluster = workerId === undefined || leases === undefined ? undefined : { leases, workerId };
-const job = pipeline(name, {
-  logger: workerId === undefined ? silentLogger : consoleLogger,
-  checkpoints: { every: 100, store },
-  cluster: cluster && {
-    ...cluster,
-    // Failover in about two seconds, so the test sees splits move between workers.
+/** The lease timing: about two seconds of failover (the test's), or the benchmark's. */
+function leaseTiming(failover: string | undefined) {
+  if (failover === "default") return {};
+  if (failover !== undefined) {
+    const ms = Number(failover);
+    return { leaseDurationMs: ms, failoverTimeMs: ms, pollIntervalMs: Math.min(1_000, ms / 10) };
+  }
+  // Failover in about two seconds, so the test sees splits move between workers.
+  return {
     leaseDurationMs: 1_500,
     failoverTimeMs: 1_500,
     pollIntervalMs: 200,
     assignmentIntervalMs: 500,
     handoffTimeoutMs: 5_000,
-  },
-  stopOnSignals: false,
+  };
+}
+
+const job = pipeline(name, {
+  logger: workerId === undefined ? silentLogger : consoleLogger,
+  checkpoints: { every: 100, store },
+  cluster: cluster && { ...cluster, ...leaseTiming(process.env.EDDY_TEST_FAILOVER_MS) },
+  stopOnSignals: process.env.EDDY_TEST_GRACEFUL !== undefined,
   ...(process.env.EDDY_TEST_FROM_SAVEPOINT
     ? { startFrom: { savepoint: process.env.EDDY_TEST_FROM_SAVEPOINT } }
     : {}),
@@ -90,6 +115,7 @@ const rows = job
 rows.sink(idempotentResults, { name: "out" });
 const files = process.env.EDDY_TEST_FILES;
 if (files) rows.sink(jsonLinesSink(files), { name: "files" });
+if (writesKey) rows.sink(countedWrites, { name: "writes" });
 const result = await job.run();
 console.log(result.outcome);
 await store.close();

@@ -95,22 +95,26 @@ export class CheckpointCoordinator implements CheckpointAcknowledgements {
 
   /**
    * Starts a checkpoint (or a savepoint, which is full and kept by name). A periodic checkpoint
-   * is skipped (`undefined`) while another is in flight; a savepoint waits for its turn.
+   * is skipped (`undefined`) while another is in flight; a savepoint waits for its turn, and so
+   * does a checkpoint with `queue: true` (one that must cover everything sent before the call, as
+   * the last checkpoint of a run stopped at a checkpoint), which rejects where a savepoint would.
    */
   trigger(
     kind: CheckpointManifest["kind"] = "checkpoint",
     name?: string,
+    options: { readonly queue?: boolean } = {},
   ): Promise<CheckpointManifest> | undefined {
-    if (this.#aborted) return kind === "checkpoint" ? undefined : Promise.reject(this.#aborted);
+    const skippable = kind === "checkpoint" && !options.queue;
+    if (this.#aborted) return skippable ? undefined : Promise.reject(this.#aborted);
     if (this.#endOfInput.allEnded(this.#options.participants.sinkIds.length)) {
       // Every sink has committed its last records: there is nothing left to checkpoint.
-      return kind === "checkpoint"
+      return skippable
         ? undefined
         : Promise.reject(
             new CheckpointFailedError(`job "${this.#options.job}" has reached the end of its input`),
           );
     }
-    if (this.#pending && kind === "checkpoint") return undefined;
+    if (this.#pending && skippable) return undefined;
     const done = deferred<CheckpointManifest>();
     if (this.#pending) this.#queued.push({ kind, name, done });
     else this.#start({ kind, name, done });

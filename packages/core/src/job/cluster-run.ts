@@ -5,7 +5,7 @@ import { LEASE_DEFAULTS, leaseTiming } from "../cluster/lease-defaults.ts";
 import type { LeaseEvent } from "../cluster/lease-events.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import type { Sink } from "../runtime/sink.ts";
-import type { SplittableSource } from "../runtime/source.ts";
+import type { SourceSplit, SplittableSource } from "../runtime/source.ts";
 import type { Cancel } from "../time/clock.ts";
 import { keepProcessAlive } from "../time/keep-alive.ts";
 import type { ClusterOptions } from "./cluster-options.ts";
@@ -13,6 +13,7 @@ import { checkClusterSinks, clusteredSource } from "./co-partitioning.ts";
 import { DEAD_LETTER_SINK_ID } from "./dead-letter-channel.ts";
 import { FencedCheckpoints } from "./fenced-checkpoints.ts";
 import { type JobResult, JobRun, type JobSettings } from "./job-run.ts";
+import { leaseChange, stopAtPublishedCheckpoint } from "./planned-restart.ts";
 import { stopOnProcessSignals } from "./process-signals.ts";
 import { readSinkCommittables } from "./published-committables.ts";
 import { restorePublished } from "./published-restore.ts";
@@ -43,12 +44,15 @@ interface SplitRun {
  * Whenever that set changes, the pipeline is stopped and started again over the new set:
  * operators hold the state of every key group they saw, and only a fresh start restores exactly
  * the key groups of the leases held now (a lease lost or handed off leaves no timers behind that
- * would fire its windows a second time). A handoff first takes a savepoint, published like any
- * checkpoint, then releases the lease, so the new owner continues where this worker stopped. A
- * refused publish stops the pipeline at once: the worker held a lease it no longer holds (a
- * zombie). A split read to its end is released as finished once a published checkpoint covers
- * its end, after the leases of any splits that appeared since (a resharded stream's children) are
- * created; the job is finished once every lease is.
+ * would fire its windows a second time). A planned change — a lease acquired, a handoff, a split
+ * read to its end, a graceful stop — first stops the pipeline exactly at a checkpoint, published
+ * like any other, so the next run (this worker's, or the new owner's after the lease is released)
+ * continues exactly there and nothing is written twice. A lost lease or a refused publish stops
+ * the pipeline at once: the worker held a lease it no longer holds (a zombie), and the splits it
+ * keeps replay from their last published checkpoint. A split read to its end is released as
+ * finished once a published checkpoint covers its end, after the leases of any splits that
+ * appeared since (a resharded stream's children) are created; the job is finished once every
+ * lease is.
  */
 export class ClusterRun {
   readonly #settings: ClusterRunSettings;
@@ -57,11 +61,20 @@ export class ClusterRun {
   readonly #handoffs = new Set<string>();
   /** Splits of the running pipeline read to their end, with that end published: to release as finished. */
   readonly #ends = new Set<string>();
+  /**
+   * Splits read to their end that no listed split continues (no children): released only with the
+   * run's own end, when the end of input has fired their key groups' last windows.
+   */
+  readonly #endsWithoutChildren = new Set<string>();
   #source: SplittableSource<unknown> | undefined;
   #current: SplitRun | undefined;
   #changed = true;
   #wake: (() => void) | undefined;
   #stopRequested = false;
+  /** A graceful stop: stop at a published checkpoint, then release every lease. */
+  #leaving = false;
+  /** Settles once `run()` has stopped the pipeline and the coordinator. */
+  #done: Promise<unknown> | undefined;
   #failure: Error | undefined;
   #highestId = 0;
   readonly #savepoints: SavepointParticipation;
@@ -84,7 +97,13 @@ export class ClusterRun {
     });
   }
 
-  async run(): Promise<JobResult> {
+  run(): Promise<JobResult> {
+    const running = this.#run();
+    this.#done = running.catch(() => undefined);
+    return running;
+  }
+
+  async #run(): Promise<JobResult> {
     const { name, graph, options, logger } = this.#settings;
     const { node, source } = clusteredSource(name, graph);
     checkClusterSinks(
@@ -114,9 +133,12 @@ export class ClusterRun {
     await this.#registerLeases(source);
     const subscription = this.#coordinator.events.subscribe((event) => this.#onLeaseEvent(event));
     const removeSignalHandlers =
-      (options.stopOnSignals ?? true) ? stopOnProcessSignals(name, logger, () => this.stop()) : () => {};
+      (options.stopOnSignals ?? true)
+        ? stopOnProcessSignals(name, logger, (withSavepoint) => this.stop(withSavepoint))
+        : () => {};
     const releaseProcess = keepProcessAlive();
     let finished = false;
+    let failed = true;
     try {
       await this.#coordinator.start();
       logger.info(
@@ -133,11 +155,20 @@ export class ClusterRun {
           break;
         } else await this.#nextChange();
       }
+      failed = false;
     } finally {
       this.#abort.abort();
+      const current = this.#current;
+      if (this.#leaving && !failed && current && !current.outcome) {
+        await stopAtPublishedCheckpoint(current.run, this.#restartContext("leaving the job"));
+      }
       await this.#stopCurrent();
-      // A job stopped by a savepoint of the whole job leaves: a restore from it need not wait.
-      await this.#coordinator.stop({ leave: finished || this.#savepoints.stopsWorker });
+      // Leaving hands every lease over: the others take them at their next poll, without waiting
+      // for the failover time, and continue from the checkpoint just published. A job stopped by
+      // a savepoint of the whole job leaves too: a restore from it need not wait.
+      await this.#coordinator.stop({
+        leave: finished || this.#savepoints.stopsWorker || (this.#leaving && !failed),
+      });
       subscription.unsubscribe();
       removeSignalHandlers();
       releaseProcess();
@@ -145,11 +176,19 @@ export class ClusterRun {
     return { outcome: finished ? "finished" : "stopped", restoredFrom: undefined };
   }
 
-  /** Stops the worker (its leases stay recorded under its id for a restart to take back). */
+  /**
+   * Stops the worker; resolves once it has stopped. With `withSavepoint` (SIGTERM, SIGINT,
+   * `job.stop({ savepoint: true })`) it leaves the job gracefully: its pipeline stops exactly at a
+   * published checkpoint and its leases are released, so the other workers take them over at once
+   * and continue exactly there (nothing is written twice). Without it the pipeline stops at once
+   * and the leases stay recorded under the worker's id for a restarted process to take back (or
+   * expire after the failover time): the splits replay from their last published checkpoint.
+   */
   async stop(withSavepoint = false): Promise<void> {
-    if (withSavepoint) await this.savepoint().catch(() => undefined);
+    if (withSavepoint) this.#leaving = true;
     this.#stopRequested = true;
     this.#wake?.();
+    await this.#done;
   }
 
   /** A savepoint of this worker's pipeline (its splits and key groups only). */
@@ -164,9 +203,10 @@ export class ClusterRun {
   }
 
   /** Creates a lease per split (a no-op for those another worker created first). */
-  async #registerLeases(source: SplittableSource<unknown>): Promise<void> {
+  async #registerLeases(source: SplittableSource<unknown>): Promise<readonly SourceSplit[]> {
     const { keyGroups, cluster } = this.#settings;
-    for (const split of await source.listSplits({ keyGroups, signal: this.#abort.signal })) {
+    const splits = await source.listSplits({ keyGroups, signal: this.#abort.signal });
+    for (const split of splits) {
       const created = await cluster.leases.createLease({
         leaseKey: split.id,
         parentShardIds: split.parents,
@@ -175,6 +215,26 @@ export class ClusterRun {
       if (!created.ok && created.code !== "exists") {
         throw new Error(`lease of split "${split.id}" could not be created: ${created.message}`);
       }
+    }
+    return splits;
+  }
+
+  /**
+   * Lists the splits (children first: once a parent is finished, a lease table without its
+   * children's leases would look finished, and a listing made now shows every child of a closed
+   * split) and keeps in `#ends` only the ended splits that children continue: their key groups'
+   * state goes on there. An ended split without children keeps the worker's watermark where it
+   * stopped, so its key groups' last windows have not fired: released now, they never would. It
+   * stays held until the run ends (every split read), whose end of input fires them.
+   */
+  async #keepEndsWithChildren(): Promise<void> {
+    const parents = new Set(
+      (await this.#registerLeases(this.#source!)).flatMap((split) => split.parents ?? []),
+    );
+    for (const leaseKey of [...this.#ends]) {
+      if (parents.has(leaseKey)) continue;
+      this.#ends.delete(leaseKey);
+      this.#endsWithoutChildren.add(leaseKey);
     }
   }
 
@@ -196,26 +256,27 @@ export class ClusterRun {
   }
 
   /**
-   * Brings the pipeline in line with the leases held: unchanged, nothing; otherwise savepoint if
-   * handing off, stop, release what was handed off, and start over the leases held now.
+   * Brings the pipeline in line with the leases held: unchanged, nothing; otherwise stop it (at a
+   * published checkpoint when the change was planned), release what was handed off or read to its
+   * end, and start over the leases held now.
    */
   async #reconcile(sourceId: string): Promise<void> {
     this.#changed = false;
+    if (this.#ends.size > 0) await this.#keepEndsWithChildren();
     const held = this.#heldLeases();
     const current = this.#current;
     if (current) {
-      const handingOff = current.leases.some((lease) => this.#handoffs.has(lease.leaseKey));
-      if (!handingOff && this.#ends.size === 0 && sameKeys(current.leases, held)) {
+      const change = leaseChange({
+        reading: current.leases,
+        held,
+        handoffs: this.#handoffs,
+        ends: this.#ends,
+      });
+      if (change === undefined) {
         await this.#takePart(current);
         return;
       }
-      if (handingOff) {
-        await current.run.savepoint(`handoff-${this.#settings.clock.now()}`).catch((error: unknown) => {
-          this.#settings.logger.warn(
-            `handoff savepoint of "${this.#coordinator.workerId}" failed (${(error as Error).message}); the next owner replays from the last published checkpoint`,
-          );
-        });
-      }
+      if (change.planned) await stopAtPublishedCheckpoint(current.run, this.#restartContext(change.reason));
       await this.#stopCurrent();
     }
     for (const leaseKey of [...this.#handoffs]) {
@@ -223,9 +284,6 @@ export class ClusterRun {
       await this.#coordinator.release(leaseKey);
     }
     if (this.#ends.size > 0) {
-      // Children first: once a parent is finished, a lease table without its children's leases
-      // would look finished, and a listing made now shows every child of a closed split.
-      await this.#registerLeases(this.#source!);
       for (const leaseKey of [...this.#ends]) {
         this.#ends.delete(leaseKey);
         if (await this.#coordinator.release(leaseKey, { checkpoint: SHARD_END })) {
@@ -252,6 +310,10 @@ export class ClusterRun {
       },
     });
     if (tookPart && this.#current === current) await this.#stopCurrent();
+  }
+
+  #restartContext(reason: string) {
+    return { workerId: this.#coordinator.workerId, reason, logger: this.#settings.logger };
   }
 
   async #start(sourceId: string, leases: readonly Lease[]): Promise<void> {
@@ -373,7 +435,8 @@ export class ClusterRun {
     const reading = new Set(current.leases.map((lease) => lease.leaseKey));
     for (const { lease } of this.#coordinator.held()) {
       const end = ended.get(lease.leaseKey);
-      if (end !== undefined && reading.has(lease.leaseKey) && end === lease.checkpoint) {
+      const waitsForRunEnd = this.#endsWithoutChildren.has(lease.leaseKey);
+      if (end !== undefined && reading.has(lease.leaseKey) && end === lease.checkpoint && !waitsForRunEnd) {
         this.#ends.add(lease.leaseKey);
       }
     }
@@ -416,8 +479,4 @@ export class ClusterRun {
 /** The job's dead-letter sink as a sink node, if it has one (it commits like any other). */
 function deadLetterSink(sink: Sink<unknown> | undefined): { id: string; sink: Sink<unknown> }[] {
   return sink ? [{ id: DEAD_LETTER_SINK_ID, sink }] : [];
-}
-
-function sameKeys(a: readonly Lease[], b: readonly Lease[]): boolean {
-  return a.length === b.length && a.every((lease, i) => lease.leaseKey === b[i]!.leaseKey);
 }

@@ -85,6 +85,8 @@ export class JobRun {
   readonly #deadLetters: DeadLetterChannel;
   readonly #coordinator: CheckpointCoordinator | undefined;
   #stopped = false;
+  /** Set once the sources are wired and may read (a checkpoint can be taken from then on). */
+  #reading = false;
   #cancelPeriodic: Cancel = () => {};
 
   constructor(settings: JobRunSettings) {
@@ -159,6 +161,7 @@ export class JobRun {
         );
       }
       this.#schedulePeriodicCheckpoints();
+      this.#reading = !this.#stopped;
       release();
       await Promise.race([Promise.all(all), this.#failure.failed]);
       if (this.#failure.reason) throw this.#failure.reason;
@@ -199,6 +202,35 @@ export class JobRun {
       );
     }
     return this.#coordinator.trigger("savepoint", name ?? `savepoint-${this.#settings.clock.now()}`)!;
+  }
+
+  /**
+   * Stops the run exactly at a checkpoint (Flink's stop-with-savepoint, as a plain checkpoint):
+   * the sources stop reading, a checkpoint is taken of everything sent so far — its barrier is the
+   * last element, and operators run no processing-time timer after it — and, once it is stored
+   * and the sinks were told (two-phase sinks commit), the run stops. Nothing is written past the
+   * checkpoint, so a run restored from it writes nothing twice, even to an at-least-once sink.
+   * If the checkpoint fails the run stops all the same and this rejects with the failure: a
+   * restart then replays from the last checkpoint stored. Resolves `undefined` when the run was
+   * stopped before its sources started (nothing read, nothing to checkpoint).
+   */
+  async stopAtCheckpoint(): Promise<CheckpointManifest | undefined> {
+    const coordinator = this.#coordinator;
+    if (!coordinator) {
+      await this.stop(false);
+      throw new PipelineDefinitionError(`job "${this.#settings.name}" has no checkpoint store to stop at`);
+    }
+    if (!this.#reading) {
+      // No source has been started: nothing was read, so nothing can be written twice.
+      await this.stop(false);
+      return undefined;
+    }
+    for (const driver of this.#drivers.values()) driver.pause();
+    try {
+      return await coordinator.trigger("checkpoint", undefined, { queue: true })!;
+    } finally {
+      await this.stop(false);
+    }
   }
 
   /** Stops the run without draining windows, after a savepoint if asked for. */

@@ -41,9 +41,15 @@ export interface PublishedRestore {
 export async function restorePublished(restore: PublishedRestore): Promise<RestoredCheckpoint | undefined> {
   const { leases, sourceId } = restore;
   const positions: Record<string, unknown> = {};
-  for (const { leaseKey, checkpoint } of leases) {
+  // Positions as stored, not as the worker's copy of its leases has them: a publish whose answer
+  // was lost (a reply timed out on a busy machine) landed with its key-group pointers, and the copy
+  // would pair an older position with them — the records between would be counted twice. Nobody
+  // else can publish these leases while this worker holds them, so the two reads belong together.
+  const stored = await Promise.all(leases.map((lease) => restore.leaseStore.readLease(lease.leaseKey)));
+  leases.forEach(({ leaseKey, checkpoint: held }, i) => {
+    const checkpoint = stored[i]?.checkpoint ?? held;
     if (checkpoint !== undefined) positions[leaseKey] = checkpointToPosition(leaseKey, checkpoint);
-  }
+  });
   const pointers = await restore.leaseStore.readKeyGroups(leases.flatMap((lease) => lease.keyGroups));
   const sinks = restore.sinks ?? {};
   if (Object.keys(positions).length === 0 && pointers.size === 0 && Object.keys(sinks).length === 0) {

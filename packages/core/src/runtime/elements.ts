@@ -46,6 +46,12 @@ export interface Barrier {
   readonly checkpointId: number;
   /** A savepoint asks for a full (self-contained) snapshot. */
   readonly full: boolean;
+  /**
+   * The run stops at this checkpoint (a worker's planned restart): no record follows the barrier,
+   * and operators run no processing-time timer after it, so nothing is emitted past the state the
+   * checkpoint holds and a restart from it writes nothing twice.
+   */
+  readonly final?: boolean;
 }
 
 /** A split became idle or active again; only the watermark assigner acts on it. */

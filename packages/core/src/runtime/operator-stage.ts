@@ -112,6 +112,8 @@ export function operatorStage<TIn, TOut>(
       let watermark = Number.NEGATIVE_INFINITY;
       const timers = new Set<Cancel>();
       let failed = false;
+      /** Past a final barrier: the run stops at that checkpoint, so timers must not emit past it. */
+      let holdingTimers = false;
 
       const forwardWatermark = (timestamp: number) => {
         metrics.watermark = timestamp;
@@ -138,7 +140,7 @@ export function operatorStage<TIn, TOut>(
         scheduleProcessingTime(at, callback) {
           const cancel = runtime.clock.schedule(at, () => {
             timers.delete(cancel);
-            if (failed || subscriber.closed) return;
+            if (failed || subscriber.closed || holdingTimers) return;
             try {
               callback();
               output.flush();
@@ -209,6 +211,7 @@ export function operatorStage<TIn, TOut>(
                 if (!operator.generatesWatermarks) subscriber.next(element);
                 return;
               case "barrier": {
+                if (element.final) holdingTimers = true;
                 const snapshot = operator.snapshotState?.(element.full) ?? {};
                 runtime.acknowledgeOperator(
                   spec.id,

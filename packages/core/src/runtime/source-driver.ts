@@ -51,6 +51,8 @@ export class SourceDriver<T> {
   readonly #runs: Promise<void>[] = [];
   #finished = false;
   #stopped = false;
+  /** Set by {@link SourceDriver.pause}: no record is read any more, only barriers pass. */
+  #paused = false;
 
   constructor(
     readonly node: SourceNode,
@@ -116,6 +118,17 @@ export class SourceDriver<T> {
     this.#wake?.();
   }
 
+  /**
+   * Stops reading for good, before the run stops at a checkpoint: barriers requested from now on
+   * are still emitted (marked `final`), with the positions of the last records sent, but no record
+   * follows them. A read in flight is dropped unseen: its records were not sent, so the positions
+   * do not cover them and a restart reads them again.
+   */
+  pause(): void {
+    this.#paused = true;
+    this.#wake?.();
+  }
+
   async #run(subscriber: Subscriber<StreamElement<T>>, signal: AbortSignal): Promise<void> {
     let reader: SourceReader<T> | undefined;
     try {
@@ -142,6 +155,10 @@ export class SourceDriver<T> {
       for (;;) {
         this.#emitBarriers(subscriber);
         if (signal.aborted) break;
+        if (this.#paused) {
+          await this.#raceWake(new Promise<never>(() => {}));
+          continue;
+        }
         const gate = this.services.whenWritable();
         if (gate) {
           const waitingSince = this.services.clock.now();
@@ -201,7 +218,11 @@ export class SourceDriver<T> {
     while (this.#barriers.length > 0) {
       const { checkpointId, full } = this.#barriers.shift()!;
       this.services.acknowledgeSource(this.node.id, checkpointId, new Map(this.#positions));
-      subscriber.next({ kind: "barrier", checkpointId, full });
+      subscriber.next(
+        this.#paused
+          ? { kind: "barrier", checkpointId, full, final: true }
+          : { kind: "barrier", checkpointId, full },
+      );
     }
   }
 
