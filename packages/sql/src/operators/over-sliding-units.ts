@@ -6,19 +6,16 @@ import type { SqlValue } from "../types/sql-value.ts";
 import type { CallArguments } from "./aggregate-calls.ts";
 
 /**
- * What the over operators hold, one flat array per row:
+ * The row the over windows read, one flat array: the input row itself, or, when some partition
+ * key or call argument is not a plain input column, `[input columns | evaluated values]`: the
+ * values evaluated before any state is touched, so that a failing one sends the row to the error
+ * stream whole (A6), and ROWTIME where a call takes it; when the windows' partitions need rows
+ * put back in arrival order, its arrival sequence last. The first window holds it; each later
+ * window holds the result of the one before, which leads back to it.
  *
- * - the first window reads the input row itself, or, when some partition key or call argument
- *   is not a plain input column, `[input columns | evaluated values]`: the values evaluated
- *   before any state is touched, so that a failing one sends the row to the error stream whole
- *   (A6), and ROWTIME where a call takes it;
- * - its results start the output row, `[input columns | one slot per call | evaluated values]`,
- *   which the later windows read and fill in place. Its first `input + calls` slots are the
- *   node's output.
- *
- * Flat arrays, not envelopes, and no copy of the input row for the first window: a RANGE frame
- * keeps every row of its interval (an hour of ticks for the seed FX query), and each object it
- * keeps is copied by the collector until it is promoted.
+ * Flat arrays, not envelopes, and no copy of the input row when nothing is evaluated: a RANGE
+ * frame keeps every row of its interval (an hour of ticks for the seed FX query), and each object
+ * it keeps is copied by the collector until it is promoted.
  */
 export type HeldRow = readonly SqlValue[];
 
