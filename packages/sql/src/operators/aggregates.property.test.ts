@@ -183,6 +183,60 @@ describe("SQL aggregates equal a naive computation on random input", () => {
     await fc.assert(fc.asyncProperty(rowsArb, frameArb, checkTwoWindows), { numRuns: 60 });
   });
 
+  it("FIRST_VALUE and LAST_VALUE (RESPECT | IGNORE NULLS) over ROWS n PRECEDING, alone in the last window or together", async () => {
+    const nullsArb = fc.constantFrom("respect" as const, "ignore" as const);
+    await fc.assert(
+      fc.asyncProperty(rowsArb, fc.integer({ min: 0, max: 3 }), nullsArb, async (rows, n, nulls) => {
+        // W0 by K: FIRST_VALUE and LAST_VALUE; W1 by K, the last window: LAST_VALUE twice (one value).
+        const calls = [
+          { window: 0, call: aggregate("FIRST_VALUE", [x], { nulls }) },
+          { window: 1, call: aggregate("LAST_VALUE", [x], { nulls }) },
+          { window: 0, call: aggregate("LAST_VALUE", [x], { nulls }) },
+          { window: 1, call: aggregate("LAST_VALUE", [x], { nulls }) },
+        ];
+        const over: PlanNode = {
+          kind: "over",
+          input: scan(stream),
+          windows: [
+            { partitionBy: [k], frame: { rows: n } },
+            { partitionBy: [k], frame: { rows: n + 1 } },
+          ],
+          calls,
+          columns: [
+            ...stream.columns,
+            ...fields(
+              ["F", "L1", "L", "L2"],
+              calls.map((c) => c.call),
+            ),
+          ],
+        };
+        const actual = await runRows(bare(over), rows);
+        const pick = (frame: readonly Row[], first: boolean) => {
+          const xs = frame.map((r) => r.X).filter((v) => nulls === "respect" || v !== null);
+          return (first ? xs[0] : xs.at(-1)) ?? null;
+        };
+        const expected = rows.map((row, i) => {
+          const partition = rows.slice(0, i + 1).filter((r) => r.K === row.K);
+          const last = pick(partition.slice(-(n + 2)), false);
+          return {
+            ROWTIME: row.at,
+            K: row.K,
+            X: row.X,
+            ID: row.ID,
+            F: pick(partition.slice(-(n + 1)), true),
+            L1: last,
+            L: pick(partition.slice(-(n + 1)), false),
+            L2: last,
+          };
+        });
+        const byId = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+          (a.ID as number) - (b.ID as number);
+        expect([...actual].sort(byId)).toEqual(expected);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   // The counterexample fast-check found when the second window saw ties by the first's partition.
   it("two OVER windows keep arrival order for rows of one ROWTIME from different partitions", async () => {
     const rows: Row[] = [

@@ -170,37 +170,56 @@ export function lowerOver(
     );
   }
 
+  // Whether each window's result is one value rather than a list (see windowAggregate).
+  const single: boolean[] = [];
   active.forEach(({ window, w, slots }, depth) => {
     const rowOf = heldRowAt(depth);
     if (reorder[depth]) rows = arrivalOrder(rows, (value) => rowOf(value)[sequenceAt] as number | undefined);
+    const positions = keyPositions[w]!;
     const keyOf = partitionKey(
-      keyPositions[w]!,
+      positions,
       window.partitionBy.map((key) => key.type),
     );
+    const before = depth === 0 ? undefined : keyPositions[active[depth - 1]!.w]!;
+    // A window partitioned as the one before it has that window's key at hand (the FX query's R1).
+    const sameKey =
+      before !== undefined &&
+      before.length === positions.length &&
+      before.every((p, i) => p === positions[i]);
     const late = new OutputTag<unknown>(`over-late-${w}`);
+    const { aggregate, singleValue } = windowAggregate(
+      slots.map((slot) => node.calls[slot]!.call),
+      slots.map((slot) => argumentPositions[slot]!),
+      depth,
+      depth === active.length - 1,
+    );
+    single.push(singleValue);
     const aggregated = rows
-      .keyBy(depth === 0 ? (keyOf as (value: unknown) => string | number) : (value) => keyOf(rowOf(value)))
+      .keyBy(
+        depth === 0
+          ? (keyOf as (value: unknown) => string | number)
+          : sameKey
+            ? (value) => (value as WindowResult).key
+            : (value) => keyOf(rowOf(value)),
+      )
       .over(window.frame ?? historyFrame(node, slots))
       .sideOutputLateData(late)
-      .aggregate(
-        windowAggregate(
-          slots.map((slot) => node.calls[slot]!.call),
-          slots.map((slot) => argumentPositions[slot]!),
-          depth,
-        ),
-      );
+      .aggregate(aggregate);
     lateRowsToErrors(aggregated.getSideOutput(late), rowOf, "OVER window", node.input.columns, lowering);
     rows = aggregated;
   });
 
   // The output row: the input columns, then each call's result, from the chain of results.
   const resultSlots = active.map(({ slots }) => slots.map((slot) => inputWidth + slot)).reverse();
+  const singleResult = single.reverse();
   const fillRow = (out: SqlValue[], value: unknown): SqlValue[] => {
     let at = value;
     for (let n = 0; n < resultSlots.length; n++) {
       const slots = resultSlots[n]!;
       const results = (at as WindowResult).value;
-      for (let i = 0; i < slots.length; i++) out[slots[i]!] = results[i]!;
+      if (singleResult[n])
+        for (let i = 0; i < slots.length; i++) out[slots[i]!] = results as unknown as SqlValue;
+      else for (let i = 0; i < slots.length; i++) out[slots[i]!] = results[i]!;
       at = (at as WindowResult).record;
     }
     const row = at as HeldRow;
@@ -237,7 +256,8 @@ function windowAggregate(
   calls: readonly (AggregateCall | AnalyticCall)[],
   positions: readonly (readonly number[])[],
   depth: number,
-): AggregateFunction<unknown, unknown[], SqlValue[]> {
+  last: boolean,
+): { aggregate: AggregateFunction<unknown, unknown[], SqlValue[]>; singleValue: boolean } {
   const rowOf = heldRowAt(depth);
   const parts: AggregateFunction<CallArguments, unknown, SqlValue>[] = calls.map((call) =>
     call.kind === "aggregate" ? call.aggregate : analyticAggregate(call),
@@ -263,7 +283,13 @@ function windowAggregate(
   };
   const allSliding = parts.every((part) => part.sliding !== undefined);
   const callPositions = listOf.map((l) => lists[l]!);
-  return {
+  // The last window's results go straight to the output row, held by no later window: when its
+  // calls all give one value (the FX query's FIRST_VALUE twice), that value is its result, no
+  // list per row. (A window's result is in the state of the window after it, so only the last
+  // one's form can change without changing what its checkpoints hold.)
+  const probe = allSliding ? slidingUnits(calls, parts, callPositions) : [];
+  const singleValue = last && probe.length === 1 && probe[0]!.value !== undefined;
+  const aggregate: AggregateFunction<unknown, unknown[], SqlValue[]> = {
     create: () => parts.map((part) => part.create()),
     add: (accs, value) => {
       argumentsOf(rowOf(value));
@@ -289,15 +315,18 @@ function windowAggregate(
           evictOldest: () => {
             for (let u = 0; u < unitCount; u++) units[u]!.evictOldest();
           },
-          result: () => {
-            const values = new Array<SqlValue>(count);
-            for (let u = 0; u < unitCount; u++) units[u]!.results(values);
-            return values;
-          },
+          result: singleValue
+            ? () => units[0]!.value!() as unknown as SqlValue[]
+            : () => {
+                const values = new Array<SqlValue>(count);
+                for (let u = 0; u < unitCount; u++) units[u]!.results(values);
+                return values;
+              },
         };
       },
     }),
   };
+  return { aggregate, singleValue };
 }
 
 /**
