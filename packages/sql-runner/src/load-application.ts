@@ -16,6 +16,11 @@ export interface ApplicationFiles {
   readonly application: string;
   /** The SQL; without it, the description's `ApplicationCode`. */
   readonly sql?: string;
+  /**
+   * When the application starts, epoch ms, from the job's clock: `VALUES` rows and the
+   * `CURRENT_TIMESTAMP` they read are computed at it. Default: the wall clock when planning.
+   */
+  readonly queryStart?: number;
 }
 
 /** An application read from its files, with its SQL planned. */
@@ -56,7 +61,8 @@ export async function loadApplication(files: ApplicationFiles): Promise<LoadedAp
       `--application ${files.application} has no ApplicationCode: give the SQL with --sql FILE`,
     );
   try {
-    return { app, plan: planSqlApplication(app, sql ?? app.code) };
+    const options = files.queryStart === undefined ? {} : { queryStart: files.queryStart };
+    return { app, plan: planSqlApplication(app, sql ?? app.code, options) };
   } catch (error) {
     // One line: where (file:line:column, as compilers print it) and why.
     if (error instanceof SqlError)

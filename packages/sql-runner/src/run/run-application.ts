@@ -1,5 +1,5 @@
 import type { InitialPosition } from "@eddy/connector-kinesis";
-import type { CheckpointStore, JobResult } from "@eddy/core";
+import { type CheckpointStore, type Clock, type JobResult, systemClock } from "@eddy/core";
 import { DASHBOARD_DEFAULTS, dashboard, type EddyLogger, type HttpEndpoint } from "@eddy/observability";
 import {
   type InputStartingPosition,
@@ -47,6 +47,12 @@ export interface RunOptions {
   /** Serve the dashboard on this loopback port (0: a free one). */
   readonly dashboard?: number;
   readonly logger: EddyLogger;
+  /**
+   * The job's processing-time clock; the application's start (`VALUES` rows' ROWTIME and values,
+   * `CURRENT_TIMESTAMP`'s start, `ERROR_TIME`) is its time when the run begins, read once, so a
+   * test or a replay that injects a clock gets the same rows. Default: the wall clock.
+   */
+  readonly clock?: Clock;
 }
 
 /**
@@ -103,7 +109,10 @@ async function resumeNote(store: CheckpointStore | undefined, job: string, fresh
  * const result = await runApplication(options, processIo);
  */
 export async function runApplication(options: RunOptions, io: RunnerIo): Promise<JobResult> {
-  const { app, plan } = await loadApplication(options);
+  const clock = options.clock ?? systemClock;
+  // One instant for planning (VALUES rows are computed then) and for the run.
+  const queryStart = clock.now();
+  const { app, plan } = await loadApplication({ ...options, queryStart });
   checkApplication(app, plan, options.target);
   const clients = await awsClients(options.target);
   let store: ReturnType<typeof checkpointStoreAt>;
@@ -130,10 +139,11 @@ export async function runApplication(options: RunOptions, io: RunnerIo): Promise
       referenceRows: await referenceTables(app, clients, options.logger),
       reading,
       name,
-      queryStart: Date.now(),
+      queryStart,
       logger: options.logger,
       views: options.dashboard !== undefined,
       pipeline: {
+        clock,
         logger: options.logger,
         startFrom: options.fresh ? "fresh" : "latest",
         allowNonRestoredState: true,

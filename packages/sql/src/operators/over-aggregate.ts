@@ -15,6 +15,7 @@ import type {
 } from "../plan/logical-plan.ts";
 import type { SqlValue } from "../types/sql-value.ts";
 import { analyticAggregate, type CallArguments } from "./aggregate-calls.ts";
+import { arrivalOrder } from "./arrival-order.ts";
 import { partitionKey } from "./group-key.ts";
 import { lateRowsToErrors } from "./late-rows.ts";
 import { type HeldRow, slidingUnits } from "./over-sliding-units.ts";
@@ -68,6 +69,26 @@ function heldRowAt(depth: number): (value: unknown) => HeldRow {
 }
 
 /**
+ * Throws unless `value` has the form a window at `depth` holds: `depth` window results around a
+ * held row (an array). Checked on the first row of each frame, so that a checkpoint written by an
+ * earlier version of this lowering (rows in envelopes, or flat rows in later windows), handed to
+ * the window because its operator id matches, is refused with a clear message rather than read
+ * as NULLs; the runtime names the operator.
+ */
+export function checkHeldForm(value: unknown, depth: number): void {
+  let at = value;
+  for (let d = 0; d < depth; d++) {
+    at =
+      at !== null && typeof at === "object" && !Array.isArray(at) ? (at as WindowResult).record : undefined;
+  }
+  if (!Array.isArray(at)) {
+    throw new Error(
+      "this OVER window's checkpointed rows are in the form of an earlier @eddy/sql (before the windows chained their results), which this version cannot read: start the application without its checkpoints (eddy-sql run --fresh)",
+    );
+  }
+}
+
+/**
  * Sliding-window aggregation on Eddy's over operator, one operator per window of the SELECT (the
  * seed FX query's W1 and R1), each reading the held row's partition keys and arguments and
  * passing its results on; the output row is made once, after the last. The operator handles a
@@ -96,53 +117,109 @@ export function lowerOver(
   const evaluated = held.evaluated;
   const evaluatedCount = evaluated.length;
 
-  let rows: DataStream<unknown> = input;
-  if (evaluatedCount > 0) {
-    rows = rowStep<HeldRow>(input, "over", node.input.columns, lowering, (row, rowtime, context, emit) => {
-      const values = new Array<SqlValue>(inputWidth + evaluatedCount);
-      for (let i = 0; i < inputWidth; i++) values[i] = row[i] ?? null;
-      for (let j = 0; j < evaluatedCount; j++) {
-        const value = evaluated[j]!;
-        values[inputWidth + j] = value === "rowtime" ? rowtime : value.evaluate(row, rowtime, context);
-      }
-      emit(values, rowtime);
-    });
-  }
-
   const active = node.windows.flatMap((window, w) => {
     const slots = node.calls.flatMap((c, i) => (c.window === w ? [i] : []));
     return slots.length === 0 ? [] : [{ window, w, slots }];
   });
+  // A window reads rows in the order the window before it emitted them: by that window's
+  // partition. That is arrival order within each of its own partitions only when each lies inside
+  // one partition of the window before (its keys include the other's); otherwise the rows are put
+  // back in arrival order first, by a sequence stamped where they enter (the last held slot).
+  const reorder = active.map(
+    ({ w }, depth) =>
+      depth > 0 && !keyPositions[active[depth - 1]!.w]!.every((p) => keyPositions[w]!.includes(p)),
+  );
+  const sequenced = reorder.includes(true);
+  const sequenceAt = inputWidth + evaluatedCount;
+
+  let rows: DataStream<unknown> = input;
+  if (evaluatedCount > 0 || sequenced) {
+    // The sequence is checkpointed: rows held by the windows keep theirs across a restart.
+    let sequence = 0;
+    const state = sequenced
+      ? {
+          snapshot: () => sequence,
+          restore: (saved: unknown) => {
+            // Another operator's state under this step's id: a checkpoint of an earlier lowering.
+            if (typeof saved !== "number") {
+              throw new Error(
+                "this OVER step's checkpointed state is not its arrival sequence: the checkpoint was written by an @eddy/sql that lowered the query differently; start the application without its checkpoints (eddy-sql run --fresh)",
+              );
+            }
+            sequence = saved;
+          },
+        }
+      : undefined;
+    const width = sequenced ? sequenceAt + 1 : sequenceAt;
+    rows = rowStep<HeldRow>(
+      input,
+      "over",
+      node.input.columns,
+      lowering,
+      (row, rowtime, context, emit) => {
+        const values = new Array<SqlValue>(width);
+        for (let i = 0; i < inputWidth; i++) values[i] = row[i] ?? null;
+        for (let j = 0; j < evaluatedCount; j++) {
+          const value = evaluated[j]!;
+          values[inputWidth + j] = value === "rowtime" ? rowtime : value.evaluate(row, rowtime, context);
+        }
+        if (sequenced) values[sequenceAt] = sequence++;
+        emit(values, rowtime);
+      },
+      state && { state },
+    );
+  }
+
+  // Whether each window's result is one value rather than a list (see windowAggregate).
+  const single: boolean[] = [];
   active.forEach(({ window, w, slots }, depth) => {
     const rowOf = heldRowAt(depth);
+    if (reorder[depth]) rows = arrivalOrder(rows, (value) => rowOf(value)[sequenceAt] as number | undefined);
+    const positions = keyPositions[w]!;
     const keyOf = partitionKey(
-      keyPositions[w]!,
+      positions,
       window.partitionBy.map((key) => key.type),
     );
+    const before = depth === 0 ? undefined : keyPositions[active[depth - 1]!.w]!;
+    // A window partitioned as the one before it has that window's key at hand (the FX query's R1).
+    const sameKey =
+      before !== undefined &&
+      before.length === positions.length &&
+      before.every((p, i) => p === positions[i]);
     const late = new OutputTag<unknown>(`over-late-${w}`);
+    const { aggregate, singleValue } = windowAggregate(
+      slots.map((slot) => node.calls[slot]!.call),
+      slots.map((slot) => argumentPositions[slot]!),
+      depth,
+      depth === active.length - 1,
+    );
+    single.push(singleValue);
     const aggregated = rows
-      .keyBy(depth === 0 ? (keyOf as (value: unknown) => string | number) : (value) => keyOf(rowOf(value)))
+      .keyBy(
+        depth === 0
+          ? (keyOf as (value: unknown) => string | number)
+          : sameKey
+            ? (value) => (value as WindowResult).key
+            : (value) => keyOf(rowOf(value)),
+      )
       .over(window.frame ?? historyFrame(node, slots))
       .sideOutputLateData(late)
-      .aggregate(
-        windowAggregate(
-          slots.map((slot) => node.calls[slot]!.call),
-          slots.map((slot) => argumentPositions[slot]!),
-          rowOf,
-        ),
-      );
+      .aggregate(aggregate);
     lateRowsToErrors(aggregated.getSideOutput(late), rowOf, "OVER window", node.input.columns, lowering);
     rows = aggregated;
   });
 
   // The output row: the input columns, then each call's result, from the chain of results.
   const resultSlots = active.map(({ slots }) => slots.map((slot) => inputWidth + slot)).reverse();
+  const singleResult = single.reverse();
   const fillRow = (out: SqlValue[], value: unknown): SqlValue[] => {
     let at = value;
     for (let n = 0; n < resultSlots.length; n++) {
       const slots = resultSlots[n]!;
       const results = (at as WindowResult).value;
-      for (let i = 0; i < slots.length; i++) out[slots[i]!] = results[i]!;
+      if (singleResult[n])
+        for (let i = 0; i < slots.length; i++) out[slots[i]!] = results as unknown as SqlValue;
+      else for (let i = 0; i < slots.length; i++) out[slots[i]!] = results[i]!;
       at = (at as WindowResult).record;
     }
     const row = at as HeldRow;
@@ -162,12 +239,12 @@ export function lowerOver(
     node.columns,
     lowering,
     (value, rowtime, context, emit) => emit(project(fillRow(scratch, value), rowtime, context), rowtime),
-    outputRow,
+    { rowOf: outputRow },
   );
 }
 
 /**
- * The calls of one window as one aggregate over what it holds (`rowOf` finds the held row), results in call order; with a
+ * The calls of one window (at `depth` in the chain) as one aggregate over what it holds, results in call order; with a
  * sliding form when every call has one (the registry's aggregates do, and analytic calls keep
  * their frame's rows), so a frame costs O(1) per row. Calls that read the same positions share
  * one argument list per row, and in the sliding form work is shared too: numeric aggregates of
@@ -178,8 +255,10 @@ export function lowerOver(
 function windowAggregate(
   calls: readonly (AggregateCall | AnalyticCall)[],
   positions: readonly (readonly number[])[],
-  rowOf: (value: unknown) => HeldRow,
-): AggregateFunction<unknown, unknown[], SqlValue[]> {
+  depth: number,
+  last: boolean,
+): { aggregate: AggregateFunction<unknown, unknown[], SqlValue[]>; singleValue: boolean } {
+  const rowOf = heldRowAt(depth);
   const parts: AggregateFunction<CallArguments, unknown, SqlValue>[] = calls.map((call) =>
     call.kind === "aggregate" ? call.aggregate : analyticAggregate(call),
   );
@@ -204,7 +283,13 @@ function windowAggregate(
   };
   const allSliding = parts.every((part) => part.sliding !== undefined);
   const callPositions = listOf.map((l) => lists[l]!);
-  return {
+  // The last window's results go straight to the output row, held by no later window: when its
+  // calls all give one value (the FX query's FIRST_VALUE twice), that value is its result, no
+  // list per row. (A window's result is in the state of the window after it, so only the last
+  // one's form can change without changing what its checkpoints hold.)
+  const probe = allSliding ? slidingUnits(calls, parts, callPositions) : [];
+  const singleValue = last && probe.length === 1 && probe[0]!.value !== undefined;
+  const aggregate: AggregateFunction<unknown, unknown[], SqlValue[]> = {
     create: () => parts.map((part) => part.create()),
     add: (accs, value) => {
       argumentsOf(rowOf(value));
@@ -217,23 +302,31 @@ function windowAggregate(
       sliding: () => {
         const units = slidingUnits(calls, parts, callPositions);
         const unitCount = units.length;
+        let checked = false;
         return {
           push: (value: unknown) => {
+            if (!checked) {
+              checkHeldForm(value, depth);
+              checked = true;
+            }
             const row = rowOf(value);
             for (let u = 0; u < unitCount; u++) units[u]!.push(row);
           },
           evictOldest: () => {
             for (let u = 0; u < unitCount; u++) units[u]!.evictOldest();
           },
-          result: () => {
-            const values = new Array<SqlValue>(count);
-            for (let u = 0; u < unitCount; u++) units[u]!.results(values);
-            return values;
-          },
+          result: singleValue
+            ? () => units[0]!.value!() as unknown as SqlValue[]
+            : () => {
+                const values = new Array<SqlValue>(count);
+                for (let u = 0; u < unitCount; u++) units[u]!.results(values);
+                return values;
+              },
         };
       },
     }),
   };
+  return { aggregate, singleValue };
 }
 
 /**

@@ -1,24 +1,25 @@
 import { type AggregateFunction, max, min, type SlidingAccumulator, sum } from "@eddy/core";
-import { type NumericSummaryUse, numericSummaryOf } from "../functions/aggregate/aggregate-support.ts";
+import {
+  type NumericSummaryUse,
+  numericSummaryOf,
+  valueFormOf,
+} from "../functions/aggregate/aggregate-support.ts";
 import { ValueFifo } from "../functions/aggregate/fifo.ts";
 import type { AggregateCall, AnalyticCall } from "../plan/logical-plan.ts";
 import type { SqlValue } from "../types/sql-value.ts";
 import type { CallArguments } from "./aggregate-calls.ts";
 
 /**
- * What the over operators hold, one flat array per row:
+ * The row the over windows read, one flat array: the input row itself, or, when some partition
+ * key or call argument is not a plain input column, `[input columns | evaluated values]`: the
+ * values evaluated before any state is touched, so that a failing one sends the row to the error
+ * stream whole (A6), and ROWTIME where a call takes it; when the windows' partitions need rows
+ * put back in arrival order, its arrival sequence last. The first window holds it; each later
+ * window holds the result of the one before, which leads back to it.
  *
- * - the first window reads the input row itself, or, when some partition key or call argument
- *   is not a plain input column, `[input columns | evaluated values]`: the values evaluated
- *   before any state is touched, so that a failing one sends the row to the error stream whole
- *   (A6), and ROWTIME where a call takes it;
- * - its results start the output row, `[input columns | one slot per call | evaluated values]`,
- *   which the later windows read and fill in place. Its first `input + calls` slots are the
- *   node's output.
- *
- * Flat arrays, not envelopes, and no copy of the input row for the first window: a RANGE frame
- * keeps every row of its interval (an hour of ticks for the seed FX query), and each object it
- * keeps is copied by the collector until it is promoted.
+ * Flat arrays, not envelopes, and no copy of the input row when nothing is evaluated: a RANGE
+ * frame keeps every row of its interval (an hour of ticks for the seed FX query), and each object
+ * it keeps is copied by the collector until it is promoted.
  */
 export type HeldRow = readonly SqlValue[];
 
@@ -30,6 +31,8 @@ export interface SlidingUnit {
   evictOldest(): void;
   /** Writes its calls' results into their slots of `values`. */
   results(values: SqlValue[]): void;
+  /** Units whose calls all give one value (one call, or one repeated): that value. */
+  value?(): SqlValue;
 }
 
 /**
@@ -37,7 +40,9 @@ export interface SlidingUnit {
  * reading held-row positions `positions[i]`: one {@link NumericSummary} per argument that numeric
  * aggregates read (MIN, MAX and AVG of a price keep one), and one form per other distinct call (a
  * call repeated in the select list, as the FX query's `FIRST_VALUE("price") OVER R1`, is
- * computed once). Each unit gives the results the calls' own forms would.
+ * computed once), reading the held value itself when the call has a value form (FIRST_VALUE,
+ * LAST_VALUE) rather than a new argument list per row. Each unit gives the results the calls' own
+ * forms would.
  *
  * @example
  * declare const calls: readonly AggregateCall[]; // MIN(price), MAX(price)
@@ -70,7 +75,14 @@ export function slidingUnits(
   const units: SlidingUnit[] = [];
   for (const { at, uses, slots } of summaries.values()) units.push(new NumericSummary(at, uses, slots));
   for (const { part, slots } of single.values()) {
-    units.push(new CallForm(parts[part]!.sliding!(), positions[part]!, slots));
+    const call = calls[part]!;
+    const valueForm =
+      call.kind === "aggregate" && positions[part]!.length === 1 && valueFormOf(call.aggregate);
+    units.push(
+      valueForm
+        ? new ValueCallForm(valueForm(), positions[part]![0]!, slots)
+        : new CallForm(parts[part]!.sliding!(), positions[part]!, slots),
+    );
   }
   return units;
 }
@@ -96,6 +108,36 @@ class CallForm implements SlidingUnit {
   results(values: SqlValue[]): void {
     const value = this.form.result();
     for (let s = 0; s < this.slots.length; s++) values[this.slots[s]!] = value;
+  }
+
+  value(): SqlValue {
+    return this.form.result();
+  }
+}
+
+/** One call of one argument on its value form: it reads the value in the held row, no list per row. */
+class ValueCallForm implements SlidingUnit {
+  constructor(
+    private readonly form: SlidingAccumulator<SqlValue, SqlValue>,
+    private readonly at: number,
+    private readonly slots: readonly number[],
+  ) {}
+
+  push(row: HeldRow): void {
+    this.form.push(row[this.at] ?? null);
+  }
+
+  evictOldest(): void {
+    this.form.evictOldest();
+  }
+
+  results(values: SqlValue[]): void {
+    const value = this.form.result();
+    for (let s = 0; s < this.slots.length; s++) values[this.slots[s]!] = value;
+  }
+
+  value(): SqlValue {
+    return this.form.result();
   }
 }
 

@@ -35,11 +35,30 @@ export type RowWork<TOut, TIn = SqlRow> = (
 ) => void;
 
 /**
- * Adds a stateless step that runs `work` on every row of `input`, in order. Evaluation failures
+ * What a step's `work` keeps from row to row and must survive a restart (a counter), as the
+ * step's checkpointed state: `snapshot` is called as a checkpoint barrier passes, `restore` with
+ * what it returned before the first row after a restart.
+ */
+export interface RowStepState {
+  snapshot(): unknown;
+  restore(saved: unknown): void;
+}
+
+/** Options of {@link rowStep}. */
+export interface RowStepOptions<TIn> {
+  /** Where the row of an input that is not a row itself is, for its error rows. */
+  readonly rowOf?: (value: TIn) => SqlRow;
+  /** State `work` keeps; without it the step is stateless. */
+  readonly state?: RowStepState;
+}
+
+/**
+ * Adds a step that runs `work` on every row of `input`, in order. Evaluation failures
  * (`SqlFunctionError`: division by zero, a failed cast…) become `error_stream` rows, stamped with
  * the job's clock and the pump's name, and the step goes on with the next row (reference §8); any
  * other error is a bug and fails the job. The error row shows the input row (of `columns`); an
- * input that is not a row itself says where its row is with `rowOf`.
+ * input that is not a row itself says where its row is with `options.rowOf`. The step is
+ * stateless unless `options.state` says what to checkpoint.
  */
 export function rowStep<TOut, TIn = SqlRow>(
   input: DataStream<TIn>,
@@ -47,8 +66,10 @@ export function rowStep<TOut, TIn = SqlRow>(
   columns: readonly SqlField[],
   lowering: LoweringContext,
   work: RowWork<TOut, TIn>,
-  rowOf: (value: TIn) => SqlRow = (value) => value as SqlRow,
+  options: RowStepOptions<TIn> = {},
 ): DataStream<TOut> {
+  const rowOf = options.rowOf ?? ((value: TIn) => value as SqlRow);
+  const state = options.state;
   const errors = new OutputTag<SqlRow>(`${label}-errors`);
   const factory: OperatorFactory<TIn, TOut> = (operator, output) => {
     const context: RowContext = { rowtime: 0, queryStart: lowering.queryStart };
@@ -100,6 +121,10 @@ export function rowStep<TOut, TIn = SqlRow>(
           }
         }
       },
+      ...(state && {
+        snapshotState: () => ({ operator: state.snapshot() }),
+        restoreState: (snapshot) => state.restore(snapshot.operator),
+      }),
     };
   };
   const stream = input.transform(label, factory);

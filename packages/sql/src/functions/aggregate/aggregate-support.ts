@@ -133,3 +133,32 @@ export function numericSummaryOf(
 }
 
 const NUMERIC_SUMMARY = Symbol("numericSummary");
+
+/**
+ * A sliding form over one argument's value itself rather than a row of arguments: an over window
+ * reads the value where it holds it, with no argument list per row.
+ */
+export type ValueForm = () => SlidingAccumulator<SqlValue, SqlValue>;
+
+/**
+ * Marks an aggregate of one argument as having a {@link ValueForm} that gives the results of its
+ * sliding form; not enumerable, like its forms, so an aggregate spread from it and given another
+ * `result` is not taken for it.
+ */
+export function withValueForm<TAcc>(fn: RowAggregate<TAcc>, form: ValueForm): RowAggregate<TAcc> {
+  Object.defineProperty(fn, VALUE_FORM, { value: form, enumerable: false });
+  return fn;
+}
+
+/**
+ * The {@link ValueForm} of a registry aggregate of one argument, if it has one.
+ *
+ * @example
+ * declare const call: AggregateFunction<readonly SqlValue[], unknown, SqlValue>;
+ * const form = valueFormOf(call)?.(); // FIRST_VALUE: push(x), evictOldest(), result()
+ */
+export function valueFormOf(fn: AggregateFunction<Row, unknown, SqlValue>): ValueForm | undefined {
+  return (fn as { [VALUE_FORM]?: ValueForm })[VALUE_FORM];
+}
+
+const VALUE_FORM = Symbol("valueForm");

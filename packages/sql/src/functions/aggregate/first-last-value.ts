@@ -2,7 +2,7 @@ import type { SlidingAccumulator } from "@eddy/core";
 import type { SqlValue } from "../../types/sql-value.ts";
 import { type AggregateSqlFunction, SqlFunctionError } from "../function-contract.ts";
 import { describeTypes, withNullable } from "../support/sql-types.ts";
-import { type Row, refuseDistinct, withForms } from "./aggregate-support.ts";
+import { refuseDistinct, type ValueForm, withForms, withValueForm } from "./aggregate-support.ts";
 import { FlagFifo, ValueFifo } from "./fifo.ts";
 
 /** Whether a value was taken, and which. */
@@ -12,12 +12,11 @@ export interface ValueAccumulator {
 }
 
 /** FIRST_VALUE in a sliding frame: the oldest value held (the oldest non-NULL one when ignoring NULLs). */
-function slidingFirst(ignoreNulls: boolean): SlidingAccumulator<Row, SqlValue> {
+function slidingFirst(ignoreNulls: boolean): SlidingAccumulator<SqlValue, SqlValue> {
   const values = new ValueFifo<SqlValue>();
   const flags = new FlagFifo();
   return {
-    push: (row) => {
-      const x = row[0] ?? null;
+    push: (x) => {
       flags.push(x === null ? 0 : 1);
       if (x !== null || !ignoreNulls) values.push(x);
     },
@@ -29,13 +28,12 @@ function slidingFirst(ignoreNulls: boolean): SlidingAccumulator<Row, SqlValue> {
 }
 
 /** LAST_VALUE in a sliding frame: the newest value held (the newest non-NULL one when ignoring NULLs). */
-function slidingLast(ignoreNulls: boolean): SlidingAccumulator<Row, SqlValue> {
+function slidingLast(ignoreNulls: boolean): SlidingAccumulator<SqlValue, SqlValue> {
   const flags = new FlagFifo();
   let nonNull = 0;
   let last: SqlValue = null;
   return {
-    push: (row) => {
-      const x = row[0] ?? null;
+    push: (x) => {
       flags.push(x === null ? 0 : 1);
       if (x !== null) nonNull++;
       if (x !== null || !ignoreNulls) last = x;
@@ -64,7 +62,8 @@ function positional(name: "FIRST_VALUE" | "LAST_VALUE"): AggregateSqlFunction {
     },
     create: (_args, options) => {
       const ignoreNulls = options.nulls === "ignore";
-      return withForms<ValueAccumulator>(
+      const valueForm: ValueForm = () => (first ? slidingFirst(ignoreNulls) : slidingLast(ignoreNulls));
+      const fn = withForms<ValueAccumulator>(
         {
           create: () => ({ has: false, value: null }),
           add: (acc, row) => {
@@ -79,8 +78,18 @@ function positional(name: "FIRST_VALUE" | "LAST_VALUE"): AggregateSqlFunction {
           merge: (a, b) => ({ ...(first ? (a.has ? a : b) : b.has ? b : a) }),
           result: (acc) => (acc.has ? acc.value : null),
         },
-        { sliding: () => (first ? slidingFirst(ignoreNulls) : slidingLast(ignoreNulls)) },
+        {
+          sliding: () => {
+            const form = valueForm();
+            return {
+              push: (row) => form.push(row[0] ?? null),
+              evictOldest: () => form.evictOldest(),
+              result: () => form.result(),
+            };
+          },
+        },
       );
+      return withValueForm(fn, valueForm);
     },
   };
 }
