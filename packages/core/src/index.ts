@@ -115,7 +115,7 @@ export {
   jsonLinesSource,
 } from "./io/json-lines-source.ts";
 export { SOURCE_DEFAULTS } from "./io/source-support.ts";
-export type { ClusterOptions } from "./job/cluster-options.ts";
+export type { ClusterOptions, ClusterRepartition } from "./job/cluster-options.ts";
 export type { StartFrom } from "./job/job-restore.ts";
 export {
   type CollectedCheckpoints,
@@ -144,6 +144,12 @@ export {
 export { consoleLogger, type Logger, silentLogger } from "./logging/logger.ts";
 export type { OverFrame } from "./over/over-operator.ts";
 export { Job, type JobResult, type PipelineOptions, pipeline } from "./pipeline.ts";
+export {
+  type RepartitionChannel,
+  type RepartitionMessage,
+  type RepartitionStreamWriter,
+  repartitionStreamName,
+} from "./repartition/repartition-channel.ts";
 export {
   backoffDelay,
   DEFAULT_RETRY,

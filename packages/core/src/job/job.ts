@@ -2,6 +2,7 @@ import { checkpointPolicy } from "../checkpoint/checkpoint-options.ts";
 import type { CheckpointManifest, CheckpointStore } from "../checkpoint/checkpoint-store.ts";
 import { DataStream } from "../dsl/data-stream.ts";
 import { consoleLogger, type Logger } from "../logging/logger.ts";
+import { findRepartitionCut } from "../repartition/stage-plan.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import { type JobDescription, JobGraph } from "../runtime/graph.ts";
 import { JobMetrics } from "../runtime/metrics.ts";
@@ -14,6 +15,7 @@ import { ClusterRun } from "./cluster-run.ts";
 import { restoreJob } from "./job-restore.ts";
 import { type JobResult, JobRun, type JobSettings } from "./job-run.ts";
 import type { PipelineOptions } from "./pipeline-options.ts";
+import { StagedClusterRun } from "./staged-cluster-run.ts";
 
 /**
  * A job: a dataflow graph plus how to run it. Built with {@link pipeline}.
@@ -35,7 +37,7 @@ export class Job {
   readonly #logger: Logger;
   /** Per-operator counters and checkpoint figures of the running job (read them while it runs). */
   readonly metrics = new JobMetrics();
-  #running: JobRun | ClusterRun | undefined;
+  #running: JobRun | ClusterRun | StagedClusterRun | undefined;
 
   constructor(
     /**
@@ -118,6 +120,8 @@ export class Job {
     }
     const { cluster } = this.options;
     if (cluster) {
+      const cut = findRepartitionCut(this.name, this.#graph);
+      if (cut) return this.#track(new StagedClusterRun({ ...this.#settings(), cluster }, cut));
       return this.#track(new ClusterRun({ ...this.#settings(), cluster }));
     }
     const store = this.options.checkpoints?.store;
@@ -155,7 +159,7 @@ export class Job {
     };
   }
 
-  async #track(running: JobRun | ClusterRun): Promise<JobResult> {
+  async #track(running: JobRun | ClusterRun | StagedClusterRun): Promise<JobResult> {
     this.#running = running;
     this.metrics.status = "running";
     this.metrics.startedAt = this.#clock.now();
