@@ -164,7 +164,7 @@ export type { ConnectorContext } from "./runtime/connector-context.ts";
 export { type DeadLetter, type DeadLetterOutput, loggingDeadLetters } from "./runtime/dead-letters.ts";
 export type { DataBatch, SplitId, StreamElement } from "./runtime/elements.ts";
 export { OperatorError, PipelineDefinitionError } from "./runtime/errors.ts";
-export type { EdgeDescription, JobDescription, NodeDescription } from "./runtime/graph.ts";
+export type { EdgeDescription, JobDescription, NodeDescription, StageDescription } from "./runtime/graph.ts";
 export {
   CHECKPOINT_HISTORY_LIMIT,
   CheckpointMetrics,

@@ -46,7 +46,10 @@ export interface KinesisRepartitionOptions extends KinesisClientOptions {
    * resources: local development, or an account where the job's role may `CreateStream`).
    * Without it, a missing stream stops the job at start with one line naming it.
    */
-  readonly createStreams?: { readonly shards: number };
+  readonly createStreams?: {
+    /** Shards of a stream it creates (size them like the source's). */
+    readonly shards: number;
+  };
   /** How the repartition streams are read (default: the source's defaults, from `TRIM_HORIZON`). */
   readonly reader?: Pick<
     KinesisSourceOptions<Uint8Array>,
@@ -67,19 +70,19 @@ export interface KinesisRepartitionOptions extends KinesisClientOptions {
  * `getRecordsIntervalMs`).
  *
  * @example
- * import { KinesisClient } from "@aws-sdk/client-kinesis";
  * const job = pipeline("clicks-per-page", {
  *   checkpoints: { every: seconds(10), store: redisCheckpoints(url) },
  *   cluster: {
  *     leases: redisLeases(url, { job: "clicks-per-page" }),
  *     workerId: process.env.EDDY_WORKER_ID ?? "worker-a",
  *     repartition: {
- *       channel: kinesisRepartition({ client: new KinesisClient({ maxAttempts: 1 }), createStreams: { shards: 2 } }),
+ *       channel: kinesisRepartition({ client, createStreams: { shards: 2 } }),
  *       stageLeases: (stage) => redisLeases(url, { job: `clicks-per-page/stage-${stage}` }),
  *     },
  *   },
  * });
  * declare const url: string;
+ * declare const client: KinesisRepartitionOptions["client"]; // a KinesisClient with maxAttempts: 1
  */
 export function kinesisRepartition(options: KinesisRepartitionOptions = {}): RepartitionChannel {
   const where = "kinesisRepartition";

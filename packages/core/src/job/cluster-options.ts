@@ -51,6 +51,7 @@ export interface ClusterOptions extends LeaseTimingOptions {
  * declare function redisLeases(url: string, options: { job: string }): LeaseStore;
  */
 export interface ClusterRepartition {
+  /** Where the records go between stages (`kinesisRepartition`). */
   readonly channel: RepartitionChannel;
   /** The lease table of stage `stage` (1 for the stage after the repartition). */
   readonly stageLeases: (stage: number) => LeaseStore;

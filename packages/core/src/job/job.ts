@@ -2,9 +2,10 @@ import { checkpointPolicy } from "../checkpoint/checkpoint-options.ts";
 import type { CheckpointManifest, CheckpointStore } from "../checkpoint/checkpoint-store.ts";
 import { DataStream } from "../dsl/data-stream.ts";
 import { consoleLogger, type Logger } from "../logging/logger.ts";
-import { findRepartitionCut } from "../repartition/stage-plan.ts";
+import { RecordNumbering } from "../repartition/record-numbering.ts";
+import { findRepartitionCut, planStages } from "../repartition/stage-plan.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
-import { type JobDescription, JobGraph } from "../runtime/graph.ts";
+import { type JobDescription, JobGraph, type StageDescription } from "../runtime/graph.ts";
 import { JobMetrics } from "../runtime/metrics.ts";
 import type { Sink } from "../runtime/sink.ts";
 import type { Source } from "../runtime/source.ts";
@@ -77,7 +78,32 @@ export class Job {
    * are the keys of `job.metrics.forOperator(id)` and of `job.metrics.splits(sourceId)`.
    */
   describe(): JobDescription {
-    return this.#graph.describe();
+    const description = this.#graph.describe();
+    const repartition = this.options.cluster?.repartition;
+    if (!repartition) return description;
+    let stages: StageDescription[] | undefined;
+    try {
+      const cut = findRepartitionCut(this.name, this.#graph);
+      if (!cut) return description;
+      const plan = planStages({
+        job: this.name,
+        graph: this.#graph,
+        cut,
+        channel: repartition.channel,
+        serde: this.#serde,
+        keyGroups: this.#keyGroups,
+        numbering: new RecordNumbering(),
+        upstreamSplits: () => [],
+      });
+      stages = plan.stages.map(({ index, name, graph }) => {
+        const { nodes, edges } = graph.describe();
+        return { stage: index, name, stream: plan.stream, nodes, edges };
+      });
+    } catch {
+      // A job that cannot be cut is refused when it runs, with the reason; described, it is its graph.
+      return description;
+    }
+    return { ...description, stages };
   }
 
   /**
@@ -120,7 +146,8 @@ export class Job {
     }
     const { cluster } = this.options;
     if (cluster) {
-      const cut = findRepartitionCut(this.name, this.#graph);
+      // Without a repartition channel, the cluster run refuses what is not co-partitioned.
+      const cut = cluster.repartition ? findRepartitionCut(this.name, this.#graph) : undefined;
       if (cut) return this.#track(new StagedClusterRun({ ...this.#settings(), cluster }, cut));
       return this.#track(new ClusterRun({ ...this.#settings(), cluster }));
     }

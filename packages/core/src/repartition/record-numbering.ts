@@ -22,6 +22,7 @@ export class RecordNumbering {
   readonly #latest = new Map<SplitId, NumberedPosition>();
   readonly #ended = new Map<SplitId, number>();
   #current: SplitId | undefined;
+  #generation = 0;
 
   /** The split of the batch the source handed on last: the one whose records the writer sees now. */
   get current(): SplitId | undefined {
@@ -65,12 +66,21 @@ export class RecordNumbering {
     this.#ended.set(split, this.#counts.get(split) ?? 0);
   }
 
-  /** Forgets what a previous run of the pipeline numbered (a new run restores its splits). */
-  reset(): void {
+  /**
+   * Forgets what a previous run of the pipeline numbered (a new run restores its splits) and
+   * returns the new run's generation: a read of an earlier run that resolves late must not count.
+   */
+  reset(): number {
     this.#counts.clear();
     this.#latest.clear();
     this.#ended.clear();
     this.#current = undefined;
+    return ++this.#generation;
+  }
+
+  /** Whether `generation` is the running pipeline's. */
+  isCurrent(generation: number): boolean {
+    return generation === this.#generation;
   }
 }
 
@@ -89,7 +99,7 @@ export function numberedSource<T>(
     listSplits: (context: SplitListingContext) => source.listSplits(context),
     awsAccess: source.awsAccess ? () => source.awsAccess!() : undefined,
     async open(context) {
-      numbering.reset();
+      const generation = numbering.reset();
       const inner = new Map<SplitId, unknown>();
       for (const [split, position] of context.restoredPositions) {
         const numbered = position as Partial<NumberedPosition> | null;
@@ -107,6 +117,8 @@ export function numberedSource<T>(
         async next(): Promise<SourceEvent<T> | undefined> {
           const event = await reader.next();
           if (event === undefined) return undefined;
+          // A read of a stopped run, resolved after the next run started: nobody takes it.
+          if (!numbering.isCurrent(generation)) return event;
           if (event.kind === "split-status") {
             if (event.status === "finished") numbering.end(event.split);
             return event.position === undefined

@@ -9,7 +9,9 @@ import type { SplittableSource } from "../runtime/source.ts";
  * const message: RepartitionMessage = { data: new Uint8Array([1, 2, 3]), keyGroup: 17 };
  */
 export interface RepartitionMessage {
+  /** The encoded envelope. */
   readonly data: Uint8Array;
+  /** The key group of the record's key; `undefined` for a marker. */
   readonly keyGroup: number | undefined;
 }
 
@@ -29,6 +31,7 @@ export interface RepartitionStreamWriter {
   put(messages: readonly RepartitionMessage[]): Promise<void>;
   /** Stores `data` once in every open shard of the stream. */
   broadcast(data: Uint8Array): Promise<void>;
+  /** Releases the writer's client. */
   close(): Promise<void> | void;
 }
 

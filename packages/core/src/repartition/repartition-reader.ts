@@ -6,6 +6,9 @@ import { decodeEnvelope } from "./envelope.ts";
 import { ShuffleDedupe } from "./shuffle-dedupe.ts";
 import { UpstreamWatermarks } from "./upstream-watermarks.ts";
 
+/** How often a reader looks whether the whole upstream stage has finished (ms). */
+const UPSTREAM_RECHECK_MS = 1_000;
+
 /**
  * The first operator of a downstream stage: decodes the messages of the repartition stream,
  * applies each record once ({@link ShuffleDedupe}, keyed state of the record's key group) and
@@ -31,6 +34,21 @@ export function repartitionReaderOperator(options: {
       for (const split of upstreamSplits()) watermarks.mark(shard, split, "live");
     };
     const groupsOf = (shard: string) => groupsOfShard.get(shard) ?? [];
+    const advance = () => {
+      const watermark = watermarks.current(upstreamSplits().length === 0);
+      if (watermark > emitted) {
+        emitted = watermark;
+        output.emitWatermark(watermark);
+      }
+    };
+    // The upstream finishing shows in its lease table, not in the stream: look again now and then.
+    const recheck = () => {
+      advance();
+      if (emitted !== Number.POSITIVE_INFINITY) {
+        context.scheduleProcessingTime(context.clock.now() + UPSTREAM_RECHECK_MS, recheck);
+      }
+    };
+    context.scheduleProcessingTime(context.clock.now() + UPSTREAM_RECHECK_MS, recheck);
     return {
       generatesWatermarks: true,
       processBatch({ values, timestamps, split }) {
@@ -82,11 +100,7 @@ export function repartitionReaderOperator(options: {
               break;
           }
         }
-        const watermark = watermarks.current();
-        if (watermark > emitted) {
-          emitted = watermark;
-          output.emitWatermark(watermark);
-        }
+        advance();
       },
       processWatermark(watermark) {
         // Only the end of a bounded input reaches here (an operator that generates watermarks

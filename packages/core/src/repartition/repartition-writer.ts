@@ -1,5 +1,5 @@
 import type { OperatorFactory } from "../runtime/operator.ts";
-import type { Sink, SinkContext } from "../runtime/sink.ts";
+import type { Sink } from "../runtime/sink.ts";
 import { type Key, keyGroupOf } from "../state/key-group.ts";
 import type { Serde } from "../state/serde.ts";
 import type { Cancel } from "../time/clock.ts";
@@ -13,6 +13,8 @@ import type {
 
 /** Least processing time between two watermark markers of one writer (ms). */
 export const WATERMARK_MARKER_INTERVAL_MS = 200;
+/** Most processing time between two watermark markers of one writer, moved or not (ms). */
+export const WATERMARK_HEARTBEAT_MS = 1_000;
 
 /** A message on its way to the writer sink, with what the sink must remember of it. */
 export interface OutgoingMessage extends RepartitionMessage {
@@ -42,20 +44,28 @@ export function repartitionWriterOperator(options: {
   return (context, output) => {
     const idle = new Set<string>();
     let latest = Number.NEGATIVE_INFINITY;
-    let sent = Number.NEGATIVE_INFINITY;
     let sentAt = Number.NEGATIVE_INFINITY;
-    let timer: Cancel | undefined;
-    const sendWatermark = () => {
-      timer = undefined;
-      if (latest <= sent) return;
+    let timer: { readonly at: number; readonly cancel: Cancel } | undefined;
+    const send = () => {
+      if (latest === Number.NEGATIVE_INFINITY) return;
       // The end of the input closes every window of this run's splits, ended ones included.
       const splits = [...numbering.splits()].filter(
         (split) => latest === Number.POSITIVE_INFINITY || (!idle.has(split) && !numbering.ended.has(split)),
       );
-      if (splits.length === 0) return;
-      output.emit(marker({ kind: "watermark", splits, at: latest }), latest);
-      sent = latest;
       sentAt = context.clock.now();
+      if (splits.length > 0) output.emit(marker({ kind: "watermark", splits, at: latest }), latest);
+    };
+    const schedule = (at: number) => {
+      timer?.cancel();
+      timer = { at, cancel: context.scheduleProcessingTime(at, tick) };
+    };
+    // Sends the latest watermark, then again every heartbeat even if it did not move: a reader
+    // that restarted (its merge of upstream watermarks is not checkpointed) hears of every live
+    // upstream split again within a heartbeat, even of one that has stopped advancing.
+    const tick = () => {
+      timer = undefined;
+      send();
+      schedule(context.clock.now() + WATERMARK_HEARTBEAT_MS);
     };
     return {
       processBatch({ values, timestamps }) {
@@ -80,12 +90,11 @@ export function repartitionWriterOperator(options: {
       },
       processWatermark(watermark) {
         latest = watermark;
-        if (timer && watermark !== Number.POSITIVE_INFINITY) return;
-        timer?.();
         const now = context.clock.now();
-        if (now - sentAt >= WATERMARK_MARKER_INTERVAL_MS || watermark === Number.POSITIVE_INFINITY)
-          sendWatermark();
-        else timer = context.scheduleProcessingTime(sentAt + WATERMARK_MARKER_INTERVAL_MS, sendWatermark);
+        if (watermark === Number.POSITIVE_INFINITY || now - sentAt >= WATERMARK_MARKER_INTERVAL_MS) tick();
+        else if (!timer || timer.at > sentAt + WATERMARK_MARKER_INTERVAL_MS) {
+          schedule(sentAt + WATERMARK_MARKER_INTERVAL_MS);
+        }
       },
       processSplitStatus(status) {
         const split = status.split.startsWith(`${sourceId}/`)
@@ -99,7 +108,7 @@ export function repartitionWriterOperator(options: {
         }
       },
       close() {
-        timer?.();
+        timer?.cancel();
       },
     };
   };
@@ -107,9 +116,12 @@ export function repartitionWriterOperator(options: {
 
 /**
  * The sink of an upstream stage: writes the writer operator's messages to the repartition stream
- * in order (a marker only once the records before it are stored), and after each published
- * checkpoint a `committed` marker with the highest id stored per upstream split before it — plus
- * an `end` marker for splits read to their end — so readers can raise their floors.
+ * in order (a marker only once the records before it are stored). At each checkpoint, once the
+ * records before its barrier are stored, it writes a `committed` marker with the highest id stored
+ * per upstream split, and an `end` marker for each split read to its end, so readers can raise
+ * their floors. Written before the checkpoint completes, they precede the lease's release: a split
+ * is never finished in the lease table before its end marker is in every shard. (A marker of a
+ * checkpoint that then fails is still true: a replay numbers the same records the same.)
  */
 export function repartitionWriterSink(options: {
   readonly channel: RepartitionChannel;
@@ -121,16 +133,13 @@ export function repartitionWriterSink(options: {
   const { channel, stream, numbering, serde, keyGroups } = options;
   let writer: RepartitionStreamWriter | undefined;
   const stored = new Map<string, number>();
-  const pending = new Map<number, { ids: [string, number][]; ended: [string, number][] }>();
   const endsSent = new Set<string>();
   return {
     name: `repartition(${stream})`,
-    // Each worker writes its own markers; there is nothing to commit for another.
-    severalWriters: true,
-    open(_context: SinkContext) {
+    open() {
       writer = channel.writer(stream, keyGroups);
       stored.clear();
-      pending.clear();
+      endsSent.clear();
     },
     async write(messages) {
       let records: OutgoingMessage[] = [];
@@ -148,22 +157,16 @@ export function repartitionWriterSink(options: {
         if (split !== undefined && id !== undefined && id > (stored.get(split) ?? 0)) stored.set(split, id);
       }
     },
-    snapshot(checkpointId) {
-      pending.set(checkpointId, { ids: [...stored], ended: [...numbering.ended] });
-      return undefined;
-    },
-    async notifyCheckpointComplete(checkpointId) {
-      const done = [...pending.keys()].filter((id) => id <= checkpointId).sort((a, b) => a - b);
-      const last = done.length > 0 ? pending.get(done[done.length - 1]!)! : undefined;
-      for (const id of done) pending.delete(id);
-      if (!last) return;
-      if (last.ids.length > 0)
-        await writer!.broadcast(encodeEnvelope({ kind: "committed", ids: last.ids }, serde));
-      for (const [split, id] of last.ended) {
-        if (endsSent.has(split)) continue;
-        endsSent.add(split);
-        await writer!.broadcast(encodeEnvelope({ kind: "end", split, id }, serde));
+    async snapshot() {
+      if (stored.size > 0) {
+        await writer!.broadcast(encodeEnvelope({ kind: "committed", ids: [...stored] }, serde));
       }
+      for (const [split, id] of numbering.ended) {
+        if (endsSent.has(split)) continue;
+        await writer!.broadcast(encodeEnvelope({ kind: "end", split, id }, serde));
+        endsSent.add(split);
+      }
+      return undefined;
     },
     async close() {
       await writer?.close();

@@ -48,6 +48,10 @@ describe("UpstreamWatermarks", () => {
     expect(merge.current()).toBe(6_000);
     merge.mark("s1", "a", "live"); // an ended split does not come back
     expect(merge.current()).toBe(6_000);
+    // Once the whole upstream stage is finished, a shard whose splits all ended closes every window.
+    expect(merge.current(true)).toBe(Number.POSITIVE_INFINITY);
+    merge.mark("s2", "c", "live");
+    expect(merge.current(true)).toBe(Number.NEGATIVE_INFINITY);
   });
 
   test("watermarks of a split never go back", () => {

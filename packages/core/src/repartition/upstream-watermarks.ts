@@ -10,7 +10,7 @@ interface UpstreamSplit {
  * and over the shards the reader reads, the minimum of those. A shard that has not heard of any
  * upstream split holds event time back (`-Infinity`): no window fires before every upstream split
  * passed it. A shard whose splits all ended stays at the highest watermark they reached — a
- * resharded upstream's children may still come — so the end of a split never releases every window.
+ * resharded upstream's children may still come — until the whole upstream is finished.
  *
  * @example
  * const merge = new UpstreamWatermarks();
@@ -41,10 +41,14 @@ export class UpstreamWatermarks {
     if (known.state !== "ended") known.state = state;
   }
 
-  /** The minimum over the shards of their live upstream splits' minimum. */
-  current(): number {
+  /**
+   * The minimum over the shards of their live upstream splits' minimum. `upstreamFinished`: every
+   * split of the upstream stage is finished (its lease table says so), so a shard whose splits all
+   * ended closes every window.
+   */
+  current(upstreamFinished = false): number {
     let min = Number.POSITIVE_INFINITY;
-    for (const splits of this.#shards.values()) min = Math.min(min, shardWatermark(splits));
+    for (const splits of this.#shards.values()) min = Math.min(min, shardWatermark(splits, upstreamFinished));
     return this.#shards.size === 0 ? Number.NEGATIVE_INFINITY : min;
   }
 
@@ -60,7 +64,7 @@ export class UpstreamWatermarks {
   }
 }
 
-function shardWatermark(splits: ReadonlyMap<string, UpstreamSplit>): number {
+function shardWatermark(splits: ReadonlyMap<string, UpstreamSplit>, upstreamFinished: boolean): number {
   let live = Number.POSITIVE_INFINITY;
   let anyLive = false;
   let highest = Number.NEGATIVE_INFINITY;
@@ -71,5 +75,7 @@ function shardWatermark(splits: ReadonlyMap<string, UpstreamSplit>): number {
       live = Math.min(live, split.watermark);
     }
   }
-  return anyLive ? live : highest;
+  if (anyLive) return live;
+  const allEnded = [...splits.values()].every((split) => split.state === "ended");
+  return upstreamFinished && allEnded ? Number.POSITIVE_INFINITY : highest;
 }
