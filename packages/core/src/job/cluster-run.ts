@@ -58,6 +58,8 @@ export class ClusterRun {
   #source: SplittableSource<unknown> | undefined;
   #current: SplitRun | undefined;
   #changed = true;
+  /** A lease was acquired since the last reconciliation: others of the same poll may follow. */
+  #taking = false;
   #wake: (() => void) | undefined;
   #stopRequested = false;
   #failure: Error | undefined;
@@ -160,6 +162,7 @@ export class ClusterRun {
         `"${this.#coordinator.workerId}" lost ${event.lease.leaseKey} and stops reading it: ${event.reason}`,
       );
     }
+    if (event.type === "acquired") this.#taking = true;
     if (event.type === "handoffRequested") this.#handoffs.add(event.lease.leaseKey);
     else if (event.type === "superseded") {
       this.#failure ??= new Error(
@@ -175,6 +178,10 @@ export class ClusterRun {
    * handing off, stop, release what was handed off, and start over the leases held now.
    */
   async #reconcile(sourceId: string): Promise<void> {
+    if (this.#taking) {
+      this.#taking = false;
+      await this.#takesSettled();
+    }
     this.#changed = false;
     const held = this.#heldLeases();
     const current = this.#current;
@@ -348,6 +355,24 @@ export class ClusterRun {
   async #everyLeaseFinished(): Promise<boolean> {
     const { leases } = await this.#settings.cluster.leases.snapshot();
     return leases.length > 0 && leases.every(isFinished);
+  }
+
+  /**
+   * Waits until the coordinator has taken every lease its current poll takes (at most a poll
+   * interval): the leader assigns a worker its leases together, and each take is its own
+   * `acquired`, so the pipeline starts once over all of them rather than once per take.
+   */
+  async #takesSettled(): Promise<void> {
+    const { clock, cluster } = this.#settings;
+    let cancel: Cancel = () => {};
+    const bound = new Promise<void>((resolve) => {
+      cancel = clock.schedule(
+        clock.now() + (cluster.pollIntervalMs ?? LEASE_DEFAULTS.pollIntervalMs),
+        resolve,
+      );
+    });
+    await Promise.race([this.#coordinator.whenIdle(), bound]);
+    cancel();
   }
 
   /** Waits for a lease event, the pipeline's end, or a poll interval. */
