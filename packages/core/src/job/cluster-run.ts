@@ -268,6 +268,7 @@ export class ClusterRun {
         checkpoints: { ...options.checkpoints!, store: checkpoints },
       },
       assignedSplits: new Set(leases.map((lease) => lease.leaseKey)),
+      ownedKeyGroups: new Set(leases.flatMap((lease) => lease.keyGroups)),
       writer: { workerId, incarnation, othersPending: committables.others },
     });
     const ended = run.run().then(
@@ -329,6 +330,11 @@ export class ClusterRun {
   #noticeEnds(sourceId: string): boolean {
     const current = this.#current;
     if (!current || current.outcome) return false;
+    // A bounded source's splits have no children to let start, and the windows of a finished
+    // split's key groups fire only with the final watermark at the end of the pipeline's input:
+    // released now, the pipeline would stop before that and those windows would be lost. Its
+    // splits are released as finished when the pipeline ends by itself.
+    if (this.#source?.bounded) return false;
     const ended = new Map<string, string>();
     for (const split of this.#settings.metrics.splits(sourceId)) {
       if (split.status === "finished") ended.set(split.split, positionToCheckpoint(split.position));
