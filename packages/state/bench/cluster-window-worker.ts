@@ -10,10 +10,13 @@
  * the same slot), and the worker prints one JSON line on stdout at its end: when it was ready
  * (`readyAt`, its modules loaded), when its source handed out the first record and its sink took
  * the last result (`firstRecordAt`, `lastResultAt`: epoch ms, comparable between the processes of
- * one machine), its CPU time, and the count and checksum of the distinct results it wrote.
+ * one machine), its CPU time in all and from the first record to the last result; it writes its slots (NaN where it wrote no result) to the results
+ * file, for the benchmark to merge with the other workers' (a window written by two workers, as
+ * a replay after a handoff may, counts once and must have the same value).
  *
- *   node --import tsx cluster-window-worker.ts <redis url> <job> <events> <worker id> [failover ms]
+ *   node --import tsx cluster-window-worker.ts <redis url> <job> <events> <worker id> <results file> [failover ms]
  */
+import { writeFileSync } from "node:fs";
 import {
   boundedOutOfOrderness,
   consoleLogger,
@@ -29,9 +32,11 @@ import {
 } from "@eddy/core";
 import { redisCheckpoints, redisLeases } from "../src/index.ts";
 
-const [url, job, eventsArg, workerId, failoverArg] = process.argv.slice(2);
-if (!url || !job || !eventsArg || !workerId) {
-  console.error("usage: cluster-window-worker.ts <redis url> <job> <events> <worker id> [failover ms]");
+const [url, job, eventsArg, workerId, resultsFile, failoverArg] = process.argv.slice(2);
+if (!url || !job || !eventsArg || !workerId || !resultsFile) {
+  console.error(
+    "usage: cluster-window-worker.ts <redis url> <job> <events> <worker id> <results file> [failover ms]",
+  );
   process.exit(2);
 }
 const readyAt = performance.timeOrigin + performance.now();
@@ -84,7 +89,13 @@ function partitionIndices(): Int32Array[] {
   return lists;
 }
 
+/** CPU time of this process so far (ms): user and system. */
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 let firstRecordAt: number | undefined;
+let cpuAtFirstRecord = 0;
 /** The 8 partitions as splits; a reader reads its assigned ones, the one furthest behind first. */
 function splitSource(indices: readonly Int32Array[]): SplittableSource<KeyedEvent> {
   const splitOf = (p: number) => `partition-${p}`;
@@ -127,7 +138,10 @@ function splitSource(indices: readonly Int32Array[]): SplittableSource<KeyedEven
           }
           // Let timers and I/O (checkpoints, lease renewals) run between batches.
           await new Promise((resolve) => setImmediate(resolve));
-          firstRecordAt ??= performance.timeOrigin + performance.now();
+          if (firstRecordAt === undefined) {
+            firstRecordAt = performance.timeOrigin + performance.now();
+            cpuAtFirstRecord = cpuNow();
+          }
           const stop = Math.min(cursor.list.length, cursor.next + BATCH);
           const values: KeyedEvent[] = [];
           for (let j = cursor.next; j < stop; j++) values.push(eventAt(cursor.list[j]!));
@@ -142,6 +156,7 @@ function splitSource(indices: readonly Int32Array[]): SplittableSource<KeyedEven
 /** One slot per key and window: a result written again after a replay lands in its own slot. */
 const results = new Float64Array(KEYS * WINDOWS).fill(Number.NaN);
 let lastResultAt = 0;
+let cpuAtLastResult = 0;
 const sink: Sink<{
   key: string;
   window: { start: number };
@@ -154,6 +169,7 @@ const sink: Sink<{
       results[slot] = r.value.sum + r.value.max - r.value.min + r.window.start;
     }
     lastResultAt = performance.timeOrigin + performance.now();
+    cpuAtLastResult = cpuNow();
   },
 };
 
@@ -188,14 +204,7 @@ pipe
   .sink(sink);
 const startedAt = performance.timeOrigin + performance.now();
 const result = await pipe.run();
-let count = 0;
-let checksum = 0;
-for (const value of results) {
-  if (Number.isNaN(value)) continue;
-  count++;
-  checksum += value;
-}
-const cpu = process.cpuUsage();
+writeFileSync(resultsFile, results);
 console.log(
   JSON.stringify({
     workerId,
@@ -205,9 +214,9 @@ console.log(
     firstRecordAt,
     lastResultAt,
     endAt: performance.timeOrigin + performance.now(),
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    count,
-    checksum,
+    cpuMs: cpuNow(),
+    // CPU spent from the first record to the last result: the work shared out, without start-up.
+    processingCpuMs: cpuAtLastResult - cpuAtFirstRecord,
   }),
 );
 await store.close();
