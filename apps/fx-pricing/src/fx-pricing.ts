@@ -16,7 +16,7 @@ import {
 } from "@eddy/core";
 import { fxQuerySql } from "./fx-query-sql.ts";
 import type { FxRow } from "./fx-row.ts";
-import type { FxTick } from "./fx-tick.ts";
+import { bySymbol, type FxTick } from "./fx-tick.ts";
 import { ohlc } from "./ohlc.ts";
 import { type PriceMoveAlert, priceMoveAlerts } from "./price-move-alerts.ts";
 
@@ -103,7 +103,7 @@ export function fxQuery(ticks: DataStream<FxTick>): {
   const late = new OutputTag<FxTick>("late-ticks");
   // W1: MIN/MAX/AVG("price") OVER (PARTITION BY "symbol" RANGE INTERVAL '1' HOUR PRECEDING)
   const hour = ticks
-    .keyBy((t) => t.symbol)
+    .keyBy(bySymbol)
     .over({ range: hours(1) })
     .sideOutputLateData(late)
     .aggregate(
@@ -112,8 +112,9 @@ export function fxQuery(ticks: DataStream<FxTick>): {
     );
 
   // R1: FIRST_VALUE("price") OVER (PARTITION BY "symbol" ROWS 1 PRECEDING), the previous price
+  // The hour's results are partitioned by symbol already: keyed again without a shuffle.
   const rows = hour
-    .keyBy((r) => r.key)
+    .reinterpretAsKeyed((r) => r.key)
     .over({ rows: 1 })
     .aggregate(
       first((r) => r.record.price),
@@ -161,7 +162,7 @@ export function fxPricing(input: DataStream<FxTick>, overrides: Partial<FxPricin
   const query = options.query === "sql" ? sqlQuery(ticks) : typedQuery(ticks);
 
   const bars = ticks
-    .keyBy((t) => t.symbol)
+    .keyBy(bySymbol)
     .window(tumbling(minutes(1)))
     .aggregate(
       ohlc(
@@ -175,7 +176,7 @@ export function fxPricing(input: DataStream<FxTick>, overrides: Partial<FxPricin
     });
 
   const alerts = ticks
-    .keyBy((t) => t.symbol)
+    .keyBy(bySymbol)
     .process(priceMoveAlerts({ threshold: options.alertThreshold, within: options.alertWithin }), {
       name: "price-move-alerts",
     });

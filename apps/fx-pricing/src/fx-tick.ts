@@ -9,6 +9,17 @@ export interface FxTick {
   readonly timestamp: number;
 }
 
+/**
+ * The key every keyed operator of the FX job keys ticks by: one function, so that on several
+ * workers they are co-partitioned with the source (`partitionKey: bySymbol`) and each symbol's
+ * state lives with the split its ticks come from.
+ *
+ * @example
+ * ticks.keyBy(bySymbol).window(tumbling(minutes(1))).aggregate(count());
+ * declare const ticks: DataStream<FxTick>;
+ */
+export const bySymbol = (tick: FxTick): string => tick.symbol;
+
 /** Symbols the generator quotes, with their starting mid price. */
 export const SYMBOLS: Readonly<Record<string, number>> = {
   EURUSD: 1.0842,

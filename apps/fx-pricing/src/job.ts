@@ -19,7 +19,7 @@ import type { Job } from "@eddy/core";
 import { alertConsole } from "./console-view.ts";
 import { type FxStreams, fxPricingJob } from "./fx-pricing.ts";
 import { FX_RESOURCES, FX_SETTINGS } from "./fx-settings.ts";
-import { FX_TICK_DEFAULTS, type FxTick, fxTicks, parseFxTick } from "./fx-tick.ts";
+import { bySymbol, FX_TICK_DEFAULTS, type FxTick, fxTicks, parseFxTick } from "./fx-tick.ts";
 
 /** The app's settings, as flags and environment give them. */
 export type FxSettings = SettingValues<typeof FX_SETTINGS>;
@@ -47,6 +47,8 @@ export function fxPricingApp(
     count: settings.ticks,
     stream: settings.stream,
     decode: (bytes) => parseFxTick(JSON.parse(utf8.decode(bytes))),
+    // On several workers the generator is split by symbol, as the job keys.
+    partitionKey: bySymbol,
   });
   const { job, streams } = fxPricingJob({
     name: runtime.job,

@@ -22,7 +22,11 @@ const runtime = await orExit(resolveRuntime(settings));
 await ensureResources(runtime, fxResources(settings));
 
 const { job, streams, input } = fxPricingApp(settings, runtime);
-if (runtime.sinks.has("console")) addConsoleBoard(streams);
+// The board is one view of every symbol: on several workers each sees only its own symbols, and
+// the board's window (keyed by one key) is not co-partitioned with the ticks, so it is left out
+// there; alerts still print as each worker raises them.
+const board = runtime.sinks.has("console") && runtime.cluster === undefined;
+if (board) addConsoleBoard(streams);
 
 await runApp(job, runtime, {
   title: "fx-pricing: rolling one-hour statistics per tick, one-minute bars, price-move alerts",
@@ -30,6 +34,6 @@ await runApp(job, runtime, {
     `ticks from ${input.description}`,
     `alerts on moves of ${settings.alertThreshold * 100}% within ${settings.alertWithin / 1000} s`,
   ],
-  ...(runtime.sinks.has("console") ? { header: boardHeader() } : {}),
+  ...(board ? { header: boardHeader() } : {}),
   views: () => fxDashboardViews(streams),
 });

@@ -9,6 +9,10 @@
  *       clock (every message they send is driven by it), so commands per virtual second are what
  *       a deployment sends per second. Commands that Lua scripts run count as well (Redis counts
  *       them), and so are listed apart from what clients send.
+ *       Also the bytes Redis received and sent (INFO stats), per worker per second.
+ *   (c) Checkpoint traffic: the blobs and manifests one worker's checkpoint store writes, from a
+ *       real job with one shard's worth of input and state, checkpointing every 10 s to a Redis
+ *       of its own (real time, about 40 s).
  *   (b) Failover in the simulated fleet (64 workers, 64 leases, in memory): the time from a
  *       worker's crash (SIGKILL: it stops renewing and never releases) until every lease it held
  *       is held by a running worker again, for crashes of workers and of the leader, and the gap
@@ -18,16 +22,24 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  boundedOutOfOrderness,
+  DEFAULT_KEY_GROUPS,
+  generatorSource,
+  keyGroupOf,
   LEASE_DEFAULTS,
   LeaseCoordinator,
   type LeaseStore,
   MemoryLeaseStore,
+  pipeline,
   silentLogger,
+  stats,
+  tumbling,
   VirtualClock,
 } from "@eddy/core";
 import { Redis } from "ioredis";
 import { advance } from "../../core/src/cluster/testing/advance.ts";
 import { type FleetEvent, runFleet } from "../../core/src/cluster/testing/simulated-fleet.ts";
+import { redisCheckpoints } from "../src/redis-checkpoint-store.ts";
 import { redisLeases } from "../src/redis-lease-store.ts";
 import { startRedisServer } from "../src/test-support/redis-server.ts";
 
@@ -72,6 +84,15 @@ function clientCommands(perWorker: Map<string, number>[]): number {
   for (const ops of perWorker) for (const [name, calls] of ops) sent += calls * (perCall[name] ?? 1); // scripts: one EVALSHA
   return sent;
 }
+
+/** Bytes Redis received and sent since the last RESETSTAT. */
+async function netBytes(redis: Redis): Promise<{ input: number; output: number }> {
+  const info = await redis.info("stats");
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? 0);
+  return { input: field("total_net_input_bytes"), output: field("total_net_output_bytes") };
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`;
 
 async function commandStats(redis: Redis): Promise<Map<string, number>> {
   const calls = new Map<string, number>();
@@ -147,6 +168,7 @@ async function traffic(): Promise<void> {
     for (const w of workers) w.ops.clear();
     const from = clock.now();
     await advance({ clock, coordinators: all, to: from + MEASURE_S * 1_000, step: 250, afterStep });
+    const bytes = await netBytes(admin);
     const stats = await commandStats(admin);
     // The admin connection's own INFO and CONFIG are not the fleet's.
     stats.delete("info");
@@ -169,6 +191,10 @@ async function traffic(): Promise<void> {
     );
     console.log(
       `    of which sent by clients ${fixed(perWorkerSecond(sent))} per worker·s (EVALSHA, GET, HGETALL, pipelines, MULTI/EXEC); run by Lua scripts ${fixed(perWorkerSecond(total - sent))}`,
+    );
+
+    console.log(
+      `    bytes per worker·s: ${kib(perWorkerSecond(bytes.input))} to Redis, ${kib(perWorkerSecond(bytes.output))} from Redis (all workers: ${kib(bytes.input / MEASURE_S)}/s in, ${kib(bytes.output / MEASURE_S)}/s out)`,
     );
 
     const others = workers.filter((_, i) => i !== leaderIndex);
@@ -213,6 +239,75 @@ async function traffic(): Promise<void> {
     }
     await setup.clear();
     await setup.close();
+    admin.disconnect();
+    await server.stop();
+  }
+}
+
+/**
+ * (c) What one worker's checkpoints cost Redis, besides the fenced publish counted in (a): the
+ * blobs and manifest its checkpoint store writes. A worker writes, for the key groups of the
+ * shards it holds, what a single process with that state writes, so this runs a real job with
+ * one shard's worth of input — SHARD_RATE records per second (a Kinesis shard's write limit) over
+ * SHARD_KEYS keys of the shard's 2 key groups in keyed one-second windows with `stats` — checkpointing every 10 s (the kit's
+ * default) to a Redis of its own, for CHECKPOINT_S seconds of real time, and reads that Redis's
+ * INFO. At 64 shards on 64 workers, each worker holds one shard: (a) + (c) is its whole traffic.
+ */
+async function checkpointTraffic(): Promise<void> {
+  const SHARD_RATE = 1_000;
+  const SHARD_KEYS = 500;
+  const CHECKPOINT_S = Number(process.env.CHECKPOINT_S ?? 41);
+  // A shard of 64 carries 2 of the 128 key groups (as in (a)): its keys are all in those two.
+  const keys: string[] = [];
+  for (let i = 0; keys.length < SHARD_KEYS; i++) {
+    const group = keyGroupOf(`k${i}`, DEFAULT_KEY_GROUPS);
+    if (group === 0 || group === 64) keys.push(`k${i}`);
+  }
+  const server = await startRedisServer();
+  const admin = new Redis(server.url);
+  const store = redisCheckpoints(server.url);
+  try {
+    const job = pipeline(`checkpoint-traffic-${randomUUID().slice(0, 8)}`, {
+      logger: silentLogger,
+      stopOnSignals: false,
+      checkpoints: { every: 10_000, store },
+    });
+    job
+      .source(
+        generatorSource({
+          ratePerSecond: SHARD_RATE,
+          generate: (i) => ({ key: keys[(i * 7919) % SHARD_KEYS]!, amount: i % 100, ts: Date.now() }),
+        }),
+      )
+      .withWatermarks(boundedOutOfOrderness(1_000), (e) => e.ts)
+      .keyBy((e) => e.key)
+      .window(tumbling(1_000))
+      .aggregate(stats((e) => e.amount))
+      .sink({ name: "discard", write: () => {} });
+    await admin.config("RESETSTAT");
+    const running = job.run();
+    await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_S * 1_000));
+    const bytes = await netBytes(admin);
+    const calls = await commandStats(admin);
+    calls.delete("info");
+    calls.delete("config|resetstat");
+    await job.stop();
+    await running;
+    const commands = [...calls.values()].reduce((a, b) => a + b, 0);
+    const checkpoints = (await store.checkpoints(job.name)).length;
+    console.log(
+      `\n(c) Checkpoint traffic of one worker holding one shard (${SHARD_RATE} records/s, ${SHARD_KEYS} keys in its 2 key groups, keyed 1 s windows, a checkpoint every 10 s; ${CHECKPOINT_S} s, ${checkpoints} checkpoints kept)`,
+    );
+    console.log(
+      `    ${fixed(commands / CHECKPOINT_S)} commands/s (${[...calls]
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, n]) => `${name} ${fixed(n / CHECKPOINT_S)}`)
+        .join(
+          ", ",
+        )}); ${kib(bytes.input / CHECKPOINT_S)}/s to Redis, ${kib(bytes.output / CHECKPOINT_S)}/s from Redis`,
+    );
+  } finally {
+    await store.close();
     admin.disconnect();
     await server.stop();
   }
@@ -266,4 +361,5 @@ async function failover(): Promise<void> {
 
 console.log(`lease-traffic.bench: node ${process.version}`);
 await traffic();
+await checkpointTraffic();
 await failover();

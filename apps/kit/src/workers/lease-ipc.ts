@@ -19,6 +19,8 @@ export const LEASE_STORE_METHODS = [
   "startHandoff",
   "publish",
   "readKeyGroups",
+  // What each worker's last publish left its two-phase sinks (JSON-lines files, S3) to commit.
+  "readCommittables",
   "claimWorker",
   "heartbeat",
   "leaveWorker",

@@ -25,7 +25,11 @@ export function serveLeases(store: LeaseStore, channel: LeaseChannel): () => voi
   const onMessage = (message: unknown) => {
     if (!isLeaseCall(message)) return;
     const { id, method, args } = message;
-    const call = store[method] as (...a: unknown[]) => Promise<unknown>;
+    const call = store[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
+    if (typeof call !== "function") {
+      reply({ type: "eddy:lease-reply", id, ok: false, error: `${store.description} has no ${method}` });
+      return;
+    }
     call.apply(store, [...args]).then(
       (value) => reply({ type: "eddy:lease-reply", id, ok: true, value }),
       (error: unknown) =>

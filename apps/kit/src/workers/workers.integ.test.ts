@@ -165,7 +165,10 @@ describe("--workers refuses what cannot work, in one line", () => {
   test("--workers 2 of a job whose keyed operators are not co-partitioned with its source", {
     timeout: 90_000,
   }, async () => {
+    // The FX app's typed pipeline is co-partitioned; its SQL one (--sql) keys rows the SQL planner
+    // made from the ticks, which the runtime cannot show to be partitioned as the source.
     const app = startApp(FX_APP, {}, [
+      "--sql",
       "--workers",
       "2",
       "--sinks",

@@ -21,15 +21,25 @@ export interface AssignmentRoundsContext {
 }
 
 /**
+ * How many polls the leader waits, after the last new worker record appeared, for more to appear
+ * before it assigns leases nobody holds: workers started together (`--workers N`, N replicas)
+ * claim their records within a second or two of each other, and each proves itself alive within
+ * a poll or two of its claim.
+ */
+const JOIN_SETTLE_POLLS = 2;
+
+/**
  * The leader's side of assignment: at every poll it assigns the leases nobody (alive) holds; every
  * `assignmentIntervalMs` it also balances, with at most `maxMovesPerRound` graceful handoffs. It
  * judges liveness and expiry from the counters its worker has been watching all along (every
  * worker watches them), so a new leader need not wait a failover time before it can act.
  *
- * While workers keep joining (one proved alive within the last heartbeat interval and poll), it
- * waits with leases nobody holds — at most a failover time — and with balancing: at a cold start
- * of many workers, or a rolling restart, that gives the leases to the workers that are there
- * instead of to the first few and moving them later, a handful per round.
+ * While workers keep joining — a worker record appeared within the last two polls, or one has
+ * not yet proved its worker alive (a record moves at every poll of a starting worker, so that
+ * takes a poll or two) — it waits with leases nobody holds, at most a failover time, and with
+ * balancing: at a cold start of many workers, or a rolling restart, that gives the leases to the
+ * workers that are there instead of to the first few and moving them later by handoffs, a
+ * handful per round. A worker starting alone waits two polls.
  */
 export class AssignmentRounds {
   #nextBalanceAt: Millis | undefined;
@@ -69,17 +79,23 @@ export class AssignmentRounds {
     const { timing, leases, workers, store, emit, workerId } = this.context;
     const dead = new Set<string>();
     const live = new Set<string>([workerId]);
+    const proving = new Set<string>();
     for (const record of snapshot.workers) {
       const still = workers.stillFor(record.workerId, now);
       if (record.left || still >= timing.failoverTimeMs) dead.add(record.workerId);
       // A record proves its worker alive only by moving while watched: a record that was only
       // ever seen standing still may belong to a worker that died before this one started.
       else if (workers.hasMoved(record.workerId)) live.add(record.workerId);
+      // A live worker moves its record at least every renewal interval (a starting one at every
+      // poll): one seen standing still for less than that may be a worker that just claimed it.
+      else if (still < renewIntervalOf(timing) + timing.pollIntervalMs) proving.add(record.workerId);
     }
     dead.delete(workerId);
-    if (this.#members && [...live].some((worker) => !this.#members?.has(worker))) this.#grewAt = now;
-    this.#members = live;
-    const joining = now - this.#grewAt < renewIntervalOf(timing) + timing.pollIntervalMs;
+    proving.delete(workerId);
+    const known = new Set([...live, ...proving]);
+    if (this.#members && [...known].some((worker) => !this.#members?.has(worker))) this.#grewAt = now;
+    this.#members = known;
+    const joining = proving.size > 0 || now - this.#grewAt < JOIN_SETTLE_POLLS * timing.pollIntervalMs;
     const waitedEnough =
       this.#waitingSince !== undefined && now - this.#waitingSince >= timing.failoverTimeMs;
     const assignUnowned = !joining || waitedEnough;

@@ -125,6 +125,7 @@ export class LeaseCoordinator {
   #snapshot: LeaseTableSnapshot | undefined;
   #snapshotAt: Millis = Number.NEGATIVE_INFINITY;
   #watchedAt: Millis = Number.NEGATIVE_INFINITY;
+  #beating: Promise<boolean> | undefined;
 
   constructor(options: LeaseCoordinatorOptions) {
     if (typeof options.workerId !== "string" || options.workerId === "") {
@@ -324,6 +325,22 @@ export class LeaseCoordinator {
 
   async #renewTick(): Promise<void> {
     this.#expireUnrenewed();
+    if (!(await this.#heartbeat())) return;
+    await Promise.all([this.#held.renewAll(), this.#election.renew()]);
+  }
+
+  /**
+   * Moves this worker's record's counter (one at a time: a renewal's and a poll's never race);
+   * resolves `false` once another process claimed the worker id.
+   */
+  #heartbeat(): Promise<boolean> {
+    this.#beating ??= this.#beat().finally(() => {
+      this.#beating = undefined;
+    });
+    return this.#beating;
+  }
+
+  async #beat(): Promise<boolean> {
     try {
       const beat = await this.#store.heartbeat({
         worker: this.workerId,
@@ -341,12 +358,12 @@ export class LeaseCoordinator {
         this.#workerCounter = beat.worker.counter;
       } else {
         this.#supersede(beat.message);
-        return;
+        return false;
       }
     } catch (error) {
       this.#logger.warn(`heartbeat of "${this.workerId}" failed: ${(error as Error).message}`);
     }
-    await Promise.all([this.#held.renewAll(), this.#election.renew()]);
+    return true;
   }
 
   /**
@@ -359,6 +376,10 @@ export class LeaseCoordinator {
     if (this.#state !== "running") return;
     this.#expireUnrenewed();
     const start = this.#clock.now();
+    // A starting worker moves its record at every poll of its first renewal interval, so the
+    // leader sees it alive within a poll or two rather than a renewal interval (3.3 s by default)
+    // and can include it in the first assignment.
+    if (start - this.#startedAt < renewIntervalOf(this.#timing) && !(await this.#heartbeat())) return;
     let counters: LeaseCounters | undefined;
     let revision: number;
     let lock: LeaderLock;

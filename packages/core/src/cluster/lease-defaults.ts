@@ -46,7 +46,7 @@ export interface LeaseTimingOptions {
  * again 7–13 s after the crash: the failover time counted from its last renewal (up to a renewal
  * interval before the crash), plus up to one poll to see that renewal, one to see the counter
  * stand still past it, and one for the new owner to notice the assignment — median 9.5 s in the
- * simulated fleet. 64 workers on 64 shards cost Redis 6.6 commands per worker per second
+ * simulated fleet. 64 workers on 64 shards cost Redis 6.7 commands per worker per second
  * (`packages/state/bench/lease-traffic.bench.ts`; docs/scale-out.md).
  *
  * @example

@@ -1,3 +1,4 @@
+import { keyOwnershipCheck } from "../keyed/key-ownership-check.ts";
 import type { GraphNode, JobGraph } from "../runtime/graph.ts";
 import type { OperatorFactory, OperatorOptions } from "../runtime/operator.ts";
 import type { OperatorPartitioning } from "../runtime/operator-stage.ts";
@@ -79,6 +80,38 @@ export class DataStream<T> {
    */
   keyBy<K extends Key>(keyOf: (value: T) => K): KeyedStream<T, K> {
     return new KeyedStream(this, keyOf);
+  }
+
+  /**
+   * Treats this stream as already partitioned by `keyOf`, without moving a record (Flink's
+   * `reinterpretAsKeyedStream`): for re-keying the output of a keyed operator by the same key,
+   * e.g. a window's or an over aggregate's results by their `key`. In one process it changes
+   * nothing but the type. On several workers the stream counts as co-partitioned with the source
+   * — a keyed operator on it runs where its key groups are — and each record is checked: one whose
+   * key is in a key group this worker does not own goes to the dead letters (reason
+   * `not-co-partitioned`) instead of into state another worker owns. Use it only where the
+   * records of a key do come from that key's split: keyed by the source's `partitionKey` (or a
+   * key that maps to the same values), with only per-record operators since.
+   *
+   * @example
+   * const bySymbol = (t: Tick) => t.symbol;
+   * const hourly = ticks.keyBy(bySymbol).over({ range: hours(1) }).aggregate(avg((t) => t.price));
+   * // The over results are partitioned by symbol already: key them again without a shuffle.
+   * const withPrevious = hourly
+   *   .reinterpretAsKeyed((r) => r.key)
+   *   .over({ rows: 1 })
+   *   .aggregate(first((r) => r.value));
+   * interface Tick {
+   *   readonly symbol: string;
+   *   readonly price: number;
+   * }
+   * declare const ticks: DataStream<Tick>;
+   */
+  reinterpretAsKeyed<K extends Key>(keyOf: (value: T) => K, options?: OperatorOptions<T>): KeyedStream<T, K> {
+    const checked = this.transform("reinterpretAsKeyed", keyOwnershipCheck(keyOf), options, {
+      asserted: keyOf as (value: unknown) => Key,
+    });
+    return new KeyedStream(checked, keyOf);
   }
 
   /** Merges streams of the same type. The watermark is the minimum of the inputs'; barriers are aligned. */

@@ -49,6 +49,33 @@ describe("generatorSource with partitions", () => {
     expect(source.partitionKey).toBe(bySymbol);
   });
 
+  test("a partition none of whose keys a batch held is reported idle once, and active again by its next record", async () => {
+    // Two keys in 8 partitions: most partitions hold no key at all.
+    const keys = ["a", "b"];
+    const source = generatorSource({
+      count: 40,
+      partitions: 8,
+      partitionKey: (r: { key: string }) => r.key,
+      batchSize: 1,
+      generate: (i) => ({ key: keys[i < 32 ? 0 : i % 2]! }),
+    });
+    const events = await drain(await source.open(context()));
+    const statuses = (split: string) =>
+      events
+        .filter((e) => e.split === split && (e.kind === "split-status" || e.values.length > 0))
+        .map((e) => (e.kind === "split-status" ? e.status : "data"));
+    const ofKey = (key: string) => `partition-${keyGroupOf(key, 8)}`;
+    const empty = [0, 1, 2, 3, 4, 5, 6, 7]
+      .map((p) => `partition-${p}`)
+      .find((id) => id !== ofKey("a") && id !== ofKey("b"))!;
+    expect(statuses(empty)).toEqual(["active", "idle", "finished"]);
+    expect(statuses(ofKey("a"))[0]).toBe("active");
+    expect(statuses(ofKey("a"))).not.toContain("idle");
+    // b's partition saw none of its records in the first batches (indices 0–31): idle, then its
+    // records (the batch of indices 32–39) make it active again.
+    expect(statuses(ofKey("b"))).toEqual(["active", "idle", "data", "finished"]);
+  });
+
   test("without partitionKey, record i is in partition i % partitions and no key groups travel", async () => {
     const source = generatorSource({ count: 10, partitions: 3, batchSize: 2, generate: (i) => i });
     expect((await source.listSplits({ keyGroups: 128, signal }))[0]!.keyGroups).toEqual([]);

@@ -180,12 +180,22 @@ function generatorReader<T>(
   // does. Otherwise the first split's batch would set the watermark alone and the records of the
   // same indices in the others, read next, would be late.
   const unannounced = plan.reportsFinished ? cursors.map((c) => c.split) : [];
+  // A partition by key whose batch held none of its keys (a key set smaller than the partitions
+  // leaves some empty) is reported idle, so it does not hold the watermark back for ever; its
+  // next record makes it active again.
+  const idle = new Set<SplitId>();
+  let idleNow: SplitId | undefined;
   /** The first index not yet due at `now`. */
   const dueBefore = (now: number) => startIndex + Math.floor(((now - startTime) * rate!) / 1000) + 1;
 
   return {
     async next(): Promise<SourceEvent<T> | undefined> {
       if (signal.aborted) return undefined;
+      if (idleNow !== undefined) {
+        const split = idleNow;
+        idleNow = undefined;
+        return { kind: "split-status", split, status: "idle" };
+      }
       const joining = unannounced.shift();
       if (joining !== undefined) return { kind: "split-status", split: joining, status: "active" };
       let cursor: Cursor | undefined;
@@ -227,6 +237,13 @@ function generatorReader<T>(
         throw new Error(`${owner}: generate(${i}) failed: ${describeError(error)}`, { cause: error });
       }
       cursor.index = stop;
+      if (partitionKey !== undefined && plan.reportsFinished) {
+        if (values.length > 0) idle.delete(cursor.split);
+        else if (!idle.has(cursor.split)) {
+          idle.add(cursor.split);
+          idleNow = cursor.split;
+        }
+      }
       return { kind: "data", split: cursor.split, values, position: stop };
     },
   };

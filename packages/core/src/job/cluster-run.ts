@@ -69,6 +69,8 @@ export class ClusterRun {
   #source: SplittableSource<unknown> | undefined;
   #current: SplitRun | undefined;
   #changed = true;
+  /** A lease was acquired since the last reconciliation: others of the same poll may follow. */
+  #taking = false;
   #wake: (() => void) | undefined;
   #stopRequested = false;
   /** A graceful stop: stop at a published checkpoint, then release every lease. */
@@ -244,6 +246,7 @@ export class ClusterRun {
         `"${this.#coordinator.workerId}" lost ${event.lease.leaseKey} and stops reading it: ${event.reason}`,
       );
     }
+    if (event.type === "acquired") this.#taking = true;
     if (event.type === "handoffRequested") this.#handoffs.add(event.lease.leaseKey);
     else if (event.type === "savepoint") this.#savepoints.observe(event.request);
     else if (event.type === "superseded") {
@@ -261,6 +264,10 @@ export class ClusterRun {
    * end, and start over the leases held now.
    */
   async #reconcile(sourceId: string): Promise<void> {
+    if (this.#taking) {
+      this.#taking = false;
+      await this.#takesSettled();
+    }
     this.#changed = false;
     if (this.#ends.size > 0) await this.#keepEndsWithChildren();
     const held = this.#heldLeases();
@@ -366,6 +373,7 @@ export class ClusterRun {
         checkpoints: { ...options.checkpoints!, store: checkpoints },
       },
       assignedSplits: new Set(leases.map((lease) => lease.leaseKey)),
+      ownedKeyGroups: new Set(leases.flatMap((lease) => lease.keyGroups)),
       writer: { workerId, incarnation, othersPending: committables.others },
     });
     const ended = run.run().then(
@@ -427,6 +435,11 @@ export class ClusterRun {
   #noticeEnds(sourceId: string): boolean {
     const current = this.#current;
     if (!current || current.outcome) return false;
+    // A bounded source's splits have no children to let start, and the windows of a finished
+    // split's key groups fire only with the final watermark at the end of the pipeline's input:
+    // released now, the pipeline would stop before that and those windows would be lost. Its
+    // splits are released as finished when the pipeline ends by itself.
+    if (this.#source?.bounded) return false;
     const ended = new Map<string, string>();
     for (const split of this.#settings.metrics.splits(sourceId)) {
       if (split.status === "finished") ended.set(split.split, positionToCheckpoint(split.position));
@@ -454,6 +467,24 @@ export class ClusterRun {
   async #everyLeaseFinished(): Promise<boolean> {
     const { leases } = await this.#settings.cluster.leases.snapshot();
     return leases.length > 0 && leases.every(isFinished);
+  }
+
+  /**
+   * Waits until the coordinator has taken every lease its current poll takes (at most a poll
+   * interval): the leader assigns a worker its leases together, and each take is its own
+   * `acquired`, so the pipeline starts once over all of them rather than once per take.
+   */
+  async #takesSettled(): Promise<void> {
+    const { clock, cluster } = this.#settings;
+    let cancel: Cancel = () => {};
+    const bound = new Promise<void>((resolve) => {
+      cancel = clock.schedule(
+        clock.now() + (cluster.pollIntervalMs ?? LEASE_DEFAULTS.pollIntervalMs),
+        resolve,
+      );
+    });
+    await Promise.race([this.#coordinator.whenIdle(), bound]);
+    cancel();
   }
 
   /** Waits for a lease event, the pipeline's end, or a poll interval. */

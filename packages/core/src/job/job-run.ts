@@ -58,6 +58,8 @@ export interface JobRunSettings extends JobSettings {
   readonly highestStoredId: number;
   /** The splits this run reads when it runs on one of several workers; `undefined`: all. */
   readonly assignedSplits?: ReadonlySet<SplitId> | undefined;
+  /** The key groups of those splits, whose state this run owns; `undefined`: all. */
+  readonly ownedKeyGroups?: ReadonlySet<number> | undefined;
   /** On one of several workers: which writer its sinks are, and per sink what others left to commit. */
   readonly writer?: RunWriter | undefined;
 }
@@ -255,13 +257,15 @@ export class JobRun {
 
   /** What every operator stage is lent: restored state, and where its snapshots go. */
   #stageRuntime(): StageRuntime {
-    const { clock, keyGroups, metrics, serde, restored } = this.#settings;
+    const { clock, keyGroups, metrics, serde, restored, ownedKeyGroups } = this.#settings;
     const coordinator = this.#coordinator;
     return {
       clock,
       keyGroups,
       metrics,
       serde,
+      ownedKeyGroups,
+      deadLetters: (id) => this.#connectorServices(id).deadLetters,
       restoredState: (id) => {
         const state = restored?.operators.get(id);
         return state ? deserializeSnapshot(state, serde) : undefined;

@@ -41,8 +41,10 @@ export function findRepartitionCut(job: string, graph: JobGraph): RepartitionCut
     if (node.kind !== "operator") continue;
     const keyOf = keyOfPartitioning(node.spec.partitioning);
     if (!keyOf) continue;
-    if (forwardedFrom(node.input) === source && partitionKey !== undefined && keyOf === partitionKey)
-      continue;
+    const origin = forwardedFrom(node.input);
+    if (origin === source && partitionKey !== undefined && keyOf === partitionKey) continue;
+    // Keyed again by the key a stream was reinterpreted as keyed by: partitioned by it already.
+    if (origin.kind === "operator" && assertedKeyOf(origin.spec.partitioning) === keyOf) continue;
     cuts.push({ operator: node, keyOf });
   }
   if (cuts.length === 0) return undefined;
@@ -195,7 +197,16 @@ export function planStages(options: StagePlanOptions): { stream: string; stages:
 function keyOfPartitioning(
   partitioning: OperatorPartitioning | undefined,
 ): ((value: unknown) => Key) | undefined {
-  return partitioning === undefined || partitioning === "forwards" ? undefined : partitioning.keyOf;
+  return partitioning === undefined || partitioning === "forwards" || !("keyOf" in partitioning)
+    ? undefined
+    : partitioning.keyOf;
+}
+
+/** The key a `reinterpretAsKeyed` operator asserts its input is partitioned by. */
+function assertedKeyOf(
+  partitioning: OperatorPartitioning | undefined,
+): ((value: unknown) => Key) | undefined {
+  return typeof partitioning === "object" && "asserted" in partitioning ? partitioning.asserted : undefined;
 }
 
 /** The node whose records reach `node` unchanged, through record-forwarding operators only. */

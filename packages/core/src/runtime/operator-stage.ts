@@ -12,9 +12,14 @@ import { type StageRuntime, serializeSnapshot } from "./stage-runtime.ts";
  * What an operator does to how records are partitioned, for a job run on several workers: a keyed
  * operator names its key selector (its state is kept per key group of that key); `forwards` says
  * the operator passes records on unchanged or drops them (`filter`, `withWatermarks`), so a key
- * of its input is a key of its output. Anything else is unknown.
+ * of its input is a key of its output; `asserted` says the user asserts the records are already
+ * partitioned by that key (`reinterpretAsKeyed`), which the operator checks per record. Anything
+ * else is unknown.
  */
-export type OperatorPartitioning = { readonly keyOf: (value: unknown) => Key } | "forwards";
+export type OperatorPartitioning =
+  | { readonly keyOf: (value: unknown) => Key }
+  | { readonly asserted: (value: unknown) => Key }
+  | "forwards";
 
 /** How a graph node describes its operator to the runtime. */
 export interface OperatorSpec<TIn, TOut> {
@@ -136,6 +141,8 @@ export function operatorStage<TIn, TOut>(
         clock: runtime.clock,
         keyGroups: runtime.keyGroups,
         metrics,
+        ownedKeyGroups: runtime.ownedKeyGroups,
+        deadLetters: runtime.deadLetters?.(spec.id),
         currentWatermark: () => watermark,
         scheduleProcessingTime(at, callback) {
           const cancel = runtime.clock.schedule(at, () => {

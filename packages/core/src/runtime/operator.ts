@@ -1,5 +1,6 @@
 import type { KeyGroupSnapshot, OpaqueKeyGroupSnapshot } from "../state/keyed-heap.ts";
 import type { Cancel, Clock } from "../time/clock.ts";
+import type { DeadLetterOutput } from "./dead-letters.ts";
 import type { DataBatch, SplitStatus } from "./elements.ts";
 import type { OperatorMetrics } from "./metrics.ts";
 import type { FailedRecord, OutputTag } from "./output-tag.ts";
@@ -58,6 +59,16 @@ export interface OperatorContext {
   readonly keyGroups: number;
   /** The operator's counters (records in and out are counted by the runtime). */
   readonly metrics: OperatorMetrics;
+  /**
+   * On one of several workers, the key groups whose state this worker owns (those of the splits
+   * it reads); `undefined` when one process runs the whole job and owns them all.
+   */
+  readonly ownedKeyGroups?: ReadonlySet<number> | undefined;
+  /**
+   * Where to set aside a record the operator must not process, with a reason (the job's
+   * dead-letter sink, or the log); like a connector's, `send` never throws.
+   */
+  readonly deadLetters?: DeadLetterOutput | undefined;
   /** The last watermark this operator received (`-Infinity` before the first). */
   currentWatermark(): number;
   /**

@@ -2,6 +2,7 @@ import type { SerializedKeyGroup, SerializedOperatorSnapshot } from "../checkpoi
 import type { KeyGroupSnapshot, OpaqueKeyGroupSnapshot } from "../state/keyed-heap.ts";
 import type { Serde } from "../state/serde.ts";
 import type { Clock } from "../time/clock.ts";
+import type { DeadLetterOutput } from "./dead-letters.ts";
 import type { JobMetrics } from "./metrics.ts";
 import type { OperatorSnapshot } from "./operator.ts";
 
@@ -14,6 +15,10 @@ export interface StageRuntime {
   readonly keyGroups: number;
   readonly metrics: JobMetrics;
   readonly serde: Serde<unknown>;
+  /** On one of several workers, the key groups whose state this worker owns; `undefined`: all. */
+  readonly ownedKeyGroups?: ReadonlySet<number> | undefined;
+  /** Where an operator's dead letters go (the job's dead-letter sink, or the log). */
+  deadLetters?(operatorId: string): DeadLetterOutput;
   /** State to restore an operator from (oldest snapshot first per key group), if any. */
   restoredState(operatorId: string): OperatorSnapshot | undefined;
   /** An operator's state at a barrier, serialized; called as the barrier passes. */

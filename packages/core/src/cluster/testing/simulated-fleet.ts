@@ -219,7 +219,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
           else if (leader === worker) leader = undefined;
           break;
         case "handoffStarted": {
-          const key = `${id}#${event.round}`;
+          // Rounds are counted per process: a restarted worker's new leadership counts from 1 again.
+          const key = `${id}@${coordinator.incarnation}#${event.round}`;
           const count = (moves.get(key) ?? 0) + 1;
           moves.set(key, count);
           report.maxMovesInRound = Math.max(report.maxMovesInRound, count);
