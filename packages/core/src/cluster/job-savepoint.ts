@@ -35,10 +35,15 @@ export interface SavepointRequest {
  * const lease: SavepointLease = { leaseKey: "partition-0", checkpoint: '{"offset":120}', parentShardIds: [], keyGroups: [0, 4] };
  */
 export interface SavepointLease {
+  /** The split. */
   readonly leaseKey: string;
+  /** Its position in the savepoint (`SHARD_END` once read to its end); none if never published. */
   readonly checkpoint?: string | undefined;
+  /** The sub-sequence number within a KPL aggregate at that position. */
   readonly checkpointSubSequenceNumber?: number | undefined;
+  /** Splits that must be finished before it is read. */
   readonly parentShardIds: readonly string[];
+  /** The key groups whose state travels with it. */
   readonly keyGroups: readonly number[];
 }
 
@@ -53,15 +58,32 @@ export interface SavepointLease {
  * declare const store: LeaseStore;
  */
 export interface JobSavepoint {
+  /** The name it was requested under. */
   readonly name: string;
   /** The request that took it. */
   readonly id: number;
   /** Every lease of the job, sorted by key. */
   readonly leases: readonly SavepointLease[];
   /** Every key group's pointer, by key group: the staged one, else the one published last. */
-  readonly keyGroups: ReadonlyMap<number, { readonly leaseKey: string; readonly state: unknown }>;
+  readonly keyGroups: ReadonlyMap<
+    number,
+    {
+      /** The lease that carried the key group when its pointer was staged. */
+      readonly leaseKey: string;
+      /** The pointer to the key group's state (as the fenced publish wrote it). */
+      readonly state: unknown;
+    }
+  >;
   /** What each worker's sinks had to commit, by worker id (as `readCommittables` answers). */
-  readonly committables: ReadonlyMap<string, { readonly incarnation: number; readonly state: unknown }>;
+  readonly committables: ReadonlyMap<
+    string,
+    {
+      /** The worker process that published them. */
+      readonly incarnation: number;
+      /** The sinks' pre-commit state. */
+      readonly state: unknown;
+    }
+  >;
 }
 
 /**
@@ -98,6 +120,7 @@ export type SavepointWrite =
  * const request: SavepointDecision = { leader: { worker: "worker-a", token: 4 }, id: 7 };
  */
 export interface SavepointDecision {
+  /** The leader deciding, fenced by its token. */
   readonly leader: LeaderFence;
   /** The request decided on: refused unless it is the pending one. */
   readonly id: number;
@@ -115,8 +138,22 @@ export interface SavepointDecision {
  * declare const store: LeaseStore;
  */
 export type SavepointRestore =
-  | { readonly ok: true; readonly outcome: "restored" | "already"; readonly savepoint: JobSavepoint }
-  | { readonly ok: false; readonly code: LeaseRefusal; readonly message: string };
+  | {
+      /** The table holds the savepoint's state. */
+      readonly ok: true;
+      /** Reset now, or by an earlier start. */
+      readonly outcome: "restored" | "already";
+      /** The savepoint restored. */
+      readonly savepoint: JobSavepoint;
+    }
+  | {
+      /** Nothing was changed. */
+      readonly ok: false;
+      /** Why: `counter` when the revision moved, `missing` when no savepoint has that name. */
+      readonly code: LeaseRefusal;
+      /** The reason, in one line. */
+      readonly message: string;
+    };
 
 /**
  * The lease store's savepoint operations, each optional (a {@link LeaseStore} is one; a job on a
