@@ -105,6 +105,34 @@ describe("s3Source", () => {
     expect((await readAll(again)).ids).toEqual([]);
   });
 
+  test("on several workers: lists one split per readable object, and reads an assigned one from its restored position", async () => {
+    const source = s3Source<{ id: number }>({ bucket, prefix: "in/", client: client(), batchSize: 100 });
+    const splits = await source.listSplits({ keyGroups: 128, signal: new AbortController().signal });
+    expect(splits).toEqual([
+      { id: "in/dt=2026-11-21/hh=13/a.jsonl" },
+      { id: "in/dt=2026-11-21/hh=14/b.jsonl.gz" },
+      { id: "in/dt=2026-11-21/hh=15/c.jsonl" },
+    ]);
+    const a = "in/dt=2026-11-21/hh=13/a.jsonl";
+    const restored: S3SourcePosition = {
+      key: a,
+      offset: lines(0, 120).length + 1,
+      line: 120,
+      complete: false,
+    };
+    const reader = await source.open(
+      sourceContext({
+        clock: { now: () => 0, schedule: () => () => {} },
+        assignedSplits: new Set([a]),
+        restoredPositions: new Map([[a, restored]]),
+      }),
+    );
+    const { ids, position } = await readAll(reader);
+    await reader.close?.();
+    expect(ids).toEqual(Array.from({ length: 130 }, (_, i) => 120 + i));
+    expect(position).toEqual({ key: a, offset: lines(0, 250).length + 1, line: 250, complete: true });
+  });
+
   test("in a job: lines that cannot be decoded go to the dead-letter output with object and line", async () => {
     const deadLetters = new OutputTag<FailedRecord<string>>("bad-lines");
     const good: { id: number }[] = [];
