@@ -1,70 +1,7 @@
-import { Readable } from "node:stream";
 import { RetriesExhaustedError, VirtualClock } from "@eddy/core";
 import { describe, expect, test } from "vitest";
-import type { S3Proxy } from "./s3-client.ts";
 import { S3Objects } from "./s3-objects.ts";
-
-const s3Error = (name: string, status: number) =>
-  Object.assign(new Error(`${name} (scripted)`), { name, $metadata: { httpStatusCode: status } });
-
-/** An S3 proxy over a map; `fail(call)` makes a call throw instead. */
-function scriptedS3(fail: (call: string, n: number) => Error | undefined = () => undefined) {
-  const objects = new Map<string, Buffer>();
-  const calls: string[] = [];
-  const step = async (call: string) => {
-    calls.push(call);
-    const error = fail(call, calls.filter((c) => c === call).length);
-    if (error) throw error;
-  };
-  const missing = () => s3Error("NotFound", 404);
-  const proxy: S3Proxy = {
-    async putObject(key, body) {
-      await step("put");
-      objects.set(key, Buffer.from(body));
-    },
-    async copyObject(from, to) {
-      await step("copy");
-      const body = objects.get(from);
-      if (!body) throw missing();
-      objects.set(to, body);
-    },
-    async deleteObject(key) {
-      await step("delete");
-      objects.delete(key);
-    },
-    async headObject(key) {
-      await step("head");
-      if (!objects.has(key)) throw missing();
-    },
-    async getObject(key, offset) {
-      await step("get");
-      const body = objects.get(key);
-      if (!body) throw missing();
-      return Readable.from([body.subarray(offset)]);
-    },
-    async listObjects(prefix) {
-      await step("list");
-      return { keys: [...objects.keys()].filter((k) => k.startsWith(prefix)).sort(), next: undefined };
-    },
-    async createMultipartUpload() {
-      await step("create");
-      return "upload-1";
-    },
-    async uploadPart(_key, _id, partNumber) {
-      await step("part");
-      return { PartNumber: partNumber, ETag: `etag-${partNumber}` };
-    },
-    async completeMultipartUpload(key) {
-      await step("complete");
-      objects.set(key, Buffer.from("done"));
-    },
-    async abortMultipartUpload() {
-      await step("abort");
-    },
-    close() {},
-  };
-  return { proxy, objects, calls };
-}
+import { s3Error, scriptedS3 } from "./test-support/scripted-s3.ts";
 
 async function onClock<T>(clock: VirtualClock, promise: Promise<T>): Promise<T> {
   let done = false;
@@ -84,9 +21,9 @@ const retry = { maxAttempts: 3, initialBackoffMS: 50, maxBackoffMS: 200 };
 describe("S3Objects over a scripted S3", () => {
   test("SlowDown and 503 are retried with backoff on the job's clock until the call succeeds", async () => {
     const clock = new VirtualClock();
-    const { proxy, objects, calls } = scriptedS3((call, n) =>
-      call === "put" && n < 3 ? s3Error("SlowDown", 503) : undefined,
-    );
+    const { proxy, objects, calls } = scriptedS3({
+      fail: (call, n) => (call === "put" && n < 3 ? s3Error("SlowDown", 503) : undefined),
+    });
     const s3 = new S3Objects("b", proxy, retry, clock);
     await onClock(clock, s3.put("k", Buffer.from("x")));
     expect(calls).toEqual(["put", "put", "put"]);
@@ -96,13 +33,14 @@ describe("S3Objects over a scripted S3", () => {
 
   test("when attempts run out, the error names the call and the bucket; a refused call is not retried", async () => {
     const clock = new VirtualClock();
-    const { proxy, calls } = scriptedS3((call) =>
-      call === "put"
-        ? s3Error("InternalError", 500)
-        : call === "delete"
-          ? s3Error("AccessDenied", 403)
-          : undefined,
-    );
+    const { proxy, calls } = scriptedS3({
+      fail: (call) =>
+        call === "put"
+          ? s3Error("InternalError", 500)
+          : call === "delete"
+            ? s3Error("AccessDenied", 403)
+            : undefined,
+    });
     const s3 = new S3Objects("b", proxy, retry, clock);
     const put = onClock(clock, s3.put("k", Buffer.from("x")));
     await expect(put).rejects.toBeInstanceOf(RetriesExhaustedError);
@@ -115,9 +53,9 @@ describe("S3Objects over a scripted S3", () => {
 
   test("the commit's idempotent forms: a copy of a missing object is false, a completed upload counts as done", async () => {
     const clock = new VirtualClock();
-    const { proxy, objects } = scriptedS3((call) =>
-      call === "complete" ? s3Error("NoSuchUpload", 404) : undefined,
-    );
+    const { proxy, objects } = scriptedS3({
+      fail: (call) => (call === "complete" ? s3Error("NoSuchUpload", 404) : undefined),
+    });
     const s3 = new S3Objects("b", proxy, retry, clock);
     expect(await s3.copy("missing", "to")).toBe(false);
     expect(await s3.exists("to")).toBe(false);

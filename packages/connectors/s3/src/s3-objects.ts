@@ -15,6 +15,8 @@ export class S3Objects {
     private readonly proxy: S3Proxy,
     private readonly retry: RetryOptions,
     private readonly clock: Clock,
+    /** Stops a pending backoff (the call rejects with the signal's reason); default never. */
+    private readonly signal?: AbortSignal,
   ) {}
 
   put(key: string, body: Uint8Array): Promise<void> {
@@ -122,6 +124,7 @@ export class S3Objects {
       operation: `${operation} (s3://${this.bucket})`,
       retry: this.retry,
       clock: this.clock,
+      signal: this.signal,
       isRetryable: isRetryableS3Error,
     });
   }

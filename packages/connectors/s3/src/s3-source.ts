@@ -8,16 +8,20 @@ import {
   type FailedRecord,
   type OutputTag,
   type RetryOptions,
-  type Source,
   type SourceContext,
   type SourceEvent,
   type SourceReader,
+  type SplitId,
+  type SplitListingContext,
+  type SplittableSource,
+  systemClock,
 } from "@eddy/core";
 import { type Line, LineSplitter } from "./line-splitter.ts";
 import { s3SourceAccess } from "./s3-access.ts";
 import { createS3Proxy, type S3Proxy } from "./s3-client.ts";
 import { isRetryableS3Error } from "./s3-error-classifier.ts";
 import { S3Objects } from "./s3-objects.ts";
+import { byKeyOrder, isReadableKey, listObjectSplits } from "./s3-source-splits.ts";
 
 /**
  * Options of {@link s3Source}.
@@ -94,21 +98,28 @@ export interface S3SourcePosition {
  * Reads JSON-lines objects (optionally gzipped) under a prefix as a bounded stream: for replay and
  * backfill of what a sink (or Firehose) wrote.
  *
- * Splits and positions: one split, reading objects in key order (S3's listing order), which with
- * time-partitioned keys (`dt=…/hh=…/`) is roughly event-time order, so one watermark fits. The
- * position after every batch is the object key plus the line count and byte offset reached in it,
- * so a restored job resumes inside an object, at the next line: plain objects with a ranged GET,
- * gzipped ones by reading from the start and skipping. Objects are listed lazily, a page at a time;
- * an object added later under a key before the position is not read.
+ * Splits and positions: in one process, one split (`<bucket>/<prefix>`), reading objects in key
+ * order (S3's listing order), which with time-partitioned keys (`dt=…/hh=…/`) is roughly event-time
+ * order, so one watermark fits. The position after every batch is the object key plus the line
+ * count and byte offset reached in it, so a restored job resumes inside an object, at the next
+ * line: plain objects with a ranged GET, gzipped ones by reading from the start and skipping.
+ * Objects are listed lazily, a page at a time; an object added later under a key before the
+ * position is not read.
+ *
+ * On several workers (scale-out) it is a {@link SplittableSource}: `listSplits` lists every object
+ * under the prefix, one split each (id: the key; no parents, no key groups), and a worker reads
+ * the objects whose leases it holds, in key order, one at a time, each with its own position of
+ * the same shape: `active` when it starts one, `finished` (with the final position) when it has
+ * read it to its end.
  *
  * @example
  * job.source(s3Source<Click>({ bucket: "analytics", prefix: "clicks/dt=2026-11-21/" }))
  *   .withWatermarks(boundedOutOfOrderness(seconds(5)), (c) => c.at);
  */
-export function s3Source<T = unknown>(options: S3SourceOptions<T>): Source<T> {
+export function s3Source<T = unknown>(options: S3SourceOptions<T>): SplittableSource<T> {
   return createS3Source(options, (name, context) => {
     const { proxy, fromSettings } = createS3Proxy(options.bucket, options.client, name);
-    if (fromSettings) {
+    if (fromSettings && context) {
       context.logger.warn(
         `${name}: client settings given as client are deprecated: pass an S3Client (with maxAttempts: 1)`,
       );
@@ -118,18 +129,37 @@ export function s3Source<T = unknown>(options: S3SourceOptions<T>): Source<T> {
 }
 
 /**
- * The source over the {@link S3Proxy} that `openProxy` makes when it opens: what {@link s3Source}
- * calls with the SDK-backed proxy, and unit tests with a scripted one.
+ * The source over the {@link S3Proxy} that `openProxy` makes when it opens (with the reader's
+ * context) or lists its splits (without one): what {@link s3Source} calls with the SDK-backed
+ * proxy, and unit tests with a scripted one.
  */
 export function createS3Source<T>(
   options: S3SourceOptions<T>,
-  openProxy: (name: string, context: SourceContext) => S3Proxy,
-): Source<T> {
+  openProxy: (name: string, context: SourceContext | undefined) => S3Proxy,
+): SplittableSource<T> {
   const name = options.name ?? `s3(${options.bucket}/${options.prefix})`;
   return {
     name,
     bounded: true,
+    async listSplits({ signal }: SplitListingContext) {
+      const retry = { ...DEFAULT_RETRY, ...options.retry };
+      const clock = options.clock ?? systemClock;
+      const s3 = new S3Objects(options.bucket, openProxy(name, undefined), retry, clock, signal);
+      try {
+        return await listObjectSplits(s3, options.prefix, options.skipHidden !== false);
+      } finally {
+        s3.destroy();
+      }
+    },
     open(context: SourceContext): SourceReader<T> {
+      // Checked before a client is opened, so that a refusal leaks none.
+      for (const key of context.assignedSplits ?? []) {
+        if (!key.startsWith(options.prefix)) {
+          throw new Error(
+            `${name}: assigned split ${key} is not an object under the prefix ${options.prefix}`,
+          );
+        }
+      }
       return new S3JsonLinesReader<T>(name, options, context, openProxy(name, context));
     },
     awsAccess: () => s3SourceAccess(options.bucket, options.prefix),
@@ -149,7 +179,8 @@ interface OpenObject {
 
 class S3JsonLinesReader<T> implements SourceReader<T> {
   readonly #s3: S3Objects;
-  readonly #split: string;
+  /** The split of the batches being read: the prefix's, or (on several workers) the object's. */
+  #split: SplitId;
   readonly #decode: (line: string) => T;
   readonly #batchSize: number;
   readonly #retry: RetryOptions;
@@ -163,6 +194,13 @@ class S3JsonLinesReader<T> implements SourceReader<T> {
   #finished = false;
   /** The restored, unfinished object has been reopened. */
   #resumed = false;
+  /**
+   * On several workers: the assigned objects not yet started, in key order; `undefined` in one
+   * process, where the prefix is one split listed lazily.
+   */
+  readonly #assigned: SplitId[] | undefined;
+  /** On several workers: the object started (announced `active`) and not yet announced `finished`. */
+  #started: SplitId | undefined;
 
   constructor(
     private readonly name: string,
@@ -176,12 +214,14 @@ class S3JsonLinesReader<T> implements SourceReader<T> {
     this.#decode = options.decode ?? ((line) => JSON.parse(line) as T);
     this.#batchSize = options.batchSize ?? 1000;
     this.#position = context.restoredPositions.get(this.#split) as S3SourcePosition | undefined;
+    this.#assigned = context.assignedSplits && [...context.assignedSplits].sort(byKeyOrder);
   }
 
   async next(): Promise<SourceEvent<T> | undefined> {
     if (this.#finished || this.context.signal.aborted) return undefined;
     if (this.#failed) return this.#deadLetter();
     if (!this.#object) {
+      if (this.#assigned) return this.#nextAssigned(this.#assigned);
       const key = await this.#nextKey();
       if (key === undefined) {
         this.#finished = true;
@@ -257,6 +297,32 @@ class S3JsonLinesReader<T> implements SourceReader<T> {
     };
   }
 
+  /**
+   * Between two assigned objects: announces the one just read to its end `finished`, then starts
+   * the next (announced `active` before its first batch, so it joins the watermark first), or
+   * reports one whose restored position is complete `finished` without reading it again.
+   */
+  async #nextAssigned(assigned: SplitId[]): Promise<SourceEvent<T> | undefined> {
+    const done = this.#started;
+    if (done !== undefined) {
+      this.#started = undefined;
+      return { kind: "split-status", split: done, status: "finished", position: this.#position };
+    }
+    const key = assigned.shift();
+    if (key === undefined) {
+      this.#finished = true;
+      return undefined;
+    }
+    this.#split = key;
+    this.#position = this.context.restoredPositions.get(key) as S3SourcePosition | undefined;
+    if (this.#position?.complete) {
+      return { kind: "split-status", split: key, status: "finished", position: this.#position };
+    }
+    await this.#openObject(key);
+    this.#started = key;
+    return { kind: "split-status", split: key, status: "active" };
+  }
+
   async #nextLine(object: OpenObject): Promise<Line | undefined> {
     for (let failures = 0; ; ) {
       const line = object.splitter.next();
@@ -298,17 +364,8 @@ class S3JsonLinesReader<T> implements SourceReader<T> {
         if (this.#keys.length === 0) continue;
       }
       const key = this.#keys.shift()!;
-      if (this.#visible(key)) return key;
+      if (isReadableKey(key, this.options.prefix, this.options.skipHidden !== false)) return key;
     }
-  }
-
-  #visible(key: string): boolean {
-    if (key.endsWith("/")) return false;
-    if (this.options.skipHidden === false) return true;
-    return !key
-      .slice(this.options.prefix.length)
-      .split("/")
-      .some((segment) => segment.startsWith("_") || segment.startsWith("."));
   }
 
   async #openObject(key: string): Promise<void> {
