@@ -26,8 +26,9 @@ import { tagged } from "./key-layout.ts";
  * <prefix>job:{<job>}:savepoint-request  hash    the newest savepoint request: id, name, stop, state, message
  * <prefix>job:{<job>}:savepoint-staged:<part>    hash    what publishes for the pending request staged
  *                                                (leases, key-groups, committables)
- * <prefix>job:{<job>}:savepoints         set     names of the completed savepoints of the whole job
- * <prefix>job:{<job>}:savepoint:<name>:<part>    hash    one savepoint: meta (name, id), leases,
+ * <prefix>job:{<job>}:job-savepoints     set     names of the completed savepoints of the whole job
+ *                                                (not `savepoints`: the checkpoint store's hash of the same job)
+ * <prefix>job:{<job>}:job-savepoint:<name>:<part>    hash    one savepoint: meta (name, id), leases,
  *                                                key-groups, committables
  * <prefix>job:{<job>}:restored-from      string  "<id>:<name>" of the savepoint last restored
  * ```
@@ -121,12 +122,12 @@ export class LeaseKeyLayout {
 
   /** The names of the completed savepoints of the whole job. */
   savepoints(): string {
-    return `${this.#base}:savepoints`;
+    return `${this.#base}:job-savepoints`;
   }
 
   /** One completed savepoint: its `meta` (`name`, `id`), `leases`, `key-groups` or `committables`. */
   savepoint(name: string, part: SavepointPart | "meta"): string {
-    return `${this.#base}:savepoint:${name}:${part}`;
+    return `${this.#base}:job-savepoint:${name}:${part}`;
   }
 
   /** Which savepoint (`<id>:<name>`) the table was last restored from. */
