@@ -6,6 +6,7 @@ import { PipelineDefinitionError } from "../runtime/errors.ts";
 import type { SourceContext, SourceEvent, SourceReader } from "../runtime/source.ts";
 import { keyGroupOf } from "../state/key-group.ts";
 import { sourceContext } from "../testing/connector-contexts.ts";
+import { VirtualClock } from "../time/clock.ts";
 import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
 import { tumbling } from "../windows/assigners.ts";
 import type { TimeWindow, WindowResult } from "../windows/window.ts";
@@ -74,6 +75,38 @@ describe("generatorSource with partitions", () => {
     // b's partition saw none of its records in the first batches (indices 0–31): idle, then its
     // records (the batch of indices 32–39) make it active again.
     expect(statuses(ofKey("b"))).toEqual(["active", "idle", "data", "finished"]);
+  });
+
+  test("a paced partition whose batches are a few indices long is not reported idle between its keys", async () => {
+    // 40 keys, each every 40 indices, over 8 partitions: every partition holds keys, but a paced
+    // reader's batch considers only the indices due since the last one, here one at a time. Had
+    // one empty batch made a partition idle, the catch-up batch of another (below) would move the
+    // watermark past the idle one's next records, and they would be late.
+    const clock = new VirtualClock(0);
+    const byKey = (r: { key: string }) => r.key;
+    const source = generatorSource({
+      ratePerSecond: 1_000,
+      count: 3_000,
+      partitions: 8,
+      batchSize: 100,
+      partitionKey: byKey,
+      generate: (i) => ({ key: `k${(i * 7) % 40}` }),
+    });
+    const reader = await source.open(sourceContext({ clock }));
+    const events: SourceEvent<{ key: string }>[] = [];
+    for (let step = 0; ; step++) {
+      // One millisecond (one index) per read, with a stall of a second (a catch-up) midway.
+      clock.advanceTo(clock.now() + (step === 400 ? 1_000 : 1));
+      const event = await reader.next();
+      if (event === undefined) break;
+      events.push(event);
+    }
+    const withKeys = new Set(Array.from({ length: 40 }, (_, k) => `partition-${keyGroupOf(`k${k}`, 8)}`));
+    const idleOnes = events
+      .filter((e) => e.kind === "split-status" && e.status === "idle")
+      .map((e) => e.split);
+    expect(idleOnes.filter((split) => withKeys.has(split))).toEqual([]);
+    expect([...recordsBySplit(events).values()].reduce((n, records) => n + records.length, 0)).toBe(3_000);
   });
 
   test("without partitionKey, record i is in partition i % partitions and no key groups travel", async () => {

@@ -50,7 +50,9 @@ export interface GeneratorSourceOptions<T> {
    * group (key group `g` to partition `g % partitions`, so `partitions` must divide the job's key
    * groups), and a keyed operator that keys by this same function is co-partitioned with the
    * source. Each partition then generates every record and keeps its own, so generating costs
-   * `partitions` times as much.
+   * `partitions` times as much. A partition that holds none of its keys over `batchSize ×
+   * partitions` indices in a row is reported idle (it stops holding the watermark back) until its
+   * next record, so a key set smaller than the partitions does not stall event time.
    */
   readonly partitionKey?: (record: T) => Key;
 }
@@ -132,7 +134,8 @@ export function generatorSource<T>(options: GeneratorSourceOptions<T>): Splittab
       for (let p = 0; p < partitions; p++) {
         const id = split(p);
         if (assigned && !assigned.has(id)) continue;
-        cursors.push({ partition: p, split: id, index: restoredCount(context, id, owner), finished: false });
+        const index = restoredCount(context, id, owner);
+        cursors.push({ partition: p, split: id, index, finished: false, lastRecordBefore: index });
       }
       return generatorReader(plan, cursors, context);
     },
@@ -159,6 +162,8 @@ interface Cursor {
   readonly split: SplitId;
   index: number;
   finished: boolean;
+  /** Where the stretch of indices without a record of this split begins (for idleness). */
+  lastRecordBefore: number;
 }
 
 /**
@@ -180,9 +185,13 @@ function generatorReader<T>(
   // does. Otherwise the first split's batch would set the watermark alone and the records of the
   // same indices in the others, read next, would be late.
   const unannounced = plan.reportsFinished ? cursors.map((c) => c.split) : [];
-  // A partition by key whose batch held none of its keys (a key set smaller than the partitions
-  // leaves some empty) is reported idle, so it does not hold the watermark back for ever; its
-  // next record makes it active again.
+  // A partition by key that held none of its keys over as many indices as the largest batch
+  // considers (a key set smaller than the partitions leaves some empty) is reported idle, so it
+  // does not hold the watermark back for ever; its next record makes it active again. One empty
+  // batch is not enough: a batch of a paced reader can be a few indices long, and while one
+  // partition is idle another's catch-up batch moves the watermark up to a whole batch ahead, so
+  // the first partition's next records would be late.
+  const idleAfter = plan.batchSize * partitions;
   const idle = new Set<SplitId>();
   let idleNow: SplitId | undefined;
   /** The first index not yet due at `now`. */
@@ -238,8 +247,10 @@ function generatorReader<T>(
       }
       cursor.index = stop;
       if (partitionKey !== undefined && plan.reportsFinished) {
-        if (values.length > 0) idle.delete(cursor.split);
-        else if (!idle.has(cursor.split)) {
+        if (values.length > 0) {
+          idle.delete(cursor.split);
+          cursor.lastRecordBefore = stop;
+        } else if (!idle.has(cursor.split) && stop - cursor.lastRecordBefore >= idleAfter) {
           idle.add(cursor.split);
           idleNow = cursor.split;
         }
