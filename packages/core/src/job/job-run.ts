@@ -90,6 +90,8 @@ export class JobRun {
   /** Set once the sources are wired and may read (a checkpoint can be taken from then on). */
   #reading = false;
   #cancelPeriodic: Cancel = () => {};
+  /** Set by the first {@link JobRun.stopAtCheckpoint}: later calls join it. */
+  #stoppingAtCheckpoint: Promise<CheckpointManifest | undefined> | undefined;
 
   constructor(settings: JobRunSettings) {
     this.#settings = settings;
@@ -216,9 +218,17 @@ export class JobRun {
    * a single process); without, a plain checkpoint (a worker's planned restart).
    * If the checkpoint fails the run stops all the same and this rejects with the failure: a
    * restart then replays from the last checkpoint stored. Resolves `undefined` when the run was
-   * stopped before its sources started (nothing read, nothing to checkpoint).
+   * stopped before its sources started (nothing read, nothing to checkpoint). A second call while
+   * one is under way (SIGTERM, then Ctrl-C) joins it.
    */
-  async stopAtCheckpoint(savepoint?: { readonly name?: string }): Promise<CheckpointManifest | undefined> {
+  stopAtCheckpoint(savepoint?: { readonly name?: string }): Promise<CheckpointManifest | undefined> {
+    this.#stoppingAtCheckpoint ??= this.#stopAtCheckpoint(savepoint);
+    return this.#stoppingAtCheckpoint;
+  }
+
+  async #stopAtCheckpoint(
+    savepoint: { readonly name?: string } | undefined,
+  ): Promise<CheckpointManifest | undefined> {
     const coordinator = this.#coordinator;
     if (!coordinator) {
       await this.stop(false);

@@ -1,6 +1,9 @@
 import { expect, test } from "vitest";
 import type { CheckpointStore, CheckpointToStore } from "../checkpoint/checkpoint-store.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
+import { generatorSource } from "../io/generator-source.ts";
+import { silentLogger } from "../logging/logger.ts";
+import { pipeline } from "../pipeline.ts";
 import { eventually } from "../testing/eventually.ts";
 import { countingSink, tickCounts } from "./test-support/tick-counts.ts";
 
@@ -47,4 +50,28 @@ test("a job stopped with a savepoint mid-stream and restarted from it writes eve
 
   expect([...writes].filter(([, n]) => n !== 1)).toEqual([]);
   expect(new Map([...results].sort())).toEqual(new Map([...expected].sort()));
+});
+
+test("a second stop with a savepoint while the first is under way (SIGTERM, then Ctrl-C) joins it: one savepoint, both resolve", async () => {
+  const store = new SlowCommits(new MemoryCheckpointStore(), 60);
+  let written = 0;
+  const job = pipeline("stop-twice", {
+    checkpoints: { every: 3_600_000, store },
+    logger: silentLogger,
+    stopOnSignals: false,
+  });
+  job.source(generatorSource({ batchSize: 50, ratePerSecond: 20_000, generate: (i) => i })).sink({
+    name: "counting",
+    write(values) {
+      written += values.length;
+    },
+  });
+  const running = job.run();
+  await eventually(() => written > 500, { what: "the job to write" });
+  await Promise.all([job.stop({ savepoint: true }), job.stop({ savepoint: true })]);
+  expect((await running).outcome).toBe("stopped");
+  const stored = await store.checkpoints("stop-twice");
+  expect(stored.map((m) => m.kind)).toEqual(["savepoint"]);
+  // Exact: the savepoint's position is the last record the sink was given.
+  expect(Object.values(stored[0]!.sources)).toEqual([{ "0": written }]);
 });
