@@ -2,7 +2,9 @@ import type { Command } from "commander";
 import type { CliIo } from "../cli-io.ts";
 import { controlToken, jobUrl, refused, requestJob } from "../control-client.ts";
 import { tokenFileOption, urlOption } from "../options.ts";
+import { UsageError } from "../usage-error.ts";
 import { json } from "./checkpoints.ts";
+import { jobSavepoint } from "./job-savepoint.ts";
 
 interface ControlFlags {
   readonly url: string;
@@ -10,16 +12,56 @@ interface ControlFlags {
   readonly json?: boolean;
 }
 
-/** `eddy savepoint`, `eddy stop` and `eddy status`, against a running job's HTTP port. */
+interface SavepointFlags extends ControlFlags {
+  readonly store?: string;
+  readonly name?: string;
+  readonly stop?: boolean;
+  readonly timeout?: string;
+}
+
+/**
+ * `eddy savepoint`, `eddy stop` and `eddy status`, against a running job's HTTP port; `eddy
+ * savepoint <job> --store <url>` of a whole job on several workers, through its lease table.
+ */
 export function controlCommands(program: Command, io: CliIo): void {
   program
     .command("savepoint")
-    .description("take a savepoint of a running job (its control endpoints must be on)")
-    .argument("[name]", "the savepoint's name (default: the checkpoint id)")
+    .description(
+      "take a savepoint: of a running job through its HTTP port (its control endpoints must be on), or with --store of a whole job on several workers through its lease table",
+    )
+    .argument(
+      "[name-or-job]",
+      "the savepoint's name (default: the checkpoint id); with --store, the job's name (pipeline(name))",
+    )
+    .option(
+      "--store <url>",
+      "the Redis of the job's lease table, redis://<host>:<port>[/<db>]: take a savepoint of the whole job on several workers",
+    )
+    .option(
+      "--name <name>",
+      "the savepoint's name (default: the argument over HTTP, savepoint-<epoch ms> with --store)",
+    )
+    .option("--stop", "with --store: stop every worker once the savepoint is complete")
+    .option("--timeout <seconds>", "with --store: how long to wait for the savepoint (default 120)")
     .addOption(urlOption(io))
     .addOption(tokenFileOption())
     .option("--json", "print the answer as JSON")
-    .action(async (name: string | undefined, flags: ControlFlags) => {
+    .action(async (argument: string | undefined, flags: SavepointFlags) => {
+      if (flags.store !== undefined) {
+        if (argument === undefined)
+          throw new UsageError("savepoint --store: name the job (eddy savepoint <job> --store <url>)");
+        await jobSavepoint(argument, { ...flags, store: flags.store }, io);
+        return;
+      }
+      if (flags.stop || flags.timeout !== undefined) {
+        throw new UsageError(
+          "savepoint: --stop and --timeout apply to a savepoint of the whole job (--store); over HTTP use eddy stop",
+        );
+      }
+      if (argument !== undefined && flags.name !== undefined && argument !== flags.name) {
+        throw new UsageError(`savepoint: the name is given twice ("${argument}" and --name ${flags.name})`);
+      }
+      const name = flags.name ?? argument;
       const base = jobUrl(flags.url);
       const token = await controlToken(flags.tokenFile, io);
       const answer = await requestJob(base, "/savepoints", {

@@ -90,6 +90,8 @@ export class JobRun {
   /** Set once the sources are wired and may read (a checkpoint can be taken from then on). */
   #reading = false;
   #cancelPeriodic: Cancel = () => {};
+  /** Set by the first {@link JobRun.stopAtCheckpoint}: later calls join it. */
+  #stoppingAtCheckpoint: Promise<CheckpointManifest | undefined> | undefined;
 
   constructor(settings: JobRunSettings) {
     this.#settings = settings;
@@ -203,20 +205,30 @@ export class JobRun {
         ),
       );
     }
-    return this.#coordinator.trigger("savepoint", name ?? `savepoint-${this.#settings.clock.now()}`)!;
+    return this.#coordinator.trigger("savepoint", name ?? this.#savepointName())!;
   }
 
   /**
-   * Stops the run exactly at a checkpoint (Flink's stop-with-savepoint, as a plain checkpoint):
-   * the sources stop reading, a checkpoint is taken of everything sent so far — its barrier is the
+   * Stops the run exactly at a checkpoint (Flink's stop-with-savepoint): the sources stop reading
+   * (`SourceDriver.pause`), a checkpoint is taken of everything sent so far — its barrier is the
    * last element, and operators run no processing-time timer after it — and, once it is stored
    * and the sinks were told (two-phase sinks commit), the run stops. Nothing is written past the
    * checkpoint, so a run restored from it writes nothing twice, even to an at-least-once sink.
+   * With `savepoint` the checkpoint is a savepoint kept under `savepoint.name` (a graceful stop of
+   * a single process); without, a plain checkpoint (a worker's planned restart).
    * If the checkpoint fails the run stops all the same and this rejects with the failure: a
    * restart then replays from the last checkpoint stored. Resolves `undefined` when the run was
-   * stopped before its sources started (nothing read, nothing to checkpoint).
+   * stopped before its sources started (nothing read, nothing to checkpoint). A second call while
+   * one is under way (SIGTERM, then Ctrl-C) joins it.
    */
-  async stopAtCheckpoint(): Promise<CheckpointManifest | undefined> {
+  stopAtCheckpoint(savepoint?: { readonly name?: string }): Promise<CheckpointManifest | undefined> {
+    this.#stoppingAtCheckpoint ??= this.#stopAtCheckpoint(savepoint);
+    return this.#stoppingAtCheckpoint;
+  }
+
+  async #stopAtCheckpoint(
+    savepoint: { readonly name?: string } | undefined,
+  ): Promise<CheckpointManifest | undefined> {
     const coordinator = this.#coordinator;
     if (!coordinator) {
       await this.stop(false);
@@ -229,21 +241,34 @@ export class JobRun {
     }
     for (const driver of this.#drivers.values()) driver.pause();
     try {
-      return await coordinator.trigger("checkpoint", undefined, { queue: true })!;
+      return await (savepoint
+        ? coordinator.trigger("savepoint", savepoint.name ?? this.#savepointName())
+        : coordinator.trigger("checkpoint", undefined, { queue: true }))!;
     } finally {
       await this.stop(false);
     }
   }
 
-  /** Stops the run without draining windows, after a savepoint if asked for. */
+  /**
+   * Stops the run without draining windows. With `withSavepoint` (SIGTERM, SIGINT,
+   * `job.stop({ savepoint: true })`) it stops exactly at a savepoint ({@link JobRun.stopAtCheckpoint}):
+   * nothing is read or written after it, so a run restored from it writes nothing twice.
+   */
   async stop(withSavepoint: boolean): Promise<void> {
-    if (withSavepoint && this.#coordinator) await this.savepoint();
+    if (withSavepoint && this.#coordinator) {
+      await this.stopAtCheckpoint({});
+      return;
+    }
     this.#stopped = true;
     this.#cancelPeriodic();
     this.#abort.abort();
     // No barrier is injected any more, so a pending checkpoint cannot complete; sinks waiting at
     // their end for one must not hold the stop.
     this.#coordinator?.abort(new CheckpointFailedError(`job "${this.#settings.name}" was stopped`));
+  }
+
+  #savepointName(): string {
+    return `savepoint-${this.#settings.clock.now()}`;
   }
 
   #schedulePeriodicCheckpoints(): void {

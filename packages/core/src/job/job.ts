@@ -180,7 +180,12 @@ export class Job {
     return this.#running.savepoint(name);
   }
 
-  /** Stops a running job without draining windows; with `savepoint: true` takes one first. */
+  /**
+   * Stops a running job without draining windows. With `savepoint: true` it stops exactly at a
+   * savepoint (Flink's stop-with-savepoint): the sources stop reading, the savepoint covers every
+   * record read, and nothing is processed after it, so a restart from it writes nothing twice.
+   * On several workers the worker leaves the job at a published checkpoint instead.
+   */
   async stop(options: { savepoint?: boolean } = {}): Promise<void> {
     await this.#running?.stop(options.savepoint ?? false);
   }

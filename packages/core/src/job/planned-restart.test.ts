@@ -5,11 +5,9 @@ import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
 import { generatorSource } from "../io/generator-source.ts";
 import { silentLogger } from "../logging/logger.ts";
 import { pipeline } from "../pipeline.ts";
-import type { Sink } from "../runtime/sink.ts";
 import { eventually } from "../testing/eventually.ts";
-import type { TimeWindow, WindowResult } from "../windows/window.ts";
 import { leaseChange } from "./planned-restart.ts";
-import { FAST, tickCounts } from "./test-support/tick-counts.ts";
+import { countingSink, FAST, tickCounts } from "./test-support/tick-counts.ts";
 
 const lease = (leaseKey: string): Lease => ({
   leaseKey,
@@ -55,23 +53,6 @@ describe("leaseChange", () => {
     ).toEqual({ planned: false, reason: "lost a" });
   });
 });
-
-/** Counts the writes of each window result: an at-least-once sink would write a replay again. */
-function countingSink(
-  writes: Map<string, number>,
-  results: Map<string, number>,
-): Sink<WindowResult<string, TimeWindow, number>> {
-  return {
-    name: "counting",
-    write(values) {
-      for (const r of values) {
-        const key = `${r.key}|${r.window.start}`;
-        writes.set(key, (writes.get(key) ?? 0) + 1);
-        results.set(key, r.value);
-      }
-    },
-  };
-}
 
 test("workers that acquire leases, hand them off and leave gracefully write every window result exactly once", async () => {
   const expected = new Map<string, number>();

@@ -258,51 +258,47 @@ export function columnarWindowStore<T, TKey extends Key, TWindow extends TimeWin
     removeOldest();
   };
 
-  let failedAt = 0;
+  /** The record `addRecords` is at: after a throw, the one that threw (the operator fails it). */
+  let position = 0;
 
   return {
     addRecords(values, timestamps, from) {
       const n = values.length;
-      let i = from;
-      try {
-        if (slide !== size) {
-          for (; i < n; i++) processSliding(values[i]!, timestamps[i]!);
-          return;
-        }
-        // Tumbling, inlined: one window per record.
-        for (; i < n; i++) {
-          const value = values[i]!;
-          const timestamp = timestamps[i]!;
-          // windowStart(timestamp, offset, size), inlined; NaN and ±Infinity never match.
-          const number = Math.floor((timestamp - offset) / size);
-          let bucket = lastBucket;
-          if (number !== lastWindow || bucket === undefined) {
-            if (!Number.isFinite(timestamp)) throw noEventTime(timestamp);
-            const start = offset + number * size;
-            const end = start + size;
-            if (end - 1 + lateness <= watermark) {
-              // The record's only window is late, and so is the record.
-              lateRecord(value, timestamp);
-              continue;
-            }
-            bucket = buckets.get(start) ?? openBucket(start, end);
-            lastWindow = number;
-            lastBucket = bucket;
+      if (slide !== size) {
+        for (position = from; position < n; position++)
+          processSliding(values[position]!, timestamps[position]!);
+        return;
+      }
+      // Tumbling, inlined: one window per record.
+      for (position = from; position < n; position++) {
+        const value = values[position]!;
+        const timestamp = timestamps[position]!;
+        // windowStart(timestamp, offset, size), inlined; NaN and ±Infinity never match.
+        const number = Math.floor((timestamp - offset) / size);
+        let bucket = lastBucket;
+        if (number !== lastWindow || bucket === undefined) {
+          if (!Number.isFinite(timestamp)) throw noEventTime(timestamp);
+          const start = offset + number * size;
+          const end = start + size;
+          if (end - 1 + lateness <= watermark) {
+            // The record's only window is late, and so is the record.
+            lateRecord(value, timestamp);
+            continue;
           }
-          const key = keyOf(value);
-          let id = ids.get(key);
-          if (id === undefined) id = registry.idOnMiss(key);
-          const row = bucket.rowOf(id);
-          add(bucket, row >= 0 ? row : createWindow(bucket, id), value);
+          bucket = buckets.get(start) ?? openBucket(start, end);
+          lastWindow = number;
+          lastBucket = bucket;
         }
-      } catch (error) {
-        failedAt = i;
-        throw error;
+        const key = keyOf(value);
+        let id = ids.get(key);
+        if (id === undefined) id = registry.idOnMiss(key);
+        const row = bucket.rowOf(id);
+        add(bucket, row >= 0 ? row : createWindow(bucket, id), value);
       }
     },
 
-    get failedAt() {
-      return failedAt;
+    get position() {
+      return position;
     },
 
     advanceWatermark(advanced) {

@@ -445,22 +445,17 @@ export function keyedWindowStore<T, TKey extends Key, TWindow extends TimeWindow
     }));
   };
 
-  let failedAt = 0;
+  /** The record `addRecords` is at: after a throw, the one that threw (the operator fails it). */
+  let position = 0;
 
   return {
     addRecords(values, timestamps, from) {
       const n = values.length;
-      let i = from;
-      try {
-        for (; i < n; i++) processRecord(values[i]!, timestamps[i]!);
-      } catch (error) {
-        failedAt = i;
-        throw error;
-      }
+      for (position = from; position < n; position++) processRecord(values[position]!, timestamps[position]!);
     },
 
-    get failedAt() {
-      return failedAt;
+    get position() {
+      return position;
     },
 
     advanceWatermark(watermark) {

@@ -169,7 +169,7 @@ function coordinator<T, TKey extends Key, TWindow extends TimeWindow, TAcc, TOut
             store.addRecords(values, timestamps, i);
             return;
           } catch (error) {
-            i = store.failedAt;
+            i = store.position;
             context.fail(error, values[i], timestamps[i]!);
             i++;
           }

@@ -72,13 +72,14 @@ export type WindowStoreFactory<T, TKey extends Key, TWindow extends TimeWindow, 
  */
 export interface WindowStateStore<T> {
   /**
-   * Adds records `[from, values.length)` to their windows, firing those the trigger says to. On a
-   * throw, {@link failedAt} is the index of the record that threw (its changes are undone or
-   * recorded as changed); the operator fails that record and calls again from the next.
+   * Adds records `[from, values.length)` to their windows, firing those the trigger says to. It
+   * only computes: a record that throws (its changes undone or recorded as changed) ends the call,
+   * and {@link position} says which it was; the operator fails that record and calls again from
+   * the next.
    */
   addRecords(values: readonly T[], timestamps: readonly number[], from: number): void;
-  /** The index of the record the last throwing {@link addRecords} stopped at. */
-  readonly failedAt: number;
+  /** The index of the record {@link addRecords} is at: after a throw, the record that threw. */
+  readonly position: number;
   /** The host's watermark has advanced: fires and clears the windows now due, in order. */
   advanceWatermark(watermark: number): void;
   /** A timer the store registered with the host's timer service is due. */

@@ -1,10 +1,12 @@
 import { count } from "../../aggregates/count.ts";
-import type { MemoryCheckpointStore } from "../../checkpoint/memory-store.ts";
+import type { CheckpointStore } from "../../checkpoint/checkpoint-store.ts";
 import { generatorSource } from "../../io/generator-source.ts";
 import { silentLogger } from "../../logging/logger.ts";
 import { pipeline } from "../../pipeline.ts";
+import type { Sink } from "../../runtime/sink.ts";
 import { boundedOutOfOrderness } from "../../watermarks/watermark-strategy.ts";
 import { tumbling } from "../../windows/assigners.ts";
+import type { TimeWindow, WindowResult } from "../../windows/window.ts";
 import type { ClusterOptions } from "../cluster-options.ts";
 import type { StartFrom } from "../job-restore.ts";
 
@@ -36,7 +38,7 @@ export function tickCounts(
   name: string,
   options: {
     cluster?: ClusterOptions;
-    store: MemoryCheckpointStore;
+    store: CheckpointStore;
     ratePerSecond?: number;
     retain?: number;
     startFrom?: StartFrom;
@@ -66,4 +68,24 @@ export function tickCounts(
     .window(tumbling(1_000))
     .aggregate(count());
   return { job, counts };
+}
+
+/**
+ * Counts the writes of each window result (`writes`) and keeps its last value (`results`): an
+ * at-least-once sink would write a replayed result again.
+ */
+export function countingSink(
+  writes: Map<string, number>,
+  results: Map<string, number>,
+): Sink<WindowResult<string, TimeWindow, number>> {
+  return {
+    name: "counting",
+    write(values) {
+      for (const r of values) {
+        const key = `${r.key}|${r.window.start}`;
+        writes.set(key, (writes.get(key) ?? 0) + 1);
+        results.set(key, r.value);
+      }
+    },
+  };
 }
