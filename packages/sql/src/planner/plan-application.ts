@@ -350,12 +350,15 @@ class Planner {
     };
   }
 
-  // STEP(ROWTIME BY interval) and FLOOR(ROWTIME TO unit) denote buckets the watermark can close.
+  // STEP(ROWTIME BY interval) and FLOOR(ROWTIME TO unit) denote buckets the watermark can close;
+  // such a key decides when groups close even when another monotonic key comes first. Without one,
+  // the groups close when the monotonic key's value changes.
   private tumblingWindow(select: CheckedSelect): { key: number; buckets?: RowtimeBuckets } {
-    const key = select.monotonicKey ?? 0;
-    const e = select.groupBy[key];
-    const buckets = e === undefined ? undefined : bucketsOf(e);
-    return buckets === undefined ? { key } : { key, buckets };
+    for (const [key, e] of select.groupBy.entries()) {
+      const buckets = bucketsOf(e);
+      if (buckets !== undefined) return { key, buckets };
+    }
+    return { key: select.monotonicKey ?? 0 };
   }
 }
 
