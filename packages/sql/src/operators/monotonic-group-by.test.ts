@@ -26,6 +26,9 @@ describe("a streaming GROUP BY closed by a monotonic column other than ROWTIME",
     await h.advance(10_000);
     expect(h.rows()).toEqual([]);
     await h.push("TRADES", { EVENT_TIME: T0 + MINUTE, TICKER: "AMZN", PRICE: 4 }, 11_000);
+    // Rows are taken in ROWTIME order once the watermark passes them: the next bound.
+    expect(h.rows()).toEqual([]);
+    await h.advance(11_001);
     expect(h.rows()).toEqual([
       { ROWTIME: 11_000, W: T0, TICKER: "AMZN", N: 1, S: 2 },
       { ROWTIME: 11_000, W: T0, TICKER: "MSFT", N: 2, S: 4 },
@@ -89,6 +92,28 @@ describe("a streaming GROUP BY closed by a monotonic column other than ROWTIME",
       { ROWTIME: 4_000, W: T0, VISITORS: 2 },
       { ROWTIME: 4_000, W: T0 + MINUTE, VISITORS: 1 },
     ]);
+  });
+
+  it("takes rows in ROWTIME order, not arrival order, when two pumps feed its stream", async () => {
+    const sql = `CREATE OR REPLACE STREAM MERGED (V INTEGER, X INTEGER);
+      CREATE OR REPLACE PUMP PA AS INSERT INTO MERGED SELECT STREAM V, X FROM A;
+      CREATE OR REPLACE PUMP PB AS INSERT INTO MERGED SELECT STREAM V, X FROM B;
+      SELECT STREAM MONOTONIC(m.V) AS V, SUM(m.X) AS S FROM MERGED AS m GROUP BY MONOTONIC(m.V)`;
+    const h = await sqlHarness(sql, {
+      inputs: { A: { V: "INTEGER", X: "INTEGER" }, B: { V: "INTEGER", X: "INTEGER" } },
+    });
+    // B's rows arrive first but come later in ROWTIME: taken in arrival order, V would go back.
+    await h.push("B", { V: 2, X: 10 }, 3_000);
+    await h.push("B", { V: 3, X: 20 }, 4_000);
+    await h.push("A", { V: 1, X: 1 }, 1_000);
+    await h.push("A", { V: 2, X: 2 }, 2_000);
+    await h.finish();
+    expect(h.rows()).toEqual([
+      { ROWTIME: 2_000, V: 1, S: 1 },
+      { ROWTIME: 4_000, V: 2, S: 12 },
+      { ROWTIME: 4_000, V: 3, S: 20 },
+    ]);
+    expect(h.rows(ERROR_STREAM)).toEqual([]);
   });
 
   it("keeps a STEP(ROWTIME) key in charge when a MONOTONIC key comes first", async () => {
