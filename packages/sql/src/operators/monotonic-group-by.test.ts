@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ERROR_STREAM } from "../plan/error-stream.ts";
+import { compileSql } from "../planner/compile-sql.ts";
 import { sqlHarness } from "../testing/sql-harness.ts";
+import { queryHarness } from "./test-support/query-harness.ts";
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2024, 0, 1, 10, 0);
@@ -114,6 +116,39 @@ describe("a streaming GROUP BY closed by a monotonic column other than ROWTIME",
       { ROWTIME: 4_000, V: 3, S: 20 },
     ]);
     expect(h.rows(ERROR_STREAM)).toEqual([]);
+  });
+
+  it("keeps its open groups and waiting rows across a checkpoint", async () => {
+    const plan = compileSql(
+      "SELECT STREAM MONOTONIC(V) AS V, K, COUNT(*) AS N FROM S GROUP BY MONOTONIC(V), K",
+      {
+        inputs: { S: { V: "INTEGER", K: "VARCHAR(1)" } },
+        referenceTables: {},
+        queryStart: 0,
+      },
+    );
+    const run = async (restart: boolean) => {
+      const h = queryHarness(plan);
+      await h.processElements([
+        { value: [1, "a"], timestamp: 1_000 },
+        { value: [1, "b"], timestamp: 2_000 },
+      ]);
+      await h.processWatermark(1_500); // the row at 2 s still waits for the watermark
+      if (restart) await h.snapshotAndRestore();
+      await h.processElements([
+        { value: [1, "a"], timestamp: 3_000 },
+        { value: [2, "a"], timestamp: 4_000 },
+      ]);
+      await h.endInput();
+      return h.output();
+    };
+    const expected = [
+      { value: [1, "a", 2], timestamp: 4_000 },
+      { value: [1, "b", 1], timestamp: 4_000 },
+      { value: [2, "a", 1], timestamp: 4_000 },
+    ];
+    expect(await run(false)).toEqual(expected);
+    expect(await run(true)).toEqual(expected);
   });
 
   it("keeps a STEP(ROWTIME) key in charge when a MONOTONIC key comes first", async () => {
