@@ -372,11 +372,18 @@ class Planner {
         return 0;
       },
     };
-    const values = row.map((e) => compileExpression(e).evaluate([], 0, context));
-    if (readsStart)
-      throw new SqlPlanError(
+    const refusal = () =>
+      new SqlPlanError(
         `the VALUES at line ${span.line}, column ${span.column} reads the query's start time (CURRENT_TIMESTAMP, ROWTIME…): plan it with a queryStart`,
       );
+    let values: SqlRow;
+    try {
+      values = row.map((e) => compileExpression(e).evaluate([], 0, context));
+    } catch (error) {
+      // A value computed from a start that was not given failed: the missing start is the cause.
+      throw readsStart ? refusal() : error;
+    }
+    if (readsStart) throw refusal();
     return values;
   }
 
