@@ -59,6 +59,16 @@ describe("explainPlan", () => {
     ]);
   });
 
+  it("says which key closes a GROUP BY without ROWTIME buckets", () => {
+    const plan = compileSql("SELECT STREAM K, COUNT(*) FROM S GROUP BY K, MONOTONIC(V)", {
+      inputs: { S: { K: "VARCHAR(1)", V: "INTEGER" } },
+      referenceTables: {},
+    });
+    expect(explainPlan(plan).split("\n")[3]).toBe(
+      "    tumbling-aggregate closed when key 2 changes by 2 keys: COUNT (KEY$0 VARCHAR(1), KEY$1 INTEGER, AGG$0 BIGINT)",
+    );
+  });
+
   it("names reference tables and table joins", () => {
     const plan = compileSql(
       `SELECT STREAM S.TICKER, C.NAME FROM S JOIN COMPANIES AS C ON S.TICKER = C.TICKER`,

@@ -56,8 +56,11 @@ function describe(node: PlanNode): string {
     case "project":
       return node.rowtime === undefined ? "project" : "project, sets ROWTIME";
     case "tumbling-aggregate": {
+      // Without buckets, a value change of the monotonic key closes the groups.
       const window =
-        node.window.buckets === undefined ? "" : ` window tumbling ${buckets(node.window.buckets)}`;
+        node.window.buckets === undefined
+          ? ` closed when key ${node.window.key + 1} changes`
+          : ` window tumbling ${buckets(node.window.buckets)}`;
       return `tumbling-aggregate${window} by ${node.groupKeys.length} key${node.groupKeys.length === 1 ? "" : "s"}: ${node.aggregates.map((a) => a.name).join(", ")}`;
     }
     case "stagger-aggregate":

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type DataStream, pipeline } from "@eddy/core";
-import { createTestHarness } from "@eddy/core/testing";
+import { pipeline } from "@eddy/core";
 import { describe, expect, it } from "vitest";
 import type { GoldenApplicationCase } from "../../test/golden/golden-case.ts";
 import { runApplicationCase } from "../../test/golden/golden-runner.ts";
@@ -10,6 +9,7 @@ import { compileSql } from "../planner/compile-sql.ts";
 import { lowerPlan } from "./lower-plan.ts";
 import { checkHeldForm } from "./over-aggregate.ts";
 import { aggregate, col, field, fields, input, scan, T } from "./test-support/plan-builders.ts";
+import { queryHarness } from "./test-support/query-harness.ts";
 
 const DAY = 86_400_000;
 const weather = input("WEATHERSTREAM", [field("CITY", T.varchar(16)), field("TEMP", T.integer)]);
@@ -91,15 +91,7 @@ describe("OVER windows with different PARTITION BY", () => {
       },
     ],
   };
-  const harness = () =>
-    createTestHarness(
-      (rows: DataStream<SqlRow>) =>
-        lowerPlan(
-          plan,
-          { input: () => rows, values: () => rows, referenceRows: () => [] },
-          { queryStart: 0 },
-        ).queries.get("")!,
-    );
+  const harness = () => queryHarness(plan);
 
   it("a checkpoint between rows of one ROWTIME keeps their arrival order for the second window", async () => {
     // Rows of ROWTIME 0 from partitions b, a, b of W0, all in one partition of W1: each row's

@@ -3,7 +3,10 @@ import type { GoldenApplicationCase, GoldenRow } from "../../test/golden/golden-
 import { runApplicationCase } from "../../test/golden/golden-runner.ts";
 import { expectedAsDecided, goldenCase } from "../../test/golden/index.ts";
 import type { JoinWindow, LogicalPlan, PlanNode, StreamDef, StreamJoinNode } from "../plan/logical-plan.ts";
+import { compileSql } from "../planner/compile-sql.ts";
+import { sqlHarness } from "../testing/sql-harness.ts";
 import { call, col, field, fields, input, lit, rowtime, scan, T } from "./test-support/plan-builders.ts";
+import { queryHarness } from "./test-support/query-harness.ts";
 
 const MINUTE = 60_000;
 const source = input("SOURCE_SQL_STREAM_001", [
@@ -156,5 +159,67 @@ describe("stream-to-stream joins (the JOIN clause page's six examples)", () => {
     const { actual, printed, decided } = await run(6, both);
     expect(actual).toEqual(decided);
     expect(decided).toHaveLength(printed.length - 2);
+  });
+});
+
+describe("outer joins with a ROWS window at the end of input", () => {
+  const STREAMS = {
+    ORDERS: { ORDERID: "INTEGER" },
+    SHIPMENTS: { ORDERID: "INTEGER" },
+  };
+  const joinSql = (kind: "LEFT" | "RIGHT") => `SELECT STREAM o.ORDERID AS O_ID, s.ORDERID AS S_ID
+    FROM ORDERS OVER (ROWS 1 PRECEDING) AS o
+    ${kind} JOIN SHIPMENTS OVER (ROWS 1 PRECEDING) AS s ON o.ORDERID = s.ORDERID`;
+
+  async function run(kind: "LEFT" | "RIGHT") {
+    const h = await sqlHarness(joinSql(kind), { inputs: STREAMS });
+    await h.push("ORDERS", { ORDERID: 1 }, 1_000);
+    await h.push("ORDERS", { ORDERID: 2 }, 2_000);
+    await h.push("SHIPMENTS", { ORDERID: 2 }, 3_000);
+    await h.push("ORDERS", { ORDERID: 3 }, 4_000); // pushes order 1 out of the orders' window
+    await h.push("SHIPMENTS", { ORDERID: 9 }, 5_000);
+    await h.advance(6_000);
+    const before = [...h.rows()];
+    await h.finish();
+    return { before, all: h.rows() };
+  }
+
+  it("LEFT: the unmatched orders still in the window leave with NULLs at the end, stamped with the last ROWTIME", async () => {
+    const { before, all } = await run("LEFT");
+    expect(before).toEqual([
+      { ROWTIME: 3_000, O_ID: 2, S_ID: 2 },
+      { ROWTIME: 4_000, O_ID: 1, S_ID: null },
+    ]);
+    // Order 2 matched: it never leaves as unmatched (A4); order 3 did not.
+    expect(all.slice(before.length)).toEqual([{ ROWTIME: 5_000, O_ID: 3, S_ID: null }]);
+  });
+
+  it("LEFT: the rows still in a ROWS window leave at the end after a checkpoint too", async () => {
+    // Both inputs are one harness stream told apart by SIDE.
+    const columns = { SIDE: "VARCHAR(1)", ORDERID: "INTEGER" };
+    const plan = compileSql(
+      `SELECT STREAM o.ORDERID AS O_ID, s.ORDERID AS S_ID FROM ORDERS OVER (ROWS 1 PRECEDING) AS o
+        LEFT JOIN SHIPMENTS OVER (ROWS 1 PRECEDING) AS s ON o.ORDERID = s.ORDERID`,
+      { inputs: { ORDERS: columns, SHIPMENTS: columns }, referenceTables: {}, queryStart: 0 },
+    );
+    const h = queryHarness(plan, (rows, name) => rows.filter((row) => row[0] === name[0]));
+    await h.processElements([
+      { value: ["O", 1], timestamp: 1_000 },
+      { value: ["S", 1], timestamp: 2_000 },
+      { value: ["O", 2], timestamp: 3_000 },
+    ]);
+    await h.processWatermark(3_000);
+    await h.snapshotAndRestore();
+    await h.endInput();
+    expect(h.output()).toEqual([
+      { value: [1, 1], timestamp: 2_000 },
+      { value: [2, null], timestamp: 3_000 },
+    ]);
+  });
+
+  it("RIGHT: the unmatched shipment still in the window leaves with NULLs at the end", async () => {
+    const { before, all } = await run("RIGHT");
+    expect(before).toEqual([{ ROWTIME: 3_000, O_ID: 2, S_ID: 2 }]);
+    expect(all.slice(before.length)).toEqual([{ ROWTIME: 5_000, O_ID: null, S_ID: 9 }]);
   });
 });

@@ -31,7 +31,12 @@ interface Held {
 interface JoinState {
   pending: { side: Side; row: SqlRow; t: number }[];
   readonly windows: [Held[], Held[]];
+  /** The greatest ROWTIME handled (absent in checkpoints from before the end of input closed ROWS windows). */
+  latest?: number;
 }
+
+/** Timer that only the end of input's final watermark reaches: it closes the `ROWS` windows. */
+const END_OF_INPUT = Number.MAX_SAFE_INTEGER;
 
 /**
  * A stream–stream join (reference §7.4) as one keyed process function over both sides. KDA's
@@ -42,9 +47,9 @@ interface JoinState {
  * the two. A row stays in its own side's window — RANGE: until the watermark passes its ROWTIME +
  * the interval; ROWS: until n newer rows of its side arrived — and an outer join emits it padded
  * with NULLs when it leaves the window unmatched, with ROWTIME = its ROWTIME + the interval (or
- * the ROWTIME of the row that evicted it; rows still in a ROWS window at the end of input are not
- * emitted). A row of a side without a window that matched nothing is emitted at once. A row that
- * matched is never emitted again as unmatched (A4).
+ * the ROWTIME of the row that evicted it; rows still in a ROWS window at the end of input leave it
+ * then, with the greatest ROWTIME the join handled). A row of a side without a window that matched
+ * nothing is emitted at once. A row that matched is never emitted again as unmatched (A4).
  */
 export function lowerStreamJoin(
   node: StreamJoinNode,
@@ -106,6 +111,7 @@ export function lowerStreamJoin(
     own.push(current);
     if ("rows" in frame) {
       while (own.length > frame.rows + 1) emitUnmatched(context, side, own.shift()!, t);
+      if (outer[side]) context.timerService.registerEventTimeTimer(END_OF_INPUT);
     } else {
       context.timerService.registerEventTimeTimer(t + frame.range);
     }
@@ -129,11 +135,21 @@ export function lowerStreamJoin(
         if (current === null) return;
         const due = current.pending.filter((p) => p.t <= time).sort((a, b) => a.t - b.t);
         current.pending = current.pending.filter((p) => p.t > time);
-        for (const p of due) handle(context, current, p.side, p.row, p.t);
+        for (const p of due) {
+          handle(context, current, p.side, p.row, p.t);
+          current.latest = Math.max(current.latest ?? p.t, p.t);
+        }
         for (const side of [LEFT, RIGHT] as const) {
           const frame = frames[side];
-          if (frame === undefined || !("range" in frame)) continue;
+          if (frame === undefined) continue;
           const own = current.windows[side];
+          if ("rows" in frame) {
+            // The end of input ends every ROWS window: its unmatched rows leave as if pushed out.
+            if (time !== END_OF_INPUT) continue;
+            const at = current.latest ?? Math.max(...own.map((held) => held.t));
+            for (const leaving of own.splice(0)) emitUnmatched(context, side, leaving, at);
+            continue;
+          }
           while (own.length > 0 && own[0]!.t + frame.range <= time) {
             const leaving = own.shift()!;
             emitUnmatched(context, side, leaving, leaving.t + frame.range);

@@ -15,6 +15,7 @@ import type { SqlValue } from "../types/sql-value.ts";
 import { combinedAggregate } from "./aggregate-calls.ts";
 import { type GroupInput, groupRows } from "./group-rows.ts";
 import { lateRowsToErrors } from "./late-rows.ts";
+import { lowerMonotonicGroupBy } from "./monotonic-group-by.ts";
 import type { LoweringContext } from "./row-step.ts";
 
 /** A group's state: the first row's key values and the calls' accumulators. */
@@ -29,18 +30,18 @@ interface GroupAccumulator {
  * its end (a row of a later bucket, `advance`, or the end of input), and its rows are stamped
  * with the window's END (A1), the rows one watermark releases in group-key order (A16: each batch
  * the window operator emits, up to about a thousand rows, is sorted). Late rows go to the error
- * stream (A2).
+ * stream (A2). A GROUP BY whose monotonic key is not such a bucket closes its groups when the key's
+ * value changes ({@link lowerMonotonicGroupBy}).
  */
 export function lowerTumblingAggregate(
   node: TumblingAggregateNode,
   input: DataStream<SqlRow>,
   lowering: LoweringContext,
 ): DataStream<SqlRow> {
+  const keyCount = node.groupKeys.length;
   const buckets = node.window.buckets;
   if (buckets === undefined) {
-    throw new PipelineDefinitionError(
-      "a streaming GROUP BY needs STEP or FLOOR of ROWTIME among its keys (a GROUP BY closed only by another monotonic column is not supported yet)",
-    );
+    return lowerMonotonicGroupBy(node, input, lowering, (a, b) => compareKeys(a, b, keyCount));
   }
   const prepared = groupRows(
     input,
@@ -68,7 +69,6 @@ export function lowerTumblingAggregate(
       result: (acc) => [...(acc.keys ?? []), ...calls.result(acc.calls)],
     });
   lateRowsToErrors(results.getSideOutput(late), (held) => held.row, "GROUP BY", node.input.columns, lowering);
-  const keyCount = node.groupKeys.length;
   const emitInKeyOrder: OperatorFactory<WindowResult<string, TimeWindow, SqlRow>, SqlRow> = (
     _context,
     output,

@@ -342,10 +342,11 @@ export interface ProjectNode extends UnaryPlanNode {
  * When `window.buckets` is given the key is a function of ROWTIME: a window closes when the
  * watermark (ROWTIME of the input, or a rowtime bound) passes its end, and its rows carry ROWTIME =
  * the window's END (A1: the stagger-window page's 11:00 window → 11:01:00). Without `buckets` the
- * key is only known to be monotonic: a group closes when a row with another key value arrives (or
- * the input ends), and its row carries the greatest ROWTIME of its rows. Rows emitted at one
- * instant are ordered by their group keys (A16). Late rows (older than an already closed window)
- * are dropped and counted, per `docs/sql/semantics.md` (A2).
+ * key is only known to be monotonic: the groups of its value close when a row with another value
+ * arrives, their rows carrying that row's ROWTIME, or at the end of input, carrying the greatest
+ * ROWTIME seen; a row whose value is below the last one goes to the error stream. Rows emitted at
+ * one instant are ordered by their group keys (A16). Late rows (older than an already closed
+ * window) go to the error stream, per `docs/sql/semantics.md` (A2).
  *
  * @example
  * declare const input: PlanNode;

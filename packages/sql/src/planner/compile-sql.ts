@@ -26,6 +26,8 @@ let defaultFunctions: ReadonlyMap<string, SqlFunction> | undefined;
  * SQL text to a logical plan: parse, check against the inputs and reference tables, plan. Its
  * signature is the test harness's `SqlCompiler`, so `sqlHarness(sql, { compile: compileSql })`
  * runs SQL text. Throws `SqlSyntaxError` / `SqlCheckError` (line, column, caret) or `SqlPlanError`.
+ * It never reads the wall clock: `queryStart` (epoch ms) is when the application starts reading,
+ * needed only by a `VALUES` row that reads it (`CURRENT_TIMESTAMP`), which is refused without one.
  *
  * @example
  * const plan = compileSql("SELECT STREAM PRICE * 2 FROM S", { inputs: { S: { PRICE: "REAL" } }, referenceTables: {} });

@@ -124,4 +124,20 @@ describe("planApplication", () => {
       ],
     });
   });
+
+  it("never reads the wall clock: VALUES that read the start time need a queryStart, others do not", () => {
+    const inputs = { inputs: context.inputs, referenceTables: context.referenceTables };
+    const start = Date.UTC(2024, 0, 1, 12);
+    const at = (queryStart: number) =>
+      compileSql("VALUES (CURRENT_TIMESTAMP, ROWTIME, 1)", { ...inputs, queryStart }).queries[0]!.query;
+    expect(at(start)).toMatchObject({ rows: [[start, start, 1]] });
+    // Planned twice with one start, the same rows: a replay sees what the first run saw.
+    expect(at(start)).toEqual(at(start));
+    expect(compileSql("VALUES (1 + 1, 'a')", inputs).queries[0]!.query).toMatchObject({ rows: [[2, "a"]] });
+    for (const sql of ["VALUES (CURRENT_TIMESTAMP)", "VALUES (1, ROWTIME)", "VALUES (CURRENT_DATE)"]) {
+      expect(() => compileSql(sql, inputs)).toThrow(
+        /^the VALUES at line 1, column 1 reads the query's start time \(CURRENT_TIMESTAMP, ROWTIME…\): plan it with a queryStart$/,
+      );
+    }
+  });
 });

@@ -7,7 +7,7 @@ import type {
   CheckedSource,
   CheckedWindow,
 } from "../check/checked-application.ts";
-import { sameExpression } from "../check/monotonic.ts";
+import { referencesRowtime, sameExpression } from "../check/monotonic.ts";
 import type { TypedAggregate, TypedAnalytic, TypedExpression } from "../check/typed-expression.ts";
 import { compileExpression } from "../expressions/compile-expression.ts";
 import { compileCast } from "../functions/conversion/cast.ts";
@@ -21,7 +21,9 @@ import type {
   OverWindow,
   PlanNode,
   RowtimeBuckets,
+  SqlRow,
 } from "../plan/logical-plan.ts";
+import type { SourceSpan } from "../syntax/ast.ts";
 import type { SqlField, SqlType } from "../types/sql-type.ts";
 import type { SqlInterval } from "../types/sql-value.ts";
 import { outputColumn, rewrite } from "./rewrite.ts";
@@ -29,8 +31,15 @@ import { outputColumn, rewrite } from "./rewrite.ts";
 /**
  * What planning needs besides the checked application: when the application starts (the
  * ROWTIME and the `CURRENT_TIMESTAMP` of `VALUES` rows, which are computed once, at plan time).
+ * Planning never reads the wall clock, so the same SQL always gives the same plan: without
+ * `queryStart`, a `VALUES` row that reads the start time is a {@link SqlPlanError}.
+ *
+ * @example
+ * declare const app: CheckedApplication;
+ * const plan = planApplication(app, { queryStart: Date.UTC(2024, 0, 1) });
  */
 export interface PlanOptions {
+  /** When the application starts reading, epoch ms: `eddy-sql run` takes it from the job's clock. */
   readonly queryStart?: number;
 }
 
@@ -64,7 +73,7 @@ function sameType(a: SqlType, b: SqlType): boolean {
  * a pump's columns are cast to its target's types.
  */
 export function planApplication(app: CheckedApplication, options: PlanOptions = {}): LogicalPlan {
-  const planner = new Planner(options.queryStart ?? Date.now());
+  const planner = new Planner(options.queryStart);
   const streams = new Map(app.streams.map((s) => [s.name, s]));
   return {
     inputs: app.inputs.map((i) => ({ name: i.name, columns: i.columns, rowtime: { kind: "arrival" } })),
@@ -103,20 +112,14 @@ function castTo(node: PlanNode, types: readonly SqlType[]): PlanNode {
 }
 
 class Planner {
-  private readonly context: EvaluationContext;
-
-  constructor(queryStart: number) {
-    this.context = { rowtime: queryStart, queryStart };
-  }
+  constructor(private readonly queryStart: number | undefined) {}
 
   query(q: CheckedQuery): PlanNode {
     switch (q.kind) {
       case "values":
         return {
           kind: "values",
-          rows: q.rows.map((row) =>
-            row.map((e) => compileExpression(e).evaluate([], this.context.rowtime, this.context)),
-          ),
+          rows: q.rows.map((row) => this.valuesRow(row, q.span)),
           columns: fields(q.columns),
         };
       case "union":
@@ -350,12 +353,49 @@ class Planner {
     };
   }
 
-  // STEP(ROWTIME BY interval) and FLOOR(ROWTIME TO unit) denote buckets the watermark can close.
+  // A VALUES row is computed once, at the query's start (its ROWTIME too). Planning never reads
+  // the wall clock, so that planning the same SQL twice gives the same plan: without a given start
+  // a row that reads it (CURRENT_TIMESTAMP, ROWTIME, a TIME cast to TIMESTAMP…) is refused.
+  private valuesRow(row: readonly TypedExpression[], span: SourceSpan): SqlRow {
+    if (this.queryStart !== undefined) {
+      const context: EvaluationContext = { rowtime: this.queryStart, queryStart: this.queryStart };
+      return row.map((e) => compileExpression(e).evaluate([], this.queryStart!, context));
+    }
+    let readsStart = row.some(referencesRowtime);
+    const context: EvaluationContext = {
+      get rowtime() {
+        readsStart = true;
+        return 0;
+      },
+      get queryStart() {
+        readsStart = true;
+        return 0;
+      },
+    };
+    const refusal = () =>
+      new SqlPlanError(
+        `the VALUES at line ${span.line}, column ${span.column} reads the query's start time (CURRENT_TIMESTAMP, ROWTIME…): plan it with a queryStart`,
+      );
+    let values: SqlRow;
+    try {
+      values = row.map((e) => compileExpression(e).evaluate([], 0, context));
+    } catch (error) {
+      // A value computed from a start that was not given failed: the missing start is the cause.
+      throw readsStart ? refusal() : error;
+    }
+    if (readsStart) throw refusal();
+    return values;
+  }
+
+  // STEP(ROWTIME BY interval) and FLOOR(ROWTIME TO unit) denote buckets the watermark can close;
+  // such a key decides when groups close even when another monotonic key comes first. Without one,
+  // the groups close when the monotonic key's value changes.
   private tumblingWindow(select: CheckedSelect): { key: number; buckets?: RowtimeBuckets } {
-    const key = select.monotonicKey ?? 0;
-    const e = select.groupBy[key];
-    const buckets = e === undefined ? undefined : bucketsOf(e);
-    return buckets === undefined ? { key } : { key, buckets };
+    for (const [key, e] of select.groupBy.entries()) {
+      const buckets = bucketsOf(e);
+      if (buckets !== undefined) return { key, buckets };
+    }
+    return { key: select.monotonicKey ?? 0 };
   }
 }
 
