@@ -84,6 +84,23 @@ describe("eddy-sql explain", () => {
     expect(result).toEqual({ code: 0, out: expected, err: "" });
   });
 
+  it("explains VALUES rows that read the query's start time", async () => {
+    const values = `${SQL}CREATE OR REPLACE STREAM "STARTED" (AT_START TIMESTAMP);
+CREATE OR REPLACE PUMP "START" AS INSERT INTO "STARTED" SELECT STREAM * FROM (VALUES (CURRENT_TIMESTAMP)) AS T (AT_START);
+`;
+    await writeFile(join(dir, "values.sql"), values);
+    const result = await run(
+      "explain",
+      "--application",
+      join(dir, "describe.json"),
+      "--sql",
+      join(dir, "values.sql"),
+    );
+    expect(result.err).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("pump START into STARTED");
+  });
+
   it("says in one line, exit code 2, where the SQL or the description is wrong", async () => {
     const bad = await run(
       "explain",

@@ -22,7 +22,8 @@ export function explainCommand(program: Command, io: RunnerIo): void {
     .option("-s, --sql <file>", "the application's SQL (default: the description's ApplicationCode)")
     .option("--typescript", "print the equivalent @eddy/core TypeScript program instead of the plan")
     .action(async (options: { application: string; sql?: string; typescript?: boolean }) => {
-      const { app, plan } = await loadApplication(options);
+      // A VALUES row may read the query's start (CURRENT_TIMESTAMP): explain as if it started now.
+      const { app, plan } = await loadApplication({ ...options, queryStart: Date.now() });
       if (options.typescript !== true) {
         io.out(`${explainPlan(plan)}\n`);
         return;
