@@ -1,4 +1,4 @@
-import { type Job, type JobResult, PipelineDefinitionError } from "@eddy/core";
+import { type Job, type JobResult, PipelineDefinitionError, UnmatchedStateError } from "@eddy/core";
 import type { DashboardView } from "@eddy/observability";
 import { type Observation, observe } from "./observe.ts";
 import type { Runtime, WorkerSupervision } from "./runtime.ts";
@@ -65,7 +65,7 @@ export async function runApp(job: Job, runtime: Runtime, banner: AppBanner): Pro
     console.log(style("bold", `\n${end}`));
     return result;
   } catch (error) {
-    if (/holds state of operators this job does not have/.test(String(error))) {
+    if (error instanceof UnmatchedStateError) {
       console.error(
         style(
           "red",

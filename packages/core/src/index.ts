@@ -126,7 +126,7 @@ export {
 } from "./io/json-lines-source.ts";
 export { SOURCE_DEFAULTS } from "./io/source-support.ts";
 export type { ClusterOptions } from "./job/cluster-options.ts";
-export type { StartFrom } from "./job/job-restore.ts";
+export { type StartFrom, UnmatchedStateError } from "./job/job-restore.ts";
 export {
   type CollectedCheckpoints,
   collectWorkerCheckpoints,

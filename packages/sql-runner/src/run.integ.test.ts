@@ -284,6 +284,20 @@ test("runs a KDA application end to end: the rows of sqlHarness on the same inpu
     expect(shown.map(tickerAndCount).sort()).toEqual(
       want.destination.map((text) => tickerAndCount(JSON.parse(text) as Record<string, unknown>)).sort(),
     );
+
+    // Stopped with a savepoint, then started on SQL without the windowed pump: the savepoint holds
+    // the window's state, which this plan has no operator for, so the run refuses in one line
+    // rather than drop it.
+    expect(await app.stop("SIGTERM")).toBe(0);
+    const changed = join(dir, "ticks-changed.sql");
+    await writeFile(changed, TICKS_SQL.replace(/CREATE OR REPLACE PUMP "PER_SECOND"[^;]*;\n/, ""));
+    const sqlAt = args.indexOf("--sql") + 1;
+    const edited = args.map((arg, i) => (i === sqlAt ? changed : arg));
+    const again = run([...edited, "--checkpoints", `dir:${join(dir, "checkpoints-e2e")}`]);
+    expect(await again.exited).toBe(2);
+    expect(again.output()).toMatch(
+      /\neddy-sql: checkpoint \d+ of job \S+ holds state of operators this application's plan does not have \(.+\): the SQL changed since it was written; start over with --fresh, or run it as another --job\n$/,
+    );
   } finally {
     await app.stop("SIGTERM");
   }

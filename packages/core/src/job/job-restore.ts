@@ -36,6 +36,37 @@ export interface JobRestore {
 }
 
 /**
+ * A job was asked to restore a checkpoint that holds state of operators it does not have (its
+ * graph changed, or an operator's id did), and `allowNonRestoredState` is off: starting would
+ * drop that state. Tools built on Eddy catch it to say what to do in their own words (the SQL
+ * runner: the SQL changed, start over with `--fresh`). Its `name` stays `PipelineDefinitionError`.
+ *
+ * @example
+ * try {
+ *   await job.run();
+ * } catch (error) {
+ *   if (error instanceof UnmatchedStateError) console.error(`${error.operators.join(", ")}: run with --fresh`);
+ *   else throw error;
+ * }
+ */
+export class UnmatchedStateError extends PipelineDefinitionError {
+  /**
+   * @param job the job restoring
+   * @param checkpointId the checkpoint it restores
+   * @param operators the checkpoint's operator ids the job does not have
+   */
+  constructor(
+    readonly job: string,
+    readonly checkpointId: number,
+    readonly operators: readonly string[],
+  ) {
+    super(
+      `job "${job}": checkpoint ${checkpointId} holds state of operators this job does not have (${operators.join(", ")}); name stateful operators with { name } to keep them stable, or set allowNonRestoredState`,
+    );
+  }
+}
+
+/**
  * The checkpoint a job starts from: `startFrom` picks the candidates, the newest usable one is
  * restored (a corrupt one is skipped), and it must fit the job (format version, key groups, and
  * its operators unless `allowNonRestoredState`); a mismatch is a {@link PipelineDefinitionError}.
@@ -51,9 +82,7 @@ export async function restoreJob(restore: JobRestore): Promise<RestoredCheckpoin
   if (restored && !restore.allowNonRestoredState) {
     const unknown = [...restored.operators.keys()].filter((id) => !restore.operatorIds.has(id));
     if (unknown.length > 0) {
-      throw new PipelineDefinitionError(
-        `job "${job}": checkpoint ${restored.manifest.checkpointId} holds state of operators this job does not have (${unknown.join(", ")}); name stateful operators with { name } to keep them stable, or set allowNonRestoredState`,
-      );
+      throw new UnmatchedStateError(job, restored.manifest.checkpointId, unknown);
     }
   }
   return restored;

@@ -3,6 +3,7 @@ import { count } from "../aggregates/count.ts";
 import { CheckpointFailedError } from "../checkpoint/checkpoint-failed-error.ts";
 import type { CheckpointStore, CheckpointToStore } from "../checkpoint/checkpoint-store.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
+import { UnmatchedStateError } from "../job/job-restore.ts";
 import { type Logger, silentLogger } from "../logging/logger.ts";
 import { pipeline } from "../pipeline.ts";
 import { VirtualClock } from "../time/clock.ts";
@@ -664,7 +665,10 @@ describe("checkpoints", () => {
         { name: "total" },
       )
       .sink(recordingSink());
-    await expect(renamed.run()).rejects.toThrow(/holds state of operators this job does not have \(sum\)/);
+    const refusal = await renamed.run().catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(UnmatchedStateError);
+    expect(refusal).toMatchObject({ operators: ["sum"], checkpointId: expect.any(Number) });
+    expect(String(refusal)).toMatch(/holds state of operators this job does not have \(sum\)/);
   });
 });
 

@@ -1,5 +1,11 @@
 import type { InitialPosition } from "@eddy/connector-kinesis";
-import { type CheckpointStore, type Clock, type JobResult, systemClock } from "@eddy/core";
+import {
+  type CheckpointStore,
+  type Clock,
+  type JobResult,
+  systemClock,
+  UnmatchedStateError,
+} from "@eddy/core";
 import { DASHBOARD_DEFAULTS, dashboard, type EddyLogger, type HttpEndpoint } from "@eddy/observability";
 import {
   type InputStartingPosition,
@@ -146,7 +152,6 @@ export async function runApplication(options: RunOptions, io: RunnerIo): Promise
         clock,
         logger: options.logger,
         startFrom: options.fresh ? "fresh" : "latest",
-        allowNonRestoredState: true,
         stopOnSignals: true,
         ...(store ? { checkpoints: { store, every: options.checkpointEvery } } : {}),
       },
@@ -169,7 +174,16 @@ export async function runApplication(options: RunOptions, io: RunnerIo): Promise
       lines.push(`  dashboard ${ui.url}`);
     }
     io.out(`${lines.join("\n")}\n`);
-    const result = await job.run();
+    const result = await job.run().catch((error: unknown) => {
+      // Operator ids follow the plan: a checkpoint with state this plan has no operator for was
+      // written by other SQL, and starting would silently drop that state.
+      if (error instanceof UnmatchedStateError) {
+        throw new ConfigError(
+          `checkpoint ${error.checkpointId} of job ${name} holds state of operators this application's plan does not have (${error.operators.join(", ")}): the SQL changed since it was written; start over with --fresh, or run it as another --job`,
+        );
+      }
+      throw error;
+    });
     io.out(
       result.outcome === "stopped"
         ? store
