@@ -1,17 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { holderOf } from "@eddy/core";
 import { eventually } from "@eddy/core/testing";
-import { startWorkerProcess, type WorkerProcess as Worker } from "@eddy/local-stack";
+import type { WorkerProcess as Worker } from "@eddy/local-stack";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type RedisLeaseStore, redisLeases } from "../src/index.ts";
 import { type RedisServer, startRedisServer } from "../src/test-support/redis-server.ts";
+import {
+  committedLines,
+  expectAllEnded,
+  startClusterWorker,
+  untilEverySplitHeld,
+} from "./cluster-support.ts";
 
-const WORKER = fileURLToPath(new URL("cluster-worker.ts", import.meta.url));
 const RECORDS = 150_000;
 /** Each worker's reader paces the generator's indices at this rate: the input lasts over 12 s. */
 const RATE = 12_000;
@@ -32,14 +36,8 @@ afterAll(async () => {
 });
 
 /** Runs the job (one worker of it, with `workerId`), writing results to a hash and to `files`. */
-function start(job: string, results: string, files: string, rate: number, workerId?: string): Worker {
-  const args = [redis.url, job, results, String(RECORDS), String(rate)];
-  return startWorkerProcess({
-    id: workerId ?? "single",
-    script: WORKER,
-    args: workerId === undefined ? args : [...args, workerId],
-    env: { EDDY_TEST_FILES: files },
-  });
+function start(job: string, files: string, rate: number, workerId?: string): Worker {
+  return startClusterWorker({ redisUrl: redis.url, job, records: RECORDS, rate, workerId, files });
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,7 +52,7 @@ beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "eddy-cluster-crash-"));
   const reference = `reference-${randomUUID()}`;
   const files = join(directory, reference);
-  const single = await start(reference, `${reference}:results`, files, 1_000_000).exit;
+  const single = await start(reference, files, 1_000_000).exit;
   expect(single.code, single.output).toBe(0);
   expected = await client.hgetall(`${reference}:results`);
   expect(Object.keys(expected).length).toBeGreaterThan(2_000);
@@ -65,16 +63,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (directory) await rm(directory, { recursive: true, force: true });
 });
-
-/** Every line of the committed parts in `dir` (whichever worker wrote them), sorted. */
-async function committedLines(dir: string): Promise<string[]> {
-  const lines: string[] = [];
-  for (const file of await readdir(dir)) {
-    if (!file.startsWith("part-")) continue;
-    lines.push(...(await readFile(join(dir, file), "utf8")).split("\n").filter((line) => line !== ""));
-  }
-  return lines.sort();
-}
 
 /** A running cluster job: its workers by id (restarted ones replace the dead), and its lease table. */
 interface Cluster {
@@ -96,13 +84,10 @@ async function runDisrupted(disrupt: (cluster: Cluster) => Promise<void>): Promi
   const files = join(directory, job);
   const table = redisLeases(redis.url, { job });
   const workers = new Map<string, Worker>();
-  const restart = (id: string) => void workers.set(id, start(job, results, files, RATE, id));
+  const restart = (id: string) => void workers.set(id, start(job, files, RATE, id));
   for (let i = 0; i < WORKERS; i++) restart(`w${i}`);
   try {
-    await eventually(
-      async () => (await table.snapshot()).leases.filter((l) => holderOf(l) !== undefined).length === 8,
-      { what: "the workers to hold every split", timeoutMs: 60_000 },
-    );
+    await untilEverySplitHeld(table);
     const holder = async () => {
       const holders = [...new Set((await table.snapshot()).leases.map(holderOf))].filter(
         (w) => w !== undefined,
@@ -111,11 +96,7 @@ async function runDisrupted(disrupt: (cluster: Cluster) => Promise<void>): Promi
       return holders[Math.floor(Math.random() * holders.length)]!;
     };
     await disrupt({ workers, table, holder, restart });
-    const exits = await Promise.all([...workers.values()].map((w) => w.exit));
-    for (const exit of exits) {
-      expect(exit.code, exit.output).toBe(0);
-      expect(exit.output).toContain("finished");
-    }
+    await expectAllEnded(workers.values(), "finished");
   } finally {
     for (const worker of workers.values()) worker.child.kill("SIGKILL");
     await table.close();

@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { holderOf } from "@eddy/core";
 import { eventually } from "@eddy/core/testing";
-import { startWorkerProcess, type WorkerProcess as Worker } from "@eddy/local-stack";
+import type { WorkerProcess as Worker } from "@eddy/local-stack";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { redisLeases } from "../src/index.ts";
 import { type RedisServer, startRedisServer } from "../src/test-support/redis-server.ts";
+import { expectAllEnded, startClusterWorker } from "./cluster-support.ts";
 
-const WORKER = fileURLToPath(new URL("cluster-worker.ts", import.meta.url));
 const RECORDS = 100_000;
 /** Each worker's reader paces the generator's indices at this rate: the input lasts about 17 s. */
 const RATE = 6_000;
@@ -29,12 +28,15 @@ afterAll(async () => {
 
 /** Runs the job (one graceful worker of it, with `workerId`), counting every write of a result. */
 function start(job: string, rate: number, workerId?: string): Worker {
-  const args = [redis.url, job, `${job}:results`, String(RECORDS), String(rate)];
-  return startWorkerProcess({
-    id: workerId ?? "single",
-    script: WORKER,
-    args: workerId === undefined ? args : [...args, workerId],
-    env: { EDDY_TEST_WRITES: `${job}:writes`, EDDY_TEST_GRACEFUL: "1" },
+  const writes = `${job}:writes`;
+  return startClusterWorker({
+    redisUrl: redis.url,
+    job,
+    records: RECORDS,
+    rate,
+    workerId,
+    writes,
+    graceful: true,
   });
 }
 
@@ -79,11 +81,7 @@ test(`a rolling restart of ${WORKERS} workers, each SIGTERMed in turn, writes ev
       });
       restart(id);
     }
-    const exits = await Promise.all([...workers.values()].map((w) => w.exit));
-    for (const exit of exits) {
-      expect(exit.code, exit.output).toBe(0);
-      expect(exit.output).toContain("finished");
-    }
+    await expectAllEnded(workers.values(), "finished");
   } finally {
     for (const worker of workers.values()) worker.child.kill("SIGKILL");
     await table.close();
