@@ -45,7 +45,7 @@ export function clusteredSource(
       (origin === node && source.partitionKey !== undefined && partitioning.keyOf === source.partitionKey);
     if (!coPartitioned) {
       throw new PipelineDefinitionError(
-        `${where}, but keyed operator "${candidate.id}" is not co-partitioned with source "${node.id}": key it by the source's partitionKey itself (the same function), with only filter and withWatermarks between the two, so each key's records come from one split, or key a keyed operator's results by the same key with reinterpretAsKeyed`,
+        `${where}, but keyed operator "${candidate.id}" is not co-partitioned with source "${node.id}": key it by the source's partitionKey itself (the same function), with only filter and withWatermarks between the two, so each key's records come from one split; key a keyed operator's results by the same key with reinterpretAsKeyed; or give the cluster a repartition channel (cluster.repartition, see docs/repartition.md)`,
       );
     }
   }
