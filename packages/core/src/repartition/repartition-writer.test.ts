@@ -59,7 +59,7 @@ const openContext = (restoredPositions: Map<string, unknown>) => ({
 });
 
 describe("the repartition writer's watermark floor", () => {
-  test("the watermark sent for a split is kept in its position and sent again, without a record, by the run restored there", async () => {
+  test("the writer's watermark for a split is kept in its position and sent again, without a record, by the run restored there", async () => {
     // First run: a batch of split a, then a watermark the writer sends.
     const numbering = new RecordNumbering();
     const first = await numberedSource(
@@ -97,6 +97,32 @@ describe("the repartition writer's watermark floor", () => {
       new Set([JSON.stringify({ kind: "watermark", splits: ["a"], at: 1_500 })]),
     );
     run2.operator.close?.();
+  });
+
+  test("a watermark not sent yet (held back by the marker interval) is kept in the position all the same", async () => {
+    // A run stopped at a checkpoint runs no timer after its barrier: the held-back marker never
+    // goes, and a run restored there must start from the newer watermark, not the one sent.
+    const numbering = new RecordNumbering();
+    const source = await numberedSource(
+      scriptedSource([
+        { kind: "data", split: "a", values: [1], timestamps: [1_000], position: 1 },
+        { kind: "data", split: "a", values: [2], timestamps: [9_000], position: 2 },
+      ]),
+      numbering,
+    ).open(openContext(new Map()) as never);
+    const clock = new VirtualClock();
+    const run = writer(numbering, clock);
+    await source.next();
+    run.operator.processBatch({ values: [1], timestamps: [1_000], split: "clicks/a" });
+    run.operator.processWatermark!(999);
+    const second = await source.next();
+    run.operator.processBatch({ values: [2], timestamps: [9_000], split: "clicks/a" });
+    run.operator.processWatermark!(8_999);
+    expect(run.sent.filter((e) => e.kind === "watermark").map((e) => e.kind === "watermark" && e.at)).toEqual(
+      [999],
+    );
+    expect((second as { position: unknown }).position).toEqual({ inner: 2, numbered: 2, watermark: 8_999 });
+    run.operator.close?.();
   });
 
   test("a split without a watermark at its position holds the floor of every split of the run at -Infinity", () => {
