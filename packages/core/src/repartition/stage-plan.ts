@@ -120,12 +120,14 @@ export function planStages(options: StagePlanOptions): { stream: string; stages:
 
   const upstream = new JobGraph(job);
   const upstreamNodes = new Map<GraphNode, GraphNode>();
+  const path = pathToCut(cut);
   for (const node of graph.nodes) {
     if (downstream.has(node)) continue;
-    const copy =
+    let copy =
       node === cut.source
         ? { ...node, source: numberedSource(source, numbering) }
         : withInputs(node, upstreamNodes);
+    if (copy.kind === "operator" && path.has(node)) copy = keepingSplitWatermarks(copy, cut, numbering);
     upstreamNodes.set(
       node,
       upstream.add(labels.get(node.id)!, node.id, () => copy),
@@ -218,6 +220,37 @@ function forwardedFrom(node: GraphNode): GraphNode {
   let current = node;
   while (current.kind === "operator" && current.spec.partitioning === "forwards") current = current.input;
   return current;
+}
+
+/** The operators between the cut's source and its keyed operator (a chain: the cut checked it). */
+function pathToCut(cut: RepartitionCut): Set<GraphNode> {
+  const path = new Set<GraphNode>();
+  for (let node: GraphNode = cut.operator.input; node !== cut.source && node.kind === "operator"; ) {
+    path.add(node);
+    node = node.input;
+  }
+  return path;
+}
+
+/**
+ * `node`, whose watermark assigner (if it is one) tells `numbering` each split's own watermark:
+ * kept with the split's position, it is the split's floor after a restore, higher than the
+ * merged watermark the writer sees when another split of the run lags behind.
+ */
+function keepingSplitWatermarks(
+  node: OperatorNode,
+  cut: RepartitionCut,
+  numbering: RecordNumbering,
+): OperatorNode {
+  const prefix = `${cut.source.id}/`;
+  const splitWatermark = (split: string, watermark: number) => {
+    if (split.startsWith(prefix)) numbering.keepWatermark([split.slice(prefix.length)], watermark);
+  };
+  const factory = node.spec.factory;
+  return {
+    ...node,
+    spec: { ...node.spec, factory: (context, output) => factory({ ...context, splitWatermark }, output) },
+  };
 }
 
 /** `operator` and every node that reads it, directly or not. */
