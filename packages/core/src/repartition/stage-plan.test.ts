@@ -63,6 +63,28 @@ describe("where a job is cut for a repartition", () => {
     expect(findRepartitionCut("cut", stream.graph)?.operator.id).toBe("per-page");
   });
 
+  test("after a reduce keyed by the source's partition key (co-partitioned), not after one keyed otherwise", () => {
+    const stream = clicks();
+    stream
+      .keyBy(byIp)
+      .reduce((_, c) => c, { name: "latest-per-ip" })
+      .keyBy(byPage)
+      .window(tumbling(1_000))
+      .aggregate(count(), { name: "per-page" })
+      .sink(sink);
+    expect(findRepartitionCut("cut", stream.graph)?.operator.id).toBe("per-page");
+    const other = clicks();
+    other
+      .keyBy((c) => c.ip)
+      .reduce((_, c) => c, { name: "latest-per-ip" })
+      .keyBy(byPage)
+      .window(tumbling(1_000))
+      .aggregate(count(), { name: "per-page" })
+      .sink(sink);
+    // Keyed by another function: two keyed operators need a repartition.
+    expect(() => findRepartitionCut("cut", other.graph)).toThrow(/2 keyed operators/);
+  });
+
   test("what this version cannot cut is refused in one line", () => {
     const processed = clicks();
     processed
@@ -73,7 +95,7 @@ describe("where a job is cut for a repartition", () => {
       .sink(sink);
     expect(() => findRepartitionCut("cut", processed.graph)).toThrow(
       new PipelineDefinitionError(
-        'job "cut" runs on several workers with a repartition, but "copy" stands between source "clicks" and keyed operator "per-page": a repartition after anything but filter, withWatermarks, map and flatMap is not supported yet',
+        'job "cut" runs on several workers with a repartition, but "copy" stands between source "clicks" and keyed operator "per-page": a repartition after anything but filter, withWatermarks, map, flatMap and a reduce keyed by the source\'s partitionKey is not supported yet',
       ),
     );
     const twice = clicks();

@@ -57,19 +57,36 @@ export function findRepartitionCut(job: string, graph: JobGraph): RepartitionCut
   }
   const { operator, keyOf } = cuts[0]!;
   for (let node: GraphNode = operator.input; node !== source; ) {
-    // Only operators that hand each record on at once, in order, keep the writer's numbering
-    // deterministic: a replay emits the same records in the same order (see RecordNumbering).
-    if (
-      node.kind !== "operator" ||
-      (node.spec.partitioning !== "forwards" && node.spec.partitioning !== "per-record")
-    ) {
+    // Only operators that emit for each record at once, in order, keep the writer's numbering
+    // deterministic: a replay (from a checkpoint, state restored) emits the same records in the
+    // same order (see RecordNumbering). A keyed one must be co-partitioned with the source: its
+    // state then follows the source's splits in stage 0.
+    if (node.kind !== "operator" || !numberable(node, source, partitionKey)) {
       throw new PipelineDefinitionError(
-        `${where}, but "${node.id}" stands between source "${source.id}" and keyed operator "${operator.id}": a repartition after anything but filter, withWatermarks, map and flatMap is not supported yet`,
+        `${where}, but "${node.id}" stands between source "${source.id}" and keyed operator "${operator.id}": a repartition after anything but filter, withWatermarks, map, flatMap and a reduce keyed by the source's partitionKey is not supported yet`,
       );
     }
     node = node.input;
   }
   return { source, operator, keyOf };
+}
+
+/** Whether `node`'s output can be numbered per source split (see {@link findRepartitionCut}). */
+function numberable(
+  node: OperatorNode,
+  source: SourceNode,
+  partitionKey: ((value: unknown) => Key) | undefined,
+): boolean {
+  const partitioning = node.spec.partitioning;
+  if (partitioning === "forwards" || partitioning === "per-record") return true;
+  return (
+    typeof partitioning === "object" &&
+    "keyOf" in partitioning &&
+    partitioning.perRecord === true &&
+    partitionKey !== undefined &&
+    partitioning.keyOf === partitionKey &&
+    forwardedFrom(node.input) === source
+  );
 }
 
 /** One stage of a repartitioned job: a graph run on every worker under its own name and lease table. */
