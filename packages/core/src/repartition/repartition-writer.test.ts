@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { silentLogger } from "../logging/logger.ts";
 import { OperatorMetrics } from "../runtime/metrics.ts";
-import type { OperatorContext, OperatorOutput } from "../runtime/operator.ts";
+import type { OperatorOutput } from "../runtime/operator.ts";
 import type { SourceEvent, SplittableSource } from "../runtime/source.ts";
 import { v8Serde } from "../state/serde.ts";
 import { VirtualClock } from "../time/clock.ts";
@@ -12,6 +12,7 @@ import {
   repartitionWriterOperator,
   WATERMARK_HEARTBEAT_MS,
 } from "./repartition-writer.ts";
+import { testOperatorContext } from "./test-support/operator-context.ts";
 
 /** A source of one split, `a`, whose reads hand out `events` in turn, then wait. */
 function scriptedSource(events: SourceEvent<number>[]): SplittableSource<number> {
@@ -29,17 +30,7 @@ function writer(numbering: RecordNumbering, clock: VirtualClock) {
   const output = {
     emit: (message: OutgoingMessage) => sent.push(decodeEnvelope(message.data, v8Serde)),
   } as unknown as OperatorOutput<OutgoingMessage>;
-  const context = {
-    name: "repartition-writer",
-    clock,
-    keyGroups: 8,
-    metrics: new OperatorMetrics(),
-    currentWatermark: () => Number.NEGATIVE_INFINITY,
-    scheduleProcessingTime: (at: number, callback: () => void) => clock.schedule(at, callback),
-    fail: (error: unknown) => {
-      throw error;
-    },
-  } as unknown as OperatorContext;
+  const context = testOperatorContext("repartition-writer", clock, 8);
   const operator = repartitionWriterOperator({
     keyOf: (value) => String(value),
     numbering,

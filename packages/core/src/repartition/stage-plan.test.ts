@@ -4,8 +4,7 @@ import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { generatorSource } from "../io/generator-source.ts";
 import { pipeline } from "../pipeline.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
-import { OperatorMetrics } from "../runtime/metrics.ts";
-import type { OperatorContext, OperatorOutput } from "../runtime/operator.ts";
+import type { OperatorOutput } from "../runtime/operator.ts";
 import { v8Serde } from "../state/serde.ts";
 import { VirtualClock } from "../time/clock.ts";
 import { tumbling } from "../windows/assigners.ts";
@@ -13,6 +12,7 @@ import { RecordNumbering } from "./record-numbering.ts";
 import { findRepartitionCut, planStages } from "./stage-plan.ts";
 import { byIp, byPage, type Click, clickAt, clicksPerPage } from "./test-support/clicks-per-page.ts";
 import { MemoryRepartitionChannel } from "./test-support/memory-channel.ts";
+import { testOperatorContext } from "./test-support/operator-context.ts";
 
 function clicks() {
   const job = pipeline("cut", { checkpoints: { every: 1_000, store: new MemoryCheckpointStore() } });
@@ -188,17 +188,7 @@ describe("the floor a stage-0 split restarts from", () => {
     const timestamps = plan.stages[0]!.graph.nodes.find((n) => n.id === "timestamps")!;
     if (timestamps.kind !== "operator") throw new Error("not an operator");
     const clock = new VirtualClock();
-    const context = {
-      name: "timestamps",
-      clock,
-      keyGroups: 128,
-      metrics: new OperatorMetrics(),
-      currentWatermark: () => Number.NEGATIVE_INFINITY,
-      scheduleProcessingTime: (at: number, callback: () => void) => clock.schedule(at, callback),
-      fail: (error: unknown) => {
-        throw error;
-      },
-    } as unknown as OperatorContext;
+    const context = testOperatorContext("timestamps", clock, 128);
     const output = { emitBatch() {}, emit() {}, emitWatermark() {} } as unknown as OperatorOutput<unknown>;
     const assigner = timestamps.spec.factory(context, output);
     numbering.reset();
