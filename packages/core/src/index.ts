@@ -125,7 +125,7 @@ export {
   jsonLinesSource,
 } from "./io/json-lines-source.ts";
 export { SOURCE_DEFAULTS } from "./io/source-support.ts";
-export type { ClusterOptions } from "./job/cluster-options.ts";
+export type { ClusterOptions, ClusterRepartition } from "./job/cluster-options.ts";
 export { type StartFrom, UnmatchedStateError } from "./job/job-restore.ts";
 export {
   type CollectedCheckpoints,
@@ -155,6 +155,12 @@ export { consoleLogger, type Logger, silentLogger } from "./logging/logger.ts";
 export type { OverFrame } from "./over/over-operator.ts";
 export { Job, type JobResult, type PipelineOptions, pipeline } from "./pipeline.ts";
 export {
+  type RepartitionChannel,
+  type RepartitionMessage,
+  type RepartitionStreamWriter,
+  repartitionStreamName,
+} from "./repartition/repartition-channel.ts";
+export {
   backoffDelay,
   DEFAULT_RETRY,
   RetriesExhaustedError,
@@ -168,7 +174,7 @@ export type { ConnectorContext } from "./runtime/connector-context.ts";
 export { type DeadLetter, type DeadLetterOutput, loggingDeadLetters } from "./runtime/dead-letters.ts";
 export type { DataBatch, SplitId, StreamElement } from "./runtime/elements.ts";
 export { OperatorError, PipelineDefinitionError } from "./runtime/errors.ts";
-export type { EdgeDescription, JobDescription, NodeDescription } from "./runtime/graph.ts";
+export type { EdgeDescription, JobDescription, NodeDescription, StageDescription } from "./runtime/graph.ts";
 export {
   CHECKPOINT_HISTORY_LIMIT,
   CheckpointMetrics,

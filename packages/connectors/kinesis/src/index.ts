@@ -18,6 +18,7 @@ export {
   type StreamAdmin,
   type StreamProxy,
 } from "./kinesis-client.ts";
+export { type KinesisRepartitionOptions, kinesisRepartition } from "./kinesis-repartition.ts";
 export { type KinesisSink, type KinesisSinkMetrics, kinesisSink } from "./kinesis-sink.ts";
 export { type KinesisSource, type KinesisSourceMetrics, kinesisSource } from "./kinesis-source.ts";
 export { aggregate, type Deaggregated, deaggregate, KPL_MAGIC, type UserRecord } from "./kpl-aggregation.ts";

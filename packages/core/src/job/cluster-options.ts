@@ -1,5 +1,6 @@
 import type { LeaseTimingOptions } from "../cluster/lease-defaults.ts";
 import type { LeaseStore } from "../cluster/lease-store.ts";
+import type { RepartitionChannel } from "../repartition/repartition-channel.ts";
 
 /**
  * Runs a job on several workers that share its source's splits by leases (see
@@ -28,4 +29,30 @@ export interface ClusterOptions extends LeaseTimingOptions {
    * worker takes back the leases still recorded under it.
    */
   readonly workerId: string;
+  /**
+   * Where records go between workers when a keyed operator is not co-partitioned with the source
+   * (see `docs/repartition.md`): without it such a job is refused at start.
+   */
+  readonly repartition?: ClusterRepartition | undefined;
+}
+
+/**
+ * How a job on several workers repartitions: the channel (`kinesisRepartition` of
+ * `@eddy/connector-kinesis`) and the lease table of each stage after the first, the same for
+ * every worker (a table of its own: stage 0 uses `leases`).
+ *
+ * @example
+ * const repartition: ClusterRepartition = {
+ *   channel,
+ *   stageLeases: (stage) => redisLeases(url, { job: `clicks/stage-${stage}` }),
+ * };
+ * declare const channel: RepartitionChannel;
+ * declare const url: string;
+ * declare function redisLeases(url: string, options: { job: string }): LeaseStore;
+ */
+export interface ClusterRepartition {
+  /** Where the records go between stages (`kinesisRepartition`). */
+  readonly channel: RepartitionChannel;
+  /** The lease table of stage `stage` (1 for the stage after the repartition). */
+  readonly stageLeases: (stage: number) => LeaseStore;
 }

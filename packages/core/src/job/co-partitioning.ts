@@ -32,7 +32,7 @@ export function clusteredSource(
   for (const candidate of graph.nodes) {
     if (candidate.kind !== "operator") continue;
     const partitioning = candidate.spec.partitioning;
-    if (partitioning === undefined || partitioning === "forwards" || "asserted" in partitioning) continue;
+    if (typeof partitioning !== "object" || "asserted" in partitioning) continue;
     const origin = forwardedFrom(candidate.input);
     // A stream reinterpreted as keyed by this very key is partitioned by it (checked per record).
     const asserted =
@@ -45,7 +45,7 @@ export function clusteredSource(
       (origin === node && source.partitionKey !== undefined && partitioning.keyOf === source.partitionKey);
     if (!coPartitioned) {
       throw new PipelineDefinitionError(
-        `${where}, but keyed operator "${candidate.id}" is not co-partitioned with source "${node.id}": key it by the source's partitionKey itself (the same function), with only filter and withWatermarks between the two, so each key's records come from one split, or key a keyed operator's results by the same key with reinterpretAsKeyed`,
+        `${where}, but keyed operator "${candidate.id}" is not co-partitioned with source "${node.id}": key it by the source's partitionKey itself (the same function), with only filter and withWatermarks between the two, so each key's records come from one split; key a keyed operator's results by the same key with reinterpretAsKeyed; or give the cluster a repartition channel (cluster.repartition, see docs/repartition.md)`,
       );
     }
   }

@@ -2,8 +2,10 @@ import { checkpointPolicy } from "../checkpoint/checkpoint-options.ts";
 import type { CheckpointManifest, CheckpointStore } from "../checkpoint/checkpoint-store.ts";
 import { DataStream } from "../dsl/data-stream.ts";
 import { consoleLogger, type Logger } from "../logging/logger.ts";
+import { RecordNumbering } from "../repartition/record-numbering.ts";
+import { findRepartitionCut, planStages } from "../repartition/stage-plan.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
-import { type JobDescription, JobGraph } from "../runtime/graph.ts";
+import { type JobDescription, JobGraph, type StageDescription } from "../runtime/graph.ts";
 import { JobMetrics } from "../runtime/metrics.ts";
 import type { Sink } from "../runtime/sink.ts";
 import type { Source } from "../runtime/source.ts";
@@ -14,6 +16,7 @@ import { ClusterRun } from "./cluster-run.ts";
 import { restoreJob } from "./job-restore.ts";
 import { type JobResult, JobRun, type JobSettings } from "./job-run.ts";
 import type { PipelineOptions } from "./pipeline-options.ts";
+import { StagedClusterRun } from "./staged-cluster-run.ts";
 
 /**
  * A job: a dataflow graph plus how to run it. Built with {@link pipeline}.
@@ -35,7 +38,7 @@ export class Job {
   readonly #logger: Logger;
   /** Per-operator counters and checkpoint figures of the running job (read them while it runs). */
   readonly metrics = new JobMetrics();
-  #running: JobRun | ClusterRun | undefined;
+  #running: JobRun | ClusterRun | StagedClusterRun | undefined;
 
   constructor(
     /**
@@ -75,7 +78,32 @@ export class Job {
    * are the keys of `job.metrics.forOperator(id)` and of `job.metrics.splits(sourceId)`.
    */
   describe(): JobDescription {
-    return this.#graph.describe();
+    const description = this.#graph.describe();
+    const repartition = this.options.cluster?.repartition;
+    if (!repartition) return description;
+    let stages: StageDescription[] | undefined;
+    try {
+      const cut = findRepartitionCut(this.name, this.#graph);
+      if (!cut) return description;
+      const plan = planStages({
+        job: this.name,
+        graph: this.#graph,
+        cut,
+        channel: repartition.channel,
+        serde: this.#serde,
+        keyGroups: this.#keyGroups,
+        numbering: new RecordNumbering(),
+        upstreamSplits: () => [],
+      });
+      stages = plan.stages.map(({ index, name, graph }) => {
+        const { nodes, edges } = graph.describe();
+        return { stage: index, name, stream: plan.stream, nodes, edges };
+      });
+    } catch {
+      // A job that cannot be cut is refused when it runs, with the reason; described, it is its graph.
+      return description;
+    }
+    return { ...description, stages };
   }
 
   /**
@@ -118,6 +146,9 @@ export class Job {
     }
     const { cluster } = this.options;
     if (cluster) {
+      // Without a repartition channel, the cluster run refuses what is not co-partitioned.
+      const cut = cluster.repartition ? findRepartitionCut(this.name, this.#graph) : undefined;
+      if (cut) return this.#track(new StagedClusterRun({ ...this.#settings(), cluster }, cut));
       return this.#track(new ClusterRun({ ...this.#settings(), cluster }));
     }
     const store = this.options.checkpoints?.store;
@@ -155,7 +186,7 @@ export class Job {
     };
   }
 
-  async #track(running: JobRun | ClusterRun): Promise<JobResult> {
+  async #track(running: JobRun | ClusterRun | StagedClusterRun): Promise<JobResult> {
     this.#running = running;
     this.metrics.status = "running";
     this.metrics.startedAt = this.#clock.now();

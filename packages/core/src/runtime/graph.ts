@@ -84,6 +84,33 @@ export interface JobDescription {
   readonly nodes: readonly NodeDescription[];
   /** Every edge, from a node to a node that reads it. */
   readonly edges: readonly EdgeDescription[];
+  /**
+   * Set when the job runs on several workers with a repartition (see `docs/repartition.md`): the
+   * stages each worker runs, in order, each a graph of its own.
+   */
+  readonly stages?: readonly StageDescription[];
+}
+
+/**
+ * One stage of a job with a repartition, as `job.describe().stages` lists it.
+ *
+ * @example
+ * for (const stage of job.describe().stages ?? []) {
+ *   console.log(`stage ${stage.stage} (${stage.name}): ${stage.nodes.map((n) => n.id).join(" → ")}`);
+ * }
+ * declare const job: Job;
+ */
+export interface StageDescription {
+  /** 0 for the stage that reads the source, 1 for the one after the repartition. */
+  readonly stage: number;
+  /** The name its checkpoints and leases are kept under. */
+  readonly name: string;
+  /** The repartition stream the stage writes (stage 0) or reads (stage 1). */
+  readonly stream: string;
+  /** The stage's nodes, as in {@link JobDescription.nodes}. */
+  readonly nodes: readonly NodeDescription[];
+  /** The stage's edges, as in {@link JobDescription.edges}. */
+  readonly edges: readonly EdgeDescription[];
 }
 
 /**

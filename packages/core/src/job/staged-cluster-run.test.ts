@@ -1,0 +1,288 @@
+import { describe, expect, test } from "vitest";
+import { count } from "../aggregates/count.ts";
+import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
+import { holderOf } from "../cluster/lease.ts";
+import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
+import { silentLogger } from "../logging/logger.ts";
+import { pipeline } from "../pipeline.ts";
+import { decodeEnvelope } from "../repartition/envelope.ts";
+import {
+  type Click,
+  clicksPerPage,
+  countsSink,
+  expectedCounts,
+} from "../repartition/test-support/clicks-per-page.ts";
+import { MemoryRepartitionChannel } from "../repartition/test-support/memory-channel.ts";
+import type { SourceEvent, SplittableSource } from "../runtime/source.ts";
+import { v8Serde } from "../state/serde.ts";
+import { eventually } from "../testing/eventually.ts";
+import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
+import { tumbling } from "../windows/assigners.ts";
+import { FAST } from "./test-support/tick-counts.ts";
+
+const expected = new Map([...expectedCounts()].filter(([field]) => !field.startsWith("/p22|")));
+
+/** Two workers of the clicks job over `channel`; resolves once they wrote `expected`, then stops them. */
+async function twoWorkers(
+  channel: MemoryRepartitionChannel,
+  options: { twice?: boolean; reduceByIp?: boolean } = {},
+) {
+  const wanted = options.twice ? new Map([...expected].map(([k, v]) => [k, 2 * v])) : expected;
+  const store = new MemoryCheckpointStore();
+  const leases = new MemoryLeaseStore();
+  const stage1 = new MemoryLeaseStore();
+  const written = [new Map<string, number>(), new Map<string, number>()] as const;
+  const jobs = ["worker-a", "worker-b"].map(
+    (workerId, i) =>
+      clicksPerPage(written[i]!, {
+        store,
+        ratePerSecond: 6_000,
+        twice: options.twice,
+        reduceByIp: options.reduceByIp,
+        cluster: { leases, workerId, ...FAST, repartition: { channel, stageLeases: () => stage1 } },
+      }).job,
+  );
+  const runs = jobs.map((job) => job.run());
+  const merged = () => {
+    const results = new Map<string, number>();
+    for (const [key, value] of written.flatMap((w) => [...w])) {
+      // A window both wrote (replayed after a handoff) must have the same count from each.
+      expect([key, results.get(key) ?? value]).toEqual([key, value]);
+      results.set(key, value);
+    }
+    return results;
+  };
+  try {
+    await eventually(() => merged().size >= wanted.size, { what: "every window", timeoutMs: 20_000 });
+  } finally {
+    await Promise.all(jobs.map((job) => job.stop()));
+  }
+  const outcomes = await Promise.all(runs);
+  return { results: merged(), outcomes, written, stage1, leases };
+}
+
+describe("a job with a repartition on several workers", () => {
+  test("two workers, each reading some clicks by ip and counting some pages, write exactly the counts of a plain computation, though every message is stored twice", async () => {
+    // Every message stored twice: a put retried after it had in fact succeeded.
+    const channel = new MemoryRepartitionChannel(2, () => true);
+    const { results, outcomes, written, stage1 } = await twoWorkers(channel);
+    expect(new Map([...results].sort())).toEqual(new Map([...expected].sort()));
+    expect(outcomes.map((o) => o.outcome)).toEqual(["stopped", "stopped"]);
+    // Both workers held shards of the repartition stream, and both wrote windows.
+    for (const w of written) expect(w.size).toBeGreaterThan(0);
+    expect((await stage1.snapshot()).leases.map((l) => l.leaseKey).sort()).toEqual(["shard-0", "shard-1"]);
+    // Markers went into every shard: committed ones after published checkpoints, watermarks, ends.
+    for (const shard of [...channel.streams.values()].flat()) {
+      const kinds = new Set(shard.map((m) => decodeEnvelope(m, v8Serde).kind));
+      expect(kinds).toEqual(new Set(["record", "watermark", "committed", "end"]));
+    }
+  });
+
+  test("with map and flatMap before the cut (each click handed on twice), every count is exactly doubled, though every message is stored twice", async () => {
+    // The two records a click becomes are numbered apart (their ids differ), so the reader's
+    // dedupe keeps both; the duplicates of each are dropped.
+    const channel = new MemoryRepartitionChannel(2, () => true);
+    const { results } = await twoWorkers(channel, { twice: true });
+    expect(new Map([...results].sort())).toEqual(
+      new Map([...expected].map(([k, v]) => [k, 2 * v] as const).sort()),
+    );
+  });
+});
+
+/** Records per split of {@link pausableClicks}; the last one, far in event time, only moves the watermark. */
+const PER_SPLIT = 300;
+const pausedClick = (split: string, i: number): Click =>
+  i === PER_SPLIT - 1 ? { ip: split, page: "end", at: 1e9 } : { ip: split, page: `/p${i % 5}`, at: i * 10 };
+
+/**
+ * Two splits, `a` and `b`, of clicks in event-time order (10 ms apart), read in turns, 20 at a
+ * time; `b` stops before its record `pauseAt` until `resume` settles. Unbounded: it never ends
+ * (an end would close every window), it waits.
+ */
+function pausableClicks(pauseAt: number, resume: Promise<void>): SplittableSource<Click> {
+  let resumed = false;
+  void resume.then(() => {
+    resumed = true;
+  });
+  return {
+    name: "pausable",
+    bounded: false,
+    listSplits: () => [{ id: "a" }, { id: "b" }],
+    open(context) {
+      const mine = ["a", "b"].filter((s) => context.assignedSplits?.has(s) ?? true);
+      const next = new Map(mine.map((s) => [s, (context.restoredPositions.get(s) as number) ?? 0]));
+      const unannounced = [...mine];
+      let turn = 0;
+      return {
+        async next(): Promise<SourceEvent<Click> | undefined> {
+          for (;;) {
+            if (context.signal.aborted) return undefined;
+            const joining = unannounced.shift();
+            if (joining) return { kind: "split-status", split: joining, status: "active" };
+            for (let tried = 0; tried < mine.length; tried++) {
+              const split = mine[turn++ % mine.length]!;
+              const from = next.get(split)!;
+              const until = split === "b" && !resumed ? pauseAt : PER_SPLIT;
+              if (from >= until) continue;
+              const to = Math.min(until, from + 20);
+              next.set(split, to);
+              const values = Array.from({ length: to - from }, (_, k) => pausedClick(split, from + k));
+              return { kind: "data", split, values, position: to };
+            }
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        },
+      };
+    },
+  };
+}
+
+describe("a keyed operator before the cut", () => {
+  test("a reduce keyed by the source's partition key runs in stage 0 (its state follows the source's splits); the counts are exact", async () => {
+    const channel = new MemoryRepartitionChannel(2, () => true);
+    const { results } = await twoWorkers(channel, { reduceByIp: true });
+    expect(new Map([...results].sort())).toEqual(new Map([...expected].sort()));
+  });
+});
+
+describe("event time across the repartition", () => {
+  test("a paused upstream split holds every downstream window until it moves on; then the counts are exact", async () => {
+    // Split b is paused before its first record: the readers know of it only from stage 0's
+    // lease table (its worker sends no watermark for it), and no window may fire.
+    const run = pausedSplitJob();
+    const jobs = [run.worker("worker-a"), run.worker("worker-b")];
+    await run.resumeAndCheck(jobs, async () => {
+      // Split a reaches its end record (event time 1e9) and its watermark goes through the channel.
+      await eventually(
+        () => run.envelopes().some((e) => e.kind === "watermark" && e.splits.includes("a") && e.at > 1e8),
+        { what: "split a's watermark past its end", timeoutMs: 10_000 },
+      );
+      // Several heartbeats later, still nothing: b holds every window.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(run.merged()).toEqual(new Map());
+    });
+  });
+
+  test("a split read to its end before a handoff restarts from its own watermark: the windows fire once the lagging split moves on", async () => {
+    // Worker a reads split a to its end while b is paused (the run's watermark stays at -Infinity),
+    // then worker b joins and takes a split: the split a is restarted from has nothing left to
+    // read, and only its own watermark, kept in its position, lets the windows fire.
+    const run = pausedSplitJob();
+    const jobs = [run.worker("worker-a")];
+    await run.resumeAndCheck(jobs, async () => {
+      await eventually(
+        () => run.envelopes().some((e) => e.kind === "record" && e.split === "a" && e.id === PER_SPLIT - 1),
+        {
+          what: "split a's last record in the stream",
+          timeoutMs: 10_000,
+        },
+      );
+      jobs.push(run.worker("worker-b"));
+      await eventually(
+        async () => (await run.leases.snapshot()).leases.some((l) => holderOf(l) === "worker-b"),
+        { what: "worker b to take a split", timeoutMs: 10_000 },
+      );
+    });
+  });
+});
+
+/** Workers of a job over {@link pausableClicks} (b paused before its first record) and a memory channel. */
+function pausedSplitJob() {
+  const channel = new MemoryRepartitionChannel(2);
+  const store = new MemoryCheckpointStore();
+  const leases = new MemoryLeaseStore();
+  const stage1 = new MemoryLeaseStore();
+  let resume!: () => void;
+  const source = pausableClicks(
+    0,
+    new Promise<void>((resolve) => {
+      resume = resolve;
+    }),
+  );
+  const written: Map<string, number>[] = [];
+  const expected = new Map<string, number>();
+  for (const split of ["a", "b"]) {
+    for (let i = 0; i < PER_SPLIT - 1; i++) {
+      const c = pausedClick(split, i);
+      const field = `${c.page}|${Math.floor(c.at / 1_000) * 1_000}`;
+      expected.set(field, (expected.get(field) ?? 0) + 1);
+    }
+  }
+  const merged = () => new Map(written.flatMap((w) => [...w]));
+  return {
+    leases,
+    /** Every message in the repartition stream, decoded. */
+    envelopes: () => [...channel.streams.values()].flat(2).map((m) => decodeEnvelope(m, v8Serde)),
+    /** The windows written by every worker. */
+    merged,
+    /**
+     * Runs `before` (b still paused), then lets b move on, waits for every window, stops `jobs`
+     * (also when something failed) and checks the counts are exactly those of the clicks.
+     */
+    async resumeAndCheck(
+      jobs: { stop(): Promise<void>; done: Promise<unknown> }[],
+      before: () => Promise<void>,
+    ) {
+      try {
+        await before();
+        resume();
+        await eventually(() => merged().size >= expected.size, { what: "every window", timeoutMs: 15_000 });
+      } finally {
+        await Promise.all(jobs.map((job) => job.stop()));
+      }
+      await Promise.all(jobs.map((job) => job.done));
+      expect(new Map([...merged()].sort())).toEqual(new Map([...expected].sort()));
+    },
+    worker(workerId: string) {
+      const results = new Map<string, number>();
+      written.push(results);
+      const job = pipeline("paused-split", {
+        checkpoints: { every: 40, store },
+        cluster: { leases, workerId, ...FAST, repartition: { channel, stageLeases: () => stage1 } },
+        logger: silentLogger,
+        stopOnSignals: false,
+      });
+      job
+        .source(source, { name: "clicks" })
+        .withWatermarks(boundedOutOfOrderness(0), (c) => c.at)
+        .filter((c) => c.page !== "end")
+        .keyBy((c) => c.page)
+        .window(tumbling(1_000))
+        .aggregate(count(), { name: "per-page" })
+        .sink(countsSink(results), { name: "out" });
+      const done = job.run();
+      return { stop: () => job.stop(), done };
+    },
+  };
+}
+
+describe("describing a job with a repartition", () => {
+  test("lists its two stages, the stream between them and their nodes", () => {
+    const leases = new MemoryLeaseStore();
+    const repartition = { channel: new MemoryRepartitionChannel(2), stageLeases: () => leases };
+    const { job } = clicksPerPage(new Map(), {
+      store: new MemoryCheckpointStore(),
+      cluster: { leases, workerId: "w", repartition },
+    });
+    const { stages, nodes } = job.describe();
+    expect(nodes.map((n) => n.id)).toEqual(["clicks", "timestamps", "no-p22", "per-page", "out"]);
+    expect(stages?.map((s) => [s.stage, s.name, s.stream, s.nodes.map((n) => n.id)])).toEqual([
+      [
+        0,
+        "clicks-per-page",
+        "clicks-per-page-per-page-repartition",
+        ["clicks", "timestamps", "no-p22", "repartition-writer(per-page)", "repartition-out(per-page)"],
+      ],
+      [
+        1,
+        "clicks-per-page/stage-1",
+        "clicks-per-page-per-page-repartition",
+        ["repartition-in(per-page)", "repartition-reader(per-page)", "per-page", "out"],
+      ],
+    ]);
+    // On one process there is nothing to cut.
+    expect(
+      clicksPerPage(new Map(), { store: new MemoryCheckpointStore() }).job.describe().stages,
+    ).toBeUndefined();
+  });
+});

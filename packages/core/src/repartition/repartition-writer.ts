@@ -1,0 +1,189 @@
+import type { OperatorFactory } from "../runtime/operator.ts";
+import type { Sink } from "../runtime/sink.ts";
+import { type Key, keyGroupOf } from "../state/key-group.ts";
+import type { Serde } from "../state/serde.ts";
+import type { Cancel } from "../time/clock.ts";
+import { type Envelope, encodeEnvelope } from "./envelope.ts";
+import type { RecordNumbering } from "./record-numbering.ts";
+import type {
+  RepartitionChannel,
+  RepartitionMessage,
+  RepartitionStreamWriter,
+} from "./repartition-channel.ts";
+
+/** Least processing time between two watermark markers of one writer (ms). */
+export const WATERMARK_MARKER_INTERVAL_MS = 200;
+/** Most processing time between two watermark markers of one writer, moved or not (ms). */
+export const WATERMARK_HEARTBEAT_MS = 1_000;
+
+/** A message on its way to the writer sink, with what the sink must remember of it. */
+export interface OutgoingMessage extends RepartitionMessage {
+  /** For a record: its upstream split and id (the sink tracks the highest id stored per split). */
+  readonly split?: string;
+  readonly id?: number;
+}
+
+/**
+ * The last operator of an upstream stage: numbers each record per upstream split (see
+ * {@link RecordNumbering}) and turns it into a message at the key group of `keyOf(value)`; turns
+ * the watermark into `watermark` markers for the live upstream splits (at most one every
+ * {@link WATERMARK_MARKER_INTERVAL_MS}), and splits going idle or active into markers.
+ */
+export function repartitionWriterOperator(options: {
+  readonly keyOf: (value: unknown) => Key;
+  readonly numbering: RecordNumbering;
+  readonly serde: Serde<unknown>;
+  /** The upstream source node's id: the driver prefixes split ids with it (`<source>/<split>`). */
+  readonly sourceId: string;
+}): OperatorFactory<unknown, OutgoingMessage> {
+  const { keyOf, numbering, serde, sourceId } = options;
+  const marker = (envelope: Envelope): OutgoingMessage => ({
+    data: encodeEnvelope(envelope, serde),
+    keyGroup: undefined,
+  });
+  return (context, output) => {
+    const idle = new Set<string>();
+    let latest = Number.NEGATIVE_INFINITY;
+    let sentAt = Number.NEGATIVE_INFINITY;
+    let timer: { readonly at: number; readonly cancel: Cancel } | undefined;
+    /** The splits a watermark `at` speaks for: the live ones; the end of the input, every one. */
+    const covered = (at: number) =>
+      [...numbering.splits()].filter(
+        (split) => at === Number.POSITIVE_INFINITY || (!idle.has(split) && !numbering.ended.has(split)),
+      );
+    const send = () => {
+      // A split restored from a checkpoint starts again at the watermark kept for it there: with
+      // nothing left to read it would otherwise hold the downstream windows forever.
+      const at = Math.max(latest, numbering.floor());
+      if (at === Number.NEGATIVE_INFINITY) return;
+      const splits = covered(at);
+      sentAt = context.clock.now();
+      if (splits.length === 0) return;
+      output.emit(marker({ kind: "watermark", splits, at }), at);
+      numbering.keepWatermark(splits, at);
+    };
+    const schedule = (at: number) => {
+      timer?.cancel();
+      timer = { at, cancel: context.scheduleProcessingTime(at, tick) };
+    };
+    // Sends the latest watermark, then again every heartbeat even if it did not move: a reader
+    // that restarted (its merge of upstream watermarks is not checkpointed) hears of every live
+    // upstream split again within a heartbeat, even of one that has stopped advancing.
+    const tick = () => {
+      timer = undefined;
+      send();
+      schedule(context.clock.now() + WATERMARK_HEARTBEAT_MS);
+    };
+    // The heartbeat runs from the start: a restored floor is sent before any record comes.
+    schedule(context.clock.now() + WATERMARK_MARKER_INTERVAL_MS);
+    return {
+      processBatch({ values, timestamps }) {
+        const split = numbering.current;
+        if (split === undefined)
+          throw new Error("repartition writer: a record arrived before any source batch");
+        idle.delete(split);
+        for (let i = 0; i < values.length; i++) {
+          const value = values[i];
+          const timestamp = timestamps[i]!;
+          let keyGroup: number;
+          try {
+            keyGroup = keyGroupOf(keyOf(value), context.keyGroups);
+          } catch (error) {
+            context.fail(error, value, timestamp);
+            continue;
+          }
+          const id = numbering.next(split);
+          const data = encodeEnvelope({ kind: "record", split, id, timestamp, value }, serde);
+          output.emit({ data, keyGroup, split, id }, timestamp);
+        }
+      },
+      processWatermark(watermark) {
+        latest = watermark;
+        // Kept in the positions at once, not when the marker goes: a run stopped at a checkpoint
+        // runs no timer after its barrier, so a marker held back by the interval would never go,
+        // and a run restored there must not start from the older watermark sent before.
+        numbering.keepWatermark(covered(watermark), watermark);
+        const now = context.clock.now();
+        if (watermark === Number.POSITIVE_INFINITY || now - sentAt >= WATERMARK_MARKER_INTERVAL_MS) tick();
+        else if (!timer || timer.at > sentAt + WATERMARK_MARKER_INTERVAL_MS) {
+          schedule(sentAt + WATERMARK_MARKER_INTERVAL_MS);
+        }
+      },
+      processSplitStatus(status) {
+        const split = status.split.startsWith(`${sourceId}/`)
+          ? status.split.slice(sourceId.length + 1)
+          : status.split;
+        if (status.status === "idle") {
+          idle.add(split);
+          output.emit(marker({ kind: "idle", split }), Number.NaN);
+        } else if (status.status === "active" && idle.delete(split)) {
+          output.emit(marker({ kind: "active", split }), Number.NaN);
+        }
+      },
+      close() {
+        timer?.cancel();
+      },
+    };
+  };
+}
+
+/**
+ * The sink of an upstream stage: writes the writer operator's messages to the repartition stream
+ * in order (a marker only once the records before it are stored). At each checkpoint, once the
+ * records before its barrier are stored, it writes a `committed` marker with the highest id stored
+ * per upstream split, and an `end` marker for each split read to its end, so readers can raise
+ * their floors. Written before the checkpoint completes, they precede the lease's release: a split
+ * is never finished in the lease table before its end marker is in every shard. (A marker of a
+ * checkpoint that then fails is still true: a replay numbers the same records the same.)
+ */
+export function repartitionWriterSink(options: {
+  readonly channel: RepartitionChannel;
+  readonly stream: string;
+  readonly numbering: RecordNumbering;
+  readonly serde: Serde<unknown>;
+  readonly keyGroups: number;
+}): Sink<OutgoingMessage> {
+  const { channel, stream, numbering, serde, keyGroups } = options;
+  let writer: RepartitionStreamWriter | undefined;
+  const stored = new Map<string, number>();
+  const endsSent = new Set<string>();
+  return {
+    name: `repartition(${stream})`,
+    open() {
+      writer = channel.writer(stream, keyGroups);
+      stored.clear();
+      endsSent.clear();
+    },
+    async write(messages) {
+      let records: OutgoingMessage[] = [];
+      for (const message of messages) {
+        if (message.keyGroup !== undefined) {
+          records.push(message);
+          continue;
+        }
+        if (records.length > 0) await writer!.put(records);
+        records = [];
+        await writer!.broadcast(message.data);
+      }
+      if (records.length > 0) await writer!.put(records);
+      for (const { split, id } of messages) {
+        if (split !== undefined && id !== undefined && id > (stored.get(split) ?? 0)) stored.set(split, id);
+      }
+    },
+    async snapshot() {
+      if (stored.size > 0) {
+        await writer!.broadcast(encodeEnvelope({ kind: "committed", ids: [...stored] }, serde));
+      }
+      for (const [split, id] of numbering.ended) {
+        if (endsSent.has(split)) continue;
+        await writer!.broadcast(encodeEnvelope({ kind: "end", split, id }, serde));
+        endsSent.add(split);
+      }
+      return undefined;
+    },
+    async close() {
+      await writer?.close();
+      writer = undefined;
+    },
+  };
+}

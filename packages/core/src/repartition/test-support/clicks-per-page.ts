@@ -1,0 +1,96 @@
+import { count } from "../../aggregates/count.ts";
+import type { MemoryCheckpointStore } from "../../checkpoint/memory-store.ts";
+import { generatorSource } from "../../io/generator-source.ts";
+import type { ClusterOptions } from "../../job/cluster-options.ts";
+import { silentLogger } from "../../logging/logger.ts";
+import { pipeline } from "../../pipeline.ts";
+import type { Sink } from "../../runtime/sink.ts";
+import { boundedOutOfOrderness } from "../../watermarks/watermark-strategy.ts";
+import { tumbling } from "../../windows/assigners.ts";
+import type { TimeWindow, WindowResult } from "../../windows/window.ts";
+
+/** A click of the repartition tests: read partitioned by `ip`, counted per `page`. */
+export interface Click {
+  readonly ip: string;
+  readonly page: string;
+  readonly at: number;
+}
+export const byIp = (c: Click) => c.ip;
+export const byPage = (c: Click) => c.page;
+export const CLICKS = 3_000;
+export const clickAt = (i: number): Click => ({
+  ip: `10.0.0.${i % 50}`,
+  page: `/p${(i * 7) % 23}`,
+  at: i * 2,
+});
+
+/** Window counts by `page|windowStart`; a result written again overwrites (an idempotent sink). */
+export function countsSink(results: Map<string, number>): Sink<WindowResult<string, TimeWindow, number>> {
+  return {
+    name: "results",
+    write(values) {
+      for (const r of values) results.set(`${r.key}|${r.window.start}`, r.value);
+    },
+  };
+}
+
+/** What the job must write, computed over the clicks directly. */
+export function expectedCounts(): Map<string, number> {
+  const expected = new Map<string, number>();
+  for (let i = 0; i < CLICKS; i++) {
+    const c = clickAt(i);
+    const field = `${c.page}|${Math.floor(c.at / 1_000) * 1_000}`;
+    expected.set(field, (expected.get(field) ?? 0) + 1);
+  }
+  return expected;
+}
+
+/**
+ * Clicks in 4 partitions by ip, one-second windows counted per page (not co-partitioned: on
+ * several workers the job repartitions), checkpointed every 40 ms.
+ */
+export function clicksPerPage(
+  results: Map<string, number>,
+  options: {
+    cluster?: ClusterOptions;
+    store: MemoryCheckpointStore;
+    ratePerSecond?: number;
+    /** Before the keyed operator, copy each click (`map`) and hand it on twice (`flatMap`): every count doubles. */
+    twice?: boolean;
+    /** Before the keyed operator, a reduce keyed by the source's partition key that hands each click on. */
+    reduceByIp?: boolean;
+  },
+) {
+  const job = pipeline("clicks-per-page", {
+    checkpoints: { every: 40, store: options.store },
+    cluster: options.cluster,
+    logger: silentLogger,
+    stopOnSignals: false,
+  });
+  const clicks = job.source(
+    generatorSource({
+      count: CLICKS,
+      partitions: 4,
+      partitionKey: byIp,
+      batchSize: 100,
+      ratePerSecond: options.ratePerSecond,
+      generate: clickAt,
+    }),
+    { name: "clicks" },
+  );
+  const kept = clicks
+    .withWatermarks(boundedOutOfOrderness(10_000), (c) => c.at, { name: "timestamps" })
+    .filter((c) => c.page !== "/p22", { name: "no-p22" });
+  const doubled = options.twice
+    ? kept.map((c) => ({ ...c }), { name: "copy" }).flatMap((c) => [c, c], { name: "twice" })
+    : kept;
+  const counted = options.reduceByIp
+    ? doubled.keyBy(byIp).reduce((_, c) => c, { name: "latest-per-ip" })
+    : doubled;
+  counted
+    .keyBy(byPage)
+    .window(tumbling(1_000))
+    .aggregate(count(), { name: "per-page" })
+    .sink(countsSink(results), { name: "out" });
+  return { job, graph: clicks.graph };
+}

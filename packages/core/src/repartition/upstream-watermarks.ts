@@ -1,0 +1,95 @@
+/** One upstream split as one repartition shard has heard of it. */
+interface UpstreamSplit {
+  watermark: number;
+  state: "live" | "idle" | "ended";
+}
+
+/**
+ * The event time of the records a reader gets from a repartition stream: per shard, the minimum
+ * of the watermarks of the upstream splits that are live there (idle and ended ones left out),
+ * and over the shards the reader reads, the minimum of those. A shard that has not heard of any
+ * upstream split holds event time back (`-Infinity`): no window fires before every upstream split
+ * passed it. An ended split still holds at its last watermark while its lease in the upstream
+ * stage is not finished: until then its children (a resharded upstream) may not be known yet, and
+ * their records may be older than that. A shard with no live split stays at the least watermark
+ * of its splits — never ahead of one of them, as a single process's watermark would not be —
+ * until the whole upstream is finished.
+ *
+ * @example
+ * const merge = new UpstreamWatermarks();
+ * merge.addShard("shard-1");
+ * merge.advance("shard-1", ["up-a", "up-b"], 1_000);
+ * merge.current(); // 1_000
+ */
+export class UpstreamWatermarks {
+  readonly #shards = new Map<string, Map<string, UpstreamSplit>>();
+
+  /** A shard the reader reads (it holds event time until it hears of an upstream split). */
+  addShard(shard: string): void {
+    if (!this.#shards.has(shard)) this.#shards.set(shard, new Map());
+  }
+
+  /** A watermark marker read in `shard`: each of `splits` is at `at` at least. */
+  advance(shard: string, splits: readonly string[], at: number): void {
+    for (const split of splits) {
+      const state = this.#splitOf(shard, split);
+      state.watermark = Math.max(state.watermark, at);
+      if (state.state === "idle") state.state = "live";
+    }
+  }
+
+  /** An upstream split `shard` must hear of: if it has not yet, it holds event time at `-Infinity`. */
+  expect(shard: string, split: string): void {
+    this.#splitOf(shard, split);
+  }
+
+  /** A record or a status marker of `split` read in `shard`. */
+  mark(shard: string, split: string, state: "live" | "idle" | "ended"): void {
+    const known = this.#splitOf(shard, split);
+    if (known.state !== "ended") known.state = state;
+  }
+
+  /**
+   * The minimum over the shards of their live upstream splits' minimum. `unfinished`: the upstream
+   * splits whose leases are not finished in the upstream stage (when known); an ended split among
+   * them still holds at its last watermark, and with none left (the whole upstream finished) a
+   * shard whose splits all ended closes every window.
+   */
+  current(unfinished?: ReadonlySet<string>): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const splits of this.#shards.values()) min = Math.min(min, shardWatermark(splits, unfinished));
+    return this.#shards.size === 0 ? Number.NEGATIVE_INFINITY : min;
+  }
+
+  #splitOf(shard: string, split: string): UpstreamSplit {
+    this.addShard(shard);
+    const splits = this.#shards.get(shard)!;
+    let state = splits.get(split);
+    if (!state) {
+      state = { watermark: Number.NEGATIVE_INFINITY, state: "live" };
+      splits.set(split, state);
+    }
+    return state;
+  }
+}
+
+function shardWatermark(
+  splits: ReadonlyMap<string, UpstreamSplit>,
+  unfinished: ReadonlySet<string> | undefined,
+): number {
+  let live = Number.POSITIVE_INFINITY;
+  let anyLive = false;
+  let least = Number.POSITIVE_INFINITY;
+  let allEnded = true;
+  for (const [id, split] of splits) {
+    least = Math.min(least, split.watermark);
+    if (split.state !== "ended") allEnded = false;
+    if (split.state === "live" || (split.state === "ended" && unfinished?.has(id))) {
+      anyLive = true;
+      live = Math.min(live, split.watermark);
+    }
+  }
+  if (anyLive) return live;
+  if (allEnded && unfinished !== undefined && unfinished.size === 0) return Number.POSITIVE_INFINITY;
+  return splits.size === 0 ? Number.NEGATIVE_INFINITY : least;
+}
