@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { silentLogger } from "../logging/logger.ts";
 import { OperatorMetrics } from "../runtime/metrics.ts";
-import type { OperatorOutput } from "../runtime/operator.ts";
+import type { Output } from "../runtime/operator.ts";
 import type { SourceEvent, SplittableSource } from "../runtime/source.ts";
 import { v8Serde } from "../state/serde.ts";
 import { VirtualClock } from "../time/clock.ts";
@@ -29,7 +29,7 @@ function writer(numbering: RecordNumbering, clock: VirtualClock) {
   const sent: Envelope[] = [];
   const output = {
     emit: (message: OutgoingMessage) => sent.push(decodeEnvelope(message.data, v8Serde)),
-  } as unknown as OperatorOutput<OutgoingMessage>;
+  } as unknown as Output<OutgoingMessage>;
   const context = testOperatorContext("repartition-writer", clock, 8);
   const operator = repartitionWriterOperator({
     keyOf: (value) => String(value),
@@ -43,7 +43,7 @@ function writer(numbering: RecordNumbering, clock: VirtualClock) {
 const openContext = (restoredPositions: Map<string, unknown>) => ({
   clock: new VirtualClock(),
   logger: silentLogger,
-  metrics: new OperatorMetrics(),
+  metrics: new OperatorMetrics("writer-source"),
   restoredPositions,
   assignedSplits: new Set(["a"]),
   signal: new AbortController().signal,
@@ -61,7 +61,12 @@ describe("the repartition writer's watermark floor", () => {
     const run1 = writer(numbering, clock);
     const batch = (await first.next())!;
     expect(batch.kind).toBe("data");
-    run1.operator.processBatch({ values: [1, 2], timestamps: [1_000, 2_000], split: "clicks/a" });
+    run1.operator.processBatch({
+      kind: "data",
+      values: [1, 2],
+      timestamps: [1_000, 2_000],
+      split: "clicks/a",
+    });
     run1.operator.processWatermark!(1_500);
     expect(run1.sent.filter((e) => e.kind === "watermark")).toEqual([
       { kind: "watermark", splits: ["a"], at: 1_500 },
@@ -104,10 +109,10 @@ describe("the repartition writer's watermark floor", () => {
     const clock = new VirtualClock();
     const run = writer(numbering, clock);
     await source.next();
-    run.operator.processBatch({ values: [1], timestamps: [1_000], split: "clicks/a" });
+    run.operator.processBatch({ kind: "data", values: [1], timestamps: [1_000], split: "clicks/a" });
     run.operator.processWatermark!(999);
     const second = await source.next();
-    run.operator.processBatch({ values: [2], timestamps: [9_000], split: "clicks/a" });
+    run.operator.processBatch({ kind: "data", values: [2], timestamps: [9_000], split: "clicks/a" });
     run.operator.processWatermark!(8_999);
     expect(run.sent.filter((e) => e.kind === "watermark").map((e) => e.kind === "watermark" && e.at)).toEqual(
       [999],

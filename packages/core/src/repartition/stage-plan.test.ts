@@ -4,7 +4,7 @@ import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { generatorSource } from "../io/generator-source.ts";
 import { pipeline } from "../pipeline.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
-import type { OperatorOutput } from "../runtime/operator.ts";
+import type { Output } from "../runtime/operator.ts";
 import { v8Serde } from "../state/serde.ts";
 import { VirtualClock } from "../time/clock.ts";
 import { tumbling } from "../windows/assigners.ts";
@@ -189,7 +189,7 @@ describe("the floor a stage-0 split restarts from", () => {
     if (timestamps.kind !== "operator") throw new Error("not an operator");
     const clock = new VirtualClock();
     const context = testOperatorContext("timestamps", clock, 128);
-    const output = { emitBatch() {}, emit() {}, emitWatermark() {} } as unknown as OperatorOutput<unknown>;
+    const output = { emitBatch() {}, emit() {}, emitWatermark() {} } as unknown as Output<unknown>;
     const assigner = timestamps.spec.factory(context, output);
     numbering.reset();
     numbering.opened();
@@ -197,12 +197,18 @@ describe("the floor a stage-0 split restarts from", () => {
     // (boundedOutOfOrderness(10 s): a split's newest time - 10 000 - 1).
     const ahead = numbering.position("partition-1", 7);
     assigner.processBatch({
+      kind: "data",
       values: [{ ...clickAt(1), at: 50_000 }],
       timestamps: [0],
       split: "clicks/partition-1",
     });
     const behind = numbering.position("partition-0", 3);
-    assigner.processBatch({ values: [clickAt(2)], timestamps: [0], split: "clicks/partition-0" });
+    assigner.processBatch({
+      kind: "data",
+      values: [clickAt(2)],
+      timestamps: [0],
+      split: "clicks/partition-0",
+    });
     expect(ahead).toEqual({ inner: 7, numbered: 0, watermark: 39_999 });
     expect(behind).toEqual({ inner: 3, numbered: 0, watermark: 4 - 10_001 });
     // A later position of split 1 starts from it.

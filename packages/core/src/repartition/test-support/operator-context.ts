@@ -11,7 +11,7 @@ export function testOperatorContext(name: string, clock: VirtualClock, keyGroups
     name,
     clock,
     keyGroups,
-    metrics: new OperatorMetrics(),
+    metrics: new OperatorMetrics(name),
     currentWatermark: () => Number.NEGATIVE_INFINITY,
     scheduleProcessingTime: (at: number, callback: () => void) => clock.schedule(at, callback),
     fail: (error: unknown) => {
