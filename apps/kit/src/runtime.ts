@@ -361,7 +361,9 @@ export function checkpointStoreFor(spec: string, s3Client?: AwsSdkClient): Check
 /**
  * Pipeline options from the runtime: its checkpoint store and interval, fresh or latest start, and
  * its structured logger. A checkpoint may hold state of operators the job no longer has (the console
- * board, when the console is turned off): that state is dropped rather than refused.
+ * board, when the console is turned off): that state is dropped rather than refused. As one of
+ * several workers, the cluster options carry the worker's repartition (`appRepartition`), which
+ * only a job whose keyed operator is not co-partitioned with its source uses.
  */
 export function pipelineOptions(runtime: Runtime): PipelineOptions {
   return {
