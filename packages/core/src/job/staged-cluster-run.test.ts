@@ -151,7 +151,7 @@ describe("event time across the repartition", () => {
     // lease table (its worker sends no watermark for it), and no window may fire.
     const run = pausedSplitJob();
     const jobs = [run.worker("worker-a"), run.worker("worker-b")];
-    try {
+    await run.resumeAndCheck(jobs, async () => {
       // Split a reaches its end record (event time 1e9) and its watermark goes through the channel.
       await eventually(
         () => run.envelopes().some((e) => e.kind === "watermark" && e.splits.includes("a") && e.at > 1e8),
@@ -160,16 +160,7 @@ describe("event time across the repartition", () => {
       // Several heartbeats later, still nothing: b holds every window.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(run.merged()).toEqual(new Map());
-      run.resume();
-      await eventually(() => run.merged().size >= run.expected.size, {
-        what: "every window",
-        timeoutMs: 15_000,
-      });
-    } finally {
-      await Promise.all(jobs.map((job) => job.stop()));
-    }
-    await Promise.all(jobs.map((job) => job.done));
-    expect(new Map([...run.merged()].sort())).toEqual(new Map([...run.expected].sort()));
+    });
   });
 
   test("a split read to its end before a handoff restarts from its own watermark: the windows fire once the lagging split moves on", async () => {
@@ -178,7 +169,7 @@ describe("event time across the repartition", () => {
     // read, and only its own watermark, kept in its position, lets the windows fire.
     const run = pausedSplitJob();
     const jobs = [run.worker("worker-a")];
-    try {
+    await run.resumeAndCheck(jobs, async () => {
       await eventually(
         () => run.envelopes().some((e) => e.kind === "record" && e.split === "a" && e.id === PER_SPLIT - 1),
         {
@@ -191,16 +182,7 @@ describe("event time across the repartition", () => {
         async () => (await run.leases.snapshot()).leases.some((l) => holderOf(l) === "worker-b"),
         { what: "worker b to take a split", timeoutMs: 10_000 },
       );
-      run.resume();
-      await eventually(() => run.merged().size >= run.expected.size, {
-        what: "every window",
-        timeoutMs: 15_000,
-      });
-    } finally {
-      await Promise.all(jobs.map((job) => job.stop()));
-    }
-    await Promise.all(jobs.map((job) => job.done));
-    expect(new Map([...run.merged()].sort())).toEqual(new Map([...run.expected].sort()));
+    });
   });
 });
 
@@ -226,14 +208,31 @@ function pausedSplitJob() {
       expected.set(field, (expected.get(field) ?? 0) + 1);
     }
   }
+  const merged = () => new Map(written.flatMap((w) => [...w]));
   return {
     leases,
-    expected,
-    resume: () => resume(),
     /** Every message in the repartition stream, decoded. */
     envelopes: () => [...channel.streams.values()].flat(2).map((m) => decodeEnvelope(m, v8Serde)),
-    /** The windows written by every worker (a window written twice must have one count). */
-    merged: () => new Map(written.flatMap((w) => [...w])),
+    /** The windows written by every worker. */
+    merged,
+    /**
+     * Runs `before` (b still paused), then lets b move on, waits for every window, stops `jobs`
+     * (also when something failed) and checks the counts are exactly those of the clicks.
+     */
+    async resumeAndCheck(
+      jobs: { stop(): Promise<void>; done: Promise<unknown> }[],
+      before: () => Promise<void>,
+    ) {
+      try {
+        await before();
+        resume();
+        await eventually(() => merged().size >= expected.size, { what: "every window", timeoutMs: 15_000 });
+      } finally {
+        await Promise.all(jobs.map((job) => job.stop()));
+      }
+      await Promise.all(jobs.map((job) => job.done));
+      expect(new Map([...merged()].sort())).toEqual(new Map([...expected].sort()));
+    },
     worker(workerId: string) {
       const results = new Map<string, number>();
       written.push(results);
