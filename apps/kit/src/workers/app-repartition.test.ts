@@ -22,6 +22,16 @@ describe("appRepartition refuses, in one line and only when the job repartitions
     await expect(refusal).rejects.toThrow(
       /^this job repartitions its records .* through the stream "clicks-per-page-repartition", but embedded mode has no Kinesis .* --mode local/,
     );
+    // Also with leases held by the supervisor: Redis alone would not help.
+    const supervised = appRepartition({
+      job: "clicks",
+      leases: { kind: "supervisor" },
+      kinesis: undefined,
+      createResources: false,
+    });
+    await expect(
+      supervised.repartition.channel.prepare("clicks-per-page-repartition", signal),
+    ).rejects.toThrow(/embedded mode has no Kinesis/);
     // Described (job.describe() lists the stages), the channel refuses nothing.
     expect(repartition.channel.reader("clicks-per-page-repartition").bounded).toBe(false);
   });

@@ -69,8 +69,9 @@ export function appRepartition(options: AppRepartitionOptions): {
         "embedded mode has no Kinesis to repartition through (the kit does not shuffle records between its processes itself): run the workers with --mode local (the local stack) or --mode aws, or run the job in one process without --workers",
       );
   const repartition: ClusterRepartition = {
+    // Without Kinesis, that is what to fix first: Redis alone would not do.
     channel:
-      leases.kind === "redis"
+      leases.kind === "redis" || !options.kinesis
         ? channel
         : {
             ...channel,
