@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import {
   type AwsSdkClient,
   type CheckpointStore,
+  type ClusterRepartition,
   type LeaseStore,
   type LeaseTimingOptions,
   MemoryLeaseStore,
@@ -25,6 +26,7 @@ import {
   text,
 } from "./settings.ts";
 import { shortDuration } from "./style.ts";
+import { appRepartition } from "./workers/app-repartition.ts";
 import { clusterSettings, leaseTimingFor } from "./workers/cluster-settings.ts";
 import { ipcLeaseStore } from "./workers/ipc-lease-store.ts";
 import { WORKER_SLOT_ENV } from "./workers/supervisor.ts";
@@ -195,6 +197,11 @@ export interface ClusterWorker {
   readonly timing: LeaseTimingOptions;
   /** Started by a `--workers` supervisor. */
   readonly supervised: boolean;
+  /**
+   * Where records go when a keyed operator is not co-partitioned with the source: Kinesis (see
+   * `appRepartition`); used only by a job that needs it.
+   */
+  readonly repartition: ClusterRepartition;
 }
 
 /** What a `--workers N` supervisor runs. */
@@ -257,13 +264,23 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
   // On the local stack, S3 is the stand-in; elsewhere the store resolves S3 as the SDK does.
   const store = checkpointStoreFor(checkpoints, connections?.s3);
   const timing = leaseTimingFor(settings.failoverTime);
-  const cluster: ClusterWorker | undefined =
+  const repartition =
     role.kind === "worker"
+      ? appRepartition({
+          job: settings.job,
+          leases: role.leases,
+          kinesis: connections?.kinesis,
+          createResources,
+        })
+      : undefined;
+  const cluster: ClusterWorker | undefined =
+    role.kind === "worker" && repartition
       ? {
           workerId: role.workerId,
           leases: leaseStoreAt(role.leases, settings.job),
           timing,
           supervised: role.supervised,
+          repartition: repartition.repartition,
         }
       : undefined;
   const supervisor: WorkerSupervision | undefined =
@@ -321,6 +338,7 @@ export async function resolveRuntime(settings: RuntimeSettings): Promise<Runtime
     close: async () => {
       await store?.close?.();
       await cluster?.leases.close();
+      await repartition?.close();
       await supervisor?.leases.close();
       connections?.close();
     },
@@ -343,7 +361,9 @@ export function checkpointStoreFor(spec: string, s3Client?: AwsSdkClient): Check
 /**
  * Pipeline options from the runtime: its checkpoint store and interval, fresh or latest start, and
  * its structured logger. A checkpoint may hold state of operators the job no longer has (the console
- * board, when the console is turned off): that state is dropped rather than refused.
+ * board, when the console is turned off): that state is dropped rather than refused. As one of
+ * several workers, the cluster options carry the worker's repartition (`appRepartition`), which
+ * only a job whose keyed operator is not co-partitioned with its source uses.
  */
 export function pipelineOptions(runtime: Runtime): PipelineOptions {
   return {
@@ -357,6 +377,7 @@ export function pipelineOptions(runtime: Runtime): PipelineOptions {
           cluster: {
             leases: runtime.cluster.leases,
             workerId: runtime.cluster.workerId,
+            repartition: runtime.cluster.repartition,
             ...runtime.cluster.timing,
           },
         }

@@ -20,11 +20,14 @@ export interface ProxiedResponse {
  * What to do with one request: pass it on untouched (`undefined`), answer it without passing it on
  * (`respond`, e.g. a throttling error the service returns before doing any work), or pass on a
  * possibly changed body and change the answer (`forward`, e.g. a partial failure: the proxy drops
- * some records from the request and reports them failed).
+ * some records from the request and reports them failed), or pass it on `repeat` more times once
+ * it is answered (a request the client sent again because the answer to the first was lost: the
+ * service does the work twice), answering with the last answer.
  */
 export type FaultDecision =
   | undefined
   | { readonly respond: ProxiedResponse }
+  | { readonly repeat: number }
   | {
       readonly forward: Buffer | undefined;
       readonly rewrite: (response: ProxiedResponse) => ProxiedResponse;
@@ -69,6 +72,9 @@ export async function startFaultProxy(options: {
       let response: ProxiedResponse;
       if (decision && "respond" in decision) {
         response = decision.respond;
+      } else if (decision && "repeat" in decision) {
+        response = await forward(target, incoming, incoming.body);
+        for (let i = 0; i < decision.repeat; i++) response = await forward(target, incoming, incoming.body);
       } else {
         const body = decision?.forward ?? incoming.body;
         response = await forward(target, incoming, body);

@@ -25,6 +25,38 @@ function kpi(key) {
   return e;
 }
 
+/**
+ * The stages of a job with a repartition (`job.describe().stages`): each worker runs every stage,
+ * and records go from one to the next through the repartition stream. Hidden for a job of one stage.
+ * @param {HTMLElement} element
+ * @param {readonly import("@eddy/core").StageDescription[]} stages
+ */
+function showStages(element, stages) {
+  element.hidden = stages.length === 0;
+  if (stages.length === 0) return;
+  const cell = (/** @type {string} */ tag, /** @type {string} */ text) => {
+    const e = document.createElement(tag);
+    e.textContent = text;
+    return e;
+  };
+  const table = document.createElement("table");
+  const head = document.createElement("tr");
+  for (const title of ["stage", "runs as", "operators", "repartition stream"]) head.append(cell("th", title));
+  table.append(head);
+  for (const stage of stages) {
+    const row = document.createElement("tr");
+    row.dataset.stage = String(stage.stage);
+    row.append(
+      cell("td", String(stage.stage)),
+      cell("td", stage.name),
+      cell("td", stage.nodes.map((node) => node.id).join(" → ")),
+      cell("td", `${stage.stage === 0 ? "writes" : "reads"} ${stage.stream}`),
+    );
+    table.append(row);
+  }
+  element.replaceChildren(cell("h3", "Stages"), table);
+}
+
 /** History kept by the page, as by the server: five minutes at one sample a second. */
 const HISTORY = 300;
 
@@ -48,6 +80,7 @@ class Page {
     document.title = `${init.graph.job} · eddy`;
     byId("job-name").textContent = init.graph.job;
     this.graph = new GraphView(byId("graph"), init.graph);
+    showStages(byId("stages"), init.graph.stages ?? []);
     this.checkpoints = new CheckpointPanel({
       kpis: byId("checkpoint-kpis"),
       chart: byId("checkpoint-chart"),

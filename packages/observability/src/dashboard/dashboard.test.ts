@@ -1,3 +1,15 @@
+import {
+  boundedOutOfOrderness,
+  collectSink,
+  count,
+  generatorSource,
+  MemoryCheckpointStore,
+  MemoryLeaseStore,
+  pipeline,
+  type RepartitionChannel,
+  silentLogger,
+  tumbling,
+} from "@eddy/core";
 import { eventually } from "@eddy/core/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { openEvents, type ServerEvent } from "../test-support/event-reader.ts";
@@ -113,6 +125,74 @@ describe("dashboard", () => {
     expect((await fetch(`${ui.url}/metrics`)).status).toBe(404);
     await expect(dashboard(fixture.job, { port: 0, views: [counts, views().counts] })).rejects.toThrow(
       'dashboard(state): two views have the id "counts"; give one of them an id',
+    );
+  });
+
+  test("/api/state and the page list the stages of a job with a repartition", async () => {
+    // Described, never run: the channel is asked only for the reader it would read stage 1 from.
+    const channel: RepartitionChannel = {
+      description: "test",
+      prepare: async () => {},
+      writer: () => {
+        throw new Error("not run");
+      },
+      reader: (stream) => ({
+        name: `test(${stream})`,
+        bounded: false,
+        listSplits: async () => [],
+        open: () => {
+          throw new Error("not run");
+        },
+      }),
+    };
+    const job = pipeline("clicks", {
+      logger: silentLogger,
+      stopOnSignals: false,
+      checkpoints: { store: new MemoryCheckpointStore() },
+      cluster: {
+        leases: new MemoryLeaseStore(),
+        workerId: "w0",
+        repartition: { channel, stageLeases: () => new MemoryLeaseStore() },
+      },
+    });
+    job
+      .source(
+        generatorSource({
+          name: "clicks",
+          generate: (i) => ({ ip: `ip${i % 5}`, page: `/p${i % 3}`, at: i }),
+          count: 10,
+          partitions: 2,
+          partitionKey: (c) => c.ip,
+        }),
+        { name: "clicks" },
+      )
+      .withWatermarks(boundedOutOfOrderness(100), (c) => c.at, { name: "times" })
+      .keyBy((c) => c.page)
+      .window(tumbling(1_000))
+      .aggregate(count(), { name: "per-page" })
+      .sink(collectSink<unknown>().sink, { name: "out" });
+    ui = await dashboard(job, { port: 0, metrics: false });
+    const state = (await (await fetch(`${ui.url}/api/state`)).json()) as DashboardInit;
+    const stages = state.graph.stages ?? [];
+    expect(stages.map(({ stage, name, stream }) => ({ stage, name, stream }))).toEqual([
+      { stage: 0, name: "clicks", stream: "clicks-per-page-repartition" },
+      { stage: 1, name: "clicks/stage-1", stream: "clicks-per-page-repartition" },
+    ]);
+    expect(stages[0]!.nodes.map((n) => n.id)).toEqual([
+      "clicks",
+      "times",
+      "repartition-writer(per-page)",
+      "repartition-out(per-page)",
+    ]);
+    expect(stages[1]!.nodes.map((n) => n.id)).toEqual([
+      "repartition-in(per-page)",
+      "repartition-reader(per-page)",
+      "per-page",
+      "out",
+    ]);
+    // The page has the place app.js shows them in.
+    expect(await (await fetch(`${ui.url}/`)).text()).toContain(
+      '<div id="stages" class="stages" hidden></div>',
     );
   });
 });
