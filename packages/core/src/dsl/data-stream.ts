@@ -33,7 +33,7 @@ export class DataStream<T> {
 
   /** One output per record. */
   map<R>(fn: (value: T, timestamp: number) => R, options?: OperatorOptions<T>): DataStream<R> {
-    return this.transform("map", mapOperator(fn), options);
+    return this.transform("map", mapOperator(fn), options, "per-record");
   }
 
   /** Keeps the records `predicate` accepts; a type guard narrows the stream's type. */
@@ -48,7 +48,7 @@ export class DataStream<T> {
 
   /** Zero or more outputs per record, each with the input's timestamp. */
   flatMap<R>(fn: (value: T, timestamp: number) => Iterable<R>, options?: OperatorOptions<T>): DataStream<R> {
-    return this.transform("flatMap", flatMapOperator(fn), options);
+    return this.transform("flatMap", flatMapOperator(fn), options, "per-record");
   }
 
   /** Record-at-a-time logic with access to time and side outputs. */

@@ -32,7 +32,7 @@ export function clusteredSource(
   for (const candidate of graph.nodes) {
     if (candidate.kind !== "operator") continue;
     const partitioning = candidate.spec.partitioning;
-    if (partitioning === undefined || partitioning === "forwards" || "asserted" in partitioning) continue;
+    if (typeof partitioning !== "object" || "asserted" in partitioning) continue;
     const origin = forwardedFrom(candidate.input);
     // A stream reinterpreted as keyed by this very key is partitioned by it (checked per record).
     const asserted =

@@ -127,7 +127,7 @@ describe("DataStream.reinterpretAsKeyed", () => {
       .reduce((a) => a)
       .sink({ name: "none", write() {} });
     await expect(job.run()).rejects.toThrow(
-      /keyed operator "reduce#3" is not co-partitioned .* or key a keyed operator's results by the same key with reinterpretAsKeyed$/,
+      /keyed operator "reduce#3" is not co-partitioned .* key a keyed operator's results by the same key with reinterpretAsKeyed; or give the cluster a repartition channel \(cluster\.repartition, see docs\/repartition\.md\)$/,
     );
   });
 });

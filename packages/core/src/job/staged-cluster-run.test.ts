@@ -1,17 +1,29 @@
 import { describe, expect, test } from "vitest";
+import { count } from "../aggregates/count.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
+import { silentLogger } from "../logging/logger.ts";
+import { pipeline } from "../pipeline.ts";
 import { decodeEnvelope } from "../repartition/envelope.ts";
-import { clicksPerPage, expectedCounts } from "../repartition/test-support/clicks-per-page.ts";
+import {
+  type Click,
+  clicksPerPage,
+  countsSink,
+  expectedCounts,
+} from "../repartition/test-support/clicks-per-page.ts";
 import { MemoryRepartitionChannel } from "../repartition/test-support/memory-channel.ts";
+import type { SourceEvent, SplittableSource } from "../runtime/source.ts";
 import { v8Serde } from "../state/serde.ts";
 import { eventually } from "../testing/eventually.ts";
+import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
+import { tumbling } from "../windows/assigners.ts";
 import { FAST } from "./test-support/tick-counts.ts";
 
 const expected = new Map([...expectedCounts()].filter(([field]) => !field.startsWith("/p22|")));
 
 /** Two workers of the clicks job over `channel`; resolves once they wrote `expected`, then stops them. */
-async function twoWorkers(channel: MemoryRepartitionChannel) {
+async function twoWorkers(channel: MemoryRepartitionChannel, options: { twice?: boolean } = {}) {
+  const wanted = options.twice ? new Map([...expected].map(([k, v]) => [k, 2 * v])) : expected;
   const store = new MemoryCheckpointStore();
   const leases = new MemoryLeaseStore();
   const stage1 = new MemoryLeaseStore();
@@ -21,6 +33,7 @@ async function twoWorkers(channel: MemoryRepartitionChannel) {
       clicksPerPage(written[i]!, {
         store,
         ratePerSecond: 6_000,
+        twice: options.twice,
         cluster: { leases, workerId, ...FAST, repartition: { channel, stageLeases: () => stage1 } },
       }).job,
   );
@@ -35,7 +48,7 @@ async function twoWorkers(channel: MemoryRepartitionChannel) {
     return results;
   };
   try {
-    await eventually(() => merged().size >= expected.size, { what: "every window", timeoutMs: 20_000 });
+    await eventually(() => merged().size >= wanted.size, { what: "every window", timeoutMs: 20_000 });
   } finally {
     await Promise.all(jobs.map((job) => job.stop()));
   }
@@ -58,6 +71,131 @@ describe("a job with a repartition on several workers", () => {
       const kinds = new Set(shard.map((m) => decodeEnvelope(m, v8Serde).kind));
       expect(kinds).toEqual(new Set(["record", "watermark", "committed", "end"]));
     }
+  });
+
+  test("with map and flatMap before the cut (each click handed on twice), every count is exactly doubled, though every message is stored twice", async () => {
+    // The two records a click becomes are numbered apart (their ids differ), so the reader's
+    // dedupe keeps both; the duplicates of each are dropped.
+    const channel = new MemoryRepartitionChannel(2, () => true);
+    const { results } = await twoWorkers(channel, { twice: true });
+    expect(new Map([...results].sort())).toEqual(
+      new Map([...expected].map(([k, v]) => [k, 2 * v] as const).sort()),
+    );
+  });
+});
+
+/** Records per split of {@link pausableClicks}; the last one, far in event time, only moves the watermark. */
+const PER_SPLIT = 300;
+const pausedClick = (split: string, i: number): Click =>
+  i === PER_SPLIT - 1 ? { ip: split, page: "end", at: 1e9 } : { ip: split, page: `/p${i % 5}`, at: i * 10 };
+
+/**
+ * Two splits, `a` and `b`, of clicks in event-time order (10 ms apart), read in turns, 20 at a
+ * time; `b` stops before its record `pauseAt` until `resume` settles. Unbounded: it never ends
+ * (an end would close every window), it waits.
+ */
+function pausableClicks(pauseAt: number, resume: Promise<void>): SplittableSource<Click> {
+  let resumed = false;
+  void resume.then(() => {
+    resumed = true;
+  });
+  return {
+    name: "pausable",
+    bounded: false,
+    listSplits: () => [{ id: "a" }, { id: "b" }],
+    open(context) {
+      const mine = ["a", "b"].filter((s) => context.assignedSplits?.has(s) ?? true);
+      const next = new Map(mine.map((s) => [s, (context.restoredPositions.get(s) as number) ?? 0]));
+      const unannounced = [...mine];
+      let turn = 0;
+      return {
+        async next(): Promise<SourceEvent<Click> | undefined> {
+          for (;;) {
+            if (context.signal.aborted) return undefined;
+            const joining = unannounced.shift();
+            if (joining) return { kind: "split-status", split: joining, status: "active" };
+            for (let tried = 0; tried < mine.length; tried++) {
+              const split = mine[turn++ % mine.length]!;
+              const from = next.get(split)!;
+              const until = split === "b" && !resumed ? pauseAt : PER_SPLIT;
+              if (from >= until) continue;
+              const to = Math.min(until, from + 20);
+              next.set(split, to);
+              const values = Array.from({ length: to - from }, (_, k) => pausedClick(split, from + k));
+              return { kind: "data", split, values, position: to };
+            }
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        },
+      };
+    },
+  };
+}
+
+describe("event time across the repartition", () => {
+  test("a paused upstream split holds every downstream window until it moves on; then the counts are exact", async () => {
+    const channel = new MemoryRepartitionChannel(2);
+    const store = new MemoryCheckpointStore();
+    const leases = new MemoryLeaseStore();
+    const stage1 = new MemoryLeaseStore();
+    let resume!: () => void;
+    const resumed = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    // Split b is paused before its first record: the readers know of it only from stage 0's
+    // lease table (its worker sends no watermark for it), and no window may fire.
+    const source = pausableClicks(0, resumed);
+    const written = [new Map<string, number>(), new Map<string, number>()] as const;
+    const jobs = ["worker-a", "worker-b"].map((workerId, i) => {
+      const job = pipeline("paused-split", {
+        checkpoints: { every: 40, store },
+        cluster: { leases, workerId, ...FAST, repartition: { channel, stageLeases: () => stage1 } },
+        logger: silentLogger,
+        stopOnSignals: false,
+      });
+      job
+        .source(source, { name: "clicks" })
+        .withWatermarks(boundedOutOfOrderness(0), (c) => c.at)
+        .filter((c) => c.page !== "end")
+        .keyBy((c) => c.page)
+        .window(tumbling(1_000))
+        .aggregate(count(), { name: "per-page" })
+        .sink(countsSink(written[i]!), { name: "out" });
+      return job;
+    });
+    const runs = jobs.map((job) => job.run());
+    const expected = new Map<string, number>();
+    for (const split of ["a", "b"]) {
+      for (let i = 0; i < PER_SPLIT - 1; i++) {
+        const c = pausedClick(split, i);
+        const field = `${c.page}|${Math.floor(c.at / 1_000) * 1_000}`;
+        expected.set(field, (expected.get(field) ?? 0) + 1);
+      }
+    }
+    const stream = () => [...channel.streams.values()][0] ?? [];
+    const merged = () => new Map(written.flatMap((w) => [...w]));
+    try {
+      // Split a reaches its end record (event time 1e9) and its watermark goes through the channel.
+      await eventually(
+        () =>
+          stream().some((shard) =>
+            shard.some((m) => {
+              const e = decodeEnvelope(m, v8Serde);
+              return e.kind === "watermark" && e.splits.includes("a") && e.at > 1e8;
+            }),
+          ),
+        { what: "split a's watermark past its end", timeoutMs: 10_000 },
+      );
+      // Several heartbeats later, still nothing: b holds every window.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(merged()).toEqual(new Map());
+      resume();
+      await eventually(() => merged().size >= expected.size, { what: "every window", timeoutMs: 15_000 });
+    } finally {
+      await Promise.all(jobs.map((job) => job.stop()));
+    }
+    await Promise.all(runs);
+    expect(new Map([...merged()].sort())).toEqual(new Map([...expected].sort()));
   });
 });
 

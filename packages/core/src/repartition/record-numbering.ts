@@ -1,11 +1,19 @@
 import type { SplitId } from "../runtime/elements.ts";
 import type { SourceEvent, SplitListingContext, SplittableSource } from "../runtime/source.ts";
 
-/** A position of a numbered source: the inner source's position and how many records the writer has numbered. */
+/**
+ * A position of a numbered source: the inner source's position, how many records the writer has
+ * numbered, and the writer's watermark for the split there.
+ */
 interface NumberedPosition {
   readonly inner: unknown;
   /** Set by the writer as the batch reaches it (the pipeline up to it runs synchronously). */
   numbered: number;
+  /**
+   * The highest watermark the writer sent for the split at this position (finite; absent before
+   * the first). Restored as the split's floor: see {@link RecordNumbering.floor}.
+   */
+  watermark?: number;
 }
 
 /**
@@ -21,6 +29,10 @@ export class RecordNumbering {
   readonly #counts = new Map<SplitId, number>();
   readonly #latest = new Map<SplitId, NumberedPosition>();
   readonly #ended = new Map<SplitId, number>();
+  /** Per split, the highest watermark the writer sent for it (restored with the position). */
+  readonly #watermarks = new Map<SplitId, number>();
+  /** Whether the running pipeline's source has opened (restored its splits). */
+  #opened = false;
   #current: SplitId | undefined;
   #generation = 0;
 
@@ -43,19 +55,59 @@ export class RecordNumbering {
     return this.#counts.keys();
   }
 
+  /**
+   * The least watermark the writer may send for its splits without having seen a record: the
+   * minimum over its splits of the watermark it had sent for each at its restored position
+   * (`-Infinity` while one has none, or before the source opened). A split restarted from a
+   * checkpoint would otherwise start again at `-Infinity` and, with no record left to read, hold
+   * every downstream window forever. It is safe: that watermark was at most the split's own after
+   * the records up to the position, so a later record below it was late in the first run too.
+   */
+  floor(): number {
+    if (!this.#opened) return Number.NEGATIVE_INFINITY;
+    let min = Number.POSITIVE_INFINITY;
+    for (const split of this.#counts.keys()) {
+      min = Math.min(min, this.#watermarks.get(split) ?? Number.NEGATIVE_INFINITY);
+    }
+    return min === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : min;
+  }
+
+  /**
+   * The writer sent watermark `at` for `splits`: kept in each one's latest position (a checkpoint
+   * taken there restores it as the floor). Only the latest position takes it: the watermark came
+   * from records up to it, not from later ones.
+   */
+  sentWatermark(splits: Iterable<SplitId>, at: number): void {
+    if (!Number.isFinite(at)) return;
+    for (const split of splits) {
+      if (at <= (this.#watermarks.get(split) ?? Number.NEGATIVE_INFINITY)) continue;
+      this.#watermarks.set(split, at);
+      const position = this.#latest.get(split);
+      if (position) position.watermark = at;
+    }
+  }
+
   /** Splits read to their end, with their last id (for `end` markers). */
   get ended(): ReadonlyMap<SplitId, number> {
     return this.#ended;
   }
 
-  /** @internal the source's side */
-  restore(split: SplitId, numbered: number): void {
+  /** @internal the source's side: a split of the new run, with what its position restores. */
+  restore(split: SplitId, numbered: number, watermark?: number): void {
     this.#counts.set(split, numbered);
+    if (watermark !== undefined && Number.isFinite(watermark)) this.#watermarks.set(split, watermark);
+  }
+
+  /** @internal the source's side: every split of the new run is restored. */
+  opened(): void {
+    this.#opened = true;
   }
 
   /** @internal the source's side: a batch or status of `split` with the inner position `inner`. */
   position(split: SplitId, inner: unknown): NumberedPosition {
     const position: NumberedPosition = { inner, numbered: this.#counts.get(split) ?? 0 };
+    const watermark = this.#watermarks.get(split);
+    if (watermark !== undefined) position.watermark = watermark;
     this.#latest.set(split, position);
     this.#current = split;
     return position;
@@ -74,6 +126,8 @@ export class RecordNumbering {
     this.#counts.clear();
     this.#latest.clear();
     this.#ended.clear();
+    this.#watermarks.clear();
+    this.#opened = false;
     this.#current = undefined;
     return ++this.#generation;
   }
@@ -109,9 +163,10 @@ export function numberedSource<T>(
           );
         }
         inner.set(split, numbered.inner);
-        numbering.restore(split, numbered.numbered);
+        numbering.restore(split, numbered.numbered, numbered.watermark);
       }
       for (const split of context.assignedSplits ?? []) if (!inner.has(split)) numbering.restore(split, 0);
+      numbering.opened();
       const reader = await source.open({ ...context, restoredPositions: inner });
       return {
         async next(): Promise<SourceEvent<T> | undefined> {

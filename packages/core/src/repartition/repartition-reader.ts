@@ -28,14 +28,26 @@ export function repartitionReaderOperator(options: {
     const watermarks = new UpstreamWatermarks();
     /** The shard each key group's records come from (learned from them): whose markers raise its floors. */
     const groupsOfShard = new Map<string, Set<number>>();
+    const shards = new Set<string>();
     let emitted = Number.NEGATIVE_INFINITY;
+    let listed: readonly string[] | undefined;
+    let unfinished = new Set<string>();
     const addShard = (shard: string) => {
       watermarks.addShard(shard);
-      for (const split of upstreamSplits()) watermarks.mark(shard, split, "live");
+      shards.add(shard);
     };
     const groupsOf = (shard: string) => groupsOfShard.get(shard) ?? [];
     const advance = () => {
-      const watermark = watermarks.current(upstreamSplits().length === 0);
+      // Every upstream split not finished holds event time in every shard, also one not heard of
+      // yet: a paused split, or the children of an ended one (their leases exist before it is
+      // finished). Looked at again before every merge, as the list changes between batches.
+      const splits = upstreamSplits();
+      if (splits !== listed) {
+        listed = splits;
+        unfinished = new Set(splits);
+      }
+      for (const shard of shards) for (const split of splits) watermarks.expect(shard, split);
+      const watermark = watermarks.current(unfinished);
       if (watermark > emitted) {
         emitted = watermark;
         output.emitWatermark(watermark);

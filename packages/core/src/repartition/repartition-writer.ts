@@ -47,13 +47,18 @@ export function repartitionWriterOperator(options: {
     let sentAt = Number.NEGATIVE_INFINITY;
     let timer: { readonly at: number; readonly cancel: Cancel } | undefined;
     const send = () => {
-      if (latest === Number.NEGATIVE_INFINITY) return;
+      // A split restored from a checkpoint starts again at the watermark sent for it there: with
+      // nothing left to read it would otherwise hold the downstream windows forever.
+      const at = Math.max(latest, numbering.floor());
+      if (at === Number.NEGATIVE_INFINITY) return;
       // The end of the input closes every window of this run's splits, ended ones included.
       const splits = [...numbering.splits()].filter(
-        (split) => latest === Number.POSITIVE_INFINITY || (!idle.has(split) && !numbering.ended.has(split)),
+        (split) => at === Number.POSITIVE_INFINITY || (!idle.has(split) && !numbering.ended.has(split)),
       );
       sentAt = context.clock.now();
-      if (splits.length > 0) output.emit(marker({ kind: "watermark", splits, at: latest }), latest);
+      if (splits.length === 0) return;
+      output.emit(marker({ kind: "watermark", splits, at }), at);
+      numbering.sentWatermark(splits, at);
     };
     const schedule = (at: number) => {
       timer?.cancel();
@@ -67,6 +72,8 @@ export function repartitionWriterOperator(options: {
       send();
       schedule(context.clock.now() + WATERMARK_HEARTBEAT_MS);
     };
+    // The heartbeat runs from the start: a restored floor is sent before any record comes.
+    schedule(context.clock.now() + WATERMARK_MARKER_INTERVAL_MS);
     return {
       processBatch({ values, timestamps }) {
         const split = numbering.current;

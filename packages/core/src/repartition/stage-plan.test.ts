@@ -8,7 +8,7 @@ import { v8Serde } from "../state/serde.ts";
 import { tumbling } from "../windows/assigners.ts";
 import { RecordNumbering } from "./record-numbering.ts";
 import { findRepartitionCut, planStages } from "./stage-plan.ts";
-import { byIp, byPage, clickAt, clicksPerPage } from "./test-support/clicks-per-page.ts";
+import { byIp, byPage, type Click, clickAt, clicksPerPage } from "./test-support/clicks-per-page.ts";
 import { MemoryRepartitionChannel } from "./test-support/memory-channel.ts";
 
 function clicks() {
@@ -48,17 +48,29 @@ describe("where a job is cut for a repartition", () => {
     expect(findRepartitionCut("cut", stream.graph)?.operator.id).toBe("per-ip");
   });
 
-  test("what this version cannot cut is refused in one line", () => {
-    const mapped = clicks();
-    mapped
-      .map((c) => c, { name: "copy" })
+  test("after map and flatMap, which hand each record on at once and in order", () => {
+    const stream = clicks();
+    stream
+      .map((c) => ({ ...c, page: c.page.toUpperCase() }), { name: "upper" })
+      .flatMap((c) => [c, c], { name: "twice" })
       .keyBy(byPage)
       .window(tumbling(1_000))
       .aggregate(count(), { name: "per-page" })
       .sink(sink);
-    expect(() => findRepartitionCut("cut", mapped.graph)).toThrow(
+    expect(findRepartitionCut("cut", stream.graph)?.operator.id).toBe("per-page");
+  });
+
+  test("what this version cannot cut is refused in one line", () => {
+    const processed = clicks();
+    processed
+      .process<Click>({ processElement: (c, ctx) => ctx.emit(c) }, { name: "copy" })
+      .keyBy(byPage)
+      .window(tumbling(1_000))
+      .aggregate(count(), { name: "per-page" })
+      .sink(sink);
+    expect(() => findRepartitionCut("cut", processed.graph)).toThrow(
       new PipelineDefinitionError(
-        'job "cut" runs on several workers with a repartition, but "copy" stands between source "clicks" and keyed operator "per-page": a repartition after anything but filter and withWatermarks is not supported yet',
+        'job "cut" runs on several workers with a repartition, but "copy" stands between source "clicks" and keyed operator "per-page": a repartition after anything but filter, withWatermarks, map and flatMap is not supported yet',
       ),
     );
     const twice = clicks();

@@ -28,8 +28,9 @@ export interface RepartitionCut {
  * The keyed operator of `graph` that is not co-partitioned with the job's one splittable source,
  * if there is one; `undefined` when every keyed operator is (no repartition needed) or when the
  * job is not of the shape a repartition needs (one splittable source: the cluster check reports
- * that). What this first version cannot cut is refused with one line saying so: more than one
- * such operator, or anything but `filter` and `withWatermarks` between the source and it.
+ * that). What this version cannot cut is refused with one line saying so: more than one such
+ * operator, or anything but `filter`, `withWatermarks`, `map` and `flatMap` between the source
+ * and it.
  */
 export function findRepartitionCut(job: string, graph: JobGraph): RepartitionCut | undefined {
   const sources = graph.nodes.filter((node): node is SourceNode => node.kind === "source");
@@ -56,9 +57,14 @@ export function findRepartitionCut(job: string, graph: JobGraph): RepartitionCut
   }
   const { operator, keyOf } = cuts[0]!;
   for (let node: GraphNode = operator.input; node !== source; ) {
-    if (node.kind !== "operator" || node.spec.partitioning !== "forwards") {
+    // Only operators that hand each record on at once, in order, keep the writer's numbering
+    // deterministic: a replay emits the same records in the same order (see RecordNumbering).
+    if (
+      node.kind !== "operator" ||
+      (node.spec.partitioning !== "forwards" && node.spec.partitioning !== "per-record")
+    ) {
       throw new PipelineDefinitionError(
-        `${where}, but "${node.id}" stands between source "${source.id}" and keyed operator "${operator.id}": a repartition after anything but filter and withWatermarks is not supported yet`,
+        `${where}, but "${node.id}" stands between source "${source.id}" and keyed operator "${operator.id}": a repartition after anything but filter, withWatermarks, map and flatMap is not supported yet`,
       );
     }
     node = node.input;
@@ -197,9 +203,7 @@ export function planStages(options: StagePlanOptions): { stream: string; stages:
 function keyOfPartitioning(
   partitioning: OperatorPartitioning | undefined,
 ): ((value: unknown) => Key) | undefined {
-  return partitioning === undefined || partitioning === "forwards" || !("keyOf" in partitioning)
-    ? undefined
-    : partitioning.keyOf;
+  return typeof partitioning !== "object" || !("keyOf" in partitioning) ? undefined : partitioning.keyOf;
 }
 
 /** The key a `reinterpretAsKeyed` operator asserts its input is partitioned by. */

@@ -9,8 +9,11 @@ interface UpstreamSplit {
  * of the watermarks of the upstream splits that are live there (idle and ended ones left out),
  * and over the shards the reader reads, the minimum of those. A shard that has not heard of any
  * upstream split holds event time back (`-Infinity`): no window fires before every upstream split
- * passed it. A shard whose splits all ended stays at the highest watermark they reached — a
- * resharded upstream's children may still come — until the whole upstream is finished.
+ * passed it. An ended split still holds at its last watermark while its lease in the upstream
+ * stage is not finished: until then its children (a resharded upstream) may not be known yet, and
+ * their records may be older than that. A shard with no live split stays at the least watermark
+ * of its splits — never ahead of one of them, as a single process's watermark would not be —
+ * until the whole upstream is finished.
  *
  * @example
  * const merge = new UpstreamWatermarks();
@@ -35,6 +38,11 @@ export class UpstreamWatermarks {
     }
   }
 
+  /** An upstream split `shard` must hear of: if it has not yet, it holds event time at `-Infinity`. */
+  expect(shard: string, split: string): void {
+    this.#splitOf(shard, split);
+  }
+
   /** A record or a status marker of `split` read in `shard`. */
   mark(shard: string, split: string, state: "live" | "idle" | "ended"): void {
     const known = this.#splitOf(shard, split);
@@ -42,13 +50,14 @@ export class UpstreamWatermarks {
   }
 
   /**
-   * The minimum over the shards of their live upstream splits' minimum. `upstreamFinished`: every
-   * split of the upstream stage is finished (its lease table says so), so a shard whose splits all
-   * ended closes every window.
+   * The minimum over the shards of their live upstream splits' minimum. `unfinished`: the upstream
+   * splits whose leases are not finished in the upstream stage (when known); an ended split among
+   * them still holds at its last watermark, and with none left (the whole upstream finished) a
+   * shard whose splits all ended closes every window.
    */
-  current(upstreamFinished = false): number {
+  current(unfinished?: ReadonlySet<string>): number {
     let min = Number.POSITIVE_INFINITY;
-    for (const splits of this.#shards.values()) min = Math.min(min, shardWatermark(splits, upstreamFinished));
+    for (const splits of this.#shards.values()) min = Math.min(min, shardWatermark(splits, unfinished));
     return this.#shards.size === 0 ? Number.NEGATIVE_INFINITY : min;
   }
 
@@ -64,18 +73,23 @@ export class UpstreamWatermarks {
   }
 }
 
-function shardWatermark(splits: ReadonlyMap<string, UpstreamSplit>, upstreamFinished: boolean): number {
+function shardWatermark(
+  splits: ReadonlyMap<string, UpstreamSplit>,
+  unfinished: ReadonlySet<string> | undefined,
+): number {
   let live = Number.POSITIVE_INFINITY;
   let anyLive = false;
-  let highest = Number.NEGATIVE_INFINITY;
-  for (const split of splits.values()) {
-    highest = Math.max(highest, split.watermark);
-    if (split.state === "live") {
+  let least = Number.POSITIVE_INFINITY;
+  let allEnded = true;
+  for (const [id, split] of splits) {
+    least = Math.min(least, split.watermark);
+    if (split.state !== "ended") allEnded = false;
+    if (split.state === "live" || (split.state === "ended" && unfinished?.has(id))) {
       anyLive = true;
       live = Math.min(live, split.watermark);
     }
   }
   if (anyLive) return live;
-  const allEnded = [...splits.values()].every((split) => split.state === "ended");
-  return upstreamFinished && allEnded ? Number.POSITIVE_INFINITY : highest;
+  if (allEnded && unfinished !== undefined && unfinished.size === 0) return Number.POSITIVE_INFINITY;
+  return splits.size === 0 ? Number.NEGATIVE_INFINITY : least;
 }

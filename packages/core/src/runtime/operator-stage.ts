@@ -13,13 +13,16 @@ import { type StageRuntime, serializeSnapshot } from "./stage-runtime.ts";
  * operator names its key selector (its state is kept per key group of that key); `forwards` says
  * the operator passes records on unchanged or drops them (`filter`, `withWatermarks`), so a key
  * of its input is a key of its output; `asserted` says the user asserts the records are already
- * partitioned by that key (`reinterpretAsKeyed`), which the operator checks per record. Anything
- * else is unknown.
+ * partitioned by that key (`reinterpretAsKeyed`), which the operator checks per record;
+ * `per-record` says it turns each record into zero or more records, at once and in order, with no
+ * state or timers (`map`, `flatMap`): a key of its input is not one of its output, but a
+ * repartition may follow it (records are numbered after it). Anything else is unknown.
  */
 export type OperatorPartitioning =
   | { readonly keyOf: (value: unknown) => Key }
   | { readonly asserted: (value: unknown) => Key }
-  | "forwards";
+  | "forwards"
+  | "per-record";
 
 /** How a graph node describes its operator to the runtime. */
 export interface OperatorSpec<TIn, TOut> {

@@ -51,7 +51,13 @@ export function expectedCounts(): Map<string, number> {
  */
 export function clicksPerPage(
   results: Map<string, number>,
-  options: { cluster?: ClusterOptions; store: MemoryCheckpointStore; ratePerSecond?: number },
+  options: {
+    cluster?: ClusterOptions;
+    store: MemoryCheckpointStore;
+    ratePerSecond?: number;
+    /** Before the keyed operator, copy each click (`map`) and hand it on twice (`flatMap`): every count doubles. */
+    twice?: boolean;
+  },
 ) {
   const job = pipeline("clicks-per-page", {
     checkpoints: { every: 40, store: options.store },
@@ -70,9 +76,13 @@ export function clicksPerPage(
     }),
     { name: "clicks" },
   );
-  clicks
+  const kept = clicks
     .withWatermarks(boundedOutOfOrderness(10_000), (c) => c.at, { name: "timestamps" })
-    .filter((c) => c.page !== "/p22", { name: "no-p22" })
+    .filter((c) => c.page !== "/p22", { name: "no-p22" });
+  const counted = options.twice
+    ? kept.map((c) => ({ ...c }), { name: "copy" }).flatMap((c) => [c, c], { name: "twice" })
+    : kept;
+  counted
     .keyBy(byPage)
     .window(tumbling(1_000))
     .aggregate(count(), { name: "per-page" })

@@ -1,0 +1,115 @@
+import { describe, expect, test } from "vitest";
+import { silentLogger } from "../logging/logger.ts";
+import { OperatorMetrics } from "../runtime/metrics.ts";
+import type { OperatorContext, OperatorOutput } from "../runtime/operator.ts";
+import type { SourceEvent, SplittableSource } from "../runtime/source.ts";
+import { v8Serde } from "../state/serde.ts";
+import { VirtualClock } from "../time/clock.ts";
+import { decodeEnvelope, type Envelope } from "./envelope.ts";
+import { numberedSource, RecordNumbering } from "./record-numbering.ts";
+import {
+  type OutgoingMessage,
+  repartitionWriterOperator,
+  WATERMARK_HEARTBEAT_MS,
+} from "./repartition-writer.ts";
+
+/** A source of one split, `a`, whose reads hand out `events` in turn, then wait. */
+function scriptedSource(events: SourceEvent<number>[]): SplittableSource<number> {
+  return {
+    name: "scripted",
+    bounded: false,
+    listSplits: () => [{ id: "a" }],
+    open: async () => ({ next: async () => events.shift() ?? new Promise<never>(() => {}) }),
+  };
+}
+
+/** The writer operator over `numbering`, on a virtual clock; the envelopes it emits. */
+function writer(numbering: RecordNumbering, clock: VirtualClock) {
+  const sent: Envelope[] = [];
+  const output = {
+    emit: (message: OutgoingMessage) => sent.push(decodeEnvelope(message.data, v8Serde)),
+  } as unknown as OperatorOutput<OutgoingMessage>;
+  const context = {
+    name: "repartition-writer",
+    clock,
+    keyGroups: 8,
+    metrics: new OperatorMetrics(),
+    currentWatermark: () => Number.NEGATIVE_INFINITY,
+    scheduleProcessingTime: (at: number, callback: () => void) => clock.schedule(at, callback),
+    fail: (error: unknown) => {
+      throw error;
+    },
+  } as unknown as OperatorContext;
+  const operator = repartitionWriterOperator({
+    keyOf: (value) => String(value),
+    numbering,
+    serde: v8Serde,
+    sourceId: "clicks",
+  })(context, output);
+  return { operator, sent };
+}
+
+const openContext = (restoredPositions: Map<string, unknown>) => ({
+  clock: new VirtualClock(),
+  logger: silentLogger,
+  metrics: new OperatorMetrics(),
+  restoredPositions,
+  assignedSplits: new Set(["a"]),
+  signal: new AbortController().signal,
+});
+
+describe("the repartition writer's watermark floor", () => {
+  test("the watermark sent for a split is kept in its position and sent again, without a record, by the run restored there", async () => {
+    // First run: a batch of split a, then a watermark the writer sends.
+    const numbering = new RecordNumbering();
+    const first = await numberedSource(
+      scriptedSource([{ kind: "data", split: "a", values: [1, 2], timestamps: [1_000, 2_000], position: 7 }]),
+      numbering,
+    ).open(openContext(new Map()) as never);
+    const clock = new VirtualClock();
+    const run1 = writer(numbering, clock);
+    const batch = (await first.next())!;
+    expect(batch.kind).toBe("data");
+    run1.operator.processBatch({ values: [1, 2], timestamps: [1_000, 2_000], split: "clicks/a" });
+    run1.operator.processWatermark!(1_500);
+    expect(run1.sent.filter((e) => e.kind === "watermark")).toEqual([
+      { kind: "watermark", splits: ["a"], at: 1_500 },
+    ]);
+    // What a checkpoint after that batch stores for the split: the count and the watermark.
+    const position = (batch as { position: unknown }).position;
+    expect(position).toEqual({ inner: 7, numbered: 2, watermark: 1_500 });
+    run1.operator.close?.();
+
+    // Second run, restored there, with nothing left to read in split a: the floor is sent with
+    // the heartbeat — without it the split would stay at -Infinity and hold every window below.
+    const restarted = new RecordNumbering();
+    const clock2 = new VirtualClock();
+    const run2 = writer(restarted, clock2);
+    clock2.advanceTo(WATERMARK_HEARTBEAT_MS);
+    // Before the source opened, it knows of no split: nothing is sent.
+    expect(run2.sent).toEqual([]);
+    await numberedSource(scriptedSource([]), restarted).open(
+      openContext(new Map([["a", structuredClone(position)]])) as never,
+    );
+    clock2.advanceTo(3 * WATERMARK_HEARTBEAT_MS);
+    expect(run2.sent.length).toBeGreaterThan(0);
+    expect(new Set(run2.sent.map((e) => JSON.stringify(e)))).toEqual(
+      new Set([JSON.stringify({ kind: "watermark", splits: ["a"], at: 1_500 })]),
+    );
+    run2.operator.close?.();
+  });
+
+  test("a split without a watermark at its position holds the floor of every split of the run at -Infinity", () => {
+    const numbering = new RecordNumbering();
+    numbering.reset();
+    numbering.restore("a", 3, 5_000);
+    numbering.restore("b", 0);
+    numbering.opened();
+    expect(numbering.floor()).toBe(Number.NEGATIVE_INFINITY);
+    numbering.restore("b", 0, 4_000);
+    expect(numbering.floor()).toBe(4_000);
+    // A new run forgets it until its source opens again.
+    numbering.reset();
+    expect(numbering.floor()).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
