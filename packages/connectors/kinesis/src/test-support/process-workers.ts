@@ -8,6 +8,17 @@ import { freePort } from "./local-kinesis.ts";
  * (they pause and kill workers; the shared Redis stays out of it) and worker scripts run with tsx.
  */
 
+const children = new Set<ChildProcess>();
+// A test or benchmark that dies must not leave its servers and workers behind.
+process.once("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
 /** A `redis-server` on a free port, nothing kept on disk. */
 export interface IsolatedRedis {
   readonly url: string;
@@ -16,12 +27,15 @@ export interface IsolatedRedis {
 
 export async function startIsolatedRedis(): Promise<IsolatedRedis> {
   const port = await freePort();
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
+  const child = track(
+    spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    ),
   );
-  process.once("exit", () => child.kill("SIGKILL"));
   await eventually(() => listening(port), { what: "redis-server to listen" });
   return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill("SIGKILL") };
 }
@@ -46,11 +60,12 @@ export interface WorkerProcess {
 }
 
 export function startWorkerProcess(script: string, args: readonly string[]): WorkerProcess {
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), script, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-  });
-  process.once("exit", () => child.kill("SIGKILL"));
+  const child = track(
+    spawn(process.execPath, ["--import", import.meta.resolve("tsx"), script, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    }),
+  );
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
