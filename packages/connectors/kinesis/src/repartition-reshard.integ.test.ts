@@ -99,7 +99,7 @@ test("splitting a shard of the source and of the repartition stream mid-run lose
 
     await eventually(async () => (await applied()) >= RECORDS, {
       what: "every click to be applied",
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       intervalMs: 200,
     });
     expect(await tallies()).toEqual(expected);
@@ -124,4 +124,4 @@ test("splitting a shard of the source and of the repartition stream mid-run lose
     await table.close();
     await stage1.close();
   }
-}, 120_000);
+}, 240_000);

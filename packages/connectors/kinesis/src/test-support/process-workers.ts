@@ -1,23 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { connect } from "node:net";
 import { eventually } from "@eddy/core/testing";
-import { freePort } from "./local-kinesis.ts";
+import { freePort, track } from "./local-kinesis.ts";
 
 /**
  * Child processes for the repartition process tests and benchmarks: a `redis-server` of their own
  * (they pause and kill workers; the shared Redis stays out of it) and worker scripts run with tsx.
  */
-
-const children = new Set<ChildProcess>();
-// A test or benchmark that dies must not leave its servers and workers behind.
-process.once("exit", () => {
-  for (const child of children) child.kill("SIGKILL");
-});
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once("exit", () => children.delete(child));
-  return child;
-}
 
 /** A `redis-server` on a free port, nothing kept on disk. */
 export interface IsolatedRedis {
