@@ -82,7 +82,10 @@ export class KeyedStream<T, TKey extends Key> {
 
   /** A rolling reduce in arrival order: emits the key's reduced value after every record. */
   reduce(reducer: (accumulated: T, value: T) => T, options?: OperatorOptions<T>): DataStream<T> {
-    return this.input.transform("reduce", rollingReduce(this.keyOf, reducer), options, this.partitioning);
+    return this.input.transform("reduce", rollingReduce(this.keyOf, reducer), options, {
+      keyOf: this.keyOf as (value: unknown) => Key,
+      perRecord: true,
+    });
   }
 
   /**

@@ -22,7 +22,10 @@ import { FAST } from "./test-support/tick-counts.ts";
 const expected = new Map([...expectedCounts()].filter(([field]) => !field.startsWith("/p22|")));
 
 /** Two workers of the clicks job over `channel`; resolves once they wrote `expected`, then stops them. */
-async function twoWorkers(channel: MemoryRepartitionChannel, options: { twice?: boolean } = {}) {
+async function twoWorkers(
+  channel: MemoryRepartitionChannel,
+  options: { twice?: boolean; reduceByIp?: boolean } = {},
+) {
   const wanted = options.twice ? new Map([...expected].map(([k, v]) => [k, 2 * v])) : expected;
   const store = new MemoryCheckpointStore();
   const leases = new MemoryLeaseStore();
@@ -34,6 +37,7 @@ async function twoWorkers(channel: MemoryRepartitionChannel, options: { twice?: 
         store,
         ratePerSecond: 6_000,
         twice: options.twice,
+        reduceByIp: options.reduceByIp,
         cluster: { leases, workerId, ...FAST, repartition: { channel, stageLeases: () => stage1 } },
       }).job,
   );
@@ -131,6 +135,14 @@ function pausableClicks(pauseAt: number, resume: Promise<void>): SplittableSourc
     },
   };
 }
+
+describe("a keyed operator before the cut", () => {
+  test("a reduce keyed by the source's partition key runs in stage 0 (its state follows the source's splits); the counts are exact", async () => {
+    const channel = new MemoryRepartitionChannel(2, () => true);
+    const { results } = await twoWorkers(channel, { reduceByIp: true });
+    expect(new Map([...results].sort())).toEqual(new Map([...expected].sort()));
+  });
+});
 
 describe("event time across the repartition", () => {
   test("a paused upstream split holds every downstream window until it moves on; then the counts are exact", async () => {

@@ -10,7 +10,7 @@ interface NumberedPosition {
   /** Set by the writer as the batch reaches it (the pipeline up to it runs synchronously). */
   numbered: number;
   /**
-   * The highest watermark the writer sent for the split at this position (finite; absent before
+   * The highest watermark the writer had for the split at this position (finite; absent before
    * the first). Restored as the split's floor: see {@link RecordNumbering.floor}.
    */
   watermark?: number;
@@ -29,7 +29,7 @@ export class RecordNumbering {
   readonly #counts = new Map<SplitId, number>();
   readonly #latest = new Map<SplitId, NumberedPosition>();
   readonly #ended = new Map<SplitId, number>();
-  /** Per split, the highest watermark the writer sent for it (restored with the position). */
+  /** Per split, the highest watermark the writer had for it (restored with the position). */
   readonly #watermarks = new Map<SplitId, number>();
   /** Whether the running pipeline's source has opened (restored its splits). */
   #opened = false;
@@ -57,7 +57,7 @@ export class RecordNumbering {
 
   /**
    * The least watermark the writer may send for its splits without having seen a record: the
-   * minimum over its splits of the watermark it had sent for each at its restored position
+   * minimum over its splits of the watermark it had for each at its restored position
    * (`-Infinity` while one has none, or before the source opened). A split restarted from a
    * checkpoint would otherwise start again at `-Infinity` and, with no record left to read, hold
    * every downstream window forever. It is safe: that watermark was at most the split's own after
@@ -73,11 +73,11 @@ export class RecordNumbering {
   }
 
   /**
-   * The writer sent watermark `at` for `splits`: kept in each one's latest position (a checkpoint
-   * taken there restores it as the floor). Only the latest position takes it: the watermark came
-   * from records up to it, not from later ones.
+   * The writer's watermark for `splits` is `at` (sent, or to be sent after the marker interval):
+   * kept in each one's latest position (a checkpoint taken there restores it as the floor). Only
+   * the latest position takes it: the watermark came from records up to it, not from later ones.
    */
-  sentWatermark(splits: Iterable<SplitId>, at: number): void {
+  keepWatermark(splits: Iterable<SplitId>, at: number): void {
     if (!Number.isFinite(at)) return;
     for (const split of splits) {
       if (at <= (this.#watermarks.get(split) ?? Number.NEGATIVE_INFINITY)) continue;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { silentLogger } from "../logging/logger.ts";
 import { OperatorMetrics } from "../runtime/metrics.ts";
-import type { OperatorContext, OperatorOutput } from "../runtime/operator.ts";
+import type { OperatorOutput } from "../runtime/operator.ts";
 import type { SourceEvent, SplittableSource } from "../runtime/source.ts";
 import { v8Serde } from "../state/serde.ts";
 import { VirtualClock } from "../time/clock.ts";
@@ -12,6 +12,7 @@ import {
   repartitionWriterOperator,
   WATERMARK_HEARTBEAT_MS,
 } from "./repartition-writer.ts";
+import { testOperatorContext } from "./test-support/operator-context.ts";
 
 /** A source of one split, `a`, whose reads hand out `events` in turn, then wait. */
 function scriptedSource(events: SourceEvent<number>[]): SplittableSource<number> {
@@ -29,17 +30,7 @@ function writer(numbering: RecordNumbering, clock: VirtualClock) {
   const output = {
     emit: (message: OutgoingMessage) => sent.push(decodeEnvelope(message.data, v8Serde)),
   } as unknown as OperatorOutput<OutgoingMessage>;
-  const context = {
-    name: "repartition-writer",
-    clock,
-    keyGroups: 8,
-    metrics: new OperatorMetrics(),
-    currentWatermark: () => Number.NEGATIVE_INFINITY,
-    scheduleProcessingTime: (at: number, callback: () => void) => clock.schedule(at, callback),
-    fail: (error: unknown) => {
-      throw error;
-    },
-  } as unknown as OperatorContext;
+  const context = testOperatorContext("repartition-writer", clock, 8);
   const operator = repartitionWriterOperator({
     keyOf: (value) => String(value),
     numbering,
@@ -59,7 +50,7 @@ const openContext = (restoredPositions: Map<string, unknown>) => ({
 });
 
 describe("the repartition writer's watermark floor", () => {
-  test("the watermark sent for a split is kept in its position and sent again, without a record, by the run restored there", async () => {
+  test("the writer's watermark for a split is kept in its position and sent again, without a record, by the run restored there", async () => {
     // First run: a batch of split a, then a watermark the writer sends.
     const numbering = new RecordNumbering();
     const first = await numberedSource(
@@ -97,6 +88,32 @@ describe("the repartition writer's watermark floor", () => {
       new Set([JSON.stringify({ kind: "watermark", splits: ["a"], at: 1_500 })]),
     );
     run2.operator.close?.();
+  });
+
+  test("a watermark not sent yet (held back by the marker interval) is kept in the position all the same", async () => {
+    // A run stopped at a checkpoint runs no timer after its barrier: the held-back marker never
+    // goes, and a run restored there must start from the newer watermark, not the one sent.
+    const numbering = new RecordNumbering();
+    const source = await numberedSource(
+      scriptedSource([
+        { kind: "data", split: "a", values: [1], timestamps: [1_000], position: 1 },
+        { kind: "data", split: "a", values: [2], timestamps: [9_000], position: 2 },
+      ]),
+      numbering,
+    ).open(openContext(new Map()) as never);
+    const clock = new VirtualClock();
+    const run = writer(numbering, clock);
+    await source.next();
+    run.operator.processBatch({ values: [1], timestamps: [1_000], split: "clicks/a" });
+    run.operator.processWatermark!(999);
+    const second = await source.next();
+    run.operator.processBatch({ values: [2], timestamps: [9_000], split: "clicks/a" });
+    run.operator.processWatermark!(8_999);
+    expect(run.sent.filter((e) => e.kind === "watermark").map((e) => e.kind === "watermark" && e.at)).toEqual(
+      [999],
+    );
+    expect((second as { position: unknown }).position).toEqual({ inner: 2, numbered: 2, watermark: 8_999 });
+    run.operator.close?.();
   });
 
   test("a split without a watermark at its position holds the floor of every split of the run at -Infinity", () => {

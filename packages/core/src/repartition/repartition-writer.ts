@@ -46,19 +46,21 @@ export function repartitionWriterOperator(options: {
     let latest = Number.NEGATIVE_INFINITY;
     let sentAt = Number.NEGATIVE_INFINITY;
     let timer: { readonly at: number; readonly cancel: Cancel } | undefined;
+    /** The splits a watermark `at` speaks for: the live ones; the end of the input, every one. */
+    const covered = (at: number) =>
+      [...numbering.splits()].filter(
+        (split) => at === Number.POSITIVE_INFINITY || (!idle.has(split) && !numbering.ended.has(split)),
+      );
     const send = () => {
-      // A split restored from a checkpoint starts again at the watermark sent for it there: with
+      // A split restored from a checkpoint starts again at the watermark kept for it there: with
       // nothing left to read it would otherwise hold the downstream windows forever.
       const at = Math.max(latest, numbering.floor());
       if (at === Number.NEGATIVE_INFINITY) return;
-      // The end of the input closes every window of this run's splits, ended ones included.
-      const splits = [...numbering.splits()].filter(
-        (split) => at === Number.POSITIVE_INFINITY || (!idle.has(split) && !numbering.ended.has(split)),
-      );
+      const splits = covered(at);
       sentAt = context.clock.now();
       if (splits.length === 0) return;
       output.emit(marker({ kind: "watermark", splits, at }), at);
-      numbering.sentWatermark(splits, at);
+      numbering.keepWatermark(splits, at);
     };
     const schedule = (at: number) => {
       timer?.cancel();
@@ -97,6 +99,10 @@ export function repartitionWriterOperator(options: {
       },
       processWatermark(watermark) {
         latest = watermark;
+        // Kept in the positions at once, not when the marker goes: a run stopped at a checkpoint
+        // runs no timer after its barrier, so a marker held back by the interval would never go,
+        // and a run restored there must not start from the older watermark sent before.
+        numbering.keepWatermark(covered(watermark), watermark);
         const now = context.clock.now();
         if (watermark === Number.POSITIVE_INFINITY || now - sentAt >= WATERMARK_MARKER_INTERVAL_MS) tick();
         else if (!timer || timer.at > sentAt + WATERMARK_MARKER_INTERVAL_MS) {

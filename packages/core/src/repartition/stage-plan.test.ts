@@ -4,12 +4,15 @@ import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { generatorSource } from "../io/generator-source.ts";
 import { pipeline } from "../pipeline.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
+import type { OperatorOutput } from "../runtime/operator.ts";
 import { v8Serde } from "../state/serde.ts";
+import { VirtualClock } from "../time/clock.ts";
 import { tumbling } from "../windows/assigners.ts";
 import { RecordNumbering } from "./record-numbering.ts";
 import { findRepartitionCut, planStages } from "./stage-plan.ts";
 import { byIp, byPage, type Click, clickAt, clicksPerPage } from "./test-support/clicks-per-page.ts";
 import { MemoryRepartitionChannel } from "./test-support/memory-channel.ts";
+import { testOperatorContext } from "./test-support/operator-context.ts";
 
 function clicks() {
   const job = pipeline("cut", { checkpoints: { every: 1_000, store: new MemoryCheckpointStore() } });
@@ -60,6 +63,28 @@ describe("where a job is cut for a repartition", () => {
     expect(findRepartitionCut("cut", stream.graph)?.operator.id).toBe("per-page");
   });
 
+  test("after a reduce keyed by the source's partition key (co-partitioned), not after one keyed otherwise", () => {
+    const stream = clicks();
+    stream
+      .keyBy(byIp)
+      .reduce((_, c) => c, { name: "latest-per-ip" })
+      .keyBy(byPage)
+      .window(tumbling(1_000))
+      .aggregate(count(), { name: "per-page" })
+      .sink(sink);
+    expect(findRepartitionCut("cut", stream.graph)?.operator.id).toBe("per-page");
+    const other = clicks();
+    other
+      .keyBy((c) => c.ip)
+      .reduce((_, c) => c, { name: "latest-per-ip" })
+      .keyBy(byPage)
+      .window(tumbling(1_000))
+      .aggregate(count(), { name: "per-page" })
+      .sink(sink);
+    // Keyed by another function: two keyed operators need a repartition.
+    expect(() => findRepartitionCut("cut", other.graph)).toThrow(/2 keyed operators/);
+  });
+
   test("what this version cannot cut is refused in one line", () => {
     const processed = clicks();
     processed
@@ -70,7 +95,7 @@ describe("where a job is cut for a repartition", () => {
       .sink(sink);
     expect(() => findRepartitionCut("cut", processed.graph)).toThrow(
       new PipelineDefinitionError(
-        'job "cut" runs on several workers with a repartition, but "copy" stands between source "clicks" and keyed operator "per-page": a repartition after anything but filter, withWatermarks, map and flatMap is not supported yet',
+        'job "cut" runs on several workers with a repartition, but "copy" stands between source "clicks" and keyed operator "per-page": a repartition after anything but filter, withWatermarks, map, flatMap and a reduce keyed by the source\'s partitionKey is not supported yet',
       ),
     );
     const twice = clicks();
@@ -143,5 +168,44 @@ describe("the stages of a cut job", () => {
     expect(downstream!.edges).toContainEqual({ from: "repartition-reader(per-page)", to: "per-page" });
     // The original graph is untouched: a single-process run still runs it whole.
     expect(graph.describe().edges).toContainEqual({ from: "no-p22", to: "per-page" });
+  });
+});
+
+describe("the floor a stage-0 split restarts from", () => {
+  test("is the split's own watermark, from the assigner before the cut, not the run's merged one", () => {
+    const { job, graph } = clicksPerPage(new Map(), { store: new MemoryCheckpointStore() });
+    const numbering = new RecordNumbering();
+    const plan = planStages({
+      job: job.name,
+      graph,
+      cut: findRepartitionCut(job.name, graph)!,
+      channel: new MemoryRepartitionChannel(),
+      serde: v8Serde,
+      keyGroups: 128,
+      numbering,
+      upstreamSplits: () => [],
+    });
+    const timestamps = plan.stages[0]!.graph.nodes.find((n) => n.id === "timestamps")!;
+    if (timestamps.kind !== "operator") throw new Error("not an operator");
+    const clock = new VirtualClock();
+    const context = testOperatorContext("timestamps", clock, 128);
+    const output = { emitBatch() {}, emit() {}, emitWatermark() {} } as unknown as OperatorOutput<unknown>;
+    const assigner = timestamps.spec.factory(context, output);
+    numbering.reset();
+    numbering.opened();
+    // Split 1 reads far ahead of split 0: the run's watermark is split 0's, split 1 keeps its own
+    // (boundedOutOfOrderness(10 s): a split's newest time - 10 000 - 1).
+    const ahead = numbering.position("partition-1", 7);
+    assigner.processBatch({
+      values: [{ ...clickAt(1), at: 50_000 }],
+      timestamps: [0],
+      split: "clicks/partition-1",
+    });
+    const behind = numbering.position("partition-0", 3);
+    assigner.processBatch({ values: [clickAt(2)], timestamps: [0], split: "clicks/partition-0" });
+    expect(ahead).toEqual({ inner: 7, numbered: 0, watermark: 39_999 });
+    expect(behind).toEqual({ inner: 3, numbered: 0, watermark: 4 - 10_001 });
+    // A later position of split 1 starts from it.
+    expect(numbering.position("partition-1", 8)).toEqual({ inner: 8, numbered: 0, watermark: 39_999 });
   });
 });

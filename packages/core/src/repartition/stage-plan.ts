@@ -57,19 +57,36 @@ export function findRepartitionCut(job: string, graph: JobGraph): RepartitionCut
   }
   const { operator, keyOf } = cuts[0]!;
   for (let node: GraphNode = operator.input; node !== source; ) {
-    // Only operators that hand each record on at once, in order, keep the writer's numbering
-    // deterministic: a replay emits the same records in the same order (see RecordNumbering).
-    if (
-      node.kind !== "operator" ||
-      (node.spec.partitioning !== "forwards" && node.spec.partitioning !== "per-record")
-    ) {
+    // Only operators that emit for each record at once, in order, keep the writer's numbering
+    // deterministic: a replay (from a checkpoint, state restored) emits the same records in the
+    // same order (see RecordNumbering). A keyed one must be co-partitioned with the source: its
+    // state then follows the source's splits in stage 0.
+    if (node.kind !== "operator" || !numberable(node, source, partitionKey)) {
       throw new PipelineDefinitionError(
-        `${where}, but "${node.id}" stands between source "${source.id}" and keyed operator "${operator.id}": a repartition after anything but filter, withWatermarks, map and flatMap is not supported yet`,
+        `${where}, but "${node.id}" stands between source "${source.id}" and keyed operator "${operator.id}": a repartition after anything but filter, withWatermarks, map, flatMap and a reduce keyed by the source's partitionKey is not supported yet`,
       );
     }
     node = node.input;
   }
   return { source, operator, keyOf };
+}
+
+/** Whether `node`'s output can be numbered per source split (see {@link findRepartitionCut}). */
+function numberable(
+  node: OperatorNode,
+  source: SourceNode,
+  partitionKey: ((value: unknown) => Key) | undefined,
+): boolean {
+  const partitioning = node.spec.partitioning;
+  if (partitioning === "forwards" || partitioning === "per-record") return true;
+  return (
+    typeof partitioning === "object" &&
+    "keyOf" in partitioning &&
+    partitioning.perRecord === true &&
+    partitionKey !== undefined &&
+    partitioning.keyOf === partitionKey &&
+    forwardedFrom(node.input) === source
+  );
 }
 
 /** One stage of a repartitioned job: a graph run on every worker under its own name and lease table. */
@@ -120,12 +137,14 @@ export function planStages(options: StagePlanOptions): { stream: string; stages:
 
   const upstream = new JobGraph(job);
   const upstreamNodes = new Map<GraphNode, GraphNode>();
+  const path = pathToCut(cut);
   for (const node of graph.nodes) {
     if (downstream.has(node)) continue;
-    const copy =
+    let copy =
       node === cut.source
         ? { ...node, source: numberedSource(source, numbering) }
         : withInputs(node, upstreamNodes);
+    if (copy.kind === "operator" && path.has(node)) copy = keepingSplitWatermarks(copy, cut, numbering);
     upstreamNodes.set(
       node,
       upstream.add(labels.get(node.id)!, node.id, () => copy),
@@ -218,6 +237,37 @@ function forwardedFrom(node: GraphNode): GraphNode {
   let current = node;
   while (current.kind === "operator" && current.spec.partitioning === "forwards") current = current.input;
   return current;
+}
+
+/** The operators between the cut's source and its keyed operator (a chain: the cut checked it). */
+function pathToCut(cut: RepartitionCut): Set<GraphNode> {
+  const path = new Set<GraphNode>();
+  for (let node: GraphNode = cut.operator.input; node !== cut.source && node.kind === "operator"; ) {
+    path.add(node);
+    node = node.input;
+  }
+  return path;
+}
+
+/**
+ * `node`, whose watermark assigner (if it is one) tells `numbering` each split's own watermark:
+ * kept with the split's position, it is the split's floor after a restore, higher than the
+ * merged watermark the writer sees when another split of the run lags behind.
+ */
+function keepingSplitWatermarks(
+  node: OperatorNode,
+  cut: RepartitionCut,
+  numbering: RecordNumbering,
+): OperatorNode {
+  const prefix = `${cut.source.id}/`;
+  const splitWatermark = (split: string, watermark: number) => {
+    if (split.startsWith(prefix)) numbering.keepWatermark([split.slice(prefix.length)], watermark);
+  };
+  const factory = node.spec.factory;
+  return {
+    ...node,
+    spec: { ...node.spec, factory: (context, output) => factory({ ...context, splitWatermark }, output) },
+  };
 }
 
 /** `operator` and every node that reads it, directly or not. */

@@ -10,7 +10,8 @@ import { type StageRuntime, serializeSnapshot } from "./stage-runtime.ts";
 
 /**
  * What an operator does to how records are partitioned, for a job run on several workers: a keyed
- * operator names its key selector (its state is kept per key group of that key); `forwards` says
+ * operator names its key selector (its state is kept per key group of that key; `perRecord`: it
+ * emits for each record at once, in order, with no timers — `reduce`); `forwards` says
  * the operator passes records on unchanged or drops them (`filter`, `withWatermarks`), so a key
  * of its input is a key of its output; `asserted` says the user asserts the records are already
  * partitioned by that key (`reinterpretAsKeyed`), which the operator checks per record;
@@ -19,7 +20,7 @@ import { type StageRuntime, serializeSnapshot } from "./stage-runtime.ts";
  * repartition may follow it (records are numbered after it). Anything else is unknown.
  */
 export type OperatorPartitioning =
-  | { readonly keyOf: (value: unknown) => Key }
+  | { readonly keyOf: (value: unknown) => Key; readonly perRecord?: true }
   | { readonly asserted: (value: unknown) => Key }
   | "forwards"
   | "per-record";

@@ -69,6 +69,13 @@ export interface OperatorContext {
    * dead-letter sink, or the log); like a connector's, `send` never throws.
    */
   readonly deadLetters?: DeadLetterOutput | undefined;
+  /**
+   * Told, by a watermark assigner (`withWatermarks`), the watermark of a source split it tracks
+   * after each of the split's batches (`split` as the records carry it: `<source>/<split>`).
+   * A repartition keeps it with the split's position, as the split's floor after a restore.
+   * Undefined: nobody asks.
+   */
+  readonly splitWatermark?: ((split: string, watermark: number) => void) | undefined;
   /** The last watermark this operator received (`-Infinity` before the first). */
   currentWatermark(): number;
   /**

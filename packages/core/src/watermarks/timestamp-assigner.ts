@@ -98,6 +98,7 @@ export function timestampAssigner<T>(
         }
         assigned.length = n;
         output.emitBatch(kept, assigned);
+        if (splitId !== undefined) context.splitWatermark?.(splitId, generator.currentWatermark());
         emitIfAdvanced();
       },
       processSplitStatus({ split: splitId, status }) {

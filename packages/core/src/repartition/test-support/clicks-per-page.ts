@@ -57,6 +57,8 @@ export function clicksPerPage(
     ratePerSecond?: number;
     /** Before the keyed operator, copy each click (`map`) and hand it on twice (`flatMap`): every count doubles. */
     twice?: boolean;
+    /** Before the keyed operator, a reduce keyed by the source's partition key that hands each click on. */
+    reduceByIp?: boolean;
   },
 ) {
   const job = pipeline("clicks-per-page", {
@@ -79,9 +81,12 @@ export function clicksPerPage(
   const kept = clicks
     .withWatermarks(boundedOutOfOrderness(10_000), (c) => c.at, { name: "timestamps" })
     .filter((c) => c.page !== "/p22", { name: "no-p22" });
-  const counted = options.twice
+  const doubled = options.twice
     ? kept.map((c) => ({ ...c }), { name: "copy" }).flatMap((c) => [c, c], { name: "twice" })
     : kept;
+  const counted = options.reduceByIp
+    ? doubled.keyBy(byIp).reduce((_, c) => c, { name: "latest-per-ip" })
+    : doubled;
   counted
     .keyBy(byPage)
     .window(tumbling(1_000))
