@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { count } from "../aggregates/count.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
+import { holderOf } from "../cluster/lease.ts";
 import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
 import { silentLogger } from "../logging/logger.ts";
 import { pipeline } from "../pipeline.ts";
@@ -146,19 +147,95 @@ describe("a keyed operator before the cut", () => {
 
 describe("event time across the repartition", () => {
   test("a paused upstream split holds every downstream window until it moves on; then the counts are exact", async () => {
-    const channel = new MemoryRepartitionChannel(2);
-    const store = new MemoryCheckpointStore();
-    const leases = new MemoryLeaseStore();
-    const stage1 = new MemoryLeaseStore();
-    let resume!: () => void;
-    const resumed = new Promise<void>((resolve) => {
-      resume = resolve;
-    });
     // Split b is paused before its first record: the readers know of it only from stage 0's
     // lease table (its worker sends no watermark for it), and no window may fire.
-    const source = pausableClicks(0, resumed);
-    const written = [new Map<string, number>(), new Map<string, number>()] as const;
-    const jobs = ["worker-a", "worker-b"].map((workerId, i) => {
+    const run = pausedSplitJob();
+    const jobs = [run.worker("worker-a"), run.worker("worker-b")];
+    await run.resumeAndCheck(jobs, async () => {
+      // Split a reaches its end record (event time 1e9) and its watermark goes through the channel.
+      await eventually(
+        () => run.envelopes().some((e) => e.kind === "watermark" && e.splits.includes("a") && e.at > 1e8),
+        { what: "split a's watermark past its end", timeoutMs: 10_000 },
+      );
+      // Several heartbeats later, still nothing: b holds every window.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(run.merged()).toEqual(new Map());
+    });
+  });
+
+  test("a split read to its end before a handoff restarts from its own watermark: the windows fire once the lagging split moves on", async () => {
+    // Worker a reads split a to its end while b is paused (the run's watermark stays at -Infinity),
+    // then worker b joins and takes a split: the split a is restarted from has nothing left to
+    // read, and only its own watermark, kept in its position, lets the windows fire.
+    const run = pausedSplitJob();
+    const jobs = [run.worker("worker-a")];
+    await run.resumeAndCheck(jobs, async () => {
+      await eventually(
+        () => run.envelopes().some((e) => e.kind === "record" && e.split === "a" && e.id === PER_SPLIT - 1),
+        {
+          what: "split a's last record in the stream",
+          timeoutMs: 10_000,
+        },
+      );
+      jobs.push(run.worker("worker-b"));
+      await eventually(
+        async () => (await run.leases.snapshot()).leases.some((l) => holderOf(l) === "worker-b"),
+        { what: "worker b to take a split", timeoutMs: 10_000 },
+      );
+    });
+  });
+});
+
+/** Workers of a job over {@link pausableClicks} (b paused before its first record) and a memory channel. */
+function pausedSplitJob() {
+  const channel = new MemoryRepartitionChannel(2);
+  const store = new MemoryCheckpointStore();
+  const leases = new MemoryLeaseStore();
+  const stage1 = new MemoryLeaseStore();
+  let resume!: () => void;
+  const source = pausableClicks(
+    0,
+    new Promise<void>((resolve) => {
+      resume = resolve;
+    }),
+  );
+  const written: Map<string, number>[] = [];
+  const expected = new Map<string, number>();
+  for (const split of ["a", "b"]) {
+    for (let i = 0; i < PER_SPLIT - 1; i++) {
+      const c = pausedClick(split, i);
+      const field = `${c.page}|${Math.floor(c.at / 1_000) * 1_000}`;
+      expected.set(field, (expected.get(field) ?? 0) + 1);
+    }
+  }
+  const merged = () => new Map(written.flatMap((w) => [...w]));
+  return {
+    leases,
+    /** Every message in the repartition stream, decoded. */
+    envelopes: () => [...channel.streams.values()].flat(2).map((m) => decodeEnvelope(m, v8Serde)),
+    /** The windows written by every worker. */
+    merged,
+    /**
+     * Runs `before` (b still paused), then lets b move on, waits for every window, stops `jobs`
+     * (also when something failed) and checks the counts are exactly those of the clicks.
+     */
+    async resumeAndCheck(
+      jobs: { stop(): Promise<void>; done: Promise<unknown> }[],
+      before: () => Promise<void>,
+    ) {
+      try {
+        await before();
+        resume();
+        await eventually(() => merged().size >= expected.size, { what: "every window", timeoutMs: 15_000 });
+      } finally {
+        await Promise.all(jobs.map((job) => job.stop()));
+      }
+      await Promise.all(jobs.map((job) => job.done));
+      expect(new Map([...merged()].sort())).toEqual(new Map([...expected].sort()));
+    },
+    worker(workerId: string) {
+      const results = new Map<string, number>();
+      written.push(results);
       const job = pipeline("paused-split", {
         checkpoints: { every: 40, store },
         cluster: { leases, workerId, ...FAST, repartition: { channel, stageLeases: () => stage1 } },
@@ -172,44 +249,12 @@ describe("event time across the repartition", () => {
         .keyBy((c) => c.page)
         .window(tumbling(1_000))
         .aggregate(count(), { name: "per-page" })
-        .sink(countsSink(written[i]!), { name: "out" });
-      return job;
-    });
-    const runs = jobs.map((job) => job.run());
-    const expected = new Map<string, number>();
-    for (const split of ["a", "b"]) {
-      for (let i = 0; i < PER_SPLIT - 1; i++) {
-        const c = pausedClick(split, i);
-        const field = `${c.page}|${Math.floor(c.at / 1_000) * 1_000}`;
-        expected.set(field, (expected.get(field) ?? 0) + 1);
-      }
-    }
-    const stream = () => [...channel.streams.values()][0] ?? [];
-    const merged = () => new Map(written.flatMap((w) => [...w]));
-    try {
-      // Split a reaches its end record (event time 1e9) and its watermark goes through the channel.
-      await eventually(
-        () =>
-          stream().some((shard) =>
-            shard.some((m) => {
-              const e = decodeEnvelope(m, v8Serde);
-              return e.kind === "watermark" && e.splits.includes("a") && e.at > 1e8;
-            }),
-          ),
-        { what: "split a's watermark past its end", timeoutMs: 10_000 },
-      );
-      // Several heartbeats later, still nothing: b holds every window.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      expect(merged()).toEqual(new Map());
-      resume();
-      await eventually(() => merged().size >= expected.size, { what: "every window", timeoutMs: 15_000 });
-    } finally {
-      await Promise.all(jobs.map((job) => job.stop()));
-    }
-    await Promise.all(runs);
-    expect(new Map([...merged()].sort())).toEqual(new Map([...expected].sort()));
-  });
-});
+        .sink(countsSink(results), { name: "out" });
+      const done = job.run();
+      return { stop: () => job.stop(), done };
+    },
+  };
+}
 
 describe("describing a job with a repartition", () => {
   test("lists its two stages, the stream between them and their nodes", () => {
