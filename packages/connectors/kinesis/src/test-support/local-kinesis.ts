@@ -33,7 +33,8 @@ const children = new Set<ChildProcess>();
 process.once("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
-function track(child: ChildProcess): ChildProcess {
+/** Kills `child` when this process exits (a test or benchmark that dies leaves nothing behind). */
+export function track(child: ChildProcess): ChildProcess {
   children.add(child);
   child.once("exit", () => children.delete(child));
   return child;
