@@ -25,8 +25,12 @@ import type { KinesisSourceOptions } from "./options.ts";
 import { type KinesisRetryOptions, resolveRetry, retryCall } from "./retry.ts";
 import { shardsToSplits } from "./shard-splits.ts";
 
-/** PutRecords takes at most this many entries. */
+/** PutRecords takes at most this many entries, */
 const MAX_PUT_ENTRIES = 500;
+/** this many bytes of data and partition keys, */
+const MAX_PUT_BYTES = 5 * 1024 * 1024;
+/** and entries of at most this many bytes each. */
+const MAX_ENTRY_BYTES = 1024 * 1024;
 /** How long a writer trusts its list of open shards before listing again for a marker (ms). */
 const SHARD_LIST_TTL_MS = 1_000;
 
@@ -167,36 +171,92 @@ export function kinesisRepartition(options: KinesisRepartitionOptions = {}): Rep
   };
 }
 
-/** Writes `stream` in order: each call's entries are all stored (failed ones put again) before it resolves. */
-function kinesisStreamWriter(
+/** One entry of a repartition stream's PutRecords call, and whether it is (a shard's copy of) a marker. */
+export interface OrderedEntry {
+  readonly entry: PutEntry;
+  readonly marker: boolean;
+}
+
+/**
+ * What to put again after a PutRecords call stored all but the entries at `failed`: the failed
+ * entries and every marker after the first failed one, in their order. Kinesis keeps the order of
+ * one call's stored entries in a shard: a marker stored after one that failed (an `active` after
+ * an `idle` of the same split) would precede it once it is put again. Records need no such care:
+ * a marker never shares a call with a record it speaks about (see `RepartitionStreamWriter`).
+ *
+ * @example
+ * entriesToPutAgain([m1, m2, r1, r2], new Set([0, 3])); // [m1, m2, r2]
+ * declare const m1: OrderedEntry, m2: OrderedEntry, r1: OrderedEntry, r2: OrderedEntry;
+ */
+export function entriesToPutAgain(
+  entries: readonly OrderedEntry[],
+  failed: ReadonlySet<number>,
+): OrderedEntry[] {
+  const first = Math.min(...failed);
+  return entries.filter((entry, i) => failed.has(i) || (i > first && entry.marker));
+}
+
+/** The PutRecords calls `entries` take, in order, within Kinesis' limits of entries and bytes per call. */
+export function putRecordsCalls(entries: readonly OrderedEntry[], stream: string): OrderedEntry[][] {
+  const calls: OrderedEntry[][] = [];
+  let call: OrderedEntry[] = [];
+  let bytes = 0;
+  for (const ordered of entries) {
+    const size = ordered.entry.data.byteLength + Buffer.byteLength(ordered.entry.partitionKey);
+    if (size > MAX_ENTRY_BYTES) {
+      throw new Error(
+        `repartition stream ${stream}: a ${ordered.marker ? "marker" : "record"} of ${size} bytes exceeds Kinesis' ${MAX_ENTRY_BYTES} bytes per record`,
+      );
+    }
+    if (call.length === MAX_PUT_ENTRIES || bytes + size > MAX_PUT_BYTES) {
+      calls.push(call);
+      call = [];
+      bytes = 0;
+    }
+    call.push(ordered);
+    bytes += size;
+  }
+  if (call.length > 0) calls.push(call);
+  return calls;
+}
+
+/**
+ * Writes `stream`: a write's records and markers go in as few PutRecords calls as Kinesis' limits
+ * allow, and each call's entries are all stored (failed ones put again, with the markers after
+ * them) before the next call.
+ */
+export function kinesisStreamWriter(
   stream: string,
   keyGroups: number,
   proxy: StreamProxy,
   context: { readonly retry: ReturnType<typeof resolveRetry>; readonly clock: Clock },
 ): RepartitionStreamWriter {
   let shards: { readonly open: readonly ShardInfo[]; readonly at: number } | undefined;
-  const putAll = async (entries: readonly PutEntry[]) => {
-    for (let from = 0; from < entries.length; from += MAX_PUT_ENTRIES) {
-      let pending = entries.slice(from, from + MAX_PUT_ENTRIES);
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        const failures = await retryCall(
-          `PutRecords to ${stream}`,
-          () => proxy.putRecords(stream, pending),
-          context,
-        );
-        if (failures.length === 0) break;
-        if (attempt >= context.retry.maxAttempts) {
-          const first = failures[0]!;
-          throw new Error(
-            `PutRecords to ${stream}: ${failures.length} entries still failed after ${attempt} attempts (${first.errorCode}: ${first.errorMessage})`,
-          );
-        }
-        pending = failures.map((failure) => pending[failure.index]!);
-        await sleep(
-          context.clock,
-          Math.min(context.retry.maxBackoffMS, context.retry.initialBackoffMS * 2 ** attempt),
+  const putInOrder = async (entries: readonly OrderedEntry[]) => {
+    let pending = entries;
+    for (let attempt = 1; ; attempt++) {
+      const sent = pending;
+      const failures = await retryCall(
+        `PutRecords to ${stream}`,
+        () =>
+          proxy.putRecords(
+            stream,
+            sent.map((ordered) => ordered.entry),
+          ),
+        context,
+      );
+      if (failures.length === 0) return;
+      if (attempt >= context.retry.maxAttempts) {
+        const first = failures[0]!;
+        throw new Error(
+          `PutRecords to ${stream}: ${failures.length} entries still failed after ${attempt} attempts (${first.errorCode}: ${first.errorMessage})`,
         );
       }
+      pending = entriesToPutAgain(sent, new Set(failures.map((failure) => failure.index)));
+      await sleep(
+        context.clock,
+        Math.min(context.retry.maxBackoffMS, context.retry.initialBackoffMS * 2 ** attempt),
+      );
     }
   };
   const openShards = async () => {
@@ -208,20 +268,22 @@ function kinesisStreamWriter(
     return shards.open;
   };
   return {
-    put(messages: readonly RepartitionMessage[]) {
-      return putAll(
-        messages.map((message) => ({
-          data: message.data,
-          partitionKey: String(message.keyGroup),
-          explicitHashKey: keyGroupPoint(message.keyGroup!, keyGroups),
-        })),
-      );
-    },
-    async broadcast(data) {
-      const open = await openShards();
-      await putAll(
-        open.map((shard) => ({ data, partitionKey: "marker", explicitHashKey: shard.startingHashKey })),
-      );
+    async write(messages: readonly RepartitionMessage[]) {
+      const entries: OrderedEntry[] = [];
+      let open: readonly ShardInfo[] | undefined;
+      for (const { data, keyGroup } of messages) {
+        if (keyGroup !== undefined) {
+          const explicitHashKey = keyGroupPoint(keyGroup, keyGroups);
+          entries.push({ entry: { data, partitionKey: String(keyGroup), explicitHashKey }, marker: false });
+          continue;
+        }
+        open ??= await openShards();
+        for (const shard of open) {
+          const entry = { data, partitionKey: "marker", explicitHashKey: shard.startingHashKey };
+          entries.push({ entry, marker: true });
+        }
+      }
+      for (const call of putRecordsCalls(entries, stream)) await putInOrder(call);
     },
     close() {
       proxy.close();

@@ -16,21 +16,28 @@ export interface RepartitionMessage {
 }
 
 /**
- * Writes one repartition stream. Each call resolves once every message it was given is stored
- * (failed entries retried), so what a later call writes follows it in every shard.
+ * Writes one repartition stream. A call resolves once every message it was given is stored (failed
+ * entries retried), so what a later call writes follows it in every shard.
  *
  * @example
- * await writer.put([{ data, keyGroup: 3 }]); // to the shard holding key group 3's point
- * await writer.broadcast(marker); // to every open shard, after the put above
+ * // A record to the shard holding key group 3's point; then, once it is stored, a marker to every
+ * // open shard.
+ * await writer.write([{ data, keyGroup: 3 }]);
+ * await writer.write([{ data: marker, keyGroup: undefined }]);
  * declare const writer: RepartitionStreamWriter;
  * declare const data: Uint8Array;
  * declare const marker: Uint8Array;
  */
 export interface RepartitionStreamWriter {
-  /** Stores each message at its key group's point. */
-  put(messages: readonly RepartitionMessage[]): Promise<void>;
-  /** Stores `data` once in every open shard of the stream. */
-  broadcast(data: Uint8Array): Promise<void>;
+  /**
+   * Stores each record at its key group's point and each marker (`keyGroup` undefined) once in
+   * every open shard, in as few calls as the log allows. In every shard the markers are stored in
+   * their order; records may be stored in any order, also ahead of a marker of the same call (a
+   * failed entry is put again after the others): a marker goes in a call after the records it
+   * speaks about. A message may be stored twice (the readers drop duplicate records; a marker
+   * read twice says nothing new).
+   */
+  write(messages: readonly RepartitionMessage[]): Promise<void>;
   /** Releases the writer's client. */
   close(): Promise<void> | void;
 }

@@ -5,23 +5,21 @@ import type { Serde } from "../state/serde.ts";
 import type { Cancel } from "../time/clock.ts";
 import { type Envelope, encodeEnvelope } from "./envelope.ts";
 import type { RecordNumbering } from "./record-numbering.ts";
-import type {
-  RepartitionChannel,
-  RepartitionMessage,
-  RepartitionStreamWriter,
-} from "./repartition-channel.ts";
+import type { RepartitionChannel, RepartitionStreamWriter } from "./repartition-channel.ts";
+import { type OutgoingMessage, RepartitionWriteQueue } from "./write-queue.ts";
+
+export type { OutgoingMessage } from "./write-queue.ts";
 
 /** Least processing time between two watermark markers of one writer (ms). */
 export const WATERMARK_MARKER_INTERVAL_MS = 200;
 /** Most processing time between two watermark markers of one writer, moved or not (ms). */
 export const WATERMARK_HEARTBEAT_MS = 1_000;
 
-/** A message on its way to the writer sink, with what the sink must remember of it. */
-export interface OutgoingMessage extends RepartitionMessage {
-  /** For a record: its upstream split and id (the sink tracks the highest id stored per split). */
-  readonly split?: string;
-  readonly id?: number;
-}
+/**
+ * Messages the writer sink lets wait behind a running channel call before its writes wait too;
+ * they all go in the next call.
+ */
+export const MAX_PENDING_MESSAGES = 500;
 
 /**
  * The last operator of an upstream stage: numbers each record per upstream split (see
@@ -59,7 +57,15 @@ export function repartitionWriterOperator(options: {
       const splits = covered(at);
       sentAt = context.clock.now();
       if (splits.length === 0) return;
-      output.emit(marker({ kind: "watermark", splits, at }), at);
+      output.emit(
+        {
+          ...marker({ kind: "watermark", splits, at }),
+          // A later marker for the same splits replaces this one while it waits in the sink.
+          supersedes: `watermark:${splits.join("\n")}`,
+          recordsMayPass: true,
+        },
+        at,
+      );
       numbering.keepWatermark(splits, at);
     };
     const schedule = (at: number) => {
@@ -98,6 +104,8 @@ export function repartitionWriterOperator(options: {
         }
       },
       processWatermark(watermark) {
+        // Only a watermark that moved is worth a marker (the heartbeat repeats the last one).
+        if (watermark <= latest) return;
         latest = watermark;
         // Kept in the positions at once, not when the marker goes: a run stopped at a checkpoint
         // runs no timer after its barrier, so a marker held back by the interval would never go,
@@ -129,12 +137,14 @@ export function repartitionWriterOperator(options: {
 
 /**
  * The sink of an upstream stage: writes the writer operator's messages to the repartition stream
- * in order (a marker only once the records before it are stored). At each checkpoint, once the
- * records before its barrier are stored, it writes a `committed` marker with the highest id stored
- * per upstream split, and an `end` marker for each split read to its end, so readers can raise
- * their floors. Written before the checkpoint completes, they precede the lease's release: a split
- * is never finished in the lease table before its end marker is in every shard. (A marker of a
- * checkpoint that then fails is still true: a replay numbers the same records the same.)
+ * in order (in every shard a marker follows the records before it), one channel call at a time,
+ * the messages queued behind a call coalesced into the next ({@link RepartitionWriteQueue}). At
+ * each checkpoint it queues, after the records before its barrier, a `committed` marker with the
+ * highest id per upstream split, and an `end` marker for each split read to its end, so readers
+ * can raise their floors, and waits until all of it is stored. Written before the checkpoint
+ * completes, they precede the lease's release: a split is never finished in the lease table before
+ * its end marker is in every shard. (A marker of a checkpoint that then fails is still true: a
+ * replay numbers the same records the same.) A failed call fails the next write or checkpoint.
  */
 export function repartitionWriterSink(options: {
   readonly channel: RepartitionChannel;
@@ -145,43 +155,47 @@ export function repartitionWriterSink(options: {
 }): Sink<OutgoingMessage> {
   const { channel, stream, numbering, serde, keyGroups } = options;
   let writer: RepartitionStreamWriter | undefined;
-  const stored = new Map<string, number>();
+  let queue: RepartitionWriteQueue | undefined;
+  /** The highest id queued per upstream split: stored before any marker queued after it. */
+  const queued = new Map<string, number>();
   const endsSent = new Set<string>();
   return {
     name: `repartition(${stream})`,
     open() {
+      queue?.stop();
       writer = channel.writer(stream, keyGroups);
-      stored.clear();
+      queue = new RepartitionWriteQueue(writer, MAX_PENDING_MESSAGES);
+      queued.clear();
       endsSent.clear();
     },
-    async write(messages) {
-      let records: OutgoingMessage[] = [];
-      for (const message of messages) {
-        if (message.keyGroup !== undefined) {
-          records.push(message);
-          continue;
-        }
-        if (records.length > 0) await writer!.put(records);
-        records = [];
-        await writer!.broadcast(message.data);
-      }
-      if (records.length > 0) await writer!.put(records);
+    write(messages) {
       for (const { split, id } of messages) {
-        if (split !== undefined && id !== undefined && id > (stored.get(split) ?? 0)) stored.set(split, id);
+        if (split !== undefined && id !== undefined && id > (queued.get(split) ?? 0)) queued.set(split, id);
       }
+      return queue!.enqueue(messages);
     },
     async snapshot() {
-      if (stored.size > 0) {
-        await writer!.broadcast(encodeEnvelope({ kind: "committed", ids: [...stored] }, serde));
+      // Queued after the records before the barrier, they are stored after those in every shard.
+      const markers: OutgoingMessage[] = [];
+      if (queued.size > 0) {
+        const data = encodeEnvelope({ kind: "committed", ids: [...queued] }, serde);
+        markers.push({ data, keyGroup: undefined, recordsMayPass: true });
       }
       for (const [split, id] of numbering.ended) {
         if (endsSent.has(split)) continue;
-        await writer!.broadcast(encodeEnvelope({ kind: "end", split, id }, serde));
+        markers.push({ data: encodeEnvelope({ kind: "end", split, id }, serde), keyGroup: undefined });
         endsSent.add(split);
       }
+      await queue!.enqueue(markers);
+      await queue!.drain();
       return undefined;
     },
+    finish() {
+      return queue?.drain();
+    },
     async close() {
+      queue?.stop();
+      queue = undefined;
       await writer?.close();
       writer = undefined;
     },

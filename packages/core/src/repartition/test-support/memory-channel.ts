@@ -37,12 +37,11 @@ export class MemoryRepartitionChannel implements RepartitionChannel {
       if (this.duplicate(data)) shards[shard]!.push(data);
     };
     return {
-      put: async (messages) => {
-        for (const { data, keyGroup } of messages) store(shardOf(keyGroup!, keyGroups, this.shards), data);
-        this.#wake();
-      },
-      broadcast: async (data) => {
-        for (let s = 0; s < this.shards; s++) store(s, data);
+      write: async (messages) => {
+        for (const { data, keyGroup } of messages) {
+          if (keyGroup !== undefined) store(shardOf(keyGroup, keyGroups, this.shards), data);
+          else for (let s = 0; s < this.shards; s++) store(s, data);
+        }
         this.#wake();
       },
       close: () => {},
