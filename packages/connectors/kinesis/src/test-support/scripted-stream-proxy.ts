@@ -44,14 +44,15 @@ export class ScriptedStreamProxy implements StreamProxy {
     this.closed = true;
   }
 
-  listShards = notScripted;
-  getShardIterator = notScripted;
-  getRecords = notScripted;
-  streamArn = notScripted;
-  registerConsumer = notScripted;
-  describeConsumer = notScripted;
-  deregisterConsumer = notScripted;
-  subscribeToShard = notScripted;
+  // Typed as the interface's members, so a test can script one (the repartition writer's lists shards).
+  listShards: StreamProxy["listShards"] = notScripted;
+  getShardIterator: StreamProxy["getShardIterator"] = notScripted;
+  getRecords: StreamProxy["getRecords"] = notScripted;
+  streamArn: StreamProxy["streamArn"] = notScripted;
+  registerConsumer: StreamProxy["registerConsumer"] = notScripted;
+  describeConsumer: StreamProxy["describeConsumer"] = notScripted;
+  deregisterConsumer: StreamProxy["deregisterConsumer"] = notScripted;
+  subscribeToShard: StreamProxy["subscribeToShard"] = notScripted;
 }
 
 function notScripted(): never {
