@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { holderOf, repartitionStreamName } from "@eddy/core";
 import { eventually } from "@eddy/core/testing";
@@ -8,7 +6,13 @@ import { type RedisLeaseStore, redisLeases } from "@eddy/state";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createStreamProxy, type PutEntry } from "./kinesis-client.ts";
-import { freePort, type LocalKinesis, startKinesisLocal } from "./test-support/local-kinesis.ts";
+import { type LocalKinesis, startKinesisLocal } from "./test-support/local-kinesis.ts";
+import {
+  type IsolatedRedis,
+  startIsolatedRedis,
+  startWorkerProcess,
+  type WorkerProcess,
+} from "./test-support/process-workers.ts";
 import { produce } from "./test-support/producer.ts";
 import type { RepartitionClick } from "./test-support/repartition-worker.ts";
 
@@ -24,39 +28,22 @@ const PAGES = 12;
 const TS_STEP = 10;
 
 let kinesis: LocalKinesis;
-let redisServer: ChildProcess;
+let isolatedRedis: IsolatedRedis;
 let redisUrl: string;
 let redis: Redis;
 
 beforeAll(async () => {
   kinesis = await startKinesisLocal();
-  const port = await freePort();
-  redisServer = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
-  );
-  redisUrl = `redis://127.0.0.1:${port}`;
-  await eventually(() => listening(port), { what: "redis-server to listen" });
+  isolatedRedis = await startIsolatedRedis();
+  redisUrl = isolatedRedis.url;
   redis = new Redis(redisUrl);
 }, 60_000);
 
 afterAll(async () => {
   redis?.disconnect();
-  redisServer?.kill("SIGKILL");
+  isolatedRedis?.stop();
   await kinesis?.stop();
 });
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
 
 const encoder = new TextEncoder();
 const entry = (c: RepartitionClick, explicitHashKey?: string): PutEntry => ({
@@ -79,36 +66,9 @@ function expectedCounts(clicks: readonly RepartitionClick[]): Record<string, str
   return Object.fromEntries([...windows].map(([field, n]) => [field, String(n)]));
 }
 
-interface Worker {
-  readonly child: ChildProcess;
-  readonly exit: Promise<{ signal: NodeJS.Signals | null; output: string }>;
-}
-
-function start(stream: string, job: string, results: string, workerId?: string): Worker {
-  const args = [
-    "--import",
-    import.meta.resolve("tsx"),
-    WORKER,
-    kinesis.endpoint,
-    stream,
-    redisUrl,
-    job,
-    results,
-  ];
-  const child = spawn(process.execPath, workerId === undefined ? args : [...args, workerId], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-  });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exit = new Promise<{ signal: NodeJS.Signals | null; output: string }>((resolve) =>
-    child.once("exit", (_code, signal) => resolve({ signal, output })),
-  );
-  return { child, exit };
+function start(stream: string, job: string, results: string, workerId?: string): WorkerProcess {
+  const args = [kinesis.endpoint, stream, redisUrl, job, results];
+  return startWorkerProcess(WORKER, workerId === undefined ? args : [...args, workerId]);
 }
 
 test("two worker processes with a SIGKILL write, through a repartition stream, exactly the per-page counts", async () => {
@@ -119,7 +79,7 @@ test("two worker processes with a SIGKILL write, through a repartition stream, e
   const expected = expectedCounts(clicks);
   const table: RedisLeaseStore = redisLeases(redisUrl, { job });
   const stage1: RedisLeaseStore = redisLeases(redisUrl, { job: `${job}/stage-1` });
-  const workers = new Map<string, Worker>();
+  const workers = new Map<string, WorkerProcess>();
   const ended: string[] = [];
   const proxy = createStreamProxy(kinesis.connection);
   try {
