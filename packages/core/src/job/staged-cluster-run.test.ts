@@ -6,14 +6,9 @@ import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
 import { silentLogger } from "../logging/logger.ts";
 import { pipeline } from "../pipeline.ts";
 import { decodeEnvelope } from "../repartition/envelope.ts";
-import {
-  type Click,
-  clicksPerPage,
-  countsSink,
-  expectedCounts,
-} from "../repartition/test-support/clicks-per-page.ts";
+import { clicksPerPage, countsSink, expectedCounts } from "../repartition/test-support/clicks-per-page.ts";
 import { MemoryRepartitionChannel } from "../repartition/test-support/memory-channel.ts";
-import type { SourceEvent, SplittableSource } from "../runtime/source.ts";
+import { PER_SPLIT, pausableClicks, pausedClick } from "../repartition/test-support/pausable-clicks.ts";
 import { v8Serde } from "../state/serde.ts";
 import { eventually } from "../testing/eventually.ts";
 import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
@@ -88,54 +83,6 @@ describe("a job with a repartition on several workers", () => {
     );
   });
 });
-
-/** Records per split of {@link pausableClicks}; the last one, far in event time, only moves the watermark. */
-const PER_SPLIT = 300;
-const pausedClick = (split: string, i: number): Click =>
-  i === PER_SPLIT - 1 ? { ip: split, page: "end", at: 1e9 } : { ip: split, page: `/p${i % 5}`, at: i * 10 };
-
-/**
- * Two splits, `a` and `b`, of clicks in event-time order (10 ms apart), read in turns, 20 at a
- * time; `b` stops before its record `pauseAt` until `resume` settles. Unbounded: it never ends
- * (an end would close every window), it waits.
- */
-function pausableClicks(pauseAt: number, resume: Promise<void>): SplittableSource<Click> {
-  let resumed = false;
-  void resume.then(() => {
-    resumed = true;
-  });
-  return {
-    name: "pausable",
-    bounded: false,
-    listSplits: () => [{ id: "a" }, { id: "b" }],
-    open(context) {
-      const mine = ["a", "b"].filter((s) => context.assignedSplits?.has(s) ?? true);
-      const next = new Map(mine.map((s) => [s, (context.restoredPositions.get(s) as number) ?? 0]));
-      const unannounced = [...mine];
-      let turn = 0;
-      return {
-        async next(): Promise<SourceEvent<Click> | undefined> {
-          for (;;) {
-            if (context.signal.aborted) return undefined;
-            const joining = unannounced.shift();
-            if (joining) return { kind: "split-status", split: joining, status: "active" };
-            for (let tried = 0; tried < mine.length; tried++) {
-              const split = mine[turn++ % mine.length]!;
-              const from = next.get(split)!;
-              const until = split === "b" && !resumed ? pauseAt : PER_SPLIT;
-              if (from >= until) continue;
-              const to = Math.min(until, from + 20);
-              next.set(split, to);
-              const values = Array.from({ length: to - from }, (_, k) => pausedClick(split, from + k));
-              return { kind: "data", split, values, position: to };
-            }
-            await new Promise((resolve) => setTimeout(resolve, 5));
-          }
-        },
-      };
-    },
-  };
-}
 
 describe("a keyed operator before the cut", () => {
   test("a reduce keyed by the source's partition key runs in stage 0 (its state follows the source's splits); the counts are exact", async () => {
