@@ -34,6 +34,7 @@ export {
   CorruptCheckpointError,
   type KeyGroupBlobRef,
   type OperatorStateRef,
+  type SplitWatermarksOf,
 } from "./checkpoint/checkpoint-store.ts";
 export {
   blobsFreedBy,
@@ -127,6 +128,7 @@ export {
 export { SOURCE_DEFAULTS } from "./io/source-support.ts";
 export type { ClusterOptions, ClusterRepartition } from "./job/cluster-options.ts";
 export { type StartFrom, UnmatchedStateError } from "./job/job-restore.ts";
+export { checkpointToPosition, type PublishedPosition } from "./job/published-state.ts";
 export {
   type CollectedCheckpoints,
   collectWorkerCheckpoints,

@@ -1,4 +1,11 @@
-import { type JobSavepoint, LEASE_DEFAULTS, type LeaseStore, SHARD_END, takeJobSavepoint } from "@eddy/core";
+import {
+  checkpointToPosition,
+  type JobSavepoint,
+  LEASE_DEFAULTS,
+  type LeaseStore,
+  SHARD_END,
+  takeJobSavepoint,
+} from "@eddy/core";
 import { parseCheckpointStoreUrl, redisLeases } from "@eddy/state";
 import type { CliIo } from "../cli-io.ts";
 import { formatTable } from "../table.ts";
@@ -90,9 +97,10 @@ async function refuseWithoutWorkers(leases: LeaseStore, job: string): Promise<vo
   }
 }
 
-function positionOf(checkpoint: string | undefined): string {
+function positionOf(leaseKey: string, checkpoint: string | undefined): string {
   if (checkpoint === undefined) return "(not read yet)";
-  return checkpoint === SHARD_END ? "finished" : checkpoint;
+  if (checkpoint === SHARD_END) return "finished";
+  return JSON.stringify(checkpointToPosition(leaseKey, checkpoint).position);
 }
 
 function summary(job: string, savepoint: JobSavepoint, stopped: boolean) {
@@ -113,7 +121,7 @@ function report(job: string, savepoint: JobSavepoint, stop: boolean | undefined)
   const head = `savepoint "${savepoint.name}" of job "${job}" completed (request ${savepoint.id}, ${savepoint.leases.length} splits)${stop ? "; the workers stop" : ""}\n`;
   const rows = savepoint.leases.map((lease) => [
     lease.leaseKey,
-    positionOf(lease.checkpoint),
+    positionOf(lease.leaseKey, lease.checkpoint),
     lease.keyGroups.length,
   ]);
   return head + formatTable(["split", "position", "key groups"], rows);

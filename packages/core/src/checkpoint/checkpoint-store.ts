@@ -57,6 +57,18 @@ export interface OperatorStateRef {
 }
 
 /**
+ * Per split of a source, the watermark each watermark assigner (by its operator id) had for the
+ * split at the position a checkpoint keeps; `null` for a split it knew but had no watermark for yet.
+ *
+ * @example
+ * const kept: SplitWatermarksOf = {
+ *   "shardId-000000000000": { "withWatermarks#2": 1_700_000_000_000 },
+ *   "shardId-000000000001": { "withWatermarks#2": null },
+ * };
+ */
+export type SplitWatermarksOf = Readonly<Record<string, Readonly<Record<string, number | null>>>>;
+
+/**
  * A complete checkpoint: everything needed to resume a job. Blobs are referenced, not inlined, so
  * an incremental checkpoint shares unchanged key groups with the ones before it.
  *
@@ -82,6 +94,12 @@ export interface CheckpointManifest {
   readonly keyGroups: number;
   /** Per source, per split: the position to resume after (JSON). */
   readonly sources: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * Per source, per split, each watermark assigner's watermark for the split at its position: a
+   * restored split starts there, not at `-Infinity`. Absent when no assigner reported one (and in
+   * checkpoints written before it was kept).
+   */
+  readonly splitWatermarks?: Readonly<Record<string, SplitWatermarksOf>> | undefined;
   /** Per operator (by its stable id), its state. */
   readonly operators: Readonly<Record<string, OperatorStateRef>>;
   /** Per sink, its pre-commit state (serialized). */

@@ -5,7 +5,12 @@ import { type BlobNaming, singleWriterNaming } from "./blob-naming.ts";
 import { CheckpointFailedError } from "./checkpoint-failed-error.ts";
 import type { CheckpointMetrics } from "./checkpoint-metrics.ts";
 import { type CheckpointOptions, type CheckpointPolicy, checkpointPolicy } from "./checkpoint-options.ts";
-import type { CheckpointManifest, CheckpointToStore, OperatorStateRef } from "./checkpoint-store.ts";
+import type {
+  CheckpointManifest,
+  CheckpointToStore,
+  OperatorStateRef,
+  SplitWatermarksOf,
+} from "./checkpoint-store.ts";
 import { commitWithRetries } from "./commit-with-retries.ts";
 import { EndOfInput } from "./end-of-input.ts";
 import { assembleCheckpoint } from "./manifest-assembly.ts";
@@ -121,9 +126,15 @@ export class CheckpointCoordinator implements CheckpointAcknowledgements {
     return done.promise;
   }
 
-  acknowledgeSource(sourceId: string, checkpointId: number, positions: ReadonlyMap<string, unknown>): void {
+  acknowledgeSource(
+    sourceId: string,
+    checkpointId: number,
+    positions: ReadonlyMap<string, unknown>,
+    splitWatermarks?: SplitWatermarksOf,
+  ): void {
     const pending = this.#aligning(checkpointId);
     pending?.sources.set(sourceId, positions);
+    if (splitWatermarks) pending?.splitWatermarks.set(sourceId, splitWatermarks);
   }
 
   acknowledgeOperator(operatorId: string, checkpointId: number, snapshot: SerializedOperatorSnapshot): void {

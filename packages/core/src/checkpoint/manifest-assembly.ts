@@ -6,6 +6,7 @@ import {
   type CheckpointManifest,
   type CheckpointToStore,
   type OperatorStateRef,
+  type SplitWatermarksOf,
 } from "./checkpoint-store.ts";
 import { checksumOf } from "./checksum.ts";
 import type { SerializedOperatorSnapshot } from "./serialized-snapshot.ts";
@@ -15,6 +16,8 @@ import { extendOperatorState } from "./state-chain.ts";
 export interface CheckpointAcks {
   /** Per source, per split: the position after the last record before the barrier. */
   readonly sources: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
+  /** Per source that has them, its splits' watermarks at those positions. */
+  readonly splitWatermarks: ReadonlyMap<string, SplitWatermarksOf>;
   /** Per operator, its snapshot as the barrier passed. */
   readonly operators: ReadonlyMap<string, SerializedOperatorSnapshot>;
   /** Per sink, its pre-commit state. */
@@ -69,6 +72,8 @@ export function assembleCheckpoint(assembly: ManifestAssembly): CheckpointToStor
   }
   const sources: Record<string, Record<string, unknown>> = {};
   for (const [sourceId, positions] of acks.sources) sources[sourceId] = Object.fromEntries(positions);
+  const splitWatermarks =
+    acks.splitWatermarks.size === 0 ? undefined : Object.fromEntries(acks.splitWatermarks);
 
   const manifest: CheckpointManifest = {
     version: CHECKPOINT_FORMAT_VERSION,
@@ -79,6 +84,7 @@ export function assembleCheckpoint(assembly: ManifestAssembly): CheckpointToStor
     completedAt: assembly.completedAt,
     keyGroups: assembly.keyGroups,
     sources,
+    ...(splitWatermarks && { splitWatermarks }),
     operators,
     sinks,
   };

@@ -1,3 +1,4 @@
+import type { SplitWatermarksOf } from "./checkpoint-store.ts";
 import type { SerializedOperatorSnapshot } from "./serialized-snapshot.ts";
 
 /**
@@ -49,8 +50,16 @@ export interface EndOfInputCheckpoint {
  * it. Acknowledgements of a checkpoint that is no longer pending are ignored.
  */
 export interface CheckpointAcknowledgements {
-  /** A source's positions at a barrier: exactly after the last record sent before it. */
-  acknowledgeSource(sourceId: string, checkpointId: number, positions: ReadonlyMap<string, unknown>): void;
+  /**
+   * A source's positions at a barrier: exactly after the last record sent before it; with its
+   * splits' watermarks there, where watermark assigners reported them.
+   */
+  acknowledgeSource(
+    sourceId: string,
+    checkpointId: number,
+    positions: ReadonlyMap<string, unknown>,
+    splitWatermarks?: SplitWatermarksOf,
+  ): void;
   /** An operator's state as the barrier passed it, serialized. */
   acknowledgeOperator(operatorId: string, checkpointId: number, snapshot: SerializedOperatorSnapshot): void;
   /** A sink's pre-commit state (what its `snapshot` returned). */

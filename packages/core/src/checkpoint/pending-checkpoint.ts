@@ -1,5 +1,5 @@
 import type { Cancel } from "../time/clock.ts";
-import type { CheckpointManifest } from "./checkpoint-store.ts";
+import type { CheckpointManifest, SplitWatermarksOf } from "./checkpoint-store.ts";
 import type { CheckpointAcks } from "./manifest-assembly.ts";
 import type { EndOfInputCheckpoint, EndOfInputOutcome } from "./participants.ts";
 import type { SerializedOperatorSnapshot } from "./serialized-snapshot.ts";
@@ -10,6 +10,7 @@ import type { SerializedOperatorSnapshot } from "./serialized-snapshot.ts";
  */
 export class PendingCheckpoint implements CheckpointAcks {
   readonly sources = new Map<string, ReadonlyMap<string, unknown>>();
+  readonly splitWatermarks = new Map<string, SplitWatermarksOf>();
   readonly operators = new Map<string, SerializedOperatorSnapshot>();
   readonly sinks = new Map<string, unknown>();
   /** Sinks that joined it at the end of their input (they wait for its outcome). */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { count } from "../aggregates/count.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
-import { isFinished } from "../cluster/lease.ts";
+import { isFinished, type Lease } from "../cluster/lease.ts";
 import type { LeaseStore } from "../cluster/lease-store.ts";
 import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
 import { fromIterable } from "../io/from-iterable.ts";
@@ -14,6 +14,7 @@ import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
 import { tumbling } from "../windows/assigners.ts";
 import type { TimeWindow, WindowResult } from "../windows/window.ts";
 import type { ClusterOptions } from "./cluster-options.ts";
+import { checkpointToPosition } from "./published-state.ts";
 import { bySymbol, FAST, type Tick, tickAt, tickCounts } from "./test-support/tick-counts.ts";
 
 /** Window counts by `symbol|windowStart`; a result written again overwrites (an idempotent sink). */
@@ -164,12 +165,12 @@ describe("a job on several workers (cluster)", () => {
     const first = countsJob(written[0]!, { store, ratePerSecond: 6_000, cluster });
     const running = first.run();
     await eventually(
-      async () => (await leases.snapshot()).leases.filter((l) => Number(l.checkpoint) > 9_000).length === 4,
+      async () => (await leases.snapshot()).leases.filter((l) => positionOf(l) > 9_000).length === 4,
       { what: "worker a to publish every split past a third of the input", timeoutMs: 15_000 },
     );
     await first.stop();
     expect((await running).outcome).toBe("stopped");
-    const resumedAt = (await leases.snapshot()).leases.map((l) => Number(l.checkpoint));
+    const resumedAt = (await leases.snapshot()).leases.map((l) => positionOf(l));
 
     expect((await countsJob(written[1]!, { store, cluster }).run()).outcome).toBe("finished");
     // The restarted worker read on from where the first stopped, and its windows there count the
@@ -263,3 +264,10 @@ describe("a job on several workers (cluster)", () => {
     });
   });
 });
+
+/** A lease's published position (a record index of the generator), or NaN before the first. */
+function positionOf(lease: Lease): number {
+  return lease.checkpoint === undefined
+    ? Number.NaN
+    : Number(checkpointToPosition(lease.leaseKey, lease.checkpoint).position);
+}

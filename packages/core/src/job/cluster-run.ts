@@ -17,7 +17,7 @@ import { leaseChange, stopAtPublishedCheckpoint } from "./planned-restart.ts";
 import { stopOnProcessSignals } from "./process-signals.ts";
 import { readSinkCommittables } from "./published-committables.ts";
 import { restorePublished } from "./published-restore.ts";
-import { positionToCheckpoint } from "./published-state.ts";
+import { checkpointToPosition, positionToCheckpoint } from "./published-state.ts";
 import { SavepointParticipation } from "./savepoint-participation.ts";
 import { restoreJobSavepoint } from "./savepoint-restore.ts";
 
@@ -449,7 +449,11 @@ export class ClusterRun {
     for (const { lease } of this.#coordinator.held()) {
       const end = ended.get(lease.leaseKey);
       const waitsForRunEnd = this.#endsWithoutChildren.has(lease.leaseKey);
-      if (end !== undefined && reading.has(lease.leaseKey) && end === lease.checkpoint && !waitsForRunEnd) {
+      const published =
+        lease.checkpoint === undefined || lease.checkpoint === SHARD_END
+          ? undefined
+          : positionToCheckpoint(checkpointToPosition(lease.leaseKey, lease.checkpoint).position);
+      if (end !== undefined && reading.has(lease.leaseKey) && end === published && !waitsForRunEnd) {
         this.#ends.add(lease.leaseKey);
       }
     }

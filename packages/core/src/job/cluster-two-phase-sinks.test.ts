@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
+import type { Lease } from "../cluster/lease.ts";
 import type { LeaseStore } from "../cluster/lease-store.ts";
 import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
 import { generatorSource } from "../io/generator-source.ts";
@@ -12,6 +13,7 @@ import { pipeline } from "../pipeline.ts";
 import type { Sink } from "../runtime/sink.ts";
 import { eventually } from "../testing/eventually.ts";
 import type { ClusterOptions } from "./cluster-options.ts";
+import { checkpointToPosition } from "./published-state.ts";
 import { FAST, tickCounts } from "./test-support/tick-counts.ts";
 
 const directories: string[] = [];
@@ -85,7 +87,7 @@ describe("two-phase sinks on several workers", () => {
     const first = countsToFiles(dir, { store, ratePerSecond: 6_000, cluster });
     const running = first.run();
     await eventually(
-      async () => (await leases.snapshot()).leases.filter((l) => Number(l.checkpoint) > 9_000).length === 4,
+      async () => (await leases.snapshot()).leases.filter((l) => positionOf(l) > 9_000).length === 4,
       { what: "worker a to publish every split past a third of the input", timeoutMs: 15_000 },
     );
     await first.stop();
@@ -213,3 +215,10 @@ describe("two-phase sinks on several workers", () => {
     );
   });
 });
+
+/** A lease's published position (a record index of the generator), or NaN before the first. */
+function positionOf(lease: Lease): number {
+  return lease.checkpoint === undefined
+    ? Number.NaN
+    : Number(checkpointToPosition(lease.leaseKey, lease.checkpoint).position);
+}

@@ -122,11 +122,13 @@ export class FencedCheckpoints implements CheckpointStore {
     const { coordinator, store } = this.#settings;
     const keyGroups = this.#keyGroupsOf(checkpoint.manifest);
     await store.commit(checkpoint, KEEP_EVERY_CHECKPOINT);
-    const positions = checkpoint.manifest.sources[this.#settings.sourceId] ?? {};
+    const { sourceId } = this.#settings;
+    const positions = checkpoint.manifest.sources[sourceId] ?? {};
+    const watermarks = checkpoint.manifest.splitWatermarks?.[sourceId] ?? {};
     const result = await coordinator.publish({
       leases: this.#settings.leases.map(({ leaseKey }) =>
         leaseKey in positions
-          ? { leaseKey, checkpoint: positionToCheckpoint(positions[leaseKey]) }
+          ? { leaseKey, checkpoint: positionToCheckpoint(positions[leaseKey], watermarks[leaseKey]) }
           : { leaseKey },
       ),
       keyGroups,

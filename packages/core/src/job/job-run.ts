@@ -12,6 +12,7 @@ import type { JobMetrics } from "../runtime/metrics.ts";
 import type { Sink, SinkWriter } from "../runtime/sink.ts";
 import { InFlightLimit, SinkStage } from "../runtime/sink-stage.ts";
 import { SourceDriver } from "../runtime/source-driver.ts";
+import { SplitWatermarks } from "../runtime/split-watermarks.ts";
 import { deserializeSnapshot, type StageRuntime } from "../runtime/stage-runtime.ts";
 import type { Serde } from "../state/serde.ts";
 import type { Cancel, Clock } from "../time/clock.ts";
@@ -86,6 +87,8 @@ export class JobRun {
   readonly #sinks: SinkStage[] = [];
   readonly #deadLetters: DeadLetterChannel;
   readonly #coordinator: CheckpointCoordinator | undefined;
+  /** Each source split's watermark per assigner, restored and reported; checkpoints keep it. */
+  readonly #splitWatermarks: SplitWatermarks;
   #stopped = false;
   /** Set once the sources are wired and may read (a checkpoint can be taken from then on). */
   #reading = false;
@@ -97,6 +100,10 @@ export class JobRun {
     this.#settings = settings;
     const { name, graph, options, restored } = settings;
     this.#deadLetters = new DeadLetterChannel(options.deadLetters);
+    this.#splitWatermarks = new SplitWatermarks(
+      graph.nodes.filter((node) => node.kind === "source").map((node) => node.id),
+      { kept: restored?.manifest.splitWatermarks, assignedSplits: settings.assignedSplits },
+    );
     if (options.deadLetters && graph.nodes.some((node) => node.id === DEAD_LETTER_SINK_ID)) {
       throw new PipelineDefinitionError(
         `job "${name}": "${DEAD_LETTER_SINK_ID}" names the job's dead-letter sink; give the node of that name another one`,
@@ -290,6 +297,7 @@ export class JobRun {
       metrics,
       serde,
       ownedKeyGroups,
+      splitWatermarks: this.#splitWatermarks,
       deadLetters: (id) => this.#connectorServices(id).deadLetters,
       restoredState: (id) => {
         const state = restored?.operators.get(id);
@@ -310,8 +318,10 @@ export class JobRun {
       signal: this.#abort.signal,
       restoredPositions: (id) =>
         new Map(Object.entries(restored?.manifest.sources[id] ?? {})) as Map<SplitId, unknown>,
+      // The splits' watermarks as assigners have them now: for records up to these positions
+      // at most (an assigner sees a batch only after the driver handed it on).
       acknowledgeSource: (id, checkpointId, positions) =>
-        coordinator?.acknowledgeSource(id, checkpointId, positions),
+        coordinator?.acknowledgeSource(id, checkpointId, positions, this.#splitWatermarks.ofSource(id)),
       whenWritable: () => limit.whenWritable(),
       assignedSplits: this.#settings.assignedSplits,
       ...this.#connectorServices(node.id),

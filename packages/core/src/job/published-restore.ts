@@ -41,6 +41,7 @@ export interface PublishedRestore {
 export async function restorePublished(restore: PublishedRestore): Promise<RestoredCheckpoint | undefined> {
   const { leases, sourceId } = restore;
   const positions: Record<string, unknown> = {};
+  const watermarks: Record<string, Readonly<Record<string, number | null>>> = {};
   // Positions as stored, not as the worker's copy of its leases has them: a publish whose answer
   // was lost (a reply timed out on a busy machine) landed with its key-group pointers, and the copy
   // would pair an older position with them — the records between would be counted twice. Nobody
@@ -48,7 +49,10 @@ export async function restorePublished(restore: PublishedRestore): Promise<Resto
   const stored = await Promise.all(leases.map((lease) => restore.leaseStore.readLease(lease.leaseKey)));
   leases.forEach(({ leaseKey, checkpoint: held }, i) => {
     const checkpoint = stored[i]?.checkpoint ?? held;
-    if (checkpoint !== undefined) positions[leaseKey] = checkpointToPosition(leaseKey, checkpoint);
+    if (checkpoint === undefined) return;
+    const published = checkpointToPosition(leaseKey, checkpoint);
+    positions[leaseKey] = published.position;
+    if (published.watermarks) watermarks[leaseKey] = published.watermarks;
   });
   const pointers = await restore.leaseStore.readKeyGroups(leases.flatMap((lease) => lease.keyGroups));
   const sinks = restore.sinks ?? {};
@@ -74,6 +78,7 @@ export async function restorePublished(restore: PublishedRestore): Promise<Resto
     completedAt: 0,
     keyGroups: restore.keyGroups,
     sources: { [sourceId]: positions },
+    splitWatermarks: { [sourceId]: watermarks },
     operators,
     sinks,
   };

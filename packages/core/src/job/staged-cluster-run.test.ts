@@ -1,18 +1,20 @@
 import { describe, expect, test } from "vitest";
-import { count } from "../aggregates/count.ts";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { holderOf } from "../cluster/lease.ts";
 import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
 import { silentLogger } from "../logging/logger.ts";
 import { pipeline } from "../pipeline.ts";
 import { decodeEnvelope } from "../repartition/envelope.ts";
-import { clicksPerPage, countsSink, expectedCounts } from "../repartition/test-support/clicks-per-page.ts";
+import { byPage, clicksPerPage, expectedCounts } from "../repartition/test-support/clicks-per-page.ts";
 import { MemoryRepartitionChannel } from "../repartition/test-support/memory-channel.ts";
-import { PER_SPLIT, pausableClicks, pausedClick } from "../repartition/test-support/pausable-clicks.ts";
+import {
+  countPausedClicks,
+  expectedPausedCounts,
+  PER_SPLIT,
+  pausableClicks,
+} from "../repartition/test-support/pausable-clicks.ts";
 import { v8Serde } from "../state/serde.ts";
 import { eventually } from "../testing/eventually.ts";
-import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
-import { tumbling } from "../windows/assigners.ts";
 import { FAST } from "./test-support/tick-counts.ts";
 
 const expected = new Map([...expectedCounts()].filter(([field]) => !field.startsWith("/p22|")));
@@ -147,14 +149,7 @@ function pausedSplitJob() {
     }),
   );
   const written: Map<string, number>[] = [];
-  const expected = new Map<string, number>();
-  for (const split of ["a", "b"]) {
-    for (let i = 0; i < PER_SPLIT - 1; i++) {
-      const c = pausedClick(split, i);
-      const field = `${c.page}|${Math.floor(c.at / 1_000) * 1_000}`;
-      expected.set(field, (expected.get(field) ?? 0) + 1);
-    }
-  }
+  const expected = expectedPausedCounts(byPage);
   const merged = () => new Map(written.flatMap((w) => [...w]));
   return {
     leases,
@@ -189,14 +184,7 @@ function pausedSplitJob() {
         logger: silentLogger,
         stopOnSignals: false,
       });
-      job
-        .source(source, { name: "clicks" })
-        .withWatermarks(boundedOutOfOrderness(0), (c) => c.at)
-        .filter((c) => c.page !== "end")
-        .keyBy((c) => c.page)
-        .window(tumbling(1_000))
-        .aggregate(count(), { name: "per-page" })
-        .sink(countsSink(results), { name: "out" });
+      countPausedClicks(job, source, byPage, results);
       const done = job.run();
       return { stop: () => job.stop(), done };
     },

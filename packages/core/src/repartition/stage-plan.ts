@@ -260,13 +260,24 @@ function keepingSplitWatermarks(
   numbering: RecordNumbering,
 ): OperatorNode {
   const prefix = `${cut.source.id}/`;
-  const splitWatermark = (split: string, watermark: number) => {
-    if (split.startsWith(prefix)) numbering.keepWatermark([split.slice(prefix.length)], watermark);
-  };
   const factory = node.spec.factory;
   return {
     ...node,
-    spec: { ...node.spec, factory: (context, output) => factory({ ...context, splitWatermark }, output) },
+    spec: {
+      ...node.spec,
+      factory: (context, output) =>
+        factory(
+          {
+            ...context,
+            splitWatermark: (split: string, watermark: number) => {
+              // The checkpoint keeps it too, beside the split's position.
+              context.splitWatermark?.(split, watermark);
+              if (split.startsWith(prefix)) numbering.keepWatermark([split.slice(prefix.length)], watermark);
+            },
+          },
+          output,
+        ),
+    },
   };
 }
 

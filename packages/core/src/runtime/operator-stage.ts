@@ -140,6 +140,7 @@ export function operatorStage<TIn, TOut>(
         );
       };
 
+      const splitWatermarks = runtime.splitWatermarks;
       const context: OperatorContext = {
         name: spec.id,
         clock: runtime.clock,
@@ -147,6 +148,8 @@ export function operatorStage<TIn, TOut>(
         metrics,
         ownedKeyGroups: runtime.ownedKeyGroups,
         deadLetters: runtime.deadLetters?.(spec.id),
+        splitWatermark: splitWatermarks && ((split, at) => splitWatermarks.report(spec.id, split, at)),
+        restoredSplitWatermarks: splitWatermarks && (() => splitWatermarks.restoredFor(spec.id)),
         currentWatermark: () => watermark,
         scheduleProcessingTime(at, callback) {
           const cancel = runtime.clock.schedule(at, () => {

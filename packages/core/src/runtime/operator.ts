@@ -71,11 +71,18 @@ export interface OperatorContext {
   readonly deadLetters?: DeadLetterOutput | undefined;
   /**
    * Told, by a watermark assigner (`withWatermarks`), the watermark of a source split it tracks
-   * after each of the split's batches (`split` as the records carry it: `<source>/<split>`).
-   * A repartition keeps it with the split's position, as the split's floor after a restore.
-   * Undefined: nobody asks.
+   * after each of the split's batches (`split` as the records carry it: `<source>/<split>`),
+   * `-Infinity` as it learns of a split, `Infinity` once the split finished. A checkpoint keeps it
+   * beside the split's position (a repartition also in its own). Undefined: nobody asks.
    */
   readonly splitWatermark?: ((split: string, watermark: number) => void) | undefined;
+  /**
+   * For a watermark assigner restored from a checkpoint that kept its splits' watermarks: the
+   * splits it starts with, each at the watermark it had there (`-Infinity`: known, nothing read).
+   * A split with nothing left to read would otherwise start at `-Infinity` and hold every window
+   * for ever. Empty or undefined: none kept.
+   */
+  readonly restoredSplitWatermarks?: (() => ReadonlyMap<string, number>) | undefined;
   /** The last watermark this operator received (`-Infinity` before the first). */
   currentWatermark(): number;
   /**

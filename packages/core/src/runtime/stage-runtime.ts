@@ -5,6 +5,7 @@ import type { Clock } from "../time/clock.ts";
 import type { DeadLetterOutput } from "./dead-letters.ts";
 import type { JobMetrics } from "./metrics.ts";
 import type { OperatorSnapshot } from "./operator.ts";
+import type { SplitWatermarks } from "./split-watermarks.ts";
 
 // The serialized forms are the checkpoint's contract; re-exported for the runtime's callers.
 export type { SerializedKeyGroup, SerializedOperatorSnapshot };
@@ -17,6 +18,8 @@ export interface StageRuntime {
   readonly serde: Serde<unknown>;
   /** On one of several workers, the key groups whose state this worker owns; `undefined`: all. */
   readonly ownedKeyGroups?: ReadonlySet<number> | undefined;
+  /** Source splits' watermarks as watermark assigners track them; a checkpoint keeps them. */
+  readonly splitWatermarks?: SplitWatermarks | undefined;
   /** Where an operator's dead letters go (the job's dead-letter sink, or the log). */
   deadLetters?(operatorId: string): DeadLetterOutput;
   /** State to restore an operator from (oldest snapshot first per key group), if any. */

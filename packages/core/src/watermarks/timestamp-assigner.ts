@@ -8,6 +8,8 @@ const DEFAULT_SPLIT: SplitId = "";
 
 interface SplitWatermarks {
   readonly generator: WatermarkGenerator;
+  /** The split's watermark where it was restored from (`-Infinity` if none was kept). */
+  readonly floor: number;
   /** Processing time of the split's last record. */
   lastActive: number;
   idle: boolean;
@@ -19,7 +21,8 @@ interface SplitWatermarks {
  * watermark is the minimum over splits that are neither idle nor finished, emitted after each batch
  * when it advanced. A split is idle when the source says so, or after `strategy.idleness` ms of
  * processing time without records; it rejoins the minimum with its next record (whose timestamp
- * may then be late: the watermark never goes back).
+ * may then be late: the watermark never goes back). A split restored from a checkpoint starts at
+ * the watermark it had there, where the checkpoint kept one, rather than at `-Infinity`.
  */
 export function timestampAssigner<T>(
   strategy: WatermarkStrategy,
@@ -30,14 +33,26 @@ export function timestampAssigner<T>(
     let emitted = Number.NEGATIVE_INFINITY;
     let idlenessCheck: Cancel | undefined;
 
+    const create = (id: SplitId, floor: number): SplitWatermarks => {
+      const split = {
+        generator: strategy.createGenerator(),
+        floor,
+        lastActive: context.clock.now(),
+        idle: false,
+      };
+      splits.set(id, split);
+      return split;
+    };
     const splitOf = (id: SplitId): SplitWatermarks => {
       let split = splits.get(id);
       if (!split) {
-        split = { generator: strategy.createGenerator(), lastActive: context.clock.now(), idle: false };
-        splits.set(id, split);
+        split = create(id, Number.NEGATIVE_INFINITY);
+        // Known from now on: a checkpoint keeps it, so a restore holds the watermark for it too.
+        context.splitWatermark?.(id, Number.NEGATIVE_INFINITY);
       }
       return split;
     };
+    const watermarkOf = (split: SplitWatermarks) => Math.max(split.floor, split.generator.currentWatermark());
 
     const emitIfAdvanced = () => {
       let min = Number.POSITIVE_INFINITY;
@@ -45,7 +60,7 @@ export function timestampAssigner<T>(
       for (const split of splits.values()) {
         if (split.idle) continue;
         active++;
-        const wm = split.generator.currentWatermark();
+        const wm = watermarkOf(split);
         if (wm < min) min = wm;
       }
       // With every split idle the stream is idle: the watermark waits rather than jumping ahead.
@@ -66,6 +81,12 @@ export function timestampAssigner<T>(
       });
     };
     if (strategy.idleness !== undefined) scheduleIdlenessCheck(strategy.idleness);
+
+    // Restored: every split known at the checkpoint, at its floor, before any record. The
+    // watermark goes out at once — a split with nothing left to read sends nothing that would.
+    const restored = context.restoredSplitWatermarks?.() ?? new Map<string, number>();
+    for (const [id, floor] of restored) create(id, floor);
+    if (restored.size > 0) context.scheduleProcessingTime(context.clock.now(), emitIfAdvanced);
 
     return {
       generatesWatermarks: true,
@@ -98,7 +119,7 @@ export function timestampAssigner<T>(
         }
         assigned.length = n;
         output.emitBatch(kept, assigned);
-        if (splitId !== undefined) context.splitWatermark?.(splitId, generator.currentWatermark());
+        if (splitId !== undefined) context.splitWatermark?.(splitId, watermarkOf(split));
         emitIfAdvanced();
       },
       processSplitStatus({ split: splitId, status }) {
@@ -109,6 +130,7 @@ export function timestampAssigner<T>(
         } else {
           // A finished split will send nothing more; an idle one is left out until it does.
           split.idle = true;
+          if (status === "finished") context.splitWatermark?.(splitId, Number.POSITIVE_INFINITY);
         }
         emitIfAdvanced();
       },

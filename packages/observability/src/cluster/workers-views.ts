@@ -1,4 +1,4 @@
-import { holderOf, isFinished, type Job } from "@eddy/core";
+import { checkpointToPosition, holderOf, isFinished, type Job, type Lease } from "@eddy/core";
 import type { DashboardView, TableDefinition, TableState } from "../views/view.ts";
 import type { LeaseTableReading, LeaseTableWatch } from "./lease-table-watch.ts";
 
@@ -135,10 +135,21 @@ function leaseRows(reading: LeaseTableReading, job: Job | undefined): Row[] {
       split: lease.leaseKey,
       holder: holder ?? "—",
       state,
-      checkpoint: lease.checkpoint ?? "—",
+      checkpoint: positionOf(lease),
       "records/s": Math.round(lease.throughput ?? 0),
       "owner switches": lease.ownerSwitchesSinceCheckpoint,
       "behind latest (s)": lag === undefined ? "—" : Math.round(lag / 100) / 10,
     };
   });
+}
+
+/** The split's published position as the table shows it: without the watermarks kept beside it. */
+function positionOf(lease: Lease): string {
+  if (lease.checkpoint === undefined) return "—";
+  if (isFinished(lease)) return lease.checkpoint;
+  try {
+    return JSON.stringify(checkpointToPosition(lease.leaseKey, lease.checkpoint).position);
+  } catch {
+    return lease.checkpoint; // not a position this job wrote: shown as it is
+  }
 }

@@ -1,6 +1,10 @@
+import { count } from "../../aggregates/count.ts";
+import type { Job } from "../../job/job.ts";
 import type { SourceEvent, SplittableSource } from "../../runtime/source.ts";
 import { keyGroupOf } from "../../state/key-group.ts";
-import { byIp, type Click } from "./clicks-per-page.ts";
+import { boundedOutOfOrderness } from "../../watermarks/watermark-strategy.ts";
+import { tumbling } from "../../windows/assigners.ts";
+import { byIp, type Click, countsSink } from "./clicks-per-page.ts";
 
 /** Records per split of {@link pausableClicks}; the last one, far in event time, only moves the watermark. */
 export const PER_SPLIT = 300;
@@ -59,4 +63,37 @@ export function pausableClicks(
       };
     },
   };
+}
+
+/**
+ * Counts `source`'s clicks per `keyOf` in one-second windows (the `end` markers only move the
+ * watermark) into `results`, by `key|windowStart`.
+ */
+export function countPausedClicks(
+  job: Job,
+  source: SplittableSource<Click>,
+  keyOf: (c: Click) => string,
+  results: Map<string, number>,
+): void {
+  job
+    .source(source, { name: "clicks" })
+    .withWatermarks(boundedOutOfOrderness(0), (c) => c.at)
+    .filter((c) => c.page !== "end")
+    .keyBy(keyOf)
+    .window(tumbling(1_000))
+    .aggregate(count(), { name: "counts" })
+    .sink(countsSink(results), { name: "out" });
+}
+
+/** What {@link countPausedClicks} must write once both splits are read, computed directly. */
+export function expectedPausedCounts(keyOf: (c: Click) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const split of ["a", "b"]) {
+    for (let i = 0; i < PER_SPLIT - 1; i++) {
+      const c = pausedClick(split, i);
+      const field = `${keyOf(c)}|${Math.floor(c.at / 1_000) * 1_000}`;
+      counts.set(field, (counts.get(field) ?? 0) + 1);
+    }
+  }
+  return counts;
 }
