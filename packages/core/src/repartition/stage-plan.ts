@@ -131,7 +131,7 @@ export interface Stage {
 export interface StagePlanOptions {
   readonly job: string;
   readonly graph: JobGraph;
-  /** As {@link findRepartitionCuts} returns them: stage `n` is the `n`-th cut's. */
+  /** As {@link findRepartitionCuts} returns them (at least one): stage `n` is the `n`-th cut's. */
   readonly cuts: readonly RepartitionCut[];
   readonly channel: RepartitionChannel;
   readonly serde: Serde<unknown>;
@@ -156,6 +156,7 @@ export function planStages(options: StagePlanOptions): {
   stages: readonly Stage[];
 } {
   const { job, graph, cuts, channel, serde, keyGroups, numbering, upstreamSplits } = options;
+  if (cuts.length === 0) throw new Error(`job "${job}": planStages needs at least one cut`);
   const labels = new Map(graph.describe().nodes.map((node) => [node.id, node.label]));
   const downstreams = cuts.map((cut) => downstreamOf(graph, cut.operator));
   const stageOf = new Map<GraphNode, RepartitionCut>();
