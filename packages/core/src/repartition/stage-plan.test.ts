@@ -236,8 +236,13 @@ describe("several repartitions, as branches from the source", () => {
     const timestamps = stages[0]!.graph.nodes.find((n) => n.id === "timestamps")!;
     if (timestamps.kind !== "operator") throw new Error("not an operator");
     const output = { emitBatch() {}, emit() {}, emitWatermark() {} } as unknown as Output<unknown>;
+    // The context's own listener (the checkpoint's) hears the split's watermark as well.
+    const heard: [string, number][] = [];
     const assigner = timestamps.spec.factory(
-      testOperatorContext("timestamps", new VirtualClock(), 128),
+      {
+        ...testOperatorContext("timestamps", new VirtualClock(), 128),
+        splitWatermark: (split, watermark) => heard.push([split, watermark]),
+      },
       output,
     );
     numbering.reset();
@@ -254,6 +259,7 @@ describe("several repartitions, as branches from the source", () => {
       numbered: { "per-ip-prefix": 0, "per-minute": 0, "per-page": 0 },
       watermark: { "per-ip-prefix": 48_999, "per-minute": 48_999, "per-page": 48_999 },
     });
+    expect(heard).toEqual([["clicks/partition-1", 48_999]]);
   });
 
   test("a keyed operator after another's repartition (a chain) is refused, naming it", () => {

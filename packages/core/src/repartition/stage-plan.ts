@@ -322,14 +322,25 @@ function keepingSplitWatermarks(
   writers: readonly WriterNumbering[],
 ): OperatorNode {
   const prefix = `${source.id}/`;
-  const splitWatermark = (split: string, watermark: number) => {
-    if (!split.startsWith(prefix)) return;
-    for (const writer of writers) writer.keepWatermark([split.slice(prefix.length)], watermark);
-  };
   const factory = node.spec.factory;
   return {
     ...node,
-    spec: { ...node.spec, factory: (context, output) => factory({ ...context, splitWatermark }, output) },
+    spec: {
+      ...node.spec,
+      factory: (context, output) =>
+        factory(
+          {
+            ...context,
+            splitWatermark: (split: string, watermark: number) => {
+              // Whoever else the context tells (the checkpoint, beside the split's position) still hears it.
+              context.splitWatermark?.(split, watermark);
+              if (!split.startsWith(prefix)) return;
+              for (const writer of writers) writer.keepWatermark([split.slice(prefix.length)], watermark);
+            },
+          },
+          output,
+        ),
+    },
   };
 }
 
