@@ -26,8 +26,9 @@ function kpi(key) {
 }
 
 /**
- * The stages of a job with a repartition (`job.describe().stages`): each worker runs every stage,
- * and records go from one to the next through the repartition stream. Hidden for a job of one stage.
+ * The stages of a job with repartitions (`job.describe().stages`): each worker runs every stage,
+ * and records go from stage 0 to each later stage through that stage's repartition stream. Hidden
+ * for a job of one stage.
  * @param {HTMLElement} element
  * @param {readonly import("@eddy/core").StageDescription[]} stages
  */
@@ -41,7 +42,8 @@ function showStages(element, stages) {
   };
   const table = document.createElement("table");
   const head = document.createElement("tr");
-  for (const title of ["stage", "runs as", "operators", "repartition stream"]) head.append(cell("th", title));
+  for (const title of ["stage", "runs as", "operators", "repartition streams"])
+    head.append(cell("th", title));
   table.append(head);
   for (const stage of stages) {
     const row = document.createElement("tr");
@@ -50,7 +52,7 @@ function showStages(element, stages) {
       cell("td", String(stage.stage)),
       cell("td", stage.name),
       cell("td", stage.nodes.map((node) => node.id).join(" → ")),
-      cell("td", `${stage.stage === 0 ? "writes" : "reads"} ${stage.stream}`),
+      cell("td", `${stage.stage === 0 ? "writes" : "reads"} ${stage.streams.join(", ")}`),
     );
     table.append(row);
   }

@@ -54,15 +54,15 @@ describe("appRepartition refuses, in one line and only when the job repartitions
     }
   });
 
-  test("stage leases are the job's Redis table of the stage, closed with it", async () => {
+  test("stage leases are the job's Redis table of each stage, one per repartition, closed with it", async () => {
     const { repartition, close } = appRepartition({
       job: "clicks",
       leases: redis,
       kinesis: undefined,
       createResources: false,
     });
-    const stage = repartition.stageLeases(1);
-    expect(stage.description).toContain("clicks/stage-1");
+    expect(repartition.stageLeases(1).description).toContain("clicks/stage-1");
+    expect(repartition.stageLeases(2).description).toContain("clicks/stage-2");
     await close();
   });
 });

@@ -24,16 +24,17 @@ export interface AppRepartitionOptions {
   readonly leases: LeaseLocation;
   /** The local stack's or AWS's Kinesis; `undefined` in embedded mode (no Kinesis). */
   readonly kinesis: KinesisClient | undefined;
-  /** Whether the app may create the repartition stream (`--create-resources`). */
+  /** Whether the app may create the repartition streams (`--create-resources`). */
   readonly createResources: boolean;
 }
 
 /**
- * The repartition of an app's job on several workers (see `docs/repartition.md`): through Kinesis
- * — the local stack's or AWS's, the log the apps already read — with each stage's lease table in
- * the job's Redis beside its own. It costs nothing to a job that needs none: the channel is used
- * only when a keyed operator is not co-partitioned with the source. What cannot work is refused
- * at start, in one line, by the channel's `prepare` (so only for a job that needs a repartition):
+ * The repartitions of an app's job on several workers (see `docs/repartition.md`): through Kinesis
+ * — the local stack's or AWS's, the log the apps already read — one stream per keyed operator that
+ * is not co-partitioned with the source, with each stage's lease table (`<job>/stage-<n>`) in the
+ * job's Redis beside its own. It costs nothing to a job that needs none: the channel is used only
+ * when a keyed operator is not co-partitioned with the source. What cannot work is refused at
+ * start, in one line, by the channel's `prepare` (so only for a job that needs a repartition):
  *
  * - embedded mode has no Kinesis: the kit does not shuffle records between its worker processes
  *   itself (a home-made network shuffle is what the repartition design avoids), so it says to use

@@ -167,7 +167,8 @@ describe("--workers refuses what cannot work, in one line", () => {
   }, async () => {
     // The FX app's typed pipeline is co-partitioned; its SQL one (--sql) keys rows the SQL planner
     // made from the ticks, which the runtime cannot show to be partitioned as the source: on
-    // workers the kit gives it a repartition, but it needs two, and a job gets one.
+    // workers the kit gives it its repartitions, but its second keyed operator reads the first's
+    // output (a chain), which a job cannot repartition yet.
     const app = startApp(FX_APP, {}, [
       "--sql",
       "--workers",
@@ -188,7 +189,7 @@ describe("--workers refuses what cannot work, in one line", () => {
       .filter((line) => line.includes("runs on several workers"));
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatch(
-      /, but 2 keyed operators \(\S+, \S+\) need one: more than one repartition per job is not supported yet$/,
+      /, but keyed operator "\S+" \(after "\S+"\) needs its own after another's: a chain of repartitions is not supported yet$/,
     );
     expect(app.output()).not.toMatch(/^\s+at /m);
   });

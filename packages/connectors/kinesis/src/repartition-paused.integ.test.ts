@@ -132,10 +132,10 @@ test("a stopped upstream worker holds every downstream window past its split's w
   }
 }, 240_000);
 
-/** The count of records the stage-0 writer numbered up to a lease's checkpoint (0 if none). */
+/** The count of records the stage-0 writer (of `per-page`) numbered up to a lease's checkpoint (0 if none). */
 function numberedIn(checkpoint: string | undefined): number {
   if (checkpoint === undefined) return 0;
-  const match = /"numbered":(\d+)/.exec(checkpoint);
+  const match = /"numbered":\{"per-page":(\d+)\}/.exec(checkpoint);
   if (!match) throw new Error(`a stage-0 checkpoint without a record count: ${checkpoint}`);
   return Number(match[1]);
 }

@@ -3,7 +3,7 @@ import type { CheckpointManifest, CheckpointStore } from "../checkpoint/checkpoi
 import { DataStream } from "../dsl/data-stream.ts";
 import { consoleLogger, type Logger } from "../logging/logger.ts";
 import { RecordNumbering } from "../repartition/record-numbering.ts";
-import { findRepartitionCut, planStages } from "../repartition/stage-plan.ts";
+import { findRepartitionCuts, planStages } from "../repartition/stage-plan.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
 import { type JobDescription, JobGraph, type StageDescription } from "../runtime/graph.ts";
 import { JobMetrics } from "../runtime/metrics.ts";
@@ -83,21 +83,21 @@ export class Job {
     if (!repartition) return description;
     let stages: StageDescription[] | undefined;
     try {
-      const cut = findRepartitionCut(this.name, this.#graph);
-      if (!cut) return description;
+      const cuts = findRepartitionCuts(this.name, this.#graph);
+      if (cuts.length === 0) return description;
       const plan = planStages({
         job: this.name,
         graph: this.#graph,
-        cut,
+        cuts,
         channel: repartition.channel,
         serde: this.#serde,
         keyGroups: this.#keyGroups,
         numbering: new RecordNumbering(),
         upstreamSplits: () => [],
       });
-      stages = plan.stages.map(({ index, name, graph }) => {
+      stages = plan.stages.map(({ index, name, graph, streams }) => {
         const { nodes, edges } = graph.describe();
-        return { stage: index, name, stream: plan.stream, nodes, edges };
+        return { stage: index, name, streams, nodes, edges };
       });
     } catch {
       // A job that cannot be cut is refused when it runs, with the reason; described, it is its graph.
@@ -147,8 +147,8 @@ export class Job {
     const { cluster } = this.options;
     if (cluster) {
       // Without a repartition channel, the cluster run refuses what is not co-partitioned.
-      const cut = cluster.repartition ? findRepartitionCut(this.name, this.#graph) : undefined;
-      if (cut) return this.#track(new StagedClusterRun({ ...this.#settings(), cluster }, cut));
+      const cuts = cluster.repartition ? findRepartitionCuts(this.name, this.#graph) : [];
+      if (cuts.length > 0) return this.#track(new StagedClusterRun({ ...this.#settings(), cluster }, cuts));
       return this.#track(new ClusterRun({ ...this.#settings(), cluster }));
     }
     const store = this.options.checkpoints?.store;

@@ -5,7 +5,13 @@ import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
 import { silentLogger } from "../logging/logger.ts";
 import { pipeline } from "../pipeline.ts";
 import { decodeEnvelope } from "../repartition/envelope.ts";
-import { byPage, clicksPerPage, expectedCounts } from "../repartition/test-support/clicks-per-page.ts";
+import {
+  byIpPrefix,
+  byPage,
+  clicksPerPage,
+  expectedCounts,
+  inIpPrefixBranch,
+} from "../repartition/test-support/clicks-per-page.ts";
 import { MemoryRepartitionChannel } from "../repartition/test-support/memory-channel.ts";
 import {
   countPausedClicks,
@@ -85,6 +91,80 @@ describe("a job with a repartition on several workers", () => {
     );
   });
 });
+
+describe("a job with two repartitions, as branches off one source, on several workers", () => {
+  test("two workers count the clicks per page and per ip prefix (two cuts, two streams, three stages): both outputs are exactly a plain computation, though every message is stored twice", async () => {
+    const channel = new MemoryRepartitionChannel(2, () => true);
+    const store = new MemoryCheckpointStore();
+    const leases = new MemoryLeaseStore();
+    const stageTables = new Map<number, MemoryLeaseStore>();
+    const stageLeases = (stage: number) => {
+      if (!stageTables.has(stage)) stageTables.set(stage, new MemoryLeaseStore());
+      return stageTables.get(stage)!;
+    };
+    const perPage = [new Map<string, number>(), new Map<string, number>()];
+    const perIpPrefix = [new Map<string, number>(), new Map<string, number>()];
+    const jobs = ["worker-a", "worker-b"].map(
+      (workerId, i) =>
+        clicksPerPage(perPage[i]!, {
+          store,
+          ratePerSecond: 3_000,
+          perIpPrefix: perIpPrefix[i],
+          cluster: { leases, workerId, ...FAST, repartition: { channel, stageLeases } },
+        }).job,
+    );
+    expect(jobs[0]!.describe().stages?.map((s) => s.name)).toEqual([
+      "clicks-per-page",
+      "clicks-per-page/stage-1",
+      "clicks-per-page/stage-2",
+    ]);
+    const wantedPerIpPrefix = new Map([...expectedCounts(byIpPrefix, inIpPrefixBranch)].sort());
+    // Worker b joins once worker a has written some of each stream: the splits it is handed
+    // continue from their positions, each writer from its own count there.
+    const runs = [jobs[0]!.run()];
+    try {
+      await eventually(() => [...channel.streams.values()].every((shards) => shards.flat().length > 200), {
+        what: "records in both streams",
+        timeoutMs: 10_000,
+      });
+      runs.push(jobs[1]!.run());
+      await eventually(async () => (await leases.snapshot()).leases.some((l) => holderOf(l) === "worker-b"), {
+        what: "worker b to take a split",
+        timeoutMs: 10_000,
+      });
+      await eventually(
+        () => merged(perPage).size >= expected.size && merged(perIpPrefix).size >= wantedPerIpPrefix.size,
+        { what: "every window of both outputs", timeoutMs: 20_000 },
+      );
+    } finally {
+      await Promise.all(jobs.map((job) => job.stop()));
+    }
+    expect((await Promise.all(runs)).map((o) => o.outcome)).toEqual(["stopped", "stopped"]);
+    expect(new Map([...merged(perPage)].sort())).toEqual(new Map([...expected].sort()));
+    expect(new Map([...merged(perIpPrefix)].sort())).toEqual(wantedPerIpPrefix);
+    // Each cut wrote its own stream, read by its own stage under its own lease table.
+    expect([...channel.streams.keys()].sort()).toEqual([
+      "clicks-per-page-per-ip-prefix-repartition",
+      "clicks-per-page-per-page-repartition",
+    ]);
+    expect([...stageTables.keys()].sort()).toEqual([1, 2]);
+    for (const table of stageTables.values()) {
+      expect((await table.snapshot()).leases.map((l) => l.leaseKey).sort()).toEqual(["shard-0", "shard-1"]);
+    }
+    // Both workers wrote windows of both outputs.
+    for (const w of [...perPage, ...perIpPrefix]) expect(w.size).toBeGreaterThan(0);
+  });
+});
+
+/** The windows every worker wrote; a window two wrote (replayed after a handoff) has one count. */
+function merged(written: readonly Map<string, number>[]): Map<string, number> {
+  const results = new Map<string, number>();
+  for (const [key, value] of written.flatMap((w) => [...w])) {
+    expect([key, results.get(key) ?? value]).toEqual([key, value]);
+    results.set(key, value);
+  }
+  return results;
+}
 
 describe("a keyed operator before the cut", () => {
   test("a reduce keyed by the source's partition key runs in stage 0 (its state follows the source's splits); the counts are exact", async () => {
@@ -201,17 +281,17 @@ describe("describing a job with a repartition", () => {
     });
     const { stages, nodes } = job.describe();
     expect(nodes.map((n) => n.id)).toEqual(["clicks", "timestamps", "no-p22", "per-page", "out"]);
-    expect(stages?.map((s) => [s.stage, s.name, s.stream, s.nodes.map((n) => n.id)])).toEqual([
+    expect(stages?.map((s) => [s.stage, s.name, s.streams, s.nodes.map((n) => n.id)])).toEqual([
       [
         0,
         "clicks-per-page",
-        "clicks-per-page-per-page-repartition",
+        ["clicks-per-page-per-page-repartition"],
         ["clicks", "timestamps", "no-p22", "repartition-writer(per-page)", "repartition-out(per-page)"],
       ],
       [
         1,
         "clicks-per-page/stage-1",
-        "clicks-per-page-per-page-repartition",
+        ["clicks-per-page-per-page-repartition"],
         ["repartition-in(per-page)", "repartition-reader(per-page)", "per-page", "out"],
       ],
     ]);

@@ -11,53 +11,58 @@ import type { JobResult } from "./job-run.ts";
 import { stopOnProcessSignals } from "./process-signals.ts";
 
 /**
- * One worker of a job whose graph is cut by a repartition (see `docs/repartition.md`): each stage
+ * One worker of a job whose graph is cut by repartitions (see `docs/repartition.md`): each stage
  * runs as its own {@link ClusterRun} in this process — stage 0 over the source's splits under the
- * job's lease table, stage 1 over the repartition stream's shards under `stageLeases(1)` and the
- * name `<job>/stage-1` — each with its own leases, fenced checkpoints and restarts. Barriers do
- * not cross the shuffle; what makes it exactly-once is the record ids and the readers' dedupe.
+ * job's lease table, writing one repartition stream per cut; stage `n` over the `n`-th stream's
+ * shards under `stageLeases(n)` and the name `<job>/stage-<n>` — each with its own leases, fenced
+ * checkpoints and restarts. Barriers do not cross the shuffle; what makes it exactly-once is the
+ * record ids and the readers' dedupe.
  *
- * Stage 1's reader holds event time for the upstream splits not finished yet, read from stage 0's
- * lease table at every poll.
+ * The later stages' readers hold event time for the upstream splits not finished yet, read from
+ * stage 0's lease table at every poll.
  */
 export class StagedClusterRun {
   readonly #settings: ClusterRunSettings;
-  readonly #cut: RepartitionCut;
+  readonly #cuts: readonly RepartitionCut[];
   readonly #runs: ClusterRun[] = [];
   #upstreamSplits: readonly string[] = [];
   #stopped = false;
 
-  constructor(settings: ClusterRunSettings, cut: RepartitionCut) {
+  /** `cuts` as `findRepartitionCuts` returns them (at least one). */
+  constructor(settings: ClusterRunSettings, cuts: readonly RepartitionCut[]) {
     this.#settings = settings;
-    this.#cut = cut;
+    this.#cuts = cuts;
   }
 
   async run(): Promise<JobResult> {
     const { name, cluster, options, logger, serde, graph, keyGroups } = this.#settings;
     const repartition = cluster.repartition;
+    const first = this.#cuts[0]!;
     if (!repartition) {
       throw new PipelineDefinitionError(
-        `job "${name}" runs on several workers, but keyed operator "${this.#cut.operator.id}" is not co-partitioned with source "${this.#cut.source.id}": give the cluster a repartition channel (cluster.repartition, e.g. kinesisRepartition), or key it by the source's partitionKey itself`,
+        `job "${name}" runs on several workers, but keyed operator "${first.operator.id}" is not co-partitioned with source "${first.source.id}": give the cluster a repartition channel (cluster.repartition, e.g. kinesisRepartition), or key it by the source's partitionKey itself`,
       );
     }
     const abort = new AbortController();
     const plan = planStages({
       job: name,
       graph,
-      cut: this.#cut,
+      cuts: this.#cuts,
       channel: repartition.channel,
       serde,
       keyGroups,
       numbering: new RecordNumbering(),
       upstreamSplits: () => this.#upstreamSplits,
     });
-    await repartition.channel.prepare(plan.stream, abort.signal);
-    const source = this.#cut.source.source as SplittableSource<unknown>;
+    for (const stream of plan.streams) await repartition.channel.prepare(stream, abort.signal);
+    const source = first.source.source as SplittableSource<unknown>;
     this.#upstreamSplits = (await source.listSplits({ keyGroups, signal: abort.signal })).map((s) => s.id);
     await this.#refreshUpstream();
-    logger.info(
-      `job "${name}": repartition through ${repartition.channel.description} stream "${plan.stream}" before "${this.#cut.operator.id}"`,
-    );
+    for (const [i, cut] of this.#cuts.entries()) {
+      logger.info(
+        `job "${name}": repartition through ${repartition.channel.description} stream "${plan.streams[i]}" before "${cut.operator.id}" (stage ${i + 1})`,
+      );
+    }
     for (const stage of plan.stages) {
       this.#runs.push(
         new ClusterRun({

@@ -2,51 +2,196 @@ import type { SplitId } from "../runtime/elements.ts";
 import type { SourceEvent, SplitListingContext, SplittableSource } from "../runtime/source.ts";
 
 /**
- * A position of a numbered source: the inner source's position, how many records the writer has
- * numbered, and the writer's watermark for the split there.
+ * A position of a numbered source: the inner source's position and, per repartition writer of
+ * the stage (by the id of the keyed operator it repartitions for), how many records it has
+ * numbered and its watermark for the split there. Each writer numbers on its own: two writers
+ * fed by one split write different records (different branches of the graph), and each
+ * stream's reader dedupes the ids of its own writer only.
  */
 interface NumberedPosition {
   readonly inner: unknown;
-  /** Set by the writer as the batch reaches it (the pipeline up to it runs synchronously). */
-  numbered: number;
+  /** Set by each writer as the batch reaches it (the pipeline up to it runs synchronously). */
+  readonly numbered: Record<string, number>;
   /**
-   * The highest watermark the writer had for the split at this position (finite; absent before
-   * the first). Restored as the split's floor: see {@link RecordNumbering.floor}.
+   * The highest watermark each writer had for the split at this position (finite; absent before
+   * its first). Restored as the split's floor: see {@link WriterNumbering.floor}.
    */
-  watermark?: number;
+  watermark?: Record<string, number>;
 }
 
 /**
- * The record ids of the splits a stage reads, shared by its {@link numberedSource} and its
- * repartition writer. The writer numbers the records it writes per upstream split (1, 2, …); the
- * count is kept in the split's position, so a replay from a published checkpoint — on this worker
- * or on the next owner of the split — numbers the same records the same. This holds because only
- * record-at-a-time operators run between the source and the writer: every record of a source
- * batch reaches the writer before the source driver reads the next batch, so the count stored
- * with a batch's position is exactly the count after its records.
+ * The position a job with one repartition wrote before positions kept a count per writer: still
+ * restored into a stage with one writer.
+ */
+interface SingleWriterPosition {
+  readonly inner: unknown;
+  readonly numbered: number;
+  readonly watermark?: number;
+}
+
+/**
+ * The source side of the record ids of the splits a stage reads, shared by its
+ * {@link numberedSource} and its repartition writers (one {@link WriterNumbering} each, by
+ * {@link RecordNumbering.writer}). Each writer numbers the records it writes per upstream split
+ * (1, 2, …); the counts are kept in the split's position, so a replay from a published checkpoint
+ * — on this worker or on the next owner of the split — numbers the same records the same. This
+ * holds because only record-at-a-time operators run between the source and the writers: every
+ * record of a source batch reaches every writer before the source driver reads the next batch, so
+ * the counts stored with a batch's position are exactly the counts after its records.
+ *
+ * @example
+ * const numbering = new RecordNumbering();
+ * const perPage = numbering.writer("per-page"); // before the source opens
+ * const source = numberedSource(clicks, numbering);
+ * declare const clicks: SplittableSource<unknown>;
  */
 export class RecordNumbering {
-  readonly #counts = new Map<SplitId, number>();
+  readonly #writers = new Map<string, WriterNumbering>();
   readonly #latest = new Map<SplitId, NumberedPosition>();
-  readonly #ended = new Map<SplitId, number>();
-  /** Per split, the highest watermark the writer had for it (restored with the position). */
-  readonly #watermarks = new Map<SplitId, number>();
   /** Whether the running pipeline's source has opened (restored its splits). */
   #opened = false;
   #current: SplitId | undefined;
   #generation = 0;
 
-  /** The split of the batch the source handed on last: the one whose records the writer sees now. */
+  /** The numbering of the writer for keyed operator `id` (the same one for the same id). */
+  writer(id: string): WriterNumbering {
+    let writer = this.#writers.get(id);
+    if (!writer) {
+      writer = new WriterNumbering(id, this);
+      this.#writers.set(id, writer);
+    }
+    return writer;
+  }
+
+  /** The split of the batch the source handed on last: the one whose records the writers see now. */
   get current(): SplitId | undefined {
     return this.#current;
+  }
+
+  /** Whether the running pipeline's source has opened (restored its splits). */
+  get isOpened(): boolean {
+    return this.#opened;
+  }
+
+  /** @internal the writers' side: the latest position handed on for `split`. */
+  latest(split: SplitId): NumberedPosition | undefined {
+    return this.#latest.get(split);
+  }
+
+  /**
+   * @internal the source's side: a split of the new run restored from `position` (what a
+   * checkpoint stored); returns the inner source's position. Refuses, in one line, a position
+   * no repartitioning job wrote, and one of a job with one repartition restored into several.
+   */
+  restore(split: SplitId, position: unknown): unknown {
+    const stored = position as Partial<NumberedPosition> | Partial<SingleWriterPosition> | null;
+    if (typeof stored?.numbered === "number") {
+      const single = stored as SingleWriterPosition;
+      if (this.#writers.size !== 1) {
+        throw new Error(
+          `split "${split}": its position holds the record count of one repartition (${JSON.stringify(position)}), but this stage writes ${this.#writers.size} (${[...this.#writers.keys()].join(", ")}): a job cannot restore into more repartitions than it was checkpointed with`,
+        );
+      }
+      for (const writer of this.#writers.values()) writer.restore(split, single.numbered, single.watermark);
+      return single.inner;
+    }
+    if (typeof stored?.numbered !== "object" || stored.numbered === null) {
+      throw new Error(
+        `split "${split}": its position was not written by a repartitioning job (${JSON.stringify(position)})`,
+      );
+    }
+    const { numbered, watermark } = stored as NumberedPosition;
+    // A writer the checkpoint does not know (a repartition added since) numbers from the start.
+    for (const writer of this.#writers.values()) {
+      writer.restore(split, numbered[writer.id] ?? 0, watermark?.[writer.id]);
+    }
+    return stored.inner;
+  }
+
+  /** @internal the source's side: a split of the new run with no position (it starts). */
+  start(split: SplitId): void {
+    for (const writer of this.#writers.values()) writer.restore(split, 0);
+  }
+
+  /** @internal the source's side: every split of the new run is restored. */
+  opened(): void {
+    this.#opened = true;
+  }
+
+  /** @internal the source's side: a batch or status of `split` with the inner position `inner`. */
+  position(split: SplitId, inner: unknown): NumberedPosition {
+    const numbered: Record<string, number> = {};
+    const watermark: Record<string, number> = {};
+    for (const writer of this.#writers.values()) {
+      numbered[writer.id] = writer.count(split);
+      const at = writer.watermarkOf(split);
+      if (at !== undefined) watermark[writer.id] = at;
+    }
+    const position: NumberedPosition =
+      Object.keys(watermark).length > 0 ? { inner, numbered, watermark } : { inner, numbered };
+    this.#latest.set(split, position);
+    this.#current = split;
+    return position;
+  }
+
+  /** @internal the source's side: `split` was read to its end. */
+  end(split: SplitId): void {
+    for (const writer of this.#writers.values()) writer.end(split);
+  }
+
+  /**
+   * Forgets what a previous run of the pipeline numbered (a new run restores its splits) and
+   * returns the new run's generation: a read of an earlier run that resolves late must not count.
+   */
+  reset(): number {
+    for (const writer of this.#writers.values()) writer.reset();
+    this.#latest.clear();
+    this.#opened = false;
+    this.#current = undefined;
+    return ++this.#generation;
+  }
+
+  /** Whether `generation` is the running pipeline's. */
+  isCurrent(generation: number): boolean {
+    return generation === this.#generation;
+  }
+}
+
+/**
+ * The record ids of one repartition writer of a stage (see {@link RecordNumbering}): its count
+ * and its watermark per upstream split, kept in the splits' positions under its id.
+ *
+ * @example
+ * const perPage = new RecordNumbering().writer("per-page");
+ * const id = perPage.next(perPage.current!); // 1, 2, … per split
+ */
+export class WriterNumbering {
+  readonly #counts = new Map<SplitId, number>();
+  readonly #ended = new Map<SplitId, number>();
+  /** Per split, the highest watermark the writer had for it (restored with the position). */
+  readonly #watermarks = new Map<SplitId, number>();
+  readonly #source: RecordNumbering;
+
+  /** @internal by {@link RecordNumbering.writer} */
+  constructor(
+    /** The id of the keyed operator the writer repartitions for: its key in the positions. */
+    readonly id: string,
+    source: RecordNumbering,
+  ) {
+    this.#source = source;
+  }
+
+  /** The split of the batch the source handed on last: the one whose records the writer sees now. */
+  get current(): SplitId | undefined {
+    return this.#source.current;
   }
 
   /** The next id of `split`; the split's latest position remembers it. */
   next(split: SplitId): number {
     const id = (this.#counts.get(split) ?? 0) + 1;
     this.#counts.set(split, id);
-    const position = this.#latest.get(split);
-    if (position) position.numbered = id;
+    const position = this.#source.latest(split);
+    if (position) position.numbered[this.id] = id;
     return id;
   }
 
@@ -64,7 +209,7 @@ export class RecordNumbering {
    * the records up to the position, so a later record below it was late in the first run too.
    */
   floor(): number {
-    if (!this.#opened) return Number.NEGATIVE_INFINITY;
+    if (!this.#source.isOpened) return Number.NEGATIVE_INFINITY;
     let min = Number.POSITIVE_INFINITY;
     for (const split of this.#counts.keys()) {
       min = Math.min(min, this.#watermarks.get(split) ?? Number.NEGATIVE_INFINITY);
@@ -82,8 +227,9 @@ export class RecordNumbering {
     for (const split of splits) {
       if (at <= (this.#watermarks.get(split) ?? Number.NEGATIVE_INFINITY)) continue;
       this.#watermarks.set(split, at);
-      const position = this.#latest.get(split);
-      if (position) position.watermark = at;
+      const position = this.#source.latest(split);
+      if (!position) continue;
+      position.watermark = { ...position.watermark, [this.id]: at };
     }
   }
 
@@ -92,54 +238,37 @@ export class RecordNumbering {
     return this.#ended;
   }
 
-  /** @internal the source's side: a split of the new run, with what its position restores. */
+  /** @internal the count of `split` so far */
+  count(split: SplitId): number {
+    return this.#counts.get(split) ?? 0;
+  }
+
+  /** @internal the watermark kept for `split`, if any */
+  watermarkOf(split: SplitId): number | undefined {
+    return this.#watermarks.get(split);
+  }
+
+  /** @internal a split of the new run, with what its position restores */
   restore(split: SplitId, numbered: number, watermark?: number): void {
     this.#counts.set(split, numbered);
     if (watermark !== undefined && Number.isFinite(watermark)) this.#watermarks.set(split, watermark);
   }
 
-  /** @internal the source's side: every split of the new run is restored. */
-  opened(): void {
-    this.#opened = true;
-  }
-
-  /** @internal the source's side: a batch or status of `split` with the inner position `inner`. */
-  position(split: SplitId, inner: unknown): NumberedPosition {
-    const position: NumberedPosition = { inner, numbered: this.#counts.get(split) ?? 0 };
-    const watermark = this.#watermarks.get(split);
-    if (watermark !== undefined) position.watermark = watermark;
-    this.#latest.set(split, position);
-    this.#current = split;
-    return position;
-  }
-
-  /** @internal the source's side */
+  /** @internal */
   end(split: SplitId): void {
     this.#ended.set(split, this.#counts.get(split) ?? 0);
   }
 
-  /**
-   * Forgets what a previous run of the pipeline numbered (a new run restores its splits) and
-   * returns the new run's generation: a read of an earlier run that resolves late must not count.
-   */
-  reset(): number {
+  /** @internal */
+  reset(): void {
     this.#counts.clear();
-    this.#latest.clear();
     this.#ended.clear();
     this.#watermarks.clear();
-    this.#opened = false;
-    this.#current = undefined;
-    return ++this.#generation;
-  }
-
-  /** Whether `generation` is the running pipeline's. */
-  isCurrent(generation: number): boolean {
-    return generation === this.#generation;
   }
 }
 
 /**
- * `source` with its positions extended by the record count of `numbering` (see
+ * `source` with its positions extended by the record counts of `numbering`'s writers (see
  * {@link RecordNumbering}). Splits, bounds and the partition key are the source's own.
  */
 export function numberedSource<T>(
@@ -156,16 +285,9 @@ export function numberedSource<T>(
       const generation = numbering.reset();
       const inner = new Map<SplitId, unknown>();
       for (const [split, position] of context.restoredPositions) {
-        const numbered = position as Partial<NumberedPosition> | null;
-        if (typeof numbered?.numbered !== "number") {
-          throw new Error(
-            `split "${split}": its position was not written by a repartitioning job (${JSON.stringify(position)})`,
-          );
-        }
-        inner.set(split, numbered.inner);
-        numbering.restore(split, numbered.numbered, numbered.watermark);
+        inner.set(split, numbering.restore(split, position));
       }
-      for (const split of context.assignedSplits ?? []) if (!inner.has(split)) numbering.restore(split, 0);
+      for (const split of context.assignedSplits ?? []) if (!inner.has(split)) numbering.start(split);
       numbering.opened();
       const reader = await source.open({ ...context, restoredPositions: inner });
       return {

@@ -33,7 +33,7 @@ function writer(numbering: RecordNumbering, clock: VirtualClock) {
   const context = testOperatorContext("repartition-writer", clock, 8);
   const operator = repartitionWriterOperator({
     keyOf: (value) => String(value),
-    numbering,
+    numbering: numbering.writer("per-value"),
     serde: v8Serde,
     sourceId: "clicks",
   })(context, output);
@@ -73,7 +73,7 @@ describe("the repartition writer's watermark floor", () => {
     ]);
     // What a checkpoint after that batch stores for the split: the count and the watermark.
     const position = (batch as { position: unknown }).position;
-    expect(position).toEqual({ inner: 7, numbered: 2, watermark: 1_500 });
+    expect(position).toEqual({ inner: 7, numbered: { "per-value": 2 }, watermark: { "per-value": 1_500 } });
     run1.operator.close?.();
 
     // Second run, restored there, with nothing left to read in split a: the floor is sent with
@@ -117,21 +117,26 @@ describe("the repartition writer's watermark floor", () => {
     expect(run.sent.filter((e) => e.kind === "watermark").map((e) => e.kind === "watermark" && e.at)).toEqual(
       [999],
     );
-    expect((second as { position: unknown }).position).toEqual({ inner: 2, numbered: 2, watermark: 8_999 });
+    expect((second as { position: unknown }).position).toEqual({
+      inner: 2,
+      numbered: { "per-value": 2 },
+      watermark: { "per-value": 8_999 },
+    });
     run.operator.close?.();
   });
 
   test("a split without a watermark at its position holds the floor of every split of the run at -Infinity", () => {
     const numbering = new RecordNumbering();
+    const writer = numbering.writer("per-value");
     numbering.reset();
-    numbering.restore("a", 3, 5_000);
-    numbering.restore("b", 0);
+    numbering.restore("a", { inner: 1, numbered: { "per-value": 3 }, watermark: { "per-value": 5_000 } });
+    numbering.restore("b", { inner: 2, numbered: { "per-value": 0 } });
     numbering.opened();
-    expect(numbering.floor()).toBe(Number.NEGATIVE_INFINITY);
-    numbering.restore("b", 0, 4_000);
-    expect(numbering.floor()).toBe(4_000);
+    expect(writer.floor()).toBe(Number.NEGATIVE_INFINITY);
+    numbering.restore("b", { inner: 2, numbered: { "per-value": 0 }, watermark: { "per-value": 4_000 } });
+    expect(writer.floor()).toBe(4_000);
     // A new run forgets it until its source opens again.
     numbering.reset();
-    expect(numbering.floor()).toBe(Number.NEGATIVE_INFINITY);
+    expect(writer.floor()).toBe(Number.NEGATIVE_INFINITY);
   });
 });

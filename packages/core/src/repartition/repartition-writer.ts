@@ -4,7 +4,7 @@ import { type Key, keyGroupOf } from "../state/key-group.ts";
 import type { Serde } from "../state/serde.ts";
 import type { Cancel } from "../time/clock.ts";
 import { type Envelope, encodeEnvelope } from "./envelope.ts";
-import type { RecordNumbering } from "./record-numbering.ts";
+import type { WriterNumbering } from "./record-numbering.ts";
 import type { RepartitionChannel, RepartitionStreamWriter } from "./repartition-channel.ts";
 import { type OutgoingMessage, RepartitionWriteQueue } from "./write-queue.ts";
 
@@ -23,13 +23,13 @@ export const MAX_PENDING_MESSAGES = 500;
 
 /**
  * The last operator of an upstream stage: numbers each record per upstream split (see
- * {@link RecordNumbering}) and turns it into a message at the key group of `keyOf(value)`; turns
+ * {@link WriterNumbering}) and turns it into a message at the key group of `keyOf(value)`; turns
  * the watermark into `watermark` markers for the live upstream splits (at most one every
  * {@link WATERMARK_MARKER_INTERVAL_MS}), and splits going idle or active into markers.
  */
 export function repartitionWriterOperator(options: {
   readonly keyOf: (value: unknown) => Key;
-  readonly numbering: RecordNumbering;
+  readonly numbering: WriterNumbering;
   readonly serde: Serde<unknown>;
   /** The upstream source node's id: the driver prefixes split ids with it (`<source>/<split>`). */
   readonly sourceId: string;
@@ -149,7 +149,7 @@ export function repartitionWriterOperator(options: {
 export function repartitionWriterSink(options: {
   readonly channel: RepartitionChannel;
   readonly stream: string;
-  readonly numbering: RecordNumbering;
+  readonly numbering: WriterNumbering;
   readonly serde: Serde<unknown>;
   readonly keyGroups: number;
 }): Sink<OutgoingMessage> {

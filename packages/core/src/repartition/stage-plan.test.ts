@@ -4,12 +4,14 @@ import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { generatorSource } from "../io/generator-source.ts";
 import { pipeline } from "../pipeline.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
+import type { JobGraph } from "../runtime/graph.ts";
 import type { Output } from "../runtime/operator.ts";
 import { v8Serde } from "../state/serde.ts";
 import { VirtualClock } from "../time/clock.ts";
+import { boundedOutOfOrderness } from "../watermarks/watermark-strategy.ts";
 import { tumbling } from "../windows/assigners.ts";
 import { RecordNumbering } from "./record-numbering.ts";
-import { findRepartitionCut, planStages } from "./stage-plan.ts";
+import { findRepartitionCuts, planStages } from "./stage-plan.ts";
 import { byIp, byPage, type Click, clickAt, clicksPerPage } from "./test-support/clicks-per-page.ts";
 import { MemoryRepartitionChannel } from "./test-support/memory-channel.ts";
 import { testOperatorContext } from "./test-support/operator-context.ts";
@@ -25,20 +27,23 @@ function clicks() {
   return stream;
 }
 const sink = { name: "none", write() {} };
+/** Keys by ip like `byIp`, but is another function: the runtime cannot tell it is the partition key. */
+const byIp2 = (c: Click) => c.ip;
 
 describe("where a job is cut for a repartition", () => {
   test("before the keyed operator whose key is not the source's partition key", () => {
     const { job, graph } = clicksPerPage(new Map(), { store: new MemoryCheckpointStore() });
-    const cut = findRepartitionCut(job.name, graph);
-    expect(cut?.operator.id).toBe("per-page");
-    expect(cut?.source.id).toBe("clicks");
-    expect(cut?.keyOf).toBe(byPage);
+    const cuts = findRepartitionCuts(job.name, graph);
+    expect(cuts).toHaveLength(1);
+    expect(cuts[0]!.operator.id).toBe("per-page");
+    expect(cuts[0]!.source.id).toBe("clicks");
+    expect(cuts[0]!.keyOf).toBe(byPage);
   });
 
   test("nowhere when every keyed operator keys by the source's partition key", () => {
     const stream = clicks();
     stream.keyBy(byIp).window(tumbling(1_000)).aggregate(count()).sink(sink);
-    expect(findRepartitionCut("cut", stream.graph)).toBeUndefined();
+    expect(findRepartitionCuts("cut", stream.graph)).toEqual([]);
   });
 
   test("a key function that computes the same key, but is another function, is cut", () => {
@@ -48,7 +53,7 @@ describe("where a job is cut for a repartition", () => {
       .window(tumbling(1_000))
       .aggregate(count(), { name: "per-ip" })
       .sink(sink);
-    expect(findRepartitionCut("cut", stream.graph)?.operator.id).toBe("per-ip");
+    expect(findRepartitionCuts("cut", stream.graph).map((c) => c.operator.id)).toEqual(["per-ip"]);
   });
 
   test("after map and flatMap, which hand each record on at once and in order", () => {
@@ -60,7 +65,7 @@ describe("where a job is cut for a repartition", () => {
       .window(tumbling(1_000))
       .aggregate(count(), { name: "per-page" })
       .sink(sink);
-    expect(findRepartitionCut("cut", stream.graph)?.operator.id).toBe("per-page");
+    expect(findRepartitionCuts("cut", stream.graph).map((c) => c.operator.id)).toEqual(["per-page"]);
   });
 
   test("after a reduce keyed by the source's partition key (co-partitioned), not after one keyed otherwise", () => {
@@ -72,7 +77,7 @@ describe("where a job is cut for a repartition", () => {
       .window(tumbling(1_000))
       .aggregate(count(), { name: "per-page" })
       .sink(sink);
-    expect(findRepartitionCut("cut", stream.graph)?.operator.id).toBe("per-page");
+    expect(findRepartitionCuts("cut", stream.graph).map((c) => c.operator.id)).toEqual(["per-page"]);
     const other = clicks();
     other
       .keyBy((c) => c.ip)
@@ -81,8 +86,10 @@ describe("where a job is cut for a repartition", () => {
       .window(tumbling(1_000))
       .aggregate(count(), { name: "per-page" })
       .sink(sink);
-    // Keyed by another function: two keyed operators need a repartition.
-    expect(() => findRepartitionCut("cut", other.graph)).toThrow(/2 keyed operators/);
+    // Keyed by another function: the reduce is cut, and the window after it is a chain.
+    expect(() => findRepartitionCuts("cut", other.graph)).toThrow(
+      /keyed operator "per-page" \(after "latest-per-ip"\) needs its own after another's/,
+    );
   });
 
   test("what this version cannot cut is refused in one line", () => {
@@ -93,7 +100,7 @@ describe("where a job is cut for a repartition", () => {
       .window(tumbling(1_000))
       .aggregate(count(), { name: "per-page" })
       .sink(sink);
-    expect(() => findRepartitionCut("cut", processed.graph)).toThrow(
+    expect(() => findRepartitionCuts("cut", processed.graph)).toThrow(
       new PipelineDefinitionError(
         'job "cut" runs on several workers with a repartition, but "copy" stands between source "clicks" and keyed operator "per-page": a repartition after anything but filter, withWatermarks, map, flatMap and a reduce keyed by the source\'s partitionKey is not supported yet',
       ),
@@ -107,8 +114,10 @@ describe("where a job is cut for a repartition", () => {
       .window(tumbling(1_000))
       .aggregate(count(), { name: "per-count" })
       .sink(sink);
-    expect(() => findRepartitionCut("cut", twice.graph)).toThrow(
-      "2 keyed operators (per-page, per-count) need one: more than one repartition per job is not supported yet",
+    expect(() => findRepartitionCuts("cut", twice.graph)).toThrow(
+      new PipelineDefinitionError(
+        'job "cut" runs on several workers with a repartition, but keyed operator "per-count" (after "per-page") needs its own after another\'s: a chain of repartitions is not supported yet',
+      ),
     );
   });
 
@@ -119,12 +128,12 @@ describe("where a job is cut for a repartition", () => {
       .map((r) => r.key)
       .union(stream.map((c) => c.page))
       .sink(sink);
-    const cut = findRepartitionCut("cut", stream.graph)!;
+    const cuts = findRepartitionCuts("cut", stream.graph);
     expect(() =>
       planStages({
         job: "cut",
         graph: stream.graph,
-        cut,
+        cuts,
         channel: new MemoryRepartitionChannel(),
         serde: v8Serde,
         keyGroups: 128,
@@ -135,21 +144,176 @@ describe("where a job is cut for a repartition", () => {
   });
 });
 
+describe("several repartitions, as branches from the source", () => {
+  /** Clicks through `parse` and `timestamps`, then one branch per key, each counted in windows. */
+  function branches(keys: Record<string, (c: Click) => string>) {
+    const job = pipeline("branches", { checkpoints: { every: 1_000, store: new MemoryCheckpointStore() } });
+    const parsed = job
+      .source(generatorSource({ partitions: 2, partitionKey: byIp, count: 10, generate: clickAt }), {
+        name: "clicks",
+      })
+      .map((c) => c, { name: "parse" })
+      .withWatermarks(boundedOutOfOrderness(1_000), (c) => c.at, { name: "timestamps" });
+    for (const [name, key] of Object.entries(keys)) {
+      parsed
+        .keyBy(key)
+        .window(tumbling(1_000))
+        .aggregate(count(), { name })
+        .sink(sink, { name: `${name}-out` });
+    }
+    return parsed.graph;
+  }
+  const plan = (graph: JobGraph, numbering = new RecordNumbering()) =>
+    planStages({
+      job: "branches",
+      graph,
+      cuts: findRepartitionCuts("branches", graph),
+      channel: new MemoryRepartitionChannel(),
+      serde: v8Serde,
+      keyGroups: 128,
+      numbering,
+      upstreamSplits: () => [],
+    });
+  test("two branches sharing a prefix get a cut each, ordered by operator id", () => {
+    const graph = branches({ "per-page": byPage, "per-country": (c) => c.ip.split(".")[0]! });
+    const { stages, streams } = plan(graph);
+    expect(findRepartitionCuts("branches", graph).map((c) => c.operator.id)).toEqual([
+      "per-country",
+      "per-page",
+    ]);
+    expect(streams).toEqual(["branches-per-country-repartition", "branches-per-page-repartition"]);
+    expect(stages.map((s) => [s.index, s.name, s.streams])).toEqual([
+      [0, "branches", streams],
+      [1, "branches/stage-1", ["branches-per-country-repartition"]],
+      [2, "branches/stage-2", ["branches-per-page-repartition"]],
+    ]);
+    expect(stages[0]!.graph.describe().nodes.map((n) => n.id)).toEqual([
+      "clicks",
+      "parse",
+      "timestamps",
+      "repartition-writer(per-country)",
+      "repartition-out(per-country)",
+      "repartition-writer(per-page)",
+      "repartition-out(per-page)",
+    ]);
+    expect(stages[0]!.graph.describe().edges).toContainEqual({
+      from: "timestamps",
+      to: "repartition-writer(per-page)",
+    });
+    expect(stages[1]!.graph.describe().nodes.map((n) => n.id)).toEqual([
+      "repartition-in(per-country)",
+      "repartition-reader(per-country)",
+      "per-country",
+      "per-country-out",
+    ]);
+    expect(stages[2]!.graph.describe().nodes.map((n) => n.id)).toEqual([
+      "repartition-in(per-page)",
+      "repartition-reader(per-page)",
+      "per-page",
+      "per-page-out",
+    ]);
+  });
+
+  test("three branches get three stages; the shared assigner keeps each writer's floor", () => {
+    const graph = branches({
+      "per-page": byPage,
+      "per-ip-prefix": (c) => c.ip.slice(0, 6),
+      "per-minute": (c) => String(Math.floor(c.at / 60_000)),
+    });
+    const numbering = new RecordNumbering();
+    const { stages } = plan(graph, numbering);
+    expect(stages.map((s) => s.name)).toEqual([
+      "branches",
+      "branches/stage-1",
+      "branches/stage-2",
+      "branches/stage-3",
+    ]);
+    expect(stages.slice(1).map((s) => s.graph.describe().nodes[2]!.id)).toEqual([
+      "per-ip-prefix",
+      "per-minute",
+      "per-page",
+    ]);
+    const timestamps = stages[0]!.graph.nodes.find((n) => n.id === "timestamps")!;
+    if (timestamps.kind !== "operator") throw new Error("not an operator");
+    const output = { emitBatch() {}, emit() {}, emitWatermark() {} } as unknown as Output<unknown>;
+    // The context's own listener (the checkpoint's) hears the split's watermark as well.
+    const heard: [string, number][] = [];
+    const assigner = timestamps.spec.factory(
+      {
+        ...testOperatorContext("timestamps", new VirtualClock(), 128),
+        splitWatermark: (split, watermark) => heard.push([split, watermark]),
+      },
+      output,
+    );
+    numbering.reset();
+    numbering.opened();
+    const position = numbering.position("partition-1", 7);
+    assigner.processBatch({
+      kind: "data",
+      values: [{ ...clickAt(1), at: 50_000 }],
+      timestamps: [0],
+      split: "clicks/partition-1",
+    });
+    expect(position).toEqual({
+      inner: 7,
+      numbered: { "per-ip-prefix": 0, "per-minute": 0, "per-page": 0 },
+      watermark: { "per-ip-prefix": 48_999, "per-minute": 48_999, "per-page": 48_999 },
+    });
+    expect(heard).toEqual([["clicks/partition-1", 48_999]]);
+  });
+
+  test("a keyed operator after another's repartition (a chain) is refused, naming it", () => {
+    const job = pipeline("chain", { checkpoints: { every: 1_000, store: new MemoryCheckpointStore() } });
+    const hits = job
+      .source(generatorSource({ partitions: 2, partitionKey: byIp, count: 10, generate: clickAt }), {
+        name: "clicks",
+      })
+      .withWatermarks(boundedOutOfOrderness(1_000), (c) => c.at);
+    const perPage = hits.keyBy(byPage).window(tumbling(1_000)).aggregate(count(), { name: "hits-per-page" });
+    perPage.sink(sink);
+    perPage
+      .keyBy((r) => r.window.start)
+      .window(tumbling(1_000))
+      .aggregate(count(), { name: "top-pages" })
+      .sink(sink);
+    hits.keyBy(byIp2).window(tumbling(1_000)).aggregate(count(), { name: "sessions" }).sink(sink);
+    expect(() => findRepartitionCuts("chain", hits.graph)).toThrow(
+      new PipelineDefinitionError(
+        'job "chain" runs on several workers with a repartition, but keyed operator "top-pages" (after "hits-per-page") needs its own after another\'s: a chain of repartitions is not supported yet',
+      ),
+    );
+  });
+
+  test("a node reading the outputs of two cuts is refused", () => {
+    const job = pipeline("joined", { checkpoints: { every: 1_000, store: new MemoryCheckpointStore() } });
+    const clicks = job.source(
+      generatorSource({ partitions: 2, partitionKey: byIp, count: 10, generate: clickAt }),
+      { name: "clicks" },
+    );
+    const perPage = clicks.keyBy(byPage).window(tumbling(1_000)).aggregate(count(), { name: "per-page" });
+    const perIp = clicks.keyBy(byIp2).window(tumbling(1_000)).aggregate(count(), { name: "per-ip" });
+    perPage.union(perIp).sink(sink, { name: "both" });
+    expect(() => plan(clicks.graph)).toThrow(
+      /"union#\d+" reads what both "per-ip" and "per-page" emit \(two repartitions\): that is not supported yet$/,
+    );
+  });
+});
+
 describe("the stages of a cut job", () => {
   test("stage 0 ends in the repartition writer; stage 1 reads the stream and keeps the operators' ids", () => {
     const { job, graph } = clicksPerPage(new Map(), { store: new MemoryCheckpointStore() });
-    const cut = findRepartitionCut(job.name, graph)!;
+    const cuts = findRepartitionCuts(job.name, graph);
     const plan = planStages({
       job: job.name,
       graph,
-      cut,
+      cuts,
       channel: new MemoryRepartitionChannel(),
       serde: v8Serde,
       keyGroups: 128,
       numbering: new RecordNumbering(),
       upstreamSplits: () => [],
     });
-    expect(plan.stream).toBe("clicks-per-page-per-page-repartition");
+    expect(plan.streams).toEqual(["clicks-per-page-per-page-repartition"]);
     const [upstream, downstream] = plan.stages.map((stage) => stage.graph.describe());
     expect(plan.stages.map((s) => s.name)).toEqual(["clicks-per-page", "clicks-per-page/stage-1"]);
     expect(upstream!.nodes.map((n) => n.id)).toEqual([
@@ -178,7 +342,7 @@ describe("the floor a stage-0 split restarts from", () => {
     const plan = planStages({
       job: job.name,
       graph,
-      cut: findRepartitionCut(job.name, graph)!,
+      cuts: findRepartitionCuts(job.name, graph),
       channel: new MemoryRepartitionChannel(),
       serde: v8Serde,
       keyGroups: 128,
@@ -209,9 +373,13 @@ describe("the floor a stage-0 split restarts from", () => {
       timestamps: [0],
       split: "clicks/partition-0",
     });
-    expect(ahead).toEqual({ inner: 7, numbered: 0, watermark: 39_999 });
-    expect(behind).toEqual({ inner: 3, numbered: 0, watermark: 4 - 10_001 });
+    expect(ahead).toEqual({ inner: 7, numbered: { "per-page": 0 }, watermark: { "per-page": 39_999 } });
+    expect(behind).toEqual({ inner: 3, numbered: { "per-page": 0 }, watermark: { "per-page": 4 - 10_001 } });
     // A later position of split 1 starts from it.
-    expect(numbering.position("partition-1", 8)).toEqual({ inner: 8, numbered: 0, watermark: 39_999 });
+    expect(numbering.position("partition-1", 8)).toEqual({
+      inner: 8,
+      numbered: { "per-page": 0 },
+      watermark: { "per-page": 39_999 },
+    });
   });
 });

@@ -101,12 +101,15 @@ export interface JobDescription {
  * declare const job: Job;
  */
 export interface StageDescription {
-  /** 0 for the stage that reads the source, 1 for the one after the repartition. */
+  /** 0 for the stage that reads the source, `n` for the one after the `n`-th repartition. */
   readonly stage: number;
   /** The name its checkpoints and leases are kept under. */
   readonly name: string;
-  /** The repartition stream the stage writes (stage 0) or reads (stage 1). */
-  readonly stream: string;
+  /**
+   * The repartition streams the stage writes (stage 0: one per repartition) or reads (a later
+   * stage: its one).
+   */
+  readonly streams: readonly string[];
   /** The stage's nodes, as in {@link JobDescription.nodes}. */
   readonly nodes: readonly NodeDescription[];
   /** The stage's edges, as in {@link JobDescription.edges}. */

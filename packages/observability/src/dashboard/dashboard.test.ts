@@ -128,7 +128,7 @@ describe("dashboard", () => {
     );
   });
 
-  test("/api/state and the page list the stages of a job with a repartition", async () => {
+  test("/api/state and the page list the stages of a job with repartitions, one per branch", async () => {
     // Described, never run: the channel is asked only for the reader it would read stage 1 from.
     const channel: RepartitionChannel = {
       description: "test",
@@ -155,7 +155,7 @@ describe("dashboard", () => {
         repartition: { channel, stageLeases: () => new MemoryLeaseStore() },
       },
     });
-    job
+    const times = job
       .source(
         generatorSource({
           name: "clicks",
@@ -166,7 +166,13 @@ describe("dashboard", () => {
         }),
         { name: "clicks" },
       )
-      .withWatermarks(boundedOutOfOrderness(100), (c) => c.at, { name: "times" })
+      .withWatermarks(boundedOutOfOrderness(100), (c) => c.at, { name: "times" });
+    times
+      .keyBy((c) => c.ip.slice(0, 2))
+      .window(tumbling(1_000))
+      .aggregate(count(), { name: "per-ip-prefix" })
+      .sink(collectSink<unknown>().sink, { name: "out-per-ip-prefix" });
+    times
       .keyBy((c) => c.page)
       .window(tumbling(1_000))
       .aggregate(count(), { name: "per-page" })
@@ -174,17 +180,24 @@ describe("dashboard", () => {
     ui = await dashboard(job, { port: 0, metrics: false });
     const state = (await (await fetch(`${ui.url}/api/state`)).json()) as DashboardInit;
     const stages = state.graph.stages ?? [];
-    expect(stages.map(({ stage, name, stream }) => ({ stage, name, stream }))).toEqual([
-      { stage: 0, name: "clicks", stream: "clicks-per-page-repartition" },
-      { stage: 1, name: "clicks/stage-1", stream: "clicks-per-page-repartition" },
+    expect(stages.map(({ stage, name, streams }) => ({ stage, name, streams }))).toEqual([
+      {
+        stage: 0,
+        name: "clicks",
+        streams: ["clicks-per-ip-prefix-repartition", "clicks-per-page-repartition"],
+      },
+      { stage: 1, name: "clicks/stage-1", streams: ["clicks-per-ip-prefix-repartition"] },
+      { stage: 2, name: "clicks/stage-2", streams: ["clicks-per-page-repartition"] },
     ]);
     expect(stages[0]!.nodes.map((n) => n.id)).toEqual([
       "clicks",
       "times",
+      "repartition-writer(per-ip-prefix)",
+      "repartition-out(per-ip-prefix)",
       "repartition-writer(per-page)",
       "repartition-out(per-page)",
     ]);
-    expect(stages[1]!.nodes.map((n) => n.id)).toEqual([
+    expect(stages[2]!.nodes.map((n) => n.id)).toEqual([
       "repartition-in(per-page)",
       "repartition-reader(per-page)",
       "per-page",

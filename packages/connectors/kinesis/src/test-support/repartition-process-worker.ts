@@ -7,6 +7,10 @@
  * - `windows`: per-page counts in one-second event-time windows (watermarks 1 s out of order);
  *   each result is one field `page|windowStart` of the results hash. Records marked `end` only move
  *   the watermark.
+ * - `branches`: the `windows` counts per page, and beside them, of the clicks whose `seq` is not a
+ *   multiple of 3, the counts per ip prefix (`ipPrefix`) in one-second windows: a second branch
+ *   off the same watermarks, so two repartitions (whose writers number different records), two
+ *   streams and three stages; the second's fields are `ip:<prefix>|windowStart`.
  * - `sequences`: a keyed process checks, per page, that each ip's `seq` follows the last one seen
  *   (1, 2, …: a gap is a lost record, a repeat a double count, a smaller one a broken order) and
  *   writes the page's tally (`SequenceTally`, JSON) after every record into the field `page`.
@@ -14,7 +18,7 @@
  * `lease ms` sets the lease duration and failover time (the paused-worker test holds a worker
  * stopped for less than that, so its splits are not taken over).
  *
- *   node --import tsx repartition-process-worker.ts <kinesis endpoint> <stream> <redis url> <job> <results hash> <worker id> <windows|sequences> <lease ms>
+ *   node --import tsx repartition-process-worker.ts <kinesis endpoint> <stream> <redis url> <job> <results hash> <worker id> <windows|branches|sequences> <lease ms>
  */
 import {
   boundedOutOfOrderness,
@@ -31,6 +35,7 @@ import { Redis } from "ioredis";
 import { json } from "../decoders.ts";
 import { kinesisRepartition } from "../kinesis-repartition.ts";
 import { kinesisSource } from "../kinesis-source.ts";
+import { ipPrefix } from "./ip-prefix.ts";
 import { connectionFor } from "./local-kinesis.ts";
 import { stageLeaseTables } from "./stage-leases.ts";
 
@@ -56,12 +61,12 @@ export interface SequenceTally {
 const [endpoint, stream, url, name, resultsKey, workerId, mode, leaseArg] = process.argv.slice(2);
 if (!endpoint || !stream || !url || !name || !resultsKey || !workerId || !leaseArg) {
   console.error(
-    "usage: repartition-process-worker.ts <kinesis endpoint> <stream> <redis url> <job> <results hash> <worker id> <windows|sequences> <lease ms>",
+    "usage: repartition-process-worker.ts <kinesis endpoint> <stream> <redis url> <job> <results hash> <worker id> <windows|branches|sequences> <lease ms>",
   );
   process.exit(2);
 }
-if (mode !== "windows" && mode !== "sequences") {
-  console.error(`repartition-process-worker: mode must be windows or sequences, got ${mode}`);
+if (mode !== "windows" && mode !== "branches" && mode !== "sequences") {
+  console.error(`repartition-process-worker: mode must be windows, branches or sequences, got ${mode}`);
   process.exit(2);
 }
 const leaseMs = Number(leaseArg);
@@ -102,7 +107,7 @@ const job = pipeline(name, {
   },
   stopOnSignals: false,
 });
-const clicks = job
+const data = job
   .source(
     kinesisSource({
       stream,
@@ -117,11 +122,20 @@ const clicks = job
   )
   // A shard's records are in event-time order (one producer, in order): none is late.
   .withWatermarks(boundedOutOfOrderness(1_000), (c) => c.ts, { name: "timestamps" })
-  .filter((c) => c.end === undefined, { name: "data" })
-  .keyBy((c) => c.page);
+  .filter((c) => c.end === undefined, { name: "data" });
+const clicks = data.keyBy((c) => c.page);
 type Row = { field: string; value: string };
+if (mode === "branches") {
+  data
+    .filter((c) => c.seq % 3 !== 0, { name: "two-in-three" })
+    .keyBy(ipPrefix)
+    .window(tumbling(1_000))
+    .aggregate(count(), { name: "per-ip-prefix" })
+    .map((r) => ({ field: `ip:${r.key}|${r.window.start}`, value: String(r.value) }), { name: "ip-rows" })
+    .sink(idempotentResults, { name: "ip-out" });
+}
 const rows: DataStream<Row> =
-  mode === "windows"
+  mode !== "sequences"
     ? clicks
         .window(tumbling(1_000))
         .aggregate(count(), { name: "per-page" })

@@ -21,7 +21,13 @@ export interface RepartitionProcesses {
   /** Starts worker `id` of `job` (`repartition-process-worker.ts`) into `workers`. */
   start(
     workers: Map<string, WorkerProcess>,
-    run: { stream: string; job: string; results: string; mode: "windows" | "sequences"; leaseMs: number },
+    run: {
+      stream: string;
+      job: string;
+      results: string;
+      mode: "windows" | "branches" | "sequences";
+      leaseMs: number;
+    },
     id: string,
   ): void;
 }

@@ -17,6 +17,10 @@ export interface Click {
 }
 export const byIp = (c: Click) => c.ip;
 export const byPage = (c: Click) => c.page;
+/** The ip up to the first digit of its last part (`10.0.0.4` for 4 and 40–49): not the source's key. */
+export const byIpPrefix = (c: Click) => c.ip.slice(0, 8);
+/** The clicks the per-ip-prefix branch counts: not the ones with `/p22` (filtered before), two in three of the rest. */
+export const inIpPrefixBranch = (c: Click) => c.page !== "/p22" && c.at % 3 !== 0;
 export const CLICKS = 3_000;
 export const clickAt = (i: number): Click => ({
   ip: `10.0.0.${i % 50}`,
@@ -34,12 +38,16 @@ export function countsSink(results: Map<string, number>): Sink<WindowResult<stri
   };
 }
 
-/** What the job must write, computed over the clicks directly. */
-export function expectedCounts(): Map<string, number> {
+/** What the job must write, computed over the clicks directly: counts per `keyOf` (the page) and second. */
+export function expectedCounts(
+  keyOf: (c: Click) => string = byPage,
+  kept: (c: Click) => boolean = () => true,
+): Map<string, number> {
   const expected = new Map<string, number>();
   for (let i = 0; i < CLICKS; i++) {
     const c = clickAt(i);
-    const field = `${c.page}|${Math.floor(c.at / 1_000) * 1_000}`;
+    if (!kept(c)) continue;
+    const field = `${keyOf(c)}|${Math.floor(c.at / 1_000) * 1_000}`;
     expected.set(field, (expected.get(field) ?? 0) + 1);
   }
   return expected;
@@ -57,6 +65,12 @@ export function clicksPerPage(
     ratePerSecond?: number;
     /** Before the keyed operator, copy each click (`map`) and hand it on twice (`flatMap`): every count doubles. */
     twice?: boolean;
+    /**
+     * Also counts the clicks kept by {@link inIpPrefixBranch} per {@link byIpPrefix} into these
+     * results: a second keyed operator off the same prefix, so a second repartition, whose writer
+     * numbers fewer records per split than the first's.
+     */
+    perIpPrefix?: Map<string, number>;
     /** Before the keyed operator, a reduce keyed by the source's partition key that hands each click on. */
     reduceByIp?: boolean;
   },
@@ -87,6 +101,14 @@ export function clicksPerPage(
   const counted = options.reduceByIp
     ? doubled.keyBy(byIp).reduce((_, c) => c, { name: "latest-per-ip" })
     : doubled;
+  if (options.perIpPrefix) {
+    counted
+      .filter(inIpPrefixBranch, { name: "two-in-three" })
+      .keyBy(byIpPrefix)
+      .window(tumbling(1_000))
+      .aggregate(count(), { name: "per-ip-prefix" })
+      .sink(countsSink(options.perIpPrefix), { name: "out-per-ip-prefix" });
+  }
   counted
     .keyBy(byPage)
     .window(tumbling(1_000))
