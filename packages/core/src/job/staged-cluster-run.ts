@@ -18,18 +18,24 @@ import { stopOnProcessSignals } from "./process-signals.ts";
  * not cross the shuffle; what makes it exactly-once is the record ids and the readers' dedupe.
  *
  * Stage 1's reader holds event time for the upstream splits not finished yet, read from stage 0's
- * lease table at every poll.
+ * lease table at every poll; once none is left, a bounded job's stage 1 ends.
  */
 export class StagedClusterRun {
   readonly #settings: ClusterRunSettings;
   readonly #cut: RepartitionCut;
   readonly #runs: ClusterRun[] = [];
   #upstreamSplits: readonly string[] = [];
+  /** Resolves with every upstream split once each one's lease is finished. */
+  readonly #upstreamFinished: Promise<readonly string[]>;
+  #finishUpstream: (splits: readonly string[]) => void = () => {};
   #stopped = false;
 
   constructor(settings: ClusterRunSettings, cut: RepartitionCut) {
     this.#settings = settings;
     this.#cut = cut;
+    this.#upstreamFinished = new Promise((resolve) => {
+      this.#finishUpstream = resolve;
+    });
   }
 
   async run(): Promise<JobResult> {
@@ -50,6 +56,7 @@ export class StagedClusterRun {
       keyGroups,
       numbering: new RecordNumbering(),
       upstreamSplits: () => this.#upstreamSplits,
+      upstreamFinished: this.#upstreamFinished,
     });
     await repartition.channel.prepare(plan.stream, abort.signal);
     const source = this.#cut.source.source as SplittableSource<unknown>;
@@ -112,6 +119,7 @@ export class StagedClusterRun {
     const { leases } = await this.#settings.cluster.leases.snapshot();
     if (leases.length === 0) return;
     this.#upstreamSplits = leases.filter((lease) => !isFinished(lease)).map((lease) => lease.leaseKey);
+    if (this.#upstreamSplits.length === 0) this.#finishUpstream(leases.map((lease) => lease.leaseKey));
   }
 
   #refreshEveryPoll(): Cancel {

@@ -7,7 +7,9 @@ import type { Serde } from "../state/serde.ts";
 import { numberedSource, type RecordNumbering } from "./record-numbering.ts";
 import { type RepartitionChannel, repartitionStreamName } from "./repartition-channel.ts";
 import { repartitionReaderOperator } from "./repartition-reader.ts";
+import { repartitionStreamSource } from "./repartition-source.ts";
 import { repartitionWriterOperator, repartitionWriterSink } from "./repartition-writer.ts";
+import { UpstreamEnds } from "./upstream-ends.ts";
 
 /**
  * Where a job's graph is cut for a repartition: the keyed operator whose key is not the source's
@@ -109,6 +111,11 @@ export interface StagePlanOptions {
   readonly numbering: RecordNumbering;
   /** Upstream splits not yet finished (see `repartitionReaderOperator`). */
   readonly upstreamSplits: () => readonly string[];
+  /**
+   * Resolves with every upstream split once each one's lease is finished: with a bounded source,
+   * stage 1 then ends like a bounded job (see `repartitionStreamSource`).
+   */
+  readonly upstreamFinished?: Promise<readonly string[]> | undefined;
 }
 
 /**
@@ -119,7 +126,7 @@ export interface StagePlanOptions {
  * are kept, so checkpointed state maps to the same operators.
  */
 export function planStages(options: StagePlanOptions): { stream: string; stages: readonly Stage[] } {
-  const { job, graph, cut, channel, serde, keyGroups, numbering, upstreamSplits } = options;
+  const { job, graph, cut, channel, serde, keyGroups, numbering, upstreamSplits, upstreamFinished } = options;
   const labels = new Map(graph.describe().nodes.map((node) => [node.id, node.label]));
   const downstream = downstreamOf(graph, cut.operator);
   for (const node of downstream) {
@@ -168,14 +175,13 @@ export function planStages(options: StagePlanOptions): { stream: string; stages:
 
   const downstreamGraph = new JobGraph(`${job}/stage-1`);
   const reader = channel.reader(stream);
-  const readerSource: SplittableSource<unknown> = {
-    name: reader.name,
-    bounded: reader.bounded,
-    // The stream was written at the key groups of this key: co-partitioned by construction.
-    partitionKey: cut.keyOf,
-    listSplits: (context) => reader.listSplits(context),
-    open: (context) => reader.open(context),
-  };
+  const ends = new UpstreamEnds();
+  const readerSource = repartitionStreamSource(reader, {
+    keyOf: cut.keyOf,
+    ends,
+    // An unbounded upstream never ends: nor does the stream's reading.
+    upstreamFinished: source.bounded ? upstreamFinished : undefined,
+  });
   const readerNode = downstreamGraph.add(
     `source(${reader.name})`,
     `repartition-in(${cut.operator.id})`,
@@ -194,7 +200,13 @@ export function planStages(options: StagePlanOptions): { stream: string; stages:
       input: readerNode,
       spec: {
         id,
-        factory: repartitionReaderOperator({ keyOf: cut.keyOf, serde, upstreamSplits }),
+        factory: repartitionReaderOperator({
+          keyOf: cut.keyOf,
+          serde,
+          upstreamSplits,
+          ends,
+          sourceId: readerNode.id,
+        }),
         // It hands on the records' values, keyed as they were written: the keyed operator after it
         // is co-partitioned with the stream.
         partitioning: "forwards",
