@@ -26,7 +26,7 @@ const expected = new Map([...expectedCounts()].filter(([field]) => !field.starts
  * Two workers of the clicks job (a bounded generator) over `channel`, left to end by themselves;
  * stopped, and the test failed, if they have not within {@link END_WITHIN_MS}.
  */
-async function twoWorkersToTheirEnd(channel: MemoryRepartitionChannel) {
+async function twoWorkersToTheirEnd(channel: MemoryRepartitionChannel, options: { oneSplit?: boolean } = {}) {
   const store = new MemoryCheckpointStore();
   const leases = new MemoryLeaseStore();
   const stage1 = new MemoryLeaseStore();
@@ -36,6 +36,7 @@ async function twoWorkersToTheirEnd(channel: MemoryRepartitionChannel) {
       clicksPerPage(written[i]!, {
         store,
         ratePerSecond: 6_000,
+        oneSplit: options.oneSplit,
         cluster: { leases, workerId, ...FAST, repartition: { channel, stageLeases: () => stage1 } },
       }).job,
   );
@@ -92,6 +93,15 @@ describe("a repartitioned job on a bounded input", () => {
     const { outcomes, results } = await twoWorkersToTheirEnd(new MemoryRepartitionChannel(2, () => true));
     expect(outcomes).toEqual(["finished", "finished"]);
     expect(new Map([...results].sort())).toEqual(new Map([...expected].sort()));
+  });
+
+  test("ends by itself with exactly the counts when the source reports no split's end (one split that just ends)", async () => {
+    const { outcomes, results, stage0 } = await twoWorkersToTheirEnd(new MemoryRepartitionChannel(2), {
+      oneSplit: true,
+    });
+    expect(outcomes).toEqual(["finished", "finished"]);
+    expect(new Map([...results].sort())).toEqual(new Map([...expected].sort()));
+    expect(stage0.map((l) => [l.leaseKey, isFinished(l)])).toEqual([["0", true]]);
   });
 });
 

@@ -8,8 +8,10 @@ import type { SplitId } from "../runtime/elements.ts";
  */
 interface EndsPosition {
   readonly inner: unknown;
-  readonly upstreamEnds: [split: string, watermark: number | string][];
+  upstreamEnds: readonly EndEntry[];
 }
+
+type EndEntry = readonly [split: string, watermark: number | string];
 
 /**
  * The upstream splits whose `end` marker a downstream stage has read, per shard of the
@@ -29,6 +31,11 @@ interface EndsPosition {
 export class UpstreamEnds {
   /** Per shard, each ended upstream split's watermark in it when its end was read. */
   readonly #shards = new Map<SplitId, Map<string, number>>();
+  /**
+   * Per shard, the same as positions keep it: replaced, never changed, when an end is read, so
+   * every position of the shard shares it (a batch costs no copy).
+   */
+  readonly #entries = new Map<SplitId, readonly EndEntry[]>();
   readonly #latest = new Map<SplitId, EndsPosition>();
   #generation = 0;
 
@@ -45,7 +52,10 @@ export class UpstreamEnds {
     const ended = this.#endedIn(shard);
     if (ended.has(split)) return;
     ended.set(split, watermark);
-    this.#latest.get(shard)?.upstreamEnds.push([split, toJson(watermark)]);
+    const entries = [...(this.#entries.get(shard) ?? []), [split, toJson(watermark)] as const];
+    this.#entries.set(shard, entries);
+    const latest = this.#latest.get(shard);
+    if (latest) latest.upstreamEnds = entries;
   }
 
   /** Whether the end of every split of `upstream` was read in `shard`. */
@@ -61,10 +71,7 @@ export class UpstreamEnds {
 
   /** @internal the source's side: a batch or status of `shard` at the channel's position `inner`. */
   position(shard: SplitId, inner: unknown): EndsPosition {
-    const position: EndsPosition = {
-      inner,
-      upstreamEnds: [...this.of(shard)].map(([split, at]) => [split, toJson(at)]),
-    };
+    const position: EndsPosition = { inner, upstreamEnds: this.#entries.get(shard) ?? [] };
     this.#latest.set(shard, position);
     return position;
   }
@@ -76,7 +83,8 @@ export class UpstreamEnds {
   restore(shard: SplitId, position: unknown): unknown {
     if (!isEndsPosition(position)) return position;
     this.#shards.set(shard, new Map(position.upstreamEnds.map(([split, at]) => [split, Number(at)])));
-    this.#latest.set(shard, { inner: position.inner, upstreamEnds: [...position.upstreamEnds] });
+    this.#entries.set(shard, position.upstreamEnds);
+    this.#latest.set(shard, { inner: position.inner, upstreamEnds: position.upstreamEnds });
     return position.inner;
   }
 
@@ -86,6 +94,7 @@ export class UpstreamEnds {
    */
   reset(): number {
     this.#shards.clear();
+    this.#entries.clear();
     this.#latest.clear();
     return ++this.#generation;
   }

@@ -46,7 +46,7 @@ export function expectedCounts(): Map<string, number> {
 }
 
 /**
- * Clicks in 4 partitions by ip, one-second windows counted per page (not co-partitioned: on
+ * Clicks in 4 partitions by ip (or in one split), one-second windows counted per page (not co-partitioned: on
  * several workers the job repartitions), checkpointed every 40 ms.
  */
 export function clicksPerPage(
@@ -59,6 +59,8 @@ export function clicksPerPage(
     twice?: boolean;
     /** Before the keyed operator, a reduce keyed by the source's partition key that hands each click on. */
     reduceByIp?: boolean;
+    /** All clicks in one split (`"0"`), which reports no end of its own: the input just ends. */
+    oneSplit?: boolean;
   },
 ) {
   const job = pipeline("clicks-per-page", {
@@ -70,8 +72,7 @@ export function clicksPerPage(
   const clicks = job.source(
     generatorSource({
       count: CLICKS,
-      partitions: 4,
-      partitionKey: byIp,
+      ...(options.oneSplit ? {} : { partitions: 4, partitionKey: byIp }),
       batchSize: 100,
       ratePerSecond: options.ratePerSecond,
       generate: clickAt,
