@@ -218,6 +218,35 @@ describe("the repartition stream's source", () => {
     abort.abort();
   });
 
+  test("a read waiting for the channel gives way when the upstream finishes: the shards end though nothing more comes", async () => {
+    let finishUpstream!: (splits: readonly string[]) => void;
+    const upstreamFinished = new Promise<readonly string[]>((resolve) => {
+      finishUpstream = resolve;
+    });
+    const ends = new UpstreamEnds();
+    const abort = new AbortController();
+    const reader = await repartitionStreamSource(
+      scriptedChannel([
+        batch("shard-0", 1, { kind: "end", split: "a", id: 3 }),
+        batch("shard-1", 5, { kind: "end", split: "a", id: 3 }),
+      ]),
+      { keyOf: (value) => String(value), ends, upstreamFinished },
+    ).open(openContext(new Map(), abort.signal));
+    const { handOn } = readerOver(ends, ["a"]);
+    handOn(await reader.next());
+    handOn(await reader.next());
+    const waiting = reader.next(); // the channel has nothing more
+    finishUpstream(["a"]);
+    expect(await waiting).toMatchObject({ split: "shard-0", status: "finished", position: { inner: 1 } });
+    expect(await reader.next()).toMatchObject({
+      split: "shard-1",
+      status: "finished",
+      position: { inner: 5 },
+    });
+    expect(await reader.next()).toBeUndefined();
+    abort.abort();
+  });
+
   test("an unbounded upstream (no upstreamFinished) never ends a shard", async () => {
     const ends = new UpstreamEnds();
     const abort = new AbortController();

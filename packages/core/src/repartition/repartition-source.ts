@@ -50,10 +50,23 @@ export function repartitionStreamSource(
 ): SplittableSource<unknown> {
   const { keyOf, ends, upstreamFinished } = options;
   let upstream: readonly string[] | undefined;
-  const finishing = upstreamFinished?.then((splits): typeof UPSTREAM_FINISHED => {
+  /** Ends the read waiting now, when the upstream finishes. */
+  let wake: (() => void) | undefined;
+  upstreamFinished?.then((splits) => {
     upstream = splits;
-    return UPSTREAM_FINISHED;
+    wake?.();
   });
+  /**
+   * `read`, or {@link UPSTREAM_FINISHED} if the upstream finishes first. One waiter at a time, not
+   * a race against the long-lived promise: each race would leave a reaction on it until it settles.
+   */
+  const untilUpstreamFinished = <T>(read: Promise<T>) =>
+    new Promise<T | typeof UPSTREAM_FINISHED>((resolve, reject) => {
+      wake = () => resolve(UPSTREAM_FINISHED);
+      read.then(resolve, reject);
+    }).finally(() => {
+      wake = undefined;
+    });
   return {
     name: reader.name,
     bounded: reader.bounded,
@@ -96,8 +109,8 @@ export function repartitionStreamSource(
               return undefined;
             }
             pending ??= channel.next();
-            const event = await (finishing && upstream === undefined
-              ? Promise.race([pending, finishing])
+            const event = await (upstreamFinished && upstream === undefined
+              ? untilUpstreamFinished(pending)
               : pending);
             if (event === UPSTREAM_FINISHED) continue;
             pending = undefined;
