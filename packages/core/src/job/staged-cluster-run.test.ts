@@ -70,7 +70,9 @@ describe("a job with a repartition on several workers", () => {
     const channel = new MemoryRepartitionChannel(2, () => true);
     const { results, outcomes, written, stage1 } = await twoWorkers(channel);
     expect(new Map([...results].sort())).toEqual(new Map([...expected].sort()));
-    expect(outcomes.map((o) => o.outcome)).toEqual(["stopped", "stopped"]);
+    // Stopped once every window is written, or finished just before: the input is bounded, so the
+    // job also ends by itself (repartition-source.test.ts waits for that).
+    for (const { outcome } of outcomes) expect(["stopped", "finished"]).toContain(outcome);
     // Both workers held shards of the repartition stream, and both wrote windows.
     for (const w of written) expect(w.size).toBeGreaterThan(0);
     expect((await stage1.snapshot()).leases.map((l) => l.leaseKey).sort()).toEqual(["shard-0", "shard-1"]);

@@ -19,19 +19,25 @@ import { stopOnProcessSignals } from "./process-signals.ts";
  * record ids and the readers' dedupe.
  *
  * The later stages' readers hold event time for the upstream splits not finished yet, read from
- * stage 0's lease table at every poll.
+ * stage 0's lease table at every poll; once none is left, a bounded job's later stages end.
  */
 export class StagedClusterRun {
   readonly #settings: ClusterRunSettings;
   readonly #cuts: readonly RepartitionCut[];
   readonly #runs: ClusterRun[] = [];
   #upstreamSplits: readonly string[] = [];
+  /** Resolves with every upstream split once each one's lease is finished. */
+  readonly #upstreamFinished: Promise<readonly string[]>;
+  #finishUpstream: (splits: readonly string[]) => void = () => {};
   #stopped = false;
 
   /** `cuts` as `findRepartitionCuts` returns them (at least one). */
   constructor(settings: ClusterRunSettings, cuts: readonly RepartitionCut[]) {
     this.#settings = settings;
     this.#cuts = cuts;
+    this.#upstreamFinished = new Promise((resolve) => {
+      this.#finishUpstream = resolve;
+    });
   }
 
   async run(): Promise<JobResult> {
@@ -53,6 +59,7 @@ export class StagedClusterRun {
       keyGroups,
       numbering: new RecordNumbering(),
       upstreamSplits: () => this.#upstreamSplits,
+      upstreamFinished: this.#upstreamFinished,
     });
     for (const stream of plan.streams) await repartition.channel.prepare(stream, abort.signal);
     const source = first.source.source as SplittableSource<unknown>;
@@ -117,6 +124,7 @@ export class StagedClusterRun {
     const { leases } = await this.#settings.cluster.leases.snapshot();
     if (leases.length === 0) return;
     this.#upstreamSplits = leases.filter((lease) => !isFinished(lease)).map((lease) => lease.leaseKey);
+    if (this.#upstreamSplits.length === 0) this.#finishUpstream(leases.map((lease) => lease.leaseKey));
   }
 
   #refreshEveryPoll(): Cancel {

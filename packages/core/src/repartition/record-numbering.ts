@@ -139,6 +139,11 @@ export class RecordNumbering {
     for (const writer of this.#writers.values()) writer.end(split);
   }
 
+  /** @internal the source's side: the input ended, so has every split of the run. */
+  endAll(): void {
+    for (const writer of this.#writers.values()) writer.endAll();
+  }
+
   /**
    * Forgets what a previous run of the pipeline numbered (a new run restores its splits) and
    * returns the new run's generation: a read of an earlier run that resolves late must not count.
@@ -259,6 +264,11 @@ export class WriterNumbering {
     this.#ended.set(split, this.#counts.get(split) ?? 0);
   }
 
+  /** @internal the input ended, so has every split of the run. */
+  endAll(): void {
+    for (const split of this.#counts.keys()) if (!this.#ended.has(split)) this.end(split);
+  }
+
   /** @internal */
   reset(): void {
     this.#counts.clear();
@@ -293,7 +303,12 @@ export function numberedSource<T>(
       return {
         async next(): Promise<SourceEvent<T> | undefined> {
           const event = await reader.next();
-          if (event === undefined) return undefined;
+          if (event === undefined) {
+            // The end of a bounded input ends every split of the run, also those of a source that
+            // reports no split's end (one split just ends): each gets its `end` marker.
+            if (numbering.isCurrent(generation) && !context.signal.aborted) numbering.endAll();
+            return undefined;
+          }
           // A read of a stopped run, resolved after the next run started: nobody takes it.
           if (!numbering.isCurrent(generation)) return event;
           if (event.kind === "split-status") {

@@ -4,6 +4,7 @@ import type { OpaqueKeyGroupSnapshot } from "../state/keyed-heap.ts";
 import type { Serde } from "../state/serde.ts";
 import { decodeEnvelope } from "./envelope.ts";
 import { ShuffleDedupe } from "./shuffle-dedupe.ts";
+import type { UpstreamEnds } from "./upstream-ends.ts";
 import { UpstreamWatermarks } from "./upstream-watermarks.ts";
 
 /** How often a reader looks whether the whole upstream stage has finished (ms). */
@@ -14,15 +15,23 @@ const UPSTREAM_RECHECK_MS = 1_000;
  * applies each record once ({@link ShuffleDedupe}, keyed state of the record's key group) and
  * hands its value on with its event time; derives the stage's watermark from the upstream
  * markers ({@link UpstreamWatermarks}). A message no writer wrote fails like a record that
- * throws (to the operator's error output, else the job).
+ * throws (to the operator's error output, else the job). Each `end` marker it reads is recorded in
+ * `ends`, kept in the shard's position: a run restored after it knows the split ended there, and
+ * at which watermark, and a bounded upstream's end ends the shard (`repartitionStreamSource`).
  */
 export function repartitionReaderOperator(options: {
   readonly keyOf: (value: unknown) => Key;
   readonly serde: Serde<unknown>;
   /** Upstream splits not yet finished, when the pipeline starts: each holds event time until it is heard of. */
   readonly upstreamSplits: () => readonly string[];
+  /** The ends read per shard, shared with the stage's source (it runs right before this operator). */
+  readonly ends: UpstreamEnds;
+  /** The source node's id: the driver prefixes shard ids with it (`<source>/<shard>`). */
+  readonly sourceId: string;
 }): OperatorFactory<Uint8Array, unknown> {
-  const { keyOf, serde, upstreamSplits } = options;
+  const { keyOf, serde, upstreamSplits, ends, sourceId } = options;
+  const shardOf = (split: string) =>
+    split.startsWith(`${sourceId}/`) ? split.slice(sourceId.length + 1) : split;
   return (context, output) => {
     const dedupe = new ShuffleDedupe();
     const watermarks = new UpstreamWatermarks();
@@ -33,8 +42,14 @@ export function repartitionReaderOperator(options: {
     let listed: readonly string[] | undefined;
     let unfinished = new Set<string>();
     const addShard = (shard: string) => {
+      if (shards.has(shard)) return;
       watermarks.addShard(shard);
       shards.add(shard);
+      // Ends read before the position this run restored: their markers are not read again.
+      for (const [split, at] of ends.of(shardOf(shard))) {
+        watermarks.advance(shard, [split], at);
+        watermarks.mark(shard, split, "ended");
+      }
     };
     const groupsOf = (shard: string) => groupsOfShard.get(shard) ?? [];
     const advance = () => {
@@ -109,6 +124,7 @@ export function repartitionReaderOperator(options: {
             case "end":
               dedupe.commit(groupsOf(shard), envelope.split, envelope.id);
               watermarks.mark(shard, envelope.split, "ended");
+              ends.read(shardOf(shard), envelope.split, watermarks.watermarkOf(shard, envelope.split));
               break;
           }
         }

@@ -7,7 +7,9 @@ import type { Serde } from "../state/serde.ts";
 import { numberedSource, type RecordNumbering, type WriterNumbering } from "./record-numbering.ts";
 import { type RepartitionChannel, repartitionStreamName } from "./repartition-channel.ts";
 import { repartitionReaderOperator } from "./repartition-reader.ts";
+import { repartitionStreamSource } from "./repartition-source.ts";
 import { repartitionWriterOperator, repartitionWriterSink } from "./repartition-writer.ts";
+import { UpstreamEnds } from "./upstream-ends.ts";
 
 /**
  * Where a job's graph is cut for a repartition: a keyed operator whose key is not the source's
@@ -140,6 +142,11 @@ export interface StagePlanOptions {
   readonly numbering: RecordNumbering;
   /** Upstream splits not yet finished (see `repartitionReaderOperator`). */
   readonly upstreamSplits: () => readonly string[];
+  /**
+   * Resolves with every upstream split once each one's lease is finished: with a bounded source,
+   * the later stages then end like a bounded job (see `repartitionStreamSource`).
+   */
+  readonly upstreamFinished?: Promise<readonly string[]> | undefined;
 }
 
 /**
@@ -155,7 +162,8 @@ export function planStages(options: StagePlanOptions): {
   streams: readonly string[];
   stages: readonly Stage[];
 } {
-  const { job, graph, cuts, channel, serde, keyGroups, numbering, upstreamSplits } = options;
+  const { job, graph, cuts, channel, serde, keyGroups, numbering, upstreamSplits, upstreamFinished } =
+    options;
   if (cuts.length === 0) throw new Error(`job "${job}": planStages needs at least one cut`);
   const labels = new Map(graph.describe().nodes.map((node) => [node.id, node.label]));
   const downstreams = cuts.map((cut) => downstreamOf(graph, cut.operator));
@@ -233,14 +241,13 @@ export function planStages(options: StagePlanOptions): {
     const stream = streams[i]!;
     const downstreamGraph = new JobGraph(`${job}/stage-${index}`);
     const reader = channel.reader(stream);
-    const readerSource: SplittableSource<unknown> = {
-      name: reader.name,
-      bounded: reader.bounded,
-      // The stream was written at the key groups of this key: co-partitioned by construction.
-      partitionKey: cut.keyOf,
-      listSplits: (context) => reader.listSplits(context),
-      open: (context) => reader.open(context),
-    };
+    const ends = new UpstreamEnds();
+    const readerSource = repartitionStreamSource(reader, {
+      keyOf: cut.keyOf,
+      ends,
+      // An unbounded upstream never ends: nor does the stream's reading.
+      upstreamFinished: (source.source as SplittableSource<unknown>).bounded ? upstreamFinished : undefined,
+    });
     const readerNode = downstreamGraph.add(
       `source(${reader.name})`,
       `repartition-in(${cut.operator.id})`,
@@ -259,7 +266,13 @@ export function planStages(options: StagePlanOptions): {
         input: readerNode,
         spec: {
           id,
-          factory: repartitionReaderOperator({ keyOf: cut.keyOf, serde, upstreamSplits }),
+          factory: repartitionReaderOperator({
+            keyOf: cut.keyOf,
+            serde,
+            upstreamSplits,
+            ends,
+            sourceId: readerNode.id,
+          }),
           // It hands on the records' values, keyed as they were written: the keyed operator after it
           // is co-partitioned with the stream.
           partitioning: "forwards",

@@ -49,6 +49,11 @@ export class UpstreamWatermarks {
     if (known.state !== "ended") known.state = state;
   }
 
+  /** The watermark of upstream split `split` in `shard` (`-Infinity` until heard of). */
+  watermarkOf(shard: string, split: string): number {
+    return this.#shards.get(shard)?.get(split)?.watermark ?? Number.NEGATIVE_INFINITY;
+  }
+
   /**
    * The minimum over the shards of their live upstream splits' minimum. `unfinished`: the upstream
    * splits whose leases are not finished in the upstream stage (when known); an ended split among

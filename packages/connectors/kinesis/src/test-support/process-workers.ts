@@ -40,10 +40,10 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-/** A worker script running as a child process; `exit` resolves with the last 20 kB it printed. */
+/** A worker script running as a child process; `exit` resolves with how it ended and the last 20 kB it printed. */
 export interface WorkerProcess {
   readonly child: ChildProcess;
-  readonly exit: Promise<{ signal: NodeJS.Signals | null; output: string }>;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
   /** What it printed so far (the last 20 kB). */
   output(): string;
 }
@@ -61,8 +61,8 @@ export function startWorkerProcess(script: string, args: readonly string[]): Wor
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  const exit = new Promise<{ signal: NodeJS.Signals | null; output: string }>((resolve) =>
-    child.once("exit", (_code, signal) => resolve({ signal, output })),
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>(
+    (resolve) => child.once("exit", (code, signal) => resolve({ code, signal, output })),
   );
   return { child, exit, output: () => output };
 }

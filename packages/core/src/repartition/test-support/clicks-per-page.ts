@@ -54,7 +54,7 @@ export function expectedCounts(
 }
 
 /**
- * Clicks in 4 partitions by ip, one-second windows counted per page (not co-partitioned: on
+ * Clicks in 4 partitions by ip (or in one split), one-second windows counted per page (not co-partitioned: on
  * several workers the job repartitions), checkpointed every 40 ms.
  */
 export function clicksPerPage(
@@ -73,6 +73,8 @@ export function clicksPerPage(
     perIpPrefix?: Map<string, number>;
     /** Before the keyed operator, a reduce keyed by the source's partition key that hands each click on. */
     reduceByIp?: boolean;
+    /** All clicks in one split (`"0"`), which reports no end of its own: the input just ends. */
+    oneSplit?: boolean;
   },
 ) {
   const job = pipeline("clicks-per-page", {
@@ -84,8 +86,7 @@ export function clicksPerPage(
   const clicks = job.source(
     generatorSource({
       count: CLICKS,
-      partitions: 4,
-      partitionKey: byIp,
+      ...(options.oneSplit ? {} : { partitions: 4, partitionKey: byIp }),
       batchSize: 100,
       ratePerSecond: options.ratePerSecond,
       generate: clickAt,
