@@ -141,7 +141,8 @@ describe("a job with two repartitions, as branches off one source, on several wo
     } finally {
       await Promise.all(jobs.map((job) => job.stop()));
     }
-    expect((await Promise.all(runs)).map((o) => o.outcome)).toEqual(["stopped", "stopped"]);
+    // The input is bounded: a worker may have finished it by itself before it was stopped.
+    for (const { outcome } of await Promise.all(runs)) expect(["stopped", "finished"]).toContain(outcome);
     expect(new Map([...merged(perPage)].sort())).toEqual(new Map([...expected].sort()));
     expect(new Map([...merged(perIpPrefix)].sort())).toEqual(wantedPerIpPrefix);
     // Each cut wrote its own stream, read by its own stage under its own lease table.
