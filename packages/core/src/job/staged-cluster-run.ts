@@ -14,7 +14,8 @@ import { stopOnProcessSignals } from "./process-signals.ts";
  * One worker of a job whose graph is cut by a repartition (see `docs/repartition.md`): each stage
  * runs as its own {@link ClusterRun} in this process — stage 0 over the source's splits under the
  * job's lease table, stage 1 over the repartition stream's shards under `stageLeases(1)` and the
- * name `<job>/stage-1` — each with its own leases, fenced checkpoints and restarts. Barriers do
+ * name `<job>/stage-1` — each with its own leases, fenced checkpoints, restarts and dead-letter
+ * sink (stage 1's from `stageDeadLetters(1)`). Barriers do
  * not cross the shuffle; what makes it exactly-once is the record ids and the readers' dedupe.
  *
  * Stage 1's reader holds event time for the upstream splits not finished yet, read from stage 0's
@@ -38,6 +39,11 @@ export class StagedClusterRun {
     if (!repartition) {
       throw new PipelineDefinitionError(
         `job "${name}" runs on several workers, but keyed operator "${this.#cut.operator.id}" is not co-partitioned with source "${this.#cut.source.id}": give the cluster a repartition channel (cluster.repartition, e.g. kinesisRepartition), or key it by the source's partitionKey itself`,
+      );
+    }
+    if (options.deadLetters && !repartition.stageDeadLetters) {
+      throw new PipelineDefinitionError(
+        `job "${name}" has a dead-letter sink and repartitions before "${this.#cut.operator.id}": each stage needs a dead-letter sink of its own (cluster.repartition.stageDeadLetters), as one sink opened by both stages of a worker would be two writers on it`,
       );
     }
     const abort = new AbortController();
@@ -64,7 +70,14 @@ export class StagedClusterRun {
           ...this.#settings,
           name: stage.name,
           graph: stage.graph,
-          options: { ...options, stopOnSignals: false },
+          options:
+            stage.index === 0
+              ? { ...options, stopOnSignals: false }
+              : {
+                  ...options,
+                  stopOnSignals: false,
+                  deadLetters: repartition.stageDeadLetters?.(stage.index),
+                },
           cluster: stage.index === 0 ? cluster : { ...cluster, leases: repartition.stageLeases(stage.index) },
         }),
       );
