@@ -12,9 +12,8 @@ export interface LeaseChannel {
 /**
  * Answers one worker's lease calls from `tables` (the supervisor's table of each stage; a call
  * names its stage) until the returned function is called. Calls run in the order they arrive,
- * each as one call of its table — a
- * `MemoryLeaseStore` runs each to its end before the next, so every conditional write and the
- * fenced publish keep their atomicity across processes. A reply to a worker that has gone is
+ * each as one call of its table — a `MemoryLeaseStore` runs each to its end before the next, so
+ * every conditional write and the fenced publish keep their atomicity across processes. A reply to a worker that has gone is
  * dropped: the worker's process is dead, and the write it asked for is fenced like any other.
  *
  * @example
