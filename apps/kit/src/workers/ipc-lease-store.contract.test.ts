@@ -113,9 +113,9 @@ describe("ipcLeaseStore", () => {
     expect(await stage1.readLease("partition-0")).toBeUndefined();
     expect(await job.readLease("shard-0")).toBeUndefined();
     // The supervisor's own tables: stage 0's is the one it was given, stage 1's is kept.
-    expect((await tables(1).snapshot()).leases).toHaveLength(2);
-    expect(tables(1)).toBe(tables(1));
-    expect(tables(1)).not.toBe(tables(0));
+    expect((await tables.table(1).snapshot()).leases).toHaveLength(2);
+    expect(tables.table(1)).toBe(tables.table(1));
+    expect(tables.table(1)).not.toBe(tables.table(0));
     // A second worker (its own channel) sees the same stage table.
     const other = channelPair();
     serveLeases(tables, other.supervisorEnd);

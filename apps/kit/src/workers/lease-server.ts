@@ -25,7 +25,7 @@ export function serveLeases(tables: LeaseTables, channel: LeaseChannel): () => v
   const onMessage = (message: unknown) => {
     if (!isLeaseCall(message)) return;
     const { id, table, method, args } = message;
-    const store = tables(table);
+    const store = tables.table(table);
     const call = store[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
     if (typeof call !== "function") {
       reply({ type: "eddy:lease-reply", id, ok: false, error: `${store.description} has no ${method}` });

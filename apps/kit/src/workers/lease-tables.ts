@@ -1,7 +1,12 @@
 import { type LeaseStore, MemoryLeaseStore } from "@eddy/core";
 
 /** The lease table of each stage a supervisor serves: 0 is the job's own, `n` stage `n`'s. */
-export type LeaseTables = (table: number) => LeaseStore;
+export interface LeaseTables {
+  /** Stage `stage`'s table, opened the first time it is asked for. */
+  table(stage: number): LeaseStore;
+  /** The tables opened so far, by stage (0 first). */
+  opened(): readonly (readonly [stage: number, table: LeaseStore])[];
+}
 
 /**
  * The lease tables a `--workers` supervisor serves when it holds the leases itself: `job` for
@@ -11,20 +16,23 @@ export type LeaseTables = (table: number) => LeaseStore;
  *
  * @example
  * const tables = supervisorLeaseTables(new MemoryLeaseStore());
- * tables(1) === tables(1); // true: one table per stage, kept for the supervisor's life
- * tables(1) === tables(0); // false
+ * tables.table(1) === tables.table(1); // true: one table per stage, kept for the supervisor's life
+ * tables.table(1) === tables.table(0); // false
  */
 export function supervisorLeaseTables(
   job: LeaseStore,
   open: () => LeaseStore = () => new MemoryLeaseStore(),
 ): LeaseTables {
   const tables = new Map<number, LeaseStore>([[0, job]]);
-  return (table) => {
-    let store = tables.get(table);
-    if (!store) {
-      store = open();
-      tables.set(table, store);
-    }
-    return store;
+  return {
+    table(stage) {
+      let store = tables.get(stage);
+      if (!store) {
+        store = open();
+        tables.set(stage, store);
+      }
+      return store;
+    },
+    opened: () => [...tables].sort(([a], [b]) => a - b),
   };
 }

@@ -253,6 +253,8 @@ test("with checkpoints in a directory (no Redis), the supervisor serves each sta
     );
     expect(windowFiles(out)).toEqual(input.expected);
     expect(workers.output()).toMatch(/leases held by this process/);
+    // The supervisor printed who holds stage 1's leases (the repartition stream's shards): its table.
+    expect(workers.output()).toMatch(/stage 1 leases: .*shardId-/);
     expect(workers.output()).toMatch(/died \(SIGKILL\): restarting it/);
   } finally {
     await stopAll(workers);

@@ -79,8 +79,10 @@ describe("superviseWorkers", () => {
       const jobInStage = await call(5, 1, "readLease", ["from-" + id]);
       const ok = created.ok && created.value.ok && staged.ok && staged.value.ok && inStage.value !== undefined;
       process.exit(ok && inJob.value === undefined && jobInStage.value === undefined ? 0 : 1);`);
-    const { ended } = await supervise(script, ["host-0"], leases);
+    const { ended, lines } = await supervise(script, ["host-0"], leases);
     expect(ended).toEqual({ outcome: "finished" });
+    // Who holds what, for each table: stage 1's lease is nobody's.
+    expect(lines).toContain("stage 1 leases: unheld stage-1-of-host-0");
     expect((await leases.readLease("from-host-0"))?.leaseOwner).toBeUndefined();
     expect(await leases.readLease("from-host-0")).toBeDefined();
     // Stage 1's lease is in a table of its own, not in the job's.

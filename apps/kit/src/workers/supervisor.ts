@@ -75,7 +75,8 @@ interface Worker {
  * - With `servesLeases`, the lease table is this process's: each worker's lease calls are served
  *   from it over IPC, one call at a time, so its fenced publish stays atomic; so are the lease
  *   tables of a repartitioned job's further stages, one per stage, kept in memory here.
- * - Whenever who holds which lease changes, prints it, with the leader.
+ * - Whenever who holds which lease changes, prints it, with the leader (and, for the stage tables
+ *   it serves, who holds which lease of each stage, as `stage 1 leases: …`).
  *
  * @example
  * const result = await superviseWorkers({
@@ -174,14 +175,18 @@ export function superviseWorkers(options: SupervisorOptions): Promise<Supervisor
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  let lastHoldings = "";
+  // Stage 0's table always; a further stage's once a worker asked for it (served by this process).
+  const lastHoldings = new Map<number, string>();
   const showHoldings = async () => {
-    try {
-      const holdings = describeHoldings(await options.leases.snapshot());
-      if (holdings !== lastHoldings) options.print(holdings);
-      lastHoldings = holdings;
-    } catch {
-      // The table is unreachable for a moment (Redis restarting): the next reading says it.
+    const shown = options.servesLeases ? tables.opened() : ([[0, options.leases]] as const);
+    for (const [stage, table] of shown) {
+      try {
+        const holdings = `${stage === 0 ? "" : `stage ${stage} `}${describeHoldings(await table.snapshot())}`;
+        if (holdings !== lastHoldings.get(stage)) options.print(holdings);
+        lastHoldings.set(stage, holdings);
+      } catch {
+        // The table is unreachable for a moment (Redis restarting): the next reading says it.
+      }
     }
   };
   const holdingsTimer = setInterval(() => void showHoldings(), timing.holdingsEveryMs);
