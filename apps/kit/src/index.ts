@@ -80,8 +80,9 @@ export {
 } from "./sources.ts";
 export { clockTime, dateTime, shortDuration, style, thousands } from "./style.ts";
 export { clusterSettings, leaseTimingFor } from "./workers/cluster-settings.ts";
-export { ipcLeaseStore } from "./workers/ipc-lease-store.ts";
+export { type IpcLeaseStoreOptions, ipcLeaseStore } from "./workers/ipc-lease-store.ts";
 export { serveLeases } from "./workers/lease-server.ts";
+export { type LeaseTables, supervisorLeaseTables } from "./workers/lease-tables.ts";
 export {
   describeHoldings,
   SUPERVISOR_DEFAULTS,

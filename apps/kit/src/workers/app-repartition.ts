@@ -7,6 +7,7 @@ import {
   type RepartitionChannel,
 } from "@eddy/core";
 import { redisLeases } from "@eddy/state";
+import { ipcLeaseStore } from "./ipc-lease-store.ts";
 import type { LeaseLocation } from "./worker-role.ts";
 
 /**
@@ -18,7 +19,7 @@ export const REPARTITION_SHARDS = 4;
 
 /** What {@link appRepartition} builds the job's repartition from. */
 export interface AppRepartitionOptions {
-  /** The job's name: stage `n`'s lease table is `<job>/stage-<n>`. */
+  /** The job's name: stage `n`'s lease table in Redis is `<job>/stage-<n>`. */
   readonly job: string;
   /** Where the job's lease table lives. */
   readonly leases: LeaseLocation;
@@ -31,16 +32,16 @@ export interface AppRepartitionOptions {
 /**
  * The repartitions of an app's job on several workers (see `docs/repartition.md`): through Kinesis
  * — the local stack's or AWS's, the log the apps already read — one stream per keyed operator that
- * is not co-partitioned with the source, with each stage's lease table (`<job>/stage-<n>`) in the
- * job's Redis beside its own. It costs nothing to a job that needs none: the channel is used only
- * when a keyed operator is not co-partitioned with the source. What cannot work is refused at
- * start, in one line, by the channel's `prepare` (so only for a job that needs a repartition):
+ * is not co-partitioned with the source, with each stage's lease table (`<job>/stage-<n>`) beside
+ * the job's own: in its Redis, or held by the `--workers` supervisor (checkpoints in a directory or
+ * S3), which serves a table per stage over its IPC. It costs nothing to a job that needs none: the
+ * channel is used only when a keyed operator is not co-partitioned with the source. What cannot
+ * work is refused at start, in one line, by the channel's `prepare` (so only for a job that needs
+ * a repartition):
  *
  * - embedded mode has no Kinesis: the kit does not shuffle records between its worker processes
  *   itself (a home-made network shuffle is what the repartition design avoids), so it says to use
  *   `--mode local` or one process;
- * - leases held by a `--workers` supervisor (checkpoints in a directory or S3): each stage needs a
- *   lease table of its own, which the kit keeps in Redis only;
  * - on AWS (no `--create-resources`), a missing stream is named with the command that creates it.
  *
  * The lease stores it opens are closed by `close`.
@@ -70,24 +71,12 @@ export function appRepartition(options: AppRepartitionOptions): {
         "embedded mode has no Kinesis to repartition through (the kit does not shuffle records between its processes itself): run the workers with --mode local (the local stack) or --mode aws, or run the job in one process without --workers",
       );
   const repartition: ClusterRepartition = {
-    // Without Kinesis, that is what to fix first: Redis alone would not do.
-    channel:
-      leases.kind === "redis" || !options.kinesis
-        ? channel
-        : {
-            ...channel,
-            prepare: (stream) =>
-              Promise.reject(
-                new PipelineDefinitionError(
-                  `${needs(stream)}, whose stages keep their leases in Redis: pass --checkpoints redis://<host>:<port> (the local stack's Redis with --mode local)`,
-                ),
-              ),
-          },
+    channel,
     stageLeases: (stage) => {
-      if (leases.kind !== "redis") {
-        throw new PipelineDefinitionError(`job "${job}": a repartition needs its lease tables in Redis`);
-      }
-      const store = redisLeases(leases.url, { job: `${job}/stage-${stage}` });
+      const store =
+        leases.kind === "redis"
+          ? redisLeases(leases.url, { job: `${job}/stage-${stage}` })
+          : ipcLeaseStore(process, { stage });
       opened.push(store);
       return store;
     },

@@ -40,10 +40,15 @@ export const LEASE_STORE_METHODS = [
 /** One of {@link LEASE_STORE_METHODS}. */
 export type LeaseStoreMethod = (typeof LEASE_STORE_METHODS)[number];
 
-/** A call from a worker: `id` pairs it with its reply. */
+/**
+ * A call from a worker: `id` pairs it with its reply; `table` is the stage whose lease table it
+ * goes to — 0 for the job's own (its source's splits), `n` for the table of a repartitioned
+ * job's stage `n` (its repartition stream's shards).
+ */
 export interface LeaseCall {
   readonly type: "eddy:lease-call";
   readonly id: number;
+  readonly table: number;
   readonly method: LeaseStoreMethod;
   readonly args: readonly unknown[];
 }
@@ -61,6 +66,8 @@ export function isLeaseCall(message: unknown): message is LeaseCall {
     m !== null &&
     m.type === "eddy:lease-call" &&
     typeof m.id === "number" &&
+    Number.isSafeInteger(m.table) &&
+    (m.table as number) >= 0 &&
     Array.isArray(m.args) &&
     (LEASE_STORE_METHODS as readonly unknown[]).includes(m.method)
   );

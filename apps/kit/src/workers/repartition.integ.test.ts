@@ -112,10 +112,20 @@ function expectedWindows(events: readonly { page: string; ts: number }[]): Map<s
   return new Map([...counts].map(([name, n]) => [name, String(n)]));
 }
 
-test("three worker processes with SIGKILLs and duplicated puts write, through a repartition stream, the windows of one process", {
-  timeout: 180_000,
-}, async () => {
-  const job = `rp-${randomUUID().slice(0, 8)}`;
+/** The window-counts app keyed by page on `stream`, with its window files in `out`. */
+function app(stream: string, name: string, out: string, more: readonly string[]) {
+  return startApp(APP, {}, [
+    ...["--by", "page", "--mode", "local", "--stack-file", stackFile, "--source", "kinesis"],
+    ...["--stream", stream, "--sinks", "console", "--job", name, "--out", out, ...QUIET, ...more],
+  ]);
+}
+
+/**
+ * The input stream of job `job` (2 shards), with every event written, and what writes the end
+ * events: one far in event time per shard, so every shard's watermark passes every window (but
+ * its own, which never closes).
+ */
+async function inputStream(job: string) {
   const stream = `${job}-events`;
   const kinesisProxy = createStreamProxy({
     ...localClientConfig(kinesis.endpoint),
@@ -127,85 +137,127 @@ test("three worker processes with SIGKILLs and duplicated puts write, through a 
     if (failed.length > 0) throw new Error(`${failed.length} events not written: ${failed[0]!.errorMessage}`);
   };
   const events = Array.from({ length: EVENTS }, (_, i) => eventAt(i));
-  const entriesOf = (from: number, to: number) =>
-    events.slice(from, to).map((e) => ({ data: encoder.encode(JSON.stringify(e)), partitionKey: e.key }));
-  const app = (name: string, out: string, more: readonly string[]) =>
-    startApp(APP, {}, [
-      ...["--by", "page", "--mode", "local", "--stack-file", stackFile, "--source", "kinesis"],
-      ...["--stream", stream, "--sinks", "console", "--job", name, "--out", out, ...QUIET, ...more],
-    ]);
+  const client = new KinesisClient({
+    ...localClientConfig(kinesis.endpoint),
+    requestHandler: new NodeHttpHandler(),
+  });
+  await ensureKinesisStream(client, stream, 2).finally(() => client.destroy());
+  const shards = await kinesisProxy.listShards(stream);
+  const end = { key: "end", page: "end", ts: 1e12 };
+  // Every event first: a shard caught up and quiet for 10 s is idle (APP_KINESIS_DEFAULTS), and
+  // an event written after that could be late. Only the ends come later.
+  await put(events.map((e) => ({ data: encoder.encode(JSON.stringify(e)), partitionKey: e.key })));
+  return {
+    stream,
+    expected: expectedWindows(events),
+    writeEnds: () =>
+      put(
+        shards.map((shard) => ({
+          data: encoder.encode(JSON.stringify(end)),
+          partitionKey: "end",
+          explicitHashKey: shard.startingHashKey,
+        })),
+      ),
+    close: () => kinesisProxy.close(),
+  };
+}
+
+/** The worker processes a supervisor started, from what it printed: `[match, id, pid]` each. */
+function startedWorkers(supervisor: ReturnType<typeof startApp> | undefined) {
+  return [...(supervisor?.output() ?? "").matchAll(/worker (\S+) started \(pid (\d+)\)/g)];
+}
+
+/** The pid of the worker in `slot` the supervisor started last. */
+function pidOf(supervisor: ReturnType<typeof startApp>, slot: number): number {
+  return Number(startedWorkers(supervisor).findLast((m) => m[1]!.endsWith(`-${slot}`))?.[2] ?? Number.NaN);
+}
+
+/** Once `written` windows are out, SIGKILLs the worker in `slot` and waits for its restart. */
+async function killWorker(workers: ReturnType<typeof startApp>, out: string, slot: number, written: number) {
+  await eventually(
+    async () => windowFiles(out).size >= written,
+    whileRunning(workers, `${written} windows written`, 60_000),
+  );
+  const victim = pidOf(workers, slot);
+  process.kill(victim, "SIGKILL");
+  await eventually(
+    async () => pidOf(workers, slot) !== victim,
+    whileRunning(workers, `the supervisor restarting worker ${slot}`, 30_000),
+  );
+}
+
+/** Stops the supervisor and every worker it started (Kinesis sources do not end). */
+async function stopAll(...supervisors: (ReturnType<typeof startApp> | undefined)[]) {
+  for (const [, , pid] of supervisors.flatMap(startedWorkers)) {
+    try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  await Promise.all(supervisors.map((supervisor) => supervisor?.stop("SIGKILL")));
+}
+
+test("three worker processes with SIGKILLs and duplicated puts write, through a repartition stream, the windows of one process", {
+  timeout: 180_000,
+}, async () => {
+  const job = `rp-${randomUUID().slice(0, 8)}`;
+  const input = await inputStream(job);
   const out = join(root, "workers");
   let workers: ReturnType<typeof startApp> | undefined;
   let single: ReturnType<typeof startApp> | undefined;
-  const pids = () => [...(workers?.output() ?? "").matchAll(/worker (\S+) started \(pid (\d+)\)/g)];
-  const pidOf = (slot: number) =>
-    Number(pids().findLast((m) => m[1]!.endsWith(`-${slot}`))?.[2] ?? Number.NaN);
   try {
-    const client = new KinesisClient({
-      ...localClientConfig(kinesis.endpoint),
-      requestHandler: new NodeHttpHandler(),
-    });
-    await ensureKinesisStream(client, stream, 2).finally(() => client.destroy());
-    const shards = await kinesisProxy.listShards(stream);
-    // One event far in event time per shard, written last: every shard's watermark passes every
-    // window (but its own, which never closes).
-    const end = { key: "end", page: "end", ts: 1e12 };
-    const ends = shards.map((shard) => ({
-      data: encoder.encode(JSON.stringify(end)),
-      partitionKey: "end",
-      explicitHashKey: shard.startingHashKey,
-    }));
-    const expected = expectedWindows(events);
-
-    // Every event first: a shard caught up and quiet for 10 s is idle (APP_KINESIS_DEFAULTS), and
-    // an event written after that could be late. Only the ends come after the kills.
-    await put(entriesOf(0, EVENTS));
-    workers = app(job, out, ["--checkpoints", redis.url, "--workers", "3"]);
+    workers = app(input.stream, job, out, ["--checkpoints", redis.url, "--workers", "3"]);
     // The same command in one process (no repartition), alongside: it reads the same stream.
     const alone = join(root, "single");
-    single = app(`${job}-single`, alone, ["--checkpoints", "none"]);
+    single = app(input.stream, `${job}-single`, alone, ["--checkpoints", "none"]);
     // Kill a worker once windows come out of the shuffle, and another one a little later.
-    for (const [slot, written] of [
-      [1, 20],
-      [2, 80],
-    ] as const) {
-      await eventually(
-        async () => windowFiles(out).size >= written,
-        whileRunning(workers, `${written} windows written`, 60_000),
-      );
-      const victim = pidOf(slot);
-      process.kill(victim, "SIGKILL");
-      await eventually(
-        async () => pidOf(slot) !== victim,
-        whileRunning(workers, `the supervisor restarting worker ${slot}`, 30_000),
-      );
-    }
-    await put(ends);
+    await killWorker(workers, out, 1, 20);
+    await killWorker(workers, out, 2, 80);
+    await input.writeEnds();
     await eventually(
-      async () => windowFiles(out).size >= expected.size,
+      async () => windowFiles(out).size >= input.expected.size,
       whileRunning(workers, "every window written", 90_000),
     );
-    expect(windowFiles(out)).toEqual(expected);
+    expect(windowFiles(out)).toEqual(input.expected);
     expect(workers.output()).toMatch(/died \(SIGKILL\): restarting it[\s\S]*died \(SIGKILL\): restarting it/);
     expect(repeated.requests).toBeGreaterThan(0);
 
     // The process alone wrote the same windows.
     await eventually(
-      async () => windowFiles(alone).size >= expected.size,
+      async () => windowFiles(alone).size >= input.expected.size,
       whileRunning(single, "every window written by one process", 60_000),
     );
     expect(windowFiles(alone)).toEqual(windowFiles(out));
   } finally {
-    // Kinesis sources do not end: the workers and the single process run until stopped.
-    for (const [, , pid] of pids()) {
-      try {
-        process.kill(Number(pid), "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }
-    await workers?.stop("SIGKILL");
-    await single?.stop("SIGKILL");
-    kinesisProxy.close();
+    await stopAll(workers, single);
+    input.close();
+  }
+});
+
+test("with checkpoints in a directory (no Redis), the supervisor serves each stage's lease table: two workers, one SIGKILLed, write exactly the windows", {
+  timeout: 120_000,
+}, async () => {
+  const job = `rpd-${randomUUID().slice(0, 8)}`;
+  const input = await inputStream(job);
+  const out = join(root, "directory-workers");
+  let workers: ReturnType<typeof startApp> | undefined;
+  try {
+    workers = app(input.stream, job, out, ["--checkpoints", join(root, "checkpoints"), "--workers", "2"]);
+    // The supervisor's stage tables outlive a worker: the restarted one takes its shards back.
+    await killWorker(workers, out, 1, 20);
+    await input.writeEnds();
+    await eventually(
+      async () => windowFiles(out).size >= input.expected.size,
+      whileRunning(workers, "every window written", 60_000),
+    );
+    expect(windowFiles(out)).toEqual(input.expected);
+    expect(workers.output()).toMatch(/leases held by this process/);
+    // The supervisor printed who holds stage 1's leases (the repartition stream's shards): its table.
+    expect(workers.output()).toMatch(/stage 1 leases: .*shardId-/);
+    expect(workers.output()).toMatch(/died \(SIGKILL\): restarting it/);
+  } finally {
+    await stopAll(workers);
+    input.close();
   }
 });

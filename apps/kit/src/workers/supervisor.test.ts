@@ -64,16 +64,28 @@ describe("superviseWorkers", () => {
     expect(ended).toEqual({ outcome: "config-error", message: "the job cannot run on several workers" });
   });
 
-  test("serves the lease table to its workers over IPC", async () => {
+  test("serves the lease table to its workers over IPC, and a table of its own to each further stage", async () => {
     const leases = new MemoryLeaseStore();
     const script = workerScript(`
-      const reply = new Promise((resolve) => process.on("message", resolve));
-      process.send({ type: "eddy:lease-call", id: 1, method: "createLease", args: [{ leaseKey: "from-" + id }] });
-      const answer = await reply;
-      process.exit(answer.ok && answer.value.ok ? 0 : 1);`);
-    const { ended } = await supervise(script, ["host-0"], leases);
+      const call = (id, table, method, args) => new Promise((resolve) => {
+        const onReply = (m) => { if (m.id === id) { process.off("message", onReply); resolve(m); } };
+        process.on("message", onReply);
+        process.send({ type: "eddy:lease-call", id, table, method, args });
+      });
+      const created = await call(1, 0, "createLease", [{ leaseKey: "from-" + id }]);
+      const staged = await call(2, 1, "createLease", [{ leaseKey: "stage-1-of-" + id }]);
+      const inStage = await call(3, 1, "readLease", ["stage-1-of-" + id]);
+      const inJob = await call(4, 0, "readLease", ["stage-1-of-" + id]);
+      const jobInStage = await call(5, 1, "readLease", ["from-" + id]);
+      const ok = created.ok && created.value.ok && staged.ok && staged.value.ok && inStage.value !== undefined;
+      process.exit(ok && inJob.value === undefined && jobInStage.value === undefined ? 0 : 1);`);
+    const { ended, lines } = await supervise(script, ["host-0"], leases);
     expect(ended).toEqual({ outcome: "finished" });
+    // Who holds what, for each table: stage 1's lease is nobody's.
+    expect(lines).toContain("stage 1 leases: unheld stage-1-of-host-0");
     expect((await leases.readLease("from-host-0"))?.leaseOwner).toBeUndefined();
     expect(await leases.readLease("from-host-0")).toBeDefined();
+    // Stage 1's lease is in a table of its own, not in the job's.
+    expect((await leases.snapshot()).leases.map((l) => l.leaseKey)).toEqual(["from-host-0"]);
   });
 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { holderOf, isFinished, type LeaseStore, type LeaseTableSnapshot } from "@eddy/core";
 import { serveLeases } from "./lease-server.ts";
+import { supervisorLeaseTables } from "./lease-tables.ts";
 import { SUPERVISED_WORKER_ENV } from "./worker-role.ts";
 
 /** The variable that tells a supervised worker its slot, e.g. to serve its dashboard on port + slot. */
@@ -30,7 +31,10 @@ export interface SupervisorOptions {
   readonly workerIds: readonly string[];
   /** The job's lease table, read to print who holds what. */
   readonly leases: LeaseStore;
-  /** Whether the workers reach `leases` through this process (no Redis): it then serves them. */
+  /**
+   * Whether the workers reach `leases` through this process (no Redis): it then serves them, and
+   * a lease table of its own to each further stage of a repartitioned job.
+   */
   readonly servesLeases: boolean;
   /** The script each worker runs (this app's main module) and its arguments. */
   readonly script: string;
@@ -69,8 +73,10 @@ interface Worker {
  * - A worker that exits with status 2, or reports a configuration error, stops the run: every
  *   worker would fail the same way.
  * - With `servesLeases`, the lease table is this process's: each worker's lease calls are served
- *   from it over IPC, one call at a time, so its fenced publish stays atomic.
- * - Whenever who holds which lease changes, prints it, with the leader.
+ *   from it over IPC, one call at a time, so its fenced publish stays atomic; so are the lease
+ *   tables of a repartitioned job's further stages, one per stage, kept in memory here.
+ * - Whenever who holds which lease changes, prints it, with the leader (and, for the stage tables
+ *   it serves, who holds which lease of each stage, as `stage 1 leases: …`).
  *
  * @example
  * const result = await superviseWorkers({
@@ -93,6 +99,7 @@ export function superviseWorkers(options: SupervisorOptions): Promise<Supervisor
     restartTimer: undefined,
     done: false,
   }));
+  const tables = supervisorLeaseTables(options.leases);
   let stopping = false;
   let configError: string | undefined;
   let settle: (outcome: SupervisorOutcome) => void = () => {};
@@ -110,7 +117,7 @@ export function superviseWorkers(options: SupervisorOptions): Promise<Supervisor
     });
     worker.child = child;
     worker.startedAt = Date.now();
-    const stopServing = options.servesLeases ? serveLeases(options.leases, child) : () => {};
+    const stopServing = options.servesLeases ? serveLeases(tables, child) : () => {};
     child.on("message", (message: unknown) => {
       const m = message as Partial<WorkerConfigError> | null;
       if (m?.type === "eddy:config-error" && typeof m.message === "string") stopAll(m.message);
@@ -168,14 +175,18 @@ export function superviseWorkers(options: SupervisorOptions): Promise<Supervisor
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  let lastHoldings = "";
+  // Stage 0's table always; a further stage's once a worker asked for it (served by this process).
+  const lastHoldings = new Map<number, string>();
   const showHoldings = async () => {
-    try {
-      const holdings = describeHoldings(await options.leases.snapshot());
-      if (holdings !== lastHoldings) options.print(holdings);
-      lastHoldings = holdings;
-    } catch {
-      // The table is unreachable for a moment (Redis restarting): the next reading says it.
+    const shown = options.servesLeases ? tables.opened() : ([[0, options.leases]] as const);
+    for (const [stage, table] of shown) {
+      try {
+        const holdings = `${stage === 0 ? "" : `stage ${stage} `}${describeHoldings(await table.snapshot())}`;
+        if (holdings !== lastHoldings.get(stage)) options.print(holdings);
+        lastHoldings.set(stage, holdings);
+      } catch {
+        // The table is unreachable for a moment (Redis restarting): the next reading says it.
+      }
     }
   };
   const holdingsTimer = setInterval(() => void showHoldings(), timing.holdingsEveryMs);

@@ -15,8 +15,8 @@ import { stopOnProcessSignals } from "./process-signals.ts";
  * runs as its own {@link ClusterRun} in this process — stage 0 over the source's splits under the
  * job's lease table, writing one repartition stream per cut; stage `n` over the `n`-th stream's
  * shards under `stageLeases(n)` and the name `<job>/stage-<n>` — each with its own leases, fenced
- * checkpoints and restarts. Barriers do not cross the shuffle; what makes it exactly-once is the
- * record ids and the readers' dedupe.
+ * checkpoints, restarts and dead-letter sink (stage `n`'s from `stageDeadLetters(n)`). Barriers
+ * do not cross the shuffle; what makes it exactly-once is the record ids and the readers' dedupe.
  *
  * The later stages' readers hold event time for the upstream splits not finished yet, read from
  * stage 0's lease table at every poll; once none is left, a bounded job's later stages end.
@@ -49,6 +49,11 @@ export class StagedClusterRun {
         `job "${name}" runs on several workers, but keyed operator "${first.operator.id}" is not co-partitioned with source "${first.source.id}": give the cluster a repartition channel (cluster.repartition, e.g. kinesisRepartition), or key it by the source's partitionKey itself`,
       );
     }
+    if (options.deadLetters && !repartition.stageDeadLetters) {
+      throw new PipelineDefinitionError(
+        `job "${name}" has a dead-letter sink and repartitions before ${this.#cuts.map((cut) => `"${cut.operator.id}"`).join(", ")}: each stage needs a dead-letter sink of its own (cluster.repartition.stageDeadLetters), as one sink opened by every stage of a worker would be several writers on it`,
+      );
+    }
     const abort = new AbortController();
     const plan = planStages({
       job: name,
@@ -76,7 +81,14 @@ export class StagedClusterRun {
           ...this.#settings,
           name: stage.name,
           graph: stage.graph,
-          options: { ...options, stopOnSignals: false },
+          options:
+            stage.index === 0
+              ? { ...options, stopOnSignals: false }
+              : {
+                  ...options,
+                  stopOnSignals: false,
+                  deadLetters: repartition.stageDeadLetters?.(stage.index),
+                },
           cluster: stage.index === 0 ? cluster : { ...cluster, leases: repartition.stageLeases(stage.index) },
         }),
       );
