@@ -24,6 +24,11 @@ import { restoreJobSavepoint } from "./savepoint-restore.ts";
 /** What one worker of a job is built from. */
 export interface ClusterRunSettings extends JobSettings {
   readonly cluster: ClusterOptions;
+  /**
+   * Called with the leases each pipeline run reads, as held when it starts, before it starts: a
+   * repartition's writer marks its markers with their counters (see `WriterRun`).
+   */
+  readonly beforeRun?: ((leases: readonly Lease[]) => void) | undefined;
 }
 
 /** The pipeline running over the splits this worker holds, until they change. */
@@ -345,6 +350,7 @@ export class ClusterRun {
       checkpointId: this.#highestId,
       sinks: committables.own,
     });
+    this.#settings.beforeRun?.(leases);
     let current: SplitRun | undefined;
     const checkpoints = new FencedCheckpoints({
       store,

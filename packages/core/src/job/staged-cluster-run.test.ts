@@ -68,7 +68,7 @@ describe("a job with a repartition on several workers", () => {
   test("two workers, each reading some clicks by ip and counting some pages, write exactly the counts of a plain computation, though every message is stored twice", async () => {
     // Every message stored twice: a put retried after it had in fact succeeded.
     const channel = new MemoryRepartitionChannel(2, () => true);
-    const { results, outcomes, written, stage1 } = await twoWorkers(channel);
+    const { results, outcomes, written, stage1, leases } = await twoWorkers(channel);
     expect(new Map([...results].sort())).toEqual(new Map([...expected].sort()));
     // Stopped once every window is written, or finished just before: the input is bounded, so the
     // job also ends by itself (repartition-source.test.ts waits for that).
@@ -80,6 +80,21 @@ describe("a job with a repartition on several workers", () => {
     for (const shard of [...channel.streams.values()].flat()) {
       const kinds = new Set(shard.map((m) => decodeEnvelope(m, v8Serde).kind));
       expect(kinds).toEqual(new Set(["record", "watermark", "committed", "end"]));
+    }
+    // Each watermark marker names the run of each split: the counter of the split's lease when the
+    // run started (a real one: above 0, at most the counter now), then the pipeline's generation.
+    const counters = new Map((await leases.snapshot()).leases.map((l) => [l.leaseKey, l.leaseCounter]));
+    const runs = [...channel.streams.values()]
+      .flat(2)
+      .map((m) => decodeEnvelope(m, v8Serde))
+      .flatMap((e) =>
+        e.kind === "watermark" ? e.splits.map((split, i) => [split, e.runs[i]!] as const) : [],
+      );
+    expect(runs.length).toBeGreaterThan(0);
+    for (const [split, [counter, generation]] of runs) {
+      expect(counter).toBeGreaterThan(0);
+      expect(counter).toBeLessThanOrEqual(counters.get(split)!);
+      expect(generation).toBeGreaterThan(0);
     }
   });
 

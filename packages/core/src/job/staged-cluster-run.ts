@@ -55,6 +55,7 @@ export class StagedClusterRun {
       );
     }
     const abort = new AbortController();
+    const numbering = new RecordNumbering();
     const plan = planStages({
       job: name,
       graph,
@@ -62,7 +63,7 @@ export class StagedClusterRun {
       channel: repartition.channel,
       serde,
       keyGroups,
-      numbering: new RecordNumbering(),
+      numbering,
       upstreamSplits: () => this.#upstreamSplits,
       upstreamFinished: this.#upstreamFinished,
     });
@@ -90,6 +91,8 @@ export class StagedClusterRun {
                   deadLetters: repartition.stageDeadLetters?.(stage.index),
                 },
           cluster: stage.index === 0 ? cluster : { ...cluster, leases: repartition.stageLeases(stage.index) },
+          // Stage 0's writers mark their markers with the run of each split they read.
+          beforeRun: stage.index === 0 ? (leases) => numbering.leased(leases) : undefined,
         }),
       );
     }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { v8Serde } from "../state/serde.ts";
 import { decodeEnvelope, type Envelope, encodeEnvelope } from "./envelope.ts";
+import { NO_RUN } from "./writer-run.ts";
 
 describe("repartition envelopes", () => {
   const envelopes: Envelope[] = [
@@ -12,9 +13,17 @@ describe("repartition envelopes", () => {
       value: { page: "/a", n: [1, 2] },
     },
     { kind: "record", split: "p", id: 1, timestamp: Number.NaN, value: undefined },
-    { kind: "watermark", splits: ["a", "b"], at: 5_000 },
-    { kind: "idle", split: "a" },
-    { kind: "active", split: "a" },
+    {
+      kind: "watermark",
+      splits: ["a", "b"],
+      at: 5_000,
+      runs: [
+        [41, 3],
+        [7, 3],
+      ],
+    },
+    { kind: "idle", split: "a", run: [41, 3] },
+    { kind: "active", split: "a", run: [42, 1] },
     {
       kind: "committed",
       ids: [
@@ -36,6 +45,34 @@ describe("repartition envelopes", () => {
       v8Serde,
     );
     expect(record.length - v8Serde.serialize(value).length).toBeLessThan(48);
+  });
+
+  test("markers of a writer from before they carried runs read as the oldest run", () => {
+    expect(decodeEnvelope(v8Serde.serialize([1, ["a", "b"], 5_000]), v8Serde)).toEqual({
+      kind: "watermark",
+      splits: ["a", "b"],
+      at: 5_000,
+      runs: [NO_RUN, NO_RUN],
+    });
+    expect(decodeEnvelope(v8Serde.serialize([2, "a"]), v8Serde)).toEqual({
+      kind: "idle",
+      split: "a",
+      run: NO_RUN,
+    });
+    expect(decodeEnvelope(v8Serde.serialize([3, "a"]), v8Serde)).toEqual({
+      kind: "active",
+      split: "a",
+      run: NO_RUN,
+    });
+  });
+
+  test("a marker whose runs do not fit its splits is refused", () => {
+    expect(() => decodeEnvelope(v8Serde.serialize([1, ["a", "b"], 5_000, [[1, 1]]]), v8Serde)).toThrow(
+      "not a repartition message (tag 1)",
+    );
+    expect(() => decodeEnvelope(v8Serde.serialize([2, "a", "run"]), v8Serde)).toThrow(
+      "not a repartition message (tag 2)",
+    );
   });
 
   test("bytes no writer wrote are refused with a clear error", () => {

@@ -1,5 +1,6 @@
 import type { SplitId } from "../runtime/elements.ts";
 import type { SourceEvent, SplitListingContext, SplittableSource } from "../runtime/source.ts";
+import type { WriterRun } from "./writer-run.ts";
 
 /**
  * A position of a numbered source: the inner source's position and, per repartition writer of
@@ -52,6 +53,8 @@ export class RecordNumbering {
   #opened = false;
   #current: SplitId | undefined;
   #generation = 0;
+  /** Per split, its lease counter when the pipeline run reading it started (none: one process). */
+  #leaseCounters: ReadonlyMap<SplitId, number> = new Map();
 
   /** The numbering of the writer for keyed operator `id` (the same one for the same id). */
   writer(id: string): WriterNumbering {
@@ -160,6 +163,23 @@ export class RecordNumbering {
   isCurrent(generation: number): boolean {
     return generation === this.#generation;
   }
+
+  /**
+   * The leases the next pipeline run reads, as held when it starts (before its source opens):
+   * their counters make the runs of a split ordered across workers ({@link WriterRun}).
+   */
+  leased(leases: Iterable<{ readonly leaseKey: string; readonly leaseCounter: number }>): void {
+    this.#leaseCounters = new Map([...leases].map((lease) => [lease.leaseKey, lease.leaseCounter]));
+  }
+
+  /**
+   * The run of the running pipeline for `split`, which its markers carry: the split's lease counter
+   * when the run started (0 without leases: one process runs every split), then the pipeline's
+   * generation in this process (each source open counts one).
+   */
+  runOf(split: SplitId): WriterRun {
+    return [this.#leaseCounters.get(split) ?? 0, this.#generation];
+  }
 }
 
 /**
@@ -198,6 +218,11 @@ export class WriterNumbering {
     const position = this.#source.latest(split);
     if (position) position.numbered[this.id] = id;
     return id;
+  }
+
+  /** The run of the running pipeline for `split` (see {@link RecordNumbering.runOf}). */
+  runOf(split: SplitId): WriterRun {
+    return this.#source.runOf(split);
   }
 
   /** Every split of the running pipeline: those it was assigned and those it read. */

@@ -14,7 +14,8 @@ const UPSTREAM_RECHECK_MS = 1_000;
  * The first operator of a downstream stage: decodes the messages of the repartition stream,
  * applies each record once ({@link ShuffleDedupe}, keyed state of the record's key group) and
  * hands its value on with its event time; derives the stage's watermark from the upstream
- * markers ({@link UpstreamWatermarks}). A message no writer wrote fails like a record that
+ * markers ({@link UpstreamWatermarks}; a status marker of an upstream split's older run, read after
+ * one of a newer run, is ignored). A message no writer wrote fails like a record that
  * throws (to the operator's error output, else the job). Each `end` marker it reads is recorded in
  * `ends`, kept in the shard's position: a run restored after it knows the split ended there, and
  * at which watermark, and a bounded upstream's end ends the shard (`repartitionStreamSource`).
@@ -110,13 +111,13 @@ export function repartitionReaderOperator(options: {
               break;
             }
             case "watermark":
-              watermarks.advance(shard, envelope.splits, envelope.at);
+              watermarks.advance(shard, envelope.splits, envelope.at, envelope.runs);
               break;
             case "idle":
-              watermarks.mark(shard, envelope.split, "idle");
+              watermarks.mark(shard, envelope.split, "idle", envelope.run);
               break;
             case "active":
-              watermarks.mark(shard, envelope.split, "live");
+              watermarks.mark(shard, envelope.split, "live", envelope.run);
               break;
             case "committed":
               for (const [upstream, id] of envelope.ids) dedupe.commit(groupsOf(shard), upstream, id);

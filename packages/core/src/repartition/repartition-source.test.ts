@@ -16,6 +16,7 @@ import { clicksPerPage, expectedCounts } from "./test-support/clicks-per-page.ts
 import { MemoryRepartitionChannel } from "./test-support/memory-channel.ts";
 import { testOperatorContext } from "./test-support/operator-context.ts";
 import { UpstreamEnds } from "./upstream-ends.ts";
+import { NO_RUN } from "./writer-run.ts";
 
 /** How long two workers of the bounded clicks job may take to end by themselves. */
 const END_WITHIN_MS = 20_000;
@@ -275,8 +276,8 @@ describe("the repartition stream's source", () => {
         batch(
           "shard-0",
           1,
-          { kind: "watermark", splits: ["a", "b"], at: 2_000 },
-          { kind: "watermark", splits: ["a"], at: 5_000 },
+          { kind: "watermark", splits: ["a", "b"], at: 2_000, runs: [NO_RUN, NO_RUN] },
+          { kind: "watermark", splits: ["a"], at: 5_000, runs: [NO_RUN] },
           { kind: "end", split: "a", id: 7 },
         ),
       ]),
@@ -294,7 +295,7 @@ describe("the repartition stream's source", () => {
     // Run 2, restored there, reads only b moving on: a ended at 5 000 (its marker is not read again).
     const second = new AbortController();
     const run2 = await repartitionStreamSource(
-      scriptedChannel([batch("shard-0", 2, { kind: "watermark", splits: ["b"], at: 7_000 })]),
+      scriptedChannel([batch("shard-0", 2, { kind: "watermark", splits: ["b"], at: 7_000, runs: [NO_RUN] })]),
       { keyOf: (value) => String(value), ends },
     ).open(openContext(new Map([["shard-0", published]]), second.signal));
     const reader2 = readerOver(ends, ["a", "b"]);

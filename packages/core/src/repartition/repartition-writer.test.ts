@@ -69,7 +69,7 @@ describe("the repartition writer's watermark floor", () => {
     });
     run1.operator.processWatermark!(1_500);
     expect(run1.sent.filter((e) => e.kind === "watermark")).toEqual([
-      { kind: "watermark", splits: ["a"], at: 1_500 },
+      { kind: "watermark", splits: ["a"], at: 1_500, runs: [[0, 1]] },
     ]);
     // What a checkpoint after that batch stores for the split: the count and the watermark.
     const position = (batch as { position: unknown }).position;
@@ -90,7 +90,7 @@ describe("the repartition writer's watermark floor", () => {
     clock2.advanceTo(3 * WATERMARK_HEARTBEAT_MS);
     expect(run2.sent.length).toBeGreaterThan(0);
     expect(new Set(run2.sent.map((e) => JSON.stringify(e)))).toEqual(
-      new Set([JSON.stringify({ kind: "watermark", splits: ["a"], at: 1_500 })]),
+      new Set([JSON.stringify({ kind: "watermark", splits: ["a"], at: 1_500, runs: [[0, 1]] })]),
     );
     run2.operator.close?.();
   });

@@ -25,7 +25,9 @@ export const MAX_PENDING_MESSAGES = 500;
  * The last operator of an upstream stage: numbers each record per upstream split (see
  * {@link WriterNumbering}) and turns it into a message at the key group of `keyOf(value)`; turns
  * the watermark into `watermark` markers for the live upstream splits (at most one every
- * {@link WATERMARK_MARKER_INTERVAL_MS}), and splits going idle or active into markers.
+ * {@link WATERMARK_MARKER_INTERVAL_MS}), and splits going idle or active into markers. Each of
+ * those markers carries the run of each split it speaks for ({@link WriterNumbering.runOf}), so a
+ * reader can tell a late marker of a split's previous run from its current one.
  */
 export function repartitionWriterOperator(options: {
   readonly keyOf: (value: unknown) => Key;
@@ -59,7 +61,7 @@ export function repartitionWriterOperator(options: {
       if (splits.length === 0) return;
       output.emit(
         {
-          ...marker({ kind: "watermark", splits, at }),
+          ...marker({ kind: "watermark", splits, at, runs: splits.map((split) => numbering.runOf(split)) }),
           // A later marker for the same splits replaces this one while it waits in the sink.
           supersedes: `watermark:${splits.join("\n")}`,
           recordsMayPass: true,
@@ -123,9 +125,9 @@ export function repartitionWriterOperator(options: {
           : status.split;
         if (status.status === "idle") {
           idle.add(split);
-          output.emit(marker({ kind: "idle", split }), Number.NaN);
+          output.emit(marker({ kind: "idle", split, run: numbering.runOf(split) }), Number.NaN);
         } else if (status.status === "active" && idle.delete(split)) {
-          output.emit(marker({ kind: "active", split }), Number.NaN);
+          output.emit(marker({ kind: "active", split, run: numbering.runOf(split) }), Number.NaN);
         }
       },
       close() {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { UpstreamWatermarks } from "./upstream-watermarks.ts";
+import { NO_RUN, type WriterRun } from "./writer-run.ts";
 
 describe("UpstreamWatermarks", () => {
   test("holds event time until a shard hears of an upstream split, then takes the minimum of the live ones", () => {
@@ -83,5 +84,82 @@ describe("UpstreamWatermarks", () => {
     merge.advance("s1", ["a"], 5_000);
     merge.advance("s1", ["a"], 3_000);
     expect(merge.current()).toBe(5_000);
+  });
+
+  describe("runs: a split moved or restarted while its old run's markers are still in flight", () => {
+    const older: WriterRun = [7, 1];
+    const newer: WriterRun = [8, 1];
+
+    test("an idle of run 1 read after an active of run 2 does not take the split out of the minimum", () => {
+      const merge = new UpstreamWatermarks();
+      merge.advance("s1", ["a", "b"], 1_000, [older, older]);
+      merge.advance("s1", ["a"], 9_000, [older]);
+      merge.mark("s1", "b", "live", newer);
+      merge.mark("s1", "b", "idle", older); // late: written by b's run before it restarted
+      expect(merge.current()).toBe(1_000);
+      merge.mark("s1", "b", "idle", newer);
+      expect(merge.current()).toBe(9_000);
+    });
+
+    test("an active of an older run does not bring back a split its newer run made idle", () => {
+      const merge = new UpstreamWatermarks();
+      merge.advance("s1", ["a", "b"], 1_000, [older, older]);
+      merge.advance("s1", ["a"], 9_000, [older]);
+      merge.mark("s1", "b", "idle", newer);
+      merge.mark("s1", "b", "live", older);
+      expect(merge.current()).toBe(9_000);
+    });
+
+    test("a watermark of an older run neither raises the split nor makes it live again", () => {
+      const merge = new UpstreamWatermarks();
+      merge.advance("s1", ["a", "b"], 1_000, [newer, newer]);
+      merge.advance("s1", ["a"], 9_000, [newer]);
+      merge.advance("s1", ["b"], 20_000, [older]);
+      expect(merge.current()).toBe(1_000); // b's new run restarted lower: it holds event time
+      merge.mark("s1", "b", "idle", newer);
+      expect(merge.current()).toBe(9_000);
+      merge.advance("s1", ["b"], 2_000, [older]);
+      expect(merge.current()).toBe(9_000); // b stays idle, left out
+      // One marker speaks for several splits, each with its own run: a's counts, b's does not.
+      merge.advance("s1", ["a", "b"], 12_000, [newer, older]);
+      expect(merge.current()).toBe(12_000);
+    });
+
+    test("runs order by the lease counter first, then the generation of the worker's pipeline", () => {
+      const merge = new UpstreamWatermarks();
+      merge.advance("s1", ["a", "b"], 1_000, [
+        [3, 9],
+        [3, 9],
+      ]);
+      merge.advance("s1", ["a"], 9_000, [[3, 9]]);
+      merge.mark("s1", "b", "live", [4, 1]); // the next holder: a higher counter, its own generations
+      merge.mark("s1", "b", "idle", [3, 9]);
+      merge.mark("s1", "b", "idle", [3, 12]); // a zombie's later restart, still on its old counter
+      expect(merge.current()).toBe(1_000);
+      merge.mark("s1", "b", "idle", [4, 2]); // the holder's own restart
+      expect(merge.current()).toBe(9_000);
+    });
+
+    test("an end of an older run still ends the split, and records count whatever run wrote them", () => {
+      const merge = new UpstreamWatermarks();
+      merge.advance("s1", ["a", "b"], 1_000, [newer, newer]);
+      merge.advance("s1", ["a"], 9_000, [newer]);
+      merge.mark("s1", "b", "ended"); // every id up to it is stored, whichever run wrote it
+      expect(merge.current(new Set())).toBe(9_000);
+      merge.mark("s1", "a", "idle", newer);
+      merge.mark("s1", "a", "live"); // a record: the split holds event time again
+      expect(merge.current(new Set(["a"]))).toBe(9_000);
+    });
+
+    test("a marker without a run (an older writer's) is older than any run, and such markers apply in order", () => {
+      const merge = new UpstreamWatermarks();
+      merge.advance("s1", ["a", "b"], 1_000, [NO_RUN, NO_RUN]);
+      merge.advance("s1", ["a"], 9_000, [NO_RUN]);
+      merge.mark("s1", "b", "idle", NO_RUN);
+      expect(merge.current()).toBe(9_000);
+      merge.mark("s1", "b", "live", newer);
+      merge.mark("s1", "b", "idle", NO_RUN);
+      expect(merge.current()).toBe(1_000);
+    });
   });
 });

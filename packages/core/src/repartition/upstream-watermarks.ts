@@ -1,7 +1,11 @@
+import { compareRuns, NO_RUN, type WriterRun } from "./writer-run.ts";
+
 /** One upstream split as one repartition shard has heard of it. */
 interface UpstreamSplit {
   watermark: number;
   state: "live" | "idle" | "ended";
+  /** The newest run of the split heard of in the shard: markers of older ones say nothing. */
+  run: WriterRun;
 }
 
 /**
@@ -14,6 +18,14 @@ interface UpstreamSplit {
  * their records may be older than that. A shard with no live split stays at the least watermark
  * of its splits — never ahead of one of them, as a single process's watermark would not be —
  * until the whole upstream is finished.
+ *
+ * A split that moves to another worker, or restarts on its own, has a new run ({@link WriterRun})
+ * while the old run's markers may still be on their way (a retried put, a zombie's write queue):
+ * per shard and split, the newest run heard of wins, and the `watermark`, `idle` and `active`
+ * markers of older runs are ignored. An old `idle` read after the new run's `active` would
+ * otherwise leave the split out of the minimum while it is live, and windows would fire before
+ * its records. Records and `end` markers count whatever run wrote them: a record holds event time
+ * (the safe side), and an end is true of every run (a replay numbers the same records the same).
  *
  * @example
  * const merge = new UpstreamWatermarks();
@@ -29,10 +41,15 @@ export class UpstreamWatermarks {
     if (!this.#shards.has(shard)) this.#shards.set(shard, new Map());
   }
 
-  /** A watermark marker read in `shard`: each of `splits` is at `at` at least. */
-  advance(shard: string, splits: readonly string[], at: number): void {
-    for (const split of splits) {
+  /**
+   * A watermark marker read in `shard`: each of `splits` is at `at` at least, in the run of the
+   * same index in `runs` (a split whose run is older than one heard of is left as it is). Without
+   * `runs` (a watermark restored with an end, not a marker) it applies whatever the run.
+   */
+  advance(shard: string, splits: readonly string[], at: number, runs?: readonly WriterRun[]): void {
+    for (const [i, split] of splits.entries()) {
       const state = this.#splitOf(shard, split);
+      if (!heard(state, runs?.[i])) continue;
       state.watermark = Math.max(state.watermark, at);
       if (state.state === "idle") state.state = "live";
     }
@@ -43,9 +60,13 @@ export class UpstreamWatermarks {
     this.#splitOf(shard, split);
   }
 
-  /** A record or a status marker of `split` read in `shard`. */
-  mark(shard: string, split: string, state: "live" | "idle" | "ended"): void {
+  /**
+   * A status marker of `split` read in `shard`, written by its run `run` (ignored when older than
+   * one heard of); without `run`, a record or an `end`, which count whatever run wrote them.
+   */
+  mark(shard: string, split: string, state: "live" | "idle" | "ended", run?: WriterRun): void {
     const known = this.#splitOf(shard, split);
+    if (!heard(known, run)) return;
     if (known.state !== "ended") known.state = state;
   }
 
@@ -71,11 +92,23 @@ export class UpstreamWatermarks {
     const splits = this.#shards.get(shard)!;
     let state = splits.get(split);
     if (!state) {
-      state = { watermark: Number.NEGATIVE_INFINITY, state: "live" };
+      state = { watermark: Number.NEGATIVE_INFINITY, state: "live", run: NO_RUN };
       splits.set(split, state);
     }
     return state;
   }
+}
+
+/**
+ * Whether a marker of `run` speaks for `split` as the shard knows it: not when a newer run was
+ * heard of (then it is ignored); a newer run becomes the one heard of. No run: it does.
+ */
+function heard(split: UpstreamSplit, run: WriterRun | undefined): boolean {
+  if (run === undefined) return true;
+  const order = compareRuns(run, split.run);
+  if (order < 0) return false;
+  if (order > 0) split.run = run;
+  return true;
 }
 
 function shardWatermark(
