@@ -76,10 +76,11 @@ describe("a job with a repartition on several workers", () => {
     // Both workers held shards of the repartition stream, and both wrote windows.
     for (const w of written) expect(w.size).toBeGreaterThan(0);
     expect((await stage1.snapshot()).leases.map((l) => l.leaseKey).sort()).toEqual(["shard-0", "shard-1"]);
-    // Markers went into every shard: committed ones after published checkpoints, watermarks, ends.
+    // Markers went into every shard: each run announcing its splits, committed ones after
+    // published checkpoints, watermarks, ends.
     for (const shard of [...channel.streams.values()].flat()) {
       const kinds = new Set(shard.map((m) => decodeEnvelope(m, v8Serde).kind));
-      expect(kinds).toEqual(new Set(["record", "watermark", "committed", "end"]));
+      expect(kinds).toEqual(new Set(["active", "record", "watermark", "committed", "end"]));
     }
     // Each watermark marker names the run of each split: the counter of the split's lease when the
     // run started (a real one: above 0, at most the counter now), then the pipeline's generation.

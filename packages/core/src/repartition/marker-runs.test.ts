@@ -134,7 +134,8 @@ describe("markers of a split's old run delivered after its new run's", () => {
     y.clock.advanceTo(WATERMARK_HEARTBEAT_MS);
     await y.source.next();
     y.operator.processBatch({ kind: "data", values: [3], timestamps: [1_500], split: "clicks/b" });
-    const [floorOfY, recordOfY] = y.sent;
+    const [floorOfY, activeOfY, recordOfY] = y.sent;
+    expect(decodeEnvelope(activeOfY!.data, v8Serde)).toEqual({ kind: "active", split: "b", run: [7, 1] });
     expect(decodeEnvelope(floorOfY!.data, v8Serde)).toEqual({
       kind: "watermark",
       splits: ["b"],
@@ -142,11 +143,11 @@ describe("markers of a split's old run delivered after its new run's", () => {
       runs: [[7, 1]],
     });
 
-    // The shard holds x's markers and records, y's floor, then x's idle — retried by x's write
-    // queue after y's put — then y's record.
+    // The shard holds x's markers and records, y's floor and announcement, then x's idle —
+    // retried by x's write queue after y's puts — then y's record.
     const reader = readerRun();
     const ofX = x.sent.filter((message) => message !== idleOfX);
-    reader.read(...ofX, floorOfY!);
+    reader.read(...ofX, floorOfY!, activeOfY!);
     reader.read(idleOfX);
     reader.read(recordOfY!);
     const handedBefore = reader.handed.slice(
@@ -157,6 +158,78 @@ describe("markers of a split's old run delivered after its new run's", () => {
     // stayed at b's, 1 000, though x's idle left only a, at 9 000, in x's run.
     expect(handedBefore).toContainEqual({ record: 1_000 });
     expect(handedBefore.filter((h) => "watermark" in h)).toEqual([{ watermark: 1_000 }]);
+  });
+
+  test("a record of a split's old run put late, after its new run went idle, does not hold the windows", async () => {
+    // Worker x holds a and b (counters 5): a record of each at 1 000, then b goes idle in x.
+    const x = await writerRun(
+      new RecordNumbering(),
+      [
+        ["a", 5],
+        ["b", 5],
+      ],
+      [
+        { kind: "data", split: "a", values: [1], timestamps: [1_000], position: 1 },
+        { kind: "data", split: "b", values: [2], timestamps: [1_000], position: 1 },
+      ],
+    );
+    await x.source.next();
+    x.operator.processBatch({ kind: "data", values: [1], timestamps: [1_000], split: "clicks/a" });
+    const b = (await x.source.next()) as { readonly position: unknown };
+    x.operator.processBatch({ kind: "data", values: [2], timestamps: [1_000], split: "clicks/b" });
+    x.operator.processWatermark!(1_000);
+    const checkpointOfB = structuredClone(b.position);
+    const lateRecord = x.sent.find((message) => message.split === "b")!; // its put is retried
+    x.operator.processSplitStatus!({ kind: "split-status", split: "clicks/b", status: "idle" });
+    x.clock.advanceTo(WATERMARK_HEARTBEAT_MS);
+    x.operator.processWatermark!(9_000);
+    x.clock.advanceTo(2 * WATERMARK_HEARTBEAT_MS);
+    const xBeforeTheRecord = x.sent.filter((message) => message !== lateRecord);
+
+    // b moves to y (counter 7), restored after its record: y sends b's floor, then b goes idle.
+    const y = await writerRun(new RecordNumbering(), [["b", 7]], [], new Map([["b", checkpointOfB]]));
+    y.clock.advanceTo(WATERMARK_HEARTBEAT_MS);
+    y.operator.processSplitStatus!({ kind: "split-status", split: "clicks/b", status: "idle" });
+    expect(y.sent.map((message) => decodeEnvelope(message.data, v8Serde))).toEqual([
+      { kind: "watermark", splits: ["b"], at: 1_000, runs: [[7, 1]] },
+      { kind: "idle", split: "b", run: [7, 1] },
+    ]);
+
+    // The shard: x's messages, y's, then x's record of b, then a moving on in x.
+    const reader = readerRun();
+    reader.read(...xBeforeTheRecord, ...y.sent);
+    reader.read(lateRecord);
+    x.operator.processWatermark!(15_000);
+    x.clock.advanceTo(3 * WATERMARK_HEARTBEAT_MS);
+    reader.read(...x.sent.slice(xBeforeTheRecord.length + 1));
+    // b is idle in its newest run: the windows go on with a (before: x's record woke b, at 1 000,
+    // and every window waited for it until it woke).
+    expect(reader.handed.filter((h) => "watermark" in h)).toEqual([
+      { watermark: 9_000 },
+      { watermark: 15_000 },
+    ]);
+  });
+
+  test("each run announces its splits (active, with its run) before its first record", async () => {
+    const x = await writerRun(
+      new RecordNumbering(),
+      [
+        ["a", 5],
+        ["b", 6],
+      ],
+      [{ kind: "data", split: "a", values: [1], timestamps: [1_000], position: 1 }],
+    );
+    await x.source.next();
+    x.operator.processBatch({ kind: "data", values: [1], timestamps: [1_000], split: "clicks/a" });
+    x.operator.processSplitStatus!({ kind: "split-status", split: "clicks/a", status: "idle" });
+    x.operator.processSplitStatus!({ kind: "split-status", split: "clicks/a", status: "active" });
+    expect(x.sent.map((message) => decodeEnvelope(message.data, v8Serde))).toEqual([
+      { kind: "active", split: "a", run: [5, 1] },
+      { kind: "active", split: "b", run: [6, 1] },
+      { kind: "record", split: "a", id: 1, timestamp: 1_000, value: 1 },
+      { kind: "idle", split: "a", run: [5, 1] },
+      { kind: "active", split: "a", run: [5, 1] },
+    ]);
   });
 
   test("the runs of a split: its lease counter when the run started, then the worker's pipeline generation", async () => {

@@ -105,7 +105,7 @@ export function repartitionReaderOperator(options: {
                 groupsOfShard.set(shard, groups);
               }
               groups.add(group);
-              watermarks.mark(shard, envelope.split, "live");
+              watermarks.record(shard, envelope.split);
               if (dedupe.accept(group, envelope.split, envelope.id))
                 output.emit(envelope.value, envelope.timestamp);
               break;

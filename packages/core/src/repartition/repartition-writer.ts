@@ -25,9 +25,10 @@ export const MAX_PENDING_MESSAGES = 500;
  * The last operator of an upstream stage: numbers each record per upstream split (see
  * {@link WriterNumbering}) and turns it into a message at the key group of `keyOf(value)`; turns
  * the watermark into `watermark` markers for the live upstream splits (at most one every
- * {@link WATERMARK_MARKER_INTERVAL_MS}), and splits going idle or active into markers. Each of
- * those markers carries the run of each split it speaks for ({@link WriterNumbering.runOf}), so a
- * reader can tell a late marker of a split's previous run from its current one.
+ * {@link WATERMARK_MARKER_INTERVAL_MS}), and splits going idle or active into markers; a split's
+ * first record in a run, or after it went idle, follows an `active` marker. Each of those markers
+ * carries the run of each split it speaks for ({@link WriterNumbering.runOf}), so a reader can tell
+ * a late marker or record of a split's previous run from its current one.
  */
 export function repartitionWriterOperator(options: {
   readonly keyOf: (value: unknown) => Key;
@@ -43,6 +44,22 @@ export function repartitionWriterOperator(options: {
   });
   return (context, output) => {
     const idle = new Set<string>();
+    /** Splits this run announced (`active`) since it began or they went idle. */
+    const announced = new Set<string>();
+    /**
+     * Tells the readers that this run speaks for `split` now, before its first record: an `active`
+     * marker with its run for it and every other live split of the run not announced yet (all in
+     * one call of markers, not one call per split). A reader lets a record change the status of a
+     * split only while it knows no run of it, so a record of an older run, put late, cannot wake a
+     * split the newer run left idle — and the newer run's own records come after its `active`.
+     */
+    const announce = (split: string) => {
+      for (const each of [split, ...numbering.splits()]) {
+        if (announced.has(each) || idle.has(each) || numbering.ended.has(each)) continue;
+        announced.add(each);
+        output.emit(marker({ kind: "active", split: each, run: numbering.runOf(each) }), Number.NaN);
+      }
+    };
     let latest = Number.NEGATIVE_INFINITY;
     let sentAt = Number.NEGATIVE_INFINITY;
     let timer: { readonly at: number; readonly cancel: Cancel } | undefined;
@@ -90,6 +107,7 @@ export function repartitionWriterOperator(options: {
         if (split === undefined)
           throw new Error("repartition writer: a record arrived before any source batch");
         idle.delete(split);
+        if (!announced.has(split)) announce(split);
         for (let i = 0; i < values.length; i++) {
           const value = values[i];
           const timestamp = timestamps[i]!;
@@ -125,9 +143,10 @@ export function repartitionWriterOperator(options: {
           : status.split;
         if (status.status === "idle") {
           idle.add(split);
+          announced.delete(split);
           output.emit(marker({ kind: "idle", split, run: numbering.runOf(split) }), Number.NaN);
         } else if (status.status === "active" && idle.delete(split)) {
-          output.emit(marker({ kind: "active", split, run: numbering.runOf(split) }), Number.NaN);
+          announce(split);
         }
       },
       close() {

@@ -140,15 +140,36 @@ describe("UpstreamWatermarks", () => {
       expect(merge.current()).toBe(9_000);
     });
 
-    test("an end of an older run still ends the split, and records count whatever run wrote them", () => {
+    test("an end of an older run still ends the split", () => {
       const merge = new UpstreamWatermarks();
       merge.advance("s1", ["a", "b"], 1_000, [newer, newer]);
       merge.advance("s1", ["a"], 9_000, [newer]);
       merge.mark("s1", "b", "ended"); // every id up to it is stored, whichever run wrote it
       expect(merge.current(new Set())).toBe(9_000);
-      merge.mark("s1", "a", "idle", newer);
-      merge.mark("s1", "a", "live"); // a record: the split holds event time again
-      expect(merge.current(new Set(["a"]))).toBe(9_000);
+    });
+
+    test("a record does not make a split of a known run live again: its run announced itself before it", () => {
+      const merge = new UpstreamWatermarks();
+      merge.advance("s1", ["a", "b"], 1_000, [newer, newer]);
+      merge.advance("s1", ["a"], 9_000, [newer]);
+      merge.mark("s1", "b", "idle", newer);
+      merge.record("s1", "b"); // put by b's older run, read late: b stays idle, windows go on
+      expect(merge.current()).toBe(9_000);
+      merge.mark("s1", "b", "live", newer); // what b's newer run sends before its own records
+      merge.record("s1", "b");
+      expect(merge.current()).toBe(1_000);
+    });
+
+    test("a record makes a split live again while no run of it is known (an older writer announces none)", () => {
+      const merge = new UpstreamWatermarks();
+      merge.advance("s1", ["a", "b"], 1_000, [NO_RUN, NO_RUN]);
+      merge.advance("s1", ["a"], 9_000, [NO_RUN]);
+      merge.mark("s1", "b", "idle", NO_RUN);
+      expect(merge.current()).toBe(9_000);
+      merge.record("s1", "b");
+      expect(merge.current()).toBe(1_000);
+      merge.record("s1", "c"); // a split heard of first by a record holds event time
+      expect(merge.current()).toBe(Number.NEGATIVE_INFINITY);
     });
 
     test("a marker without a run (an older writer's) is older than any run, and such markers apply in order", () => {

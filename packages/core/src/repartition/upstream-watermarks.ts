@@ -24,8 +24,8 @@ interface UpstreamSplit {
  * per shard and split, the newest run heard of wins, and the `watermark`, `idle` and `active`
  * markers of older runs are ignored. An old `idle` read after the new run's `active` would
  * otherwise leave the split out of the minimum while it is live, and windows would fire before
- * its records. Records and `end` markers count whatever run wrote them: a record holds event time
- * (the safe side), and an end is true of every run (a replay numbers the same records the same).
+ * its records. An `end` counts whatever run wrote it: it is true of every run (a replay numbers the
+ * same records the same). A record changes no status once a run is known (see {@link UpstreamWatermarks.record}).
  *
  * @example
  * const merge = new UpstreamWatermarks();
@@ -55,6 +55,18 @@ export class UpstreamWatermarks {
     }
   }
 
+  /**
+   * A record of `split` read in `shard`. It makes an idle split live again only while no run of
+   * the split is known there (an older writer's, which announces no run): a writer sends `active`
+   * with its run before a split's first record in the run and after the split was idle, so a record
+   * of a known run changes nothing, and one of an older run — put late — must not wake a split its
+   * newer run left idle (every window would wait for it until it woke).
+   */
+  record(shard: string, split: string): void {
+    const known = this.#splitOf(shard, split);
+    if (known.state === "idle" && compareRuns(known.run, NO_RUN) === 0) known.state = "live";
+  }
+
   /** An upstream split `shard` must hear of: if it has not yet, it holds event time at `-Infinity`. */
   expect(shard: string, split: string): void {
     this.#splitOf(shard, split);
@@ -62,7 +74,7 @@ export class UpstreamWatermarks {
 
   /**
    * A status marker of `split` read in `shard`, written by its run `run` (ignored when older than
-   * one heard of); without `run`, a record or an `end`, which count whatever run wrote them.
+   * one heard of); without `run` (an `end`, a test), whatever the run.
    */
   mark(shard: string, split: string, state: "live" | "idle" | "ended", run?: WriterRun): void {
     const known = this.#splitOf(shard, split);
