@@ -24,8 +24,9 @@ interface UpstreamSplit {
  * per shard and split, the newest run heard of wins, and the `watermark`, `idle` and `active`
  * markers of older runs are ignored. An old `idle` read after the new run's `active` would
  * otherwise leave the split out of the minimum while it is live, and windows would fire before
- * its records. An `end` counts whatever run wrote it: it is true of every run (a replay numbers the
- * same records the same). A record changes no status once a run is known (see {@link UpstreamWatermarks.record}).
+ * its records. An `end` counts whatever run wrote it: it is true of every run (a replay numbers
+ * the same records the same). A record changes no status once a run is known
+ * ({@link UpstreamWatermarks.record}).
  *
  * @example
  * const merge = new UpstreamWatermarks();
