@@ -140,3 +140,28 @@ describe("the repartition writer's watermark floor", () => {
     expect(writer.floor()).toBe(Number.NEGATIVE_INFINITY);
   });
 });
+
+describe("the repartition writer's idle splits", () => {
+  test("a split gone idle is said idle again with every heartbeat: a reader restarted since (its merge is not checkpointed) would otherwise wait for it at -Infinity", async () => {
+    const numbering = new RecordNumbering();
+    const source = await numberedSource(
+      scriptedSource([{ kind: "data", split: "a", values: [1], timestamps: [1_000], position: 1 }]),
+      numbering,
+    ).open(openContext(new Map()) as never);
+    const clock = new VirtualClock();
+    const run = writer(numbering, clock);
+    await source.next();
+    run.operator.processBatch({ kind: "data", values: [1], timestamps: [1_000], split: "clicks/a" });
+    run.operator.processSplitStatus!({ kind: "split-status", split: "clicks/a", status: "idle" });
+    const idles = () => run.sent.filter((e) => e.kind === "idle" && e.split === "a").length;
+    expect(idles()).toBe(1);
+    clock.advanceTo(3 * WATERMARK_HEARTBEAT_MS);
+    expect(idles()).toBeGreaterThanOrEqual(3);
+    // Active again: no more idle markers for it.
+    run.operator.processSplitStatus!({ kind: "split-status", split: "clicks/a", status: "active" });
+    const before = idles();
+    clock.advanceTo(6 * WATERMARK_HEARTBEAT_MS);
+    expect(idles()).toBe(before);
+    run.operator.close?.();
+  });
+});

@@ -91,11 +91,28 @@ export function repartitionWriterOperator(options: {
       timer?.cancel();
       timer = { at, cancel: context.scheduleProcessingTime(at, tick) };
     };
+    let idleSaidAt = Number.NEGATIVE_INFINITY;
+    /**
+     * Says the idle splits idle again, at most once a heartbeat: a reader that restarted (its merge
+     * of upstream watermarks is not checkpointed) counts a split it has not heard of as live at
+     * -Infinity, so without this it would wait for an idle split until its next record.
+     */
+    const repeatIdle = () => {
+      const now = context.clock.now();
+      if (now - idleSaidAt < WATERMARK_HEARTBEAT_MS) return;
+      idleSaidAt = now;
+      for (const split of idle) {
+        if (numbering.ended.has(split)) continue;
+        output.emit(marker({ kind: "idle", split, run: numbering.runOf(split) }), Number.NaN);
+      }
+    };
     // Sends the latest watermark, then again every heartbeat even if it did not move: a reader
     // that restarted (its merge of upstream watermarks is not checkpointed) hears of every live
-    // upstream split again within a heartbeat, even of one that has stopped advancing.
+    // upstream split again within a heartbeat, even of one that has stopped advancing — and of
+    // every idle one.
     const tick = () => {
       timer = undefined;
+      repeatIdle();
       send();
       schedule(context.clock.now() + WATERMARK_HEARTBEAT_MS);
     };
