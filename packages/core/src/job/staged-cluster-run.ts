@@ -124,10 +124,14 @@ export class StagedClusterRun {
     await Promise.all(this.#runs.map((run) => run.stop(withSavepoint)));
   }
 
+  /**
+   * Refused: one worker's savepoint of a job with a repartition would be one manifest per stage,
+   * and its splits only. A savepoint of the whole job is taken on every stage's lease table.
+   */
   savepoint(): Promise<CheckpointManifest> {
     return Promise.reject(
       new PipelineDefinitionError(
-        `job "${this.#settings.name}": savepoints of a job with a repartition are not supported yet`,
+        `job "${this.#settings.name}" repartitions, so one worker cannot take its savepoint: take a savepoint of the whole job on every stage's lease table (eddy savepoint ${this.#settings.name} --store redis://…, or takeStagedJobSavepoint) and start it again with startFrom: { savepoint }`,
       ),
     );
   }
