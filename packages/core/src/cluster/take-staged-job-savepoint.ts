@@ -38,7 +38,8 @@ export async function takeStagedJobSavepoint(
     try {
       savepoints.push(await takeJobSavepoint(table, options));
     } catch (error) {
-      const taken = stage === 0 ? "" : ` (stages 0–${stage - 1} took theirs)`;
+      const taken =
+        stage === 0 ? "" : stage === 1 ? " (stage 0 took its)" : ` (stages 0–${stage - 1} took theirs)`;
       throw new Error(`stage ${stage}: ${(error as Error).message}${taken}`);
     }
   }
