@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { MemoryCheckpointStore } from "../checkpoint/memory-store.ts";
 import { holderOf, SHARD_END } from "../cluster/lease.ts";
 import { MemoryLeaseStore } from "../cluster/memory-lease-store.ts";
+import { takeJobSavepoint } from "../cluster/take-job-savepoint.ts";
 import { takeStagedJobSavepoint } from "../cluster/take-staged-job-savepoint.ts";
 import { clicksPerPage, expectedCounts } from "../repartition/test-support/clicks-per-page.ts";
 import { MemoryRepartitionChannel } from "../repartition/test-support/memory-channel.ts";
@@ -95,4 +96,87 @@ describe("a savepoint of the whole job with a repartition", () => {
     // The restored workers wrote what was left, no window twice with another count (merged checks).
     expect(merged(after).size).toBeGreaterThan(0);
   }, 30_000);
+
+  test("taken without stop, restored after the job ran on to its end: the later stage waits for the restored upstream, not the finished table of the run before", async () => {
+    const channel = new MemoryRepartitionChannel(2);
+    const store = new MemoryCheckpointStore();
+    const leases = new MemoryLeaseStore();
+    const stage1 = new MemoryLeaseStore();
+    const worker = (
+      workerId: string,
+      written: Map<string, number>,
+      ratePerSecond: number,
+      startFrom?: StartFrom,
+    ) =>
+      clicksPerPage(written, {
+        store,
+        ratePerSecond,
+        startFrom,
+        cluster: { leases, workerId, ...FAST, repartition: { channel, stageLeases: () => stage1 } },
+      }).job;
+    const everyLeaseFinished = async (table: MemoryLeaseStore) =>
+      (await table.snapshot()).leases.every((l) => l.checkpoint === SHARD_END);
+
+    const first = worker("worker-a", new Map(), 3_000);
+    const running = first.run();
+    await eventually(
+      async () =>
+        (await leases.snapshot()).leases.some((l) => l.checkpoint !== undefined) &&
+        (await stage1.snapshot()).leases.some((l) => l.checkpoint !== undefined),
+      { what: "both stages to publish" },
+    );
+    await takeStagedJobSavepoint([leases, stage1], { name: "mid", pollIntervalMs: 20 });
+    expect((await running).outcome).toBe("finished");
+    expect(await everyLeaseFinished(leases)).toBe(true);
+
+    // Restored slowly (a few seconds of input left), the upstream splits are not finished again
+    // until their restored run has read them: the later stage must not end before they are.
+    const again = new Map<string, number>();
+    const restored = worker("worker-b", again, 500, { savepoint: "mid" });
+    let endedEarly = false;
+    let watching = true;
+    // Stage 1's table is finished from the run before until its restore resets it.
+    let stage1Restored = false;
+    const watch = (async () => {
+      while (watching) {
+        const stage1Finished = await everyLeaseFinished(stage1);
+        stage1Restored ||= !stage1Finished;
+        if (stage1Restored && stage1Finished) endedEarly ||= !(await everyLeaseFinished(leases));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    const outcome = await restored.run();
+    watching = false;
+    await watch;
+    expect(outcome.outcome).toBe("finished");
+    expect(endedEarly).toBe(false);
+    expect(new Map([...again].sort())).toEqual(expected);
+  }, 30_000);
+
+  test("a savepoint taken on stage 0's table alone is refused at start in one line, before any table is reset", async () => {
+    const channel = new MemoryRepartitionChannel(2);
+    const store = new MemoryCheckpointStore();
+    const leases = new MemoryLeaseStore();
+    const stage1 = new MemoryLeaseStore();
+    const worker = (workerId: string, startFrom?: StartFrom) =>
+      clicksPerPage(new Map(), {
+        store,
+        ratePerSecond: 1_000,
+        startFrom,
+        cluster: { leases, workerId, ...FAST, repartition: { channel, stageLeases: () => stage1 } },
+      }).job;
+    const first = worker("worker-a");
+    const running = first.run();
+    await eventually(async () => (await leases.snapshot()).leases.some((l) => l.checkpoint !== undefined), {
+      what: "stage 0 to publish",
+    });
+    await takeJobSavepoint(leases, { name: "stage-0-only", stop: true, pollIntervalMs: 20 });
+    await first.stop();
+    await running;
+    const before = (await leases.snapshot()).revision;
+    await expect(worker("worker-b", { savepoint: "stage-0-only" }).run()).rejects.toThrow(
+      'job "clicks-per-page" cannot start from savepoint "stage-0-only": stage 1 (lease table memory) has no savepoint of that name — a savepoint of a job with a repartition is taken on every stage\'s table (eddy savepoint clicks-per-page --store redis://…, or takeStagedJobSavepoint)',
+    );
+    expect((await leases.snapshot()).revision).toBe(before);
+  });
 });
