@@ -18,6 +18,8 @@ export interface JobSavepointFlags {
   readonly name?: string;
   readonly stop?: boolean;
   readonly timeout?: string;
+  /** The job's number of stages; without it, the stage tables found in the Redis. */
+  readonly stages?: string;
   readonly json?: boolean;
 }
 
@@ -34,13 +36,18 @@ const DEFAULT_TIMEOUT_MS = LEASE_DEFAULTS.savepointTimeoutMs * 2;
  */
 export async function jobSavepoint(job: string, flags: JobSavepointFlags, io: CliIo): Promise<void> {
   const timeoutMs = timeoutOf(flags.timeout);
+  const stages = stagesOf(flags.stages);
   const url = redisUrlOf(flags.store);
   const tables: RedisLeaseStore[] = [redisLeases(url, { job })];
   try {
     await refuseWithoutWorkers(tables[0]!, job);
-    for (const table of await laterStageTables(url, job)) {
-      tables.push(table);
-      await refuseWithoutWorkers(table, stageName(job, tables.length - 1));
+    if (stages === undefined) tables.push(...(await laterStageTables(url, job)));
+    else
+      for (let stage = 1; stage < stages; stage++)
+        tables.push(redisLeases(url, { job: stageName(job, stage) }));
+    // Every stage is checked before any is asked: a stage refused after stage 0 stopped would leave the job half stopped.
+    for (const [stage, table] of tables.entries()) {
+      if (stage > 0) await refuseWithoutWorkers(table, stageName(job, stage));
     }
     const name = flags.name ?? `savepoint-${Date.now()}`;
     const stop = flags.stop ?? false;
@@ -98,6 +105,17 @@ function redisUrlOf(url: string): string {
     );
   }
   return location.url;
+}
+
+function stagesOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const stages = Number(text);
+  if (!Number.isInteger(stages) || stages < 1) {
+    throw new UsageError(
+      `--stages ${text}: give the job's number of stages, 1 or more (1 + its repartitions)`,
+    );
+  }
+  return stages;
 }
 
 function timeoutOf(text: string | undefined): number {
