@@ -22,8 +22,8 @@ import {
 const WORKER = fileURLToPath(new URL("./test-support/bounded-repartition-worker.ts", import.meta.url));
 const EDDY = fileURLToPath(new URL("../../../cli/src/bin.ts", import.meta.url));
 const CLICKS = 2_400;
-/** About 8 s of input, so the savepoint falls mid-run. */
-const CLICKS_PER_SECOND = 300;
+/** About 12 s of input, so the savepoints (each command a process of its own) fall mid-run. */
+const CLICKS_PER_SECOND = 200;
 
 let kinesis: LocalKinesis;
 let isolatedRedis: IsolatedRedis;

@@ -159,7 +159,7 @@ export class StagedClusterRun {
       for (const [index, table] of tables.entries()) {
         if (await table.readJobSavepoint?.(name)) continue;
         throw new PipelineDefinitionError(
-          `job "${this.#settings.name}" cannot start from savepoint "${name}": stage ${index} (lease table ${table.description}) has no savepoint of that name — a savepoint of a job with a repartition is taken on every stage's table (eddy savepoint ${this.#settings.name} --store redis://…, or takeStagedJobSavepoint)`,
+          `job "${this.#settings.name}" cannot start from savepoint "${name}": stage ${index} (lease table ${table.description}) has no savepoint of that name — a savepoint of a job with a repartition is taken on every stage's table (eddy savepoint ${this.#settings.name} --store redis://…, or takeStagedJobSavepoint), and a stage added since has none`,
         );
       }
     }

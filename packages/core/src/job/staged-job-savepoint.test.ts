@@ -62,7 +62,7 @@ describe("a savepoint of the whole job with a repartition", () => {
     }
     // One worker's savepoint is refused, pointing to the whole job's.
     await expect(first[0]!.savepoint("one-worker")).rejects.toThrow(
-      'job "clicks-per-page" repartitions, so one worker cannot take its savepoint: take a savepoint of the whole job on every stage\'s lease table (eddy savepoint clicks-per-page --store redis://…, or takeStagedJobSavepoint)',
+      'job "clicks-per-page" repartitions, so one worker cannot take its savepoint: take a savepoint of the whole job on every stage\'s lease table (eddy savepoint clicks-per-page --store redis://…, or takeStagedJobSavepoint) and start it again with startFrom: { savepoint }',
     );
     const savepoints = await takeStagedJobSavepoint([leases, stage1], {
       name: "mid-run",
@@ -175,7 +175,7 @@ describe("a savepoint of the whole job with a repartition", () => {
     await running;
     const before = (await leases.snapshot()).revision;
     await expect(worker("worker-b", { savepoint: "stage-0-only" }).run()).rejects.toThrow(
-      'job "clicks-per-page" cannot start from savepoint "stage-0-only": stage 1 (lease table memory) has no savepoint of that name — a savepoint of a job with a repartition is taken on every stage\'s table (eddy savepoint clicks-per-page --store redis://…, or takeStagedJobSavepoint)',
+      'job "clicks-per-page" cannot start from savepoint "stage-0-only": stage 1 (lease table memory) has no savepoint of that name — a savepoint of a job with a repartition is taken on every stage\'s table (eddy savepoint clicks-per-page --store redis://…, or takeStagedJobSavepoint), and a stage added since has none',
     );
     expect((await leases.snapshot()).revision).toBe(before);
   });
