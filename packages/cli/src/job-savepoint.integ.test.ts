@@ -158,6 +158,17 @@ describe("eddy savepoint <job> --store", () => {
     const hung = uniqueName("cli-hung-job");
     const table = leaseTable(hung);
     expect((await table.claimWorker({ worker: "ghost", expectedCounter: 0 })).ok).toBe(true);
+    // Told the job has 2 stages, the command finds no table of stage 1: refused before anything is asked.
+    leaseTable(`${hung}/stage-1`);
+    expect(await eddy(["savepoint", hung, "--store", URL_, "--stages", "2"])).toEqual({
+      code: 1,
+      out: "",
+      err: `eddy: job "${hung}/stage-1" has no lease table in ${URL_}: no worker of it ran there (check the job name and --store)\n`,
+    });
+    expect((await table.readSavepointRequest()) ?? null).toBeNull();
+    expect((await eddy(["savepoint", hung, "--store", URL_, "--stages", "0"])).err).toBe(
+      "eddy: --stages 0: give the job's number of stages, 1 or more (1 + its repartitions)\n",
+    );
     const timedOut = await eddy(["savepoint", hung, "--store", URL_, "--name", "late", "--timeout", "0.3"]);
     expect(timedOut.code).toBe(1);
     expect(timedOut.err).toMatch(
@@ -175,7 +186,7 @@ describe("eddy savepoint <job> --store", () => {
       "eddy: savepoint --store: name the job (eddy savepoint <job> --store <url>)\n",
     );
     expect((await eddy(["savepoint", "sp", "--stop"])).err).toBe(
-      "eddy: savepoint: --stop and --timeout apply to a savepoint of the whole job (--store); over HTTP use eddy stop\n",
+      "eddy: savepoint: --stop, --timeout and --stages apply to a savepoint of the whole job (--store); over HTTP use eddy stop\n",
     );
     const unreachable = await eddy(["savepoint", "x", "--store", "redis://127.0.0.1:1"]);
     expect(unreachable.code).toBe(1);

@@ -92,6 +92,7 @@ export type {
 } from "./cluster/lease-store.ts";
 export { MemoryLeaseStore } from "./cluster/memory-lease-store.ts";
 export { type TakeJobSavepointOptions, takeJobSavepoint } from "./cluster/take-job-savepoint.ts";
+export { takeStagedJobSavepoint } from "./cluster/take-staged-job-savepoint.ts";
 export { DataStream } from "./dsl/data-stream.ts";
 export { KeyedStream, type OverResult, OverStream } from "./dsl/keyed-stream.ts";
 export type { ProcessContext, ProcessFunction } from "./dsl/process-function.ts";

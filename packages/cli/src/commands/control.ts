@@ -17,6 +17,7 @@ interface SavepointFlags extends ControlFlags {
   readonly name?: string;
   readonly stop?: boolean;
   readonly timeout?: string;
+  readonly stages?: string;
 }
 
 /**
@@ -43,6 +44,10 @@ export function controlCommands(program: Command, io: CliIo): void {
     )
     .option("--stop", "with --store: stop every worker once the savepoint is complete")
     .option("--timeout <seconds>", "with --store: how long to wait for the savepoint (default 120)")
+    .option(
+      "--stages <n>",
+      "with --store: the job's number of stages (1 + its repartitions), each with its lease table <job>/stage-<n> (default: the stage tables found in that Redis)",
+    )
     .addOption(urlOption(io))
     .addOption(tokenFileOption())
     .option("--json", "print the answer as JSON")
@@ -53,9 +58,9 @@ export function controlCommands(program: Command, io: CliIo): void {
         await jobSavepoint(argument, { ...flags, store: flags.store }, io);
         return;
       }
-      if (flags.stop || flags.timeout !== undefined) {
+      if (flags.stop || flags.timeout !== undefined || flags.stages !== undefined) {
         throw new UsageError(
-          "savepoint: --stop and --timeout apply to a savepoint of the whole job (--store); over HTTP use eddy stop",
+          "savepoint: --stop, --timeout and --stages apply to a savepoint of the whole job (--store); over HTTP use eddy stop",
         );
       }
       if (argument !== undefined && flags.name !== undefined && argument !== flags.name) {

@@ -1,6 +1,7 @@
 import type { CheckpointManifest } from "../checkpoint/checkpoint-store.ts";
 import { isFinished } from "../cluster/lease.ts";
-import { LEASE_DEFAULTS } from "../cluster/lease-defaults.ts";
+import { LEASE_DEFAULTS, leaseTiming } from "../cluster/lease-defaults.ts";
+import type { LeaseStore } from "../cluster/lease-store.ts";
 import { RecordNumbering } from "../repartition/record-numbering.ts";
 import { planStages, type RepartitionCut } from "../repartition/stage-plan.ts";
 import { PipelineDefinitionError } from "../runtime/errors.ts";
@@ -9,6 +10,7 @@ import type { Cancel } from "../time/clock.ts";
 import { ClusterRun, type ClusterRunSettings } from "./cluster-run.ts";
 import type { JobResult } from "./job-run.ts";
 import { stopOnProcessSignals } from "./process-signals.ts";
+import { restoreJobSavepoint } from "./savepoint-restore.ts";
 
 /**
  * One worker of a job whose graph is cut by repartitions (see `docs/repartition.md`): each stage
@@ -67,6 +69,11 @@ export class StagedClusterRun {
       upstreamSplits: () => this.#upstreamSplits,
       upstreamFinished: this.#upstreamFinished,
     });
+    // One table per stage, opened once: each stage's run and the restore below share it.
+    const tables = plan.stages.map((stage) =>
+      stage.index === 0 ? cluster.leases : repartition.stageLeases(stage.index),
+    );
+    await this.#restoreSavepoint(plan.stages, tables);
     for (const stream of plan.streams) await repartition.channel.prepare(stream, abort.signal);
     const source = first.source.source as SplittableSource<unknown>;
     this.#upstreamSplits = (await source.listSplits({ keyGroups, signal: abort.signal })).map((s) => s.id);
@@ -90,7 +97,7 @@ export class StagedClusterRun {
                   stopOnSignals: false,
                   deadLetters: repartition.stageDeadLetters?.(stage.index),
                 },
-          cluster: stage.index === 0 ? cluster : { ...cluster, leases: repartition.stageLeases(stage.index) },
+          cluster: { ...cluster, leases: tables[stage.index]! },
           // Stage 0's writers mark their markers with the run of each split they read.
           beforeRun: stage.index === 0 ? (leases) => numbering.leased(leases) : undefined,
         }),
@@ -127,12 +134,50 @@ export class StagedClusterRun {
     await Promise.all(this.#runs.map((run) => run.stop(withSavepoint)));
   }
 
+  /**
+   * Refused: one worker's savepoint of a job with a repartition would be one manifest per stage,
+   * and its splits only. A savepoint of the whole job is taken on every stage's lease table.
+   */
   savepoint(): Promise<CheckpointManifest> {
     return Promise.reject(
       new PipelineDefinitionError(
-        `job "${this.#settings.name}": savepoints of a job with a repartition are not supported yet`,
+        `job "${this.#settings.name}" repartitions, so one worker cannot take its savepoint: take a savepoint of the whole job on every stage's lease table (eddy savepoint ${this.#settings.name} --store redis://…, or takeStagedJobSavepoint) and start it again with startFrom: { savepoint }`,
       ),
     );
+  }
+
+  /**
+   * With `startFrom: { savepoint }`, resets every stage's table from its part of the savepoint of
+   * the whole job, stage 0 first, before anything reads them (each stage's run then finds it done).
+   * Stage 0's table must be reset before the later stages' readers look at it: the table of a run
+   * that went on to its end holds every upstream split finished, and a later stage that saw that
+   * would end before the restored upstream has written the rest.
+   */
+  async #restoreSavepoint(stages: readonly { readonly name: string }[], tables: readonly LeaseStore[]) {
+    const { options, cluster, clock, logger } = this.#settings;
+    const { startFrom } = options;
+    if (typeof startFrom !== "object") return;
+    const name = startFrom.savepoint;
+    if (await tables[0]!.readJobSavepoint?.(name)) {
+      for (const [index, table] of tables.entries()) {
+        if (await table.readJobSavepoint?.(name)) continue;
+        throw new PipelineDefinitionError(
+          `job "${this.#settings.name}" cannot start from savepoint "${name}": stage ${index} (lease table ${table.description}) has no savepoint of that name — a savepoint of a job with a repartition is taken on every stage's table (eddy savepoint ${this.#settings.name} --store redis://…, or takeStagedJobSavepoint), and a stage added since has none`,
+        );
+      }
+    }
+    const timing = leaseTiming(cluster);
+    for (const [index, table] of tables.entries()) {
+      await restoreJobSavepoint({
+        job: stages[index]!.name,
+        name,
+        leases: table,
+        clock,
+        logger,
+        failoverTimeMs: timing.failoverTimeMs,
+        pollIntervalMs: timing.pollIntervalMs,
+      });
+    }
   }
 
   async #refreshUpstream(): Promise<void> {

@@ -4,9 +4,10 @@
  * — not co-partitioned, so the job repartitions through a Kinesis stream it creates with 2
  * shards — with checkpoints and leases in Redis, each window's count one field `page|windowStart`
  * of the results hash. It runs until the job ends by itself, prints `outcome: <outcome>` and
- * exits 0 only when that is `finished`.
+ * exits 0 only when that is `finished`. With a savepoint name it starts from that savepoint of the
+ * whole job (`repartition-savepoint.integ.test.ts`).
  *
- *   node --import tsx bounded-repartition-worker.ts <kinesis endpoint> <redis url> <job> <results hash> <worker id> <clicks> <clicks per second>
+ *   node --import tsx bounded-repartition-worker.ts <kinesis endpoint> <redis url> <job> <results hash> <worker id> <clicks> <clicks per second> [<savepoint>]
  */
 import {
   boundedOutOfOrderness,
@@ -24,10 +25,10 @@ import { type BoundedClick, boundedClickAt } from "./bounded-clicks.ts";
 import { connectionFor } from "./local-kinesis.ts";
 import { stageLeaseTables } from "./stage-leases.ts";
 
-const [endpoint, url, name, resultsKey, workerId, clicksArg, rateArg] = process.argv.slice(2);
+const [endpoint, url, name, resultsKey, workerId, clicksArg, rateArg, savepoint] = process.argv.slice(2);
 if (!endpoint || !url || !name || !resultsKey || !workerId || !clicksArg || !rateArg) {
   console.error(
-    "usage: bounded-repartition-worker.ts <kinesis endpoint> <redis url> <job> <results hash> <worker id> <clicks> <clicks per second>",
+    "usage: bounded-repartition-worker.ts <kinesis endpoint> <redis url> <job> <results hash> <worker id> <clicks> <clicks per second> [<savepoint>]",
   );
   process.exit(2);
 }
@@ -66,6 +67,7 @@ const job = pipeline(name, {
     },
   },
   stopOnSignals: false,
+  startFrom: savepoint === undefined ? undefined : { savepoint },
 });
 const byIp = (c: BoundedClick) => c.ip;
 job

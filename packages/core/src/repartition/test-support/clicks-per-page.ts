@@ -2,6 +2,7 @@ import { count } from "../../aggregates/count.ts";
 import type { MemoryCheckpointStore } from "../../checkpoint/memory-store.ts";
 import { generatorSource } from "../../io/generator-source.ts";
 import type { ClusterOptions } from "../../job/cluster-options.ts";
+import type { StartFrom } from "../../job/job-restore.ts";
 import { silentLogger } from "../../logging/logger.ts";
 import { pipeline } from "../../pipeline.ts";
 import type { Sink } from "../../runtime/sink.ts";
@@ -75,6 +76,8 @@ export function clicksPerPage(
     reduceByIp?: boolean;
     /** All clicks in one split (`"0"`), which reports no end of its own: the input just ends. */
     oneSplit?: boolean;
+    /** Where the job starts (a savepoint of the whole job: every stage from its own table). */
+    startFrom?: StartFrom;
   },
 ) {
   const job = pipeline("clicks-per-page", {
@@ -82,6 +85,7 @@ export function clicksPerPage(
     cluster: options.cluster,
     logger: silentLogger,
     stopOnSignals: false,
+    startFrom: options.startFrom,
   });
   const clicks = job.source(
     generatorSource({
