@@ -271,7 +271,9 @@ async function openReader<T>(
       }
     }
     startShards(tracker.discovered(shards));
-    // Assigned shards with nothing left to read are reported finished, so the worker releases them.
+    // Shards with nothing left to read — assigned ones, and on one process checkpointed ones
+    // trimmed since — are reported finished: a worker releases them, and the watermark stops
+    // waiting for them.
     for (const shardId of tracker.takeFinishedUnread()) {
       context.logger.info(`shard ${shardId} of ${options.stream} has nothing left to read: finished`);
       queue.push({ kind: "split-status", split: shardId, status: "finished", position: FINISHED });

@@ -111,6 +111,8 @@ describe("ShardTracker", () => {
     ]);
     expect(expired).toEqual(["gone"]);
     expect(t.stateOf("0")).toBe("finished");
+    // The trimmed shard is reported finished, so the watermark kept for it stops holding the stream.
+    expect(t.takeFinishedUnread()).toEqual(["gone"]);
   });
 
   test("a child waits for a restored parent that is not finished", () => {

@@ -59,7 +59,8 @@ const NOT_READ: TrackedShard = {
  * starts where its parents' reading began: at `initialTimestamp` with `AT_TIMESTAMP`, else at
  * `TRIM_HORIZON` — as KCL starts the children of a shard it read to its end. An assigned shard
  * that is already finished (its checkpoint says so, or it is not listed any more) is reported by
- * {@link ShardTracker.takeFinishedUnread}, so the worker can release its lease as finished.
+ * {@link ShardTracker.takeFinishedUnread}, so the worker can release its lease as finished. On one
+ * process a checkpointed shard trimmed since is reported there too.
  */
 export class ShardTracker {
   readonly #shards = new Map<string, TrackedShard>();
@@ -77,7 +78,7 @@ export class ShardTracker {
     this.#restored = restored;
   }
 
-  /** Assigned shards found finished without reading a record in this run (see the class comment); each once. */
+  /** Shards found finished without reading a record in this run (see the class comment); each once. */
   takeFinishedUnread(): string[] {
     return this.#finishedUnread.splice(0);
   }
@@ -98,7 +99,12 @@ export class ShardTracker {
       // Checkpointed shards no longer listed were trimmed: nothing is left to read in them.
       for (const [shardId, position] of this.#restored) {
         if (listed.has(shardId) || this.#shards.has(shardId)) continue;
-        if (position.kind !== "finished") this.onExpired(shardId, position);
+        if (position.kind !== "finished") {
+          this.onExpired(shardId, position);
+          // Said finished on one process too: a restored withWatermarks starts every split it
+          // knew at its kept watermark, and one that is never heard of again would hold it there.
+          if (this.assigned === undefined) this.#finishedUnread.push(shardId);
+        }
         this.#shards.set(shardId, { ...NOT_READ });
       }
       for (const shardId of this.assigned ?? []) {
