@@ -48,6 +48,13 @@ describe("SplitWatermarks", () => {
     expect(table.ofSource("ticks")).toEqual({ "0": { "assign#1": 5_000 }, "1": { "assign#1": null } });
   });
 
+  test("the kept splits of a source the job no longer has are not restored", () => {
+    const table = new SplitWatermarks(["ticks"], {
+      kept: { ticks: { "0": { "assign#1": 5_000 } }, quotes: { "0": { "assign#1": 9_000 } } },
+    });
+    expect(table.restoredFor("assign#1")).toEqual(new Map([["ticks/0", 5_000]]));
+  });
+
   test("on a worker, a held split no checkpoint covers starts at -Infinity beside the restored ones; splits not held are left out", () => {
     const table = new SplitWatermarks(["ticks"], {
       kept: { ticks: { "0": { "assign#1": 5_000 }, "2": { "assign#1": 7_000 } } },

@@ -45,6 +45,8 @@ export class SplitWatermarks {
     this.#sourceIds = [...sourceIds].sort((a, b) => b.length - a.length);
     const { kept = {}, assignedSplits } = restore;
     for (const [sourceId, splits] of Object.entries(kept)) {
+      // A source the job no longer has sends nothing: its splits must not hold the watermark.
+      if (!this.#sourceIds.includes(sourceId)) continue;
       const assigners = new Set<string>();
       for (const [split, byAssigner] of Object.entries(splits)) {
         if (assignedSplits !== undefined && !assignedSplits.has(split)) continue;
