@@ -45,7 +45,10 @@ export interface SourceSplitEvent {
   /** The split whose status changed. */
   readonly split: SplitId;
   /**
-   * `idle`: no records for a while; `active`: records again; `finished`: read to its end (a closed shard).
+   * `idle`: no records for a while; `active`: records again; `finished`: read to its end (a closed
+   * shard). A split restored from a checkpoint that the source will never read again (gone from
+   * its listing: a trimmed shard, a deleted file) must be reported `finished` too: the watermark
+   * assigner starts every split of the checkpoint at the watermark it had, and waits for it.
    */
   readonly status: "idle" | "active" | "finished";
   /** For `finished`: the split's final position, kept so a restore does not read it again. */
