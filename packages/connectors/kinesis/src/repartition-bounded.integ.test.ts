@@ -5,7 +5,7 @@ import { eventually } from "@eddy/core/testing";
 import { redisLeases } from "@eddy/state";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { boundedClickAt } from "./test-support/bounded-clicks.ts";
+import { expectedBoundedCounts } from "./test-support/bounded-clicks.ts";
 import { type LocalKinesis, startKinesisLocal } from "./test-support/local-kinesis.ts";
 import {
   type IsolatedRedis,
@@ -40,16 +40,6 @@ afterAll(async () => {
   isolatedRedis?.stop();
   await kinesis?.stop();
 });
-
-function expectedCounts(): Record<string, string> {
-  const windows = new Map<string, number>();
-  for (let i = 0; i < CLICKS; i++) {
-    const c = boundedClickAt(i);
-    const field = `${c.page}|${Math.floor(c.ts / 1_000) * 1_000}`;
-    windows.set(field, (windows.get(field) ?? 0) + 1);
-  }
-  return Object.fromEntries([...windows].map(([field, n]) => [field, String(n)]));
-}
 
 /**
  * Runs the job on workers w0 and w1 until both exit by themselves; with `kill`, w0 is SIGKILLed
@@ -110,7 +100,7 @@ async function runToTheEnd(options: { kill: boolean }): Promise<number> {
       // Each took part: it read splits of the input or shards of the repartition stream.
       expect(output).toMatch(/"w\d" reads /);
     }
-    expect(await redis.hgetall(results)).toEqual(expectedCounts());
+    expect(await redis.hgetall(results)).toEqual(expectedBoundedCounts(CLICKS));
     const leases = [...(await stage0.snapshot()).leases, ...(await stage1.snapshot()).leases];
     expect(leases.map((l) => [l.leaseKey, isFinished(l)]).filter(([, finished]) => !finished)).toEqual([]);
     expect(leases).toHaveLength(6);

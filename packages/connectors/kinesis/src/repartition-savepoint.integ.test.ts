@@ -5,7 +5,7 @@ import { eventually } from "@eddy/core/testing";
 import { redisLeases } from "@eddy/state";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { boundedClickAt } from "./test-support/bounded-clicks.ts";
+import { expectedBoundedCounts } from "./test-support/bounded-clicks.ts";
 import { type LocalKinesis, startKinesisLocal } from "./test-support/local-kinesis.ts";
 import {
   type IsolatedRedis,
@@ -39,16 +39,6 @@ afterAll(async () => {
   isolatedRedis?.stop();
   await kinesis?.stop();
 });
-
-function expectedCounts(): Record<string, string> {
-  const windows = new Map<string, number>();
-  for (let i = 0; i < CLICKS; i++) {
-    const c = boundedClickAt(i);
-    const field = `${c.page}|${Math.floor(c.ts / 1_000) * 1_000}`;
-    windows.set(field, (windows.get(field) ?? 0) + 1);
-  }
-  return Object.fromEntries([...windows].map(([field, n]) => [field, String(n)]));
-}
 
 interface SavepointAnswer {
   readonly job: string;
@@ -152,7 +142,7 @@ test("eddy savepoint --stop takes a savepoint of every stage of a repartitioned 
     }
     const stoppedAt = performance.now();
     expect(Object.keys(await redis.hgetall(results)).length).toBeLessThan(
-      Object.keys(expectedCounts()).length,
+      Object.keys(expectedBoundedCounts(CLICKS)).length,
     );
 
     for (const id of ["w2", "w3"]) start(id, "mid-run");
@@ -161,7 +151,7 @@ test("eddy savepoint --stop takes a savepoint of every stage of a repartitioned 
       { code: 0, signal: null },
       { code: 0, signal: null },
     ]);
-    expect(await redis.hgetall(results)).toEqual(expectedCounts());
+    expect(await redis.hgetall(results)).toEqual(expectedBoundedCounts(CLICKS));
     const leases = [...(await stage0.snapshot()).leases, ...(await stage1.snapshot()).leases];
     expect(leases.filter((l) => !isFinished(l)).map((l) => l.leaseKey)).toEqual([]);
     console.log(
