@@ -49,6 +49,16 @@ const openContext = (restoredPositions: Map<string, unknown>) => ({
   signal: new AbortController().signal,
 });
 
+/** Split a's `events` read through a numbered source, and the writer over its numbering. */
+async function writerOver(events: SourceEvent<number>[]) {
+  const numbering = new RecordNumbering();
+  const source = await numberedSource(scriptedSource(events), numbering).open(
+    openContext(new Map()) as never,
+  );
+  const clock = new VirtualClock();
+  return { source, clock, run: writer(numbering, clock) };
+}
+
 describe("the repartition writer's watermark floor", () => {
   test("the writer's watermark for a split is kept in its position and sent again, without a record, by the run restored there", async () => {
     // First run: a batch of split a, then a watermark the writer sends.
@@ -98,16 +108,10 @@ describe("the repartition writer's watermark floor", () => {
   test("a watermark not sent yet (held back by the marker interval) is kept in the position all the same", async () => {
     // A run stopped at a checkpoint runs no timer after its barrier: the held-back marker never
     // goes, and a run restored there must start from the newer watermark, not the one sent.
-    const numbering = new RecordNumbering();
-    const source = await numberedSource(
-      scriptedSource([
-        { kind: "data", split: "a", values: [1], timestamps: [1_000], position: 1 },
-        { kind: "data", split: "a", values: [2], timestamps: [9_000], position: 2 },
-      ]),
-      numbering,
-    ).open(openContext(new Map()) as never);
-    const clock = new VirtualClock();
-    const run = writer(numbering, clock);
+    const { source, run } = await writerOver([
+      { kind: "data", split: "a", values: [1], timestamps: [1_000], position: 1 },
+      { kind: "data", split: "a", values: [2], timestamps: [9_000], position: 2 },
+    ]);
     await source.next();
     run.operator.processBatch({ kind: "data", values: [1], timestamps: [1_000], split: "clicks/a" });
     run.operator.processWatermark!(999);
@@ -143,13 +147,9 @@ describe("the repartition writer's watermark floor", () => {
 
 describe("the repartition writer's idle splits", () => {
   test("a split gone idle is said idle again with every heartbeat: a reader restarted since (its merge is not checkpointed) would otherwise wait for it at -Infinity", async () => {
-    const numbering = new RecordNumbering();
-    const source = await numberedSource(
-      scriptedSource([{ kind: "data", split: "a", values: [1], timestamps: [1_000], position: 1 }]),
-      numbering,
-    ).open(openContext(new Map()) as never);
-    const clock = new VirtualClock();
-    const run = writer(numbering, clock);
+    const { source, clock, run } = await writerOver([
+      { kind: "data", split: "a", values: [1], timestamps: [1_000], position: 1 },
+    ]);
     await source.next();
     run.operator.processBatch({ kind: "data", values: [1], timestamps: [1_000], split: "clicks/a" });
     run.operator.processSplitStatus!({ kind: "split-status", split: "clicks/a", status: "idle" });
