@@ -17,8 +17,11 @@ import {
 } from "./cluster-support.ts";
 
 const RECORDS = 150_000;
-/** Each worker's reader paces the generator's indices at this rate: the input lasts over 12 s. */
-const RATE = 12_000;
+/**
+ * Each worker's reader paces the generator's indices at this rate: the input lasts over 18 s,
+ * longer than the five kills can take (at most 3.5 s each).
+ */
+const RATE = 8_000;
 const WORKERS = 3;
 const KILLS = 5;
 
@@ -113,7 +116,9 @@ async function runDisrupted(disrupt: (cluster: Cluster) => Promise<void>): Promi
 test(`${WORKERS} worker processes, one holding splits SIGKILLed ${KILLS} times, write exactly the window results of one process, to an idempotent and a two-phase sink`, async () => {
   await runDisrupted(async ({ workers, holder, restart }) => {
     for (let kill = 0; kill < KILLS; kill++) {
-      await pause(1_000 + Math.random() * 1_500);
+      // At most 3.5 s a kill, so all five land while the input is still read (with up to 5 s a
+      // kill and 12 s of input, a quiet machine once finished every split before the last one).
+      await pause(500 + Math.random() * 1_000);
       // A worker that holds splits, so that every kill loses state in flight that must be restored.
       const id = await holder();
       const victim = workers.get(id)!;
@@ -122,7 +127,7 @@ test(`${WORKERS} worker processes, one holding splits SIGKILLed ${KILLS} times, 
       // Every kill lands while the job runs: a worker that had already finished would exit 0.
       expect(signal, `kill ${kill + 1} of ${id} came after it ended:\n${output}`).toBe("SIGKILL");
       // Back at once (it takes its leases back), or after the failover time (others take them).
-      await pause(Math.random() < 0.5 ? 0 : 2_500);
+      await pause(Math.random() < 0.5 ? 0 : 2_000);
       restart(id);
     }
   });
